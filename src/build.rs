@@ -1,0 +1,326 @@
+//! The pipeline, read top to bottom:
+//! config → content → catalog → markdown → theme → search → output.
+//! Diagnostics are collected along the way; nothing is written unless the site has no errors.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::catalog::{self, Catalog};
+use crate::config::{self, Config};
+use crate::content::{self, Detail};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkContext, RenderOptions, Rendered, SourceSpan};
+use crate::output::{self, Staging};
+use crate::search::{self, SearchDocument};
+use crate::theme::{self, render_site};
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when `None`.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a finished build did.
+#[derive(Clone, Debug, Default)]
+pub struct BuildReport {
+    pub resources: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub out: PathBuf,
+    /// Seconds per stage, in order, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A site read and checked, ready to render.
+pub struct Site {
+    pub config: Config,
+    pub catalog: Catalog,
+    pub bodies: Vec<Rendered>,
+    pub page_bodies: Vec<Rendered>,
+    pub theme: theme::Theme,
+}
+
+/// Read and check everything (`lectern check` stops here, plus a dry render).
+pub fn load(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Option<Site> {
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let mut config = config::load(&options.root, diagnostics)?;
+    if let Some(base_url) = &options.base_url {
+        match config::check_base_url(base_url) {
+            Ok(()) => config.base_url = config::normalise_base_url(base_url),
+            Err(why) => {
+                diagnostics.push(Diagnostic::error(why).with_help(
+                    "pass --base-url https://example.org/portal/ or --base-url /portal/",
+                ));
+                return None;
+            }
+        }
+    }
+    lap("config", timings);
+    let content = content::load(&options.root, &config, options.drafts, diagnostics);
+    lap("content", timings);
+    let catalog = catalog::assemble(&config, content, diagnostics);
+    lap("catalog", timings);
+    let (bodies, page_bodies) = render_markdown(&config, &catalog, diagnostics);
+    lap("markdown", timings);
+    let theme = theme::load(&options.root, &config, diagnostics);
+    lap("theme", timings);
+    let theme = theme?;
+    (!diagnostics.has_errors()).then_some(Site {
+        config,
+        catalog,
+        bodies,
+        page_bodies,
+        theme,
+    })
+}
+
+fn render_markdown(
+    config: &Config,
+    catalog: &Catalog,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Rendered>, Vec<Rendered>) {
+    let assets: std::collections::BTreeSet<String> =
+        catalog.assets.iter().map(|a| a.path.clone()).collect();
+    let render_one = |file: &str, text: &str, body: &str, body_line: usize, page_path: &str| {
+        let options = RenderOptions {
+            raw_html: config.raw_html,
+            links: LinkContext {
+                source_file: file,
+                page_path,
+                source_paths: &catalog.source_paths,
+                assets: &assets,
+            },
+            span: SourceSpan {
+                file,
+                file_text: text,
+                first_line: body_line,
+            },
+        };
+        let mut warnings = Vec::new();
+        let rendered = markdown::render(body, &options, &mut warnings);
+        (rendered, warnings)
+    };
+    let resources: Vec<(Rendered, Vec<Diagnostic>)> = catalog
+        .resources
+        .par_iter()
+        .map(|r| {
+            render_one(
+                &r.origin.file,
+                &r.origin.text,
+                &r.body,
+                r.body_line,
+                &catalog::resource_path(r),
+            )
+        })
+        .collect();
+    let pages: Vec<(Rendered, Vec<Diagnostic>)> = catalog
+        .pages
+        .par_iter()
+        .map(|p| {
+            render_one(
+                &p.origin.file,
+                &p.origin.text,
+                &p.body,
+                p.body_line,
+                &catalog::page_path(p),
+            )
+        })
+        .collect();
+    let mut split = |list: Vec<(Rendered, Vec<Diagnostic>)>| {
+        list.into_iter()
+            .map(|(rendered, warnings)| {
+                diagnostics.extend(warnings);
+                rendered
+            })
+            .collect::<Vec<_>>()
+    };
+    let bodies = split(resources);
+    let page_bodies = split(pages);
+    (bodies, page_bodies)
+}
+
+/// `lectern build`: check, render, index, and swap the new site in.
+pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<BuildReport> {
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    let mut site = load(options, diagnostics, &mut timings)?;
+    let out_dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    let target = match output::check_target(&options.root, &out_dir) {
+        Ok(target) => target,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let staging = match Staging::create(&target) {
+        Ok(staging) => staging,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let clock = Instant::now();
+    let written = write_site(&mut site, &staging, diagnostics);
+    timings.push(("render+write", clock.elapsed()));
+    let written = written?;
+    if let Err(diagnostic) = staging.commit() {
+        diagnostics.push(diagnostic);
+        return None;
+    }
+    Some(BuildReport {
+        resources: site.catalog.resources.len(),
+        pages: written.0,
+        files: written.1,
+        elapsed: started.elapsed(),
+        out: target,
+        timings,
+    })
+}
+
+/// `lectern check`: everything `build` validates, templates rendered, nothing written.
+pub fn check(options: &BuildOptions, diagnostics: &mut Diagnostics) -> bool {
+    let mut timings = Vec::new();
+    let Some(mut site) = load(options, diagnostics, &mut timings) else {
+        return false;
+    };
+    let input = theme::pages::SiteInput {
+        config: &site.config,
+        catalog: &site.catalog,
+        bodies: &site.bodies,
+        page_bodies: &site.page_bodies,
+        search_manifest: search::MANIFEST_PATH,
+    };
+    let problems = render_site(&mut site.theme, &input, &|_, _| Ok(()));
+    let ok = problems.is_empty();
+    diagnostics.extend(problems);
+    ok && !diagnostics.has_errors()
+}
+
+/// Pages, search index, static files, assets and feeds into the staging folder.
+/// Returns (pages, files) written.
+fn write_site(
+    site: &mut Site,
+    staging: &Staging,
+    diagnostics: &mut Diagnostics,
+) -> Option<(usize, usize)> {
+    let page_count = std::sync::atomic::AtomicUsize::new(0);
+    let paths = std::sync::Mutex::new(Vec::new());
+    let sink = |path: &str, bytes: Vec<u8>| {
+        page_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(dir) = path.strip_suffix("index.html") {
+            if path != "404.html" {
+                paths.lock().map(|mut p| p.push(dir.to_string())).ok();
+            }
+        }
+        staging.write(path, &bytes)
+    };
+    let Site {
+        config,
+        catalog,
+        bodies,
+        page_bodies,
+        theme,
+    } = site;
+    let input = theme::pages::SiteInput {
+        config,
+        catalog,
+        bodies,
+        page_bodies,
+        search_manifest: search::MANIFEST_PATH,
+    };
+    let (problems, index_files) = rayon::join(
+        || render_site(theme, &input, &sink),
+        || search_index(config, catalog, bodies),
+    );
+    diagnostics.extend(problems);
+    let mut files = index_files.len();
+    let mut write = |path: &str, bytes: &[u8]| {
+        files += 1;
+        if let Err(d) = staging.write(path, bytes) {
+            diagnostics.push(d);
+        }
+    };
+    for file in &index_files {
+        write(&file.path, &file.bytes);
+    }
+    write("static/syntax.css", markdown::stylesheet().as_bytes());
+    for (path, bytes) in &theme.static_files {
+        write(&format!("static/{path}"), bytes);
+    }
+    let mut page_paths = paths.into_inner().unwrap_or_default();
+    page_paths.sort();
+    write(
+        "sitemap.xml",
+        crate::feeds::sitemap(config, &page_paths).as_bytes(),
+    );
+    write("feed.xml", crate::feeds::atom(config, catalog).as_bytes());
+    let copy_errors: Vec<Diagnostic> = catalog
+        .assets
+        .par_iter()
+        .filter_map(|a| staging.copy(&format!("assets/{}", a.path), &a.source).err())
+        .collect();
+    diagnostics.extend(copy_errors);
+    let pages = page_count.into_inner();
+    (!diagnostics.has_errors()).then_some((pages, files + pages + catalog.assets.len()))
+}
+
+fn search_index(config: &Config, catalog: &Catalog, bodies: &[Rendered]) -> Vec<search::IndexFile> {
+    let topics: Vec<(String, String)> = catalog
+        .topics
+        .iter()
+        .map(|t| (t.name.clone(), t.slug.clone()))
+        .collect();
+    let docs: Vec<SearchDocument<'_>> = catalog
+        .resources
+        .iter()
+        .zip(bodies)
+        .map(|(r, body)| {
+            let mut people = vec![r.school.as_str()];
+            match &r.detail {
+                Detail::Lesson(d) => people.push(&d.author),
+                Detail::Video(d) => people.push(&d.speaker),
+                Detail::Review(d) => people.push(&d.reviewer),
+            }
+            SearchDocument {
+                path: catalog::resource_path(r),
+                title: &r.title,
+                kind: r.kind.slug(),
+                grades: &r.grades,
+                course: &r.course,
+                topics: &r.topics,
+                date: r.date.map(|d| d.to_string()).unwrap_or_default(),
+                summary: &r.summary,
+                people,
+                body: &body.text,
+            }
+        })
+        .collect();
+    search::build(config, &topics, &docs)
+}
+
+/// The site root given on the command line, checked.
+pub fn site_root(root: &Path) -> Result<PathBuf, Diagnostic> {
+    if root.join(config::CONFIG_FILE).is_file() {
+        Ok(root.to_path_buf())
+    } else {
+        Err(Diagnostic::error(format!("no {} in {}", config::CONFIG_FILE, root.display()))
+            .with_help("run Lectern in a site folder, pass --root DIR, or create a site with `lectern init DIR`"))
+    }
+}

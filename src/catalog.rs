@@ -1,0 +1,322 @@
+//! The whole site model: resources in document order (newest first), their resolved
+//! cross-references, and the browse indexes (stage, grade, course, topic, kind). Pure data;
+//! no I/O. Every map here is ordered, so what is built from it is reproducible.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::content::{Asset, Content, Detail, Kind, Page, Resource};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+
+/// A topic with its ASCII slug and the resources (document numbers) that carry it.
+#[derive(Clone, Debug)]
+pub struct Topic {
+    pub name: String,
+    pub slug: String,
+    pub resources: Vec<usize>,
+}
+
+/// Resolved links of one resource, as document numbers.
+#[derive(Clone, Debug, Default)]
+pub struct Links {
+    pub lesson: Option<usize>,
+    pub video: Option<usize>,
+    pub videos: Vec<usize>,
+    pub reviews: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Catalog {
+    /// Document order: date (newest first), then kind, then id.
+    pub resources: Vec<Resource>,
+    pub links: Vec<Links>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Most used first, then by name.
+    pub topics: Vec<Topic>,
+    pub by_grade: BTreeMap<u8, Vec<usize>>,
+    pub by_course: BTreeMap<String, Vec<usize>>,
+    pub by_stage: BTreeMap<String, Vec<usize>>,
+    pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
+    pub source_paths: HashMap<String, String>,
+}
+
+/// Folders of the output that a free page may not take.
+pub const RESERVED: &[&str] = &[
+    "lessons", "videos", "reviews", "grades", "courses", "topics", "stages", "search", "static",
+    "assets", "page", "404", "feed", "sitemap", "index",
+];
+
+pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics) -> Catalog {
+    let Content {
+        mut resources,
+        mut pages,
+        assets,
+    } = content;
+    resources.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.id.cmp(&b.id))
+    });
+    let resources = drop_duplicates(resources, diagnostics);
+    pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));
+    let pages = check_pages(pages, diagnostics);
+    let links = resolve_links(&resources, diagnostics);
+    let mut catalog = Catalog {
+        links,
+        pages,
+        assets,
+        topics: Vec::new(),
+        by_grade: BTreeMap::new(),
+        by_course: BTreeMap::new(),
+        by_stage: BTreeMap::new(),
+        by_kind: BTreeMap::new(),
+        source_paths: HashMap::new(),
+        resources,
+    };
+    index(config, &mut catalog);
+    catalog
+}
+
+pub fn resource_path(resource: &Resource) -> String {
+    format!("{}/{}/", resource.kind.dir(), resource.id)
+}
+
+pub fn page_path(page: &Page) -> String {
+    format!("{}/", page.slug)
+}
+
+/// Two files with one id would write one page: report both, keep the first.
+fn drop_duplicates(resources: Vec<Resource>, diagnostics: &mut Diagnostics) -> Vec<Resource> {
+    let mut first_file: HashMap<(Kind, String), String> = HashMap::new();
+    let mut kept = Vec::with_capacity(resources.len());
+    let mut order: Vec<Resource> = resources;
+    // Report against the file that sorts later, so the message is stable.
+    order.sort_by(|a, b| a.origin.file.cmp(&b.origin.file));
+    let mut dropped = BTreeSet::new();
+    for resource in &order {
+        let key = (resource.kind, resource.id.clone());
+        if let Some(first) = first_file.get(&key) {
+            diagnostics.push(resource.origin.at_key(
+                "title",
+                Diagnostic::error(format!("duplicate {} id `{}`: {} also has it", resource.kind.slug(), resource.id, first))
+                    .with_help("ids come from file names (or `slug:`/`id:`) and must be unique per kind: rename one of the two"),
+            ));
+            dropped.insert((resource.origin.file.clone(), resource.origin.yaml.start));
+        } else {
+            first_file.insert(key, resource.origin.file.clone());
+        }
+    }
+    order.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.id.cmp(&b.id))
+    });
+    for resource in order {
+        if !dropped.contains(&(resource.origin.file.clone(), resource.origin.yaml.start)) {
+            kept.push(resource);
+        }
+    }
+    kept
+}
+
+fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut kept = Vec::new();
+    for page in pages {
+        if RESERVED.contains(&page.slug.as_str()) {
+            diagnostics.push(
+                page.origin.at_key(
+                    "title",
+                    Diagnostic::error(format!(
+                        "the page address `{}/` is taken by Lectern",
+                        page.slug
+                    ))
+                    .with_help("rename the file or add `slug: another-name`"),
+                ),
+            );
+        } else if let Some(other) = seen.get(&page.slug) {
+            diagnostics.push(
+                page.origin.at_key(
+                    "title",
+                    Diagnostic::error(format!(
+                        "two pages would be written to `{}/`: {} and {}",
+                        page.slug, other, page.origin.file
+                    ))
+                    .with_help("give one of them another file name or `slug:`"),
+                ),
+            );
+        } else {
+            seen.insert(page.slug.clone(), page.origin.file.clone());
+            kept.push(page);
+        }
+    }
+    kept
+}
+
+fn resolve_links(resources: &[Resource], diagnostics: &mut Diagnostics) -> Vec<Links> {
+    let mut ids: HashMap<(Kind, &str), usize> = HashMap::new();
+    for (n, r) in resources.iter().enumerate() {
+        ids.insert((r.kind, r.id.as_str()), n);
+    }
+    let lesson_ids: Vec<&str> = resources
+        .iter()
+        .filter(|r| r.kind == Kind::Lesson)
+        .map(|r| r.id.as_str())
+        .collect();
+    let video_ids: Vec<&str> = resources
+        .iter()
+        .filter(|r| r.kind == Kind::Video)
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut links = vec![Links::default(); resources.len()];
+    let mut find =
+        |r: &Resource, kind: Kind, key: &str, id: &str, candidates: &[&str]| -> Option<usize> {
+            let found = ids.get(&(kind, id)).copied();
+            if found.is_none() {
+                let help = match suggest(id, candidates.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "`{key}:` takes the id of a {} (its file name without .md)",
+                        kind.slug()
+                    ),
+                };
+                diagnostics.push(
+                    r.origin.at_key(
+                        key,
+                        Diagnostic::error(format!("{} `{id}` does not exist", kind.slug()))
+                            .with_help(help),
+                    ),
+                );
+            }
+            found
+        };
+    for (n, r) in resources.iter().enumerate() {
+        match &r.detail {
+            Detail::Video(v) => {
+                links[n].lesson = v
+                    .lesson
+                    .as_deref()
+                    .and_then(|id| find(r, Kind::Lesson, "lesson", id, &lesson_ids))
+            }
+            Detail::Review(v) => {
+                links[n].lesson = v
+                    .lesson
+                    .as_deref()
+                    .and_then(|id| find(r, Kind::Lesson, "lesson", id, &lesson_ids));
+                links[n].video = v
+                    .video
+                    .as_deref()
+                    .and_then(|id| find(r, Kind::Video, "video", id, &video_ids));
+            }
+            Detail::Lesson(_) => {}
+        }
+    }
+    // A review of a video is also a review of that video's lesson.
+    for n in 0..resources.len() {
+        if resources[n].kind == Kind::Review && links[n].lesson.is_none() {
+            links[n].lesson = links[n].video.and_then(|v| links[v].lesson);
+        }
+    }
+    for n in 0..resources.len() {
+        let (lesson, video, kind) = (links[n].lesson, links[n].video, resources[n].kind);
+        match kind {
+            Kind::Video => {
+                if let Some(l) = lesson {
+                    links[l].videos.push(n);
+                }
+            }
+            Kind::Review => {
+                if let Some(l) = lesson {
+                    links[l].reviews.push(n);
+                }
+                if let Some(v) = video {
+                    links[v].reviews.push(n);
+                }
+            }
+            Kind::Lesson => {}
+        }
+    }
+    links
+}
+
+fn index(config: &Config, catalog: &mut Catalog) {
+    let mut topics: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (n, r) in catalog.resources.iter().enumerate() {
+        catalog.by_kind.entry(r.kind).or_default().push(n);
+        catalog
+            .by_course
+            .entry(r.course.clone())
+            .or_default()
+            .push(n);
+        let mut stages = BTreeSet::new();
+        for g in &r.grades {
+            catalog.by_grade.entry(*g).or_default().push(n);
+            if let Some(grade) = config.grade(*g) {
+                stages.insert(grade.stage.clone());
+            }
+        }
+        for stage in stages {
+            catalog.by_stage.entry(stage).or_default().push(n);
+        }
+        for t in &r.topics {
+            topics.entry(t.clone()).or_default().push(n);
+        }
+        catalog
+            .source_paths
+            .insert(r.origin.file.clone(), resource_path(r));
+    }
+    for p in &catalog.pages {
+        catalog
+            .source_paths
+            .insert(p.origin.file.clone(), page_path(p));
+    }
+    catalog.topics = topic_slugs(topics);
+}
+
+/// Slugs in name order, with `-2`, `-3` … when two names give the same pinyin.
+fn topic_slugs(topics: BTreeMap<String, Vec<usize>>) -> Vec<Topic> {
+    let mut taken = BTreeSet::new();
+    let mut list: Vec<Topic> = topics
+        .into_iter()
+        .map(|(name, resources)| {
+            let base = crate::slug::slugify(&name);
+            let mut slug = base.clone();
+            let mut k = 2;
+            while !taken.insert(slug.clone()) {
+                slug = format!("{base}-{k}");
+                k += 1;
+            }
+            Topic {
+                name,
+                slug,
+                resources,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.resources
+            .len()
+            .cmp(&a.resources.len())
+            .then(a.name.cmp(&b.name))
+    });
+    list
+}
+
+impl Catalog {
+    pub fn topic(&self, name: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.name == name)
+    }
+
+    /// Topic name → index into `topics`, for building many pages.
+    pub fn topic_index(&self) -> HashMap<&str, usize> {
+        self.topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect()
+    }
+}

@@ -1,0 +1,207 @@
+//! Command-line parsing, diagnostics printing and exit codes: 0 success, 1 the site has errors,
+//! 2 wrong usage. Glue only; the work is in the pipeline modules.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lectern",
+    version,
+    about = "Build a searchable static portal of lesson plans, classroom videos and lecture reviews."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into public/ (or --out DIR).
+    Build {
+        /// The site folder (holding site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: ROOT/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Address the site is served from, e.g. https://example.org/portal/.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include resources marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check the site for every problem a build would find, without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        strict: bool,
+        /// `human` (default) or `json` (one diagnostic per line, for editors and CI).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+            strict,
+            timings,
+        } => {
+            let options = BuildOptions {
+                root,
+                out,
+                base_url,
+                drafts,
+            };
+            run_build(&options, strict, timings)
+        }
+        Command::Check {
+            root,
+            drafts,
+            strict,
+            format,
+        } => {
+            let options = BuildOptions {
+                root,
+                drafts,
+                ..BuildOptions::default()
+            };
+            run_check(&options, strict, format)
+        }
+    }
+}
+
+fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
+    let mut diagnostics = Diagnostics::new();
+    if let Err(d) = build::site_root(&options.root) {
+        diagnostics.push(d);
+        return finish(&diagnostics, Format::Human, strict);
+    }
+    if strict {
+        // Check first, so warnings stop the build before anything is written.
+        let mut first = Diagnostics::new();
+        let ok = build::check(options, &mut first);
+        if !ok || first.warning_count() > 0 {
+            return finish(&first, Format::Human, true);
+        }
+    }
+    let report = build::build(options, &mut diagnostics);
+    let code = finish(&diagnostics, Format::Human, strict);
+    if let Some(report) = report {
+        let mut err = std::io::stderr().lock();
+        if timings {
+            for (stage, took) in &report.timings {
+                let _ = writeln!(err, "  {stage:<14} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            }
+        }
+        let _ = writeln!(
+            err,
+            "Built {} resources into {} pages ({} files) in {:.2} s → {}",
+            report.resources,
+            report.pages,
+            report.files,
+            report.elapsed.as_secs_f64(),
+            report.out.display()
+        );
+    }
+    code
+}
+
+fn run_check(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
+    let mut diagnostics = Diagnostics::new();
+    match build::site_root(&options.root) {
+        Ok(_) => {
+            build::check(options, &mut diagnostics);
+        }
+        Err(d) => diagnostics.push(d),
+    }
+    let code = finish(&diagnostics, format, strict);
+    if code == ExitCode::SUCCESS && format == Format::Human {
+        eprintln!("No problems found.");
+    }
+    code
+}
+
+/// Print every diagnostic, then the summary; decide the exit status.
+fn finish(diagnostics: &Diagnostics, format: Format, strict: bool) -> ExitCode {
+    let all = diagnostics.sorted();
+    let mut err = std::io::stderr().lock();
+    for diagnostic in &all {
+        let _ = match format {
+            Format::Human => writeln!(err, "{}", diagnostic.render()),
+            Format::Json => writeln!(
+                err,
+                "{}",
+                serde_json::to_string(diagnostic).unwrap_or_default()
+            ),
+        };
+    }
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    let failed = errors > 0 || (strict && warnings > 0);
+    if failed && format == Format::Human {
+        let _ = writeln!(err, "{}", summary(errors, warnings, strict));
+    } else if warnings > 0 && format == Format::Human {
+        let _ = writeln!(err, "{warnings} warning{}", plural(warnings));
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary(errors: usize, warnings: usize, strict: bool) -> String {
+    let mut text = format!("error: the site has {errors} error{}", plural(errors));
+    if warnings > 0 {
+        text.push_str(&format!(" and {warnings} warning{}", plural(warnings)));
+    }
+    if strict && errors == 0 {
+        text.push_str(" (--strict makes warnings fail)");
+    }
+    text.push_str("; nothing was written");
+    text
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// For callers that want a diagnostic printed the same way.
+pub fn print(diagnostic: &Diagnostic) {
+    eprintln!("{}", diagnostic.render());
+}

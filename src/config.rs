@@ -1,0 +1,514 @@
+//! `site.yaml`: the site's title, address, language, grades and stages, courses and topic aliases.
+//! Parsed strictly (unknown keys are errors), validated, and filled in with defaults (the Chinese
+//! 6-3-3 school system). Owns no I/O beyond reading that one file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::yaml::{self, YamlSource};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    ZhCn,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::En => "en",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Grade {
+    pub number: u8,
+    pub name: String,
+    pub stage: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Course {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// The validated configuration every later stage reads.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL or absolute path, always ending with `/`.
+    pub base_url: String,
+    pub language: Language,
+    pub theme: String,
+    pub raw_html: bool,
+    pub page_size: usize,
+    pub stages: Vec<Stage>,
+    pub grades: Vec<Grade>,
+    pub courses: Vec<Course>,
+    /// alias → canonical topic name.
+    pub topic_aliases: BTreeMap<String, String>,
+    pub search: SearchConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Characters of body text kept per document for result snippets.
+    pub excerpt_chars: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            excerpt_chars: 1200,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    raw_html: bool,
+    #[serde(default)]
+    page_size: Option<usize>,
+    #[serde(default)]
+    stages: Option<Vec<RawStage>>,
+    #[serde(default)]
+    grades: Option<Vec<RawGrade>>,
+    courses: Vec<RawCourse>,
+    #[serde(default)]
+    topic_aliases: BTreeMap<String, String>,
+    #[serde(default)]
+    search: SearchConfig,
+}
+
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "raw_html",
+    "page_size",
+    "stages",
+    "grades",
+    "courses",
+    "topic_aliases",
+    "search",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    slug: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    number: u8,
+    name: String,
+    stage: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCourse {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// Read and validate `<root>/site.yaml`. `None` when it is missing or invalid (diagnostics say why).
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
+                    .in_file(CONFIG_FILE)
+                    .with_help("run Lectern in a site folder, pass --root DIR, or create a site with `lectern init DIR`"),
+            );
+            return None;
+        }
+    };
+    let text = match crate::content::decode_text(CONFIG_FILE, &bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    parse(&text, diagnostics)
+}
+
+/// Parse and validate the text of a `site.yaml`.
+pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let source = YamlSource {
+        file: CONFIG_FILE,
+        file_text: text,
+        text,
+        first_line: 1,
+        what: CONFIG_FILE,
+    };
+    let raw: RawConfig = match yaml::parse(&source, FIELDS) {
+        Ok(raw) => raw,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let errors_before = diagnostics.error_count();
+    let config = validate(raw, text, diagnostics);
+    (diagnostics.error_count() == errors_before).then_some(config)
+}
+
+fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config {
+    let mut problem = |key: &str, message: String, help: &str| {
+        let line = yaml::key_line(text, 1, key).unwrap_or(1);
+        diagnostics.push(
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at_line(text, line, 1)
+                .with_help(help),
+        );
+    };
+    let language = match raw.language.as_deref() {
+        None | Some("zh-CN") | Some("zh") | Some("zh-Hans") => Language::ZhCn,
+        Some("en") | Some("en-US") | Some("en-GB") => Language::En,
+        Some(other) => {
+            problem(
+                "language",
+                format!("unsupported language `{other}`"),
+                "use `zh-CN` (the default) or `en`",
+            );
+            Language::ZhCn
+        }
+    };
+    let base_url = raw.base_url.unwrap_or_else(|| "/".into());
+    if let Err(why) = check_base_url(&base_url) {
+        problem(
+            "base_url",
+            why,
+            "write an absolute URL such as `https://example.org/portal/`, or `/`",
+        );
+    }
+    let stages = match raw.stages {
+        Some(stages) => stages
+            .into_iter()
+            .map(|s| Stage {
+                slug: s.slug,
+                name: s.name,
+            })
+            .collect(),
+        None => default_stages(language),
+    };
+    let grades = match raw.grades {
+        Some(grades) => grades
+            .into_iter()
+            .map(|g| Grade {
+                number: g.number,
+                name: g.name,
+                stage: g.stage,
+            })
+            .collect(),
+        None => default_grades(language),
+    };
+    let courses: Vec<Course> = raw
+        .courses
+        .into_iter()
+        .map(|c| Course {
+            slug: c.slug,
+            name: c.name,
+            description: c.description,
+        })
+        .collect();
+    check_unique_slugs(
+        "stages",
+        stages.iter().map(|s| s.slug.as_str()),
+        &mut problem,
+    );
+    check_unique_slugs(
+        "courses",
+        courses.iter().map(|c| c.slug.as_str()),
+        &mut problem,
+    );
+    check_grades(&grades, &stages, &mut problem);
+    if courses.is_empty() {
+        problem(
+            "courses",
+            "`courses` is empty".into(),
+            "list at least one course: `- { slug: mental-health, name: 心理健康 }`",
+        );
+    }
+    if raw.page_size == Some(0) {
+        problem(
+            "page_size",
+            "`page_size` must be at least 1".into(),
+            "remove it to use the default of 24",
+        );
+    }
+    let theme = raw.theme.unwrap_or_else(|| "default".into());
+    if !is_slug(&theme) {
+        problem(
+            "theme",
+            format!("theme name `{theme}` is not a plain folder name"),
+            "use letters, digits and hyphens, naming a folder under themes/",
+        );
+    }
+    Config {
+        title: raw.title,
+        description: raw.description,
+        base_url: normalise_base_url(&base_url),
+        language,
+        theme,
+        raw_html: raw.raw_html,
+        page_size: raw.page_size.unwrap_or(24).max(1),
+        stages,
+        grades,
+        courses,
+        topic_aliases: raw.topic_aliases,
+        search: raw.search,
+    }
+}
+
+fn check_unique_slugs<'a>(
+    key: &str,
+    slugs: impl Iterator<Item = &'a str>,
+    problem: &mut impl FnMut(&str, String, &str),
+) {
+    let mut seen = BTreeSet::new();
+    for slug in slugs {
+        if !is_slug(slug) {
+            problem(
+                key,
+                format!(
+                    "slug `{slug}` in `{key}` is not ASCII lower-case letters, digits and hyphens"
+                ),
+                "slugs become URL paths: write them like `mental-health`",
+            );
+        } else if !seen.insert(slug) {
+            problem(
+                key,
+                format!("slug `{slug}` appears twice in `{key}`"),
+                "give each entry its own slug",
+            );
+        }
+    }
+}
+
+fn check_grades(grades: &[Grade], stages: &[Stage], problem: &mut impl FnMut(&str, String, &str)) {
+    let mut seen = BTreeSet::new();
+    for grade in grades {
+        if !(1..=12).contains(&grade.number) {
+            problem(
+                "grades",
+                format!("grade number {} is out of range", grade.number),
+                "grades are numbered 1 to 12",
+            );
+        } else if !seen.insert(grade.number) {
+            problem(
+                "grades",
+                format!("grade {} is listed twice", grade.number),
+                "list each grade once",
+            );
+        }
+        if !stages.iter().any(|s| s.slug == grade.stage) {
+            problem(
+                "grades",
+                format!(
+                    "grade {} names unknown stage `{}`",
+                    grade.number, grade.stage
+                ),
+                "use a slug listed under `stages`",
+            );
+        }
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A base URL is `/`-rooted path or an http(s) URL; nothing that could smuggle markup.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|r| r.split_once('/').map(|(_, p)| p).unwrap_or(""));
+    let path = match rest {
+        Some(path) => path,
+        None if url.starts_with('/') => url,
+        None => {
+            return Err(format!(
+                "base_url `{url}` is neither an http(s) URL nor a path starting with `/`"
+            ));
+        }
+    };
+    let bad = url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c));
+    if bad || path.contains("..") || url.contains('?') || url.contains('#') {
+        return Err(format!(
+            "base_url `{url}` contains characters that are not allowed in it"
+        ));
+    }
+    Ok(())
+}
+
+pub fn normalise_base_url(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+fn default_stages(language: Language) -> Vec<Stage> {
+    let names = match language {
+        Language::ZhCn => ["小学", "初中", "高中"],
+        Language::En => ["Primary", "Junior secondary", "Senior secondary"],
+    };
+    ["primary", "junior", "senior"]
+        .iter()
+        .zip(names)
+        .map(|(slug, name)| Stage {
+            slug: slug.to_string(),
+            name: name.to_string(),
+        })
+        .collect()
+}
+
+fn default_grades(language: Language) -> Vec<Grade> {
+    const ZH: [&str; 12] = [
+        "一年级",
+        "二年级",
+        "三年级",
+        "四年级",
+        "五年级",
+        "六年级",
+        "七年级",
+        "八年级",
+        "九年级",
+        "高一",
+        "高二",
+        "高三",
+    ];
+    (1..=12u8)
+        .map(|number| Grade {
+            number,
+            name: match language {
+                Language::ZhCn => ZH[usize::from(number) - 1].to_string(),
+                Language::En => format!("Grade {number}"),
+            },
+            stage: match number {
+                1..=6 => "primary",
+                7..=9 => "junior",
+                _ => "senior",
+            }
+            .to_string(),
+        })
+        .collect()
+}
+
+impl Config {
+    pub fn grade(&self, number: u8) -> Option<&Grade> {
+        self.grades.iter().find(|g| g.number == number)
+    }
+
+    pub fn course(&self, slug: &str) -> Option<&Course> {
+        self.courses.iter().find(|c| c.slug == slug)
+    }
+
+    pub fn stage(&self, slug: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.slug == slug)
+    }
+
+    /// The canonical spelling of a topic, after aliases.
+    pub fn canonical_topic<'a>(&'a self, topic: &'a str) -> &'a str {
+        self.topic_aliases
+            .get(topic)
+            .map(String::as_str)
+            .unwrap_or(topic)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        let mut d = Diagnostics::new();
+        let config = parse(text, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.sorted());
+        config.unwrap()
+    }
+
+    #[test]
+    fn defaults_to_chinese_six_three_three() {
+        let c = parse_ok("title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n");
+        assert_eq!(c.grades.len(), 12);
+        assert_eq!(c.grade(7).unwrap().name, "七年级");
+        assert_eq!(c.grade(10).unwrap().stage, "senior");
+        assert_eq!(c.base_url, "/");
+        assert_eq!(c.language, Language::ZhCn);
+    }
+
+    #[test]
+    fn unknown_key_gets_a_suggestion_and_the_line() {
+        let mut d = Diagnostics::new();
+        assert!(parse("title: T\ncourse:\n  - { slug: a, name: A }\n", &mut d).is_none());
+        let all = d.sorted();
+        assert_eq!(all[0].line, Some(2), "{all:?}");
+        assert_eq!(all[0].help.as_deref(), Some("did you mean `courses`?"));
+    }
+
+    #[test]
+    fn rejects_bad_base_url_and_duplicate_course() {
+        let mut d = Diagnostics::new();
+        let text = "title: T\nbase_url: javascript:alert(1)\ncourses:\n  - { slug: a, name: A }\n  - { slug: a, name: B }\n";
+        assert!(parse(text, &mut d).is_none());
+        let messages: Vec<_> = d.sorted().into_iter().map(|d| d.message).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("base_url")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("appears twice")),
+            "{messages:?}"
+        );
+    }
+}

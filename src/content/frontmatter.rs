@@ -1,0 +1,138 @@
+//! Turning a file's bytes into text and splitting the YAML front matter from the Markdown body,
+//! keeping the file's own line numbers for both halves.
+
+use crate::diagnostics::{Diagnostic, line_col};
+
+/// Bytes → text: UTF-8 (with or without BOM) only; CRLF and lone CR become LF, so lines count
+/// the same as in the editor.
+pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::error("file is saved as UTF-16, not UTF-8")
+            .in_file(file)
+            .at_line_only(1)
+            .with_help("re-save the file as UTF-8 (in your editor: Save As → Encoding: UTF-8) / 请将文件另存为 UTF-8 编码"));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_col(valid, valid.len());
+            return Err(Diagnostic::error(
+                "file is not valid UTF-8 (it looks like another encoding, such as GBK/GB18030 from a Windows editor)",
+            )
+            .in_file(file)
+            .at_line_only(line)
+            .with_help(format!(
+                "the first bad byte is at line {line}, column {column}; re-save the file as UTF-8 / 请将文件另存为 UTF-8 编码"
+            )));
+        }
+    };
+    if let Some(offset) = text.find('\0') {
+        let (line, _) = line_col(text, offset);
+        return Err(
+            Diagnostic::error("file contains a NUL byte: it is not a text file")
+                .in_file(file)
+                .at_line_only(line)
+                .with_help("binary files belong under content/assets/"),
+        );
+    }
+    Ok(normalise_newlines(text))
+}
+
+fn normalise_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// The two halves of a content file, as byte ranges of the decoded text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    pub yaml: std::ops::Range<usize>,
+    /// File line (1-based) of the first YAML line.
+    pub yaml_line: usize,
+    pub body: std::ops::Range<usize>,
+    pub body_line: usize,
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+/// Find the front matter: a `---` line first, the YAML, a closing `---` (or `...`) line.
+pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
+    let first_line = text.lines().next().unwrap_or("");
+    if !is_fence(first_line) {
+        let later = text.lines().position(is_fence);
+        let diagnostic = match later {
+            Some(index) => Diagnostic::error("front matter must start on the first line of the file")
+                .in_file(file)
+                .at_line(text, index + 1, 1)
+                .with_help("move this `---` line and the fields after it to the very top of the file"),
+            None => Diagnostic::error("missing front matter")
+                .in_file(file)
+                .at_line(text, 1, 1)
+                .with_help("start the file with a `---` line, the fields (title, grade, course …), and another `---` line"),
+        };
+        return Err(diagnostic);
+    }
+    let yaml_start = first_line.len() + 1;
+    let mut offset = yaml_start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        if is_fence(content) || content.trim_end() == "..." {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: yaml_start.min(offset)..offset,
+                yaml_line: 2,
+                body: body_start..text.len(),
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error("front matter is not closed")
+        .in_file(file)
+        .at_line(text, 1, 1)
+        .with_help("add a line `---` after the last field of the front matter"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_keeps_lines() {
+        let text = "---\ntitle: a\n---\n\nbody\n";
+        let s = split("a.md", text).unwrap();
+        assert_eq!(&text[s.yaml.clone()], "title: a\n");
+        assert_eq!(s.yaml_line, 2);
+        assert_eq!(&text[s.body.clone()], "\nbody\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn empty_front_matter_and_missing_close() {
+        let s = split("a.md", "---\n---\n").unwrap();
+        assert!(s.yaml.is_empty());
+        let e = split("a.md", "---\ntitle: a\n").unwrap_err();
+        assert!(e.message.contains("not closed"));
+        let e = split("a.md", "# hi\n---\ntitle: a\n---\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn decoding_rejects_gbk_and_accepts_bom_crlf() {
+        let gbk = b"---\r\ntitle: \xc7\xe9\xd0\xf7\r\n---\r\n";
+        let e = decode_text("a.md", gbk).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.help.unwrap().contains("UTF-8"));
+        let ok = decode_text("a.md", "\u{feff}---\r\ntitle: 情绪\r\n---\r\n".as_bytes()).unwrap();
+        assert_eq!(ok, "---\ntitle: 情绪\n---\n");
+    }
+}

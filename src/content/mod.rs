@@ -1,0 +1,361 @@
+//! Walks `content/`, reads every file once, and turns it into typed records: lessons, videos
+//! (Markdown files and YAML catalogs), reviews, free pages and assets. Never writes anything,
+//! never follows a symlink out of the site, and one bad file never hides the others: each
+//! problem becomes a diagnostic and the walk goes on.
+
+mod frontmatter;
+pub mod model;
+mod parse;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+pub use frontmatter::decode_text;
+pub use model::*;
+pub use parse::is_id;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub resources: Vec<Resource>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileRole {
+    Resource(Kind),
+    VideoCatalog,
+    Page,
+    Asset,
+}
+
+struct Found {
+    role: FileRole,
+    path: PathBuf,
+    /// Relative to the site root, `/`-separated.
+    rel: String,
+}
+
+pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagnostics) -> Content {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        diagnostics.push(Diagnostic::warning("there is no content/ folder: the site has no resources").with_help("create content/lessons/, content/videos/ and content/reviews/ and put Markdown files there"));
+        return Content::default();
+    }
+    let found = walk(root, &content_dir, diagnostics);
+    let assets: Vec<Asset> = found
+        .iter()
+        .filter(|f| f.role == FileRole::Asset)
+        .map(|f| Asset {
+            path: f.rel.trim_start_matches("content/assets/").to_string(),
+            source: f.path.clone(),
+        })
+        .collect();
+    let asset_paths: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
+    let outcomes: Vec<FileOutcome> = found
+        .par_iter()
+        .filter(|f| f.role != FileRole::Asset)
+        .map(|f| read_one(f, config, &asset_paths, drafts))
+        .collect();
+    let mut content = Content {
+        assets,
+        ..Content::default()
+    };
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        content.resources.extend(outcome.resources);
+        content.pages.extend(outcome.pages);
+    }
+    content
+}
+
+/// Every file under content/, classified; hidden files, editor backups and symlinks are skipped.
+fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<Found> {
+    let mut found = Vec::new();
+    let walker = WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()))
+    {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(format!(
+                    "cannot read a folder in content/: {error}"
+                )));
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        if entry.file_type().is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "symbolic link skipped: Lectern never follows links out of the site",
+                )
+                .in_file(&rel)
+                .with_help("copy the file into content/ instead of linking it"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match classify(&rel) {
+            Some(role) => found.push(Found { role, path: entry.into_path(), rel }),
+            None => diagnostics.push(Diagnostic::warning("file ignored: it is not in a folder Lectern reads").in_file(&rel).with_help(
+                "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md), other files in content/assets/",
+            )),
+        }
+    }
+    found
+}
+
+/// Editor temporaries and hidden files: `.#x`, `x~`, `x.swp`, `4913` (vim's probe), `*.tmp`.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name == "4913"
+        || [".swp", ".swx", ".tmp", ".bak", ".crdownload", ".part"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn classify(rel: &str) -> Option<FileRole> {
+    let inside = rel.strip_prefix("content/")?;
+    let (top, rest) = inside.split_once('/')?;
+    let markdown = rest.ends_with(".md") || rest.ends_with(".markdown");
+    let yaml = (rest.ends_with(".yaml") || rest.ends_with(".yml")) && !rest.contains('/');
+    match top {
+        "assets" => Some(FileRole::Asset),
+        "lessons" if markdown => Some(FileRole::Resource(Kind::Lesson)),
+        "videos" if markdown => Some(FileRole::Resource(Kind::Video)),
+        "videos" if yaml => Some(FileRole::VideoCatalog),
+        "reviews" if markdown => Some(FileRole::Resource(Kind::Review)),
+        "pages" if markdown => Some(FileRole::Page),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct FileOutcome {
+    resources: Vec<Resource>,
+    pages: Vec<Page>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_one(
+    found: &Found,
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let text = match std::fs::read(&found.path) {
+        Ok(bytes) => decode_text(&found.rel, &bytes),
+        Err(error) => {
+            Err(Diagnostic::error(format!("cannot read the file: {error}")).in_file(&found.rel))
+        }
+    };
+    let text = match text {
+        Ok(text) => parse::shared(text),
+        Err(diagnostic) => {
+            outcome.diagnostics.push(diagnostic);
+            return outcome;
+        }
+    };
+    if found.role == FileRole::VideoCatalog {
+        read_catalog(found, text, config, assets, drafts, &mut outcome);
+        return outcome;
+    }
+    let split = match frontmatter::split(&found.rel, &text) {
+        Ok(split) => split,
+        Err(diagnostic) => {
+            outcome.diagnostics.push(diagnostic);
+            return outcome;
+        }
+    };
+    let place = parse::Place {
+        config,
+        assets,
+        stem: stem(&found.rel),
+        body: text[split.body.clone()].to_string(),
+        body_line: split.body_line,
+        origin: Origin {
+            file: found.rel.clone(),
+            text: text.clone(),
+            yaml: split.yaml,
+            yaml_line: split.yaml_line,
+        },
+    };
+    match found.role {
+        FileRole::Resource(Kind::Lesson) => collect(
+            parse::lesson(place, drafts),
+            &mut outcome.resources,
+            &mut outcome.diagnostics,
+        ),
+        FileRole::Resource(Kind::Video) => collect(
+            parse::video(place, drafts, None),
+            &mut outcome.resources,
+            &mut outcome.diagnostics,
+        ),
+        FileRole::Resource(Kind::Review) => collect(
+            parse::review(place, drafts),
+            &mut outcome.resources,
+            &mut outcome.diagnostics,
+        ),
+        FileRole::Page => collect(
+            parse::page(place, drafts),
+            &mut outcome.pages,
+            &mut outcome.diagnostics,
+        ),
+        FileRole::VideoCatalog | FileRole::Asset => {}
+    }
+    outcome
+}
+
+fn collect<T>(parsed: parse::Parsed<T>, into: &mut Vec<T>, diagnostics: &mut Vec<Diagnostic>) {
+    match parsed {
+        Ok(Some(item)) => into.push(item),
+        Ok(None) => {}
+        Err(problems) => diagnostics.extend(problems),
+    }
+}
+
+fn stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// A catalog is a YAML list of video entries, each with an `id`; each becomes a `Video`.
+fn read_catalog(
+    found: &Found,
+    text: std::sync::Arc<str>,
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+    outcome: &mut FileOutcome,
+) {
+    let source = crate::yaml::YamlSource {
+        file: &found.rel,
+        file_text: &text,
+        text: &text,
+        first_line: 1,
+        what: "video catalog",
+    };
+    let mut fields = vec!["id"];
+    fields.extend_from_slice(parse::VIDEO_FIELDS);
+    let entries: Vec<parse::VideoFront> = match crate::yaml::parse(&source, &fields) {
+        Ok(entries) => entries,
+        Err(diagnostic) => {
+            outcome.diagnostics.push(diagnostic);
+            return;
+        }
+    };
+    let ranges = entry_ranges(&text);
+    for (index, front) in entries.into_iter().enumerate() {
+        let (yaml, yaml_line) = ranges.get(index).cloned().unwrap_or((0..text.len(), 1));
+        let origin = Origin {
+            file: found.rel.clone(),
+            text: text.clone(),
+            yaml,
+            yaml_line,
+        };
+        let Some(id) = front.id.clone() else {
+            outcome.diagnostics.push(
+                origin.at_key(
+                    "title",
+                    Diagnostic::error(format!(
+                        "entry {} of the video catalog has no `id`",
+                        index + 1
+                    ))
+                    .with_help(
+                        "add `id: <ascii-name>` to the entry; it becomes the video's address",
+                    ),
+                ),
+            );
+            continue;
+        };
+        let place = parse::Place {
+            config,
+            assets,
+            stem: id,
+            body: String::new(),
+            body_line: yaml_line,
+            origin,
+        };
+        collect(
+            parse::video(place, drafts, Some(front)),
+            &mut outcome.resources,
+            &mut outcome.diagnostics,
+        );
+    }
+}
+
+/// Byte ranges and first lines of the top-level `- ` items of a YAML list written in block style.
+fn entry_ranges(text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if line.starts_with("- ") || line.trim_end() == "-" {
+            starts.push((offset, index + 1));
+        }
+        offset += line.len();
+    }
+    let mut ranges = Vec::new();
+    for (i, (start, line)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map(|(s, _)| *s).unwrap_or(text.len());
+        ranges.push((*start..end, *line));
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        assert_eq!(
+            classify("content/lessons/g7/a.md"),
+            Some(FileRole::Resource(Kind::Lesson))
+        );
+        assert_eq!(
+            classify("content/videos/catalog.yaml"),
+            Some(FileRole::VideoCatalog)
+        );
+        assert_eq!(classify("content/videos/sub/catalog.yaml"), None);
+        assert_eq!(classify("content/assets/a/b.pdf"), Some(FileRole::Asset));
+        assert_eq!(classify("content/readme.md"), None);
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in ["a.md~", ".#a.md", "a.md.swp", "4913", ".hidden", "x.tmp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+    }
+}

@@ -1,0 +1,419 @@
+//! The typed content model: what a lesson, a video and a review are once their front matter has been
+//! checked. Values here are already valid (real dates, grades in range); cross-references are
+//! still ids, resolved by `catalog`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, de};
+
+use crate::diagnostics::Diagnostic;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Lesson,
+    Video,
+    Review,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Lesson, Kind::Video, Kind::Review];
+
+    /// `lesson` / `video` / `review`: the facet value in search URLs.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::Lesson => "lesson",
+            Kind::Video => "video",
+            Kind::Review => "review",
+        }
+    }
+
+    /// The folder under `content/` and under `public/`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::Lesson => "lessons",
+            Kind::Video => "videos",
+            Kind::Review => "reviews",
+        }
+    }
+}
+
+/// A calendar date that exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let bad = || format!("`{text}` is not a date written as YYYY-MM-DD");
+        let mut parts = text.trim().split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month, day) = match (y.parse::<u16>(), m.parse::<u8>(), d.parse::<u8>()) {
+            (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+            _ => return Err(bad()),
+        };
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(format!("the date `{text}` does not exist"));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Today in UTC, for `lectern new`.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Date::from_days_since_epoch((secs / 86_400) as i64)
+    }
+
+    /// Howard Hinnant's civil-from-days algorithm.
+    fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+/// `grade:` as written: one grade, a list, or a range `"7-9"`. Checked against the site's grades later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GradeSpec(pub Vec<i64>);
+
+impl<'de> Deserialize<'de> for GradeSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(GradeVisitor)
+    }
+}
+
+struct GradeVisitor;
+
+const GRADE_EXPECTED: &str =
+    "a grade: an integer such as 7, a list such as [7, 8], or a range such as \"7-9\"";
+
+impl<'de> de::Visitor<'de> for GradeVisitor {
+    type Value = GradeSpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(GRADE_EXPECTED)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<GradeSpec, E> {
+        Ok(GradeSpec(vec![v]))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<GradeSpec, E> {
+        Ok(GradeSpec(vec![i64::try_from(v).unwrap_or(i64::MAX)]))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<GradeSpec, E> {
+        parse_grade_range(v).map(GradeSpec).map_err(E::custom)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<GradeSpec, A::Error> {
+        let mut grades = Vec::new();
+        while let Some(g) = seq.next_element::<i64>()? {
+            if grades.len() > 64 {
+                return Err(de::Error::custom("too many grades in the list"));
+            }
+            grades.push(g);
+        }
+        Ok(GradeSpec(grades))
+    }
+}
+
+fn parse_grade_range(text: &str) -> Result<Vec<i64>, String> {
+    let text = text.trim();
+    let bad = || format!("`{text}` is not {GRADE_EXPECTED}");
+    let number = |s: &str| s.trim().parse::<i64>().map_err(|_| bad());
+    match text.split_once(['-', '–', '~']) {
+        Some((a, b)) => {
+            let (from, to) = (number(a)?, number(b)?);
+            if from > to || to - from > 12 {
+                return Err(bad());
+            }
+            Ok((from..=to).collect())
+        }
+        None => Ok(vec![number(text)?]),
+    }
+}
+
+/// `duration:` — "mm:ss" or "h:mm:ss", kept in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration(pub u32);
+
+impl Duration {
+    pub fn parse(text: &str) -> Result<Duration, String> {
+        let bad = || format!("`{text}` is not a duration written as \"mm:ss\" or \"h:mm:ss\"");
+        let parts: Vec<&str> = text.trim().split(':').collect();
+        let numbers: Vec<u32> = parts
+            .iter()
+            .map(|p| p.parse::<u32>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| bad())?;
+        let seconds = match numbers.as_slice() {
+            [m, s] if *s < 60 => m * 60 + s,
+            [h, m, s] if *m < 60 && *s < 60 => h * 3600 + m * 60 + s,
+            _ => return Err(bad()),
+        };
+        if seconds > 100 * 3600 {
+            return Err(bad());
+        }
+        Ok(Duration(seconds))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (h, m, s) = (self.0 / 3600, self.0 / 60 % 60, self.0 % 60);
+        if h > 0 {
+            write!(f, "{h}:{m:02}:{s:02}")
+        } else {
+            write!(f, "{m:02}:{s:02}")
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Duration::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum ReviewKind {
+    #[serde(rename = "说课")]
+    Presentation,
+    #[serde(rename = "评课")]
+    Critique,
+}
+
+impl ReviewKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::Presentation => "说课",
+            ReviewKind::Critique => "评课",
+        }
+    }
+}
+
+/// Where a record came from, so later stages can point at the right line.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// Path relative to the site root, `/`-separated.
+    pub file: String,
+    /// The whole file.
+    pub text: Arc<str>,
+    /// The record's YAML (front matter, or one catalog entry) as a byte range of `text`.
+    pub yaml: std::ops::Range<usize>,
+    /// The file line where `yaml` starts.
+    pub yaml_line: usize,
+}
+
+impl Origin {
+    /// A diagnostic pointing at `key:` in this record's YAML (or at its first line).
+    pub fn at_key(&self, key: &str, diagnostic: Diagnostic) -> Diagnostic {
+        let block = &self.text[self.yaml.clone()];
+        let line = key_line_in_block(block, self.yaml_line, key).unwrap_or(self.yaml_line);
+        diagnostic
+            .in_file(&self.file)
+            .at_line(&self.text, line, 1)
+            .underline(key.chars().count())
+    }
+}
+
+/// Line of `key:` in a block, also inside a catalog entry (`- key:` or indented `key:`).
+fn key_line_in_block(block: &str, first_line: usize, key: &str) -> Option<usize> {
+    block.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some(first_line + i)
+    })
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub kind: Kind,
+    pub id: String,
+    pub origin: Origin,
+    pub title: String,
+    pub grades: Vec<u8>,
+    pub course: String,
+    pub topics: Vec<String>,
+    pub summary: String,
+    pub date: Option<Date>,
+    pub school: String,
+    /// Markdown body and the file line it starts on.
+    pub body: String,
+    pub body_line: usize,
+    pub detail: Detail,
+}
+
+#[derive(Clone, Debug)]
+pub enum Detail {
+    Lesson(LessonDetail),
+    Video(VideoDetail),
+    Review(ReviewDetail),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LessonDetail {
+    pub term: Option<u8>,
+    pub author: String,
+    pub duration_minutes: Option<u32>,
+    pub attachments: Vec<Link>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VideoDetail {
+    pub url: Link,
+    pub duration: Option<Duration>,
+    pub poster: Option<Link>,
+    pub speaker: String,
+    pub captions: Option<Link>,
+    pub lesson: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ReviewDetail {
+    pub lesson: Option<String>,
+    pub video: Option<String>,
+    pub reviewer: String,
+    pub rating: Option<u8>,
+    pub review_kind: Option<ReviewKind>,
+}
+
+/// A reference to a file or address: a checked http(s) URL, or a file under `content/assets/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Link {
+    External(String),
+    /// Path relative to `content/assets/`, `/`-separated, known to exist.
+    Asset(String),
+}
+
+impl Link {
+    /// Path relative to the site root of the output, or the external URL.
+    pub fn href(&self) -> String {
+        match self {
+            Link::External(url) => url.clone(),
+            Link::Asset(path) => format!("assets/{path}"),
+        }
+    }
+
+    pub fn is_external(&self) -> bool {
+        matches!(self, Link::External(_))
+    }
+
+    /// The lower-case file extension, if any.
+    pub fn extension(&self) -> String {
+        let path = match self {
+            Link::External(url) => url.split(['?', '#']).next().unwrap_or(""),
+            Link::Asset(path) => path,
+        };
+        let name = path.rsplit('/').next().unwrap_or("");
+        name.rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+
+    pub fn file_name(&self) -> String {
+        let path = match self {
+            Link::External(url) => url.split(['?', '#']).next().unwrap_or(url),
+            Link::Asset(path) => path,
+        };
+        path.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(path)
+            .to_string()
+    }
+}
+
+/// A free page under `content/pages/`.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub slug: String,
+    pub origin: Origin,
+    pub title: String,
+    pub summary: String,
+    pub weight: i64,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// A file under `content/assets/`, copied as it is.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// Relative to `content/assets/`, `/`-separated.
+    pub path: String,
+    pub source: std::path::PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(
+            Date::parse("2023-02-29")
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        assert!(Date::parse("2023-13-01").is_err());
+        assert!(Date::parse("23-1-1").is_err());
+        assert_eq!(
+            Date::from_days_since_epoch(19_723).to_string(),
+            "2024-01-01"
+        );
+    }
+
+    #[test]
+    fn grade_ranges_and_durations() {
+        assert_eq!(parse_grade_range("7-9").unwrap(), vec![7, 8, 9]);
+        assert!(parse_grade_range("9-7").is_err());
+        assert_eq!(Duration::parse("25:26").unwrap(), Duration(1526));
+        assert_eq!(Duration::parse("1:02:03").unwrap().to_string(), "1:02:03");
+        assert!(Duration::parse("12:75").is_err());
+    }
+}

@@ -1,0 +1,570 @@
+//! Front matter → typed records. Each kind has its own strict schema (`deny_unknown_fields`), then
+//! values are checked against the site: grades exist, the course is known, links point at real
+//! files or http(s) addresses. Problems are pushed as diagnostics at the key's line.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::model::*;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, suggest};
+use crate::yaml::{self, YamlSource};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonFront {
+    title: String,
+    grade: GradeSpec,
+    course: String,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    summary: String,
+    date: Option<Date>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    term: Option<i64>,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    school: String,
+    duration_minutes: Option<u32>,
+    #[serde(default)]
+    attachments: Vec<String>,
+}
+
+const LESSON_FIELDS: &[&str] = &[
+    "title",
+    "grade",
+    "course",
+    "topics",
+    "summary",
+    "date",
+    "draft",
+    "slug",
+    "term",
+    "author",
+    "school",
+    "duration_minutes",
+    "attachments",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VideoFront {
+    pub(super) id: Option<String>,
+    title: String,
+    grade: GradeSpec,
+    course: String,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    summary: String,
+    date: Option<Date>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    url: String,
+    duration: Option<Duration>,
+    poster: Option<String>,
+    #[serde(default)]
+    speaker: String,
+    #[serde(default)]
+    school: String,
+    captions: Option<String>,
+    lesson: Option<String>,
+}
+
+pub(super) const VIDEO_FIELDS: &[&str] = &[
+    "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "url", "duration",
+    "poster", "speaker", "school", "captions", "lesson",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewFront {
+    title: String,
+    grade: GradeSpec,
+    course: String,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    summary: String,
+    date: Option<Date>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    lesson: Option<String>,
+    video: Option<String>,
+    #[serde(default)]
+    reviewer: String,
+    #[serde(default)]
+    school: String,
+    rating: Option<i64>,
+    kind: Option<ReviewKind>,
+}
+
+const REVIEW_FIELDS: &[&str] = &[
+    "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "lesson", "video",
+    "reviewer", "school", "rating", "kind",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFront {
+    title: String,
+    #[serde(default)]
+    summary: String,
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    weight: i64,
+}
+
+const PAGE_FIELDS: &[&str] = &["title", "summary", "slug", "draft", "weight"];
+
+/// What every record shares, checked once.
+struct Common {
+    title: String,
+    grades: Vec<u8>,
+    course: String,
+    topics: Vec<String>,
+    summary: String,
+    date: Option<Date>,
+    school: String,
+}
+
+/// Everything a parser needs to know about one record's place.
+pub(super) struct Place<'a> {
+    pub config: &'a Config,
+    pub assets: &'a BTreeSet<String>,
+    pub origin: Origin,
+    pub stem: String,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl Place<'_> {
+    fn yaml_source(&self) -> (YamlSource<'_>, &str) {
+        let block = &self.origin.text[self.origin.yaml.clone()];
+        (
+            YamlSource {
+                file: &self.origin.file,
+                file_text: &self.origin.text,
+                text: block,
+                first_line: self.origin.yaml_line,
+                what: "front matter",
+            },
+            block,
+        )
+    }
+
+    fn problem(&self, key: &str, message: String, help: impl Into<String>) -> Diagnostic {
+        self.origin
+            .at_key(key, Diagnostic::error(message).with_help(help))
+    }
+}
+
+/// Outcome of reading one record: it, or why not; plus warnings either way. `Ok(None)` is a draft.
+pub(super) type Parsed<T> = Result<Option<T>, Vec<Diagnostic>>;
+
+pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
+    let (source, _) = place.yaml_source();
+    let front: LessonFront = yaml::parse(&source, LESSON_FIELDS).map_err(|d| vec![d])?;
+    if front.draft && !drafts {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    let common = common(
+        &place,
+        &mut problems,
+        front.title,
+        front.grade,
+        front.course,
+        front.topics,
+        front.summary,
+        front.date,
+        front.school,
+    );
+    let term = match front.term {
+        None => None,
+        Some(t @ 1..=2) => Some(t as u8),
+        Some(t) => {
+            problems.push(place.problem(
+                "term",
+                format!("term {t} is not 1 or 2"),
+                "write `term: 1` (autumn term) or `term: 2` (spring term)",
+            ));
+            None
+        }
+    };
+    let attachments = front
+        .attachments
+        .iter()
+        .filter_map(|a| check_link(&place, "attachments", a, &mut problems))
+        .collect();
+    let detail = Detail::Lesson(LessonDetail {
+        term,
+        author: front.author,
+        duration_minutes: front.duration_minutes,
+        attachments,
+    });
+    finish(place, Kind::Lesson, front.slug, common, detail, problems)
+}
+
+pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -> Parsed<Resource> {
+    let front = match front {
+        Some(front) => front,
+        None => {
+            let (source, _) = place.yaml_source();
+            let front: VideoFront = yaml::parse(&source, VIDEO_FIELDS).map_err(|d| vec![d])?;
+            if front.id.is_some() {
+                return Err(vec![place.problem(
+                    "id",
+                    "`id` is only for entries of a video catalog (.yaml)".into(),
+                    "a Markdown video's id is its file name; use `slug:` to choose another",
+                )]);
+            }
+            front
+        }
+    };
+    if front.draft && !drafts {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    let common = common(
+        &place,
+        &mut problems,
+        front.title,
+        front.grade,
+        front.course,
+        front.topics,
+        front.summary,
+        front.date,
+        front.school,
+    );
+    let url = check_link(&place, "url", &front.url, &mut problems);
+    let poster = front
+        .poster
+        .as_deref()
+        .and_then(|p| check_link(&place, "poster", p, &mut problems));
+    let captions = front
+        .captions
+        .as_deref()
+        .and_then(|c| check_link(&place, "captions", c, &mut problems));
+    let lesson = front
+        .lesson
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty());
+    let Some(url) = url else {
+        return Err(problems);
+    };
+    let detail = Detail::Video(VideoDetail {
+        url,
+        duration: front.duration,
+        poster,
+        speaker: front.speaker,
+        captions,
+        lesson,
+    });
+    let slug = front.slug.or(front.id);
+    finish(place, Kind::Video, slug, common, detail, problems)
+}
+
+pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
+    let (source, _) = place.yaml_source();
+    let front: ReviewFront = yaml::parse(&source, REVIEW_FIELDS).map_err(|d| vec![d])?;
+    if front.draft && !drafts {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    let common = common(
+        &place,
+        &mut problems,
+        front.title,
+        front.grade,
+        front.course,
+        front.topics,
+        front.summary,
+        front.date,
+        front.school,
+    );
+    let rating = match front.rating {
+        None => None,
+        Some(r @ 1..=5) => Some(r as u8),
+        Some(r) => {
+            problems.push(place.problem(
+                "rating",
+                format!("rating {r} is out of range"),
+                "a rating is a whole number from 1 to 5",
+            ));
+            None
+        }
+    };
+    let lesson = front
+        .lesson
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty());
+    let video = front
+        .video
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    if lesson.is_none() && video.is_none() {
+        problems.push(place.problem(
+            "title",
+            "a review must name the lesson or the video it reviews".into(),
+            "add `lesson: <lesson id>` (the lesson's file name without .md) or `video: <video id>`",
+        ));
+    }
+    let detail = Detail::Review(ReviewDetail {
+        lesson,
+        video,
+        reviewer: front.reviewer,
+        rating,
+        review_kind: front.kind,
+    });
+    finish(place, Kind::Review, front.slug, common, detail, problems)
+}
+
+pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
+    let (source, _) = place.yaml_source();
+    let front: PageFront = yaml::parse(&source, PAGE_FIELDS).map_err(|d| vec![d])?;
+    if front.draft && !drafts {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    let slug = choose_id(&place, front.slug, &mut problems);
+    if front.title.trim().is_empty() {
+        problems.push(place.problem(
+            "title",
+            "the title is empty".into(),
+            "write a title: `title: 关于本资源库`",
+        ));
+    }
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    Ok(Some(Page {
+        slug,
+        origin: place.origin,
+        title: front.title.trim().to_string(),
+        summary: front.summary.trim().to_string(),
+        weight: front.weight,
+        body: place.body,
+        body_line: place.body_line,
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn common(
+    place: &Place<'_>,
+    problems: &mut Vec<Diagnostic>,
+    title: String,
+    grade: GradeSpec,
+    course: String,
+    topics: Vec<String>,
+    summary: String,
+    date: Option<Date>,
+    school: String,
+) -> Common {
+    let config = place.config;
+    if title.trim().is_empty() {
+        problems.push(place.problem(
+            "title",
+            "the title is empty".into(),
+            "write a title, e.g. `title: 我的情绪小怪兽`",
+        ));
+    }
+    let mut grades = Vec::new();
+    for g in grade.0 {
+        match u8::try_from(g).ok().filter(|g| config.grade(*g).is_some()) {
+            Some(g) => grades.push(g),
+            None => {
+                let known: Vec<String> =
+                    config.grades.iter().map(|g| g.number.to_string()).collect();
+                problems.push(place.problem(
+                    "grade",
+                    format!("grade {g} does not exist"),
+                    format!("use one of the site's grades: {}", known.join(", ")),
+                ));
+            }
+        }
+    }
+    grades.sort_unstable();
+    grades.dedup();
+    if grades.is_empty() && !problems.iter().any(|p| p.message.starts_with("grade")) {
+        problems.push(place.problem(
+            "grade",
+            "no grade given".into(),
+            "write `grade: 7`, `grade: [7, 8]` or `grade: \"7-9\"`",
+        ));
+    }
+    let course = course.trim().to_string();
+    if config.course(&course).is_none() {
+        let slugs = config.courses.iter().map(|c| c.slug.as_str());
+        let by_name = config
+            .courses
+            .iter()
+            .find(|c| c.name == course)
+            .map(|c| c.slug.as_str());
+        let help = match by_name.or_else(|| suggest(&course, slugs)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "use a course slug from site.yaml: {}",
+                config
+                    .courses
+                    .iter()
+                    .map(|c| c.slug.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        problems.push(place.problem("course", format!("unknown course `{course}`"), help));
+    }
+    let mut seen = BTreeSet::new();
+    let topics = topics
+        .iter()
+        .map(|t| config.canonical_topic(t.trim()).to_string())
+        .filter(|t| !t.is_empty() && seen.insert(t.clone()))
+        .collect();
+    Common {
+        title: title.trim().to_string(),
+        grades,
+        course,
+        topics,
+        summary: summary.trim().to_string(),
+        date,
+        school: school.trim().to_string(),
+    }
+}
+
+fn finish(
+    place: Place<'_>,
+    kind: Kind,
+    slug: Option<String>,
+    common: Common,
+    detail: Detail,
+    mut problems: Vec<Diagnostic>,
+) -> Parsed<Resource> {
+    let id = choose_id(&place, slug, &mut problems);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    Ok(Some(Resource {
+        kind,
+        id,
+        origin: place.origin,
+        title: common.title,
+        grades: common.grades,
+        course: common.course,
+        topics: common.topics,
+        summary: common.summary,
+        date: common.date,
+        school: common.school,
+        body: place.body,
+        body_line: place.body_line,
+        detail,
+    }))
+}
+
+/// The id: `slug:` if given, else the file stem; it becomes a URL path, so it must be ASCII.
+fn choose_id(place: &Place<'_>, slug: Option<String>, problems: &mut Vec<Diagnostic>) -> String {
+    let (id, key) = match slug {
+        Some(slug) => (slug.trim().to_string(), "slug"),
+        None => (place.stem.clone(), "title"),
+    };
+    if is_id(&id) {
+        return id;
+    }
+    let suggestion = crate::slug::slugify(&id);
+    let help = if key == "slug" {
+        format!(
+            "ids become URL paths: use ASCII letters, digits, `-` and `_`, e.g. `slug: {suggestion}`"
+        )
+    } else {
+        format!(
+            "ids become URL paths: rename the file to `{suggestion}.md`, or add `slug: {suggestion}`"
+        )
+    };
+    problems.push(place.problem(key, format!("`{id}` cannot be used as an id"), help));
+    id
+}
+
+pub fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 120
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// An http(s) URL, or a file that exists under content/assets/. Anything else is an error.
+fn check_link(
+    place: &Place<'_>,
+    key: &str,
+    value: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Link> {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        if value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        {
+            problems.push(place.problem(
+                key,
+                format!("the address `{value}` contains spaces or quotes"),
+                "percent-encode spaces as %20",
+            ));
+            return None;
+        }
+        return Some(Link::External(value.to_string()));
+    }
+    if lower.contains(':') && !lower.contains('/')
+        || lower.starts_with("javascript:")
+        || lower.starts_with("data:")
+    {
+        problems.push(place.problem(
+            key,
+            format!("`{value}` is not an http(s) address or a file"),
+            "use an https:// address or a file under content/assets/",
+        ));
+        return None;
+    }
+    let path = value.trim_start_matches("./").trim_start_matches('/');
+    let path = path.strip_prefix("content/").unwrap_or(path);
+    let path = path.strip_prefix("assets/").unwrap_or(path);
+    if path.split('/').any(|part| part == ".." || part.is_empty()) || path.contains('\\') {
+        problems.push(place.problem(
+            key,
+            format!("`{value}` leaves content/assets/"),
+            "name a file inside content/assets/, e.g. `worksheets/emotions.pdf`",
+        ));
+        return None;
+    }
+    if !place.assets.contains(path) {
+        let near = suggest(path, place.assets.iter().map(String::as_str));
+        let help = match near {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "put the file under content/assets/ and write its path relative to that folder"
+                .to_string(),
+        };
+        problems.push(place.problem(
+            key,
+            format!("file `{value}` not found in content/assets/"),
+            help,
+        ));
+        return None;
+    }
+    Some(Link::Asset(path.to_string()))
+}
+
+/// Keep `Arc` in scope for callers building origins.
+pub(super) fn shared(text: String) -> Arc<str> {
+    Arc::from(text)
+}

@@ -1,0 +1,276 @@
+//! Diagnostics: every problem Lectern finds in a site, with the file, line and column where it is,
+//! what is wrong and how to fix it. Stages push diagnostics and go on; the CLI prints them all at
+//! the end, sorted, like rustc does. Nothing here panics or exits.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located as precisely as we know.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Path relative to the site root, with `/` separators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column, counted in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The text of the offending line, shown under the location.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// How many characters to underline from `column`.
+    #[serde(skip)]
+    pub span_chars: usize,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message.into())
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message.into())
+    }
+
+    fn new(severity: Severity, message: String) -> Self {
+        Diagnostic {
+            severity,
+            message,
+            file: None,
+            line: None,
+            column: None,
+            help: None,
+            source_line: None,
+            span_chars: 1,
+        }
+    }
+
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_string());
+        self
+    }
+
+    /// Locate the diagnostic at `line` (1-based) of `text`, the whole file, and show that line.
+    pub fn at_line(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column.max(1));
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        self
+    }
+
+    /// Locate the diagnostic at a line without a source snippet.
+    pub fn at_line_only(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn underline(mut self, chars: usize) -> Self {
+        self.span_chars = chars.max(1);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Render in the rustc style, with a snippet when we have the source line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}: {}", self.message);
+        let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
+        let pad = " ".repeat(gutter);
+        if let Some(file) = &self.file {
+            let location = match (self.line, self.column) {
+                (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                (Some(l), None) => format!("{file}:{l}"),
+                _ => file.clone(),
+            };
+            let _ = writeln!(out, "{pad}--> {location}");
+        }
+        if let (Some(line), Some(source)) = (self.line, &self.source_line) {
+            let shown = visible_line(source);
+            let column = self.column.unwrap_or(1);
+            let lead: usize = shown.chars().take(column - 1).map(display_width).sum();
+            let marks: usize = shown
+                .chars()
+                .skip(column - 1)
+                .take(self.span_chars)
+                .map(display_width)
+                .sum::<usize>()
+                .max(1);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{line} | {shown}");
+            let _ = writeln!(out, "{pad} | {}{}", " ".repeat(lead), "^".repeat(marks));
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{pad} = help: {help}");
+        }
+        out
+    }
+}
+
+/// Tabs become one space so the caret lines up; very long lines are cut.
+fn visible_line(source: &str) -> String {
+    source
+        .chars()
+        .take(160)
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+/// Terminal columns a character takes: CJK and full-width forms take two.
+fn display_width(c: char) -> usize {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, then line, so the report reads top to bottom; duplicates removed.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut items = self.items.clone();
+        items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+        });
+        items.dedup();
+        items
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// "did you mean `x`?" for a misspelt name: the closest candidate within a small edit distance.
+pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wrong.chars().count() / 3).max(1) + 1;
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// 1-based (line, column in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let text = "---\ntitle: x\ngrades: 7\n---\n";
+        let d = Diagnostic::error("unknown field `grades` in lesson front matter")
+            .in_file("content/lessons/a.md")
+            .at_line(text, 3, 1)
+            .underline(6)
+            .with_help("did you mean `grade`?");
+        let shown = d.render();
+        assert!(shown.contains("--> content/lessons/a.md:3:1"), "{shown}");
+        assert!(shown.contains("3 | grades: 7\n  | ^^^^^^\n"), "{shown}");
+        assert!(shown.contains("= help: did you mean `grade`?"), "{shown}");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let fields = ["grade", "title", "course"];
+        assert_eq!(suggest("grades", fields), Some("grade"));
+        assert_eq!(suggest("cuorse", fields), Some("course"));
+        assert_eq!(suggest("zzzzzz", fields), None);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\n情绪x", 9), (2, 3));
+        assert_eq!(line_col("ab", 99), (1, 3));
+    }
+}

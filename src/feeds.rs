@@ -1,0 +1,80 @@
+//! `sitemap.xml` and the Atom `feed.xml`: plain XML built here, every value escaped.
+
+use crate::catalog::{self, Catalog};
+use crate::config::Config;
+use crate::markdown::escape;
+
+/// Every page's absolute URL.
+pub fn sitemap(config: &Config, paths: &[String]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in paths {
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            escape(&format!("{}{}", config.base_url, path))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// The newest resources as an Atom feed.
+pub fn atom(config: &Config, catalog: &Catalog) -> String {
+    let updated = catalog
+        .resources
+        .iter()
+        .filter_map(|r| r.date)
+        .max()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "2000-01-01".into());
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    xml.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
+    xml.push_str(&format!("  <id>{}</id>\n", escape(&config.base_url)));
+    xml.push_str(&format!(
+        "  <link href=\"{}\"/>\n",
+        escape(&config.base_url)
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}feed.xml\"/>\n",
+        escape(&config.base_url)
+    ));
+    xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    for r in catalog.resources.iter().take(30) {
+        let url = format!("{}{}", config.base_url, catalog::resource_path(r));
+        let date = r
+            .date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| updated.clone());
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", escape(&r.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", escape(&url)));
+        xml.push_str(&format!("    <link href=\"{}\"/>\n", escape(&url)));
+        xml.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
+        xml.push_str(&format!("    <category term=\"{}\"/>\n", r.kind.slug()));
+        if !r.summary.is_empty() {
+            xml.push_str(&format!("    <summary>{}</summary>\n", escape(&r.summary)));
+        }
+        xml.push_str("    <author><name>");
+        xml.push_str(&escape(&author(r)));
+        xml.push_str("</name></author>\n  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn author(r: &crate::content::Resource) -> String {
+    use crate::content::Detail;
+    let name = match &r.detail {
+        Detail::Lesson(d) => d.author.as_str(),
+        Detail::Video(d) => d.speaker.as_str(),
+        Detail::Review(d) => d.reviewer.as_str(),
+    };
+    if name.is_empty() {
+        r.school.clone()
+    } else {
+        name.to_string()
+    }
+}

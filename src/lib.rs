@@ -1,0 +1,18 @@
+//! Lectern: a static site generator for curriculum and teaching resources.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! `config::load → content::load → catalog::assemble → markdown::render_all → theme → search → output`.
+
+pub mod build;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod search;
+pub mod slug;
+pub mod theme;
+pub mod yaml;

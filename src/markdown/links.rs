@@ -1,0 +1,211 @@
+//! Where a link in a Markdown body goes. Only http(s), mailto, tel, relative and fragment links
+//! survive; relative `.md` links become the target's page, links into `content/assets/` become
+//! the copied asset, and `/`-rooted links become relative so the site works under any sub-path.
+
+use std::collections::{BTreeSet, HashMap};
+
+/// What the renderer needs to know about the page it is rendering.
+pub struct LinkContext<'a> {
+    /// The Markdown file, relative to the site root (`content/lessons/g7/a.md`).
+    pub source_file: &'a str,
+    /// Where the page lands, relative to the output root (`lessons/a/`).
+    pub page_path: &'a str,
+    /// Source file → page path for every page of the site.
+    pub source_paths: &'a HashMap<String, String>,
+    /// Files under `content/assets/`, relative to it.
+    pub assets: &'a BTreeSet<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// Use this href.
+    Keep(String),
+    /// A scheme we do not allow (javascript:, data:, file: …): drop the link, keep its text.
+    Forbidden(String),
+    /// A relative link to a file that is not there (the href is kept as written).
+    Missing(String),
+}
+
+impl LinkContext<'_> {
+    pub fn resolve(&self, url: &str) -> Resolved {
+        let url = url.trim();
+        if url.is_empty() || url.starts_with('#') {
+            return Resolved::Keep(url.to_string());
+        }
+        if let Some(scheme) = scheme(url) {
+            return match scheme.as_str() {
+                "http" | "https" | "mailto" | "tel" => Resolved::Keep(url.to_string()),
+                other => Resolved::Forbidden(other.to_string()),
+            };
+        }
+        if url.starts_with("//") {
+            return Resolved::Keep(url.to_string());
+        }
+        let (path, suffix) = split_suffix(url);
+        let site_target = if let Some(rooted) = path.strip_prefix('/') {
+            self.from_site_root(rooted)
+        } else {
+            self.from_source(path)
+        };
+        match site_target {
+            Some(Ok(target)) => Resolved::Keep(format!("{}{}{}", self.up(), target, suffix)),
+            Some(Err(())) => Resolved::Missing(url.to_string()),
+            None => Resolved::Keep(url.to_string()),
+        }
+    }
+
+    /// `../` repeated once per folder of the current page.
+    fn up(&self) -> String {
+        "../".repeat(self.page_path.matches('/').count())
+    }
+
+    /// `/assets/x.png` or `/lessons/x/`: relative to the output root already.
+    fn from_site_root(&self, rooted: &str) -> Option<Result<String, ()>> {
+        if rooted.contains("..") {
+            return Some(Err(()));
+        }
+        Some(Ok(rooted.to_string()))
+    }
+
+    /// A path relative to the Markdown file: resolve it inside the site, then map it.
+    fn from_source(&self, path: &str) -> Option<Result<String, ()>> {
+        let dir = self
+            .source_file
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .unwrap_or("");
+        let Some(joined) = normalise(&format!("{dir}/{}", percent_decode(path))) else {
+            return Some(Err(()));
+        };
+        if joined.ends_with(".md") || joined.ends_with(".markdown") {
+            return Some(self.source_paths.get(&joined).cloned().ok_or(()));
+        }
+        if let Some(asset) = joined.strip_prefix("content/assets/") {
+            return Some(if self.assets.contains(asset) {
+                Ok(format!("assets/{asset}"))
+            } else {
+                Err(())
+            });
+        }
+        // Any other relative link (to a listing page, say) is left as the author wrote it.
+        None
+    }
+}
+
+/// The lower-cased scheme of an absolute URL, if it has one. Control characters and spaces
+/// inside the scheme are removed first, as browsers do (`java\tscript:`).
+fn scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let end = cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len());
+    let colon = cleaned[..end].find(':')?;
+    Some(cleaned[..colon].to_ascii_lowercase())
+}
+
+fn split_suffix(url: &str) -> (&str, &str) {
+    match url.find(['?', '#']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    }
+}
+
+/// Resolve `.` and `..`; `None` when the path climbs out of the site root.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context<'a>(
+        paths: &'a HashMap<String, String>,
+        assets: &'a BTreeSet<String>,
+    ) -> LinkContext<'a> {
+        LinkContext {
+            source_file: "content/lessons/g7/a.md",
+            page_path: "lessons/a/",
+            source_paths: paths,
+            assets,
+        }
+    }
+
+    #[test]
+    fn rewrites_and_filters() {
+        let mut paths = HashMap::new();
+        paths.insert(
+            "content/lessons/g8/b.md".to_string(),
+            "lessons/b/".to_string(),
+        );
+        let assets: BTreeSet<String> = ["img/x.svg".to_string()].into();
+        let c = context(&paths, &assets);
+        assert_eq!(
+            c.resolve("../g8/b.md#goal"),
+            Resolved::Keep("../../lessons/b/#goal".into())
+        );
+        assert_eq!(
+            c.resolve("../../assets/img/x.svg"),
+            Resolved::Keep("../../assets/img/x.svg".into())
+        );
+        assert_eq!(
+            c.resolve("/grades/7/"),
+            Resolved::Keep("../../grades/7/".into())
+        );
+        assert_eq!(
+            c.resolve("https://e.org/a"),
+            Resolved::Keep("https://e.org/a".into())
+        );
+        assert_eq!(
+            c.resolve("JavaScript:alert(1)"),
+            Resolved::Forbidden("javascript".into())
+        );
+        assert_eq!(
+            c.resolve("java\tscript:alert(1)"),
+            Resolved::Forbidden("javascript".into())
+        );
+        assert_eq!(
+            c.resolve("data:text/html,x"),
+            Resolved::Forbidden("data".into())
+        );
+        assert_eq!(
+            c.resolve("../g8/missing.md"),
+            Resolved::Missing("../g8/missing.md".into())
+        );
+        assert_eq!(
+            c.resolve("../../../../../etc/passwd.md"),
+            Resolved::Missing("../../../../../etc/passwd.md".into())
+        );
+        assert_eq!(c.resolve("#top"), Resolved::Keep("#top".into()));
+    }
+}

@@ -1,0 +1,361 @@
+//! Markdown → HTML with pulldown-cmark: tables (wrapped so they scroll on phones), footnotes,
+//! strikethrough, task lists, unique CJK-safe heading ids and a table of contents, highlighted
+//! code. Raw HTML is shown as text unless the site opts in; links are filtered and rewritten
+//! (see `links`). Also yields the plain text the search index is built from.
+
+mod highlight;
+pub mod links;
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+pub use highlight::{escape, stylesheet};
+pub use links::{LinkContext, Resolved};
+
+use crate::diagnostics::Diagnostic;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// One rendered body.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Visible text, blocks separated by newlines: what search indexes.
+    pub text: String,
+    /// Heading ids, for checking `#fragment` links.
+    pub anchors: Vec<String>,
+}
+
+/// Where the body sits in its file, for warnings with line numbers.
+pub struct SourceSpan<'a> {
+    pub file: &'a str,
+    pub file_text: &'a str,
+    pub first_line: usize,
+}
+
+pub struct RenderOptions<'a> {
+    pub raw_html: bool,
+    pub links: LinkContext<'a>,
+    pub span: SourceSpan<'a>,
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Render one body; warnings (dropped links, missing targets) go to `warnings`.
+pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagnostic>) -> Rendered {
+    let mut state = State::new(body, options);
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        state.offset = range.start;
+        state.handle(event, &mut events, warnings);
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html,
+        toc: state.toc,
+        text: state.text,
+        anchors: state.anchors,
+    }
+}
+
+struct State<'a, 'o> {
+    body: &'a str,
+    options: &'o RenderOptions<'o>,
+    line_starts: Vec<usize>,
+    offset: usize,
+    toc: Vec<TocEntry>,
+    text: String,
+    anchors: Vec<String>,
+    used_ids: HashSet<String>,
+    /// Buffered events of the heading being read, with its level and explicit id.
+    heading: Option<(HeadingLevel, Option<String>, Vec<Event<'a>>)>,
+    /// The code block being read: language and text.
+    code: Option<(String, String)>,
+    /// For each open link or image: was it dropped?
+    dropped_links: Vec<bool>,
+}
+
+impl<'a, 'o> State<'a, 'o> {
+    fn new(body: &'a str, options: &'o RenderOptions<'o>) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        State {
+            body,
+            options,
+            line_starts,
+            offset: 0,
+            toc: Vec::new(),
+            text: String::new(),
+            anchors: Vec::new(),
+            used_ids: HashSet::new(),
+            heading: None,
+            code: None,
+            dropped_links: Vec::new(),
+        }
+    }
+
+    fn line(&self) -> usize {
+        let index = self
+            .line_starts
+            .partition_point(|start| *start <= self.offset);
+        self.options.span.first_line + index.saturating_sub(1)
+    }
+
+    fn warn(&self, message: String, help: &str) -> Diagnostic {
+        let span = &self.options.span;
+        let line = self.line();
+        let column = self.body
+            [self.line_starts[line - span.first_line]..self.offset.min(self.body.len())]
+            .chars()
+            .count()
+            + 1;
+        Diagnostic::warning(message)
+            .in_file(span.file)
+            .at_line(span.file_text, line, column)
+            .with_help(help)
+    }
+
+    fn handle(
+        &mut self,
+        event: Event<'a>,
+        out: &mut Vec<Event<'a>>,
+        warnings: &mut Vec<Diagnostic>,
+    ) {
+        if let Some((_, code)) = &mut self.code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(out, warnings),
+                _ => {}
+            }
+            return;
+        }
+        let event = self.filter(event, warnings);
+        let Some(event) = event else { return };
+        self.collect_text(&event);
+        if let Some((_, _, buffered)) = &mut self.heading {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                self.finish_heading(out);
+            } else {
+                buffered.push(event);
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                self.heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event);
+                out.push(Event::Html("</div>\n".into()));
+            }
+            other => out.push(other),
+        }
+    }
+
+    fn finish_code(&mut self, out: &mut Vec<Event<'a>>, warnings: &mut Vec<Diagnostic>) {
+        let Some((lang, code)) = self.code.take() else {
+            return;
+        };
+        let (html, fallback) = highlight::code_block(&code, &lang);
+        if fallback.is_some() {
+            warnings.push(self.warn(
+                "code block too large to highlight: shown as plain text".into(),
+                "split very long code into smaller blocks",
+            ));
+        }
+        push_text(&mut self.text, &code);
+        self.text.push('\n');
+        out.push(Event::Html(html.into()));
+    }
+
+    /// Raw HTML → text (unless allowed); links and images → checked and rewritten.
+    fn filter(&mut self, event: Event<'a>, warnings: &mut Vec<Diagnostic>) -> Option<Event<'a>> {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
+                Some(Event::Text(html))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = self.check_url(&dest_url, warnings)?;
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: href,
+                    title,
+                    id,
+                }))
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let src = self.check_url(&dest_url, warnings)?;
+                Some(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: src,
+                    title,
+                    id,
+                }))
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                let dropped = self.dropped_links.pop().unwrap_or(false);
+                (!dropped).then_some(event)
+            }
+            other => Some(other),
+        }
+    }
+
+    fn check_url(&mut self, url: &str, warnings: &mut Vec<Diagnostic>) -> Option<CowStr<'a>> {
+        match self.options.links.resolve(url) {
+            Resolved::Keep(href) => {
+                self.dropped_links.push(false);
+                Some(href.into())
+            }
+            Resolved::Forbidden(scheme) => {
+                warnings.push(self.warn(
+                    format!("link with `{scheme}:` address removed"),
+                    "links may only use http(s), mailto, tel, relative paths or #anchors",
+                ));
+                self.dropped_links.push(true);
+                None
+            }
+            Resolved::Missing(href) => {
+                warnings.push(self.warn(
+                    format!("link target `{href}` does not exist"),
+                    "check the path: it is relative to this Markdown file",
+                ));
+                self.dropped_links.push(false);
+                Some(href.into())
+            }
+        }
+    }
+
+    fn collect_text(&mut self, event: &Event<'a>) {
+        match event {
+            Event::Text(t) | Event::Code(t) => push_text(&mut self.text, t),
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => {
+                self.text.push('\n');
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_heading(&mut self, out: &mut Vec<Event<'a>>) {
+        let Some((level, explicit_id, inner)) = self.heading.take() else {
+            return;
+        };
+        let title: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = explicit_id
+            .map(|i| heading_id(&i))
+            .unwrap_or_else(|| heading_id(&title));
+        let id = self.unique_id(base);
+        let level_number = level as u8;
+        let open = format!("<h{level_number} id=\"{}\">", escape(&id));
+        out.push(Event::Html(open.into()));
+        out.extend(inner);
+        let close = format!(
+            "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\">#</a></h{level_number}>\n",
+            escape(&id)
+        );
+        out.push(Event::Html(close.into()));
+        if (2..=3).contains(&level_number) {
+            self.toc.push(TocEntry {
+                level: level_number,
+                id: id.clone(),
+                title: title.trim().to_string(),
+            });
+        }
+        self.anchors.push(id);
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// Search text is capped per document: a 20 MB lesson should not make a 20 MB index entry.
+const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
+
+fn push_text(text: &mut String, piece: &str) {
+    if text.len() < MAX_TEXT_BYTES {
+        text.push_str(piece);
+    }
+}
+
+/// A heading id that keeps Chinese: lower-case letters, digits and CJK, `-` between words.
+pub fn heading_id(title: &str) -> String {
+    let mut id = String::new();
+    for c in title.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            id.push(c);
+        } else if (c.is_whitespace() || c == '-') && !id.ends_with('-') {
+            id.push('-');
+        }
+        if id.len() > 80 {
+            break;
+        }
+    }
+    let id = id.trim_matches('-').to_string();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests;

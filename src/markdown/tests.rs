@@ -1,0 +1,93 @@
+use std::collections::{BTreeSet, HashMap};
+
+use super::*;
+
+fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
+    let paths = HashMap::new();
+    let assets = BTreeSet::new();
+    let options = RenderOptions {
+        raw_html,
+        links: LinkContext {
+            source_file: "content/lessons/a.md",
+            page_path: "lessons/a/",
+            source_paths: &paths,
+            assets: &assets,
+        },
+        span: SourceSpan {
+            file: "content/lessons/a.md",
+            file_text: body,
+            first_line: 1,
+        },
+    };
+    let mut warnings = Vec::new();
+    let rendered = render(body, &options, &mut warnings);
+    (rendered, warnings)
+}
+
+#[test]
+fn headings_get_unique_cjk_ids_and_a_toc() {
+    let (r, _) = render_str(
+        "## 教学目标\n\n## 教学目标\n\n### Step 1: 导入\n\n## ！！\n",
+        false,
+    );
+    assert!(r.html.contains("<h2 id=\"教学目标\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"教学目标-1\">"), "{}", r.html);
+    assert!(r.html.contains("<h3 id=\"step-1-导入\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"section\">"), "{}", r.html);
+    assert_eq!(r.toc.len(), 4);
+    assert_eq!(r.toc[2].title, "Step 1: 导入");
+}
+
+#[test]
+fn raw_html_is_text_by_default() {
+    let (r, _) = render_str(
+        "<script>alert(1)</script>\n\nhi <b onclick=x>b</b>\n",
+        false,
+    );
+    assert!(!r.html.contains("<script>"), "{}", r.html);
+    assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+    assert!(!r.html.contains("<b "), "{}", r.html);
+    let (r, _) = render_str("hi <b>b</b>\n", true);
+    assert!(r.html.contains("<b>b</b>"));
+}
+
+#[test]
+fn dangerous_links_are_dropped_with_a_warning() {
+    let (r, w) = render_str(
+        "line one\n\n[click](javascript:alert(1)) and ![x](data:image/png;base64,AA)\n",
+        false,
+    );
+    assert!(!r.html.contains("javascript"), "{}", r.html);
+    assert!(!r.html.contains("data:"), "{}", r.html);
+    assert!(r.html.contains("click"));
+    assert_eq!(w.len(), 2);
+    assert_eq!(w[0].line, Some(3));
+}
+
+#[test]
+fn tables_scroll_and_tasks_and_footnotes_render() {
+    let (r, _) = render_str(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nnote[^1]\n\n[^1]: 脚注\n",
+        false,
+    );
+    assert!(
+        r.html.contains("<div class=\"table-wrap\"><table>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(r.html.contains("footnote-definition"));
+    assert!(r.text.contains("脚注"));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let deep = ">".repeat(10_000) + " x\n";
+    let (r, _) = render_str(&deep, false);
+    assert!(r.html.contains('x'));
+    let list: String = (0..10_000)
+        .map(|i| format!("{}- x\n", "  ".repeat(i)))
+        .collect();
+    let (r, _) = render_str(&list, false);
+    assert!(r.html.contains("<li>"));
+}

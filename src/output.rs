@@ -1,0 +1,201 @@
+//! Writing the site. Everything goes into a staging folder beside the output folder and is
+//! swapped in only when the whole build succeeded, so a failed build leaves the previous
+//! `public/` exactly as it was. Every write goes through `Staging::write`, which proves the
+//! path stays inside the folder. The only module that writes files.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// Marks a folder as Lectern's output, so we only ever replace folders we made.
+pub const MARKER: &str = ".lectern-output";
+
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+/// Refuse output folders that would destroy something: the site, its content, an ancestor of
+/// the site, `/`, the home folder, or a non-empty folder Lectern did not create.
+pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
+    let root = fs::canonicalize(root).map_err(|e| {
+        Diagnostic::error(format!(
+            "cannot open the site folder {}: {e}",
+            root.display()
+        ))
+    })?;
+    let out = absolute(out)?;
+    let refuse = |why: &str| {
+        Diagnostic::error(format!(
+            "refusing to write the site into {}: {why}",
+            out.display()
+        ))
+        .with_help("choose an empty folder, or the default `public/` inside the site (--out DIR)")
+    };
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if out.parent().is_none() || Some(&out) == home.as_ref() {
+        return Err(refuse("it is / or your home folder"));
+    }
+    if root.starts_with(&out) {
+        return Err(refuse("it is the site folder or contains it"));
+    }
+    for protected in ["content", "themes", "templates"] {
+        if out.starts_with(root.join(protected)) {
+            return Err(refuse(&format!(
+                "it is inside the site's {protected}/ folder"
+            )));
+        }
+    }
+    if out.is_file() {
+        return Err(refuse("it is a file"));
+    }
+    if out.is_dir()
+        && !out.join(MARKER).is_file()
+        && fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(refuse("it is not empty and was not written by Lectern"));
+    }
+    Ok(out)
+}
+
+/// `out` made absolute without requiring it to exist (its parent is canonicalised when present).
+fn absolute(out: &Path) -> Result<PathBuf, Diagnostic> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Diagnostic::error(format!("cannot read the current folder: {e}")))?;
+    let joined = cwd.join(out);
+    let mut clean = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    if let (Some(parent), Some(name)) = (clean.parent(), clean.file_name()) {
+        if let Ok(parent) = fs::canonicalize(parent) {
+            return Ok(parent.join(name));
+        }
+    }
+    Ok(clean)
+}
+
+impl Staging {
+    pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
+        let parent = target.parent().unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+        let dir = parent.join(format!(".{name}.lectern-staging-{}", std::process::id()));
+        if dir.exists() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        fs::create_dir(&dir).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot create the staging folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.inside(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| write_error(rel, &e))
+    }
+
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+        let path = self.inside(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
+        }
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| write_error(rel, &e))
+    }
+
+    /// The one check every write passes: only plain names, so the path cannot leave the folder.
+    fn inside(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let safe = !rel.is_empty()
+            && !rel.contains('\\')
+            && !rel.contains('\0')
+            && Path::new(rel)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(Diagnostic::error(format!(
+                "internal: refusing to write outside the output folder: `{rel}`"
+            )));
+        }
+        Ok(self.dir.join(rel))
+    }
+
+    /// Swap the staging folder in place of the target.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        self.write(
+            MARKER,
+            b"This folder is written by Lectern (lectern build). It is replaced on every build.\n",
+        )?;
+        let old = self.target.with_file_name(format!(
+            ".{}.lectern-old-{}",
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old).map_err(|e| {
+                Diagnostic::error(format!(
+                    "cannot move the old {} aside: {e}",
+                    self.target.display()
+                ))
+            })?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(Diagnostic::error(format!(
+                "cannot move the new site into {}: {e}",
+                self.target.display()
+            )));
+        }
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn write_error(rel: &str, error: &io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {rel}: {error}"))
+        .with_help("check the disk space and the permissions of the output folder")
+}

@@ -1,0 +1,57 @@
+//! ASCII slugs for URL paths and file names: Chinese becomes toneless pinyin, one syllable per
+//! character (`情绪管理` → `qing-xu-guan-li`), because portals are zipped and copied onto school
+//! PCs whose tools mangle non-ASCII file names.
+
+use pinyin::ToPinyin;
+
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    let mut pending_dash = false;
+    let push_word = |slug: &mut String, word: &str, pending: &mut bool| {
+        if !slug.is_empty() && *pending {
+            slug.push('-');
+        }
+        slug.push_str(word);
+        *pending = false;
+    };
+    let mut latin = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            latin.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !latin.is_empty() {
+            push_word(&mut slug, &latin, &mut pending_dash);
+            latin.clear();
+        }
+        pending_dash = true;
+        if let Some(py) = c.to_pinyin() {
+            push_word(&mut slug, py.plain(), &mut pending_dash);
+            pending_dash = true;
+        }
+    }
+    if !latin.is_empty() {
+        push_word(&mut slug, &latin, &mut pending_dash);
+    }
+    slug.truncate(80);
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() {
+        "untitled".to_string()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_becomes_pinyin() {
+        assert_eq!(slugify("情绪管理小课堂"), "qing-xu-guan-li-xiao-ke-tang");
+        assert_eq!(slugify("防溺水"), "fang-ni-shui");
+        assert_eq!(slugify("ADHD 与 注意力"), "adhd-yu-zhu-yi-li");
+        assert_eq!(slugify("Python3编程"), "python3-bian-cheng");
+        assert_eq!(slugify("！！"), "untitled");
+    }
+}

@@ -1,0 +1,277 @@
+//! The theme: the Tera environment (the default theme embedded in the binary, overridden file by
+//! file by the site's `themes/<name>/` and `templates/`), the UI strings, and the static files.
+//! The only module that talks to Tera.
+
+pub mod pages;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+pub use pages::{PageSink, render_site};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+#[derive(rust_embed::Embed)]
+#[folder = "themes/default/"]
+struct DefaultTheme;
+
+/// Templates every theme must end up with (from the default theme or an override).
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "base.html",
+    "index.html",
+    "lesson.html",
+    "video.html",
+    "review.html",
+    "page.html",
+    "list.html",
+    "terms.html",
+    "search.html",
+    "404.html",
+];
+
+struct TemplateSource {
+    text: String,
+    /// Shown in diagnostics: a path relative to the site root, or `(built-in) templates/x.html`.
+    shown_as: String,
+}
+
+pub struct Theme {
+    tera: Tera,
+    sources: BTreeMap<String, TemplateSource>,
+    /// Files for `public/static/`, by path relative to it.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+    /// The UI strings (`t` in templates).
+    pub strings: serde_json::Map<String, Value>,
+    pub asset_version: String,
+}
+
+/// One file of a theme, wherever it came from.
+struct ThemeFile {
+    bytes: Vec<u8>,
+    shown_as: String,
+}
+
+pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Option<Theme> {
+    let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
+    for path in DefaultTheme::iter() {
+        if let Some(file) = DefaultTheme::get(&path) {
+            let shown_as = format!("(built-in theme) {path}");
+            files.insert(
+                path.to_string(),
+                ThemeFile {
+                    bytes: file.data.into_owned(),
+                    shown_as,
+                },
+            );
+        }
+    }
+    let theme_dir = root.join("themes").join(&config.theme);
+    if config.theme != "default" && !theme_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(format!("theme `{}` not found", config.theme))
+                .in_file(crate::config::CONFIG_FILE)
+                .with_help(format!(
+                    "create themes/{}/ or remove `theme:` to use the default theme",
+                    config.theme
+                )),
+        );
+        return None;
+    }
+    overlay(root, &theme_dir, "", &mut files, diagnostics);
+    overlay(
+        root,
+        &root.join("templates"),
+        "templates/",
+        &mut files,
+        diagnostics,
+    );
+    build(files, config, diagnostics)
+}
+
+/// Files under `dir` replace the theme's files of the same path (under `prefix`).
+fn overlay(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, ThemeFile>,
+    diagnostics: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file()
+            || crate::content::is_ignored(&entry.file_name().to_string_lossy())
+        {
+            continue;
+        }
+        let Ok(inner) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let inner: Vec<String> = inner
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let path = format!("{prefix}{}", inner.join("/"));
+        let shown_as = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                files.insert(path, ThemeFile { bytes, shown_as });
+            }
+            Err(error) => diagnostics.push(
+                Diagnostic::error(format!("cannot read theme file: {error}")).in_file(&shown_as),
+            ),
+        }
+    }
+}
+
+fn build(
+    files: BTreeMap<String, ThemeFile>,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<Theme> {
+    let mut sources = BTreeMap::new();
+    let mut static_files = BTreeMap::new();
+    let mut i18n: BTreeMap<String, ThemeFile> = BTreeMap::new();
+    for (path, file) in files {
+        if let Some(name) = path.strip_prefix("templates/") {
+            match String::from_utf8(file.bytes) {
+                Ok(text) => {
+                    sources.insert(
+                        name.to_string(),
+                        TemplateSource {
+                            text,
+                            shown_as: file.shown_as,
+                        },
+                    );
+                }
+                Err(_) => diagnostics.push(
+                    Diagnostic::error("template is not UTF-8")
+                        .in_file(&file.shown_as)
+                        .with_help("re-save it as UTF-8"),
+                ),
+            }
+        } else if let Some(name) = path.strip_prefix("static/") {
+            static_files.insert(name.to_string(), file.bytes);
+        } else if let Some(name) = path.strip_prefix("i18n/") {
+            i18n.insert(name.to_string(), file);
+        }
+    }
+    let strings = load_strings(&i18n, config, diagnostics)?;
+    for required in REQUIRED_TEMPLATES {
+        if !sources.contains_key(*required) {
+            diagnostics.push(Diagnostic::error(format!("template `{required}` is missing from the theme")).with_help("add it to the theme's templates/ folder, or remove the override that hides it"));
+        }
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let adding = tera.add_raw_templates(
+        sources
+            .iter()
+            .map(|(name, s)| (name.as_str(), s.text.as_str())),
+    );
+    if let Err(error) = adding {
+        diagnostics.push(template_diagnostic(&error, &sources));
+        return None;
+    }
+    let asset_version = short_hash(static_files.values().flat_map(|b| b.iter().copied()));
+    Some(Theme {
+        tera,
+        sources,
+        static_files,
+        strings,
+        asset_version,
+    })
+}
+
+fn load_strings(
+    i18n: &BTreeMap<String, ThemeFile>,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Option<serde_json::Map<String, Value>> {
+    let wanted = format!("{}.json", config.language.code());
+    let Some(file) = i18n.get(&wanted).or_else(|| i18n.get("zh-CN.json")) else {
+        return Some(serde_json::Map::new());
+    };
+    match serde_json::from_slice::<serde_json::Map<String, Value>>(&file.bytes) {
+        Ok(map) => Some(map),
+        Err(error) => {
+            let text = String::from_utf8_lossy(&file.bytes);
+            diagnostics.push(
+                Diagnostic::error(format!("invalid JSON in UI strings: {error}"))
+                    .in_file(&file.shown_as)
+                    .at_line(&text, error.line().max(1), error.column().max(1))
+                    .with_help("the file must be one JSON object of \"key\": \"text\" pairs"),
+            );
+            None
+        }
+    }
+}
+
+/// FNV-1a over the bytes, as 10 hex digits: enough to bust caches, stable across builds.
+pub fn short_hash(bytes: impl Iterator<Item = u8>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:010x}", hash & 0xff_ffff_ffff)
+}
+
+/// A Tera error as a diagnostic at the template's file and line.
+fn template_diagnostic(
+    error: &tera::Error,
+    sources: &BTreeMap<String, TemplateSource>,
+) -> Diagnostic {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(tera_error) = e.downcast_ref::<tera::Error>() {
+            if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+                tera_error.kind()
+            {
+                let span = report.span();
+                let source = sources.get(report.filename());
+                let shown = source
+                    .map(|s| s.shown_as.as_str())
+                    .unwrap_or(report.filename());
+                let mut d = Diagnostic::error(format!("template error: {}", report.message()))
+                    .in_file(shown);
+                if let Some(source) = source {
+                    d = d.at_line(&source.text, span.start_line.max(1), span.start_col + 1);
+                }
+                return d.with_help(
+                    "fix the template; the Tera 2 syntax is described at keats.github.io/tera",
+                );
+            }
+        }
+        current = e.source();
+    }
+    Diagnostic::error(format!("template error: {error}")).with_help("check the theme's templates")
+}
+
+impl Theme {
+    pub fn set_globals(&mut self, globals: &[(&'static str, Value)]) {
+        let context = self.tera.global_context();
+        for (key, value) in globals {
+            context.insert(*key, value);
+        }
+    }
+
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_diagnostic(&e, &self.sources))
+    }
+}
