@@ -1,0 +1,99 @@
+/*
+ * Lectern default theme — site.js
+ *
+ * One job: when the portal is opened from disk (file://, e.g. a USB stick),
+ * directory links such as "../../lessons/x/" do not open "index.html" by
+ * themselves, so append it to every relative link and form target that ends
+ * with "/" (query string and fragment are kept: "search/?grade=7" becomes
+ * "search/index.html?grade=7").
+ *
+ * Plain ES5 for old in-app browsers: no let/const, no arrow functions, no modules.
+ */
+(function () {
+  "use strict";
+
+  if (!window.location || window.location.protocol !== "file:") {
+    return;
+  }
+
+  // Anything with a scheme, protocol-relative or root-relative, or only a fragment/query.
+  var NOT_RELATIVE = /^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|\/|#|\?)/;
+
+  function fixUrl(url) {
+    if (url === null || url === undefined) {
+      return null;
+    }
+    var value = String(url).replace(/^\s+|\s+$/g, "");
+    if (value === "" || NOT_RELATIVE.test(value)) {
+      return null;
+    }
+    var cut = value.search(/[?#]/);
+    var path = cut < 0 ? value : value.slice(0, cut);
+    var rest = cut < 0 ? "" : value.slice(cut);
+    if (path === "." || path === "..") {
+      path += "/";
+    }
+    if (path.charAt(path.length - 1) !== "/") {
+      return null;
+    }
+    return path + "index.html" + rest;
+  }
+
+  function fixAttribute(el, name) {
+    if (!el.hasAttribute(name)) {
+      return;
+    }
+    var fixed = fixUrl(el.getAttribute(name));
+    if (fixed !== null) {
+      el.setAttribute(name, fixed);
+    }
+  }
+
+  function fixAll() {
+    var links = document.getElementsByTagName("a");
+    var forms = document.getElementsByTagName("form");
+    var i;
+    for (i = 0; i < links.length; i++) {
+      fixAttribute(links[i], "href");
+    }
+    for (i = 0; i < forms.length; i++) {
+      fixAttribute(forms[i], "action");
+    }
+  }
+
+  function closest(node, tagName) {
+    while (node) {
+      if (node.nodeType === 1 && node.nodeName.toLowerCase() === tagName) {
+        return node;
+      }
+      node = node.parentNode;
+    }
+    return null;
+  }
+
+  // Links and forms added later (for example search results) are fixed
+  // just before they are followed or submitted.
+  function onPointer(event) {
+    var link = closest(event.target, "a");
+    if (link) {
+      fixAttribute(link, "href");
+    }
+  }
+
+  function onSubmit(event) {
+    var form = closest(event.target, "form");
+    if (form) {
+      fixAttribute(form, "action");
+    }
+  }
+
+  document.addEventListener("mousedown", onPointer, true);
+  document.addEventListener("click", onPointer, true);
+  document.addEventListener("submit", onSubmit, true);
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fixAll, false);
+  } else {
+    fixAll();
+  }
+})();
