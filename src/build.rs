@@ -177,10 +177,13 @@ pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Bu
         }
     };
     let clock = Instant::now();
-    let written = write_site(&mut site, &staging, diagnostics);
+    let written = write_site(&mut site, &staging, diagnostics, &mut timings);
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
-    if let Err(diagnostic) = staging.commit() {
+    let clock = Instant::now();
+    let committed = staging.commit();
+    timings.push(("swap", clock.elapsed()));
+    if let Err(diagnostic) = committed {
         diagnostics.push(diagnostic);
         return None;
     }
@@ -219,15 +222,16 @@ fn write_site(
     site: &mut Site,
     staging: &Staging,
     diagnostics: &mut Diagnostics,
+    timings: &mut Vec<(&'static str, Duration)>,
 ) -> Option<(usize, usize)> {
     let page_count = std::sync::atomic::AtomicUsize::new(0);
     let paths = std::sync::Mutex::new(Vec::new());
     let sink = |path: &str, bytes: Vec<u8>| {
         page_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Some(dir) = path.strip_suffix("index.html") {
-            if path != "404.html" {
-                paths.lock().map(|mut p| p.push(dir.to_string())).ok();
-            }
+        if let Some(dir) = path.strip_suffix("index.html")
+            && path != "404.html"
+        {
+            paths.lock().map(|mut p| p.push(dir.to_string())).ok();
         }
         staging.write(path, &bytes)
     };
@@ -245,11 +249,24 @@ fn write_site(
         page_bodies,
         search_manifest: search::MANIFEST_PATH,
     };
-    let (problems, index_files) = rayon::join(
-        || render_site(theme, &input, &sink),
-        || search_index(config, catalog, bodies),
+    let ((problems, pages_took), (index_files, search_took)) = rayon::join(
+        || {
+            let clock = Instant::now();
+            (render_site(theme, &input, &sink), clock.elapsed())
+        },
+        || {
+            let clock = Instant::now();
+            (search_index(config, catalog, bodies), clock.elapsed())
+        },
     );
+    timings.push(("pages", pages_took));
+    timings.push(("search index", search_took));
     diagnostics.extend(problems);
+    let index_errors: Vec<Diagnostic> = index_files
+        .par_iter()
+        .filter_map(|f| staging.write(&f.path, &f.bytes).err())
+        .collect();
+    diagnostics.extend(index_errors);
     let mut files = index_files.len();
     let mut write = |path: &str, bytes: &[u8]| {
         files += 1;
@@ -257,9 +274,6 @@ fn write_site(
             diagnostics.push(d);
         }
     };
-    for file in &index_files {
-        write(&file.path, &file.bytes);
-    }
     write("static/syntax.css", markdown::stylesheet().as_bytes());
     for (path, bytes) in &theme.static_files {
         write(&format!("static/{path}"), bytes);

@@ -3,6 +3,10 @@
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! `config::load → content::load → catalog::assemble → markdown::render_all → theme → search → output`.
 
+// A `Diagnostic` is the error of most fallible steps; it travels only on the error path, once
+// per problem, so its size does not matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod build;
 pub mod catalog;
 pub mod cli;

@@ -26,7 +26,9 @@ pub fn slugify(text: &str) -> String {
         }
         pending_dash = true;
         if let Some(py) = c.to_pinyin() {
-            push_word(&mut slug, py.plain(), &mut pending_dash);
+            // `ü` is written `v`, as pinyin keyboards do, so the slug stays ASCII.
+            let ascii = py.plain().replace('ü', "v");
+            push_word(&mut slug, &ascii, &mut pending_dash);
             pending_dash = true;
         }
     }
@@ -53,5 +55,7 @@ mod tests {
         assert_eq!(slugify("ADHD 与 注意力"), "adhd-yu-zhu-yi-li");
         assert_eq!(slugify("Python3编程"), "python3-bian-cheng");
         assert_eq!(slugify("！！"), "untitled");
+        assert_eq!(slugify("考试焦虑"), "kao-shi-jiao-lv");
+        assert!(slugify("绿女略").is_ascii());
     }
 }

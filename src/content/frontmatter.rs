@@ -81,8 +81,7 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
     }
     let yaml_start = first_line.len() + 1;
     let mut offset = yaml_start.min(text.len());
-    let mut line_no = 2;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[offset..].split_inclusive('\n')) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         if is_fence(content) || content.trim_end() == "..." {
             let body_start = offset + line.len();
@@ -94,7 +93,6 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error("front matter is not closed")
         .in_file(file)

@@ -94,7 +94,9 @@ impl Date {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -346,7 +348,7 @@ impl Link {
     /// The lower-case file extension, if any.
     pub fn extension(&self) -> String {
         let path = match self {
-            Link::External(url) => url.split(['?', '#']).next().unwrap_or(""),
+            Link::External(url) => url_path(url),
             Link::Asset(path) => path,
         };
         let name = path.rsplit('/').next().unwrap_or("");
@@ -357,7 +359,10 @@ impl Link {
 
     pub fn file_name(&self) -> String {
         let path = match self {
-            Link::External(url) => url.split(['?', '#']).next().unwrap_or(url),
+            Link::External(url) if url_path(url).trim_matches('/').is_empty() => {
+                return url.clone();
+            }
+            Link::External(url) => url_path(url),
             Link::Asset(path) => path,
         };
         path.trim_end_matches('/')
@@ -366,6 +371,16 @@ impl Link {
             .unwrap_or(path)
             .to_string()
     }
+}
+
+/// The path of an http(s) URL: after the host, before `?` or `#`.
+fn url_path(url: &str) -> &str {
+    let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let path = without_scheme
+        .find('/')
+        .map(|i| &without_scheme[i..])
+        .unwrap_or("");
+    path.split(['?', '#']).next().unwrap_or("")
 }
 
 /// A free page under `content/pages/`.

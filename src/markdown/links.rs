@@ -43,9 +43,9 @@ impl LinkContext<'_> {
         }
         let (path, suffix) = split_suffix(url);
         let site_target = if let Some(rooted) = path.strip_prefix('/') {
-            self.from_site_root(rooted)
+            self.resolve_rooted(rooted)
         } else {
-            self.from_source(path)
+            self.resolve_relative(path)
         };
         match site_target {
             Some(Ok(target)) => Resolved::Keep(format!("{}{}{}", self.up(), target, suffix)),
@@ -60,7 +60,7 @@ impl LinkContext<'_> {
     }
 
     /// `/assets/x.png` or `/lessons/x/`: relative to the output root already.
-    fn from_site_root(&self, rooted: &str) -> Option<Result<String, ()>> {
+    fn resolve_rooted(&self, rooted: &str) -> Option<Result<String, ()>> {
         if rooted.contains("..") {
             return Some(Err(()));
         }
@@ -68,7 +68,7 @@ impl LinkContext<'_> {
     }
 
     /// A path relative to the Markdown file: resolve it inside the site, then map it.
-    fn from_source(&self, path: &str) -> Option<Result<String, ()>> {
+    fn resolve_relative(&self, path: &str) -> Option<Result<String, ()>> {
         let dir = self
             .source_file
             .rsplit_once('/')
@@ -132,12 +132,13 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -302,7 +302,7 @@ impl<'a, 'o> State<'a, 'o> {
         out.push(Event::Html(open.into()));
         out.extend(inner);
         let close = format!(
-            "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\">#</a></h{level_number}>\n",
+            "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level_number}>\n",
             escape(&id)
         );
         out.push(Event::Html(close.into()));

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
 use super::codec::{push_mask12, push_varint};
@@ -44,21 +45,17 @@ pub struct IndexFile {
     pub bytes: Vec<u8>,
 }
 
-/// Weighted term frequencies and length of one document.
-struct Counted {
-    terms: Vec<(Term, f32)>,
-    length: f32,
-}
+/// Documents are indexed in chunks, so the per-document term lists never all exist at once.
+const CHUNK_DOCS: usize = 512;
 
 pub fn build(
     config: &Config,
     topics: &[(String, String)],
     docs: &[SearchDocument<'_>],
 ) -> Vec<IndexFile> {
-    let counted: Vec<Counted> = docs.par_iter().map(count_terms).collect();
-    let postings = invert(&counted);
+    let postings = invert(docs);
     let buckets = bucket_count(&postings);
-    let mut files = write_buckets(&postings, buckets, docs.len());
+    let mut files = write_buckets(&postings, buckets);
     drop(postings);
     files.push(IndexFile {
         path: "facets.json".into(),
@@ -88,68 +85,153 @@ pub fn build(
     out
 }
 
-fn count_terms(doc: &SearchDocument<'_>) -> Counted {
-    let mut counts: HashMap<Term, f32> = HashMap::with_capacity(1024);
-    let mut length = 0.0;
-    let mut add = |text: &str, weight: f32| {
-        index_terms(text, |term| {
-            *counts.entry(term).or_insert(0.0) += weight;
-            length += weight;
-        });
-    };
-    add(doc.title, TITLE);
+/// Calls `each(text, weight)` for every field of a document.
+fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, f32)) {
+    each(doc.title, TITLE);
     for topic in doc.topics {
-        add(topic, TOPICS);
+        each(topic, TOPICS);
     }
-    add(doc.summary, SUMMARY);
+    each(doc.summary, SUMMARY);
     for person in &doc.people {
-        add(person, PEOPLE);
+        each(person, PEOPLE);
     }
-    add(doc.body, BODY);
-    let mut terms: Vec<(Term, f32)> = counts.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Counted { terms, length }
+    each(doc.body, BODY);
 }
 
-/// Term → (document, impact 1–31), documents ascending.
-fn invert(counted: &[Counted]) -> Vec<(String, Vec<(u32, u8)>)> {
-    let average =
-        (counted.iter().map(|c| c.length).sum::<f32>() / counted.len().max(1) as f32).max(1.0);
-    let mut postings: HashMap<&Term, Vec<(u32, u8)>> = HashMap::new();
-    for (n, doc) in counted.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * doc.length / average);
-        for (term, tf) in &doc.terms {
-            let weight = tf * (K1 + 1.0) / (tf + norm);
-            let impact = (31.0 * weight / (K1 + 1.0)).round().clamp(1.0, 31.0) as u8;
-            postings.entry(term).or_default().push((n as u32, impact));
+/// The BM25 length of a document: weighted count of its index terms.
+fn doc_length(doc: &SearchDocument<'_>) -> f32 {
+    let mut length = 0.0;
+    fields(doc, |text, weight| index_terms(text, |_| length += weight));
+    length
+}
+
+/// A CJK term packed in a `u64`: bit 42 marks a bigram, the characters sit in bits 21–41 and
+/// 0–20. Packing keeps the hot counting loop free of allocation.
+fn pack(term: &Term) -> Option<u64> {
+    match term {
+        Term::Uni(a) => Some(u64::from(*a as u32)),
+        Term::Bi(a, b) => Some(1 << 42 | u64::from(*a as u32) << 21 | u64::from(*b as u32)),
+        Term::Word(_) => None,
+    }
+}
+
+fn unpack(key: u64) -> String {
+    let char_at =
+        |shift: u32| char::from_u32(((key >> shift) & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    if key >> 42 & 1 == 1 {
+        [char_at(21), char_at(0)].iter().collect()
+    } else {
+        char_at(0).to_string()
+    }
+}
+
+/// One document's terms with their impacts (1–31).
+struct Impacts {
+    cjk: Vec<(u64, u8)>,
+    words: Vec<(Box<str>, u8)>,
+}
+
+fn impacts(doc: &SearchDocument<'_>, average: f32) -> Impacts {
+    let mut cjk: FxHashMap<u64, f32> = FxHashMap::default();
+    let mut words: FxHashMap<Box<str>, f32> = FxHashMap::default();
+    let mut length = 0.0;
+    fields(doc, |text, weight| {
+        index_terms(text, |term| {
+            length += weight;
+            match pack(&term) {
+                Some(key) => *cjk.entry(key).or_insert(0.0) += weight,
+                None => {
+                    if let Term::Word(w) = term {
+                        *words.entry(w).or_insert(0.0) += weight;
+                    }
+                }
+            }
+        });
+    });
+    let norm = K1 * (1.0 - B + B * length / average);
+    let impact = |tf: f32| (31.0 * tf / (tf + norm)).round().clamp(1.0, 31.0) as u8;
+    Impacts {
+        cjk: cjk.into_iter().map(|(k, tf)| (k, impact(tf))).collect(),
+        words: words.into_iter().map(|(w, tf)| (w, impact(tf))).collect(),
+    }
+}
+
+/// A posting list being encoded as documents arrive in ascending order.
+#[derive(Default)]
+struct PostingList {
+    df: u32,
+    last: u32,
+    encoded: String,
+}
+
+impl PostingList {
+    fn add(&mut self, doc: u32, impact: u8) {
+        push_varint(
+            &mut self.encoded,
+            if self.df == 0 { doc } else { doc - self.last },
+        );
+        push_varint(&mut self.encoded, u32::from(impact));
+        self.df += 1;
+        self.last = doc;
+    }
+}
+
+/// Term → posting list, sorted by term. Terms are split between threads by key, so each
+/// thread owns its maps and no lock is needed.
+fn invert(docs: &[SearchDocument<'_>]) -> Vec<(String, PostingList)> {
+    let total: f32 = docs.par_iter().map(doc_length).sum();
+    let average = (total / docs.len().max(1) as f32).max(1.0);
+    let parts = rayon::current_num_threads().max(1);
+    let mut cjk_maps: Vec<FxHashMap<u64, PostingList>> =
+        (0..parts).map(|_| FxHashMap::default()).collect();
+    let mut word_map: FxHashMap<Box<str>, PostingList> = FxHashMap::default();
+    for (chunk_number, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
+        let first = (chunk_number * CHUNK_DOCS) as u32;
+        let chunk_impacts: Vec<Impacts> = chunk.par_iter().map(|d| impacts(d, average)).collect();
+        cjk_maps.par_iter_mut().enumerate().for_each(|(part, map)| {
+            for (offset, doc) in chunk_impacts.iter().enumerate() {
+                for (key, impact) in &doc.cjk {
+                    if (*key as usize) % parts == part {
+                        map.entry(*key)
+                            .or_default()
+                            .add(first + offset as u32, *impact);
+                    }
+                }
+            }
+        });
+        for (offset, doc) in chunk_impacts.into_iter().enumerate() {
+            for (word, impact) in doc.words {
+                word_map
+                    .entry(word)
+                    .or_default()
+                    .add(first + offset as u32, impact);
+            }
         }
     }
-    let mut list: Vec<(String, Vec<(u32, u8)>)> =
-        postings.into_iter().map(|(t, p)| (t.text(), p)).collect();
+    let mut list: Vec<(String, PostingList)> = cjk_maps
+        .into_iter()
+        .flat_map(|map| map.into_iter().map(|(k, p)| (unpack(k), p)))
+        .chain(word_map.into_iter().map(|(w, p)| (w.into_string(), p)))
+        .collect();
     list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     list
 }
 
-fn bucket_count(postings: &[(String, Vec<(u32, u8)>)]) -> u32 {
+fn bucket_count(postings: &[(String, PostingList)]) -> u32 {
     let estimate: usize = postings
         .iter()
-        .map(|(t, p)| t.len() + 8 + p.len() * 3)
+        .map(|(t, p)| t.len() + 10 + p.encoded.len())
         .sum();
     (estimate / BUCKET_TARGET_BYTES)
         .clamp(1, 8192)
         .next_power_of_two() as u32
 }
 
-fn write_buckets(
-    postings: &[(String, Vec<(u32, u8)>)],
-    buckets: u32,
-    doc_count: usize,
-) -> Vec<IndexFile> {
+fn write_buckets(postings: &[(String, PostingList)], buckets: u32) -> Vec<IndexFile> {
     let mut grouped: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
     for (i, (term, _)) in postings.iter().enumerate() {
         grouped[(fnv1a32(term) % buckets) as usize].push(i);
     }
-    let _ = doc_count;
     grouped
         .par_iter()
         .enumerate()
@@ -157,7 +239,7 @@ fn write_buckets(
             let mut map = serde_json::Map::new();
             for i in members {
                 let (term, list) = &postings[*i];
-                map.insert(term.clone(), json!([list.len(), encode_postings(list)]));
+                map.insert(term.clone(), json!([list.df, list.encoded]));
             }
             IndexFile {
                 path: format!("p/{b}.json"),
@@ -165,17 +247,6 @@ fn write_buckets(
             }
         })
         .collect()
-}
-
-fn encode_postings(list: &[(u32, u8)]) -> String {
-    let mut text = String::with_capacity(list.len() * 2);
-    let mut previous = 0;
-    for (i, (doc, impact)) in list.iter().enumerate() {
-        push_varint(&mut text, if i == 0 { *doc } else { doc - previous });
-        push_varint(&mut text, u32::from(*impact));
-        previous = *doc;
-    }
-    text
 }
 
 fn facets(config: &Config, topics: &[(String, String)], docs: &[SearchDocument<'_>]) -> Vec<u8> {
@@ -281,7 +352,7 @@ fn manifest(
         .map(|(name, slug)| json!({ "name": name, "slug": slug }))
         .collect();
     json!({
-        "version": 1, "gen": generation, "doc_count": doc_count, "buckets": buckets, "k1": K1,
+        "version": 1, "gen": generation, "doc_count": doc_count, "buckets": buckets, "k1": f64::from(K1 * 100.0).round() / 100.0,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
     })
     .to_string()

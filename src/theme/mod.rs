@@ -237,24 +237,23 @@ fn template_diagnostic(
 ) -> Diagnostic {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = current {
-        if let Some(tera_error) = e.downcast_ref::<tera::Error>() {
-            if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+        if let Some(tera_error) = e.downcast_ref::<tera::Error>()
+            && let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
                 tera_error.kind()
-            {
-                let span = report.span();
-                let source = sources.get(report.filename());
-                let shown = source
-                    .map(|s| s.shown_as.as_str())
-                    .unwrap_or(report.filename());
-                let mut d = Diagnostic::error(format!("template error: {}", report.message()))
-                    .in_file(shown);
-                if let Some(source) = source {
-                    d = d.at_line(&source.text, span.start_line.max(1), span.start_col + 1);
-                }
-                return d.with_help(
-                    "fix the template; the Tera 2 syntax is described at keats.github.io/tera",
-                );
+        {
+            let span = report.span();
+            let source = sources.get(report.filename());
+            let shown = source
+                .map(|s| s.shown_as.as_str())
+                .unwrap_or(report.filename());
+            let mut d =
+                Diagnostic::error(format!("template error: {}", report.message())).in_file(shown);
+            if let Some(source) = source {
+                d = d.at_line(&source.text, span.start_line.max(1), span.start_col + 1);
             }
+            return d.with_help(
+                "fix the template; the Tera 2 syntax is described at keats.github.io/tera",
+            );
         }
         current = e.source();
     }

@@ -138,7 +138,7 @@
   function lowerCp(c) {
     if (c < 0x80) return c >= 0x41 && c <= 0x5a ? c + 32 : c;
     if (isCjk(c)) return c;
-    var key = "c" + c, r = lowerCache[key], s, l, cps;
+    var key = c, r = lowerCache[key], s, l, cps; // integer keys: an array-like lookup
     if (r !== undefined) return r;
     r = c;
     s = fromCp(c);
@@ -391,15 +391,15 @@
   }
 
   /**
-   * Ranks documents for the query terms `qterms` ([{ term, group, pos }] from queryTerms).
-   * `lookup(term)` returns decoded postings ({ df, docs, imps }) or null; `n` is doc_count.
-   * Returns [{ doc, score }], best first, ties by document number.
+   * Scores the documents for the query terms `qterms` ([{ term, group, pos }] from queryTerms).
+   * `lookup(term)` returns decoded postings (decodePostings) or null; `n` is doc_count.
+   * Returns { docs: the matching documents, ascending; score: score by document number }.
    */
-  function rank(qterms, lookup, n) {
+  function scoreDocs(qterms, lookup, n) {
     var ids = {}, terms = [], occ = [], at = [], posts = [], w = [];
-    var i, j, k, p, d, key, a, b, bonus, count, touched = [];
+    var i, j, k, p, d, key, a, b, bonus, count, docs = [];
     n = n > 0 ? Math.floor(n) : 0;
-    if (!qterms || !qterms.length || n === 0) return [];
+    if (!qterms || !qterms.length || n === 0) return { docs: [], score: numbers(0) };
     for (i = 0; i < qterms.length; i++) {
       key = "~" + qterms[i].term;
       if (typeof ids[key] !== "number") {
@@ -415,16 +415,19 @@
       posts[j] = p;
       w[j] = p ? idf(n, p.df) : 0;
     }
-    var score = numbers(n), hits = ints(n), stamp = ints(n);
+    var score = numbers(n), hits = ints(n), stamp = ints(n), pd, pi, pn, f;
     for (j = 0; j < terms.length; j++) {
       p = posts[j];
       if (!p) continue;
-      for (k = 0; k < p.n; k++) {
-        d = p.docs[k];
+      pd = p.docs;
+      pi = p.imps;
+      pn = p.n;
+      f = (occ[j] * w[j]) / 31; // each occurrence of the term in the query counts
+      for (k = 0; k < pn; k++) {
+        d = pd[k];
         if (d >= n) break; // postings are ascending: the rest is out of range too
-        if (hits[d] === 0) touched.push(d);
         hits[d]++;
-        score[d] += occ[j] * w[j] * p.imps[k] / 31;
+        score[d] += f * pi[k];
       }
     }
     // Phrase bonus: adjacent terms of one run (pos i, i + 1) that the document both contains.
@@ -434,86 +437,156 @@
       b = posts[at[i + 1]];
       if (!a || !b) continue;
       bonus = 0.5 * (w[at[i]] + w[at[i + 1]]);
-      for (k = 0; k < a.n; k++) if (a.docs[k] < n) stamp[a.docs[k]] = i + 1;
-      for (k = 0; k < b.n; k++) {
-        d = b.docs[k];
+      pd = a.docs;
+      for (k = 0, pn = a.n; k < pn; k++) if (pd[k] < n) stamp[pd[k]] = i + 1;
+      pd = b.docs;
+      for (k = 0, pn = b.n; k < pn; k++) {
+        d = pd[k];
         if (d < n && stamp[d] === i + 1) score[d] += bonus;
       }
     }
     count = terms.length;
-    for (k = 0; k < touched.length; k++) {
-      d = touched[k];
+    for (d = 0; d < n; d++) {
+      if (hits[d] === 0) continue;
       if (hits[d] >= count) score[d] *= 1.5; // every term of the query matched
+      docs.push(d);
     }
-    touched.sort(function (x, y) {
+    return { docs: docs, score: score };
+  }
+
+  /** Rank order: higher score first, ties by document number (newer first). */
+  function ranker(score) {
+    return function (x, y) {
       return score[y] - score[x] || x - y;
-    });
-    var out = [];
-    for (k = 0; k < touched.length; k++) out.push({ doc: touched[k], score: score[touched[k]] });
+    };
+  }
+
+  /** The spec's ranking: [{ doc, score }], best first, ties by document number. */
+  function rank(qterms, lookup, n) {
+    var s = scoreDocs(qterms, lookup, n), docs = s.docs.slice().sort(ranker(s.score)), out = [], k;
+    for (k = 0; k < docs.length; k++) out.push({ doc: docs[k], score: s.score[docs[k]] });
     return out;
+  }
+
+  /**
+   * The best `k` of `docs` in rank order, without sorting them all (a bounded heap: a page of
+   * results from 10,000 matches costs about 10,000 × log 10 comparisons, not 10,000 × log 10,000).
+   */
+  function topK(docs, score, k) {
+    var heap = [], i, d, cmp = ranker(score);
+    if (k >= docs.length) return docs.slice().sort(cmp);
+    // heap[0] is the worst of the best k so far: a max-heap under cmp
+    function down(at) {
+      var n = heap.length, l, r, m, t;
+      for (;;) {
+        l = 2 * at + 1;
+        r = l + 1;
+        m = at;
+        if (l < n && cmp(heap[l], heap[m]) > 0) m = l;
+        if (r < n && cmp(heap[r], heap[m]) > 0) m = r;
+        if (m === at) return;
+        t = heap[m];
+        heap[m] = heap[at];
+        heap[at] = t;
+        at = m;
+      }
+    }
+    for (i = 0; i < docs.length; i++) {
+      d = docs[i];
+      if (heap.length < k) {
+        heap.push(d);
+        if (heap.length === k) for (var h = (k >> 1) - 1; h >= 0; h--) down(h);
+      } else if (cmp(d, heap[0]) < 0) {
+        heap[0] = d;
+        down(0);
+      }
+    }
+    return heap.sort(cmp);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Highlighting and snippets
   // ---------------------------------------------------------------------------------------------
 
-  function termSet(qterms) {
-    var set = {}, i;
-    for (i = 0; i < qterms.length; i++) set["~" + qterms[i].term] = 1;
-    return set;
+  /** The query's terms for matching text without building strings: CJK by code point. */
+  function termIndex(qterms) {
+    var uni = {}, bi = {}, words = {}, i, cps;
+    for (i = 0; i < qterms.length; i++) {
+      cps = codePoints(qterms[i].term);
+      if (cps.length && classify(cps[0]) === 1) {
+        if (cps.length === 1) uni[cps[0]] = true;
+        else (bi[cps[0]] || (bi[cps[0]] = {}))[cps[1]] = true;
+      } else {
+        words["~" + qterms[i].term] = true;
+      }
+    }
+    return { uni: uni, bi: bi, words: words };
   }
 
   /**
    * Splits `text` into pieces [{ text, mark }] where `mark` pieces are the places that match the
    * query's terms, found with the tokenizer itself (so `python` does not light up inside `python3`).
-   * With `max` > 0 only about `max` characters around the first match are kept ("…" at cut ends).
+   * With `max` > 0 only about `max` characters around the first match are kept ("…" at cut ends),
+   * and the scan stops at the end of that window.
    */
   function highlight(text, qterms, max) {
     text = text == null ? "" : String(text);
-    var orig = codePoints(text), n = orig.length, cps = [], i, g, r, t, set = termSet(qterms);
-    var marked = [], first = -1, from = 0, to = n, pieces = [], cur = "", curMark = false;
-    for (i = 0; i < n; i++) {
-      cps.push(foldCp(orig[i]));
-      marked.push(false);
+    var orig = codePoints(text), n = orig.length, idx = termIndex(qterms || []), limit = qterms && qterms.length ? n : 0;
+    var ranges = [], first = -1, from = 0, to = n, cut = max > 0 && n > max;
+    var i = 0, k, c, cls, run = [], x, b;
+    function mark(a, z) {
+      var last = ranges.length - 1;
+      if (last >= 0 && a <= ranges[last][1]) ranges[last][1] = Math.max(ranges[last][1], z);
+      else ranges.push([a, z]);
+      if (first < 0) {
+        first = a;
+        if (cut) {
+          from = Math.max(0, Math.min(first - Math.floor(max / 4), n - max));
+          to = from + max;
+          limit = to;
+        }
+      }
     }
-    var runs = qterms.length ? runsOf(cps) : [];
-    function mark(a, b) {
-      for (var x = a; x < b; x++) marked[x] = true;
-      if (first < 0 || a < first) first = a;
-    }
-    for (g = 0; g < runs.length; g++) {
-      r = runs[g];
-      if (!r.cjk) {
-        t = cpsToString(cps, r.start, Math.min(r.end, r.start + MAX_WORD));
-        if (set["~" + t] === 1) mark(r.start, r.end);
+    while (i < limit) {
+      c = foldCp(orig[i]);
+      cls = classify(c);
+      if (cls === 0) {
+        i++;
         continue;
       }
-      for (i = r.start; i < r.end; i++) {
-        if (set["~" + fromCp(cps[i])] === 1) mark(i, i + 1);
-        if (i + 1 < r.end && set["~" + fromCp(cps[i]) + fromCp(cps[i + 1])] === 1) mark(i, i + 2);
+      run.length = 0;
+      run.push(c);
+      for (k = i + 1; k < n; k++) {
+        c = foldCp(orig[k]);
+        if (classify(c) !== cls) break;
+        run.push(c);
       }
+      if (cls === 2) {
+        if (idx.words["~" + cpsToString(run, 0, Math.min(run.length, MAX_WORD))] === true) mark(i, k);
+      } else {
+        for (x = 0; x < run.length; x++) {
+          if (idx.uni[run[x]] === true) mark(i + x, i + x + 1);
+          b = idx.bi[run[x]];
+          if (b && x + 1 < run.length && b[run[x + 1]] === true) mark(i + x, i + x + 2);
+        }
+      }
+      i = k;
     }
-    if (max > 0 && n > max) {
-      from = first < 0 ? 0 : Math.max(0, Math.min(first - Math.floor(max / 4), n - max));
-      to = Math.min(n, from + max);
-    }
-    function flush() {
-      if (cur) pieces.push({ text: cur, mark: curMark });
-      cur = "";
-    }
+    if (cut && first < 0) to = max;
+    var pieces = [], r = 0, at = from, end;
     if (from > 0) pieces.push({ text: "…", mark: false });
-    for (i = from; i < to; i++) {
-      if (marked[i] !== curMark) {
-        flush();
-        curMark = marked[i];
+    while (at < to) {
+      while (r < ranges.length && ranges[r][1] <= at) r++;
+      if (r < ranges.length && ranges[r][0] <= at) {
+        end = Math.min(ranges[r][1], to);
+        pieces.push({ text: cpsToString(orig, at, end), mark: true });
+      } else {
+        end = r < ranges.length ? Math.min(ranges[r][0], to) : to;
+        pieces.push({ text: cpsToString(orig, at, end).replace(/\s+/g, " "), mark: false });
       }
-      cur += fromCp(orig[i]);
+      at = end;
     }
-    flush();
     if (to < n) pieces.push({ text: "…", mark: false });
-    for (i = 0; i < pieces.length; i++) {
-      if (!pieces[i].mark) pieces[i].text = pieces[i].text.replace(/\s+/g, " ");
-    }
     return { pieces: pieces, matched: first >= 0 };
   }
 
@@ -731,16 +804,19 @@
     var kinds = picks(sel && sel.kind, M.kinds.length), courses = picks(sel && sel.course, M.courses.length);
     var topics = picks(sel && sel.topic, M.topics.length);
     var nStages = M.stages.length, nGrades = M.grades.length, ts = cols.topicStart, tl = cols.topicList;
+    var kindCol = cols.kind, courseCol = cols.course, gradeCol = cols.grades, stageBits = [], gradeBits = [];
     var cKind = plain(M.kinds.length), cStage = plain(nStages), cGrade = plain(nGrades);
     var cCourse = plain(M.courses.length), cTopic = plain(M.topics.length);
+    for (i = 0; i < nStages; i++) stageBits.push(M.stages[i].mask);
+    for (i = 0; i < nGrades; i++) gradeBits.push(M.grades[i].bit);
     for (i = 0; i < list(sel && sel.stage).length; i++) stageMask |= (M.stages[sel.stage[i]] || {}).mask || 0;
     for (i = 0; i < list(sel && sel.grade).length; i++) gradeMask |= (M.grades[sel.grade[i]] || {}).bit || 0;
     var onStage = list(sel && sel.stage).length > 0, onGrade = list(sel && sel.grade).length > 0;
     for (k = 0; k < cands.length; k++) {
       d = cands[k];
-      mask = cols.grades[d];
-      kd = cols.kind[d];
-      cd = cols.course[d];
+      mask = gradeCol[d];
+      kd = kindCol[d];
+      cd = courseCol[d];
       t0 = ts[d];
       t1 = ts[d + 1];
       fail = 0;
@@ -755,8 +831,8 @@
       if (fail === 0) docs.push(d);
       else if (fail & (fail - 1)) continue; // fails two facets: counts for none
       if ((fail & ~1) === 0 && kd >= 0) cKind[kd]++;
-      if ((fail & ~2) === 0) for (i = 0; i < nStages; i++) if (mask & M.stages[i].mask) cStage[i]++;
-      if ((fail & ~4) === 0) for (i = 0; i < nGrades; i++) if (mask & M.grades[i].bit) cGrade[i]++;
+      if ((fail & ~2) === 0) for (i = 0; i < nStages; i++) if (mask & stageBits[i]) cStage[i]++;
+      if ((fail & ~4) === 0) for (i = 0; i < nGrades; i++) if (mask & gradeBits[i]) cGrade[i]++;
       if ((fail & ~8) === 0 && cd >= 0) cCourse[cd]++;
       if ((fail & ~16) === 0) for (i = t0; i < t1; i++) cTopic[tl[i]]++;
     }
@@ -790,7 +866,9 @@
     encodeVarints: encodeVarints,
     decodePostings: decodePostings,
     idf: idf,
+    scoreDocs: scoreDocs,
     rank: rank,
+    topK: topK,
     highlight: highlight,
     model: model,
     decodeFacets: decodeFacets,
@@ -809,6 +887,7 @@
   // ---------------------------------------------------------------------------------------------
 
   var jsonCache = {};
+  var FAILED = {}; // a bucket file that could not be loaded
 
   /** Loads and parses a JSON file once; `done(error, data)`. Concurrent calls share one request. */
   function loadJson(url, done) {
@@ -919,11 +998,13 @@
     this.M = null;
     this.cols = null;
     this.base = "";
-    this.buckets = {}; // bucket number → parsed file ({} when missing)
+    this.buckets = {}; // bucket number → parsed file (FAILED: asked again by the next search)
     this.decoded = {}; // "~term" → decoded postings
     this.seq = 0;
     this.timer = null;
-    this.matches = []; // filtered result documents, in rank order
+    this.matches = []; // the filtered matches, in document order
+    this.score = null; // their scores by document number (null when browsing)
+    this.ordered = []; // the first of them in rank order, as far as shown
     this.terms = [];
     this.shown = 0;
     this.loadingMore = false;
@@ -1029,6 +1110,8 @@
         return;
       }
       var M = model(manifest, self.kindNames);
+      self.buckets = {}; // (a retry may bring another gen)
+      self.decoded = {};
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
       // The query's postings do not depend on facets.json: ask for both at once.
       self.fetchBuckets(M, self.termsOf(self.q), function () {});
@@ -1043,7 +1126,7 @@
           self.cols = decodeFacets(facets, M);
           self.sel = selectionFrom(self.raw, M);
           self.buildFilters();
-          self.run();
+          self.change(self.urlPending);
         } catch (e) {
           self.fail();
         }
@@ -1067,15 +1150,16 @@
     if (M.buckets > 0) {
       for (i = 0; i < terms.length; i++) {
         b = bucketOf(terms[i].term, M.buckets);
-        if (!seen[b] && !this.buckets.hasOwnProperty(b)) {
+        if (!seen[b] && (!this.buckets.hasOwnProperty(b) || this.buckets[b] === FAILED)) {
           seen[b] = true;
           want.push(b);
         }
       }
     }
+    var base = this.base;
     parallel(want, function (b, next) {
-      loadJson(self.base + "p/" + b + ".json", function (err, data) {
-        self.buckets[b] = !err && data && typeof data === "object" ? data : {};
+      loadJson(base + "p/" + b + ".json", function (err, data) {
+        if (self.base === base) self.buckets[b] = !err && data && typeof data === "object" ? data : FAILED; // missing: no postings
         next();
       });
     }, done);
@@ -1086,7 +1170,8 @@
     if (this.decoded.hasOwnProperty(key)) return this.decoded[key];
     b = this.M.buckets > 0 ? bucketOf(term, this.M.buckets) : -1;
     file = this.buckets[b];
-    var p = file && Object.prototype.hasOwnProperty.call(file, term) ? decodePostings(file[term]) : null;
+    if (!file || file === FAILED) return null;
+    var p = Object.prototype.hasOwnProperty.call(file, term) ? decodePostings(file[term]) : null;
     this.decoded[key] = p;
     return p;
   };
@@ -1094,7 +1179,10 @@
   /** A change by the user: read the box, write the URL, search. */
   Page.prototype.change = function (writeUrl) {
     if (this.input) this.q = this.input.value;
-    if (!this.M) return; // the first run after loading reads this.q
+    if (!this.M) {
+      this.urlPending = writeUrl; // the first run after loading reads this.q
+      return;
+    }
     if (writeUrl && window.history && window.history.replaceState) {
       var qs = buildParams(this.q, this.sel, this.M);
       try {
@@ -1123,12 +1211,17 @@
     if (!ready) this.say(this.str.loading);
   };
 
+  function now() {
+    return window.performance && window.performance.now ? window.performance.now() : new Date().getTime();
+  }
+
   Page.prototype.compute = function (terms, my) {
-    var M = this.M, cands = null, i, ranked, T, filtered = hasFilters(this.sel);
+    var M = this.M, cands = null, scored, T, filtered = hasFilters(this.sel), t0 = now();
+    this.score = null; // browsing: document order is the rank order
     if (terms.length) {
-      ranked = rank(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n);
-      cands = [];
-      for (i = 0; i < ranked.length; i++) cands.push(ranked[i].doc);
+      scored = scoreDocs(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n);
+      cands = scored.docs;
+      this.score = scored.score;
     } else if (filtered) {
       cands = this.allDocs();
     }
@@ -1136,7 +1229,10 @@
     this.updateCounts(T.counts);
     this.terms = terms;
     this.matches = cands ? T.docs : [];
+    this.ordered = this.score ? topK(this.matches, this.score, PAGE_SIZE) : this.matches.slice(0, PAGE_SIZE);
     this.shown = 0;
+    // How long ranking, filtering, counting and ordering took (read by tests and benchmarks).
+    this.results.setAttribute("data-compute-ms", String(Math.round(now() - t0)));
     show(this.clearButton, filtered);
     var text = "";
     if (cands && this.matches.length) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(this.matches.length));
@@ -1160,7 +1256,11 @@
 
   /** Draws the next PAGE_SIZE results (replacing the list when `reset`), loading their d/<n>.json. */
   Page.prototype.page = function (my, reset, text) {
-    var self = this, slice = this.matches.slice(this.shown, this.shown + PAGE_SIZE), recs = [];
+    var self = this, want = this.shown + PAGE_SIZE, recs = [], slice;
+    if (this.ordered.length < Math.min(want, this.matches.length)) {
+      this.ordered = this.score ? topK(this.matches, this.score, want) : this.matches.slice(0, want);
+    }
+    slice = this.ordered.slice(this.shown, want);
     this.loadingMore = true;
     parallel(slice, function (doc, next) {
       loadJson(self.base + "d/" + doc + ".json", function (err, rec) {
@@ -1170,11 +1270,13 @@
     }, function () {
       if (my !== self.seq) return;
       self.loadingMore = false;
+      var t0 = now();
       try {
         self.draw(slice, recs, reset);
       } catch (e) {
         /* a broken record must not break the page */
       }
+      self.results.setAttribute("data-draw-ms", String(Math.round(now() - t0)));
       self.shown += slice.length;
       show(self.more, self.shown < self.matches.length);
       if (reset) self.say(text);
@@ -1383,7 +1485,7 @@
 
   function start() {
     var app = document.getElementById("search-app");
-    if (!app || app.getAttribute("data-started")) return;
+    if (!app || !document.getElementById("results") || app.getAttribute("data-started")) return;
     app.setAttribute("data-started", "1");
     try {
       new Page(app);

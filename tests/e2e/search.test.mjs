@@ -1,0 +1,446 @@
+// Browser end-to-end tests of the search page: build tests/fixtures/sites/search with the real
+// binary, serve it under a sub-path (/portal/) from a tiny static server on 127.0.0.1, and drive
+// Debian's Chromium through playwright-core.
+//
+//   npm install && npm run test:e2e          (needs target/debug/lectern and /usr/bin/chromium)
+//   LECTERN_BUILD=1 npm run test:e2e         (runs `cargo build` first)
+//   LECTERN_E2E_PUBLIC=DIR npm run test:e2e  (tests an output folder built beforehand)
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(ROOT, "target", "debug", "lectern");
+const SITE = path.join(ROOT, "tests", "fixtures", "sites", "search");
+const EMPTY_SITE = path.join(ROOT, "tests", "fixtures", "sites", "search-empty");
+const CHROMIUM = "/usr/bin/chromium";
+const PREFIX = "/portal/";
+const PREBUILT = process.env.LECTERN_E2E_PUBLIC;
+
+function whySkip() {
+  if (process.env.LECTERN_BUILD === "1") {
+    const r = spawnSync("cargo", ["build"], { cwd: ROOT, stdio: "inherit" });
+    if (r.status !== 0) return "cargo build failed";
+  }
+  if (!PREBUILT && !fs.existsSync(BIN)) return `no ${path.relative(ROOT, BIN)}: run cargo build (or LECTERN_BUILD=1)`;
+  if (!fs.existsSync(CHROMIUM)) return `no ${CHROMIUM}: apt-get install chromium`;
+  if (!fs.existsSync(path.join(ROOT, "node_modules", "playwright-core"))) return "playwright-core missing: npm install";
+  return false;
+}
+const skip = whySkip();
+if (skip) console.log(`skipping the search e2e tests: ${skip}`);
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".xml": "application/xml; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves `dir` under PREFIX; everything else is 404. Counts the requests per path. */
+function serve(dir) {
+  const hits = [];
+  // Long URLs (a 10,000-character query) need more than Node's 16 KiB header default.
+  const server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
+    const url = new URL(req.url, "http://x");
+    hits.push(url.pathname);
+    let rel = decodeURIComponent(url.pathname);
+    if (!rel.startsWith(PREFIX)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let file = path.join(dir, rel.slice(PREFIX.length));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+        return;
+      }
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve({ server, hits, base: `http://127.0.0.1:${server.address().port}${PREFIX}` }));
+  });
+}
+
+describe("search page", { skip }, () => {
+  let out, srv, browser, base;
+
+  before(async () => {
+    out = PREBUILT ? path.resolve(PREBUILT) : build(SITE);
+    assert.ok(fs.existsSync(path.join(out, "search", "manifest.json")), "search/manifest.json written");
+    srv = await serve(out);
+    base = srv.base;
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"],
+    });
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (srv) srv.server.close();
+    if (out && !PREBUILT) fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  function build(site) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-"));
+    const built = spawnSync(BIN, ["build", "--root", site, "--out", dir], { encoding: "utf8" });
+    assert.equal(built.status, 0, `lectern build failed:\n${built.stderr}`);
+    return dir;
+  }
+
+  /** A new page that records script errors; `errors` must stay empty. */
+  async function newPage() {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(`console: ${m.text()} ${JSON.stringify(m.location())}`);
+    });
+    return { page, errors };
+  }
+
+  /** Waits until the search page has drawn the results of its latest search (after `seq`). */
+  async function settled(page, seq = 0) {
+    await page.waitForFunction((after) => {
+      const r = document.getElementById("results");
+      return r && r.getAttribute("data-state") === "done" && +r.getAttribute("data-seq") > after;
+    }, seq, { timeout: 10000 });
+  }
+
+  async function open(query) {
+    const { page, errors } = await newPage();
+    await page.goto(`${base}search/${query}`);
+    await settled(page);
+    return { page, errors };
+  }
+
+  const seqOf = (page) => page.evaluate(() => +document.getElementById("results").getAttribute("data-seq"));
+
+  /** The shown results, in order. */
+  function results(page) {
+    return page.$$eval("#results a", (as) =>
+      as.map((a) => {
+        const text = (sel) => (a.querySelector(sel) ? a.querySelector(sel).textContent : "");
+        return {
+          href: a.getAttribute("href"),
+          title: text(".result-title"),
+          kind: text(".badge"),
+          grades: text(".result-grades"),
+          course: text(".result-course"),
+          snippet: text(".result-snippet"),
+          marks: Array.from(a.querySelectorAll("mark")).map((m) => m.textContent),
+        };
+      }),
+    );
+  }
+
+  const status = (page) => page.textContent("#search-status");
+  const checked = (page, name, value) => page.isChecked(`#search-filters input[name="${name}"][value="${value}"]`);
+
+  async function facetCounts(page, name) {
+    return page.$$eval(`#search-filters input[name="${name}"]`, (inputs) => {
+      const out = {};
+      for (const i of inputs) out[i.value] = +i.closest("label").querySelector(".facet-count").textContent;
+      return out;
+    });
+  }
+
+  test("考试焦虑怎么办 lists the 考试焦虑 lessons first, with snippets and counts", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("考试焦虑怎么办"));
+    const r = await results(page);
+    assert.ok(r.length >= 2, JSON.stringify(r));
+    assert.deepEqual(
+      r.slice(0, 2).map((x) => x.title).sort(),
+      ["直面考试焦虑", "考试焦虑怎么办——七年级心理健康课"],
+    );
+    assert.equal(r[0].kind, "教学设计");
+    assert.ok(r[0].marks.some((m) => m.includes("考试焦虑")), "matched terms are marked");
+    assert.ok(r.every((x) => x.href.startsWith("../")), "links are relative to the search page");
+    assert.match(await status(page), new RegExp(String(r.length)));
+    assert.equal(await page.inputValue("#search-input"), "考试焦虑怎么办");
+    // ranking + filtering + counting time (the target is < 50 ms on 10,000 documents; 13 here)
+    const ms = +(await page.getAttribute("#results", "data-compute-ms"));
+    assert.ok(ms >= 0 && ms < 200, `compute took ${ms} ms`);
+    // the first result opens its page
+    await page.click("#results a >> nth=0");
+    await page.waitForURL(/\/portal\/lessons\/exam-anxiety-[79]\/$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a single character (梦), a teacher's name and a transcript-only word are found", async () => {
+    for (const [q, title] of [["梦", "我的梦想"], ["王春燕", "防溺水安全教育"], ["萤火虫", "七年级心理课堂实录：放松训练"]]) {
+      const { page, errors } = await open("?q=" + encodeURIComponent(q));
+      const r = await results(page);
+      assert.ok(r.length >= 1, q);
+      assert.equal(r[0].title, title, q);
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+    const { page } = await open("?q=" + encodeURIComponent("萤火虫"));
+    const [video] = await results(page);
+    assert.equal(video.kind, "课堂视频");
+    assert.ok(video.marks.includes("萤火虫"), "the transcript snippet marks the word");
+    await page.close();
+  });
+
+  test("adhd and full-width ＡＤＨＤ find the same lesson", async () => {
+    for (const q of ["adhd", "ＡＤＨＤ", "ADHD"]) {
+      const { page, errors } = await open("?q=" + encodeURIComponent(q));
+      const r = await results(page);
+      assert.equal(r.length, 1, q);
+      assert.equal(r[0].title, "专注力小课堂");
+      assert.deepEqual(r[0].marks, ["ADHD"]);
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
+  test("情绪 + kind=lesson + grade=7 shows only grade-7 lessons, boxes checked, counts live", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("情绪") + "&kind=lesson&grade=7");
+    const r = await results(page);
+    assert.ok(r.length >= 3, JSON.stringify(r.map((x) => x.title)));
+    for (const x of r) {
+      assert.equal(x.kind, "教学设计", x.title);
+      assert.match(x.grades, /七年级/, x.title);
+    }
+    assert.ok(await checked(page, "kind", "lesson"));
+    assert.ok(await checked(page, "grade", "7"));
+    assert.ok(!(await checked(page, "kind", "video")));
+    // kind counts apply the grade filter only: every grade-7 document mentioning 情绪, by kind
+    const kinds = await facetCounts(page, "kind");
+    assert.equal(kinds.lesson, r.length);
+    assert.ok(kinds.video >= 1 && kinds.review >= 1, JSON.stringify(kinds));
+    const grades = await facetCounts(page, "grade");
+    assert.equal(grades["7"], r.length);
+    assert.ok(grades["3"] >= 1 && grades["10"] >= 1, JSON.stringify(grades));
+    assert.match(await page.textContent("#search-filters-label"), /2/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("clicking a facet updates location.search and the results", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("情绪"));
+    const before = await results(page);
+    const counts = await facetCounts(page, "kind");
+    assert.equal(counts.video, before.filter((x) => x.kind === "课堂视频").length, "counts match the results");
+    assert.equal(counts.lesson, before.filter((x) => x.kind === "教学设计").length);
+    await page.click("#search-filters-box > summary"); // folded on a phone
+    const seq = await seqOf(page);
+    await page.check('#search-filters input[name="kind"][value="video"]');
+    await settled(page, seq);
+    const search = new URLSearchParams(await page.evaluate(() => location.search));
+    assert.equal(search.get("q"), "情绪");
+    assert.deepEqual(search.getAll("kind"), ["video"]);
+    const after = await results(page);
+    assert.ok(after.length >= 1 && after.every((x) => x.kind === "课堂视频"), JSON.stringify(after));
+    // and typing replaces the query (debounced)
+    const seq2 = await seqOf(page);
+    await page.fill("#search-input", "萤火虫");
+    await settled(page, seq2);
+    assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get("q"), "萤火虫");
+    assert.equal((await results(page))[0].title, "七年级心理课堂实录：放松训练");
+    // clear filters
+    const seq3 = await seqOf(page);
+    await page.click("#search-clear");
+    await settled(page, seq3);
+    assert.equal(await page.evaluate(() => location.search), "?q=" + encodeURIComponent("萤火虫"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("back and forward (popstate) restore the search from the URL", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("梦"));
+    await page.evaluate(() => history.pushState(null, "", "?q=" + encodeURIComponent("萤火虫") + "&kind=video"));
+    await page.goBack();
+    await page.waitForFunction(() => decodeURIComponent(location.search) === "?q=梦");
+    const seq = await seqOf(page);
+    await page.goForward();
+    await settled(page, seq);
+    assert.equal(await page.inputValue("#search-input"), "萤火虫");
+    assert.ok(await checked(page, "kind", "video"));
+    assert.equal((await results(page))[0].title, "七年级心理课堂实录：放松训练");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("hostile query and hostile titles run no script and show as text", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("<script>window.__xss=3</script>"));
+    assert.equal(await page.evaluate(() => typeof window.__xss), "undefined");
+    assert.equal(await page.inputValue("#search-input"), "<script>window.__xss=3</script>");
+    await page.close();
+
+    const p2 = await open("?q=" + encodeURIComponent("情绪"));
+    const r = await results(p2.page);
+    const hostile = r.find((x) => x.title.includes("onerror"));
+    assert.ok(hostile, "the hostile lesson is found");
+    assert.equal(hostile.title, '<img src=x onerror="window.__xss=1">情绪');
+    assert.equal(await p2.page.locator("#results img, #results script").count(), 0);
+    // show every result, then wait a moment for any onerror to fire
+    await p2.page.waitForTimeout(300);
+    assert.equal(await p2.page.evaluate(() => typeof window.__xss), "undefined");
+    // the lesson's own page too
+    await p2.page.goto(new URL(hostile.href, p2.page.url()).href);
+    await p2.page.waitForTimeout(300);
+    assert.equal(await p2.page.evaluate(() => typeof window.__xss), "undefined");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(p2.errors, []);
+    await p2.page.close();
+  });
+
+  test("an empty query with a course filter browses, newest first", async () => {
+    const { page, errors } = await open("?course=life-health");
+    const r = await results(page);
+    assert.deepEqual(r.map((x) => x.title), ["夏季防溺水（微课）", "防溺水安全教育"]);
+    assert.ok(r.every((x) => x.course === "生命与健康"));
+    assert.ok(await checked(page, "course", "life-health"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("topic by name or by slug", async () => {
+    for (const t of ["防溺水", "fang-ni-shui"]) {
+      const { page, errors } = await open("?topic=" + encodeURIComponent(t));
+      const r = await results(page);
+      assert.deepEqual(r.map((x) => x.title).sort(), ["夏季防溺水（微课）", "防溺水安全教育"].sort(), t);
+      assert.ok(await checked(page, "topic", "防溺水"));
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
+  test("更多结果 shows the next ten", async () => {
+    const { page, errors } = await open("?kind=lesson&kind=video&kind=review");
+    assert.equal((await results(page)).length, 10);
+    assert.ok(await page.isVisible("#search-more"));
+    await page.click("#search-more");
+    await page.waitForFunction(() => document.querySelectorAll("#results a").length === 13);
+    assert.ok(!(await page.isVisible("#search-more")));
+    const titles = (await results(page)).map((x) => x.title);
+    assert.equal(new Set(titles).size, 13, "no duplicates");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("unknown facet values, huge and odd queries never throw", async () => {
+    const odd = [
+      "?q=" + encodeURIComponent("情绪") + "&kind=bogus&grade=99&grade=x&stage=nope&course=%3Cb%3E&topic=" + encodeURIComponent("不存在"),
+      "?q=" + "情".repeat(10000),
+      "?q=" + encodeURIComponent("？？？😀🎉"),
+      "?q=%E6%83&kind=%",
+      "?q=constructor+__proto__+toString",
+      "?q=",
+      "",
+    ];
+    for (const q of odd) {
+      const { page, errors } = await open(q);
+      assert.deepEqual(errors, [], q.slice(0, 60));
+      await page.close();
+    }
+    const { page, errors } = await open(odd[0]);
+    assert.ok((await results(page)).length >= 5, "unknown values are ignored");
+    // typing a huge mixed query
+    const seq = await seqOf(page);
+    await page.fill("#search-input", "考试焦虑".repeat(1000) + "😀<b>x</b>".repeat(500));
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    assert.ok((await results(page)).length >= 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("the home page search box submits to the search page", async () => {
+    const { page, errors } = await newPage();
+    await page.goto(base);
+    const input = page.locator('main form[role="search"] input[name="q"]').first();
+    await input.fill("情绪");
+    await input.press("Enter");
+    await page.waitForURL(/\/portal\/search\/\?q=/);
+    assert.equal(new URL(page.url()).searchParams.get("q"), "情绪");
+    await settled(page);
+    assert.ok((await results(page)).length >= 5);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a query loads only its buckets and the shown documents", async () => {
+    const from = srv.hits.length;
+    const { page, errors } = await open("?q=" + encodeURIComponent("梦"));
+    const loaded = srv.hits.slice(from).filter((p) => p.includes("/search/"));
+    const buckets = loaded.filter((p) => /\/p\/\d+\.json$/.test(p));
+    const docs = loaded.filter((p) => /\/d\/\d+\.json$/.test(p));
+    assert.equal(buckets.length, 1, loaded.join("\n"));
+    assert.equal(docs.length, 1, loaded.join("\n"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a missing bucket means no postings; a missing manifest shows an error", async () => {
+    const { page, errors } = await newPage();
+    await page.route("**/p/*.json", (route) => route.fulfill({ status: 404, body: "" }));
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
+    await settled(page);
+    assert.equal((await results(page)).length, 0);
+    assert.ok(errors.every((e) => /404/.test(e)), errors.join("\n"));
+    await page.unroute("**/p/*.json");
+    await page.route("**/manifest.json", (route) => route.fulfill({ status: 404, body: "" }));
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
+    await page.waitForFunction(() => /\S/.test(document.getElementById("search-status").textContent) &&
+      document.getElementById("results").getAttribute("data-state") === "done");
+    assert.match(await status(page), /失败|error/i);
+    await page.close();
+  });
+
+  test("a stale manifest (its facets.json gone) is fetched once more", async () => {
+    const { page, errors } = await newPage();
+    let refused = 0;
+    const manifests = [];
+    page.on("request", (r) => r.url().includes("manifest.json") && manifests.push(r.url()));
+    await page.route("**/facets.json", (route) => (refused++ === 0 ? route.fulfill({ status: 404, body: "" }) : route.continue()));
+    await page.goto(`${base}search/?q=${encodeURIComponent("梦")}`);
+    await settled(page);
+    assert.equal((await results(page))[0].title, "我的梦想");
+    assert.equal(manifests.length, 2);
+    assert.match(manifests[1], /manifest\.json\?t=\d+$/);
+    assert.ok(errors.every((e) => /404/.test(e)), errors.join("\n"));
+    await page.close();
+  });
+
+  test("a zero-document index shows no results and no error", { skip: PREBUILT && "needs the binary" }, async () => {
+    const dir = build(EMPTY_SITE);
+    const empty = await serve(dir);
+    try {
+      for (const q of ["?q=" + encodeURIComponent("情绪") + "&kind=lesson", "?course=mental-health", ""]) {
+        const { page, errors } = await newPage();
+        await page.goto(`${empty.base}search/${q}`);
+        await settled(page);
+        assert.equal((await results(page)).length, 0);
+        assert.doesNotMatch(await status(page), /失败/);
+        assert.deepEqual(errors, [], q);
+        await page.close();
+      }
+    } finally {
+      empty.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
