@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
-use crate::content::{Asset, Content, Detail, Kind, Page, Resource};
+use crate::content::{Asset, Content, Detail, Kind, Page, Resource, Unavailable};
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 
 /// A topic with its ASCII slug and the resources (document numbers) that carry it.
@@ -53,6 +53,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         mut resources,
         mut pages,
         assets,
+        unavailable,
     } = content;
     resources.sort_by(|a, b| {
         b.date
@@ -63,7 +64,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
     let resources = drop_duplicates(resources, diagnostics);
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));
     let pages = check_pages(pages, diagnostics);
-    let links = resolve_links(&resources, diagnostics);
+    let links = resolve_links(&resources, &unavailable, diagnostics);
     let mut catalog = Catalog {
         links,
         pages,
@@ -157,7 +158,11 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
     kept
 }
 
-fn resolve_links(resources: &[Resource], diagnostics: &mut Diagnostics) -> Vec<Links> {
+fn resolve_links(
+    resources: &[Resource],
+    unavailable: &BTreeMap<(Kind, String), Unavailable>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Links> {
     let mut ids: HashMap<(Kind, &str), usize> = HashMap::new();
     for (n, r) in resources.iter().enumerate() {
         ids.insert((r.kind, r.id.as_str()), n);
@@ -173,27 +178,37 @@ fn resolve_links(resources: &[Resource], diagnostics: &mut Diagnostics) -> Vec<L
         .map(|r| r.id.as_str())
         .collect();
     let mut links = vec![Links::default(); resources.len()];
-    let mut find =
-        |r: &Resource, kind: Kind, key: &str, id: &str, candidates: &[&str]| -> Option<usize> {
-            let found = ids.get(&(kind, id)).copied();
-            if found.is_none() {
-                let help = match suggest(id, candidates.iter().copied()) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!(
-                        "`{key}:` takes the id of a {} (its file name without .md)",
-                        kind.slug()
-                    ),
-                };
-                diagnostics.push(
-                    r.origin.at_key(
-                        key,
-                        Diagnostic::error(format!("{} `{id}` does not exist", kind.slug()))
-                            .with_help(help),
-                    ),
-                );
+    let mut find = |r: &Resource,
+                    kind: Kind,
+                    key: &str,
+                    id: &str,
+                    candidates: &[&str]|
+     -> Option<usize> {
+        let found = ids.get(&(kind, id)).copied();
+        match unavailable.get(&(kind, id.to_string())) {
+            // Its own errors are reported already; a second one here would only mislead.
+            Some(Unavailable::Broken) if found.is_none() => return None,
+            Some(Unavailable::Draft) if found.is_none() => {
+                diagnostics.push(r.origin.at_key(key, Diagnostic::warning(format!("{} `{id}` is a draft: the link to it is left out", kind.slug())).with_help("build with --drafts to include drafts, or remove `draft: true` from it")));
+                return None;
             }
-            found
-        };
+            _ => {}
+        }
+        if found.is_none() {
+            let help = match suggest(id, candidates.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "`{key}:` takes the id of a {} (its file name without .md)",
+                    kind.slug()
+                ),
+            };
+            diagnostics.push(r.origin.at_key(
+                key,
+                Diagnostic::error(format!("{} `{id}` does not exist", kind.slug())).with_help(help),
+            ));
+        }
+        found
+    };
     for (n, r) in resources.iter().enumerate() {
         match &r.detail {
             Detail::Video(v) => {

@@ -56,6 +56,48 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Preview the site: build, serve on 127.0.0.1, rebuild and reload the browser on every save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but 127.0.0.1 exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Poll for changes instead of using file-system events (network drives, WSL, Docker).
+        #[arg(long)]
+        poll: bool,
+        /// Serve under this path or URL, e.g. /portal/.
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new lesson, video or review with complete front matter.
+    New {
+        kind: NewKind,
+        /// The title, e.g. "情绪管理小课堂"; the file name is its pinyin.
+        title: String,
+        #[arg(long)]
+        grade: Option<u8>,
+        #[arg(long)]
+        course: Option<String>,
+        /// For videos and reviews: the id of the lesson they belong to.
+        #[arg(long)]
+        lesson: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site in DIR with a site.yaml and one example of each kind.
+    Init { dir: PathBuf },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum NewKind {
+    Lesson,
+    Video,
+    Review,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,6 +144,56 @@ pub fn run() -> ExitCode {
             };
             run_check(&options, strict, format)
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            poll,
+            base_url,
+            drafts,
+        } => {
+            let options = crate::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                poll,
+                base_url,
+                drafts,
+            };
+            report_outcome(crate::serve::run(options))
+        }
+        Command::New {
+            kind,
+            title,
+            grade,
+            course,
+            lesson,
+            root,
+        } => {
+            let kind = match kind {
+                NewKind::Lesson => crate::content::Kind::Lesson,
+                NewKind::Video => crate::content::Kind::Video,
+                NewKind::Review => crate::content::Kind::Review,
+            };
+            let request = crate::scaffold::NewResource {
+                kind,
+                title: &title,
+                grade,
+                course: course.as_deref(),
+                lesson: lesson.as_deref(),
+            };
+            report_outcome(
+                crate::scaffold::new_resource(&root, &request)
+                    .map(|path| eprintln!("Created {}", path.display())),
+            )
+        }
+        Command::Init { dir } => report_outcome(crate::scaffold::init(&dir).map(|()| {
+            eprintln!(
+                "Created a new site in {}. Next:\n  cd {}\n  lectern serve",
+                dir.display(),
+                dir.display()
+            );
+        })),
     }
 }
 
@@ -193,7 +285,6 @@ fn summary(errors: usize, warnings: usize, strict: bool) -> String {
     if strict && errors == 0 {
         text.push_str(" (--strict makes warnings fail)");
     }
-    text.push_str("; nothing was written");
     text
 }
 
@@ -201,7 +292,12 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// For callers that want a diagnostic printed the same way.
-pub fn print(diagnostic: &Diagnostic) {
-    eprintln!("{}", diagnostic.render());
+fn report_outcome(outcome: Result<(), Diagnostic>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diagnostic) => {
+            eprintln!("{}", diagnostic.render());
+            ExitCode::from(1)
+        }
+    }
 }

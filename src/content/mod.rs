@@ -7,7 +7,7 @@ mod frontmatter;
 pub mod model;
 mod parse;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -28,6 +28,17 @@ pub struct Content {
     pub resources: Vec<Resource>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Resources whose file exists but did not become a record, by (kind, file stem): references
+    /// to them should not add a second, misleading "does not exist" error.
+    pub unavailable: BTreeMap<(Kind, String), Unavailable>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The file has errors (already reported).
+    Broken,
+    /// `draft: true` and drafts are not being built.
+    Draft,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +85,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         diagnostics.extend(outcome.diagnostics);
         content.resources.extend(outcome.resources);
         content.pages.extend(outcome.pages);
+        content.unavailable.extend(outcome.unavailable);
     }
     content
 }
@@ -161,6 +173,7 @@ struct FileOutcome {
     resources: Vec<Resource>,
     pages: Vec<Page>,
     diagnostics: Vec<Diagnostic>,
+    unavailable: Option<((Kind, String), Unavailable)>,
 }
 
 fn read_one(
@@ -229,6 +242,16 @@ fn read_one(
             &mut outcome.diagnostics,
         ),
         FileRole::VideoCatalog | FileRole::Asset => {}
+    }
+    if let FileRole::Resource(kind) = found.role
+        && outcome.resources.is_empty()
+    {
+        let why = if outcome.diagnostics.iter().any(Diagnostic::is_error) {
+            Unavailable::Broken
+        } else {
+            Unavailable::Draft
+        };
+        outcome.unavailable = Some(((kind, stem(&found.rel)), why));
     }
     outcome
 }

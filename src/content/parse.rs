@@ -315,7 +315,7 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         .filter(|v| !v.is_empty());
     if lesson.is_none() && video.is_none() {
         problems.push(place.problem(
-            "title",
+            "lesson",
             "a review must name the lesson or the video it reviews".into(),
             "add `lesson: <lesson id>` (the lesson's file name without .md) or `video: <video id>`",
         ));

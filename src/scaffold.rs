@@ -1,0 +1,158 @@
+//! `lectern new` and `lectern init`: files an editor starts from. Front matter is complete, with
+//! a comment on every field, and the result builds at once (except where the editor must name
+//! something only they know, which the build then asks for by file and line).
+
+use std::path::{Path, PathBuf};
+
+use crate::config;
+use crate::content::{Date, Kind};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::slugify;
+
+pub struct NewResource<'a> {
+    pub kind: Kind,
+    pub title: &'a str,
+    pub grade: Option<u8>,
+    pub course: Option<&'a str>,
+    pub lesson: Option<&'a str>,
+}
+
+/// Write `content/<kind>/<pinyin-slug>.md`; never overwrite. Returns the new file's path.
+pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, Diagnostic> {
+    let mut diagnostics = Diagnostics::new();
+    let Some(config) = config::load(root, &mut diagnostics) else {
+        return Err(diagnostics
+            .into_vec()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("site.yaml is invalid")));
+    };
+    let title = request.title.trim();
+    if title.is_empty() {
+        return Err(Diagnostic::error("the title is empty")
+            .with_help("write the title in quotes: lectern new lesson \"情绪管理小课堂\""));
+    }
+    let grade = request
+        .grade
+        .unwrap_or_else(|| config.grades.first().map_or(1, |g| g.number));
+    if config.grade(grade).is_none() {
+        return Err(
+            Diagnostic::error(format!("grade {grade} does not exist in this site"))
+                .with_help("use a grade from 1 to 12"),
+        );
+    }
+    let course = request
+        .course
+        .unwrap_or_else(|| config.courses.first().map_or("", |c| c.slug.as_str()));
+    if config.course(course).is_none() {
+        let known: Vec<&str> = config.courses.iter().map(|c| c.slug.as_str()).collect();
+        return Err(Diagnostic::error(format!("unknown course `{course}`"))
+            .with_help(format!("use one of: {}", known.join(", "))));
+    }
+    let dir = root.join("content").join(request.kind.dir());
+    let path = dir.join(format!("{}.md", slugify(title)));
+    if path.exists() {
+        return Err(
+            Diagnostic::error(format!("{} already exists", path.display())).with_help(
+                "Lectern never overwrites a file: choose another title or edit the existing file",
+            ),
+        );
+    }
+    let text = render_new(
+        request.kind,
+        title,
+        grade,
+        course,
+        request.lesson.unwrap_or(""),
+    );
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// Create the file only if it does not exist (no race with another writer either).
+fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))
+}
+
+fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn render_new(kind: Kind, title: &str, grade: u8, course: &str, lesson: &str) -> String {
+    let today = Date::today();
+    let common = format!(
+        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n",
+        quote(title)
+    );
+    match kind {
+        Kind::Lesson => format!(
+            "{common}term: 1                  # 学期：1 上学期，2 下学期\nauthor: \"\"               # 执教教师\nduration_minutes: 40\nattachments: []          # 附件：content/assets/ 下的文件，如 [worksheets/qing-xu-ka.pdf]\n---\n\n## 教学目标\n\n1. \n\n## 教学重点与难点\n\n- 重点：\n- 难点：\n\n## 教学准备\n\n- \n\n## 教学过程\n\n### 一、导入\n\n### 二、活动\n\n### 三、总结\n\n## 教学反思\n\n"
+        ),
+        Kind::Video => format!(
+            "{common}url: \"https://example.org/replace-with-the-video.mp4\"   # 视频地址：http(s) 链接，或 content/assets/ 下的文件\nduration: \"40:00\"        # 时长：\"分:秒\" 或 \"时:分:秒\"\nspeaker: \"\"              # 主讲教师\nlesson: {}               # 对应教学设计的 id（文件名，不含 .md），没有可删去此行\n---\n\n## 视频简介\n\n\n## 文字实录\n\n",
+            if lesson.is_empty() {
+                "\"\"".to_string()
+            } else {
+                quote(lesson)
+            }
+        ),
+        Kind::Review => format!(
+            "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\nrating: 5                # 评分 1–5\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n- \n\n## 不足与建议\n\n\n",
+            if lesson.is_empty() {
+                "\"\"".to_string()
+            } else {
+                quote(lesson)
+            }
+        ),
+    }
+}
+
+/// `lectern init DIR`: a new site that builds and serves at once.
+pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(
+            Diagnostic::error(format!("{} exists and is not empty", dir.display()))
+                .with_help("choose a new folder name: lectern init my-portal"),
+        );
+    }
+    for (path, text) in STARTER {
+        let full = dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
+        write_new(&full, text)?;
+    }
+    Ok(())
+}
+
+const STARTER: &[(&str, &str)] = &[
+    ("site.yaml", include_str!("scaffold/site.yaml")),
+    (
+        "content/lessons/wo-de-qing-xu-ri-ji.md",
+        include_str!("scaffold/lesson.md"),
+    ),
+    (
+        "content/videos/wo-de-qing-xu-ri-ji-ke-tang.md",
+        include_str!("scaffold/video.md"),
+    ),
+    (
+        "content/reviews/wo-de-qing-xu-ri-ji-ping-ke.md",
+        include_str!("scaffold/review.md"),
+    ),
+    ("content/pages/about.md", include_str!("scaffold/about.md")),
+];

@@ -1,0 +1,301 @@
+//! The preview server: files of the last good build, a live-reload event stream, and the
+//! current build errors drawn over every page. Safe by construction: only the bound address or
+//! localhost may be the `Host`, paths are decoded once and must stay inside the served folder.
+
+use std::convert::Infallible;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::escape;
+
+/// Path of the live-reload stream, under the base path.
+pub const EVENTS: &str = "__lectern/events";
+
+pub struct ServerState {
+    /// The folder the builds are swapped into (canonical).
+    pub served: PathBuf,
+    /// `/` or `/portal/`.
+    pub base_path: String,
+    /// `Host` values we answer to.
+    pub allowed_hosts: Vec<String>,
+    /// Bound to every interface: any IP-literal host is fine, names are not (DNS rebinding).
+    pub any_ip_host: bool,
+    /// Errors of the latest build; empty when it succeeded.
+    pub errors: RwLock<Vec<Diagnostic>>,
+    pub reload: broadcast::Sender<()>,
+}
+
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+    if !host_allowed(&state, request.headers()) {
+        return (StatusCode::FORBIDDEN, "forbidden host\n").into_response();
+    }
+    let raw_path = request.uri().path().to_string();
+    if raw_path == format!("{}{EVENTS}", state.base_path) {
+        return events(&state, request.headers());
+    }
+    let Some(inside) = raw_path.strip_prefix(&state.base_path) else {
+        if format!("{raw_path}/") == state.base_path {
+            return redirect(&state.base_path);
+        }
+        return not_found(&state).await;
+    };
+    match resolve(&state.served, inside) {
+        Resolution::File(path) => file(&state, &path).await,
+        Resolution::Directory => redirect(&format!("{raw_path}/")),
+        Resolution::Missing => not_found(&state).await,
+        Resolution::Refused => (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
+    }
+}
+
+fn host_allowed(state: &ServerState, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    if state.allowed_hosts.contains(&host) {
+        return true;
+    }
+    if state.any_ip_host {
+        let name = host.rsplit_once(':').map(|(n, _)| n).unwrap_or(&host);
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        return name.parse::<std::net::IpAddr>().is_ok();
+    }
+    false
+}
+
+/// Live reload over Server-Sent Events; refused to pages of other origins.
+fn events(state: &ServerState, headers: &HeaderMap) -> Response {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = origin.strip_prefix("http://").unwrap_or("");
+        let mut origin_headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(host) {
+            origin_headers.insert(header::HOST, value);
+        }
+        if host.is_empty() || !host_allowed(state, &origin_headers) {
+            return (StatusCode::FORBIDDEN, "forbidden origin\n").into_response();
+        }
+    }
+    let stream = BroadcastStream::new(state.reload.subscribe())
+        .map(|_| Ok::<Event, Infallible>(Event::default().data("reload")));
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolution {
+    File(PathBuf),
+    Directory,
+    Missing,
+    Refused,
+}
+
+/// Map a URL path (still percent-encoded, without the base path) to a file in `served`.
+/// Decoded exactly once; `..`, NUL, backslashes and anything resolving outside are refused.
+pub fn resolve(served: &Path, encoded: &str) -> Resolution {
+    let Some(decoded) = percent_decode(encoded) else {
+        return Resolution::Refused;
+    };
+    if decoded.contains('\0')
+        || decoded.contains('\\')
+        || decoded.split('/').any(|s| s == ".." || s == ".")
+    {
+        return Resolution::Refused;
+    }
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Resolution::Refused;
+    }
+    let mut path = served.join(relative);
+    if decoded.is_empty() || decoded.ends_with('/') {
+        path.push("index.html");
+    } else if path.is_dir() {
+        return Resolution::Directory;
+    }
+    match std::fs::canonicalize(&path) {
+        Ok(real) if real.starts_with(served) && real.is_file() => Resolution::File(real),
+        Ok(_) => Resolution::Refused,
+        Err(_) => Resolution::Missing,
+    }
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+async fn file(state: &ServerState, path: &Path) -> Response {
+    let Ok(bytes) = tokio::fs::read(path).await else {
+        return not_found(state).await;
+    };
+    let mime = content_type(path);
+    let body = if mime.starts_with("text/html") {
+        inject(state, bytes)
+    } else {
+        bytes
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn not_found(state: &ServerState) -> Response {
+    let page = tokio::fs::read(state.served.join("404.html"))
+        .await
+        .unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><body><h1>404</h1></body>".to_vec());
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        inject(state, page),
+    )
+        .into_response()
+}
+
+fn redirect(to: &str) -> Response {
+    (
+        StatusCode::MOVED_PERMANENTLY,
+        [(header::LOCATION, to.to_string())],
+    )
+        .into_response()
+}
+
+/// The live-reload script and, when the latest build failed, the error box, before `</body>`.
+fn inject(state: &ServerState, html: Vec<u8>) -> Vec<u8> {
+    let mut extra = format!(
+        "<script>(function(){{if(!window.EventSource)return;var s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(){{location.reload();}};}})();</script>",
+        state.base_path
+    );
+    if let Ok(errors) = state.errors.read()
+        && !errors.is_empty()
+    {
+        extra.push_str(&overlay(&errors));
+    }
+    let text = String::from_utf8_lossy(&html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+/// The build errors as an escaped box over the page, so the editor sees what to fix.
+pub fn overlay(errors: &[Diagnostic]) -> String {
+    let mut html = String::from(
+        "<div id=\"lectern-errors\" role=\"alert\" style=\"position:fixed;z-index:2147483647;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;background:#fff5f5;color:#1a1a1a;border-top:4px solid #c53030;padding:12px 16px;font:14px/1.6 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.2)\">",
+    );
+    html.push_str(&format!("<strong style=\"color:#c53030\">构建失败 / Build failed — {} 个问题，页面显示的是上一次成功的构建</strong><ol style=\"margin:8px 0 0;padding-left:20px\">", errors.len()));
+    for error in errors.iter().take(50) {
+        let location = match (&error.file, error.line) {
+            (Some(f), Some(l)) => format!("{f}:{l}"),
+            (Some(f), None) => f.clone(),
+            _ => String::new(),
+        };
+        html.push_str(
+            "<li style=\"margin:6px 0\"><code style=\"background:#fed7d7;padding:1px 4px\">",
+        );
+        html.push_str(&escape(&location));
+        html.push_str("</code> ");
+        html.push_str(&escape(&error.message));
+        if let Some(help) = &error.help {
+            html.push_str("<br><span style=\"color:#555\">→ ");
+            html.push_str(&escape(help));
+            html.push_str("</span>");
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ol></div>");
+    html
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("pdf") => "application/pdf",
+        Some("vtt") => "text/vtt; charset=utf-8",
+        Some("mp4") => "video/mp4",
+        Some("webm") => "video/webm",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_traversal_in_every_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let served = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::write(served.join("index.html"), "x").unwrap();
+        for bad in [
+            "../etc/passwd",
+            "%2e%2e/etc/passwd",
+            "..%2fetc%2fpasswd",
+            "a/../../x",
+            "a%5c..%5cx",
+            "a%00b",
+            "%zz",
+        ] {
+            assert_eq!(resolve(&served, bad), Resolution::Refused, "{bad}");
+        }
+        // Double encoding decodes once to a harmless literal name.
+        assert_eq!(
+            resolve(&served, "%252e%252e/etc/passwd"),
+            Resolution::Missing
+        );
+        assert_eq!(
+            resolve(&served, ""),
+            Resolution::File(served.join("index.html"))
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! `lectern serve`: build into a private folder, serve it, watch the site, rebuild on every save
+//! and tell the browser to reload. A failed rebuild keeps the last good site and shows its errors
+//! on every page. The only module that knows HTTP and notify.
+
+mod http;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+pub use http::{Resolution, overlay, resolve};
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub poll: bool,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// Run until Ctrl-C. Returns the problem that stopped it from starting.
+pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
+    build::site_root(&options.root)?;
+    let listener = bind(options.bind, options.port)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error(format!("cannot read the bound address: {e}")))?;
+    let base_path = base_path(options.base_url.as_deref());
+    let shown_host = if options.bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        host_text(options.bind)
+    };
+    let site_url = format!("http://{shown_host}:{}{base_path}", address.port());
+    let private = std::env::temp_dir().join(format!("lectern-serve-{}", std::process::id()));
+    let served = private.join("site");
+    std::fs::create_dir_all(&served)
+        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", served.display())))?;
+    let served = std::fs::canonicalize(&served).unwrap_or(served);
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        out: Some(served.clone()),
+        base_url: Some(site_url.clone()),
+        drafts: options.drafts,
+    };
+    let (reload, _) = broadcast::channel(16);
+    let state = Arc::new(http::ServerState {
+        served: served.clone(),
+        base_path,
+        allowed_hosts: allowed_hosts(options.bind, address.port()),
+        any_ip_host: options.bind.is_unspecified(),
+        errors: RwLock::new(Vec::new()),
+        reload,
+    });
+    rebuild(&build_options, &state, &[]);
+    let (changed_tx, changed_rx) = mpsc::channel();
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    let ignore = vec![root.join("public"), private.clone()];
+    let watching = watch::start(&root, ignore, options.poll, changed_tx)?;
+    let loop_state = state.clone();
+    std::thread::spawn(move || rebuild_loop(&build_options, &loop_state, &changed_rx));
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} — other computers on the network can reach this preview",
+            options.bind
+        );
+    }
+    eprintln!(
+        "Serving at {site_url}  (watching {}; Ctrl-C to stop)",
+        options.root.display()
+    );
+    let served_result = serve_forever(listener, state);
+    drop(watching);
+    let _ = std::fs::remove_dir_all(&private);
+    served_result
+}
+
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
+    TcpListener::bind(SocketAddr::new(ip, port)).map_err(|e| {
+        let help = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!("port {port} is already in use: stop the other program or choose another port with --port")
+        } else {
+            "choose another address with --bind or another port with --port".to_string()
+        };
+        Diagnostic::error(format!("cannot listen on {}: {e}", SocketAddr::new(ip, port))).with_help(help)
+    })
+}
+
+fn host_text(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
+fn allowed_hosts(ip: IpAddr, port: u16) -> Vec<String> {
+    let mut hosts = vec![
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("{}:{port}", host_text(ip)),
+    ];
+    if port == 80 {
+        hosts.extend([
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            host_text(ip),
+        ]);
+    }
+    hosts
+}
+
+/// The path part of `--base-url`, always starting and ending with `/`.
+fn base_path(base_url: Option<&str>) -> String {
+    let Some(url) = base_url else {
+        return "/".into();
+    };
+    let path = url
+        .split_once("://")
+        .map(|(_, rest)| rest.find('/').map(|i| &rest[i..]).unwrap_or("/"))
+        .unwrap_or(url);
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn serve_forever(listener: TcpListener, state: Arc<http::ServerState>) -> Result<(), Diagnostic> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        axum::serve(listener, http::router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))
+    })
+}
+
+/// Wait for changes; coalesce a burst of saves into one rebuild; rebuild again if more arrived
+/// meanwhile, so the served site always ends up matching the files on disk.
+fn rebuild_loop(
+    options: &BuildOptions,
+    state: &http::ServerState,
+    changed: &mpsc::Receiver<Vec<PathBuf>>,
+) {
+    while let Ok(mut paths) = changed.recv() {
+        while let Ok(more) = changed.recv_timeout(Duration::from_millis(20)) {
+            paths.extend(more);
+        }
+        paths.sort();
+        paths.dedup();
+        rebuild(options, state, &paths);
+    }
+}
+
+fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf]) {
+    let started = Instant::now();
+    let mut diagnostics = Diagnostics::new();
+    let report = build::build(options, &mut diagnostics);
+    let all = diagnostics.sorted();
+    for d in &all {
+        eprintln!("{}", d.render());
+    }
+    let errors: Vec<Diagnostic> = all.into_iter().filter(Diagnostic::is_error).collect();
+    let what = describe(&options.root, changed);
+    match report {
+        Some(report) => eprintln!(
+            "Built {} resources into {} pages in {} ms{what}",
+            report.resources,
+            report.pages,
+            started.elapsed().as_millis()
+        ),
+        None => eprintln!(
+            "Build failed with {} error(s){what}; still serving the last good build",
+            errors.len()
+        ),
+    }
+    if let Ok(mut current) = state.errors.write() {
+        *current = errors;
+    }
+    let _ = state.reload.send(());
+}
+
+fn describe(root: &Path, changed: &[PathBuf]) -> String {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    match changed {
+        [] => String::new(),
+        [one] => format!(
+            " (changed: {})",
+            one.strip_prefix(&root).unwrap_or(one).display()
+        ),
+        many => format!(" ({} files changed)", many.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path(None), "/");
+        assert_eq!(base_path(Some("https://x.org/portal")), "/portal/");
+        assert_eq!(base_path(Some("/a/b/")), "/a/b/");
+        assert_eq!(base_path(Some("http://x.org")), "/");
+    }
+}
