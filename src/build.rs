@@ -150,7 +150,53 @@ fn render_markdown(
     };
     let bodies = split(resources);
     let page_bodies = split(pages);
+    check_fragments(catalog, &bodies, &page_bodies, diagnostics);
     (bodies, page_bodies)
+}
+
+/// `[x](other.md#section)` must name a heading that exists on that page.
+fn check_fragments(
+    catalog: &Catalog,
+    bodies: &[Rendered],
+    page_bodies: &[Rendered],
+    diagnostics: &mut Diagnostics,
+) {
+    let resource_pages = catalog
+        .resources
+        .iter()
+        .map(catalog::resource_path)
+        .zip(bodies);
+    let free_pages = catalog
+        .pages
+        .iter()
+        .map(catalog::page_path)
+        .zip(page_bodies);
+    let anchors: std::collections::HashMap<String, std::collections::HashSet<&str>> =
+        resource_pages
+            .chain(free_pages)
+            .map(|(path, body)| (path, body.anchors.iter().map(String::as_str).collect()))
+            .collect();
+    let sources = catalog
+        .resources
+        .iter()
+        .map(|r| &r.origin)
+        .zip(bodies)
+        .chain(catalog.pages.iter().map(|p| &p.origin).zip(page_bodies));
+    for (origin, body) in sources {
+        for link in &body.fragment_links {
+            let known = anchors
+                .get(&link.page_path)
+                .is_some_and(|set| set.contains(link.fragment.as_str()));
+            if !known {
+                diagnostics.push(
+                    Diagnostic::warning(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
+                        .in_file(&origin.file)
+                        .at_line(&origin.text, link.line, link.column)
+                        .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
+                );
+            }
+        }
+    }
 }
 
 /// `lectern build`: check, render, index, and swap the new site in.

@@ -242,7 +242,7 @@ fn run_check(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         Err(d) => diagnostics.push(d),
     }
     let code = finish(&diagnostics, format, strict);
-    if code == ExitCode::SUCCESS && format == Format::Human {
+    if code == ExitCode::SUCCESS && format == Format::Human && diagnostics.is_empty() {
         eprintln!("No problems found.");
     }
     code
@@ -255,8 +255,9 @@ fn finish(diagnostics: &Diagnostics, format: Format, strict: bool) -> ExitCode {
     for diagnostic in &all {
         let _ = match format {
             Format::Human => writeln!(err, "{}", diagnostic.render()),
+            // JSON lines go to stdout, where editors and CI read them.
             Format::Json => writeln!(
-                err,
+                std::io::stdout().lock(),
                 "{}",
                 serde_json::to_string(diagnostic).unwrap_or_default()
             ),

@@ -54,6 +54,26 @@ impl LinkContext<'_> {
         }
     }
 
+    /// For a link with a `#fragment` to a page of this site: (that page's path, the fragment),
+    /// so the fragment can be checked once every page's heading ids are known.
+    pub fn fragment_target(&self, url: &str) -> Option<(String, String)> {
+        let (path, fragment) = url.trim().split_once('#')?;
+        if fragment.is_empty() {
+            return None;
+        }
+        let fragment = percent_decode(fragment);
+        if path.is_empty() {
+            return Some((self.page_path.to_string(), fragment));
+        }
+        if scheme(path).is_some() || path.starts_with('/') {
+            return None;
+        }
+        match self.resolve_relative(path) {
+            Some(Ok(target)) if !target.starts_with("assets/") => Some((target, fragment)),
+            _ => None,
+        }
+    }
+
     /// `../` repeated once per folder of the current page.
     fn up(&self) -> String {
         "../".repeat(self.page_path.matches('/').count())

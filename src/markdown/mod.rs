@@ -31,6 +31,17 @@ pub struct Rendered {
     pub text: String,
     /// Heading ids, for checking `#fragment` links.
     pub anchors: Vec<String>,
+    /// Links with a fragment into a page of this site, checked after every page is rendered.
+    pub fragment_links: Vec<FragmentLink>,
+}
+
+/// `[text](other.md#section)`: where it points, and where it is written.
+#[derive(Clone, Debug)]
+pub struct FragmentLink {
+    pub page_path: String,
+    pub fragment: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 /// Where the body sits in its file, for warnings with line numbers.
@@ -69,6 +80,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         toc: state.toc,
         text: state.text,
         anchors: state.anchors,
+        fragment_links: state.fragment_links,
     }
 }
 
@@ -87,6 +99,7 @@ struct State<'a, 'o> {
     code: Option<(String, String)>,
     /// For each open link or image: was it dropped?
     dropped_links: Vec<bool>,
+    fragment_links: Vec<FragmentLink>,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -106,6 +119,7 @@ impl<'a, 'o> State<'a, 'o> {
             heading: None,
             code: None,
             dropped_links: Vec::new(),
+            fragment_links: Vec::new(),
         }
     }
 
@@ -116,14 +130,20 @@ impl<'a, 'o> State<'a, 'o> {
         self.options.span.first_line + index.saturating_sub(1)
     }
 
-    fn warn(&self, message: String, help: &str) -> Diagnostic {
-        let span = &self.options.span;
+    /// (line in the file, column in characters) of the current event.
+    fn position(&self) -> (usize, usize) {
         let line = self.line();
-        let column = self.body
-            [self.line_starts[line - span.first_line]..self.offset.min(self.body.len())]
+        let start = self.line_starts[line - self.options.span.first_line];
+        let column = self.body[start..self.offset.min(self.body.len())]
             .chars()
             .count()
             + 1;
+        (line, column)
+    }
+
+    fn warn(&self, message: String, help: &str) -> Diagnostic {
+        let span = &self.options.span;
+        let (line, column) = self.position();
         Diagnostic::warning(message)
             .in_file(span.file)
             .at_line(span.file_text, line, column)
@@ -241,6 +261,15 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn check_url(&mut self, url: &str, warnings: &mut Vec<Diagnostic>) -> Option<CowStr<'a>> {
+        if let Some((page_path, fragment)) = self.options.links.fragment_target(url) {
+            let (line, column) = self.position();
+            self.fragment_links.push(FragmentLink {
+                page_path,
+                fragment,
+                line,
+                column,
+            });
+        }
         match self.options.links.resolve(url) {
             Resolved::Keep(href) => {
                 self.dropped_links.push(false);

@@ -1,0 +1,382 @@
+//! The editor's loop: `init`, `new`, `check` (broken links, JSON output) and `serve` (raw-socket
+//! requests for path traversal and foreign hosts, live rebuilds that match a full build).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_lectern")
+}
+
+fn init_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("portal");
+    lectern(["init".as_ref(), site.as_os_str()]).success();
+    (tmp, site)
+}
+
+#[test]
+fn init_makes_a_site_that_builds_cleanly_and_refuses_a_non_empty_folder() {
+    let (tmp, site) = init_site();
+    let out = tmp.path().join("out");
+    let run = build(&site, &out, &[]);
+    run.success();
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    for page in [
+        "index.html",
+        "lessons/wo-de-qing-xu-ri-ji/index.html",
+        "videos/wo-de-qing-xu-ri-ji-ke-tang/index.html",
+        "reviews/wo-de-qing-xu-ri-ji-ping-ke/index.html",
+        "about/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+    let again = lectern(["init".as_ref(), site.as_os_str()]);
+    again.expect_code(1);
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+}
+
+#[test]
+fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
+    let (tmp, site) = init_site();
+    let run = lectern([
+        "new",
+        "lesson",
+        "情绪管理小课堂",
+        "--grade",
+        "7",
+        "--course",
+        "mental-health",
+        "--root",
+        site.to_str().unwrap(),
+    ]);
+    run.success();
+    let file = site.join("content/lessons/qing-xu-guan-li-xiao-ke-tang.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("title: \"情绪管理小课堂\"")
+            && text.contains("grade: 7")
+            && text.contains("course: mental-health"),
+        "{text}"
+    );
+    assert!(
+        text.contains("## 教学目标")
+            && text.contains("## 教学过程")
+            && text.contains("## 教学反思"),
+        "{text}"
+    );
+    std::fs::write(
+        &file,
+        text.replace("## 教学反思", "## 教学反思\n\n编辑过的内容"),
+    )
+    .unwrap();
+    let second = lectern([
+        "new",
+        "lesson",
+        "情绪管理小课堂",
+        "--root",
+        site.to_str().unwrap(),
+    ]);
+    second.expect_code(1);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("编辑过的内容"),
+        "the file was overwritten"
+    );
+    lectern([
+        "new",
+        "video",
+        "情绪管理课堂实录",
+        "--lesson",
+        "qing-xu-guan-li-xiao-ke-tang",
+        "--root",
+        site.to_str().unwrap(),
+    ])
+    .success();
+    lectern([
+        "new",
+        "review",
+        "情绪管理评课",
+        "--lesson",
+        "qing-xu-guan-li-xiao-ke-tang",
+        "--root",
+        site.to_str().unwrap(),
+    ])
+    .success();
+    let out = tmp.path().join("out");
+    build(&site, &out, &[]).success();
+    let lesson =
+        std::fs::read_to_string(out.join("lessons/qing-xu-guan-li-xiao-ke-tang/index.html"))
+            .unwrap();
+    assert!(
+        lesson.contains("../../videos/qing-xu-guan-li-ke-tang-shi-lu/")
+            && lesson.contains("../../reviews/qing-xu-guan-li-ping-ke/"),
+        "cross-links missing"
+    );
+    let bad = lectern([
+        "new",
+        "lesson",
+        "x",
+        "--course",
+        "no-such-course",
+        "--root",
+        site.to_str().unwrap(),
+    ]);
+    bad.expect_code(1);
+    assert!(bad.stderr.contains("unknown course"), "{}", bad.stderr);
+}
+
+#[test]
+fn check_reports_each_kind_of_broken_link_by_line_and_as_json() {
+    let (_tmp, site) = init_site();
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let mut text = std::fs::read_to_string(&lesson).unwrap();
+    let line = text.lines().count() + 2;
+    text.push_str("\n[目标](#教学目标) [坏锚点](#nope) [视频](../videos/wo-de-qing-xu-ri-ji-ke-tang.md#xx) [缺页](missing.md) ![缺图](../assets/none.png)\n");
+    std::fs::write(&lesson, text).unwrap();
+    let run = lectern(["check", "--root", site.to_str().unwrap()]);
+    run.success();
+    for expected in [
+        "`#nope`",
+        "`#xx` on videos/wo-de-qing-xu-ri-ji-ke-tang/",
+        "`missing.md` does not exist",
+        "`../assets/none.png` does not exist",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        !run.stderr.contains("#教学目标` on"),
+        "a valid anchor was reported: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("content/lessons/wo-de-qing-xu-ri-ji.md:{line}:")),
+        "{}",
+        run.stderr
+    );
+    let strict = lectern(["check", "--strict", "--root", site.to_str().unwrap()]);
+    strict.expect_code(1);
+    let json = Command::new(bin())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--root",
+            site.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(json.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines.iter().all(|d| d["severity"] == "warning"
+        && d["line"] == line
+        && d["file"] == "content/lessons/wo-de-qing-xu-ri-ji.md"));
+}
+
+/// A running `lectern serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Path) -> Server {
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let port = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0 && Instant::now() < deadline,
+            "serve did not start"
+        );
+        if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    Server { child, port }
+}
+
+/// Send raw bytes, return the status code and the body.
+fn raw_request(port: u16, request: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    raw_request(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn serve_refuses_traversal_and_foreign_hosts() {
+    let (_tmp, site) = init_site();
+    let server = serve(&site);
+    let port = server.port;
+    assert_eq!(get(port, "/").0, 200);
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/lessons/..%5c..%5cetc/passwd",
+        "/a%00b",
+    ] {
+        let (status, body) = get(port, path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("root:"), "{path} leaked a file");
+    }
+    let (status, body) = get(port, "/%252e%252e/%252e%252e/etc/passwd");
+    assert_eq!(status, 404, "double encoding must decode once only");
+    assert!(!body.contains("root:"));
+    let foreign = raw_request(
+        port,
+        "GET / HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(foreign.0, 403);
+    let no_host = raw_request(port, "GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(no_host.0, 403);
+    let cross_origin = raw_request(
+        port,
+        &format!(
+            "GET /__lectern/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(cross_origin.0, 403);
+    let localhost = raw_request(
+        port,
+        &format!("GET /about/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(localhost.0, 200);
+    assert!(
+        localhost.1.contains("EventSource"),
+        "live-reload script not injected"
+    );
+}
+
+#[test]
+fn serve_reports_a_port_in_use() {
+    let (_tmp, site) = init_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = lectern([
+        "serve",
+        "--port",
+        port.as_str(),
+        "--root",
+        site.to_str().unwrap(),
+    ]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("already in use"), "{}", run.stderr);
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
+    let (tmp, site) = init_site();
+    let server = serve(&site);
+    let port = server.port;
+    let page = "/lessons/wo-de-qing-xu-ri-ji/";
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let original = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(
+        &lesson,
+        original.replace("title: 我的情绪日记", "title: 我的情绪周记"),
+    )
+    .unwrap();
+    wait_for("the new title", || {
+        get(port, page).1.contains("我的情绪周记")
+    });
+    std::fs::write(&lesson, original.replace("grade: 5", "grade: 15")).unwrap();
+    wait_for("the error box", || {
+        get(port, page).1.contains("lectern-errors")
+    });
+    let (_, shown) = get(port, page);
+    assert!(
+        shown.contains("我的情绪周记"),
+        "the last good build must stay served"
+    );
+    assert!(
+        shown.contains("content/lessons/wo-de-qing-xu-ri-ji.md:3")
+            && shown.contains("grade 15 does not exist"),
+        "{shown}"
+    );
+    // Fifty saves in a burst, the last one valid: the server settles on the files as they are.
+    for i in 0..50 {
+        std::fs::write(
+            &lesson,
+            original.replace("title: 我的情绪日记", &format!("title: 第{i}版")),
+        )
+        .unwrap();
+    }
+    wait_for("the final save", || {
+        let (_, body) = get(port, page);
+        body.contains("第49版") && !body.contains("lectern-errors")
+    });
+    // What is served equals a full build of the same files with the same base URL.
+    std::thread::sleep(Duration::from_millis(500));
+    let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
+    let out = tmp.path().join("full");
+    build(
+        &site,
+        &out,
+        &["--base-url", &format!("http://127.0.0.1:{port}/")],
+    )
+    .success();
+    assert_same_tree(
+        &read_tree(&served),
+        &read_tree(&out),
+        "served vs full build",
+    );
+}
