@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Where to report the current stage, for the terminal progress line.
+    pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
 }
 
 /// What a finished build did.
@@ -70,12 +72,16 @@ pub fn load(
         }
     }
     lap("config", timings);
+    stage(options, "reading content");
     let content = content::load(&options.root, &config, options.drafts, diagnostics);
     lap("content", timings);
+    stage(options, "linking resources");
     let catalog = catalog::assemble(&config, content, diagnostics);
     lap("catalog", timings);
+    stage(options, "rendering Markdown");
     let (bodies, page_bodies) = render_markdown(&config, &catalog, diagnostics);
     lap("markdown", timings);
+    stage(options, "loading the theme");
     let theme = theme::load(&options.root, &config, diagnostics);
     lap("theme", timings);
     let theme = theme?;
@@ -154,6 +160,12 @@ fn render_markdown(
     (bodies, page_bodies)
 }
 
+fn stage(options: &BuildOptions, name: &'static str) {
+    if let Some(progress) = &options.progress {
+        progress.stage(name);
+    }
+}
+
 /// `[x](other.md#section)` must name a heading that exists on that page.
 fn check_fragments(
     catalog: &Catalog,
@@ -223,7 +235,14 @@ pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Bu
         }
     };
     let clock = Instant::now();
-    let written = write_site(&mut site, &staging, diagnostics, &mut timings);
+    stage(options, "writing pages");
+    let written = write_site(
+        &mut site,
+        &staging,
+        diagnostics,
+        &mut timings,
+        options.progress.as_deref(),
+    );
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
     let clock = Instant::now();
@@ -269,11 +288,15 @@ fn write_site(
     staging: &Staging,
     diagnostics: &mut Diagnostics,
     timings: &mut Vec<(&'static str, Duration)>,
+    progress: Option<&crate::progress::Progress>,
 ) -> Option<(usize, usize)> {
     let page_count = std::sync::atomic::AtomicUsize::new(0);
     let paths = std::sync::Mutex::new(Vec::new());
     let sink = |path: &str, bytes: Vec<u8>| {
         page_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(progress) = progress {
+            progress.tick();
+        }
         if let Some(dir) = path.strip_suffix("index.html")
             && path != "404.html"
         {

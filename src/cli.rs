@@ -128,6 +128,7 @@ pub fn run() -> ExitCode {
                 out,
                 base_url,
                 drafts,
+                progress: None,
             };
             run_build(&options, strict, timings)
         }
@@ -211,7 +212,14 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
             return finish(&first, Format::Human, true);
         }
     }
+    let progress = std::sync::Arc::new(crate::progress::Progress::default());
+    let options = &BuildOptions {
+        progress: Some(progress.clone()),
+        ..options.clone()
+    };
+    let display = crate::progress::start(&progress);
     let report = build::build(options, &mut diagnostics);
+    drop(display);
     let code = finish(&diagnostics, Format::Human, strict);
     if let Some(report) = report {
         let mut err = std::io::stderr().lock();

@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

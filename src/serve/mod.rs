@@ -51,6 +51,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         out: Some(served.clone()),
         base_url: Some(site_url.clone()),
         drafts: options.drafts,
+        progress: None,
     };
     let (reload, _) = broadcast::channel(16);
     let state = Arc::new(http::ServerState {
