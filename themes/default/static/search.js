@@ -445,7 +445,10 @@
         if (d < n && stamp[d] === i + 1) score[d] += bonus;
       }
     }
-    count = terms.length;
+    // "Every term" counts only terms the index knows: a question word that appears in no
+    // document (虑怎 in 考试焦虑怎么办) must not keep the complete matches from the boost.
+    count = 0;
+    for (j = 0; j < terms.length; j++) if (posts[j]) count++;
     for (d = 0; d < n; d++) {
       if (hits[d] === 0) continue;
       if (hits[d] >= count) score[d] *= 1.5; // every term of the query matched
