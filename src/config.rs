@@ -76,7 +76,7 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig {
-            excerpt_chars: 1200,
+            excerpt_chars: 600,
         }
     }
 }

@@ -35,12 +35,6 @@ pub fn decode_varints(text: &str) -> Option<Vec<u32>> {
     Some(values)
 }
 
-/// Two 6-bit characters for a 12-bit grade mask.
-pub fn push_mask12(out: &mut String, mask: u16) {
-    out.push(ALPHABET[usize::from((mask >> 6) & 63)] as char);
-    out.push(ALPHABET[usize::from(mask & 63)] as char);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

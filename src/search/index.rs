@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
-use super::codec::{push_mask12, push_varint};
+use super::codec::push_varint;
 use super::tokenize::{Term, fnv1a32, index_terms};
 use crate::config::Config;
 
@@ -249,43 +249,36 @@ fn write_buckets(postings: &[(String, PostingList)], buckets: u32) -> Vec<IndexF
         .collect()
 }
 
+/// Per-document facet columns, as b64 varints (docs/SEARCH-INDEX.md, "facets.json"): small
+/// because every search downloads them, to draw live counts and to filter.
 fn facets(config: &Config, topics: &[(String, String)], docs: &[SearchDocument<'_>]) -> Vec<u8> {
-    let topic_index: HashMap<&str, u32> = topics
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| (name.as_str(), i as u32))
-        .collect();
-    let course_index: HashMap<&str, usize> = config
-        .courses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.slug.as_str(), i))
-        .collect();
-    let (mut kind, mut course, mut grades, mut topic_column) =
-        (String::new(), String::new(), String::new(), String::new());
+    let topic_index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, (name, _))| (name.as_str(), i as u32)).collect();
+    let course_index: HashMap<&str, u32> = config.courses.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i as u32)).collect();
+    let kind_index = |kind: &str| crate::content::Kind::ALL.iter().position(|k| k.slug() == kind).unwrap_or(0) as u32;
+    let (mut kind_course, mut grades, mut topic_column) = (String::new(), String::new(), String::new());
     for doc in docs {
-        kind.push(doc.kind.chars().next().unwrap_or('l'));
-        let c = course_index.get(doc.course).copied().unwrap_or(0);
-        course.push(super::codec::ALPHABET[c % 64] as char);
-        let mask = doc
-            .grades
-            .iter()
-            .filter(|g| (1..=12).contains(*g))
-            .fold(0u16, |m, g| m | 1 << (g - 1));
-        push_mask12(&mut grades, mask);
-        let indexes: Vec<u32> = doc
-            .topics
-            .iter()
-            .filter_map(|t| topic_index.get(t.as_str()).copied())
-            .collect();
-        push_varint(&mut topic_column, indexes.len() as u32);
-        for i in indexes {
-            push_varint(&mut topic_column, i);
+        let course = course_index.get(doc.course).copied().unwrap_or(0);
+        push_varint(&mut kind_course, course * 3 + kind_index(doc.kind));
+        push_varint(&mut grades, grade_code(doc.grades));
+        let indexes: Vec<u32> = doc.topics.iter().filter_map(|t| topic_index.get(t.as_str()).copied()).collect();
+        if indexes.is_empty() {
+            push_varint(&mut topic_column, 0);
+        }
+        for (i, index) in indexes.iter().enumerate() {
+            let more = u32::from(i + 1 < indexes.len());
+            push_varint(&mut topic_column, (index + 1) * 2 + more);
         }
     }
-    json!({ "kind": kind, "course": course, "grades": grades, "topics": topic_column })
-        .to_string()
-        .into_bytes()
+    json!({ "kind_course": kind_course, "grades": grades, "topics": topic_column }).to_string().into_bytes()
+}
+
+/// One grade g → g − 1 (one character); several → 16 + their 12-bit mask.
+fn grade_code(grades: &[u8]) -> u32 {
+    let valid: Vec<u8> = grades.iter().copied().filter(|g| (1..=12).contains(g)).collect();
+    match valid.as_slice() {
+        [one] => u32::from(*one) - 1,
+        many => 16 + many.iter().fold(0u32, |mask, g| mask | 1 << (g - 1)),
+    }
 }
 
 fn record(config: &Config, doc: &SearchDocument<'_>) -> Vec<u8> {
@@ -352,7 +345,7 @@ fn manifest(
         .map(|(name, slug)| json!({ "name": name, "slug": slug }))
         .collect();
     json!({
-        "version": 1, "gen": generation, "doc_count": doc_count, "buckets": buckets, "k1": f64::from(K1 * 100.0).round() / 100.0,
+        "version": 2, "gen": generation, "doc_count": doc_count, "buckets": buckets, "k1": f64::from(K1 * 100.0).round() / 100.0,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
     })
     .to_string()

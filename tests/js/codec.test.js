@@ -142,7 +142,7 @@ test("query term occurrences count each time; missing postings are no match", ()
 // --- facets and URL state ---------------------------------------------------------------------
 
 const manifest = {
-  version: 1,
+  version: 2,
   gen: "abc123",
   doc_count: 4,
   buckets: 8,
@@ -160,15 +160,13 @@ const manifest = {
   courses: [{ slug: "mental-health", name: "心理健康" }, { slug: "life-health", name: "生命与健康" }],
   topics: [{ name: "情绪管理", slug: "qing-xu-guan-li" }, { name: "防溺水", slug: "fang-ni-shui" }],
 };
-const gradeCol = (grades) => {
-  const m = grades.reduce((a, g) => a | (1 << (g - 1)), 0);
-  return LS.ALPHABET[m >> 6] + LS.ALPHABET[m & 63];
-};
 const facets = {
-  kind: "lvlr",
-  course: "ABAA",
-  grades: gradeCol([7]) + gradeCol([3]) + gradeCol([7, 8, 9]) + gradeCol([12]),
-  topics: LS.encodeVarints([1, 0, 2, 0, 1, 0, 1, 1]), // doc0 [0], doc1 [0,1], doc2 [], doc3 [1]
+  // course × 3 + kind: doc0 lesson/course 0, doc1 video/course 1, doc2 lesson/0, doc3 review/0
+  kind_course: LS.encodeVarints([0, 4, 0, 2]),
+  // g − 1 for one grade, 16 + mask for several
+  grades: LS.encodeVarints([6, 2, 16 + ((1 << 6) | (1 << 7) | (1 << 8)), 11]),
+  // (index + 1) × 2 + more; 0 = no topic: doc0 [0], doc1 [0,1], doc2 [], doc3 [1]
+  topics: LS.encodeVarints([2, 3, 4, 0, 4]),
 };
 
 test("facet columns decode", () => {
@@ -181,9 +179,9 @@ test("facet columns decode", () => {
   assert.deepEqual([0, 1, 2, 3].map(topicsOf), [[0], [0, 1], [], [1]]);
   assert.equal(M.stages[1].mask, (1 << 6) | (1 << 7) | (1 << 8));
   // short or broken columns give unknown values, never an exception
-  const broken = LS.decodeFacets({ kind: "l", course: "?", grades: "", topics: "" }, M);
-  assert.deepEqual(Array.from(broken.kind), [0, -1, -1, -1]);
-  assert.deepEqual(Array.from(broken.course), [-1, -1, -1, -1]);
+  const broken = LS.decodeFacets({ kind_course: LS.encodeVarints([0, 300]) + "?", grades: "", topics: "" }, M);
+  assert.deepEqual(Array.from(broken.kind), [0, 0, -1, -1]);
+  assert.deepEqual(Array.from(broken.course), [0, -1, -1, -1]);
   assert.deepEqual(Array.from(broken.topicStart), [0, 0, 0, 0, 0]);
   assert.deepEqual(Array.from(LS.decodeFacets(null, LS.model({ doc_count: 0 })).kind), []);
 });

@@ -1,4 +1,4 @@
-/*! Lectern search — the browser side of docs/SEARCH-INDEX.md (index format version 1).
+/*! Lectern search — the browser side of docs/SEARCH-INDEX.md (index format version 2).
  *
  * One dependency-free ES5 file (WeChat's in-app browser runs old engines: no arrow functions, no
  * let/const, no classes, no template literals, no Promise). The first half is pure functions
@@ -658,32 +658,28 @@
   }
 
   /**
-   * Decodes facets.json into per-document columns: kind (0–2, -1 unknown), course (index, -1),
-   * grades (12-bit mask), and the topics of document d as topicList[topicStart[d] … topicStart[d+1]).
-   * Short or broken columns give "unknown" values, never an exception.
+   * Decodes facets.json (format 2: b64-varint columns) into per-document columns: kind (0–2,
+   * -1 unknown), course (index, -1), grades (12-bit mask), and the topics of document d as
+   * topicList[topicStart[d] … topicStart[d+1]). Short or broken columns give "unknown" values,
+   * never an exception.
    */
   function decodeFacets(facets, M) {
-    var f = facets || {}, n = M.n, d, c, a, b, i, cnt, at = 0, t;
-    var ks = str(f.kind), cs = str(f.course), gs = str(f.grades), ts = decodeVarints(str(f.topics));
+    var f = facets || {}, n = M.n, d, v, at = 0, t, more;
+    var kc = decodeVarints(str(f.kind_course)), gs = decodeVarints(str(f.grades)), ts = decodeVarints(str(f.topics));
     var kind = ints(n), course = ints(n), grades = ints(n), topicStart = ints(n + 1), topicList = ints(ts.length), used = 0;
     for (d = 0; d < n; d++) {
-      c = KIND_CODE[ks.charAt(d)];
-      kind[d] = typeof c === "number" ? c : -1;
-      c = d < cs.length ? cs.charCodeAt(d) : 0;
-      c = c < 128 ? B64[c] : -1;
-      course[d] = c >= 0 && c < M.courses.length ? c : -1;
-      a = 2 * d < gs.length ? gs.charCodeAt(2 * d) : 0;
-      b = 2 * d + 1 < gs.length ? gs.charCodeAt(2 * d + 1) : 0;
-      a = a < 128 ? B64[a] : -1;
-      b = b < 128 ? B64[b] : -1;
-      grades[d] = a >= 0 && b >= 0 ? ((a << 6) | b) & 0xfff : 0;
+      v = d < kc.length ? kc[d] : -1;
+      kind[d] = v >= 0 ? v % 3 : -1;
+      course[d] = v >= 0 && Math.floor(v / 3) < M.courses.length ? Math.floor(v / 3) : -1;
+      v = d < gs.length ? gs[d] : -1;
+      grades[d] = v < 0 ? 0 : v < 16 ? (v < 12 ? 1 << v : 0) : (v - 16) & 0xfff;
       topicStart[d] = used;
-      if (at < ts.length) {
-        cnt = ts[at++];
-        for (i = 0; i < cnt && at < ts.length; i++, at++) {
-          t = ts[at];
-          if (t < M.topics.length && !hasTopic(topicList, topicStart[d], used, t)) topicList[used++] = t;
-        }
+      more = at < ts.length;
+      while (more) {
+        v = ts[at++];
+        more = v > 1 && (v & 1) === 1 && at < ts.length;
+        t = (v >> 1) - 1;
+        if (t >= 0 && t < M.topics.length && !hasTopic(topicList, topicStart[d], used, t)) topicList[used++] = t;
       }
     }
     topicStart[n] = used;
@@ -1108,7 +1104,7 @@
     var self = this, url = this.manifestUrl + (retry ? (this.manifestUrl.indexOf("?") < 0 ? "?" : "&") + "t=" + new Date().getTime() : "");
     this.say(this.str.loading);
     loadJson(url, function (err, manifest) {
-      if (err || !manifest || typeof manifest !== "object" || (manifest.version && manifest.version !== 1)) {
+      if (err || !manifest || typeof manifest !== "object" || (manifest.version && manifest.version !== 2)) {
         self.fail();
         return;
       }

@@ -1,0 +1,567 @@
+//! Builds the `full` fixture (tests/fixtures/sites/full) with the real binary and inspects the
+//! output: the layout of DESIGN §4, cross-links, drafts, links that work from any sub-path and
+//! from disk, ASCII URL paths, `--base-url`, reproducibility, `lectern check`, and the
+//! repository's own sample portal.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use common::*;
+
+type Tree = BTreeMap<String, Vec<u8>>;
+
+/// The `full` fixture built once (default options) and read into memory; the temp dir is gone.
+fn full() -> &'static Tree {
+    static TREE: OnceLock<Tree> = OnceLock::new();
+    TREE.get_or_init(|| build_full(&[]))
+}
+
+fn build_full(extra: &[&str]) -> Tree {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, extra).success();
+    read_tree(&out)
+}
+
+fn page(tree: &Tree, path: &str) -> String {
+    let bytes = tree.get(path).unwrap_or_else(|| {
+        panic!(
+            "{path} was not built; files: {:?}",
+            tree.keys().collect::<Vec<_>>()
+        )
+    });
+    String::from_utf8(bytes.clone()).unwrap_or_else(|_| panic!("{path} is not UTF-8"))
+}
+
+/// Local files the `<a href>` links of `path` point at (resolved against the page's folder).
+fn link_targets(tree: &Tree, path: &str) -> Vec<String> {
+    link_hrefs(&page(tree, path))
+        .iter()
+        .filter_map(|h| resolve_local(path, h))
+        .filter_map(Result::ok)
+        .collect()
+}
+
+#[track_caller]
+fn assert_links_to(tree: &Tree, from: &str, to: &str) {
+    let targets = link_targets(tree, from);
+    assert!(
+        targets.iter().any(|t| t == to),
+        "{from} has no link to {to}; it links to {targets:#?}"
+    );
+}
+
+#[test]
+fn every_page_of_the_layout_is_built() {
+    let tree = full();
+    let expected = [
+        "index.html",
+        "404.html",
+        "about/index.html",
+        // one page per resource
+        "lessons/emotion-abc/index.html",
+        "lessons/rule-of-law/index.html",
+        "lessons/water-safety/index.html",
+        "lessons/stress/index.html",
+        "videos/emotion-abc-class/index.html",
+        "videos/water-safety-micro/index.html",
+        "videos/law-lecture/index.html",
+        "reviews/emotion-abc-shuo-ke/index.html",
+        "reviews/emotion-abc-ping-ke/index.html",
+        // kind indexes
+        "lessons/index.html",
+        "videos/index.html",
+        "reviews/index.html",
+        // grades: a list [3, 4], a range "7-9", a single 8 and 11
+        "grades/index.html",
+        "grades/3/index.html",
+        "grades/4/index.html",
+        "grades/7/index.html",
+        "grades/8/index.html",
+        "grades/9/index.html",
+        "grades/11/index.html",
+        "courses/index.html",
+        "courses/mental-health/index.html",
+        "courses/morality-law/index.html",
+        "courses/life-health/index.html",
+        // topics become pinyin; the alias 情绪调节 folds into 情绪管理
+        "topics/index.html",
+        "topics/qing-xu-guan-li/index.html",
+        "topics/fang-ni-shui/index.html",
+        "topics/an-quan-jiao-yu/index.html",
+        "topics/fa-zhi-jiao-yu/index.html",
+        "topics/ya-li-guan-li/index.html",
+        "stages/index.html",
+        "stages/primary/index.html",
+        "stages/junior/index.html",
+        "stages/senior/index.html",
+        "search/index.html",
+        "search/manifest.json",
+        "sitemap.xml",
+        "feed.xml",
+        "static/site.css",
+        "static/syntax.css",
+    ];
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
+        .filter(|p| !tree.contains_key(*p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "missing: {missing:?}\nbuilt: {:#?}",
+        tree.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        !tree.contains_key("topics/qing-xu-tiao-jie/index.html"),
+        "the alias 情绪调节 got its own topic page"
+    );
+    // grade 10 has only a draft
+    assert!(!tree.contains_key("grades/10/index.html"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&tree["search/manifest.json"]).expect("manifest is JSON");
+    assert_eq!(manifest["doc_count"], 9, "{manifest}");
+    assert!(!page(tree, "static/syntax.css").trim().is_empty());
+}
+
+#[test]
+fn assets_are_copied_byte_for_byte() {
+    let tree = full();
+    let assets = read_tree(&fixture("sites/full/content/assets"));
+    assert!(!assets.is_empty());
+    for (rel, bytes) in &assets {
+        let out = format!("assets/{rel}");
+        assert_eq!(tree.get(&out), Some(bytes), "{out} missing or changed");
+    }
+}
+
+#[test]
+fn resources_cross_link() {
+    let tree = full();
+    let lesson = "lessons/emotion-abc/index.html";
+    let video = "videos/emotion-abc-class/index.html";
+    let presentation = "reviews/emotion-abc-shuo-ke/index.html";
+    let critique = "reviews/emotion-abc-ping-ke/index.html"; // names only `video:`
+    // a lesson shows its videos and reviews
+    assert_links_to(tree, lesson, video);
+    assert_links_to(tree, lesson, presentation);
+    assert_links_to(tree, lesson, critique);
+    // a video links back to its lesson and shows its reviews
+    assert_links_to(tree, video, lesson);
+    assert_links_to(tree, video, critique);
+    // a review links back to its lesson (through the video when it names only the video)
+    assert_links_to(tree, presentation, lesson);
+    assert_links_to(tree, critique, video);
+    assert_links_to(tree, critique, lesson);
+    // catalog entries link like Markdown videos
+    assert_links_to(
+        tree,
+        "videos/water-safety-micro/index.html",
+        "lessons/water-safety/index.html",
+    );
+    assert_links_to(
+        tree,
+        "lessons/water-safety/index.html",
+        "videos/water-safety-micro/index.html",
+    );
+}
+
+#[test]
+fn lesson_body_features_render() {
+    let tree = full();
+    let html = page(tree, "lessons/rule-of-law/index.html");
+    let doc = parse_html(&html);
+    let count = |css: &str| doc.select(&selector(css)).count();
+    assert!(count(".prose table") == 1, "table missing");
+    assert!(
+        count(".prose input[type=checkbox]") == 2,
+        "task list missing"
+    );
+    assert!(
+        count(".prose sup a[href^='#'], .prose .footnote-reference") >= 1,
+        "footnote reference missing"
+    );
+    assert!(
+        count(".prose .footnote-definition") == 1,
+        "footnote definition missing"
+    );
+    let code = doc
+        .select(&selector(".prose pre code"))
+        .next()
+        .expect("code block");
+    assert!(
+        code.html().contains("hl-"),
+        "python was not highlighted: {}",
+        code.html()
+    );
+    // the relative link to another lesson's .md became that lesson's page, fragment kept
+    let hrefs = link_hrefs(&html);
+    assert!(
+        hrefs
+            .iter()
+            .any(|h| h.starts_with("../../lessons/water-safety/#")),
+        "the .md link was not rewritten: {hrefs:#?}"
+    );
+    let images: Vec<&str> = doc
+        .select(&selector(".prose img"))
+        .filter_map(|i| i.value().attr("src"))
+        .collect();
+    assert_eq!(images, ["../../assets/images/mood-meter.svg"]);
+
+    // attachments: local files and an external address
+    let lesson = "lessons/emotion-abc/index.html";
+    assert_links_to(tree, lesson, "assets/worksheets/emotion-card.pdf");
+    assert_links_to(tree, lesson, "assets/worksheets/emotion-abc-plan.docx");
+    assert!(
+        link_hrefs(&page(tree, lesson))
+            .contains(&"https://example.org/slides/emotion-abc.pptx".to_string())
+    );
+
+    // the video plays the local file, with its poster and captions
+    let video = parse_html(&page(tree, "videos/emotion-abc-class/index.html"));
+    let player = video
+        .select(&selector("video"))
+        .next()
+        .expect("a <video> player");
+    assert_eq!(
+        player.value().attr("poster"),
+        Some("../../assets/posters/emotion-abc.svg")
+    );
+    let source = video
+        .select(&selector("video source"))
+        .next()
+        .expect("<source>");
+    assert_eq!(
+        source.value().attr("src"),
+        Some("../../assets/media/emotion-abc.mp4")
+    );
+    let track = video
+        .select(&selector("video track"))
+        .next()
+        .expect("<track>");
+    assert_eq!(
+        track.value().attr("src"),
+        Some("../../assets/captions/emotion-abc.vtt")
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let tree = full();
+    let draft = "lessons/secret-draft/index.html";
+    assert!(!tree.contains_key(draft));
+    let everywhere: Vec<&String> = tree
+        .iter()
+        .filter(|(_, bytes)| {
+            String::from_utf8_lossy(bytes).contains("secret-draft")
+                || String::from_utf8_lossy(bytes).contains("未完成的草稿课")
+        })
+        .map(|(k, _)| k)
+        .collect();
+    assert!(everywhere.is_empty(), "the draft leaks into {everywhere:?}");
+
+    let with_drafts = build_full(&["--drafts"]);
+    assert!(with_drafts.contains_key(draft));
+    assert!(with_drafts.contains_key("grades/10/index.html"));
+    assert!(String::from_utf8_lossy(&with_drafts["sitemap.xml"]).contains("lessons/secret-draft/"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&with_drafts["search/manifest.json"]).unwrap();
+    assert_eq!(manifest["doc_count"], 10);
+}
+
+/// Every relative `href`/`src` (and `poster`, form `action`, the search page's `data-manifest`)
+/// of every page names a file of the output.
+/// Pages are addressed by folder (`dir/` → `dir/index.html`). Only 404.html, which is served
+/// at any depth, may use `/`-rooted links, which then resolve against the output root.
+fn broken_links(tree: &Tree) -> Vec<String> {
+    let attrs = ["href", "src", "poster", "action", "data-manifest"];
+    let any = selector("[href], [src], [poster], [action], [data-manifest]");
+    let mut broken = Vec::new();
+    for (path, html) in html_files(tree) {
+        let doc = parse_html(&html);
+        for element in doc.select(&any) {
+            // the canonical address is absolute on purpose (base_url + path)
+            if element.value().name() == "link" && element.value().attr("rel") == Some("canonical")
+            {
+                continue;
+            }
+            for attr in attrs {
+                let Some(url) = element.value().attr(attr) else {
+                    continue;
+                };
+                if url.trim_start().starts_with('/') && !url.starts_with("//") && path != "404.html"
+                {
+                    broken.push(format!("{path}: <{} {attr}=\"{url}\"> is /-rooted: breaks under a sub-path and from disk", element.value().name()));
+                    continue;
+                }
+                match resolve_local(path, url) {
+                    None => {}
+                    Some(Err(why)) => broken.push(format!("{path}: {why}")),
+                    Some(Ok(target)) if !tree.contains_key(&target) => broken.push(format!(
+                        "{path}: <{} {attr}=\"{url}\"> → {target} does not exist",
+                        element.value().name()
+                    )),
+                    Some(Ok(_)) => {}
+                }
+            }
+        }
+    }
+    broken
+}
+
+#[test]
+fn every_relative_link_resolves_to_a_file() {
+    let broken = broken_links(full());
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+/// Output files and local link targets whose path is not ASCII.
+fn non_ascii_paths(tree: &Tree) -> Vec<String> {
+    let mut bad: Vec<String> = tree
+        .keys()
+        .filter(|k| !k.is_ascii())
+        .map(|k| format!("file {k}"))
+        .collect();
+    for (path, html) in html_files(tree) {
+        for href in link_hrefs(&html) {
+            if let Some(Ok(target)) = resolve_local(path, &href) {
+                if !target.is_ascii() || !href.split(['#', '?']).next().unwrap_or("").is_ascii() {
+                    bad.push(format!("{path}: link {href}"));
+                }
+            }
+        }
+    }
+    if let Some(sitemap) = tree.get("sitemap.xml") {
+        for loc in String::from_utf8_lossy(sitemap).split("<loc>").skip(1) {
+            let url = loc.split("</loc>").next().unwrap();
+            if !url.is_ascii() {
+                bad.push(format!("sitemap.xml: {url}"));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn url_paths_are_ascii() {
+    // the fixture's topics include 考试焦虑: 虑 is lǜ, whose plain pinyin has a ü
+    let bad = non_ascii_paths(full());
+    assert!(bad.is_empty(), "non-ASCII URL paths:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn base_url_goes_into_canonical_sitemap_and_feed_only() {
+    let base = "https://example.org/portal/";
+    let site = copy_site("full");
+    // the theme's footer links to help/: give it one, so this test is only about the base URL
+    site.write("content/pages/help.md", "---\ntitle: 帮助\n---\n\n帮助。\n");
+    let out = site.beside("public");
+    build(&site.root, &out, &["--base-url", base]).success();
+    let tree = read_tree(&out);
+    let lesson = parse_html(&page(&tree, "lessons/emotion-abc/index.html"));
+    let canonical = lesson
+        .select(&selector("link[rel=canonical]"))
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .expect("canonical link");
+    assert_eq!(canonical, format!("{base}lessons/emotion-abc/"));
+
+    let sitemap = page(&tree, "sitemap.xml");
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|l| l.split("</loc>").next().unwrap())
+        .collect();
+    assert!(locs.len() >= 30, "{sitemap}");
+    assert!(locs.iter().all(|l| l.starts_with(base)), "{locs:#?}");
+    assert!(
+        locs.contains(&"https://example.org/portal/lessons/emotion-abc/"),
+        "{locs:#?}"
+    );
+
+    let feed = page(&tree, "feed.xml");
+    assert!(
+        feed.contains(&format!("href=\"{base}lessons/emotion-abc/\"")),
+        "{feed}"
+    );
+    assert!(feed.contains(&format!("href=\"{base}feed.xml\"")), "{feed}");
+    assert!(
+        !feed.contains("href=\"/"),
+        "feed has a root-relative link: {feed}"
+    );
+
+    // links between pages stay relative
+    let mut absolute = Vec::new();
+    for (path, html) in html_files(&tree) {
+        if path == "404.html" {
+            continue;
+        }
+        for href in link_hrefs(&html) {
+            if href.contains("example.org/portal") || href.starts_with('/') {
+                absolute.push(format!("{path}: {href}"));
+            }
+        }
+    }
+    assert!(
+        absolute.is_empty(),
+        "links should stay relative: {absolute:#?}"
+    );
+    let broken = broken_links(&tree);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    // 404.html is served at any depth, so it must use the full prefix
+    let not_found = link_hrefs(&page(&tree, "404.html"));
+    assert!(
+        not_found
+            .iter()
+            .any(|h| h.starts_with(base) || h.starts_with("/portal/")),
+        "404.html links do not carry the base: {not_found:?}"
+    );
+}
+
+#[test]
+fn building_twice_gives_identical_output() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let first = read_tree(&out);
+    build(&site.root, &out, &[]).success();
+    let second = read_tree(&out);
+    assert_same_tree(&first, &second, "rebuild into the same folder");
+    let other = site.beside("elsewhere");
+    build(&site.root, &other, &[]).success();
+    assert_same_tree(&first, &read_tree(&other), "build into another folder");
+    assert!(
+        leftovers_beside(&out).is_empty(),
+        "{:?}",
+        leftovers_beside(&out)
+    );
+}
+
+#[test]
+fn default_out_is_public_inside_the_root() {
+    let site = copy_site("full");
+    let run = lectern(["build".as_ref(), "--root".as_ref(), site.root.as_os_str()]);
+    run.success();
+    assert!(site.root.join("public/index.html").is_file());
+    assert!(run.stderr.contains("Built"), "{}", run.stderr);
+}
+
+/// The repository's own sample portal (`site.yaml` + `content/` at the project root), built
+/// once from a copy: (exit code, stderr, output files).
+fn sample_portal() -> &'static (Option<i32>, String, Tree) {
+    static BUILT: OnceLock<(Option<i32>, String, Tree)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let repo = repo_root();
+        let site = empty_site();
+        std::fs::copy(repo.join("site.yaml"), site.root.join("site.yaml")).unwrap();
+        copy_dir(&repo.join("content"), &site.root.join("content"));
+        let out = site.beside("public");
+        let run = build(&site.root, &out, &[]);
+        (run.code, run.stderr, read_tree(&out))
+    })
+}
+
+#[test]
+fn the_sample_portal_builds_without_warnings() {
+    let (code, stderr, tree) = sample_portal();
+    assert_eq!(*code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the sample portal has warnings:\n{stderr}"
+    );
+    assert!(tree.contains_key("index.html"));
+    let broken = broken_links(tree);
+    assert!(
+        broken.is_empty(),
+        "sample portal: {} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn the_sample_portal_has_ascii_url_paths() {
+    let (code, stderr, tree) = sample_portal();
+    assert_eq!(*code, Some(0), "{stderr}");
+    let bad = non_ascii_paths(tree);
+    assert!(
+        bad.is_empty(),
+        "sample portal: non-ASCII URL paths:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn check_reports_no_problems_and_writes_nothing() {
+    let site = copy_site("full");
+    let before = read_tree(site.tmp.path());
+    let run = lectern(["check".as_ref(), "--root".as_ref(), site.root.as_os_str()]);
+    run.success();
+    assert!(
+        run.stdout.is_empty(),
+        "check printed to stdout: {}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_same_tree(&before, &read_tree(site.tmp.path()), "lectern check");
+    assert_eq!(list_dir(site.tmp.path()), ["site"]);
+}
+
+#[test]
+fn asset_names_with_url_special_characters_are_linked_percent_encoded() {
+    // Teachers name files freely: a `#`, `?`, `%` or space in a file name must be
+    // percent-encoded in the href, or the browser asks for another file.
+    let site = copy_site("full");
+    for name in ["x#1.pdf", "q?.pdf", "pct%41.pdf", "a b.pdf"] {
+        site.write(&format!("content/assets/files/{name}"), name);
+    }
+    site.write(
+        "content/lessons/odd-names.md",
+        "---\ntitle: 特殊文件名\ngrade: 7\ncourse: mental-health\nattachments:\n  - \"files/x#1.pdf\"\n  - files/q?.pdf\n  - files/pct%41.pdf\n  - files/a b.pdf\n---\n\n[井号](../assets/files/x%231.pdf) [问号](../assets/files/q%3F.pdf) [空格](<../assets/files/a b.pdf>)\n",
+    );
+    site.write("content/pages/help.md", "---\ntitle: 帮助\n---\n\n帮助。\n");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    let page = "lessons/odd-names/index.html";
+    let mut bad = Vec::new();
+    for href in link_hrefs(&String::from_utf8_lossy(&tree[page])) {
+        if !href.contains("files/") {
+            continue;
+        }
+        match resolve_local(page, &href) {
+            // (a raw space is tolerated: browsers encode it themselves)
+            Some(Ok(target)) if tree.contains_key(&target) => {}
+            other => bad.push(format!("{href} → {other:?}")),
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "links that do not reach their file:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn a_deleted_resource_disappears_on_rebuild() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    assert!(out.join("lessons/stress/index.html").is_file());
+    std::fs::remove_file(site.root.join("content/lessons/senior/stress.md")).unwrap();
+    build(&site.root, &out, &[]).success();
+    assert!(
+        !out.join("lessons/stress").exists(),
+        "a stale page survived the rebuild"
+    );
+    assert!(!out.join("grades/11").exists());
+    assert!(leftovers_beside(&out).is_empty());
+}

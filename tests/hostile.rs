@@ -1,0 +1,257 @@
+//! Hostile input (tests/fixtures/sites/hostile): `<script>`, attribute break-outs,
+//! `</script>` and `javascript:`/`data:` links in every field and in the Markdown body. The build
+//! may warn but must succeed, and no text may become markup in any page, feed or index.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use common::*;
+
+type Tree = BTreeMap<String, Vec<u8>>;
+
+fn hostile() -> &'static (String, Tree) {
+    static BUILT: OnceLock<(String, Tree)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = copy_site("hostile");
+        let out = site.beside("public");
+        let run = build(&site.root, &out, &[]);
+        run.success();
+        (run.stderr.clone(), read_tree(&out))
+    })
+}
+
+fn tree() -> &'static Tree {
+    &hostile().1
+}
+
+/// URL-bearing attributes.
+const URL_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "poster",
+    "action",
+    "formaction",
+    "srcset",
+    "data",
+    "xlink:href",
+    "background",
+    "cite",
+    "manifest",
+    "ping",
+];
+
+/// A URL as a browser sees its scheme: whitespace and control characters removed, lower case.
+fn dangerous_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "data:", "vbscript:"]
+        .into_iter()
+        .find(|s| cleaned.starts_with(s))
+}
+
+fn problems_in_page(path: &str, html: &str) -> Vec<String> {
+    let doc = parse_html(html);
+    let mut problems = Vec::new();
+    for element in doc.select(&selector("*")) {
+        let el = element.value();
+        for (name, value) in el.attrs() {
+            if name.to_ascii_lowercase().starts_with("on") {
+                problems.push(format!("{path}: <{} {name}=\"{value}\">", el.name()));
+            }
+            if URL_ATTRS.contains(&name) {
+                if let Some(scheme) = dangerous_scheme(value) {
+                    problems.push(format!(
+                        "{path}: <{} {name}=\"{value}\"> uses {scheme}",
+                        el.name()
+                    ));
+                }
+            }
+        }
+        match el.name() {
+            "script" => {
+                let src = el.attr("src");
+                let is_json_ld = el.attr("type") == Some("application/ld+json");
+                match (src, is_json_ld) {
+                    (Some(src), false) => {
+                        let target = resolve_local(path, src);
+                        let ours = matches!(&target, Some(Ok(t)) if t.starts_with("static/"));
+                        if !ours {
+                            problems.push(format!("{path}: foreign script src=\"{src}\""));
+                        }
+                        if !element.inner_html().trim().is_empty() {
+                            problems.push(format!("{path}: script with src has a body"));
+                        }
+                    }
+                    (None, true) => {
+                        let text: String = element.text().collect();
+                        if text.to_ascii_lowercase().contains("</script") || text.contains('<') {
+                            problems.push(format!("{path}: JSON-LD holds markup: {text}"));
+                        }
+                        if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+                            problems.push(format!("{path}: JSON-LD is not JSON ({e}): {text}"));
+                        }
+                    }
+                    _ => problems.push(format!("{path}: foreign script: {}", element.html())),
+                }
+            }
+            "iframe" | "object" | "embed" | "base" | "frame" | "frameset" | "applet" | "style" => {
+                problems.push(format!(
+                    "{path}: <{}> element: {}",
+                    el.name(),
+                    element.html()
+                ));
+            }
+            "meta" if el.attr("http-equiv").is_some() => {
+                problems.push(format!("{path}: <meta http-equiv>: {}", element.html()));
+            }
+            "img" if el.attr("src") == Some("x") => {
+                problems.push(format!("{path}: injected <img src=x>"));
+            }
+            _ => {}
+        }
+    }
+    // Markdown may not bring inline SVG or MathML (raw HTML is shown as text).
+    for element in doc.select(&selector(".prose svg, .prose math")) {
+        problems.push(format!(
+            "{path}: inline markup in the body: {}",
+            element.html()
+        ));
+    }
+    problems
+}
+
+#[test]
+fn the_build_succeeds_and_warns_about_dropped_links() {
+    let (stderr, tree) = hostile();
+    assert!(tree.contains_key("lessons/evil/index.html"));
+    assert!(
+        stderr.contains("javascript:"),
+        "expected warnings about javascript: links:\n{stderr}"
+    );
+}
+
+#[test]
+fn no_page_contains_foreign_markup() {
+    let tree = tree();
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for (path, html) in html_files(tree) {
+        pages += 1;
+        problems.extend(problems_in_page(path, &html));
+    }
+    assert!(pages > 20, "only {pages} pages");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn hostile_text_is_shown_as_text() {
+    let tree = tree();
+    let html = String::from_utf8_lossy(&tree["lessons/evil/index.html"]).into_owned();
+    let doc = parse_html(&html);
+    let h1: String = doc
+        .select(&selector("h1"))
+        .next()
+        .expect("h1")
+        .text()
+        .collect();
+    assert!(
+        h1.contains("<script>alert(1)</script>") && h1.contains("onerror=alert(1)>"),
+        "the title is not shown literally: {h1}"
+    );
+    let prose: String = doc
+        .select(&selector(".prose"))
+        .next()
+        .expect("prose")
+        .text()
+        .collect();
+    assert!(
+        prose.contains("<script>alert(3)</script>"),
+        "raw HTML should be shown as text"
+    );
+    // dropped javascript: links keep their text
+    assert!(prose.contains("点我"), "{prose}");
+    // the JSON-LD round-trips the real title
+    let json_ld = doc
+        .select(&selector("script[type='application/ld+json']"))
+        .next()
+        .map(|s| s.text().collect::<String>());
+    if let Some(json_ld) = json_ld {
+        let value: serde_json::Value = serde_json::from_str(&json_ld).unwrap();
+        assert_eq!(
+            value["name"],
+            "教案 <script>alert(1)</script>\"><img src=x onerror=alert(1)></script><script>alert(2)</script>"
+        );
+    }
+}
+
+#[test]
+fn feed_and_sitemap_are_escaped() {
+    let tree = tree();
+    let feed = String::from_utf8_lossy(&tree["feed.xml"]).into_owned();
+    assert!(
+        feed.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("&lt;/script&gt;&lt;script&gt;alert(2)"),
+        "{feed}"
+    );
+    for (name, text) in [
+        ("feed.xml", &feed),
+        (
+            "sitemap.xml",
+            &String::from_utf8_lossy(&tree["sitemap.xml"]).into_owned(),
+        ),
+    ] {
+        let lower = text.to_ascii_lowercase();
+        assert!(
+            !lower.contains("<script"),
+            "{name} holds a raw <script: {text}"
+        );
+        assert!(!lower.contains("<img"), "{name} holds a raw <img: {text}");
+        assert!(
+            !text.contains("\"><"),
+            "{name}: an attribute was broken out of: {text}"
+        );
+    }
+}
+
+#[test]
+fn search_files_are_json() {
+    let tree = tree();
+    let json: Vec<(&String, &Vec<u8>)> = tree
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/") && k.ends_with(".json"))
+        .collect();
+    assert!(json.len() >= 3, "{:?}", tree.keys().collect::<Vec<_>>());
+    for (path, bytes) in json {
+        serde_json::from_slice::<serde_json::Value>(bytes)
+            .unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
+    }
+}
+
+/// The checks above have teeth: with `raw_html: true` (the site's own choice to trust its
+/// authors) the same fixture does put markup in the body, and `problems_in_page` sees it.
+#[test]
+fn the_checker_catches_raw_html_when_a_site_allows_it() {
+    let site = copy_site("hostile");
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{config}raw_html: true\n"));
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let html = std::fs::read_to_string(out.join("lessons/evil/index.html")).unwrap();
+    let problems = problems_in_page("lessons/evil/index.html", &html);
+    let all = problems.join("\n");
+    assert!(all.contains("foreign script"), "{all}");
+    assert!(all.contains("onerror"), "{all}");
+}

@@ -1,0 +1,276 @@
+//! Valid but extreme input, generated at test time. Each build runs the debug binary under a
+//! 120 s wall-clock limit (the child is killed and the test fails past it) and must succeed,
+//! or fail with a clear diagnostic, never hang, crash or overflow the stack.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+const SITE_YAML: &str = "title: 极端输入\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n";
+
+fn site_with_lesson(body: &str) -> SiteCopy {
+    let site = empty_site();
+    site.write("site.yaml", SITE_YAML);
+    site.write(
+        "content/lessons/big.md",
+        format!("---\ntitle: 极端的教案\ngrade: 7\ncourse: mental-health\n---\n\n{body}\n"),
+    );
+    site
+}
+
+fn build_limited(site: &SiteCopy) -> (Run, std::path::PathBuf) {
+    let out = site.beside("public");
+    let run = lectern_with_timeout(
+        [
+            "build".as_ref(),
+            "--root".as_ref(),
+            site.root.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        LIMIT,
+    );
+    (run, out)
+}
+
+/// Succeeded, or failed with a located diagnostic; never a crash or a signal.
+#[track_caller]
+fn assert_clean_outcome(run: &Run) {
+    assert!(
+        !run.stderr.contains("panicked"),
+        "panic:\n{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        !run.stderr.contains("overflow"),
+        "stack overflow:\n{}",
+        tail(&run.stderr)
+    );
+    match run.code {
+        Some(0) => {}
+        Some(1) => assert!(
+            run.stderr.contains("--> content/"),
+            "failed without saying where:\n{}",
+            tail(&run.stderr)
+        ),
+        other => panic!(
+            "exit {other:?} (killed by a signal?):\n{}",
+            tail(&run.stderr)
+        ),
+    }
+}
+
+fn tail(text: &str) -> &str {
+    let mut start = text.len().saturating_sub(3000);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
+#[test]
+fn a_20_mb_lesson_body() {
+    let paragraph = "同学们在课堂上认识情绪、表达情绪、调节情绪，学习与自己和他人和平相处。Emotions matter.\n\n";
+    let mut body = String::with_capacity(21 * 1024 * 1024);
+    let mut n = 0;
+    while body.len() < 20 * 1024 * 1024 {
+        n += 1;
+        if n % 500 == 0 {
+            body.push_str(&format!("## 第 {n} 节\n\n"));
+        }
+        body.push_str(paragraph);
+    }
+    let site = site_with_lesson(&body);
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let page = std::fs::metadata(out.join("lessons/big/index.html"))
+        .unwrap()
+        .len();
+    assert!(
+        page > 20 * 1024 * 1024,
+        "the page lost its body: {page} bytes"
+    );
+    // the search index does not copy the whole body
+    let search: u64 = read_tree(&out.join("search"))
+        .values()
+        .map(|b| b.len() as u64)
+        .sum();
+    assert!(
+        search < 8 * 1024 * 1024,
+        "search index is {search} bytes for one lesson"
+    );
+    let peak_mib = run.peak_rss_kib / 1024;
+    eprintln!(
+        "20 MB body: {:.1} s, {peak_mib} MiB",
+        run.elapsed.as_secs_f64()
+    );
+    assert!(
+        peak_mib < 2048,
+        "a 20 MB lesson made lectern use {peak_mib} MiB of memory"
+    );
+}
+
+#[test]
+fn blockquotes_nested_10000_deep() {
+    let body = format!("{}最深处的一句话", "> ".repeat(10_000));
+    let site = site_with_lesson(&body);
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    if run.code == Some(0) {
+        let page = std::fs::read_to_string(out.join("lessons/big/index.html")).unwrap();
+        assert!(page.contains("最深处的一句话"));
+        let depth = page.matches("<blockquote>").count();
+        assert!(depth >= 10_000, "only {depth} blockquotes were rendered");
+    }
+    eprintln!("nested quotes: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn a_list_nested_10000_deep() {
+    let body = format!("{}最深的列表项", "- ".repeat(10_000));
+    let site = site_with_lesson(&body);
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    if run.code == Some(0) {
+        let page = std::fs::read_to_string(out.join("lessons/big/index.html")).unwrap();
+        assert!(page.contains("最深的列表项"));
+        let depth = page.matches("<li>").count();
+        assert!(depth >= 10_000, "only {depth} list items were rendered");
+    }
+    eprintln!("nested list: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn a_list_nested_by_indentation() {
+    // The usual way deep lists are written: two more spaces per level (2,000 levels ≈ 4 MB).
+    let mut body = String::new();
+    for level in 0..2_000 {
+        body.push_str(&" ".repeat(level * 2));
+        body.push_str(&format!("- 第{level}层\n"));
+    }
+    let site = site_with_lesson(&body);
+    let (run, _) = build_limited(&site);
+    assert_clean_outcome(&run);
+    eprintln!("indented list: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn a_one_megabyte_single_line_code_block() {
+    let line = "x = 1; ".repeat(1024 * 1024 / 7 + 1);
+    let body = format!("```python\n{line}\n```\n");
+    let site = site_with_lesson(&body);
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    assert!(
+        run.stderr.contains("code block too large to highlight"),
+        "expected a warning that highlighting fell back:\n{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains("content/lessons/big.md:7:"),
+        "{}",
+        tail(&run.stderr)
+    );
+    let page = std::fs::metadata(out.join("lessons/big/index.html"))
+        .unwrap()
+        .len();
+    assert!(page > 1024 * 1024);
+    eprintln!("1 MB code line: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn two_thousand_small_lessons() {
+    let site = empty_site();
+    site.write("site.yaml", SITE_YAML);
+    let topics = ["情绪管理", "考试焦虑", "人际交往", "生涯规划", "防溺水"];
+    for i in 0..2_000 {
+        let grade = i % 12 + 1;
+        let topic = topics[i % topics.len()];
+        let day = i % 28 + 1;
+        site.write(
+            &format!("content/lessons/g{grade}/lesson-{i:04}.md"),
+            format!(
+                "---\ntitle: 第{i}号教案\ngrade: {grade}\ncourse: mental-health\ntopics: [{topic}]\ndate: 2024-03-{day:02}\nsummary: 编号为{i}的教案。\n---\n\n## 教学目标\n\n第{i}课的目标。\n"
+            ),
+        );
+    }
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["doc_count"], 2000);
+    assert!(out.join("lessons/lesson-1999/index.html").is_file());
+    // listings are paginated (default 24 per page)
+    let pages = 2000_usize.div_ceil(24);
+    assert!(
+        out.join(format!("lessons/page/{pages}/index.html"))
+            .is_file(),
+        "no last listing page lessons/page/{pages}/"
+    );
+    assert!(
+        !out.join(format!("lessons/page/{}/index.html", pages + 1))
+            .exists()
+    );
+    eprintln!("2,000 lessons: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn twenty_thousand_headings_with_the_same_title() {
+    // A long transcript repeats headings ("## 活动", "### 师"); each needs a unique id.
+    // Finding `活动-19999` by trying -1, -2, … for every heading is quadratic.
+    let body = "## 活动\n\n说明。\n\n".repeat(20_000);
+    let site = site_with_lesson(&body);
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let page = std::fs::read_to_string(out.join("lessons/big/index.html")).unwrap();
+    assert!(
+        page.contains("id=\"活动-19999\""),
+        "the last heading has no unique id"
+    );
+    eprintln!("20,000 equal headings: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn thirty_thousand_broken_links() {
+    // Each broken link is a warning with a source snippet; finding the snippet's line by
+    // scanning the file from the top each time is quadratic.
+    let body = "[另一课](missing.md)\n\n".repeat(30_000);
+    let site = site_with_lesson(&body);
+    let (run, _) = build_limited(&site);
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    assert!(
+        run.stderr.contains("30000 warnings"),
+        "{}",
+        tail(&run.stderr)
+    );
+    eprintln!("30,000 broken links: {:.1} s", run.elapsed.as_secs_f64());
+}
+
+#[test]
+fn eight_thousand_broken_links_on_one_line() {
+    // Every warning keeps a copy of its source line; on a 170 KB line that is 170 KB per
+    // warning (the renderer shows only 160 characters of it).
+    let body = "[另一课](missing.md) ".repeat(8_000);
+    let site = site_with_lesson(&body);
+    let (run, _) = build_limited(&site);
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    let peak_mib = run.peak_rss_kib / 1024;
+    eprintln!(
+        "8,000 links on one line: {:.1} s, {peak_mib} MiB",
+        run.elapsed.as_secs_f64()
+    );
+    assert!(
+        peak_mib < 1024,
+        "a 170 KB lesson made lectern use {peak_mib} MiB of memory"
+    );
+}
