@@ -195,6 +195,7 @@ fn check_fragments(
         .zip(bodies)
         .chain(catalog.pages.iter().map(|p| &p.origin).zip(page_bodies));
     for (origin, body) in sources {
+        let mut lines: Option<Vec<&str>> = None;
         for link in &body.fragment_links {
             let known = anchors
                 .get(&link.page_path)
@@ -203,7 +204,7 @@ fn check_fragments(
                 diagnostics.push(
                     Diagnostic::warning(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
                         .in_file(&origin.file)
-                        .at_line(&origin.text, link.line, link.column)
+                        .at_source_line(lines.get_or_insert_with(|| origin.text.lines().collect()).get(link.line - 1).copied().unwrap_or(""), link.line, link.column)
                         .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
                 );
             }

@@ -91,37 +91,36 @@ pub fn page_path(page: &Page) -> String {
 
 /// Two files with one id would write one page: report both, keep the first.
 fn drop_duplicates(resources: Vec<Resource>, diagnostics: &mut Diagnostics) -> Vec<Resource> {
-    let mut first_file: HashMap<(Kind, String), String> = HashMap::new();
-    let mut kept = Vec::with_capacity(resources.len());
+    // Keyed by the lower-cased id: `A` and `a` are one folder once the portal is unzipped on
+    // Windows or macOS.
+    let mut first: HashMap<(Kind, String), (String, String)> = HashMap::new();
     let mut order: Vec<Resource> = resources;
     // Report against the file that sorts later, so the message is stable.
-    order.sort_by(|a, b| a.origin.file.cmp(&b.origin.file));
+    order.sort_by(|a, b| a.origin.file.cmp(&b.origin.file).then(a.origin.yaml.start.cmp(&b.origin.yaml.start)));
     let mut dropped = BTreeSet::new();
     for resource in &order {
-        let key = (resource.kind, resource.id.clone());
-        if let Some(first) = first_file.get(&key) {
-            diagnostics.push(resource.origin.at_key(
-                "title",
-                Diagnostic::error(format!("duplicate {} id `{}`: {} also has it", resource.kind.slug(), resource.id, first))
-                    .with_help("ids come from file names (or `slug:`/`id:`) and must be unique per kind: rename one of the two"),
-            ));
-            dropped.insert((resource.origin.file.clone(), resource.origin.yaml.start));
-        } else {
-            first_file.insert(key, resource.origin.file.clone());
+        let key = (resource.kind, resource.id.to_lowercase());
+        match first.get(&key) {
+            Some((file, id)) => {
+                let message = if *id == resource.id {
+                    format!("duplicate {} id `{}`: {} also has it", resource.kind.slug(), resource.id, file)
+                } else {
+                    format!("{} ids `{}` and `{id}` ({file}) differ only in case", resource.kind.slug(), resource.id)
+                };
+                diagnostics.push(resource.origin.at_key(
+                    "title",
+                    Diagnostic::error(message).with_help("ids come from file names (or `slug:`/`id:`) and must be unique per kind, ignoring case: rename one of the two"),
+                ));
+                dropped.insert((resource.origin.file.clone(), resource.origin.yaml.start));
+            }
+            None => {
+                first.insert(key, (resource.origin.file.clone(), resource.id.clone()));
+            }
         }
     }
-    order.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.id.cmp(&b.id))
-    });
-    for resource in order {
-        if !dropped.contains(&(resource.origin.file.clone(), resource.origin.yaml.start)) {
-            kept.push(resource);
-        }
-    }
-    kept
+    order.retain(|r| !dropped.contains(&(r.origin.file.clone(), r.origin.yaml.start)));
+    order.sort_by(|a, b| b.date.cmp(&a.date).then(a.kind.cmp(&b.kind)).then(a.id.cmp(&b.id)));
+    order
 }
 
 fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {

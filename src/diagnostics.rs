@@ -35,7 +35,13 @@ pub struct Diagnostic {
     /// How many characters to underline from `column`.
     #[serde(skip)]
     pub span_chars: usize,
+    /// Characters of the line left out before `source_line` (for long lines).
+    #[serde(skip)]
+    pub snippet_start: usize,
 }
+
+/// Characters of a source line shown under a diagnostic.
+const SNIPPET_CHARS: usize = 160;
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
@@ -56,6 +62,7 @@ impl Diagnostic {
             help: None,
             source_line: None,
             span_chars: 1,
+            snippet_start: 0,
         }
     }
 
@@ -65,10 +72,20 @@ impl Diagnostic {
     }
 
     /// Locate the diagnostic at `line` (1-based) of `text`, the whole file, and show that line.
-    pub fn at_line(mut self, text: &str, line: usize, column: usize) -> Self {
+    pub fn at_line(self, text: &str, line: usize, column: usize) -> Self {
+        let source = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        self.at_source_line(source, line, column)
+    }
+
+    /// Locate the diagnostic when the caller already has the line's text. Only a window of a
+    /// long line is kept: a thousand warnings on one 400 KB line must not copy it a thousand times.
+    pub fn at_source_line(mut self, source: &str, line: usize, column: usize) -> Self {
+        let column = column.max(1);
         self.line = Some(line);
-        self.column = Some(column.max(1));
-        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        self.column = Some(column);
+        let skip = column.saturating_sub(61);
+        self.snippet_start = skip;
+        self.source_line = Some(source.chars().skip(skip).take(SNIPPET_CHARS).collect());
         self
     }
 
@@ -112,7 +129,7 @@ impl Diagnostic {
         }
         if let (Some(line), Some(source)) = (self.line, &self.source_line) {
             let shown = visible_line(source);
-            let column = self.column.unwrap_or(1);
+            let column = self.column.unwrap_or(1).saturating_sub(self.snippet_start).max(1);
             let lead: usize = shown.chars().take(column - 1).map(display_width).sum();
             let marks: usize = shown
                 .chars()
@@ -136,7 +153,7 @@ impl Diagnostic {
 fn visible_line(source: &str) -> String {
     source
         .chars()
-        .take(160)
+        .take(SNIPPET_CHARS)
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect()
 }

@@ -22,4 +22,5 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod theme;
+pub mod url;
 pub mod yaml;

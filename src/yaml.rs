@@ -101,7 +101,40 @@ fn clean_message(error: &serde_saphyr::Error) -> String {
         Some(i) => &first[..i],
         None => first,
     };
-    first.trim_end_matches('.').to_string()
+    humanize(first.trim_end_matches('.'))
+}
+
+/// saphyr speaks to Rust programmers ("use Option<String>", "invalid u32"); editors need words.
+fn humanize(message: &str) -> String {
+    let mut text = message.to_string();
+    for cut in [", set DuplicateKeyPolicy in Options if acceptable", "; use Option<String>"] {
+        text = text.replace(cut, "");
+    }
+    if text.starts_with("cannot deserialize null") {
+        return "empty value (~ or null) where text or a number is needed".to_string();
+    }
+    let words = [
+        ("invalid type: ", "wrong kind of value: "),
+        ("string scalar", "a single value"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("invalid i64", "not a whole number"),
+        ("invalid u64", "not a whole number"),
+        ("invalid u32", "not a whole number (or too large)"),
+        ("invalid u8", "not a whole number (or too large)"),
+        ("a sequence", "a list"),
+        ("a map", "a set of `key: value` lines"),
+        ("duplicate mapping key", "duplicate key"),
+    ];
+    for (from, to) in words {
+        text = text.replace(from, to);
+    }
+    if text.contains("budget breached") {
+        return "the YAML is too large or expands too much (aliases, nesting or very long values)".to_string();
+    }
+    text
 }
 
 fn quoted_after(message: &str, prefix: &str) -> Option<String> {

@@ -337,7 +337,7 @@ impl Link {
     pub fn href(&self) -> String {
         match self {
             Link::External(url) => url.clone(),
-            Link::Asset(path) => format!("assets/{path}"),
+            Link::Asset(path) => format!("assets/{}", crate::url::encode_path(path)),
         }
     }
 

@@ -61,7 +61,7 @@ impl LinkContext<'_> {
         if fragment.is_empty() {
             return None;
         }
-        let fragment = percent_decode(fragment);
+        let fragment = crate::url::decode_lenient(fragment);
         if path.is_empty() {
             return Some((self.page_path.to_string(), fragment));
         }
@@ -94,7 +94,7 @@ impl LinkContext<'_> {
             .rsplit_once('/')
             .map(|(d, _)| d)
             .unwrap_or("");
-        let Some(joined) = normalise(&format!("{dir}/{}", percent_decode(path))) else {
+        let Some(joined) = normalise(&format!("{dir}/{}", crate::url::decode_lenient(path))) else {
             return Some(Err(()));
         };
         if joined.ends_with(".md") || joined.ends_with(".markdown") {
@@ -102,7 +102,7 @@ impl LinkContext<'_> {
         }
         if let Some(asset) = joined.strip_prefix("content/assets/") {
             return Some(if self.assets.contains(asset) {
-                Ok(format!("assets/{asset}"))
+                Ok(format!("assets/{}", crate::url::encode_path(asset)))
             } else {
                 Err(())
             });
@@ -144,26 +144,6 @@ fn normalise(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 mod highlight;
 pub mod links;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -69,10 +69,12 @@ fn parser_options() -> Options {
 pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagnostic>) -> Rendered {
     let mut state = State::new(body, options);
     let mut events: Vec<Event<'_>> = Vec::new();
+    let before = warnings.len();
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         state.offset = range.start;
         state.handle(event, &mut events, warnings);
     }
+    limit_warnings(warnings, before, options.span.file);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
@@ -93,6 +95,7 @@ struct State<'a, 'o> {
     text: String,
     anchors: Vec<String>,
     used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
     /// Buffered events of the heading being read, with its level and explicit id.
     heading: Option<(HeadingLevel, Option<String>, Vec<Event<'a>>)>,
     /// The code block being read: language and text.
@@ -116,6 +119,7 @@ impl<'a, 'o> State<'a, 'o> {
             text: String::new(),
             anchors: Vec::new(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             heading: None,
             code: None,
             dropped_links: Vec::new(),
@@ -144,9 +148,12 @@ impl<'a, 'o> State<'a, 'o> {
     fn warn(&self, message: String, help: &str) -> Diagnostic {
         let span = &self.options.span;
         let (line, column) = self.position();
+        let index = line - span.first_line;
+        let start = self.line_starts[index];
+        let end = self.line_starts.get(index + 1).map_or(self.body.len(), |e| e - 1);
         Diagnostic::warning(message)
             .in_file(span.file)
-            .at_line(span.file_text, line, column)
+            .at_source_line(&self.body[start..end.max(start)], line, column)
             .with_help(help)
     }
 
@@ -345,14 +352,30 @@ impl<'a, 'o> State<'a, 'o> {
         self.anchors.push(id);
     }
 
+    /// `base`, or `base-1`, `base-2` … — remembering the last suffix per base, so a thousand
+    /// equal headings cost a thousand steps, not half a million.
     fn unique_id(&mut self, base: String) -> String {
-        let mut id = base.clone();
-        let mut n = 1;
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(0);
+        let mut id = if n == 0 { base.clone() } else { format!("{base}-{n}") };
         while !self.used_ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
             n += 1;
+            id = format!("{base}-{n}");
         }
+        self.next_suffix.insert(base, n + 1);
         id
+    }
+}
+
+/// At most this many warnings per file; a file with thousands of broken links gets one more
+/// line saying how many were left out.
+const MAX_WARNINGS_PER_FILE: usize = 50;
+
+fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
+    let added = warnings.len() - before;
+    if added > MAX_WARNINGS_PER_FILE {
+        warnings.truncate(before + MAX_WARNINGS_PER_FILE);
+        let more = added - MAX_WARNINGS_PER_FILE;
+        warnings.push(Diagnostic::warning(format!("{more} more link warnings in this file are not shown")).in_file(file).with_help("fix the ones above and run `lectern check` again"));
     }
 }
 

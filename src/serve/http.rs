@@ -107,7 +107,7 @@ pub enum Resolution {
 /// Map a URL path (still percent-encoded, without the base path) to a file in `served`.
 /// Decoded exactly once; `..`, NUL, backslashes and anything resolving outside are refused.
 pub fn resolve(served: &Path, encoded: &str) -> Resolution {
-    let Some(decoded) = percent_decode(encoded) else {
+    let Some(decoded) = crate::url::decode(encoded) else {
         return Resolution::Refused;
     };
     if decoded.contains('\0')
@@ -134,23 +134,6 @@ pub fn resolve(served: &Path, encoded: &str) -> Resolution {
         Ok(_) => Resolution::Refused,
         Err(_) => Resolution::Missing,
     }
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 async fn file(state: &ServerState, path: &Path) -> Response {

@@ -82,7 +82,12 @@ fn globals(theme: &Theme, config: &Config, catalog: &Catalog) -> Vec<(&'static s
         ("t", Value::Object(theme.strings.clone())),
         (
             "nav",
-            json!({ "stages": stage_terms(config, catalog), "courses": course_terms(config, catalog), "kinds": kind_terms(config, catalog) }),
+            json!({
+                "stages": stage_terms(config, catalog),
+                "courses": course_terms(config, catalog),
+                "kinds": kind_terms(config, catalog),
+                "pages": catalog.pages.iter().map(|p| json!({ "title": p.title, "path": catalog::page_path(p) })).collect::<Vec<_>>(),
+            }),
         ),
         ("asset_version", Value::String(theme.asset_version.clone())),
         (
@@ -289,7 +294,7 @@ fn listing_context(
         .collect();
     let search_key = if facet == "topic" { "topic" } else { facet };
     let search_value = if facet == "topic" {
-        percent_encode(&value.name)
+        crate::url::encode_component(&value.name)
     } else {
         value.slug.clone()
     };
@@ -447,17 +452,4 @@ pub fn escape_json_for_script(json: &str) -> String {
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
-}
-
-/// Percent-encode a query value (UTF-8), leaving unreserved ASCII as it is.
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

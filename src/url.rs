@@ -1,0 +1,61 @@
+//! Percent-encoding for the few places that build or read URLs, so an asset called `x#1.pdf` or
+//! `情绪卡.pdf` is linked correctly and a request path is decoded exactly once.
+
+/// Encode a `/`-separated path: unreserved ASCII and `/` stay, every other byte becomes `%XX`.
+pub fn encode_path(path: &str) -> String {
+    encode(path, b"-._~/")
+}
+
+/// Encode a query-string value (`search/?topic=…`).
+pub fn encode_component(text: &str) -> String {
+    encode(text, b"-._~")
+}
+
+fn encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decode `%XX` escapes once. `None` when an escape is malformed or the result is not UTF-8.
+pub fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Like `decode`, but keeps malformed escapes as they are (for links written by hand).
+pub fn decode_lenient(text: &str) -> String {
+    decode(text).unwrap_or_else(|| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_and_decodes() {
+        assert_eq!(encode_path("files/x#1 情.pdf"), "files/x%231%20%E6%83%85.pdf");
+        assert_eq!(encode_component("防溺水"), "%E9%98%B2%E6%BA%BA%E6%B0%B4");
+        assert_eq!(decode("x%231%20%E6%83%85").as_deref(), Some("x#1 情"));
+        assert_eq!(decode("%zz"), None);
+        assert_eq!(decode_lenient("100%"), "100%");
+    }
+}
