@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Where to report the current stage, for the terminal progress line.
     pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
+    /// Held for writing while the new site is swapped in (`serve` reads under it).
+    pub swap_lock: Option<std::sync::Arc<std::sync::RwLock<u64>>>,
 }
 
 /// What a finished build did.
@@ -247,7 +249,7 @@ pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Bu
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
     let clock = Instant::now();
-    let committed = staging.commit();
+    let committed = staging.commit_locked(options.swap_lock.as_deref());
     timings.push(("swap", clock.elapsed()));
     if let Err(diagnostic) = committed {
         diagnostics.push(diagnostic);

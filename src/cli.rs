@@ -129,6 +129,7 @@ pub fn run() -> ExitCode {
                 base_url,
                 drafts,
                 progress: None,
+                swap_lock: None,
             };
             run_build(&options, strict, timings)
         }

@@ -167,6 +167,19 @@ impl Staging {
     }
 
     /// Swap the staging folder in place of the target.
+    /// Swap the staging folder in place of the target while holding `swap` (if given) for
+    /// writing, and count the swap in it: a server that reads files and that number under the
+    /// same lock never sees the moment between the renames, nor a page newer than its number.
+    pub fn commit_locked(self, swap: Option<&std::sync::RwLock<u64>>) -> Result<(), Diagnostic> {
+        let Some(lock) = swap else {
+            return self.commit();
+        };
+        let mut generation = lock.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.commit()?;
+        *generation += 1;
+        Ok(())
+    }
+
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         self.write(
             MARKER,

@@ -32,7 +32,11 @@ pub struct ServerState {
     pub any_ip_host: bool,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: RwLock<Vec<Diagnostic>>,
-    pub reload: broadcast::Sender<()>,
+    /// Carries the number of each finished build to the open pages.
+    pub reload: broadcast::Sender<u64>,
+    /// The number of the latest build, guarded by the lock the rebuild swaps folders under:
+    /// a page is read together with the number it carries, so it can tell when it is stale.
+    pub swap: Arc<RwLock<u64>>,
 }
 
 pub fn router(state: Arc<ServerState>) -> Router {
@@ -53,11 +57,36 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
         }
         return not_found(&state).await;
     };
+    let inside = inside.to_string();
+    let reader = state.clone();
+    let found = tokio::task::spawn_blocking(move || read_file(&reader, &inside)).await;
+    match found {
+        Ok(Found::File(path, bytes, build)) => file(&state, &path, bytes, build),
+        Ok(Found::Directory) => redirect(&format!("{raw_path}/")),
+        Ok(Found::Refused) => (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
+        Ok(Found::Missing) | Err(_) => not_found(&state).await,
+    }
+}
+
+enum Found {
+    /// The file, its bytes, and the build they belong to.
+    File(PathBuf, Vec<u8>, u64),
+    Directory,
+    Missing,
+    Refused,
+}
+
+/// Resolve and read under the swap lock, so a rebuild never shows as a missing file.
+fn read_file(state: &ServerState, inside: &str) -> Found {
+    let build = state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     match resolve(&state.served, inside) {
-        Resolution::File(path) => file(&state, &path).await,
-        Resolution::Directory => redirect(&format!("{raw_path}/")),
-        Resolution::Missing => not_found(&state).await,
-        Resolution::Refused => (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
+        Resolution::File(path) => match std::fs::read(&path) {
+            Ok(bytes) => Found::File(path, bytes, *build),
+            Err(_) => Found::Missing,
+        },
+        Resolution::Directory => Found::Directory,
+        Resolution::Missing => Found::Missing,
+        Resolution::Refused => Found::Refused,
     }
 }
 
@@ -89,8 +118,13 @@ fn events(state: &ServerState, headers: &HeaderMap) -> Response {
             return (StatusCode::FORBIDDEN, "forbidden origin\n").into_response();
         }
     }
-    let stream = BroadcastStream::new(state.reload.subscribe())
-        .map(|_| Ok::<Event, Infallible>(Event::default().data("reload")));
+    // The current build number first: a page served just before a rebuild finished, whose
+    // stream connects just after, still learns that it is out of date.
+    let current = *state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let updates = BroadcastStream::new(state.reload.subscribe()).filter_map(Result::ok);
+    let stream = tokio_stream::once(current)
+        .chain(updates)
+        .map(|build| Ok::<Event, Infallible>(Event::default().data(build.to_string())));
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -136,13 +170,10 @@ pub fn resolve(served: &Path, encoded: &str) -> Resolution {
     }
 }
 
-async fn file(state: &ServerState, path: &Path) -> Response {
-    let Ok(bytes) = tokio::fs::read(path).await else {
-        return not_found(state).await;
-    };
+fn file(state: &ServerState, path: &Path, bytes: Vec<u8>, build: u64) -> Response {
     let mime = content_type(path);
     let body = if mime.starts_with("text/html") {
-        inject(state, bytes)
+        inject(state, bytes, build)
     } else {
         bytes
     };
@@ -157,13 +188,15 @@ async fn file(state: &ServerState, path: &Path) -> Response {
 }
 
 async fn not_found(state: &ServerState) -> Response {
-    let page = tokio::fs::read(state.served.join("404.html"))
-        .await
-        .unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><body><h1>404</h1></body>".to_vec());
+    let (page, build) = {
+        let build = state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (std::fs::read(state.served.join("404.html")), *build)
+    };
+    let page = page.unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><body><h1>404</h1></body>".to_vec());
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        inject(state, page),
+        inject(state, page, build),
     )
         .into_response()
 }
@@ -177,9 +210,10 @@ fn redirect(to: &str) -> Response {
 }
 
 /// The live-reload script and, when the latest build failed, the error box, before `</body>`.
-fn inject(state: &ServerState, html: Vec<u8>) -> Vec<u8> {
+fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
     let mut extra = format!(
-        "<script>(function(){{if(!window.EventSource)return;var s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(){{location.reload();}};}})();</script>",
+        "<script>(function(){{if(!window.EventSource)return;var b=\"{}\",s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(e){{if(e.data!==b){{s.close();location.reload();}}}};}})();</script>",
+        build,
         state.base_path
     );
     if let Ok(errors) = state.errors.read()

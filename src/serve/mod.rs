@@ -46,12 +46,14 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     std::fs::create_dir_all(&served)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", served.display())))?;
     let served = std::fs::canonicalize(&served).unwrap_or(served);
+    let swap = Arc::new(RwLock::new(0u64));
     let build_options = BuildOptions {
         root: options.root.clone(),
         out: Some(served.clone()),
         base_url: Some(site_url.clone()),
         drafts: options.drafts,
         progress: None,
+        swap_lock: Some(swap.clone()),
     };
     let (reload, _) = broadcast::channel(16);
     let state = Arc::new(http::ServerState {
@@ -61,6 +63,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         any_ip_host: options.bind.is_unspecified(),
         errors: RwLock::new(Vec::new()),
         reload,
+        swap,
     });
     rebuild(&build_options, &state, &[]);
     let (changed_tx, changed_rx) = mpsc::channel();
@@ -79,7 +82,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         "Serving at {site_url}  (watching {}; Ctrl-C to stop)",
         options.root.display()
     );
-    let served_result = serve_forever(listener, state);
+    let served_result = serve_forever(listener, state, private.clone());
     drop(watching);
     let _ = std::fs::remove_dir_all(&private);
     served_result
@@ -137,7 +140,7 @@ fn base_path(base_url: Option<&str>) -> String {
     }
 }
 
-fn serve_forever(listener: TcpListener, state: Arc<http::ServerState>) -> Result<(), Diagnostic> {
+fn serve_forever(listener: TcpListener, state: Arc<http::ServerState>, private: PathBuf) -> Result<(), Diagnostic> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -149,13 +152,40 @@ fn serve_forever(listener: TcpListener, state: Arc<http::ServerState>) -> Result
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        // Open live-reload streams never end by themselves, so a graceful shutdown would wait
+        // forever: on Ctrl-C or SIGTERM, remove the private copy and leave at once.
+        tokio::spawn(async move {
+            stop_signal().await;
+            let _ = std::fs::remove_dir_all(&private);
+            eprintln!("Stopped.");
+            std::process::exit(0);
+        });
         axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
             .await
             .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))
     })
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Wait for changes; coalesce a burst of saves into one rebuild; rebuild again if more arrived
@@ -176,6 +206,10 @@ fn rebuild_loop(
 }
 
 fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf]) {
+    // Cleared first: if this build succeeds, its swap must not publish a page with old errors.
+    if let Ok(mut current) = state.errors.write() {
+        current.clear();
+    }
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
     let report = build::build(options, &mut diagnostics);
@@ -197,10 +231,16 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
             errors.len()
         ),
     }
-    if let Ok(mut current) = state.errors.write() {
-        *current = errors;
+    // A good build bumped the build number when it swapped the folder in; a failed one keeps
+    // the folder, so bump it here, after the errors are in place, for the pages to show them.
+    if !errors.is_empty() {
+        if let Ok(mut current) = state.errors.write() {
+            *current = errors;
+        }
+        *state.swap.write().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
     }
-    let _ = state.reload.send(());
+    let number = *state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = state.reload.send(number);
 }
 
 fn describe(root: &Path, changed: &[PathBuf]) -> String {
