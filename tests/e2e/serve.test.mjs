@@ -393,12 +393,9 @@ describe("lectern serve (live reload)", { skip }, () => {
     if (consoleErrors.length) console.log(`# console errors (not failures):\n${consoleErrors.join("\n")}`);
   });
 
-  // Known bugs, kept as `todo` (reported, not failing the run) until src/serve is fixed.
+  // Regression tests for two bugs found by this suite (both fixed in src/serve).
 
-  test("a build that finishes before the page's event stream connects still reloads it", {
-    todo: "bug: the reload event is only sent to streams connected at that moment; a page whose HTML was served " +
-      "before a rebuild but whose EventSource connects after it stays stale until the next save",
-  }, async () => {
+  test("a build that finishes before the page's event stream connects still reloads it", async () => {
     const other = await browser.newPage();
     let release;
     const held = new Promise((r) => { release = r; });
@@ -426,10 +423,7 @@ describe("lectern serve (live reload)", { skip }, () => {
     }
   });
 
-  test("Ctrl-C stops the server while a page is open", {
-    todo: "bug: axum's graceful shutdown waits for the open live-reload streams, so SIGINT (and a second one) " +
-      "leaves `lectern serve` hanging, no longer answering, until every preview tab is closed",
-  }, async () => {
+  test("Ctrl-C stops the server while a page is open", async () => {
     const second = startServer(site);
     const other = await browser.newPage();
     try {
