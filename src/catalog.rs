@@ -96,16 +96,30 @@ fn drop_duplicates(resources: Vec<Resource>, diagnostics: &mut Diagnostics) -> V
     let mut first: HashMap<(Kind, String), (String, String)> = HashMap::new();
     let mut order: Vec<Resource> = resources;
     // Report against the file that sorts later, so the message is stable.
-    order.sort_by(|a, b| a.origin.file.cmp(&b.origin.file).then(a.origin.yaml.start.cmp(&b.origin.yaml.start)));
+    order.sort_by(|a, b| {
+        a.origin
+            .file
+            .cmp(&b.origin.file)
+            .then(a.origin.yaml.start.cmp(&b.origin.yaml.start))
+    });
     let mut dropped = BTreeSet::new();
     for resource in &order {
         let key = (resource.kind, resource.id.to_lowercase());
         match first.get(&key) {
             Some((file, id)) => {
                 let message = if *id == resource.id {
-                    format!("duplicate {} id `{}`: {} also has it", resource.kind.slug(), resource.id, file)
+                    format!(
+                        "duplicate {} id `{}`: {} also has it",
+                        resource.kind.slug(),
+                        resource.id,
+                        file
+                    )
                 } else {
-                    format!("{} ids `{}` and `{id}` ({file}) differ only in case", resource.kind.slug(), resource.id)
+                    format!(
+                        "{} ids `{}` and `{id}` ({file}) differ only in case",
+                        resource.kind.slug(),
+                        resource.id
+                    )
                 };
                 diagnostics.push(resource.origin.at_key(
                     "title",
@@ -119,7 +133,12 @@ fn drop_duplicates(resources: Vec<Resource>, diagnostics: &mut Diagnostics) -> V
         }
     }
     order.retain(|r| !dropped.contains(&(r.origin.file.clone(), r.origin.yaml.start)));
-    order.sort_by(|a, b| b.date.cmp(&a.date).then(a.kind.cmp(&b.kind)).then(a.id.cmp(&b.id)));
+    order.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.id.cmp(&b.id))
+    });
     order
 }
 

@@ -75,9 +75,7 @@ pub struct SearchConfig {
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig {
-            excerpt_chars: 600,
-        }
+        SearchConfig { excerpt_chars: 600 }
     }
 }
 

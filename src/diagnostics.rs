@@ -129,7 +129,11 @@ impl Diagnostic {
         }
         if let (Some(line), Some(source)) = (self.line, &self.source_line) {
             let shown = visible_line(source);
-            let column = self.column.unwrap_or(1).saturating_sub(self.snippet_start).max(1);
+            let column = self
+                .column
+                .unwrap_or(1)
+                .saturating_sub(self.snippet_start)
+                .max(1);
             let lead: usize = shown.chars().take(column - 1).map(display_width).sum();
             let marks: usize = shown
                 .chars()

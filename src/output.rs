@@ -174,7 +174,9 @@ impl Staging {
         let Some(lock) = swap else {
             return self.commit();
         };
-        let mut generation = lock.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut generation = lock
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.commit()?;
         *generation += 1;
         Ok(())

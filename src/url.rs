@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn encodes_and_decodes() {
-        assert_eq!(encode_path("files/x#1 情.pdf"), "files/x%231%20%E6%83%85.pdf");
+        assert_eq!(
+            encode_path("files/x#1 情.pdf"),
+            "files/x%231%20%E6%83%85.pdf"
+        );
         assert_eq!(encode_component("防溺水"), "%E9%98%B2%E6%BA%BA%E6%B0%B4");
         assert_eq!(decode("x%231%20%E6%83%85").as_deref(), Some("x#1 情"));
         assert_eq!(decode("%zz"), None);

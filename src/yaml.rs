@@ -107,7 +107,10 @@ fn clean_message(error: &serde_saphyr::Error) -> String {
 /// saphyr speaks to Rust programmers ("use Option<String>", "invalid u32"); editors need words.
 fn humanize(message: &str) -> String {
     let mut text = message.to_string();
-    for cut in [", set DuplicateKeyPolicy in Options if acceptable", "; use Option<String>"] {
+    for cut in [
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        "; use Option<String>",
+    ] {
         text = text.replace(cut, "");
     }
     if text.starts_with("cannot deserialize null") {
@@ -132,7 +135,8 @@ fn humanize(message: &str) -> String {
         text = text.replace(from, to);
     }
     if text.contains("budget breached") {
-        return "the YAML is too large or expands too much (aliases, nesting or very long values)".to_string();
+        return "the YAML is too large or expands too much (aliases, nesting or very long values)"
+            .to_string();
     }
     text
 }

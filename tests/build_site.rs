@@ -331,10 +331,10 @@ fn non_ascii_paths(tree: &Tree) -> Vec<String> {
         .collect();
     for (path, html) in html_files(tree) {
         for href in link_hrefs(&html) {
-            if let Some(Ok(target)) = resolve_local(path, &href) {
-                if !target.is_ascii() || !href.split(['#', '?']).next().unwrap_or("").is_ascii() {
-                    bad.push(format!("{path}: link {href}"));
-                }
+            if let Some(Ok(target)) = resolve_local(path, &href)
+                && (!target.is_ascii() || !href.split(['#', '?']).next().unwrap_or("").is_ascii())
+            {
+                bad.push(format!("{path}: link {href}"));
             }
         }
     }

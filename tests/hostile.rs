@@ -63,13 +63,13 @@ fn problems_in_page(path: &str, html: &str) -> Vec<String> {
             if name.to_ascii_lowercase().starts_with("on") {
                 problems.push(format!("{path}: <{} {name}=\"{value}\">", el.name()));
             }
-            if URL_ATTRS.contains(&name) {
-                if let Some(scheme) = dangerous_scheme(value) {
-                    problems.push(format!(
-                        "{path}: <{} {name}=\"{value}\"> uses {scheme}",
-                        el.name()
-                    ));
-                }
+            if URL_ATTRS.contains(&name)
+                && let Some(scheme) = dangerous_scheme(value)
+            {
+                problems.push(format!(
+                    "{path}: <{} {name}=\"{value}\"> uses {scheme}",
+                    el.name()
+                ));
             }
         }
         match el.name() {

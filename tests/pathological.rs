@@ -249,7 +249,8 @@ fn thirty_thousand_broken_links() {
     assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
     // At most 50 warnings per file are listed, then one line counting the rest.
     assert!(
-        run.stderr.contains("29950 more link warnings in this file are not shown")
+        run.stderr
+            .contains("29950 more link warnings in this file are not shown")
             && run.stderr.contains("51 warnings"),
         "{}",
         tail(&run.stderr)

@@ -150,7 +150,10 @@ impl<'a, 'o> State<'a, 'o> {
         let (line, column) = self.position();
         let index = line - span.first_line;
         let start = self.line_starts[index];
-        let end = self.line_starts.get(index + 1).map_or(self.body.len(), |e| e - 1);
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.body.len(), |e| e - 1);
         Diagnostic::warning(message)
             .in_file(span.file)
             .at_source_line(&self.body[start..end.max(start)], line, column)
@@ -356,7 +359,11 @@ impl<'a, 'o> State<'a, 'o> {
     /// equal headings cost a thousand steps, not half a million.
     fn unique_id(&mut self, base: String) -> String {
         let mut n = self.next_suffix.get(&base).copied().unwrap_or(0);
-        let mut id = if n == 0 { base.clone() } else { format!("{base}-{n}") };
+        let mut id = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         while !self.used_ids.insert(id.clone()) {
             n += 1;
             id = format!("{base}-{n}");
@@ -375,7 +382,13 @@ fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
     if added > MAX_WARNINGS_PER_FILE {
         warnings.truncate(before + MAX_WARNINGS_PER_FILE);
         let more = added - MAX_WARNINGS_PER_FILE;
-        warnings.push(Diagnostic::warning(format!("{more} more link warnings in this file are not shown")).in_file(file).with_help("fix the ones above and run `lectern check` again"));
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{more} more link warnings in this file are not shown"
+            ))
+            .in_file(file)
+            .with_help("fix the ones above and run `lectern check` again"),
+        );
     }
 }
 

@@ -252,15 +252,34 @@ fn write_buckets(postings: &[(String, PostingList)], buckets: u32) -> Vec<IndexF
 /// Per-document facet columns, as b64 varints (docs/SEARCH-INDEX.md, "facets.json"): small
 /// because every search downloads them, to draw live counts and to filter.
 fn facets(config: &Config, topics: &[(String, String)], docs: &[SearchDocument<'_>]) -> Vec<u8> {
-    let topic_index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, (name, _))| (name.as_str(), i as u32)).collect();
-    let course_index: HashMap<&str, u32> = config.courses.iter().enumerate().map(|(i, c)| (c.slug.as_str(), i as u32)).collect();
-    let kind_index = |kind: &str| crate::content::Kind::ALL.iter().position(|k| k.slug() == kind).unwrap_or(0) as u32;
-    let (mut kind_course, mut grades, mut topic_column) = (String::new(), String::new(), String::new());
+    let topic_index: HashMap<&str, u32> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.as_str(), i as u32))
+        .collect();
+    let course_index: HashMap<&str, u32> = config
+        .courses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.slug.as_str(), i as u32))
+        .collect();
+    let kind_index = |kind: &str| {
+        crate::content::Kind::ALL
+            .iter()
+            .position(|k| k.slug() == kind)
+            .unwrap_or(0) as u32
+    };
+    let (mut kind_course, mut grades, mut topic_column) =
+        (String::new(), String::new(), String::new());
     for doc in docs {
         let course = course_index.get(doc.course).copied().unwrap_or(0);
         push_varint(&mut kind_course, course * 3 + kind_index(doc.kind));
         push_varint(&mut grades, grade_code(doc.grades));
-        let indexes: Vec<u32> = doc.topics.iter().filter_map(|t| topic_index.get(t.as_str()).copied()).collect();
+        let indexes: Vec<u32> = doc
+            .topics
+            .iter()
+            .filter_map(|t| topic_index.get(t.as_str()).copied())
+            .collect();
         if indexes.is_empty() {
             push_varint(&mut topic_column, 0);
         }
@@ -269,12 +288,18 @@ fn facets(config: &Config, topics: &[(String, String)], docs: &[SearchDocument<'
             push_varint(&mut topic_column, (index + 1) * 2 + more);
         }
     }
-    json!({ "kind_course": kind_course, "grades": grades, "topics": topic_column }).to_string().into_bytes()
+    json!({ "kind_course": kind_course, "grades": grades, "topics": topic_column })
+        .to_string()
+        .into_bytes()
 }
 
 /// One grade g → g − 1 (one character); several → 16 + their 12-bit mask.
 fn grade_code(grades: &[u8]) -> u32 {
-    let valid: Vec<u8> = grades.iter().copied().filter(|g| (1..=12).contains(g)).collect();
+    let valid: Vec<u8> = grades
+        .iter()
+        .copied()
+        .filter(|g| (1..=12).contains(g))
+        .collect();
     match valid.as_slice() {
         [one] => u32::from(*one) - 1,
         many => 16 + many.iter().fold(0u32, |mask, g| mask | 1 << (g - 1)),

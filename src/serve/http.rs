@@ -78,7 +78,10 @@ enum Found {
 
 /// Resolve and read under the swap lock, so a rebuild never shows as a missing file.
 fn read_file(state: &ServerState, inside: &str) -> Found {
-    let build = state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let build = state
+        .swap
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     match resolve(&state.served, inside) {
         Resolution::File(path) => match std::fs::read(&path) {
             Ok(bytes) => Found::File(path, bytes, *build),
@@ -120,7 +123,10 @@ fn events(state: &ServerState, headers: &HeaderMap) -> Response {
     }
     // The current build number first: a page served just before a rebuild finished, whose
     // stream connects just after, still learns that it is out of date.
-    let current = *state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let current = *state
+        .swap
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let updates = BroadcastStream::new(state.reload.subscribe()).filter_map(Result::ok);
     let stream = tokio_stream::once(current)
         .chain(updates)
@@ -189,10 +195,14 @@ fn file(state: &ServerState, path: &Path, bytes: Vec<u8>, build: u64) -> Respons
 
 async fn not_found(state: &ServerState) -> Response {
     let (page, build) = {
-        let build = state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let build = state
+            .swap
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         (std::fs::read(state.served.join("404.html")), *build)
     };
-    let page = page.unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><body><h1>404</h1></body>".to_vec());
+    let page = page
+        .unwrap_or_else(|_| b"<!DOCTYPE html><title>404</title><body><h1>404</h1></body>".to_vec());
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -213,8 +223,7 @@ fn redirect(to: &str) -> Response {
 fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
     let mut extra = format!(
         "<script>(function(){{if(!window.EventSource)return;var b=\"{}\",s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(e){{if(e.data!==b){{s.close();location.reload();}}}};}})();</script>",
-        build,
-        state.base_path
+        build, state.base_path
     );
     if let Ok(errors) = state.errors.read()
         && !errors.is_empty()

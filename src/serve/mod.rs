@@ -140,7 +140,11 @@ fn base_path(base_url: Option<&str>) -> String {
     }
 }
 
-fn serve_forever(listener: TcpListener, state: Arc<http::ServerState>, private: PathBuf) -> Result<(), Diagnostic> {
+fn serve_forever(
+    listener: TcpListener,
+    state: Arc<http::ServerState>,
+    private: PathBuf,
+) -> Result<(), Diagnostic> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -237,9 +241,15 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
         if let Ok(mut current) = state.errors.write() {
             *current = errors;
         }
-        *state.swap.write().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+        *state
+            .swap
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
     }
-    let number = *state.swap.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let number = *state
+        .swap
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let _ = state.reload.send(number);
 }
 
