@@ -179,29 +179,15 @@ pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         return Ok(None);
     }
     let mut problems = Vec::new();
-    let common = common(
+    let common = common(&place, &mut problems, shared_fields!(front));
+    let term = small_number(
         &place,
         &mut problems,
-        front.title,
-        front.grade,
-        front.course,
-        front.topics,
-        front.summary,
-        front.date,
-        front.school,
+        "term",
+        front.term,
+        1..=2,
+        "write `term: 1` (autumn term) or `term: 2` (spring term)",
     );
-    let term = match front.term {
-        None => None,
-        Some(t @ 1..=2) => Some(t as u8),
-        Some(t) => {
-            problems.push(place.problem(
-                "term",
-                format!("term {t} is not 1 or 2"),
-                "write `term: 1` (autumn term) or `term: 2` (spring term)",
-            ));
-            None
-        }
-    };
     let attachments = front
         .attachments
         .iter()
@@ -236,17 +222,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         return Ok(None);
     }
     let mut problems = Vec::new();
-    let common = common(
-        &place,
-        &mut problems,
-        front.title,
-        front.grade,
-        front.course,
-        front.topics,
-        front.summary,
-        front.date,
-        front.school,
-    );
+    let common = common(&place, &mut problems, shared_fields!(front));
     let url = check_link(&place, "url", &front.url, &mut problems);
     let poster = front
         .poster
@@ -282,29 +258,15 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         return Ok(None);
     }
     let mut problems = Vec::new();
-    let common = common(
+    let common = common(&place, &mut problems, shared_fields!(front));
+    let rating = small_number(
         &place,
         &mut problems,
-        front.title,
-        front.grade,
-        front.course,
-        front.topics,
-        front.summary,
-        front.date,
-        front.school,
+        "rating",
+        front.rating,
+        1..=5,
+        "a rating is a whole number from 1 to 5",
     );
-    let rating = match front.rating {
-        None => None,
-        Some(r @ 1..=5) => Some(r as u8),
-        Some(r) => {
-            problems.push(place.problem(
-                "rating",
-                format!("rating {r} is out of range"),
-                "a rating is a whole number from 1 to 5",
-            ));
-            None
-        }
-    };
     let lesson = front
         .lesson
         .map(|l| l.trim().to_string())
@@ -359,10 +321,25 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn common(
+/// A small whole number that must lie in `range` (term, rating); out of range is an error.
+fn small_number(
     place: &Place<'_>,
     problems: &mut Vec<Diagnostic>,
+    key: &str,
+    value: Option<i64>,
+    range: std::ops::RangeInclusive<i64>,
+    help: &str,
+) -> Option<u8> {
+    let value = value?;
+    if range.contains(&value) {
+        return u8::try_from(value).ok();
+    }
+    problems.push(place.problem(key, format!("{key} {value} is out of range"), help));
+    None
+}
+
+/// The fields every kind's front matter has, moved out of it for `common`.
+struct SharedFields {
     title: String,
     grade: GradeSpec,
     course: String,
@@ -370,7 +347,35 @@ fn common(
     summary: String,
     date: Option<Date>,
     school: String,
-) -> Common {
+}
+
+/// Each kind has its own strict struct (serde cannot flatten with `deny_unknown_fields`), but
+/// the shared fields have the same names in all of them.
+macro_rules! shared_fields {
+    ($front:expr) => {
+        SharedFields {
+            title: $front.title,
+            grade: $front.grade,
+            course: $front.course,
+            topics: $front.topics,
+            summary: $front.summary,
+            date: $front.date,
+            school: $front.school,
+        }
+    };
+}
+use shared_fields;
+
+fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedFields) -> Common {
+    let SharedFields {
+        title,
+        grade,
+        course,
+        topics,
+        summary,
+        date,
+        school,
+    } = fields;
     let config = place.config;
     if title.trim().is_empty() {
         problems.push(place.problem(
