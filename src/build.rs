@@ -385,6 +385,7 @@ fn search_index(config: &Config, catalog: &Catalog, bodies: &[Rendered]) -> Vec<
                 Detail::Review(d) => people.push(&d.reviewer),
             }
             SearchDocument {
+                labels: labels(config, r),
                 path: catalog::resource_path(r),
                 title: &r.title,
                 kind: r.kind.slug(),
@@ -399,6 +400,27 @@ fn search_index(config: &Config, catalog: &Catalog, bodies: &[Rendered]) -> Vec<
         })
         .collect();
     search::build(config, &topics, &docs)
+}
+
+/// Kind, 说课/评课, grade, stage and course names of a resource, for search.
+fn labels(config: &Config, r: &crate::content::Resource) -> Vec<String> {
+    let mut labels = vec![crate::theme::views::kind_name(r.kind, config.language).to_string()];
+    if let Detail::Review(d) = &r.detail
+        && let Some(kind) = d.review_kind
+    {
+        labels.push(kind.label().to_string());
+    }
+    for grade in r.grades.iter().filter_map(|g| config.grade(*g)) {
+        labels.push(grade.name.clone());
+        if let Some(stage) = config
+            .stage(&grade.stage)
+            .filter(|s| !labels.contains(&s.name))
+        {
+            labels.push(stage.name.clone());
+        }
+    }
+    labels.extend(config.course(&r.course).map(|c| c.name.clone()));
+    labels
 }
 
 /// The site root given on the command line, checked.

@@ -35,6 +35,9 @@ pub struct SearchDocument<'a> {
     pub summary: &'a str,
     /// Authors, schools, speakers, reviewers.
     pub people: Vec<&'a str>,
+    /// What the page shows about it as labels: kind, 说课/评课, grade, stage and course names —
+    /// so 七年级 or 说课 in a query finds what is labelled so.
+    pub labels: Vec<String>,
     /// The body's visible text (with the transcript).
     pub body: &'a str,
 }
@@ -94,6 +97,9 @@ fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, f32)) {
     each(doc.summary, SUMMARY);
     for person in &doc.people {
         each(person, PEOPLE);
+    }
+    for label in &doc.labels {
+        each(label, PEOPLE);
     }
     each(doc.body, BODY);
 }

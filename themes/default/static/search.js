@@ -415,7 +415,7 @@
       posts[j] = p;
       w[j] = p ? idf(n, p.df) : 0;
     }
-    var score = numbers(n), hits = ints(n), stamp = ints(n), pd, pi, pn, f;
+    var score = numbers(n), hits = ints(n), stamp = ints(n), cover = numbers(n), pd, pi, pn, f, known = 0;
     for (j = 0; j < terms.length; j++) {
       p = posts[j];
       if (!p) continue;
@@ -423,10 +423,12 @@
       pi = p.imps;
       pn = p.n;
       f = (occ[j] * w[j]) / 31; // each occurrence of the term in the query counts
+      known += w[j];
       for (k = 0; k < pn; k++) {
         d = pd[k];
         if (d >= n) break; // postings are ascending: the rest is out of range too
         hits[d]++;
+        cover[d] += w[j];
         score[d] += f * pi[k];
       }
     }
@@ -445,13 +447,13 @@
         if (d < n && stamp[d] === i + 1) score[d] += bonus;
       }
     }
-    // "Every term" counts only terms the index knows: a question word that appears in no
-    // document (虑怎 in 考试焦虑怎么办) must not keep the complete matches from the boost.
-    count = 0;
-    for (j = 0; j < terms.length; j++) if (posts[j]) count++;
+    // Coverage: the share of the query's known terms (weighted by idf) that the document has.
+    // A complete match gets ×1.5, a partial one proportionally less — smoothly, so that one
+    // stray bigram across a word boundary (中心 in 高中心理) cannot decide the order alone.
+    count = known > 0 ? known : 1;
     for (d = 0; d < n; d++) {
       if (hits[d] === 0) continue;
-      if (hits[d] >= count) score[d] *= 1.5; // every term of the query matched
+      score[d] *= 1 + (0.5 * cover[d]) / count;
       docs.push(d);
     }
     return { docs: docs, score: score };
