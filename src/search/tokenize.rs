@@ -8,6 +8,13 @@ pub const MAX_WORD_CHARS: usize = 32;
 
 /// Full-width ASCII → ASCII, ideographic space → space, then a one-to-one lower-casing.
 pub fn fold(c: char) -> char {
+    // Fast paths for the two commonest cases: the result is the same, the work is not.
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if is_cjk(c) {
+        return c;
+    }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
