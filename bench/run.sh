@@ -23,7 +23,8 @@ case "$DOCS$RUNS" in *[!0-9]*) echo "usage: bench/run.sh [DOCS] [RUNS]" >&2; exi
 [ "$RUNS" -ge 1 ] || { echo "RUNS must be at least 1" >&2; exit 2; }
 
 LECTERN=${LECTERN:-target/release/lectern}
-GEN=${GEN:-/work/shared/bench/gen_corpus.py}
+# The team's shared folder sits beside the project checkout.
+GEN=${GEN:-$(cd "$(dirname "$0")/../.." && pwd)/shared/bench/gen_corpus.py}
 SEED=${SEED:-1}
 [ -x "$LECTERN" ] || { echo "no executable lectern binary at $LECTERN (set LECTERN=...)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
