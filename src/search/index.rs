@@ -64,6 +64,11 @@ pub fn build(
         path: "facets.json".into(),
         bytes: facets(config, topics, docs),
     });
+    // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
+    files.push(IndexFile {
+        path: "t2s.json".into(),
+        bytes: super::variants::json(),
+    });
     files.par_extend(docs.par_iter().enumerate().map(|(n, d)| IndexFile {
         path: format!("d/{n}.json"),
         bytes: record(config, d),

@@ -5,6 +5,7 @@
 pub mod codec;
 mod index;
 pub mod tokenize;
+pub mod variants;
 
 pub use index::{IndexFile, SearchDocument, build};
 

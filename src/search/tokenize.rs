@@ -6,14 +6,15 @@
 /// Longest word run kept, in characters.
 pub const MAX_WORD_CHARS: usize = 32;
 
-/// Full-width ASCII → ASCII, ideographic space → space, then a one-to-one lower-casing.
+/// Full-width ASCII → ASCII, ideographic space → space, then a one-to-one lower-casing;
+/// traditional CJK characters → simplified (see `variants`).
 pub fn fold(c: char) -> char {
     // Fast paths for the two commonest cases: the result is the same, the work is not.
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
     if is_cjk(c) {
-        return c;
+        return super::variants::simplified(c);
     }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -156,6 +157,12 @@ mod tests {
         );
         assert_eq!(query_terms("考试焦虑"), ["考试", "试焦", "焦虑"]);
         assert_eq!(query_terms("梦"), ["梦"]);
+    }
+
+    #[test]
+    fn traditional_is_indexed_as_simplified() {
+        assert_eq!(all_index_terms("考試焦慮"), all_index_terms("考试焦虑"));
+        assert_eq!(query_terms("情緒管理"), ["情绪", "绪管", "管理"]);
     }
 
     #[test]

@@ -215,6 +215,19 @@ describe("search page", { skip }, () => {
     }
   });
 
+  test("a query in traditional characters (考試焦慮) finds what the simplified one finds", async () => {
+    const simplified = await open("?q=" + encodeURIComponent("考试焦虑"));
+    const expected = (await results(simplified.page)).map((r) => r.title);
+    await simplified.page.close();
+    assert.ok(expected.length > 0);
+    const { page, errors } = await open("?q=" + encodeURIComponent("考試焦慮"));
+    const r = await results(page);
+    assert.deepEqual(r.map((x) => x.title), expected);
+    assert.ok(r[0].marks.length > 0, "the folded query is highlighted");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("情绪 + kind=lesson + grade=7 shows only grade-7 lessons, boxes checked, counts live", async () => {
     const { page, errors } = await open("?q=" + encodeURIComponent("情绪") + "&kind=lesson&grade=7");
     const r = await results(page);

@@ -127,6 +127,15 @@ test("all-terms boost: a complete match outranks a stronger partial one; partial
   assert.deepEqual(r.map((x) => x.doc), [3, 4, 5]);
 });
 
+test("traditional characters fold to simplified once the table is loaded", () => {
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情緒"], "no table: unchanged");
+  assert.equal(LS.setVariants("緒慮試", "绪虑试"), true);
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情绪"]);
+  assert.deepEqual(LS.indexTerms("考試"), LS.indexTerms("考试"));
+  assert.equal(LS.setVariants("", ""), false, "an empty or broken table turns folding off");
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情緒"]);
+});
+
 test("query term occurrences count each time; missing postings are no match", () => {
   const table = { 情绪: post([[0, 31]]) };
   const once = LS.rank(LS.queryTerms("情绪"), lookupOf(table), 10)[0].score;

@@ -151,11 +151,30 @@
     return r;
   }
 
-  /** Spec step 1 for one code point: full-width ASCII to ASCII, U+3000 to space, lower-case. */
+  /**
+   * Traditional → simplified, code point to code point (the index's t2s.json), or null until
+   * loaded: the page loads it only when a query term is missing from the index.
+   */
+  var VARIANTS = null;
+
+  function setVariants(from, to) {
+    var f = codePoints(from == null ? "" : String(from)), t = codePoints(to == null ? "" : String(to)), i;
+    if (!f.length || f.length !== t.length) {
+      VARIANTS = null;
+      return false;
+    }
+    VARIANTS = {};
+    for (i = 0; i < f.length; i++) VARIANTS[f[i]] = t[i];
+    return true;
+  }
+
+  /** Spec step 1 for one code point: full-width ASCII to ASCII, U+3000 to space, lower-case,
+   * traditional to simplified (once the table is loaded). */
   function foldCp(c) {
     if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
     else if (c === 0x3000) c = 0x20;
-    return lowerCp(c);
+    c = lowerCp(c);
+    return VARIANTS !== null && VARIANTS[c] ? VARIANTS[c] : c;
   }
 
   function foldedCps(s) {
@@ -862,6 +881,7 @@
     compareCodePoints: compareCodePoints,
     cutQuery: cutQuery,
     fnv1a32: fnv1a32,
+    setVariants: setVariants,
     bucketOf: bucketOf,
     decodeVarints: decodeVarints,
     encodeVarints: encodeVarints,
@@ -1202,6 +1222,12 @@
     this.fetchBuckets(this.M, terms, function () {
       ready = true;
       if (my !== self.seq) return;
+      if (self.needsVariants(terms)) {
+        self.loadVariants(function () {
+          if (my === self.seq) self.run();
+        });
+        return;
+      }
       try {
         self.compute(terms, my);
       } catch (e) {
@@ -1210,6 +1236,29 @@
       }
     });
     if (!ready) this.say(this.str.loading);
+  };
+
+  /** A CJK query term the index lacks may be written in traditional characters. */
+  Page.prototype.needsVariants = function (terms) {
+    if (this.variantsTried) return false;
+    for (var i = 0; i < terms.length; i++) {
+      var cps = codePoints(terms[i].term);
+      if (cps.length && isCjk(cps[0]) && !this.lookup(terms[i].term)) return true;
+    }
+    return false;
+  };
+
+  /** Load t2s.json once; afterwards queries fold traditional characters like the index did. */
+  Page.prototype.loadVariants = function (done) {
+    var self = this;
+    this.variantsTried = true;
+    loadJson(this.base + "t2s.json", function (err, data) {
+      if (!err && data && typeof data === "object") {
+        setVariants(data.from, data.to);
+        self.decoded = {};
+      }
+      done();
+    });
   };
 
   function now() {
