@@ -2,6 +2,7 @@
 //! config → content → catalog → markdown → theme → search → output.
 //! Diagnostics are collected along the way; nothing is written unless the site has no errors.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -101,39 +102,20 @@ fn render_markdown(
     catalog: &Catalog,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
-    let assets: std::collections::BTreeSet<String> =
-        catalog.assets.iter().map(|a| a.path.clone()).collect();
+    let assets = asset_set(catalog);
     let render_one = |file: &str, text: &str, body: &str, body_line: usize, page_path: &str| {
-        let options = RenderOptions {
-            raw_html: config.raw_html,
-            links: LinkContext {
-                source_file: file,
-                page_path,
-                source_paths: &catalog.source_paths,
-                assets: &assets,
-            },
-            span: SourceSpan {
-                file,
-                file_text: text,
-                first_line: body_line,
-            },
-        };
-        let mut warnings = Vec::new();
-        let rendered = markdown::render(body, &options, &mut warnings);
-        (rendered, warnings)
+        render_body(
+            config,
+            catalog,
+            &assets,
+            (file, text, body, body_line),
+            page_path,
+        )
     };
     let resources: Vec<(Rendered, Vec<Diagnostic>)> = catalog
         .resources
         .par_iter()
-        .map(|r| {
-            render_one(
-                &r.origin.file,
-                &r.origin.text,
-                &r.body,
-                r.body_line,
-                &catalog::resource_path(r),
-            )
-        })
+        .map(|r| render_resource_body(config, catalog, &assets, r))
         .collect();
     let pages: Vec<(Rendered, Vec<Diagnostic>)> = catalog
         .pages
@@ -166,6 +148,54 @@ fn stage(options: &BuildOptions, name: &'static str) {
     if let Some(progress) = &options.progress {
         progress.stage(name);
     }
+}
+
+pub fn asset_set(catalog: &Catalog) -> BTreeSet<String> {
+    catalog.assets.iter().map(|a| a.path.clone()).collect()
+}
+
+/// One Markdown body: (file, file text, body, first line of the body), rendered for the page
+/// at `page_path`, with its warnings.
+fn render_body(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    source: (&str, &str, &str, usize),
+    page_path: &str,
+) -> (Rendered, Vec<Diagnostic>) {
+    let (file, text, body, body_line) = source;
+    let options = RenderOptions {
+        raw_html: config.raw_html,
+        links: LinkContext {
+            source_file: file,
+            page_path,
+            source_paths: &catalog.source_paths,
+            assets,
+        },
+        span: SourceSpan {
+            file,
+            file_text: text,
+            first_line: body_line,
+        },
+    };
+    let mut warnings = Vec::new();
+    let rendered = markdown::render(body, &options, &mut warnings);
+    (rendered, warnings)
+}
+
+pub fn render_resource_body(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    r: &crate::content::Resource,
+) -> (Rendered, Vec<Diagnostic>) {
+    render_body(
+        config,
+        catalog,
+        assets,
+        (&r.origin.file, &r.origin.text, &r.body, r.body_line),
+        &catalog::resource_path(r),
+    )
 }
 
 /// `[x](other.md#section)` must name a heading that exists on that page.
@@ -216,6 +246,14 @@ fn check_fragments(
 
 /// `lectern build`: check, render, index, and swap the new site in.
 pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<BuildReport> {
+    build_keeping(options, diagnostics).map(|(report, _)| report)
+}
+
+/// `build`, handing back the site it built, so `serve` can re-render single pages later.
+pub fn build_keeping(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<(BuildReport, Site)> {
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut site = load(options, diagnostics, &mut timings)?;
@@ -255,14 +293,15 @@ pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Bu
         diagnostics.push(diagnostic);
         return None;
     }
-    Some(BuildReport {
+    let report = BuildReport {
         resources: site.catalog.resources.len(),
         pages: written.0,
         files: written.1,
         elapsed: started.elapsed(),
         out: target,
         timings,
-    })
+    };
+    Some((report, site))
 }
 
 /// `lectern check`: everything `build` validates, templates rendered, nothing written.

@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+pub mod refresh;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -255,6 +255,37 @@ fn remove_in_parallel(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
+/// Replace one file of a finished output folder in place (for `serve`): written beside it and
+/// renamed over it, under the swap lock, and counted as a new generation so open pages reload.
+pub fn replace_file(
+    out: &Path,
+    rel: &str,
+    bytes: &[u8],
+    swap: Option<&std::sync::RwLock<u64>>,
+) -> Result<(), Diagnostic> {
+    let safe = !rel.contains('\\')
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if !safe || rel.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "internal: refusing to write outside the output folder: `{rel}`"
+        )));
+    }
+    let path = out.join(rel);
+    let temporary = path.with_extension("lectern-tmp");
+    fs::write(&temporary, bytes).map_err(|e| write_error(rel, &e))?;
+    let mut generation = swap.map(|lock| {
+        lock.write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
+    fs::rename(&temporary, &path).map_err(|e| write_error(rel, &e))?;
+    if let Some(generation) = generation.as_mut() {
+        **generation += 1;
+    }
+    Ok(())
+}
+
 fn write_error(rel: &str, error: &io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write {rel}: {error}"))
         .with_help("check the disk space and the permissions of the output folder")

@@ -133,6 +133,30 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
     found
 }
 
+/// Read one Markdown resource file again (for `serve`): its record, or `None` when the file is
+/// not a lesson, video or review in Markdown, or has any problem (the caller then builds
+/// everything, which reports it).
+pub fn reread_resource(
+    root: &Path,
+    rel: &str,
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+) -> Option<Resource> {
+    let role = classify(rel)?;
+    if !matches!(role, FileRole::Resource(_)) {
+        return None;
+    }
+    let found = Found {
+        role,
+        path: root.join(rel),
+        rel: rel.to_string(),
+    };
+    let outcome = read_one(&found, config, assets, drafts);
+    let mut resources = outcome.resources;
+    (outcome.diagnostics.is_empty() && resources.len() == 1).then(|| resources.remove(0))
+}
+
 /// Editor temporaries and hidden files: `.#x`, `x~`, `x.swp`, `4913` (vim's probe), `*.tmp`.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

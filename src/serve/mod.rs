@@ -15,7 +15,7 @@ use tokio::sync::broadcast;
 
 pub use http::{Resolution, overlay, resolve};
 
-use crate::build::{self, BuildOptions};
+use crate::build::{self, BuildOptions, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub struct ServeOptions {
@@ -65,13 +65,13 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         reload,
         swap,
     });
-    rebuild(&build_options, &state, &[]);
+    let site = rebuild(&build_options, &state, &[], true);
     let (changed_tx, changed_rx) = mpsc::channel();
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let ignore = vec![root.join("public"), private.clone()];
     let watching = watch::start(&root, ignore, options.poll, changed_tx)?;
     let loop_state = state.clone();
-    std::thread::spawn(move || rebuild_loop(&build_options, &loop_state, &changed_rx));
+    std::thread::spawn(move || rebuild_loop(&build_options, &loop_state, &changed_rx, site));
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {} — other computers on the network can reach this preview",
@@ -198,31 +198,101 @@ fn rebuild_loop(
     options: &BuildOptions,
     state: &http::ServerState,
     changed: &mpsc::Receiver<Vec<PathBuf>>,
+    mut site: Option<Site>,
 ) {
-    while let Ok(mut paths) = changed.recv() {
-        while let Ok(more) = changed.recv_timeout(Duration::from_millis(20)) {
-            paths.extend(more);
+    // After a page was refreshed on its own, the search index (and anything `refresh` does not
+    // re-render) still shows the old file: a full build follows once the saves pause.
+    let mut behind = false;
+    loop {
+        let next = if behind {
+            changed.recv_timeout(SETTLE)
+        } else {
+            changed
+                .recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        };
+        match next {
+            Ok(mut paths) => {
+                while let Ok(more) = changed.recv_timeout(Duration::from_millis(20)) {
+                    paths.extend(more);
+                }
+                paths.sort();
+                paths.dedup();
+                if let Some(current) = site.as_mut()
+                    && refresh_pages(options, state, current, &paths)
+                {
+                    behind = true;
+                    continue;
+                }
+                site = rebuild(options, state, &paths, true);
+                behind = false;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                site = rebuild(options, state, &[], false);
+                behind = false;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        paths.sort();
-        paths.dedup();
-        rebuild(options, state, &paths);
     }
 }
 
-fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf]) {
+/// How long saves must pause before the full build that brings the search index up to date.
+const SETTLE: Duration = Duration::from_millis(400);
+
+/// The fast path: re-render just the saved pages, if nothing else shows what changed.
+fn refresh_pages(
+    options: &BuildOptions,
+    state: &http::ServerState,
+    site: &mut Site,
+    paths: &[PathBuf],
+) -> bool {
+    let started = Instant::now();
+    let has_errors = state.errors.read().map(|e| !e.is_empty()).unwrap_or(true);
+    if has_errors {
+        return false;
+    }
+    let Some(pages) = crate::refresh::refresh(site, options, paths) else {
+        return false;
+    };
+    eprintln!(
+        "Updated {} in {} ms{}",
+        pages.join(", "),
+        started.elapsed().as_millis(),
+        describe(&options.root, paths)
+    );
+    let number = *state
+        .swap
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _ = state.reload.send(number);
+    true
+}
+
+/// A full build; `announce` tells open pages to reload (not needed when it only brings the
+/// search index up to date after a refresh). Returns the site for later refreshes.
+fn rebuild(
+    options: &BuildOptions,
+    state: &http::ServerState,
+    changed: &[PathBuf],
+    announce: bool,
+) -> Option<Site> {
     // Cleared first: if this build succeeds, its swap must not publish a page with old errors.
     if let Ok(mut current) = state.errors.write() {
         current.clear();
     }
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let report = build::build(options, &mut diagnostics);
+    let built = build::build_keeping(options, &mut diagnostics);
     let all = diagnostics.sorted();
     for d in &all {
         eprintln!("{}", d.render());
     }
     let errors: Vec<Diagnostic> = all.into_iter().filter(Diagnostic::is_error).collect();
     let what = describe(&options.root, changed);
+    let (report, site) = match built {
+        Some((report, site)) => (Some(report), Some(site)),
+        None => (None, None),
+    };
     match report {
         Some(report) => eprintln!(
             "Built {} resources into {} pages in {} ms{what}",
@@ -246,11 +316,15 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
     }
-    let number = *state
-        .swap
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let _ = state.reload.send(number);
+    let failed = site.is_none();
+    if announce || failed {
+        let number = *state
+            .swap
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = state.reload.send(number);
+    }
+    site
 }
 
 fn describe(root: &Path, changed: &[PathBuf]) -> String {

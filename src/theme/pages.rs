@@ -171,6 +171,20 @@ fn jobs<'a>(input: &SiteInput<'a>) -> Vec<Job<'a>> {
     jobs
 }
 
+/// One resource's page alone (for `serve` after an edit that changes nothing other pages show).
+/// `render_site` must have run on this theme before: it set the global context.
+pub fn render_resource(
+    theme: &Theme,
+    input: &SiteInput<'_>,
+    cards: &[Card],
+    n: usize,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let (path, template, context) = resource_context(n, input, cards);
+    theme
+        .render(template, &context)
+        .map(|html| (path, html.into_bytes()))
+}
+
 /// `../` once per folder level of `path`: the way back to the output root.
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
