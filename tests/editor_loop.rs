@@ -301,29 +301,26 @@ fn serve_refuses_traversal_and_foreign_hosts() {
 #[test]
 fn serve_refreshes_a_body_edit_alone_then_catches_up_with_a_full_build() {
     let (tmp, site) = init_site();
-    let mut child = Command::new(bin())
+    let child = Command::new(bin())
         .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let server = {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            assert!(
-                stderr.read_line(&mut line).unwrap() > 0,
-                "serve did not start"
-            );
-            if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
-                break Server {
-                    port: rest.split('/').next().unwrap().parse().unwrap(),
-                    child,
-                };
-            }
+    // Owned by `Server` from the start, so the child is killed and reaped however the test ends.
+    let mut server = Server { child, port: 0 };
+    let mut stderr = BufReader::new(server.child.stderr.take().unwrap());
+    let mut line = String::new();
+    while server.port == 0 {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "serve did not start"
+        );
+        if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
+            server.port = rest.split('/').next().unwrap().parse().unwrap();
         }
-    };
+    }
     let (log_tx, log_rx) = std::sync::mpsc::channel::<String>();
     std::thread::spawn(move || {
         for line in stderr.lines().map_while(Result::ok) {
