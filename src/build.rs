@@ -49,6 +49,8 @@ pub struct Site {
     pub bodies: Vec<Rendered>,
     pub page_bodies: Vec<Rendered>,
     pub theme: theme::Theme,
+    /// Every resource's card, kept by `serve` between page refreshes (which never change a card).
+    pub cards: Option<Vec<theme::views::Card>>,
 }
 
 /// Read and check everything (`lectern check` stops here, plus a dry render).
@@ -94,6 +96,7 @@ pub fn load(
         bodies,
         page_bodies,
         theme,
+        cards: None,
     })
 }
 
@@ -352,6 +355,7 @@ fn write_site(
         bodies,
         page_bodies,
         theme,
+        ..
     } = site;
     let input = theme::pages::SiteInput {
         config,

@@ -43,7 +43,9 @@ pub fn refresh(
         site.bodies[n] = rendered;
         touched.push(n);
     }
-    let cards = views::cards(&site.config, &site.catalog);
+    let cards = site
+        .cards
+        .get_or_insert_with(|| views::cards(&site.config, &site.catalog));
     let input = SiteInput {
         config: &site.config,
         catalog: &site.catalog,
@@ -53,7 +55,7 @@ pub fn refresh(
     };
     let mut pages = Vec::new();
     for n in touched {
-        let (path, bytes) = render_resource(&site.theme, &input, &cards, n).ok()?;
+        let (path, bytes) = render_resource(&site.theme, &input, cards, n).ok()?;
         crate::output::replace_file(out, &path, &bytes, options.swap_lock.as_deref()).ok()?;
         pages.push(path);
     }

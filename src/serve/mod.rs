@@ -213,7 +213,7 @@ fn rebuild_loop(
         };
         match next {
             Ok(mut paths) => {
-                while let Ok(more) = changed.recv_timeout(Duration::from_millis(20)) {
+                while let Ok(more) = changed.recv_timeout(Duration::from_millis(5)) {
                     paths.extend(more);
                 }
                 paths.sort();
@@ -290,7 +290,11 @@ fn rebuild(
     let errors: Vec<Diagnostic> = all.into_iter().filter(Diagnostic::is_error).collect();
     let what = describe(&options.root, changed);
     let (report, site) = match built {
-        Some((report, site)) => (Some(report), Some(site)),
+        Some((report, mut site)) => {
+            // Ready for the first quick refresh, which would otherwise pay for it.
+            site.cards = Some(crate::theme::views::cards(&site.config, &site.catalog));
+            (Some(report), Some(site))
+        }
         None => (None, None),
     };
     match report {

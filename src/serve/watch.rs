@@ -19,7 +19,8 @@ pub enum Watching {
     Poll(Debouncer<notify::PollWatcher, NoCache>),
 }
 
-const DEBOUNCE: Duration = Duration::from_millis(60);
+/// Short: an editor's save is one burst of events; a longer wait only delays the reload.
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 pub fn start(
     root: &Path,
