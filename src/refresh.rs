@@ -1,19 +1,34 @@
-//! Re-rendering only what an edit changed, for `serve`. When a saved lesson, video or review
-//! changes nothing that any other page shows (its card, its links, the feed), only its own page
-//! is rendered again and replaced in place: milliseconds, even in a 10,000-resource portal.
-//! Everything else — a new or deleted file, site.yaml, a template, a changed title — and the
-//! search index are left to the full build that `serve` runs right after.
+//! Re-rendering only what an edit changed, for `serve`. A saved lesson, video or review whose
+//! place in the site is unchanged (kind, id, date, grades, course, topics, links) is re-read
+//! alone; then only its own page is rendered again — or, when what other pages show of it
+//! changed (its title, summary…), also the pages that show its card: the resources linked to
+//! it, the home page, the listing pages it is on and the feed. Milliseconds, even in a
+//! 10,000-resource portal. Anything else — a new or deleted file, site.yaml, a template, a moved
+//! resource — and the search index are left to the full build that `serve` runs after.
 
 use std::path::{Path, PathBuf};
 
 use crate::build::{BuildOptions, Site, asset_set, render_resource_body};
 use crate::content::{self, Detail, Resource};
+use crate::output::replace_file;
 use crate::search::MANIFEST_PATH;
-use crate::theme::pages::{SiteInput, render_resource};
+use crate::theme::pages::{SiteInput, render_resource, render_showing};
 use crate::theme::views;
 
+/// Newest resources in the feed (see `feeds::atom`).
+const FEED_ENTRIES: usize = 30;
+
+/// How far an edit reaches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Only the resource's own page shows what changed.
+    OwnPage,
+    /// Its card changed too: every page showing the card.
+    Card,
+}
+
 /// Re-render the pages of `changed` files if that is enough; `None` means "build everything".
-/// Returns the paths of the pages it replaced.
+/// Returns the paths of the files it replaced.
 pub fn refresh(
     site: &mut Site,
     options: &BuildOptions,
@@ -21,7 +36,8 @@ pub fn refresh(
 ) -> Option<Vec<String>> {
     let out = options.out.as_deref()?;
     let root = std::fs::canonicalize(&options.root).ok()?;
-    let mut touched = Vec::new();
+    let assets = asset_set(&site.catalog);
+    let mut edits = Vec::new();
     for path in changed {
         let rel = relative(&root, path)?;
         let n = site
@@ -29,37 +45,51 @@ pub fn refresh(
             .resources
             .iter()
             .position(|r| r.origin.file == rel)?;
-        let assets = asset_set(&site.catalog);
         let fresh = content::reread_resource(&root, &rel, &site.config, &assets, options.drafts)?;
-        if !same_for_other_pages(&site.catalog.resources[n], &fresh) {
-            return None;
-        }
+        let reach = reach(&site.catalog.resources[n], &fresh)?;
         let (rendered, warnings) =
             render_resource_body(&site.config, &site.catalog, &assets, &fresh);
         if !warnings.is_empty() {
             return None;
         }
+        edits.push((n, fresh, rendered, reach));
+    }
+    let mut cards = site
+        .cards
+        .take()
+        .unwrap_or_else(|| views::cards(&site.config, &site.catalog));
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (n, fresh, rendered, reach) in edits {
         site.catalog.resources[n] = fresh;
         site.bodies[n] = rendered;
-        touched.push(n);
+        cards[n] = views::card_of(&site.config, &site.catalog, &site.catalog.resources[n]);
+        let input = SiteInput {
+            config: &site.config,
+            catalog: &site.catalog,
+            bodies: &site.bodies,
+            page_bodies: &site.page_bodies,
+            search_manifest: MANIFEST_PATH,
+        };
+        match reach {
+            Reach::OwnPage => files.push(render_resource(&site.theme, &input, &cards, n).ok()?),
+            Reach::Card => {
+                files.extend(render_showing(&site.theme, &input, &cards, n).ok()?);
+                if n < FEED_ENTRIES {
+                    files.push((
+                        "feed.xml".into(),
+                        crate::feeds::atom(&site.config, &site.catalog).into_bytes(),
+                    ));
+                }
+            }
+        }
     }
-    let cards = site
-        .cards
-        .get_or_insert_with(|| views::cards(&site.config, &site.catalog));
-    let input = SiteInput {
-        config: &site.config,
-        catalog: &site.catalog,
-        bodies: &site.bodies,
-        page_bodies: &site.page_bodies,
-        search_manifest: MANIFEST_PATH,
-    };
-    let mut pages = Vec::new();
-    for n in touched {
-        let (path, bytes) = render_resource(&site.theme, &input, cards, n).ok()?;
-        crate::output::replace_file(out, &path, &bytes, options.swap_lock.as_deref()).ok()?;
-        pages.push(path);
+    site.cards = Some(cards);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    for (path, bytes) in &files {
+        replace_file(out, path, bytes, options.swap_lock.as_deref()).ok()?;
     }
-    Some(pages)
+    Some(files.into_iter().map(|(path, _)| path).collect())
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
@@ -71,31 +101,39 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Everything another page shows of a resource: its card (title, summary, date, grades, course,
-/// topics, duration, rating, kind of review), its links, and the feed's author line.
-fn same_for_other_pages(old: &Resource, new: &Resource) -> bool {
-    let shared = old.kind == new.kind
+/// `None` when the edit moves the resource (other listings, order, links): a full build.
+fn reach(old: &Resource, new: &Resource) -> Option<Reach> {
+    let same_place = old.kind == new.kind
         && old.id == new.id
-        && old.title == new.title
-        && old.summary == new.summary
         && old.date == new.date
         && old.grades == new.grades
         && old.course == new.course
         && old.topics == new.topics
-        && old.school == new.school;
-    shared
+        && match (&old.detail, &new.detail) {
+            (Detail::Lesson(_), Detail::Lesson(_)) => true,
+            (Detail::Video(a), Detail::Video(b)) => a.lesson == b.lesson,
+            (Detail::Review(a), Detail::Review(b)) => a.lesson == b.lesson && a.video == b.video,
+            _ => false,
+        };
+    if !same_place {
+        return None;
+    }
+    let same_card = old.title == new.title
+        && old.summary == new.summary
+        && old.school == new.school
         && match (&old.detail, &new.detail) {
             (Detail::Lesson(a), Detail::Lesson(b)) => a.author == b.author,
             (Detail::Video(a), Detail::Video(b)) => {
-                a.duration == b.duration && a.lesson == b.lesson && a.speaker == b.speaker
+                a.duration == b.duration && a.speaker == b.speaker
             }
             (Detail::Review(a), Detail::Review(b)) => {
-                a.rating == b.rating
-                    && a.review_kind == b.review_kind
-                    && a.lesson == b.lesson
-                    && a.video == b.video
-                    && a.reviewer == b.reviewer
+                a.rating == b.rating && a.review_kind == b.review_kind && a.reviewer == b.reviewer
             }
             _ => false,
-        }
+        };
+    Some(if same_card {
+        Reach::OwnPage
+    } else {
+        Reach::Card
+    })
 }

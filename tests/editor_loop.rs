@@ -354,7 +354,8 @@ fn serve_refreshes_a_body_edit_alone_then_catches_up_with_a_full_build() {
         log.iter().any(|l| l.starts_with("Built")),
         "no full build after the refresh: {log:?}"
     );
-    // A title change shows on other pages: that takes the full build straight away.
+    // A title change shows on other pages too: the quick path re-renders every page showing
+    // the lesson's card (home, listings, the linked video and review) and the feed.
     std::fs::write(
         &lesson,
         text.replace("title: 我的情绪日记", "title: 我的情绪周记"),
@@ -363,6 +364,23 @@ fn serve_refreshes_a_body_edit_alone_then_catches_up_with_a_full_build() {
     wait_for("the new title on the home page", || {
         get(server.port, "/").1.contains("我的情绪周记")
     });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut quick = None;
+    while quick.is_none() && Instant::now() < deadline {
+        if let Ok(line) = log_rx.recv_timeout(Duration::from_millis(200)) {
+            quick = line.starts_with("Updated").then_some(line);
+        }
+    }
+    let quick = quick.expect("no quick refresh for the title change");
+    for page in [
+        "index.html",
+        "grades/5/index.html",
+        "videos/wo-de-qing-xu-ri-ji-ke-tang/index.html",
+        "reviews/wo-de-qing-xu-ri-ji-ping-ke/index.html",
+        "feed.xml",
+    ] {
+        assert!(quick.contains(page), "{page} not refreshed: {quick}");
+    }
     let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
     let out = tmp.path().join("full");
     build(

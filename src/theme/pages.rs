@@ -185,6 +185,47 @@ pub fn render_resource(
         .map(|html| (path, html.into_bytes()))
 }
 
+/// Every page that shows resource `n`'s card: its own, the resources linked to it, the home
+/// page and the listing pages it is on (for `serve`, after an edit that changed the card but not
+/// where the resource is listed).
+pub fn render_showing(
+    theme: &Theme,
+    input: &SiteInput<'_>,
+    cards: &[Card],
+    n: usize,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let links = &input.catalog.links;
+    let mentions = |m: usize| {
+        let l = &links[m];
+        m == n
+            || l.lesson == Some(n)
+            || l.video == Some(n)
+            || l.videos.contains(&n)
+            || l.reviews.contains(&n)
+    };
+    let size = input.config.page_size;
+    let shows = |job: &Job<'_>| match job {
+        Job::Home => true,
+        Job::Resource(m) => mentions(*m),
+        Job::Listing { docs, page, .. } => docs
+            .iter()
+            .skip((page - 1) * size)
+            .take(size)
+            .any(|d| *d == n),
+        _ => false,
+    };
+    jobs(input)
+        .iter()
+        .filter(|job| shows(job))
+        .map(|job| {
+            let (path, template, context) = context_for(job, input, cards, theme);
+            theme
+                .render(template, &context)
+                .map(|html| (path, html.into_bytes()))
+        })
+        .collect()
+}
+
 /// `../` once per folder level of `path`: the way back to the output root.
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())

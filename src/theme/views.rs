@@ -106,17 +106,7 @@ pub fn course_terms(config: &Config, catalog: &Catalog) -> Vec<Term> {
 }
 
 pub fn topic_terms(catalog: &Catalog) -> Vec<Term> {
-    catalog
-        .topics
-        .iter()
-        .map(|t| Term {
-            slug: t.slug.clone(),
-            name: t.name.clone(),
-            path: format!("topics/{}/", t.slug),
-            count: t.resources.len(),
-            grades: Vec::new(),
-        })
-        .collect()
+    catalog.topics.iter().map(topic_term).collect()
 }
 
 pub fn kind_terms(config: &Config, catalog: &Catalog) -> Vec<Term> {
@@ -142,18 +132,33 @@ pub fn cards(config: &Config, catalog: &Catalog) -> Vec<Card> {
             let topics = r
                 .topics
                 .iter()
-                .filter_map(|t| topic_index.get(t.as_str()).map(|i| &catalog.topics[*i]))
-                .map(|t| Term {
-                    slug: t.slug.clone(),
-                    name: t.name.clone(),
-                    path: format!("topics/{}/", t.slug),
-                    count: t.resources.len(),
-                    grades: Vec::new(),
-                })
+                .filter_map(|t| topic_index.get(t.as_str()))
+                .map(|i| topic_term(&catalog.topics[*i]))
                 .collect();
             card(config, catalog, r, topics)
         })
         .collect()
+}
+
+/// The card of one resource (for `serve`, after an edit).
+pub fn card_of(config: &Config, catalog: &Catalog, r: &Resource) -> Card {
+    let topics = r
+        .topics
+        .iter()
+        .filter_map(|t| catalog.topic(t))
+        .map(topic_term)
+        .collect();
+    card(config, catalog, r, topics)
+}
+
+fn topic_term(t: &crate::catalog::Topic) -> Term {
+    Term {
+        slug: t.slug.clone(),
+        name: t.name.clone(),
+        path: format!("topics/{}/", t.slug),
+        count: t.resources.len(),
+        grades: Vec::new(),
+    }
 }
 
 fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<Term>) -> Card {
