@@ -237,7 +237,9 @@ fn rebuild_loop(
 }
 
 /// How long saves must pause before the full build that brings the search index up to date.
-const SETTLE: Duration = Duration::from_millis(400);
+/// That build blocks the loop (seconds on a 10,000-resource portal), so it waits for a real
+/// pause in the editing rather than the gap between two quick saves.
+const SETTLE: Duration = Duration::from_millis(1500);
 
 /// The fast path: re-render just the saved pages, if nothing else shows what changed.
 fn refresh_pages(
