@@ -149,18 +149,14 @@ pub(super) struct Place<'a> {
 }
 
 impl Place<'_> {
-    fn yaml_source(&self) -> (YamlSource<'_>, &str) {
-        let block = &self.origin.text[self.origin.yaml.clone()];
-        (
-            YamlSource {
-                file: &self.origin.file,
-                file_text: &self.origin.text,
-                text: block,
-                first_line: self.origin.yaml_line,
-                what: "front matter",
-            },
-            block,
-        )
+    fn yaml_source(&self) -> YamlSource<'_> {
+        YamlSource {
+            file: &self.origin.file,
+            file_text: &self.origin.text,
+            text: &self.origin.text[self.origin.yaml.clone()],
+            first_line: self.origin.yaml_line,
+            what: "front matter",
+        }
     }
 
     fn problem(&self, key: &str, message: String, help: impl Into<String>) -> Diagnostic {
@@ -169,12 +165,19 @@ impl Place<'_> {
     }
 }
 
+/// This record's front matter as `T`; `fields` feed the "did you mean" of unknown keys.
+fn parse_front<T: serde::de::DeserializeOwned>(
+    place: &Place<'_>,
+    fields: &[&str],
+) -> Result<T, Vec<Diagnostic>> {
+    yaml::parse(&place.yaml_source(), fields).map_err(|d| vec![d])
+}
+
 /// Outcome of reading one record: it, or why not; plus warnings either way. `Ok(None)` is a draft.
 pub(super) type Parsed<T> = Result<Option<T>, Vec<Diagnostic>>;
 
 pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
-    let (source, _) = place.yaml_source();
-    let front: LessonFront = yaml::parse(&source, LESSON_FIELDS).map_err(|d| vec![d])?;
+    let front: LessonFront = parse_front(&place, LESSON_FIELDS)?;
     if front.draft && !drafts {
         return Ok(None);
     }
@@ -206,8 +209,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
     let front = match front {
         Some(front) => front,
         None => {
-            let (source, _) = place.yaml_source();
-            let front: VideoFront = yaml::parse(&source, VIDEO_FIELDS).map_err(|d| vec![d])?;
+            let front: VideoFront = parse_front(&place, VIDEO_FIELDS)?;
             if front.id.is_some() {
                 return Err(vec![place.problem(
                     "id",
@@ -252,8 +254,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
 }
 
 pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
-    let (source, _) = place.yaml_source();
-    let front: ReviewFront = yaml::parse(&source, REVIEW_FIELDS).map_err(|d| vec![d])?;
+    let front: ReviewFront = parse_front(&place, REVIEW_FIELDS)?;
     if front.draft && !drafts {
         return Ok(None);
     }
@@ -293,8 +294,7 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
 }
 
 pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
-    let (source, _) = place.yaml_source();
-    let front: PageFront = yaml::parse(&source, PAGE_FIELDS).map_err(|d| vec![d])?;
+    let front: PageFront = parse_front(&place, PAGE_FIELDS)?;
     if front.draft && !drafts {
         return Ok(None);
     }
