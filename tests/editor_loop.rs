@@ -194,6 +194,8 @@ fn check_reports_each_kind_of_broken_link_by_line_and_as_json() {
 struct Server {
     child: Child,
     port: u16,
+    /// The server's stderr, line by line, after the "Serving at" line.
+    log: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -204,28 +206,39 @@ impl Drop for Server {
 }
 
 fn serve(site: &Path) -> Server {
-    let mut child = Command::new(bin())
+    let child = Command::new(bin())
         .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let (log_tx, log) = std::sync::mpsc::channel::<String>();
+    // Owned by `Server` from the start, so the child is killed and reaped however the test ends.
+    let mut server = Server {
+        child,
+        port: 0,
+        log,
+    };
+    let mut stderr = BufReader::new(server.child.stderr.take().unwrap());
     let mut line = String::new();
     let deadline = Instant::now() + Duration::from_secs(60);
-    let port = loop {
+    while server.port == 0 {
         line.clear();
         assert!(
             stderr.read_line(&mut line).unwrap() > 0 && Instant::now() < deadline,
             "serve did not start"
         );
         if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
+            server.port = rest.split('/').next().unwrap().parse().unwrap();
         }
-    };
-    // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    Server { child, port }
+    }
+    // Keep reading stderr, so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = log_tx.send(line);
+        }
+    });
+    server
 }
 
 /// Send raw bytes, return the status code and the body.
@@ -301,32 +314,8 @@ fn serve_refuses_traversal_and_foreign_hosts() {
 #[test]
 fn serve_refreshes_a_body_edit_alone_then_catches_up_with_a_full_build() {
     let (tmp, site) = init_site();
-    let child = Command::new(bin())
-        .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Owned by `Server` from the start, so the child is killed and reaped however the test ends.
-    let mut server = Server { child, port: 0 };
-    let mut stderr = BufReader::new(server.child.stderr.take().unwrap());
-    let mut line = String::new();
-    while server.port == 0 {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "serve did not start"
-        );
-        if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
-            server.port = rest.split('/').next().unwrap().parse().unwrap();
-        }
-    }
-    let (log_tx, log_rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = log_tx.send(line);
-        }
-    });
+    let server = serve(&site);
+    let log_rx = &server.log;
     let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
     let text = std::fs::read_to_string(&lesson).unwrap();
     std::fs::write(

@@ -39,6 +39,29 @@ pub struct ServerState {
     pub swap: Arc<RwLock<u64>>,
 }
 
+impl ServerState {
+    /// The number of the latest build.
+    pub fn build_number(&self) -> u64 {
+        *self
+            .swap
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Count a build that swapped no folder in (a failed one), so pages reload to show its errors.
+    pub fn count_build(&self) {
+        *self
+            .swap
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+    }
+
+    /// Tell every open page the latest build number; pages from an older build reload.
+    pub fn announce(&self) {
+        let _ = self.reload.send(self.build_number());
+    }
+}
+
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
@@ -123,10 +146,7 @@ fn events(state: &ServerState, headers: &HeaderMap) -> Response {
     }
     // The current build number first: a page served just before a rebuild finished, whose
     // stream connects just after, still learns that it is out of date.
-    let current = *state
-        .swap
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let current = state.build_number();
     let updates = BroadcastStream::new(state.reload.subscribe()).filter_map(Result::ok);
     let stream = tokio_stream::once(current)
         .chain(updates)

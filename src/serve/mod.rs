@@ -262,11 +262,7 @@ fn refresh_pages(
         started.elapsed().as_millis(),
         describe(&options.root, paths)
     );
-    let number = *state
-        .swap
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let _ = state.reload.send(number);
+    state.announce();
     true
 }
 
@@ -317,18 +313,11 @@ fn rebuild(
         if let Ok(mut current) = state.errors.write() {
             *current = errors;
         }
-        *state
-            .swap
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+        state.count_build();
     }
     let failed = site.is_none();
     if announce || failed {
-        let number = *state
-            .swap
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let _ = state.reload.send(number);
+        state.announce();
     }
     site
 }

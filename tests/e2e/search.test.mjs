@@ -13,12 +13,12 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = path.join(ROOT, "target", "debug", "lectern");
 const SITE = path.join(ROOT, "tests", "fixtures", "sites", "search");
 const EMPTY_SITE = path.join(ROOT, "tests", "fixtures", "sites", "search-empty");
-const CHROMIUM = "/usr/bin/chromium";
 const PREFIX = "/portal/";
 const PREBUILT = process.env.LECTERN_E2E_PUBLIC;
 
@@ -85,13 +85,7 @@ describe("search page", { skip }, () => {
     assert.ok(fs.existsSync(path.join(out, "search", "manifest.json")), "search/manifest.json written");
     srv = await serve(out);
     base = srv.base;
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -13,10 +13,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = path.join(ROOT, "target", "debug", "lectern");
-const CHROMIUM = "/usr/bin/chromium";
 const LESSON_REL = "content/lessons/wo-de-qing-xu-ri-ji.md";
 const LESSON_URL = "lessons/wo-de-qing-xu-ri-ji/";
 const RELOAD_LIMIT_MS = 5000;
@@ -110,13 +110,7 @@ describe("lectern serve (live reload)", { skip }, () => {
     server = startServer(site);
     base = await server.url;
 
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {
