@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
     /// Held for writing while the new site is swapped in (`serve` reads under it).
     pub swap_lock: Option<std::sync::Arc<std::sync::RwLock<u64>>>,
+    /// Keep what `serve` needs to patch the site after an edit (the search index's postings).
+    pub incremental: bool,
 }
 
 /// What a finished build did.
@@ -49,8 +51,10 @@ pub struct Site {
     pub bodies: Vec<Rendered>,
     pub page_bodies: Vec<Rendered>,
     pub theme: theme::Theme,
-    /// Every resource's card, kept by `serve` between page refreshes (which never change a card).
+    /// Every resource's card, kept by `serve` between page refreshes.
     pub cards: Option<Vec<theme::views::Card>>,
+    /// The search index's postings, kept by `serve` to patch the index after an edit.
+    pub search: Option<search::IndexState>,
 }
 
 /// Read and check everything (`lectern check` stops here, plus a dry render).
@@ -97,6 +101,7 @@ pub fn load(
         page_bodies,
         theme,
         cards: None,
+        search: None,
     })
 }
 
@@ -208,6 +213,17 @@ fn check_fragments(
     page_bodies: &[Rendered],
     diagnostics: &mut Diagnostics,
 ) {
+    diagnostics.extend(missing_fragments(catalog, bodies, page_bodies, None));
+}
+
+/// Warnings for fragment links that name no heading: all of them, or (`near` = resource `n`)
+/// only those written in resource `n` or pointing at its page — what an edit of it can change.
+pub fn missing_fragments(
+    catalog: &Catalog,
+    bodies: &[Rendered],
+    page_bodies: &[Rendered],
+    near: Option<usize>,
+) -> Vec<Diagnostic> {
     let resource_pages = catalog
         .resources
         .iter()
@@ -218,25 +234,29 @@ fn check_fragments(
         .iter()
         .map(catalog::page_path)
         .zip(page_bodies);
-    let anchors: std::collections::HashMap<String, std::collections::HashSet<&str>> =
-        resource_pages
-            .chain(free_pages)
-            .map(|(path, body)| (path, body.anchors.iter().map(String::as_str).collect()))
-            .collect();
+    let pages: std::collections::HashMap<String, &Rendered> =
+        resource_pages.chain(free_pages).collect();
+    let near_path = near.map(|n| catalog::resource_path(&catalog.resources[n]));
     let sources = catalog
         .resources
         .iter()
         .map(|r| &r.origin)
         .zip(bodies)
-        .chain(catalog.pages.iter().map(|p| &p.origin).zip(page_bodies));
-    for (origin, body) in sources {
+        .chain(catalog.pages.iter().map(|p| &p.origin).zip(page_bodies))
+        .enumerate();
+    let mut problems = Vec::new();
+    for (i, (origin, body)) in sources {
         let mut lines: Option<Vec<&str>> = None;
         for link in &body.fragment_links {
-            let known = anchors
+            let concerned = match (near, &near_path) {
+                (Some(n), Some(path)) => i == n || link.page_path == *path,
+                _ => true,
+            };
+            let known = pages
                 .get(&link.page_path)
-                .is_some_and(|set| set.contains(link.fragment.as_str()));
-            if !known {
-                diagnostics.push(
+                .is_some_and(|page| page.anchors.contains(&link.fragment));
+            if concerned && !known {
+                problems.push(
                     Diagnostic::warning(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
                         .in_file(&origin.file)
                         .at_source_line(lines.get_or_insert_with(|| origin.text.lines().collect()).get(link.line - 1).copied().unwrap_or(""), link.line, link.column)
@@ -245,6 +265,7 @@ fn check_fragments(
             }
         }
     }
+    problems
 }
 
 /// `lectern build`: check, render, index, and swap the new site in.
@@ -280,13 +301,7 @@ pub fn build_keeping(
     };
     let clock = Instant::now();
     stage(options, "writing pages");
-    let written = write_site(
-        &mut site,
-        &staging,
-        diagnostics,
-        &mut timings,
-        options.progress.as_deref(),
-    );
+    let written = write_site(&mut site, &staging, diagnostics, &mut timings, options);
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
     let clock = Instant::now();
@@ -333,8 +348,9 @@ fn write_site(
     staging: &Staging,
     diagnostics: &mut Diagnostics,
     timings: &mut Vec<(&'static str, Duration)>,
-    progress: Option<&crate::progress::Progress>,
+    options: &BuildOptions,
 ) -> Option<(usize, usize)> {
+    let progress = options.progress.as_deref();
     let page_count = std::sync::atomic::AtomicUsize::new(0);
     let paths = std::sync::Mutex::new(Vec::new());
     let sink = |path: &str, bytes: Vec<u8>| {
@@ -355,6 +371,7 @@ fn write_site(
         bodies,
         page_bodies,
         theme,
+        search: kept_index,
         ..
     } = site;
     let input = theme::pages::SiteInput {
@@ -364,18 +381,20 @@ fn write_site(
         page_bodies,
         search_manifest: search::MANIFEST_PATH,
     };
-    let ((problems, pages_took), (index_files, search_took)) = rayon::join(
+    let ((problems, pages_took), ((index_files, index_state), search_took)) = rayon::join(
         || {
             let clock = Instant::now();
             (render_site(theme, &input, &sink), clock.elapsed())
         },
         || {
             let clock = Instant::now();
-            (search_index(config, catalog, bodies), clock.elapsed())
+            let index = search_index(config, catalog, bodies, options.incremental);
+            (index, clock.elapsed())
         },
     );
     timings.push(("pages", pages_took));
     timings.push(("search index", search_took));
+    *kept_index = index_state;
     diagnostics.extend(problems);
     let index_errors: Vec<Diagnostic> = index_files
         .par_iter()
@@ -410,39 +429,55 @@ fn write_site(
     (!diagnostics.has_errors()).then_some((pages, files + pages + catalog.assets.len()))
 }
 
-fn search_index(config: &Config, catalog: &Catalog, bodies: &[Rendered]) -> Vec<search::IndexFile> {
-    let topics: Vec<(String, String)> = catalog
-        .topics
-        .iter()
-        .map(|t| (t.name.clone(), t.slug.clone()))
-        .collect();
+fn search_index(
+    config: &Config,
+    catalog: &Catalog,
+    bodies: &[Rendered],
+    keep: bool,
+) -> (Vec<search::IndexFile>, Option<search::IndexState>) {
     let docs: Vec<SearchDocument<'_>> = catalog
         .resources
         .iter()
         .zip(bodies)
-        .map(|(r, body)| {
-            let mut people = vec![r.school.as_str()];
-            match &r.detail {
-                Detail::Lesson(d) => people.push(&d.author),
-                Detail::Video(d) => people.push(&d.speaker),
-                Detail::Review(d) => people.push(&d.reviewer),
-            }
-            SearchDocument {
-                labels: labels(config, r),
-                path: catalog::resource_path(r),
-                title: &r.title,
-                kind: r.kind.slug(),
-                grades: &r.grades,
-                course: &r.course,
-                topics: &r.topics,
-                date: r.date.map(|d| d.to_string()).unwrap_or_default(),
-                summary: &r.summary,
-                people,
-                body: &body.text,
-            }
-        })
+        .map(|(r, body)| search_document(config, r, body))
         .collect();
-    search::build(config, &topics, &docs)
+    search::build(config, &index_topics(catalog), &docs, keep)
+}
+
+/// The topics in the index's order (most used first), as (name, slug).
+pub fn index_topics(catalog: &Catalog) -> Vec<(String, String)> {
+    catalog
+        .topics
+        .iter()
+        .map(|t| (t.name.clone(), t.slug.clone()))
+        .collect()
+}
+
+/// What the search index takes of a resource and its rendered body.
+pub fn search_document<'a>(
+    config: &Config,
+    r: &'a crate::content::Resource,
+    body: &'a Rendered,
+) -> SearchDocument<'a> {
+    let mut people = vec![r.school.as_str()];
+    match &r.detail {
+        Detail::Lesson(d) => people.push(&d.author),
+        Detail::Video(d) => people.push(&d.speaker),
+        Detail::Review(d) => people.push(&d.reviewer),
+    }
+    SearchDocument {
+        labels: labels(config, r),
+        path: catalog::resource_path(r),
+        title: &r.title,
+        kind: r.kind.slug(),
+        grades: &r.grades,
+        course: &r.course,
+        topics: &r.topics,
+        date: r.date.map(|d| d.to_string()).unwrap_or_default(),
+        summary: &r.summary,
+        people,
+        body: &body.text,
+    }
 }
 
 /// Kind, 说课/评课, grade, stage and course names of a resource, for search.

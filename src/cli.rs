@@ -130,6 +130,7 @@ pub fn run() -> ExitCode {
                 drafts,
                 progress: None,
                 swap_lock: None,
+                incremental: false,
             };
             run_build(&options, strict, timings)
         }

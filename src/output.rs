@@ -152,17 +152,7 @@ impl Staging {
 
     /// The one check every write passes: only plain names, so the path cannot leave the folder.
     fn inside(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let safe = !rel.is_empty()
-            && !rel.contains('\\')
-            && !rel.contains('\0')
-            && Path::new(rel)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(Diagnostic::error(format!(
-                "internal: refusing to write outside the output folder: `{rel}`"
-            )));
-        }
+        check_relative(rel)?;
         Ok(self.dir.join(rel))
     }
 
@@ -255,35 +245,91 @@ fn remove_in_parallel(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
-/// Replace one file of a finished output folder in place (for `serve`): written beside it and
-/// renamed over it, under the swap lock, and counted as a new generation so open pages reload.
-pub fn replace_file(
+/// Changes to a finished output folder (for `serve`): folders to rename, then files to write.
+#[derive(Default)]
+pub struct Patch {
+    /// (from, to), relative to the output folder.
+    pub moves: Vec<(String, String)>,
+    /// (path, bytes), relative to the output folder; written after the moves.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Apply a patch in place. Every file is first written beside the output (slow part, outside
+/// the lock); then, under the swap lock, the folders are renamed and the files renamed into
+/// place, and the generation counted so open pages reload. A reader holding the lock for
+/// reading sees the folder wholly before or wholly after the patch.
+pub fn apply_patch(
     out: &Path,
-    rel: &str,
-    bytes: &[u8],
+    patch: &Patch,
     swap: Option<&std::sync::RwLock<u64>>,
 ) -> Result<(), Diagnostic> {
-    let safe = !rel.contains('\\')
-        && Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
-    if !safe || rel.is_empty() {
-        return Err(Diagnostic::error(format!(
-            "internal: refusing to write outside the output folder: `{rel}`"
-        )));
+    for rel in patch
+        .moves
+        .iter()
+        .flat_map(|(from, to)| [from, to])
+        .chain(patch.files.iter().map(|(path, _)| path))
+    {
+        check_relative(rel)?;
     }
-    let path = out.join(rel);
-    let temporary = path.with_extension("lectern-tmp");
-    fs::write(&temporary, bytes).map_err(|e| write_error(rel, &e))?;
+    let mut temporaries = Vec::with_capacity(patch.files.len());
+    for (i, (rel, bytes)) in patch.files.iter().enumerate() {
+        let temporary = out.join(format!(".lectern-patch-{i}"));
+        if let Err(e) = fs::write(&temporary, bytes) {
+            remove_all(&temporaries);
+            return Err(write_error(rel, &e));
+        }
+        temporaries.push(temporary);
+    }
     let mut generation = swap.map(|lock| {
         lock.write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     });
-    fs::rename(&temporary, &path).map_err(|e| write_error(rel, &e))?;
+    let applied = apply_renames(out, patch, &temporaries);
     if let Some(generation) = generation.as_mut() {
         **generation += 1;
     }
+    drop(generation);
+    if applied.is_err() {
+        remove_all(&temporaries);
+    }
+    applied
+}
+
+fn apply_renames(out: &Path, patch: &Patch, temporaries: &[PathBuf]) -> Result<(), Diagnostic> {
+    for (from, to) in &patch.moves {
+        fs::rename(out.join(from), out.join(to)).map_err(|e| write_error(to, &e))?;
+    }
+    for ((rel, _), temporary) in patch.files.iter().zip(temporaries) {
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
+        }
+        fs::rename(temporary, &path).map_err(|e| write_error(rel, &e))?;
+    }
     Ok(())
+}
+
+fn remove_all(paths: &[PathBuf]) {
+    for path in paths {
+        let _ = fs::remove_file(path);
+    }
+}
+
+/// Only plain relative paths (no `..`, no root, no backslash, no NUL) may be written.
+fn check_relative(rel: &str) -> Result<(), Diagnostic> {
+    let safe = !rel.is_empty()
+        && !rel.contains('\\')
+        && !rel.contains('\0')
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if safe {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!(
+            "internal: refusing to write outside the output folder: `{rel}`"
+        )))
+    }
 }
 
 fn write_error(rel: &str, error: &io::Error) -> Diagnostic {

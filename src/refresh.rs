@@ -1,17 +1,23 @@
-//! Re-rendering only what an edit changed, for `serve`. A saved lesson, video or review whose
+//! Patching the served site after an edit, for `serve`. A saved lesson, video or review whose
 //! place in the site is unchanged (kind, id, date, grades, course, topics, links) is re-read
-//! alone; then only its own page is rendered again — or, when what other pages show of it
-//! changed (its title, summary…), also the pages that show its card: the resources linked to
-//! it, the home page, the listing pages it is on and the feed. Milliseconds, even in a
-//! 10,000-resource portal. Anything else — a new or deleted file, site.yaml, a template, a moved
-//! resource — and the search index are left to the full build that `serve` runs after.
+//! alone; then its own page is rendered again — or, when what other pages show of it changed
+//! (its title, summary…), also the pages that show its card: the resources linked to it, the
+//! home page, the listing pages it is on and the feed — and the search index is patched (the
+//! posting lists of the terms whose frequency changed, its record, the facet file). The result
+//! is the site a full build of the same files writes, byte for byte (tests/incremental.rs), in
+//! milliseconds even in a 10,000-resource portal. Anything else — a new or deleted file,
+//! site.yaml, a template, a moved resource — is left to a full build.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::build::{BuildOptions, Site, asset_set, render_resource_body};
+use crate::build::{
+    BuildOptions, Site, asset_set, index_topics, missing_fragments, render_resource_body,
+    search_document,
+};
 use crate::content::{self, Detail, Resource};
-use crate::output::replace_file;
-use crate::search::MANIFEST_PATH;
+use crate::output::{Patch, apply_patch};
+use crate::search::{IndexPatch, MANIFEST_PATH};
 use crate::theme::pages::{SiteInput, render_resource, render_showing};
 use crate::theme::views;
 
@@ -27,8 +33,9 @@ enum Reach {
     Card,
 }
 
-/// Re-render the pages of `changed` files if that is enough; `None` means "build everything".
-/// Returns the paths of the files it replaced.
+/// Patch the output for the `changed` files if that is enough; `None` means "build everything"
+/// (and `site` may then be half-updated: replace it with the full build's). Returns the paths
+/// of the pages it replaced.
 pub fn refresh(
     site: &mut Site,
     options: &BuildOptions,
@@ -58,10 +65,19 @@ pub fn refresh(
         .cards
         .take()
         .unwrap_or_else(|| views::cards(&site.config, &site.catalog));
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let topics = index_topics(&site.catalog);
+    let mut index = IndexChanges::default();
+    let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
     for (n, fresh, rendered, reach) in edits {
+        let state = site.search.as_mut()?;
+        let old_doc = search_document(&site.config, &site.catalog.resources[n], &site.bodies[n]);
+        let new_doc = search_document(&site.config, &fresh, &rendered);
+        index.add(state.update(&site.config, &topics, n, &old_doc, &new_doc)?);
         site.catalog.resources[n] = fresh;
         site.bodies[n] = rendered;
+        if !missing_fragments(&site.catalog, &site.bodies, &site.page_bodies, Some(n)).is_empty() {
+            return None;
+        }
         cards[n] = views::card_of(&site.config, &site.catalog, &site.catalog.resources[n]);
         let input = SiteInput {
             config: &site.config,
@@ -71,11 +87,11 @@ pub fn refresh(
             search_manifest: MANIFEST_PATH,
         };
         match reach {
-            Reach::OwnPage => files.push(render_resource(&site.theme, &input, &cards, n).ok()?),
+            Reach::OwnPage => pages.push(render_resource(&site.theme, &input, &cards, n).ok()?),
             Reach::Card => {
-                files.extend(render_showing(&site.theme, &input, &cards, n).ok()?);
+                pages.extend(render_showing(&site.theme, &input, &cards, n).ok()?);
                 if n < FEED_ENTRIES {
-                    files.push((
+                    pages.push((
                         "feed.xml".into(),
                         crate::feeds::atom(&site.config, &site.catalog).into_bytes(),
                     ));
@@ -84,12 +100,55 @@ pub fn refresh(
         }
     }
     site.cards = Some(cards);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    for (path, bytes) in &files {
-        replace_file(out, path, bytes, options.swap_lock.as_deref()).ok()?;
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    pages.dedup_by(|a, b| a.0 == b.0);
+    let shown: Vec<String> = pages.iter().map(|(path, _)| path.clone()).collect();
+    let mut patch = index.into_patch();
+    patch.files.extend(pages);
+    apply_patch(out, &patch, options.swap_lock.as_deref()).ok()?;
+    Some(shown)
+}
+
+/// Several index patches in a row, merged into one change of the output folder.
+#[derive(Default)]
+struct IndexChanges {
+    from: Option<String>,
+    to: String,
+    files: BTreeMap<String, Vec<u8>>,
+    manifest: Option<Vec<u8>>,
+}
+
+impl IndexChanges {
+    fn add(&mut self, patch: IndexPatch) {
+        self.from.get_or_insert(patch.from);
+        self.to = patch.to;
+        self.files.extend(patch.files);
+        if patch.manifest.is_some() {
+            self.manifest = patch.manifest;
+        }
     }
-    Some(files.into_iter().map(|(path, _)| path).collect())
+
+    fn into_patch(self) -> Patch {
+        let mut patch = Patch::default();
+        let Some(from) = self.from else {
+            return patch;
+        };
+        if from != self.to {
+            patch
+                .moves
+                .push((format!("search/{from}"), format!("search/{}", self.to)));
+        }
+        patch.files = self
+            .files
+            .into_iter()
+            .map(|(path, bytes)| (format!("search/{}/{path}", self.to), bytes))
+            .collect();
+        patch.files.extend(
+            self.manifest
+                .map(|bytes| (MANIFEST_PATH.to_string(), bytes)),
+        );
+        patch
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {

@@ -20,12 +20,26 @@ pub fn push_varint(out: &mut String, mut value: u32) {
     }
 }
 
-/// Decode a whole string of varints (used by tests and by anyone reading the index in Rust).
+/// Each byte's digit value, or 255 for a byte outside the alphabet.
+const DIGITS: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Decode a whole string of varints (`serve` reads posting lists back this way to patch them).
 pub fn decode_varints(text: &str) -> Option<Vec<u32>> {
-    let mut values = Vec::new();
+    let mut values = Vec::with_capacity(text.len());
     let mut current: u32 = 0;
     for b in text.bytes() {
-        let digit = ALPHABET.iter().position(|a| *a == b)? as u32;
+        let digit = match DIGITS[b as usize] {
+            255 => return None,
+            d => u32::from(d),
+        };
         current = current.checked_mul(32)?.checked_add(digit & 31)?;
         if digit < 32 {
             values.push(current);
@@ -50,5 +64,6 @@ mod tests {
         let mut one = String::new();
         push_varint(&mut one, 33);
         assert_eq!(one, "hB");
+        assert_eq!(decode_varints("A?"), None);
     }
 }

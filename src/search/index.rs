@@ -1,8 +1,14 @@
-//! Building the index: count terms per field per document (in parallel), weigh them BM25F-style
-//! into quantised impacts, and write manifest, facet columns, postings buckets and one small
-//! record per document.
+//! Building the index: count terms per field per document (in parallel), invert them into posting
+//! lists of weighted term frequencies, and write manifest, facet columns, postings buckets and one
+//! small record per document.
+//!
+//! Nothing in a posting depends on any other document (no corpus-wide average length, no
+//! quantisation against a maximum): the browser does the BM25 length normalisation from the
+//! `lengths` facet column. So an edited document changes only its own postings, its record and
+//! the facet file — which is what lets `serve` patch the index (`super::incremental`) and still
+//! end on exactly the bytes of a full build.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -12,14 +18,22 @@ use super::codec::push_varint;
 use super::tokenize::{Term, fnv1a32, index_terms};
 use crate::config::Config;
 
-/// Field weights: title and topics count most, then the summary, names, and the body.
-const TITLE: f32 = 8.0;
-const TOPICS: f32 = 6.0;
-const SUMMARY: f32 = 3.0;
-const PEOPLE: f32 = 2.0;
-const BODY: f32 = 1.0;
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
+/// Field weights: title and topics count most, then the summary, names, and the body. Integers,
+/// so that weighted counts are exact and the same in every build.
+const TITLE: u32 = 8;
+const TOPICS: u32 = 6;
+const SUMMARY: u32 = 3;
+const PEOPLE: u32 = 2;
+const BODY: u32 = 1;
+/// BM25 parameters, written into the manifest for the browser.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Weighted term frequencies are stored up to this (two varint characters); BM25 saturates
+/// long before it.
+pub(super) const TF_CAP: u32 = 1023;
+/// Document lengths are stored as `round(LENGTH_STEPS × log2(length))`: two characters, and
+/// within 2.2 % of the true length — plenty for length normalisation.
+const LENGTH_STEPS: f64 = 16.0;
 /// Aim for postings files of about this many bytes.
 const BUCKET_TARGET_BYTES: usize = 12 * 1024;
 
@@ -51,50 +65,92 @@ pub struct IndexFile {
 /// Documents are indexed in chunks, so the per-document term lists never all exist at once.
 const CHUNK_DOCS: usize = 512;
 
+/// The index's files, and — when `keep` — what `serve` needs to patch them later.
 pub fn build(
     config: &Config,
     topics: &[(String, String)],
     docs: &[SearchDocument<'_>],
-) -> Vec<IndexFile> {
-    let postings = invert(docs);
-    let buckets = bucket_count(&postings);
-    let mut files = write_buckets(&postings, buckets);
-    drop(postings);
-    files.push(IndexFile {
-        path: "facets.json".into(),
-        bytes: facets(config, topics, docs),
-    });
+    keep: bool,
+) -> (Vec<IndexFile>, Option<super::IndexState>) {
+    let (postings, lengths) = invert(docs);
+    let estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
+    let bucket_count = self::bucket_count(estimate);
+    let grouped = group(postings, bucket_count);
+    let mut files: BTreeMap<String, Vec<u8>> = grouped
+        .par_iter()
+        .enumerate()
+        .map(|(b, bucket)| (bucket_path(b as u32), bucket_json(bucket)))
+        .collect();
+    // Without `keep`, the postings go before the records are made: less memory at the peak.
+    let kept_buckets = keep.then_some(grouped);
+    let columns = FacetColumns::new(config, topics, docs, lengths);
+    files.insert(FACETS.into(), columns.json());
     // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
-    files.push(IndexFile {
-        path: "t2s.json".into(),
-        bytes: super::variants::json(),
-    });
-    files.par_extend(docs.par_iter().enumerate().map(|(n, d)| IndexFile {
-        path: format!("d/{n}.json"),
-        bytes: record(config, d),
-    }));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let generation = crate::theme::short_hash(
-        files
-            .iter()
-            .flat_map(|f| f.path.bytes().chain(f.bytes.iter().copied())),
+    files.insert("t2s.json".into(), super::variants::json());
+    files.par_extend(
+        docs.par_iter()
+            .enumerate()
+            .map(|(n, d)| (record_path(n), record(config, d))),
     );
+    let hashes: BTreeMap<String, u64> = files
+        .par_iter()
+        .map(|(path, bytes)| (path.clone(), content_hash(bytes)))
+        .collect();
+    let generation = generation(&hashes);
     let mut out: Vec<IndexFile> = files
         .into_iter()
-        .map(|f| IndexFile {
-            path: format!("search/{generation}/{}", f.path),
-            bytes: f.bytes,
+        .map(|(path, bytes)| IndexFile {
+            path: format!("search/{generation}/{path}"),
+            bytes,
         })
         .collect();
     out.push(IndexFile {
         path: super::MANIFEST_PATH.into(),
-        bytes: manifest(config, topics, docs.len(), buckets, &generation),
+        bytes: manifest(config, topics, docs.len(), bucket_count, &generation),
     });
-    out
+    let state = kept_buckets.map(|buckets| super::IndexState {
+        buckets,
+        bucket_count,
+        estimate,
+        columns,
+        hashes,
+        generation,
+    });
+    (out, state)
+}
+
+pub(super) const FACETS: &str = "facets.json";
+
+pub(super) fn bucket_path(bucket: u32) -> String {
+    format!("p/{bucket}.json")
+}
+
+pub(super) fn record_path(n: usize) -> String {
+    format!("d/{n}.json")
+}
+
+/// FNV-1a, 64 bits, of a file's bytes.
+pub(super) fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The index's generation: a hash of every file's name and content hash, so it can be
+/// recomputed after a patch without reading the unchanged files again.
+pub(super) fn generation(hashes: &BTreeMap<String, u64>) -> String {
+    crate::theme::short_hash(
+        hashes
+            .iter()
+            .flat_map(|(path, hash)| path.bytes().chain(hash.to_le_bytes())),
+    )
 }
 
 /// Calls `each(text, weight)` for every field of a document.
-fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, f32)) {
+fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
     each(doc.title, TITLE);
     for topic in doc.topics {
         each(topic, TOPICS);
@@ -107,13 +163,6 @@ fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, f32)) {
         each(label, PEOPLE);
     }
     each(doc.body, BODY);
-}
-
-/// The BM25 length of a document: weighted count of its index terms.
-fn doc_length(doc: &SearchDocument<'_>) -> f32 {
-    let mut length = 0.0;
-    fields(doc, |text, weight| index_terms(text, |_| length += weight));
-    length
 }
 
 /// A CJK term packed in a `u64`: bit 42 marks a bigram, the characters sit in bits 21–41 and
@@ -136,86 +185,109 @@ fn unpack(key: u64) -> String {
     }
 }
 
-/// One document's terms with their impacts (1–31).
-struct Impacts {
-    cjk: Vec<(u64, u8)>,
-    words: Vec<(Box<str>, u8)>,
+/// One document's terms with their weighted frequencies (capped at `TF_CAP`), and its length
+/// code for the `lengths` column.
+pub(super) struct DocTerms {
+    cjk: Vec<(u64, u32)>,
+    words: Vec<(Box<str>, u32)>,
+    pub length_code: u32,
 }
 
-fn impacts(doc: &SearchDocument<'_>, average: f32) -> Impacts {
-    let mut cjk: FxHashMap<u64, f32> = FxHashMap::default();
-    let mut words: FxHashMap<Box<str>, f32> = FxHashMap::default();
-    let mut length = 0.0;
+pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
+    let mut cjk: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut length: u64 = 0;
     fields(doc, |text, weight| {
         index_terms(text, |term| {
-            length += weight;
+            length += u64::from(weight);
             match pack(&term) {
-                Some(key) => *cjk.entry(key).or_insert(0.0) += weight,
+                Some(key) => *cjk.entry(key).or_insert(0) += weight,
                 None => {
                     if let Term::Word(w) = term {
-                        *words.entry(w).or_insert(0.0) += weight;
+                        *words.entry(w).or_insert(0) += weight;
                     }
                 }
             }
         });
     });
-    let norm = K1 * (1.0 - B + B * length / average);
-    let impact = |tf: f32| (31.0 * tf / (tf + norm)).round().clamp(1.0, 31.0) as u8;
-    Impacts {
-        cjk: cjk.into_iter().map(|(k, tf)| (k, impact(tf))).collect(),
-        words: words.into_iter().map(|(w, tf)| (w, impact(tf))).collect(),
+    DocTerms {
+        cjk: cjk.into_iter().map(|(k, tf)| (k, tf.min(TF_CAP))).collect(),
+        words: words
+            .into_iter()
+            .map(|(w, tf)| (w, tf.min(TF_CAP)))
+            .collect(),
+        length_code: length_code(length),
     }
 }
 
-/// A posting list being encoded as documents arrive in ascending order.
+impl DocTerms {
+    /// Every term as text with its frequency (for patching one document's postings).
+    pub(super) fn into_map(self) -> BTreeMap<String, u32> {
+        self.cjk
+            .into_iter()
+            .map(|(k, tf)| (unpack(k), tf))
+            .chain(self.words.into_iter().map(|(w, tf)| (w.into_string(), tf)))
+            .collect()
+    }
+}
+
+fn length_code(length: u64) -> u32 {
+    ((length.max(1) as f64).log2() * LENGTH_STEPS).round() as u32
+}
+
+/// A posting list: `df` and the encoded `(doc delta, tf)` pairs.
 #[derive(Default)]
-struct PostingList {
-    df: u32,
+pub(super) struct PostingList {
+    pub df: u32,
     last: u32,
-    encoded: String,
+    pub encoded: String,
 }
 
 impl PostingList {
-    fn add(&mut self, doc: u32, impact: u8) {
+    /// Append a document; documents must arrive in ascending order.
+    pub(super) fn add(&mut self, doc: u32, tf: u32) {
         push_varint(
             &mut self.encoded,
             if self.df == 0 { doc } else { doc - self.last },
         );
-        push_varint(&mut self.encoded, u32::from(impact));
+        push_varint(&mut self.encoded, tf);
         self.df += 1;
         self.last = doc;
     }
+
+    /// What the list adds to a bucket file, roughly: sizes the buckets.
+    pub(super) fn size_estimate(&self, term: &str) -> usize {
+        term.len() + 10 + self.encoded.len()
+    }
 }
 
-/// Term → posting list, sorted by term. Terms are split between threads by key, so each
-/// thread owns its maps and no lock is needed.
-fn invert(docs: &[SearchDocument<'_>]) -> Vec<(String, PostingList)> {
-    let total: f32 = docs.par_iter().map(doc_length).sum();
-    let average = (total / docs.len().max(1) as f32).max(1.0);
+/// Term → posting list, sorted by term, and each document's length code. Terms are split
+/// between threads by key, so each thread owns its maps and no lock is needed.
+fn invert(docs: &[SearchDocument<'_>]) -> (Vec<(String, PostingList)>, Vec<u32>) {
     let parts = rayon::current_num_threads().max(1);
     let mut cjk_maps: Vec<FxHashMap<u64, PostingList>> =
         (0..parts).map(|_| FxHashMap::default()).collect();
     let mut word_map: FxHashMap<Box<str>, PostingList> = FxHashMap::default();
+    let mut lengths = Vec::with_capacity(docs.len());
     for (chunk_number, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
         let first = (chunk_number * CHUNK_DOCS) as u32;
-        let chunk_impacts: Vec<Impacts> = chunk.par_iter().map(|d| impacts(d, average)).collect();
+        let chunk_terms: Vec<DocTerms> = chunk.par_iter().map(doc_terms).collect();
         cjk_maps.par_iter_mut().enumerate().for_each(|(part, map)| {
-            for (offset, doc) in chunk_impacts.iter().enumerate() {
-                for (key, impact) in &doc.cjk {
+            for (offset, doc) in chunk_terms.iter().enumerate() {
+                for (key, tf) in &doc.cjk {
                     if (*key as usize) % parts == part {
-                        map.entry(*key)
-                            .or_default()
-                            .add(first + offset as u32, *impact);
+                        map.entry(*key).or_default().add(first + offset as u32, *tf);
                     }
                 }
             }
         });
-        for (offset, doc) in chunk_impacts.into_iter().enumerate() {
-            for (word, impact) in doc.words {
+        for (offset, doc) in chunk_terms.into_iter().enumerate() {
+            lengths.push(doc.length_code);
+            for (word, tf) in doc.words {
                 word_map
                     .entry(word)
                     .or_default()
-                    .add(first + offset as u32, impact);
+                    .add(first + offset as u32, tf);
             }
         }
     }
@@ -225,83 +297,161 @@ fn invert(docs: &[SearchDocument<'_>]) -> Vec<(String, PostingList)> {
         .chain(word_map.into_iter().map(|(w, p)| (w.into_string(), p)))
         .collect();
     list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    list
+    (list, lengths)
 }
 
-fn bucket_count(postings: &[(String, PostingList)]) -> u32 {
-    let estimate: usize = postings
-        .iter()
-        .map(|(t, p)| t.len() + 10 + p.encoded.len())
-        .sum();
+pub(super) fn bucket_count(estimate: usize) -> u32 {
     (estimate / BUCKET_TARGET_BYTES)
         .clamp(1, 8192)
         .next_power_of_two() as u32
 }
 
-fn write_buckets(postings: &[(String, PostingList)], buckets: u32) -> Vec<IndexFile> {
-    let mut grouped: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
-    for (i, (term, _)) in postings.iter().enumerate() {
-        grouped[(fnv1a32(term) % buckets) as usize].push(i);
-    }
-    grouped
-        .par_iter()
-        .enumerate()
-        .map(|(b, members)| {
-            let mut map = serde_json::Map::new();
-            for i in members {
-                let (term, list) = &postings[*i];
-                map.insert(term.clone(), json!([list.df, list.encoded]));
-            }
-            IndexFile {
-                path: format!("p/{b}.json"),
-                bytes: Value::Object(map).to_string().into_bytes(),
-            }
-        })
-        .collect()
+pub(super) fn bucket_of(term: &str, buckets: u32) -> usize {
+    (fnv1a32(term) % buckets) as usize
 }
 
-/// Per-document facet columns, as b64 varints (docs/SEARCH-INDEX.md, "facets.json"): small
-/// because every search downloads them, to draw live counts and to filter.
-fn facets(config: &Config, topics: &[(String, String)], docs: &[SearchDocument<'_>]) -> Vec<u8> {
-    let topic_index: HashMap<&str, u32> = topics
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| (name.as_str(), i as u32))
-        .collect();
-    let course_index: HashMap<&str, u32> = config
-        .courses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.slug.as_str(), i as u32))
-        .collect();
-    let kind_index = |kind: &str| {
-        crate::content::Kind::ALL
-            .iter()
-            .position(|k| k.slug() == kind)
-            .unwrap_or(0) as u32
-    };
-    let (mut kind_course, mut grades, mut topic_column) =
-        (String::new(), String::new(), String::new());
-    for doc in docs {
-        let course = course_index.get(doc.course).copied().unwrap_or(0);
-        push_varint(&mut kind_course, course * 3 + kind_index(doc.kind));
-        push_varint(&mut grades, grade_code(doc.grades));
-        let indexes: Vec<u32> = doc
-            .topics
-            .iter()
-            .filter_map(|t| topic_index.get(t.as_str()).copied())
-            .collect();
-        if indexes.is_empty() {
-            push_varint(&mut topic_column, 0);
-        }
-        for (i, index) in indexes.iter().enumerate() {
-            let more = u32::from(i + 1 < indexes.len());
-            push_varint(&mut topic_column, (index + 1) * 2 + more);
-        }
+/// One map per bucket, term → posting list.
+pub(super) type Bucket = BTreeMap<String, PostingList>;
+
+fn group(postings: Vec<(String, PostingList)>, buckets: u32) -> Vec<Bucket> {
+    let mut grouped: Vec<Bucket> = (0..buckets).map(|_| Bucket::new()).collect();
+    for (term, list) in postings {
+        grouped[bucket_of(&term, buckets)].insert(term, list);
     }
-    json!({ "kind_course": kind_course, "grades": grades, "topics": topic_column })
+    grouped
+}
+
+/// `{"term":[df,"postings"],…}`, terms in code point order.
+pub(super) fn bucket_json(bucket: &Bucket) -> Vec<u8> {
+    let mut out = String::with_capacity(bucket.iter().map(|(t, p)| p.size_estimate(t)).sum());
+    out.push('{');
+    for (i, (term, list)) in bucket.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::String(term.clone()).to_string());
+        out.push_str(&format!(":[{},\"{}\"]", list.df, list.encoded));
+    }
+    out.push('}');
+    out.into_bytes()
+}
+
+/// Per-document facet columns (docs/SEARCH-INDEX.md, "facets.json"), kept as numbers so `serve`
+/// can change one document's entries and encode the file again.
+pub(super) struct FacetColumns {
+    kind_course: Vec<u32>,
+    grades: Vec<u32>,
+    /// Indexes into the manifest's topic list.
+    topics: Vec<Vec<u32>>,
+    pub lengths: Vec<u32>,
+}
+
+impl FacetColumns {
+    fn new(
+        config: &Config,
+        topics: &[(String, String)],
+        docs: &[SearchDocument<'_>],
+        lengths: Vec<u32>,
+    ) -> Self {
+        let codes = FacetCodes::new(config, topics);
+        let mut columns = FacetColumns {
+            kind_course: Vec::with_capacity(docs.len()),
+            grades: Vec::with_capacity(docs.len()),
+            topics: Vec::with_capacity(docs.len()),
+            lengths,
+        };
+        for doc in docs {
+            columns.kind_course.push(codes.kind_course(doc));
+            columns.grades.push(grade_code(doc.grades));
+            columns.topics.push(codes.topics(doc));
+        }
+        columns
+    }
+
+    /// Give document `n` the facets of `doc`.
+    pub(super) fn set(
+        &mut self,
+        config: &Config,
+        topics: &[(String, String)],
+        n: usize,
+        doc: &SearchDocument<'_>,
+        length_code: u32,
+    ) {
+        let codes = FacetCodes::new(config, topics);
+        self.kind_course[n] = codes.kind_course(doc);
+        self.grades[n] = grade_code(doc.grades);
+        self.topics[n] = codes.topics(doc);
+        self.lengths[n] = length_code;
+    }
+
+    /// b64 varints: small, because every search downloads this file.
+    pub(super) fn json(&self) -> Vec<u8> {
+        let column = |values: &[u32]| {
+            let mut text = String::with_capacity(values.len() * 2);
+            for v in values {
+                push_varint(&mut text, *v);
+            }
+            text
+        };
+        let mut topic_column = String::new();
+        for indexes in &self.topics {
+            if indexes.is_empty() {
+                push_varint(&mut topic_column, 0);
+            }
+            for (i, index) in indexes.iter().enumerate() {
+                let more = u32::from(i + 1 < indexes.len());
+                push_varint(&mut topic_column, (index + 1) * 2 + more);
+            }
+        }
+        json!({
+            "kind_course": column(&self.kind_course),
+            "grades": column(&self.grades),
+            "topics": topic_column,
+            "lengths": column(&self.lengths),
+        })
         .to_string()
         .into_bytes()
+    }
+}
+
+/// Course and topic numbering of the facet columns.
+struct FacetCodes<'a> {
+    course_index: HashMap<&'a str, u32>,
+    topic_index: HashMap<&'a str, u32>,
+}
+
+impl<'a> FacetCodes<'a> {
+    fn new(config: &'a Config, topics: &'a [(String, String)]) -> Self {
+        FacetCodes {
+            course_index: config
+                .courses
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.slug.as_str(), i as u32))
+                .collect(),
+            topic_index: topics
+                .iter()
+                .enumerate()
+                .map(|(i, (name, _))| (name.as_str(), i as u32))
+                .collect(),
+        }
+    }
+
+    fn kind_course(&self, doc: &SearchDocument<'_>) -> u32 {
+        let kind = crate::content::Kind::ALL
+            .iter()
+            .position(|k| k.slug() == doc.kind)
+            .unwrap_or(0) as u32;
+        let course = self.course_index.get(doc.course).copied().unwrap_or(0);
+        course * 3 + kind
+    }
+
+    fn topics(&self, doc: &SearchDocument<'_>) -> Vec<u32> {
+        doc.topics
+            .iter()
+            .filter_map(|t| self.topic_index.get(t.as_str()).copied())
+            .collect()
+    }
 }
 
 /// One grade g → g − 1 (one character); several → 16 + their 12-bit mask.
@@ -317,7 +467,7 @@ fn grade_code(grades: &[u8]) -> u32 {
     }
 }
 
-fn record(config: &Config, doc: &SearchDocument<'_>) -> Vec<u8> {
+pub(super) fn record(config: &Config, doc: &SearchDocument<'_>) -> Vec<u8> {
     let excerpt: String = collapse_whitespace(doc.body, config.search.excerpt_chars);
     json!({
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
@@ -350,7 +500,7 @@ fn collapse_whitespace(text: &str, max_chars: usize) -> String {
     out
 }
 
-fn manifest(
+pub(super) fn manifest(
     config: &Config,
     topics: &[(String, String)],
     doc_count: usize,
@@ -381,9 +531,37 @@ fn manifest(
         .map(|(name, slug)| json!({ "name": name, "slug": slug }))
         .collect();
     json!({
-        "version": 2, "gen": generation, "doc_count": doc_count, "buckets": buckets, "k1": f64::from(K1 * 100.0).round() / 100.0,
+        "version": super::FORMAT_VERSION, "gen": generation, "doc_count": doc_count, "buckets": buckets,
+        "k1": K1, "b": B, "length_steps": LENGTH_STEPS,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
     })
     .to_string()
     .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_json_matches_serde_and_escapes_terms() {
+        let mut bucket = Bucket::new();
+        for (term, doc, tf) in [("情绪", 3, 9), ("a\"b", 1, 1), ("\u{1}", 0, 2)] {
+            let mut list = PostingList::default();
+            list.add(doc, tf);
+            bucket.insert(term.to_string(), list);
+        }
+        let ours: Value = serde_json::from_slice(&bucket_json(&bucket)).unwrap();
+        let expected = json!({ "情绪": [1, "DJ"], "a\"b": [1, "BB"], "\u{1}": [1, "AC"] });
+        assert_eq!(ours, expected);
+    }
+
+    #[test]
+    fn length_codes_grow_with_the_log_of_the_length() {
+        assert_eq!(length_code(0), 0);
+        assert_eq!(length_code(1), 0);
+        assert_eq!(length_code(2), 16);
+        assert_eq!(length_code(1024), 160);
+        assert!(length_code(1_000_000) < 1024, "two characters at most");
+    }
 }

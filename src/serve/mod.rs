@@ -54,6 +54,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         drafts: options.drafts,
         progress: None,
         swap_lock: Some(swap.clone()),
+        incremental: true,
     };
     let (reload, _) = broadcast::channel(16);
     let state = Arc::new(http::ServerState {
@@ -65,7 +66,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         reload,
         swap,
     });
-    let site = rebuild(&build_options, &state, &[], true);
+    let site = rebuild(&build_options, &state, &[]);
     let (changed_tx, changed_rx) = mpsc::channel();
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     let ignore = vec![root.join("public"), private.clone()];
@@ -192,7 +193,7 @@ async fn stop_signal() {
     }
 }
 
-/// Wait for changes; coalesce a burst of saves into one rebuild; rebuild again if more arrived
+/// Wait for changes; coalesce a burst of saves into one update; update again if more arrived
 /// meanwhile, so the served site always ends up matching the files on disk.
 fn rebuild_loop(
     options: &BuildOptions,
@@ -200,48 +201,22 @@ fn rebuild_loop(
     changed: &mpsc::Receiver<Vec<PathBuf>>,
     mut site: Option<Site>,
 ) {
-    // After a page was refreshed on its own, the search index (and anything `refresh` does not
-    // re-render) still shows the old file: a full build follows once the saves pause.
-    let mut behind = false;
-    loop {
-        let next = if behind {
-            changed.recv_timeout(SETTLE)
-        } else {
-            changed
-                .recv()
-                .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
-        };
-        match next {
-            Ok(mut paths) => {
-                while let Ok(more) = changed.recv_timeout(Duration::from_millis(5)) {
-                    paths.extend(more);
-                }
-                paths.sort();
-                paths.dedup();
-                if let Some(current) = site.as_mut()
-                    && refresh_pages(options, state, current, &paths)
-                {
-                    behind = true;
-                    continue;
-                }
-                site = rebuild(options, state, &paths, true);
-                behind = false;
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                site = rebuild(options, state, &[], false);
-                behind = false;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+    while let Ok(mut paths) = changed.recv() {
+        while let Ok(more) = changed.recv_timeout(Duration::from_millis(5)) {
+            paths.extend(more);
         }
+        paths.sort();
+        paths.dedup();
+        if let Some(current) = site.as_mut()
+            && refresh_pages(options, state, current, &paths)
+        {
+            continue;
+        }
+        site = rebuild(options, state, &paths);
     }
 }
 
-/// How long saves must pause before the full build that brings the search index up to date.
-/// That build blocks the loop (seconds on a 10,000-resource portal), so it waits for a real
-/// pause in the editing rather than the gap between two quick saves.
-const SETTLE: Duration = Duration::from_millis(1500);
-
-/// The fast path: re-render just the saved pages, if nothing else shows what changed.
+/// The fast path: patch the served site for the saved files, if they stayed in place.
 fn refresh_pages(
     options: &BuildOptions,
     state: &http::ServerState,
@@ -257,7 +232,7 @@ fn refresh_pages(
         return false;
     };
     eprintln!(
-        "Updated {} in {} ms{}",
+        "Updated {} and the search index in {} ms{}",
         pages.join(", "),
         started.elapsed().as_millis(),
         describe(&options.root, paths)
@@ -266,14 +241,8 @@ fn refresh_pages(
     true
 }
 
-/// A full build; `announce` tells open pages to reload (not needed when it only brings the
-/// search index up to date after a refresh). Returns the site for later refreshes.
-fn rebuild(
-    options: &BuildOptions,
-    state: &http::ServerState,
-    changed: &[PathBuf],
-    announce: bool,
-) -> Option<Site> {
+/// A full build, then open pages are told to reload. Returns the site for later refreshes.
+fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf]) -> Option<Site> {
     // Cleared first: if this build succeeds, its swap must not publish a page with old errors.
     if let Ok(mut current) = state.errors.write() {
         current.clear();
@@ -315,10 +284,7 @@ fn rebuild(
         }
         state.count_build();
     }
-    let failed = site.is_none();
-    if announce || failed {
-        state.announce();
-    }
+    state.announce();
     site
 }
 

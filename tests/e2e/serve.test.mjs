@@ -40,7 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function startServer(site) {
   const child = spawn(BIN, ["serve", "--root", site, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
-  const builds = []; // { at, line } of every "Built …" / "Build failed …" line, for the timings
+  const builds = []; // { at, line } of every "Built …" / "Updated …" / "Build failed …" line, for the timings
   let buffered = "";
   const url = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "Serving at" line within 60 s:\n${log.join("\n")}`)), 60000);
@@ -52,7 +52,7 @@ function startServer(site) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         log.push(line);
-        if (/^(Built|Build failed)/.test(line)) builds.push({ at: Date.now(), line });
+        if (/^(Built|Updated|Build failed)/.test(line)) builds.push({ at: Date.now(), line });
         const m = /^Serving at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line);
         if (m) {
           clearTimeout(timer);

@@ -41,14 +41,15 @@ test("b64 varints: hand-made strings", () => {
 });
 
 // decodePostings fills typed arrays; the first `n` entries count.
-const plainPostings = (p) => ({ df: p.df, docs: Array.from(p.docs).slice(0, p.n), imps: Array.from(p.imps).slice(0, p.n) });
+const plainPostings = (p) => ({ df: p.df, docs: Array.from(p.docs).slice(0, p.n), tfs: Array.from(p.tfs).slice(0, p.n) });
 
-test("postings: (doc delta, impact) pairs, first delta is the document itself", () => {
+test("postings: (doc delta, tf) pairs, first delta is the document itself", () => {
   const p = LS.decodePostings([3, "AfBeCd"]); // (0,31) (1,30) (2,29)
-  assert.deepEqual(plainPostings(p), { df: 3, docs: [0, 1, 3], imps: [31, 30, 29] });
-  assert.deepEqual(plainPostings(LS.decodePostings([1, "hAK"])), { df: 1, docs: [32], imps: [10] });
-  assert.deepEqual(plainPostings(LS.decodePostings([2, "hgAfB"])), { df: 2, docs: [1024], imps: [31] }, "a dangling delta is dropped");
-  assert.deepEqual(plainPostings(LS.decodePostings([0, ""])), { df: 0, docs: [], imps: [] });
+  assert.deepEqual(plainPostings(p), { df: 3, docs: [0, 1, 3], tfs: [31, 30, 29] });
+  assert.deepEqual(plainPostings(LS.decodePostings([1, "hAK"])), { df: 1, docs: [32], tfs: [10] });
+  assert.deepEqual(plainPostings(LS.decodePostings([1, "hA_f"])), { df: 1, docs: [32], tfs: [1023] });
+  assert.deepEqual(plainPostings(LS.decodePostings([2, "hgAfB"])), { df: 2, docs: [1024], tfs: [31] }, "a dangling delta is dropped");
+  assert.deepEqual(plainPostings(LS.decodePostings([0, ""])), { df: 0, docs: [], tfs: [] });
   assert.equal(LS.decodePostings(null), null);
   assert.equal(LS.decodePostings([1]), null);
   assert.equal(LS.decodePostings([1, 5]).n, 0);
@@ -63,8 +64,8 @@ function lookupOf(table) {
 const post = (pairs) => {
   const nums = [];
   let prev = 0;
-  pairs.forEach(([doc, imp], i) => {
-    nums.push(i === 0 ? doc : doc - prev, imp);
+  pairs.forEach(([doc, tf], i) => {
+    nums.push(i === 0 ? doc : doc - prev, tf);
     prev = doc;
   });
   return [pairs.length, LS.encodeVarints(nums)];
@@ -75,13 +76,32 @@ test("idf", () => {
   close(LS.idf(100, 100), Math.log(1 + 0.5 / 100.5));
 });
 
-test("a one-term query: idf × impact / 31, × 1.5 since every term matched; ties by document number", () => {
+// BM25's tf part for a document of average length (norm = k1): tf / (tf + 1.2).
+const sat = (tf) => tf / (tf + 1.2);
+
+test("a one-term query: idf × tf / (tf + norm), × 1.5 since every term matched; ties by document number", () => {
   const table = { 梦: post([[2, 31], [5, 31], [7, 10]]) };
   const r = LS.rank(LS.queryTerms("梦"), lookupOf(table), 10);
   assert.deepEqual(r.map((x) => x.doc), [2, 5, 7]);
   const idf = Math.log(1 + (10 - 3 + 0.5) / (3 + 0.5));
-  close(r[0].score, idf * 1.5);
-  close(r[2].score, ((idf * 10) / 31) * 1.5);
+  close(r[0].score, idf * sat(31) * 1.5);
+  close(r[2].score, idf * sat(10) * 1.5);
+});
+
+test("length normalisation: the same tf weighs more in a shorter document", () => {
+  const M = LS.model({ ...manifest, doc_count: 3, k1: 1.2, b: 0.75, length_steps: 16 });
+  // lengths 2^4 = 16, 2^6 = 64, 2^8 = 256 → average 112
+  const cols = LS.decodeFacets({ ...facets, lengths: LS.encodeVarints([64, 96, 128]) }, M);
+  const avg = (16 + 64 + 256) / 3;
+  [16, 64, 256].forEach((len, d) => close(cols.norm[d], 1.2 * (1 - 0.75 + (0.75 * len) / avg), `doc ${d}`));
+  const table = { 梦: post([[0, 3], [1, 3], [2, 3]]) };
+  const r = LS.rank(LS.queryTerms("梦"), lookupOf(table), 3, cols.norm);
+  assert.deepEqual(r.map((x) => x.doc), [0, 1, 2]);
+  const idf = Math.log(1 + (3 - 3 + 0.5) / (3 + 0.5));
+  close(r[2].score, ((idf * 3) / (3 + cols.norm[2])) * 1.5);
+  // a missing column: every document counts as average
+  const none = LS.decodeFacets({ ...facets }, M);
+  assert.deepEqual(Array.from(none.norm), [1.2, 1.2, 1.2]);
 });
 
 test("phrase bonus: adjacent bigrams of one run beat the same terms scattered", () => {
@@ -100,8 +120,8 @@ test("phrase bonus: adjacent bigrams of one run beat the same terms scattered", 
   const i1 = Math.log(1 + (N - 1 + 0.5) / 1.5);
   // Both cover 考试 + one i1 term of the three known terms: the same coverage multiplier.
   const cover = 1 + (0.5 * (i2 + i1)) / (i2 + 2 * i1);
-  close(r[0].score, (i2 * 20 / 31 + i1 * 20 / 31 + 0.5 * (i2 + i1)) * cover, "doc 1");
-  close(r[1].score, (i2 * 20 / 31 + i1 * 20 / 31) * cover, "doc 0");
+  close(r[0].score, (i2 * sat(20) + i1 * sat(20) + 0.5 * (i2 + i1)) * cover, "doc 1");
+  close(r[1].score, (i2 * sat(20) + i1 * sat(20)) * cover, "doc 0");
 });
 
 test("phrase bonus only within one run: 情绪 管理 (two runs) gets none", () => {
@@ -109,9 +129,9 @@ test("phrase bonus only within one run: 情绪 管理 (two runs) gets none", () 
   const N = 10;
   const idf = Math.log(1 + 9.5 / 1.5);
   const apart = LS.rank(LS.queryTerms("情绪 管理"), lookupOf(table), N);
-  close(apart[0].score, 2 * idf * 1.5);
+  close(apart[0].score, 2 * idf * sat(31) * 1.5);
   const joined = LS.rank(LS.queryTerms("情绪管理"), lookupOf({ ...table, 绪管: post([[0, 31]]) }), N);
-  close(joined[0].score, (3 * idf + 0.5 * (idf + idf) * 2) * 1.5);
+  close(joined[0].score, (3 * idf * sat(31) + 0.5 * (idf + idf) * 2) * 1.5);
 });
 
 test("all-terms boost: a complete match outranks a stronger partial one; partial matches still come", () => {
@@ -153,7 +173,7 @@ test("query term occurrences count each time; missing postings are no match", ()
 // --- facets and URL state ---------------------------------------------------------------------
 
 const manifest = {
-  version: 2,
+  version: 3,
   gen: "abc123",
   doc_count: 4,
   buckets: 8,

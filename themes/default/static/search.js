@@ -1,4 +1,4 @@
-/*! Lectern search — the browser side of docs/SEARCH-INDEX.md (index format version 2).
+/*! Lectern search — the browser side of docs/SEARCH-INDEX.md (index format version 3).
  *
  * One dependency-free ES5 file (WeChat's in-app browser runs old engines: no arrow functions, no
  * let/const, no classes, no template literals, no Promise). The first half is pure functions
@@ -27,6 +27,8 @@
   var KINDS = ["lesson", "video", "review"];
   var KIND_CODE = { l: 0, v: 1, r: 2 };
   var FACETS = ["kind", "stage", "grade", "course", "topic"];
+  var FORMAT_VERSION = 3; // manifest.json "version" this script reads
+  var K1 = 1.2, B = 0.75, LENGTH_STEPS = 16; // defaults for what the manifest says
 
   // Code points (BMP) that are "word" or CJK characters, as alternating gap,length pairs in base 36.
   // It is `/[\p{Alphabetic}\p{N}_]/u` plus the CJK ranges below, i.e. Rust's `char::is_alphanumeric`
@@ -353,13 +355,14 @@
   }
 
   /**
-   * A bucket entry `[df, postings]` → { df, n, docs, imps } (null when malformed): the first `n`
-   * entries of `docs` (ascending document numbers) and `imps` (impacts). One pass, no garbage.
+   * A bucket entry `[df, postings]` → { df, n, docs, tfs } (null when malformed): the first `n`
+   * entries of `docs` (ascending document numbers) and `tfs` (weighted term frequencies). One
+   * pass, no garbage.
    */
   function decodePostings(entry) {
     if (!entry || typeof entry.length !== "number" || entry.length < 2) return null;
     var s = typeof entry[1] === "string" ? entry[1] : "", df = +entry[0];
-    var docs = ints(s.length >> 1), imps = ints(s.length >> 1), n = 0, acc = 0, doc = 0, first = true;
+    var docs = ints(s.length >> 1), tfs = ints(s.length >> 1), n = 0, acc = 0, doc = 0, first = true;
     var i, c, v;
     for (i = 0; i < s.length; i++) {
       c = s.charCodeAt(i);
@@ -376,12 +379,12 @@
         first = false;
       } else {
         docs[n] = doc;
-        imps[n] = v;
+        tfs[n] = v;
         n++;
         first = true;
       }
     }
-    return { df: df >= 0 ? df : 0, n: n, docs: docs, imps: imps };
+    return { df: df >= 0 ? df : 0, n: n, docs: docs, tfs: tfs };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -411,10 +414,12 @@
 
   /**
    * Scores the documents for the query terms `qterms` ([{ term, group, pos }] from queryTerms).
-   * `lookup(term)` returns decoded postings (decodePostings) or null; `n` is doc_count.
+   * `lookup(term)` returns decoded postings (decodePostings) or null; `n` is doc_count; `norm`
+   * (from decodeFacets) holds each document's BM25 length normalisation k1 × (1 − b + b × len /
+   * avg), or is left out to treat every document as of average length.
    * Returns { docs: the matching documents, ascending; score: score by document number }.
    */
-  function scoreDocs(qterms, lookup, n) {
+  function scoreDocs(qterms, lookup, n, norm) {
     var ids = {}, terms = [], occ = [], at = [], posts = [], w = [];
     var i, j, k, p, d, key, a, b, bonus, count, docs = [];
     n = n > 0 ? Math.floor(n) : 0;
@@ -434,21 +439,23 @@
       posts[j] = p;
       w[j] = p ? idf(n, p.df) : 0;
     }
-    var score = numbers(n), hits = ints(n), stamp = ints(n), cover = numbers(n), pd, pi, pn, f, known = 0;
+    var score = numbers(n), hits = ints(n), stamp = ints(n), cover = numbers(n), pd, pt, pn, f, tf, known = 0;
+    var norms = norm && norm.length >= n ? norm : null;
     for (j = 0; j < terms.length; j++) {
       p = posts[j];
       if (!p) continue;
       pd = p.docs;
-      pi = p.imps;
+      pt = p.tfs;
       pn = p.n;
-      f = (occ[j] * w[j]) / 31; // each occurrence of the term in the query counts
+      f = occ[j] * w[j]; // each occurrence of the term in the query counts
       known += w[j];
       for (k = 0; k < pn; k++) {
         d = pd[k];
         if (d >= n) break; // postings are ascending: the rest is out of range too
         hits[d]++;
         cover[d] += w[j];
-        score[d] += f * pi[k];
+        tf = pt[k];
+        score[d] += (f * tf) / (tf + (norms ? norms[d] : K1)); // BM25's tf part, scaled to 0–1
       }
     }
     // Phrase bonus: adjacent terms of one run (pos i, i + 1) that the document both contains.
@@ -486,8 +493,8 @@
   }
 
   /** The spec's ranking: [{ doc, score }], best first, ties by document number. */
-  function rank(qterms, lookup, n) {
-    var s = scoreDocs(qterms, lookup, n), docs = s.docs.slice().sort(ranker(s.score)), out = [], k;
+  function rank(qterms, lookup, n, norm) {
+    var s = scoreDocs(qterms, lookup, n, norm), docs = s.docs.slice().sort(ranker(s.score)), out = [], k;
     for (k = 0; k < docs.length; k++) out.push({ doc: docs[k], score: s.score[docs[k]] });
     return out;
   }
@@ -626,6 +633,10 @@
     return typeof x === "string" ? x : x == null ? "" : String(x);
   }
 
+  function positive(x, fallback) {
+    return +x > 0 && isFinite(+x) ? +x : fallback;
+  }
+
   /** The manifest's lists, checked and completed: { n, kinds, stages, grades, courses, topics, ... }. */
   function model(manifest, kindNames) {
     var m = manifest || {}, out, i, j, g, s, num, mask, byStage = {};
@@ -634,6 +645,9 @@
       n: Math.max(0, Math.floor(+m.doc_count) || 0),
       gen: str(m.gen),
       buckets: Math.max(0, Math.floor(+m.buckets) || 0),
+      k1: positive(m.k1, K1),
+      b: +m.b >= 0 && +m.b <= 1 ? +m.b : B,
+      lengthSteps: positive(m.length_steps, LENGTH_STEPS),
       kinds: [],
       stages: [],
       grades: [],
@@ -679,10 +693,11 @@
   }
 
   /**
-   * Decodes facets.json (format 2: b64-varint columns) into per-document columns: kind (0–2,
-   * -1 unknown), course (index, -1), grades (12-bit mask), and the topics of document d as
-   * topicList[topicStart[d] … topicStart[d+1]). Short or broken columns give "unknown" values,
-   * never an exception.
+   * Decodes facets.json (b64-varint columns) into per-document columns: kind (0–2, -1 unknown),
+   * course (index, -1), grades (12-bit mask), the topics of document d as
+   * topicList[topicStart[d] … topicStart[d+1]), and norm, each document's BM25 length
+   * normalisation for scoreDocs. Short or broken columns give "unknown" values, never an
+   * exception.
    */
   function decodeFacets(facets, M) {
     var f = facets || {}, n = M.n, d, v, at = 0, t, more;
@@ -704,7 +719,32 @@
       }
     }
     topicStart[n] = used;
-    return { kind: kind, course: course, grades: grades, topicStart: topicStart, topicList: topicList };
+    return {
+      kind: kind,
+      course: course,
+      grades: grades,
+      topicStart: topicStart,
+      topicList: topicList,
+      norm: lengthNorms(decodeVarints(str(f.lengths)), M)
+    };
+  }
+
+  /**
+   * k1 × (1 − b + b × length / average length) per document, from the `lengths` column
+   * (round(steps × log2(length))). A missing entry counts as an average document.
+   */
+  function lengthNorms(codes, M) {
+    var n = M.n, norm = numbers(n), len = numbers(n), total = 0, known = 0, avg, d;
+    for (d = 0; d < n; d++) {
+      if (d < codes.length) {
+        len[d] = Math.pow(2, codes[d] / M.lengthSteps);
+        total += len[d];
+        known++;
+      }
+    }
+    avg = known ? total / known : 1;
+    for (d = 0; d < n; d++) norm[d] = M.k1 * (1 - M.b + (M.b * (d < codes.length ? len[d] : avg)) / avg);
+    return norm;
   }
 
   function hasTopic(list, from, to, t) {
@@ -1126,7 +1166,7 @@
     var self = this, url = this.manifestUrl + (retry ? (this.manifestUrl.indexOf("?") < 0 ? "?" : "&") + "t=" + new Date().getTime() : "");
     this.say(this.str.loading);
     loadJson(url, function (err, manifest) {
-      if (err || !manifest || typeof manifest !== "object" || (manifest.version && manifest.version !== 2)) {
+      if (err || !manifest || typeof manifest !== "object" || manifest.version !== FORMAT_VERSION) {
         self.fail();
         return;
       }
@@ -1269,7 +1309,7 @@
     var M = this.M, cands = null, scored, T, filtered = hasFilters(this.sel), t0 = now();
     this.score = null; // browsing: document order is the rank order
     if (terms.length) {
-      scored = scoreDocs(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n);
+      scored = scoreDocs(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
       cands = scored.docs;
       this.score = scored.score;
     } else if (filtered) {
