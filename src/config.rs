@@ -71,11 +71,17 @@ pub struct Config {
 pub struct SearchConfig {
     /// Characters of body text kept per document for result snippets.
     pub excerpt_chars: usize,
+    /// Also write the index as `<script>` files, so search works in a portal opened from disk
+    /// (`file://`, a USB stick). About doubles `search/` on disk; off saves that space.
+    pub offline: bool,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { excerpt_chars: 600 }
+        SearchConfig {
+            excerpt_chars: 600,
+            offline: true,
+        }
     }
 }
 

@@ -115,7 +115,7 @@ struct IndexChanges {
     from: Option<String>,
     to: String,
     files: BTreeMap<String, Vec<u8>>,
-    manifest: Option<Vec<u8>>,
+    outside: BTreeMap<String, Vec<u8>>,
 }
 
 impl IndexChanges {
@@ -123,9 +123,7 @@ impl IndexChanges {
         self.from.get_or_insert(patch.from);
         self.to = patch.to;
         self.files.extend(patch.files);
-        if patch.manifest.is_some() {
-            self.manifest = patch.manifest;
-        }
+        self.outside.extend(patch.outside);
     }
 
     fn into_patch(self) -> Patch {
@@ -143,10 +141,7 @@ impl IndexChanges {
             .into_iter()
             .map(|(path, bytes)| (format!("search/{}/{path}", self.to), bytes))
             .collect();
-        patch.files.extend(
-            self.manifest
-                .map(|bytes| (MANIFEST_PATH.to_string(), bytes)),
-        );
+        patch.files.extend(self.outside);
         patch
     }
 }

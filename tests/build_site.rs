@@ -565,3 +565,61 @@ fn a_deleted_resource_disappears_on_rebuild() {
     assert!(!out.join("grades/11").exists());
     assert!(leftovers_beside(&out).is_empty());
 }
+
+/// `LecternSearchBundle({...});` → the object inside.
+fn bundle_files(script: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    let text = std::str::from_utf8(script).unwrap();
+    let inner = text
+        .strip_prefix("LecternSearchBundle(")
+        .and_then(|t| t.strip_suffix(");\n"))
+        .unwrap_or_else(|| panic!("not a bundle: {}", &text[..text.len().min(80)]));
+    serde_json::from_str(inner).unwrap()
+}
+
+#[test]
+fn offline_scripts_carry_every_index_file_unless_turned_off() {
+    let tree = full();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&tree["search/manifest.json"]).unwrap();
+    let generation = manifest["gen"].as_str().unwrap();
+    assert_eq!(
+        bundle_files(&tree["search/manifest.js"])["manifest.json"],
+        manifest
+    );
+    let prefix = format!("search/{generation}/");
+    let mut carried = BTreeMap::new();
+    for (path, bytes) in tree.range(format!("{prefix}offline/")..) {
+        if !path.starts_with(&format!("{prefix}offline/")) {
+            break;
+        }
+        for (key, value) in bundle_files(bytes) {
+            assert!(carried.insert(key.clone(), value).is_none(), "{key} twice");
+        }
+    }
+    let json_files: Vec<&String> = tree
+        .keys()
+        .filter(|p| p.starts_with(&prefix) && p.ends_with(".json"))
+        .collect();
+    assert!(json_files.len() > 10, "{json_files:?}");
+    assert_eq!(carried.len(), json_files.len(), "one entry per index file");
+    for path in json_files {
+        let value: serde_json::Value = serde_json::from_slice(&tree[path]).unwrap();
+        assert_eq!(carried[&path[prefix.len()..]], value, "{path}");
+    }
+    let site = copy_site("full");
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{config}\nsearch: {{ offline: false }}\n"),
+    );
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let without = read_tree(&out);
+    assert!(without.contains_key("search/manifest.json"));
+    assert!(
+        !without
+            .keys()
+            .any(|p| p.ends_with(".js") && p.starts_with("search/")),
+        "no offline scripts"
+    );
+}

@@ -12,8 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::codec::decode_varints;
 use super::index::{
     Bucket, FACETS, FacetColumns, PostingList, SearchDocument, bucket_count, bucket_json,
-    bucket_of, bucket_path, content_hash, doc_terms, generation, manifest, record, record_path,
+    bucket_of, bucket_path, content_hash, doc_terms, generation, manifest, manifest_files, record,
+    record_path,
 };
+use super::offline;
 use crate::config::Config;
 
 /// What a full build leaves behind for patching: every posting list, the facet columns and
@@ -24,18 +26,20 @@ pub struct IndexState {
     /// Sum of the posting lists' size estimates: decides the bucket count.
     pub(super) estimate: usize,
     pub(super) columns: FacetColumns,
+    /// Every document's record, for the offline scripts that group them.
+    pub(super) records: Vec<Vec<u8>>,
     pub(super) hashes: BTreeMap<String, u64>,
     pub(super) generation: String,
 }
 
 /// The files to write after an edit. The generation folder `search/<from>/` must first be
 /// renamed to `search/<to>/` (when they differ); then `files` (relative to that folder) are
-/// written over it, and the manifest, when given, over `search/manifest.json`.
+/// written over it, and `outside` (the manifest and its script, relative to the output root).
 pub struct IndexPatch {
     pub from: String,
     pub to: String,
     pub files: Vec<(String, Vec<u8>)>,
-    pub manifest: Option<Vec<u8>>,
+    pub outside: Vec<(String, Vec<u8>)>,
 }
 
 impl IndexState {
@@ -77,7 +81,12 @@ impl IndexState {
             .map(|b| (bucket_path(b as u32), bucket_json(&self.buckets[b])))
             .collect();
         changed.push((FACETS.into(), self.columns.json()));
-        changed.push((record_path(n), record(config, new)));
+        self.records[n] = record(config, new);
+        changed.push((record_path(n), self.records[n].clone()));
+        if config.search.offline {
+            let scripts = self.offline_scripts(&changed);
+            changed.extend(scripts);
+        }
         Some(self.patch(config, topics, changed))
     }
 
@@ -112,6 +121,48 @@ impl IndexState {
         Some(bucket)
     }
 
+    /// The offline scripts carrying any of `changed`, made again from the current files.
+    fn offline_scripts(&self, changed: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+        let names: BTreeSet<String> = changed
+            .iter()
+            .filter_map(|(path, _)| offline::script_of(path))
+            .collect();
+        names
+            .into_iter()
+            .map(|name| {
+                let paths = offline::member_paths(&name, self.bucket_count, self.records.len());
+                let members: Vec<(String, Vec<u8>)> = paths
+                    .into_iter()
+                    .map(|path| {
+                        let bytes = self.current(&path);
+                        (path, bytes)
+                    })
+                    .collect();
+                let script =
+                    offline::script(members.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+                (name, script)
+            })
+            .collect()
+    }
+
+    /// The current bytes of an index file that the state can make again.
+    fn current(&self, path: &str) -> Vec<u8> {
+        let number = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(".json"))
+                .and_then(|n| n.parse::<usize>().ok())
+        };
+        if let Some(bucket) = number("p/") {
+            bucket_json(&self.buckets[bucket])
+        } else if let Some(n) = number("d/") {
+            self.records[n].clone()
+        } else if path == FACETS {
+            self.columns.json()
+        } else {
+            super::variants::json()
+        }
+    }
+
     /// Keep the files that really changed, and name the new generation.
     fn patch(
         &mut self,
@@ -129,20 +180,25 @@ impl IndexState {
         }
         self.generation = generation(&self.hashes);
         let to = self.generation.clone();
-        let manifest = (from != to).then(|| {
-            manifest(
+        let outside = if from == to {
+            Vec::new()
+        } else {
+            manifest_files(
                 config,
-                topics,
-                self.columns.lengths.len(),
-                self.bucket_count,
-                &to,
+                manifest(
+                    config,
+                    topics,
+                    self.columns.lengths.len(),
+                    self.bucket_count,
+                    &to,
+                ),
             )
-        });
+        };
         IndexPatch {
             from,
             to,
             files: kept,
-            manifest,
+            outside,
         }
     }
 }

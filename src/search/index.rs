@@ -92,6 +92,15 @@ pub fn build(
             .enumerate()
             .map(|(n, d)| (record_path(n), record(config, d))),
     );
+    let records: Option<Vec<Vec<u8>>> = keep.then(|| {
+        (0..docs.len())
+            .map(|n| files[&record_path(n)].clone())
+            .collect()
+    });
+    if config.search.offline {
+        let scripts = super::offline::scripts(&files);
+        files.extend(scripts);
+    }
     let hashes: BTreeMap<String, u64> = files
         .par_iter()
         .map(|(path, bytes)| (path.clone(), content_hash(bytes)))
@@ -104,22 +113,40 @@ pub fn build(
             bytes,
         })
         .collect();
-    out.push(IndexFile {
-        path: super::MANIFEST_PATH.into(),
-        bytes: manifest(config, topics, docs.len(), bucket_count, &generation),
-    });
-    let state = kept_buckets.map(|buckets| super::IndexState {
-        buckets,
-        bucket_count,
-        estimate,
-        columns,
-        hashes,
-        generation,
-    });
+    out.extend(
+        manifest_files(
+            config,
+            manifest(config, topics, docs.len(), bucket_count, &generation),
+        )
+        .into_iter()
+        .map(|(path, bytes)| IndexFile { path, bytes }),
+    );
+    let state = kept_buckets
+        .zip(records)
+        .map(|(buckets, records)| super::IndexState {
+            buckets,
+            bucket_count,
+            estimate,
+            columns,
+            records,
+            hashes,
+            generation,
+        });
     (out, state)
 }
 
 pub(super) const FACETS: &str = "facets.json";
+
+/// `search/manifest.json` and its offline twin `search/manifest.js`.
+pub(super) fn manifest_files(config: &Config, manifest: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    let script = config
+        .search
+        .offline
+        .then(|| super::offline::script([("manifest.json", manifest.as_slice())]));
+    let mut files = vec![(super::MANIFEST_PATH.to_string(), manifest)];
+    files.extend(script.map(|bytes| (super::offline::MANIFEST_SCRIPT.to_string(), bytes)));
+    files
+}
 
 pub(super) fn bucket_path(bucket: u32) -> String {
     format!("p/{bucket}.json")
@@ -530,13 +557,18 @@ pub(super) fn manifest(
         .iter()
         .map(|(name, slug)| json!({ "name": name, "slug": slug }))
         .collect();
-    json!({
+    let mut manifest = json!({
         "version": super::FORMAT_VERSION, "gen": generation, "doc_count": doc_count, "buckets": buckets,
         "k1": K1, "b": B, "length_steps": LENGTH_STEPS,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
-    })
-    .to_string()
-    .into_bytes()
+    });
+    if config.search.offline {
+        manifest["offline"] = json!({
+            "buckets_per_file": super::offline::BUCKETS_PER_SCRIPT,
+            "records_per_file": super::offline::RECORDS_PER_SCRIPT,
+        });
+    }
+    manifest.to_string().into_bytes()
 }
 
 #[cfg(test)]

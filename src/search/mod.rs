@@ -5,6 +5,7 @@
 pub mod codec;
 mod incremental;
 mod index;
+mod offline;
 pub mod tokenize;
 pub mod variants;
 

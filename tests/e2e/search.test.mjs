@@ -12,7 +12,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { CHROMIUM, launchChromium } from "./chromium.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -429,6 +429,33 @@ describe("search page", { skip }, () => {
     assert.equal(manifests.length, 2);
     assert.match(manifests[1], /manifest\.json\?t=\d+$/);
     assert.ok(errors.every((e) => /404/.test(e)), errors.join("\n"));
+    await page.close();
+  });
+
+  test("opened from disk (file://), the page loads the offline scripts and finds the same", async () => {
+    const q = "?q=" + encodeURIComponent("情绪") + "&kind=lesson";
+    const web = await open(q);
+    const expected = await results(web.page);
+    await web.page.close();
+    const { page, errors } = await newPage();
+    const requested = [];
+    page.on("request", (r) => requested.push(r.url()));
+    await page.goto(pathToFileURL(path.join(out, "search", "index.html")).href + q);
+    await settled(page);
+    const got = await results(page);
+    assert.ok(got.length > 1, "results from disk");
+    assert.deepEqual(got, expected);
+    assert.ok(requested.some((u) => /\/offline\/p-\d+\.js$/.test(u)), requested.join("\n"));
+    assert.ok(requested.some((u) => /\/search\/manifest\.js$/.test(u)), requested.join("\n"));
+    assert.ok(!requested.some((u) => /\.json(\?|$)/.test(u)), "no JSON requests from disk");
+    // a facet click works from disk too
+    await page.click("#search-filters-box > summary"); // folded on a phone
+    const seq = await seqOf(page);
+    await page.check('#search-filters input[name="grade"][value="7"]');
+    await settled(page, seq);
+    assert.match(await page.evaluate(() => location.search), /grade=7/);
+    assert.ok((await results(page)).every((r) => r.grades.includes("七年级")));
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

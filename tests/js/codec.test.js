@@ -334,3 +334,19 @@ test("topK gives the first k of the full ranking, and scoreDocs the matches in d
   const docs = Array.from({ length: 50 }, (_, i) => 49 - i);
   assert.deepEqual(LS.topK(docs, flat, 5), [0, 1, 2, 3, 4]);
 });
+
+test("offline (file://): each index file maps to the script that carries it", () => {
+  const layout = { buckets: 64, records: 256 };
+  assert.deepEqual(LS.offlineScriptOf("manifest.json", layout), { src: "manifest.js", key: "manifest.json" });
+  assert.deepEqual(LS.offlineScriptOf("../search/manifest.json?t=123", layout), { src: "../search/manifest.js", key: "manifest.json" });
+  assert.deepEqual(LS.offlineScriptOf("abc123/p/70.json", layout), { src: "abc123/offline/p-1.js", key: "p/70.json" });
+  assert.deepEqual(LS.offlineScriptOf("abc123/p/63.json", layout), { src: "abc123/offline/p-0.js", key: "p/63.json" });
+  assert.deepEqual(LS.offlineScriptOf("abc123/d/300.json", layout), { src: "abc123/offline/d-1.js", key: "d/300.json" });
+  assert.deepEqual(LS.offlineScriptOf("abc123/facets.json", layout), { src: "abc123/offline/facets.js", key: "facets.json" });
+  assert.deepEqual(LS.offlineScriptOf("abc123/t2s.json", layout), { src: "abc123/offline/t2s.js", key: "t2s.json" });
+  assert.equal(LS.offlineScriptOf("abc123/p/x.js", layout), null);
+  assert.deepEqual(LS.offlineScriptOf("g/p/5.json", { buckets: 4, records: 2 }).src, "g/offline/p-1.js");
+  const M = LS.model({ offline: { buckets_per_file: 32, records_per_file: 100 } });
+  assert.deepEqual(M.offline, { buckets: 32, records: 100 });
+  assert.deepEqual(LS.model({}).offline, { buckets: 64, records: 256 }, "defaults");
+});

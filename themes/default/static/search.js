@@ -648,6 +648,10 @@
       k1: positive(m.k1, K1),
       b: +m.b >= 0 && +m.b <= 1 ? +m.b : B,
       lengthSteps: positive(m.length_steps, LENGTH_STEPS),
+      offline: {
+        buckets: Math.floor(positive(m.offline && m.offline.buckets_per_file, 64)),
+        records: Math.floor(positive(m.offline && m.offline.records_per_file, 256))
+      },
       kinds: [],
       stages: [],
       grades: [],
@@ -933,6 +937,7 @@
     highlight: highlight,
     model: model,
     decodeFacets: decodeFacets,
+    offlineScriptOf: offlineScriptOf,
     parseParams: parseParams,
     selectionFrom: selectionFrom,
     buildParams: buildParams,
@@ -940,7 +945,10 @@
   };
 
   if (typeof module !== "undefined" && module.exports) module.exports = api;
-  if (global) global.LecternSearch = api;
+  if (global) {
+    global.LecternSearch = api;
+    global.LecternSearchBundle = receiveBundle; // what the offline scripts call
+  }
   if (typeof document === "undefined") return;
 
   // ---------------------------------------------------------------------------------------------
@@ -950,8 +958,13 @@
   var jsonCache = {};
   var FAILED = {}; // a bucket file that could not be loaded
 
-  /** Loads and parses a JSON file once; `done(error, data)`. Concurrent calls share one request. */
+  /**
+   * Loads and parses an index file once; `done(error, data)`. Concurrent calls share one request.
+   * Over HTTP(S) the JSON file itself; opened from disk (file://, where XHR and fetch fail), the
+   * offline script that carries it.
+   */
   function loadJson(url, done) {
+    if (global.location && global.location.protocol === "file:") return loadOffline(url, done);
     var entry = jsonCache[url];
     if (!entry) {
       entry = jsonCache[url] = { waiting: [], done: false, err: null, data: null };
@@ -985,6 +998,69 @@
     }
     if (entry.done) done(entry.err, entry.data);
     else entry.waiting.push(done);
+  }
+
+  // ---- offline (file://): <script src> bundles, docs/SEARCH-INDEX.md "Offline scripts" ----
+
+  var offlineFiles = {}; // index file path (under search/<gen>/, or manifest.json) → its JSON
+  var offlineScripts = {}; // script URL → { done, waiting }
+  var offlineLayout = { buckets: 64, records: 256 }; // from the manifest once it is loaded
+
+  /** Called by every offline script with the files it carries. */
+  function receiveBundle(files) {
+    if (!files || typeof files !== "object") return;
+    for (var key in files) {
+      if (Object.prototype.hasOwnProperty.call(files, key)) offlineFiles["~" + key] = files[key];
+    }
+  }
+
+  /**
+   * The offline script carrying index file `url`, and the file's key in it:
+   * …/manifest.json → …/manifest.js; …/<gen>/p/70.json → …/<gen>/offline/p-1.js (64 buckets a
+   * script); …/<gen>/d/300.json → …/<gen>/offline/d-1.js (256 records); …/<gen>/facets.json →
+   * …/<gen>/offline/facets.js. Null for anything else.
+   */
+  function offlineScriptOf(url, layout) {
+    var clean = String(url).replace(/[?#].*$/, ""), m;
+    layout = layout || offlineLayout;
+    m = /^(.*?)manifest\.json$/.exec(clean);
+    if (m) return { src: m[1] + "manifest.js", key: "manifest.json" };
+    m = /^(.*?)(p|d)\/(\d+)\.json$/.exec(clean);
+    if (m) {
+      var per = m[2] === "p" ? layout.buckets : layout.records;
+      return { src: m[1] + "offline/" + m[2] + "-" + Math.floor(+m[3] / per) + ".js", key: m[2] + "/" + m[3] + ".json" };
+    }
+    m = /^(.*?)([a-z0-9]+)\.json$/.exec(clean);
+    if (m) return { src: m[1] + "offline/" + m[2] + ".js", key: m[2] + ".json" };
+    return null;
+  }
+
+  function loadOffline(url, done) {
+    var where = offlineScriptOf(url);
+    if (!where) return done(new Error("not an index file: " + url), null);
+    var found = function () {
+      var data = offlineFiles["~" + where.key];
+      if (data === undefined) return done(new Error("missing from " + where.src + ": " + where.key), null);
+      done(null, data);
+    };
+    if (offlineFiles["~" + where.key] !== undefined) return found();
+    var entry = offlineScripts[where.src];
+    if (entry && entry.done) return found(); // loaded before, and without this file
+    if (!entry) {
+      entry = offlineScripts[where.src] = { done: false, waiting: [] };
+      var script = document.createElement("script");
+      var finish = function () {
+        entry.done = true;
+        var w = entry.waiting;
+        entry.waiting = [];
+        for (var i = 0; i < w.length; i++) w[i]();
+      };
+      script.onload = finish;
+      script.onerror = finish;
+      script.src = where.src;
+      (document.head || document.documentElement).appendChild(script);
+    }
+    entry.waiting.push(found);
   }
 
   /** Calls `each(item, cb)` for all items in parallel, then `done()`. */
@@ -1171,6 +1247,7 @@
         return;
       }
       var M = model(manifest, self.kindNames);
+      offlineLayout = M.offline;
       self.buckets = {}; // (a retry may bring another gen)
       self.decoded = {};
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
