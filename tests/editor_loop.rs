@@ -206,8 +206,13 @@ impl Drop for Server {
 }
 
 fn serve(site: &Path) -> Server {
+    serve_with(site, &[])
+}
+
+fn serve_with(site: &Path, extra: &[&str]) -> Server {
     let child = Command::new(bin())
         .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
+        .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -466,4 +471,75 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
     wait_for("the served site to equal a full build", || {
         read_tree(&served) == expected
     });
+}
+
+#[test]
+fn serve_survives_a_broken_template_a_half_written_file_and_a_delete_during_a_rebuild() {
+    survives_bad_saves(&[]);
+}
+
+#[test]
+fn serve_with_poll_sees_every_kind_of_save_too() {
+    survives_bad_saves(&["--poll"]);
+}
+
+/// A template override made while serving (its folder new), broken and removed; a lesson
+/// caught half-written; a new file deleted right after it triggered a build.
+fn survives_bad_saves(serve_args: &[&str]) {
+    let (tmp, site) = init_site();
+    let server = serve_with(&site, serve_args);
+    let port = server.port;
+    let page = "/lessons/wo-de-qing-xu-ri-ji/";
+    let has_box = |body: &str| body.contains("lectern-errors");
+    // A broken template override: the box names the template; the last good page stays.
+    let template = site.join("templates/lesson.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}\n{% block main %}{% if %}\n",
+    )
+    .unwrap();
+    wait_for("the template error box", || has_box(&get(port, page).1));
+    let (status, shown) = get(port, page);
+    assert_eq!(status, 200);
+    assert!(shown.contains("templates/lesson.html"), "{shown}");
+    assert!(
+        shown.contains("我的情绪日记"),
+        "the last good page stays served"
+    );
+    std::fs::remove_file(&template).unwrap();
+    wait_for("the box to go", || !has_box(&get(port, page).1));
+    // A file caught half-written (front matter not closed yet), then completed.
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let original = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(&lesson, &original[..original.find("course:").unwrap()]).unwrap();
+    wait_for("the half-written file's box", || {
+        has_box(&get(port, page).1)
+    });
+    std::fs::write(&lesson, &original).unwrap();
+    wait_for("the box to go again", || !has_box(&get(port, page).1));
+    // A new file (a full build) deleted again 60 ms later: past the 30 ms debounce, so most
+    // often while that build runs. Either way the server must end on the files as they are.
+    let fresh = site.join("content/lessons/lin-shi-ke.md");
+    std::fs::write(
+        &fresh,
+        original.replace("title: 我的情绪日记", "title: 临时的一课"),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(60));
+    std::fs::remove_file(&fresh).unwrap();
+    let out = tmp.path().join("full");
+    build(
+        &site,
+        &out,
+        &["--base-url", &format!("http://127.0.0.1:{port}/")],
+    )
+    .success();
+    let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
+    let expected = read_tree(&out);
+    wait_for("the served site to equal a full build", || {
+        read_tree(&served) == expected
+    });
+    assert_eq!(get(port, "/lessons/lin-shi-ke/").0, 404);
+    assert!(!has_box(&get(port, page).1));
 }
