@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 /// Postings buckets per offline script.
-pub const BUCKETS_PER_SCRIPT: u32 = 64;
+pub const BUCKETS_PER_SCRIPT: u32 = 16;
 /// Document records per offline script.
 pub const RECORDS_PER_SCRIPT: usize = 256;
 /// The manifest's twin, beside it.
@@ -119,16 +119,16 @@ mod tests {
     #[test]
     fn files_map_to_grouped_scripts() {
         assert_eq!(script_of("p/0.json").unwrap(), "offline/p-0.js");
-        assert_eq!(script_of("p/63.json").unwrap(), "offline/p-0.js");
-        assert_eq!(script_of("p/64.json").unwrap(), "offline/p-1.js");
+        assert_eq!(script_of("p/15.json").unwrap(), "offline/p-0.js");
+        assert_eq!(script_of("p/16.json").unwrap(), "offline/p-1.js");
         assert_eq!(script_of("d/255.json").unwrap(), "offline/d-0.js");
         assert_eq!(script_of("d/256.json").unwrap(), "offline/d-1.js");
         assert_eq!(script_of("facets.json").unwrap(), "offline/facets.js");
         assert_eq!(script_of("offline/p-0.js"), None);
         assert_eq!(script_of("p/x.json"), None);
         assert_eq!(
-            member_paths("offline/p-1.js", 66, 0),
-            ["p/64.json", "p/65.json"]
+            member_paths("offline/p-1.js", 18, 0),
+            ["p/16.json", "p/17.json"]
         );
         assert_eq!(member_paths("offline/d-0.js", 1, 11).len(), 11);
         assert_eq!(member_paths("offline/d-0.js", 1, 11)[2], "d/10.json");

@@ -649,7 +649,7 @@
       b: +m.b >= 0 && +m.b <= 1 ? +m.b : B,
       lengthSteps: positive(m.length_steps, LENGTH_STEPS),
       offline: {
-        buckets: Math.floor(positive(m.offline && m.offline.buckets_per_file, 64)),
+        buckets: Math.floor(positive(m.offline && m.offline.buckets_per_file, 16)),
         records: Math.floor(positive(m.offline && m.offline.records_per_file, 256))
       },
       kinds: [],
@@ -1004,7 +1004,7 @@
 
   var offlineFiles = {}; // index file path (under search/<gen>/, or manifest.json) → its JSON
   var offlineScripts = {}; // script URL → { done, waiting }
-  var offlineLayout = { buckets: 64, records: 256 }; // from the manifest once it is loaded
+  var offlineLayout = { buckets: 16, records: 256 }; // from the manifest once it is loaded
 
   /** Called by every offline script with the files it carries. */
   function receiveBundle(files) {
@@ -1016,7 +1016,7 @@
 
   /**
    * The offline script carrying index file `url`, and the file's key in it:
-   * …/manifest.json → …/manifest.js; …/<gen>/p/70.json → …/<gen>/offline/p-1.js (64 buckets a
+   * …/manifest.json → …/manifest.js; …/<gen>/p/70.json → …/<gen>/offline/p-4.js (16 buckets a
    * script); …/<gen>/d/300.json → …/<gen>/offline/d-1.js (256 records); …/<gen>/facets.json →
    * …/<gen>/offline/facets.js. Null for anything else.
    */
