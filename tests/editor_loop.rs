@@ -543,3 +543,40 @@ fn survives_bad_saves(serve_args: &[&str]) {
     assert_eq!(get(port, "/lessons/lin-shi-ke/").0, 404);
     assert!(!has_box(&get(port, page).1));
 }
+
+#[test]
+fn serve_under_a_sub_path_serves_links_and_edits_there() {
+    let (_tmp, site) = init_site();
+    let server = serve_with(&site, &["--base-url", "/portal/"]);
+    let port = server.port;
+    let page = "/portal/lessons/wo-de-qing-xu-ri-ji/";
+    let (status, body) = get(port, page);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(&format!(
+            "rel=\"canonical\" href=\"http://127.0.0.1:{port}{page}\""
+        )),
+        "the canonical address carries the sub-path"
+    );
+    assert!(
+        body.contains("/portal/__lectern/events"),
+        "live reload under the sub-path"
+    );
+    assert_eq!(get(port, "/portal/static/site.css").0, 200);
+    for root in ["/", "/portal"] {
+        let (status, response) = get(port, root);
+        assert_eq!(status, 301, "{root}");
+        assert!(response.contains("/portal/\r\n"), "{response}");
+    }
+    assert_eq!(get(port, "/lessons/wo-de-qing-xu-ri-ji/").0, 404);
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(
+        &lesson,
+        text.replace("title: 我的情绪日记", "title: 子路径里的日记"),
+    )
+    .unwrap();
+    wait_for("the edit under the sub-path", || {
+        get(port, page).1.contains("子路径里的日记")
+    });
+}

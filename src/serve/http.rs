@@ -75,7 +75,8 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
         return events(&state, request.headers());
     }
     let Some(inside) = raw_path.strip_prefix(&state.base_path) else {
-        if format!("{raw_path}/") == state.base_path {
+        // `/portal` and, for a preview under a sub-path, the server's root lead to the site.
+        if format!("{raw_path}/") == state.base_path || raw_path == "/" {
             return redirect(&state.base_path);
         }
         return not_found(&state).await;
