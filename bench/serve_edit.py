@@ -9,7 +9,7 @@ index, swap). Body edits append a sentence; title edits change the title (every 
 the card is re-rendered). With --verify, the served folder is compared at the end with a full
 `lectern build` of the same files (it must be byte-identical).
 
-    python3 bench/serve_edit.py SITE [--edits 7] [--lectern target/release/lectern] [--verify]
+    python3 bench/serve_edit.py SITE [--edits 7] [--new 3] [--lectern target/release/lectern] [--verify]
 
 SITE is a site folder, e.g. the corpus `bench/run.sh` generated (BENCH_DIR/site). The lesson is
 restored at the end.
@@ -96,17 +96,32 @@ class Events:
 
 
 def fetch(port, path):
+    return get(port, path)[1]
+
+
+def get(port, path):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
-    return conn.getresponse().read().decode("utf-8", "replace")
+    response = conn.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
 
 
 def measure(server, events, lesson, url, text, marker):
-    with open(lesson, "w", encoding="utf-8") as f:
-        f.write(text)
+    """Save `text` (None: delete the file); wait until `url` shows `marker` (None: is gone)."""
+    if text is None:
+        os.remove(lesson)
+    else:
+        with open(lesson, "w", encoding="utf-8") as f:
+            f.write(text)
     t0 = time.time()
     told = events.first_after(t0)
-    while marker not in fetch(server.port, url):
+    if marker:
+        def shown():
+            return marker in fetch(server.port, url)
+    else:
+        def shown():
+            return get(server.port, url)[0] == 404
+    while not shown():
         if time.time() - t0 > 60:
             sys.exit(f"the page never showed {marker!r}")
         time.sleep(0.002)
@@ -134,6 +149,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
     ap.add_argument("--edits", type=int, default=7)
+    ap.add_argument("--new", type=int, default=3, help="new lessons added, then deleted")
     ap.add_argument("--lectern", default="target/release/lectern")
     ap.add_argument("--verify", action="store_true")
     args = ap.parse_args()
@@ -151,7 +167,7 @@ def main():
     events = Events(server.port)
     time.sleep(0.5)
     url = f"/lessons/{name[:-3]}/"
-    body, title = [], []
+    body, title, added, deleted = [], [], [], []
     try:
         for i in range(args.edits):
             marker = f"编辑测量第{i}句"
@@ -162,6 +178,15 @@ def main():
             text = re.sub(r"^title: .*$", f'title: "{marker}"', original, count=1, flags=re.M)
             title.append(measure(server, events, lesson, url, text, marker))
             time.sleep(0.3)
+        for i in range(args.new):
+            marker = f"新增的一课第{i}版"
+            path = os.path.join(lessons, f"zz-bench-new-{i}.md")
+            new_url = f"/lessons/zz-bench-new-{i}/"
+            text = re.sub(r"^title: .*$", f'title: "{marker}"', original, count=1, flags=re.M)
+            added.append(measure(server, events, path, new_url, text, marker))
+            time.sleep(0.3)
+            deleted.append(measure(server, events, path, new_url, None, None))
+            time.sleep(0.3)
     finally:
         with open(lesson, "w", encoding="utf-8") as f:
             f.write(original)
@@ -170,6 +195,9 @@ def main():
     print("edit         saves  told page  page served  the patch  full builds")
     summary("body", body)
     summary("title", title)
+    if added:
+        summary("new file", added)
+        summary("deleted", deleted)
     if args.verify:
         verify(binary, site, server)
     server.stop()
