@@ -126,7 +126,7 @@ def measure(server, events, lesson, url, text, marker):
             sys.exit(f"the page never showed {marker!r}")
         time.sleep(0.002)
     served = time.time()
-    line = server.line_after(t0, "Updated") or server.line_after(t0, "Built", timeout=1) or ""
+    line = server.line_after(t0, ("Updated", "Built"), timeout=5) or ""
     m = re.search(r" in (\d+) ms", line)
     return {
         "told": (told - t0) * 1000 if told else None,

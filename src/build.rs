@@ -305,12 +305,15 @@ pub fn build_keeping(
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
     let clock = Instant::now();
-    let committed = staging.commit_locked(options.swap_lock.as_deref());
-    timings.push(("swap", clock.elapsed()));
-    if let Err(diagnostic) = committed {
-        diagnostics.push(diagnostic);
-        return None;
+    match staging.commit_locked(options.swap_lock.as_deref()) {
+        Ok(replaced) if options.swap_lock.is_some() => replaced.remove_in_background(),
+        Ok(replaced) => replaced.remove(),
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return None;
+        }
     }
+    timings.push(("swap", clock.elapsed()));
     let report = BuildReport {
         resources: site.catalog.resources.len(),
         pages: written.0,

@@ -156,34 +156,40 @@ impl Staging {
         Ok(self.dir.join(rel))
     }
 
-    /// Swap the staging folder in place of the target.
     /// Swap the staging folder in place of the target while holding `swap` (if given) for
     /// writing, and count the swap in it: a server that reads files and that number under the
     /// same lock never sees the moment between the renames, nor a page newer than its number.
-    pub fn commit_locked(self, swap: Option<&std::sync::RwLock<u64>>) -> Result<(), Diagnostic> {
+    /// The replaced site is handed back, to be removed once the lock is released.
+    pub fn commit_locked(
+        self,
+        swap: Option<&std::sync::RwLock<u64>>,
+    ) -> Result<Replaced, Diagnostic> {
         let Some(lock) = swap else {
             return self.commit();
         };
         let mut generation = lock
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        self.commit()?;
+        let replaced = self.commit()?;
         *generation += 1;
-        Ok(())
+        Ok(replaced)
     }
 
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    pub fn commit(mut self) -> Result<Replaced, Diagnostic> {
         self.write(
             MARKER,
             b"This folder is written by Lectern (lectern build). It is replaced on every build.\n",
         )?;
+        // Unique per swap: `serve` may still be removing the previous one in the background.
+        static SWAPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let old = self.target.with_file_name(format!(
-            ".{}.lectern-old-{}",
+            ".{}.lectern-old-{}-{}",
             self.target
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            std::process::id()
+            std::process::id(),
+            SWAPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let had_old = self.target.exists();
         if had_old {
@@ -204,10 +210,28 @@ impl Staging {
             )));
         }
         self.committed = true;
-        if had_old {
+        Ok(Replaced(had_old.then_some(old)))
+    }
+}
+
+/// The site a commit replaced, moved aside: nothing links to it any more.
+#[must_use = "the replaced site stays on disk until removed"]
+pub struct Replaced(Option<PathBuf>);
+
+impl Replaced {
+    /// Remove it now (`lectern build`: nothing may be left behind when the command ends).
+    pub fn remove(self) {
+        if let Some(old) = self.0 {
             remove_in_parallel(&old);
         }
-        Ok(())
+    }
+
+    /// Remove it on another thread (`serve`: ten thousand pages take a second to delete, and
+    /// the open pages should not wait for that to reload).
+    pub fn remove_in_background(self) {
+        if self.0.is_some() {
+            std::thread::spawn(move || self.remove());
+        }
     }
 }
 
