@@ -63,8 +63,9 @@ class Server:
         return None
 
     def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
 
 
 class Events:
@@ -160,6 +161,13 @@ def main():
     original = open(lesson, encoding="utf-8").read()
     binary = os.path.abspath(args.lectern)
     server = Server(binary, site, free_port())
+    try:
+        run(args, site, lessons, name, lesson, original, binary, server)
+    finally:
+        server.stop()  # also when interrupted: a left-over server would rebuild on every save
+
+
+def run(args, site, lessons, name, lesson, original, binary, server):
     started = time.time()
     if not server.ready.wait(600):
         sys.exit("serve did not start")
@@ -200,7 +208,6 @@ def main():
         summary("deleted", deleted)
     if args.verify:
         verify(binary, site, server)
-    server.stop()
 
 
 def verify(binary, site, server):

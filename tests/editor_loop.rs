@@ -580,3 +580,51 @@ fn serve_under_a_sub_path_serves_links_and_edits_there() {
         get(port, page).1.contains("子路径里的日记")
     });
 }
+
+#[test]
+fn serve_keeps_working_and_stops_on_sigterm_after_its_stderr_is_gone() {
+    let (_tmp, site) = init_site();
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut port = 0;
+    let mut line = String::new();
+    while port == 0 {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "serve did not start"
+        );
+        if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
+            port = rest.split('/').next().unwrap().parse().unwrap();
+        }
+    }
+    // The parent that read the log goes away (a closed terminal pipe, a killed script).
+    drop(stderr);
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    for (i, title) in ["无人读日志", "仍在更新"].iter().enumerate() {
+        std::fs::write(&lesson, text.replace("我的情绪日记", title)).unwrap();
+        let page = "/lessons/wo-de-qing-xu-ri-ji/";
+        wait_for(&format!("save {i} to be served"), || {
+            get(port, page).1.contains(title)
+        });
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -18,6 +18,16 @@ pub use http::{Resolution, overlay, resolve};
 use crate::build::{self, BuildOptions, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+/// `eprintln!` that never panics: a server whose stderr pipe is gone (its parent died) must
+/// still rebuild, serve and stop on a signal.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 pub struct ServeOptions {
     pub root: PathBuf,
     pub port: u16,
@@ -74,12 +84,12 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let loop_state = state.clone();
     std::thread::spawn(move || rebuild_loop(&build_options, &loop_state, &changed_rx, site));
     if !options.bind.is_loopback() {
-        eprintln!(
+        say!(
             "warning: serving on {} — other computers on the network can reach this preview",
             options.bind
         );
     }
-    eprintln!(
+    say!(
         "Serving at {site_url}  (watching {}; Ctrl-C to stop)",
         options.root.display()
     );
@@ -162,7 +172,7 @@ fn serve_forever(
         tokio::spawn(async move {
             stop_signal().await;
             let _ = std::fs::remove_dir_all(&private);
-            eprintln!("Stopped.");
+            say!("Stopped.");
             std::process::exit(0);
         });
         axum::serve(listener, http::router(state))
@@ -231,7 +241,7 @@ fn refresh_pages(
     let Some(pages) = crate::refresh::refresh(site, options, paths) else {
         return false;
     };
-    eprintln!(
+    say!(
         "Updated {} and the search index in {} ms{}",
         pages.join(", "),
         started.elapsed().as_millis(),
@@ -252,7 +262,7 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
     let built = build::build_keeping(options, &mut diagnostics);
     let all = diagnostics.sorted();
     for d in &all {
-        eprintln!("{}", d.render());
+        say!("{}", d.render());
     }
     let errors: Vec<Diagnostic> = all.into_iter().filter(Diagnostic::is_error).collect();
     let what = describe(&options.root, changed);
@@ -265,13 +275,13 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
         None => (None, None),
     };
     match report {
-        Some(report) => eprintln!(
+        Some(report) => say!(
             "Built {} resources into {} pages in {} ms{what}",
             report.resources,
             report.pages,
             started.elapsed().as_millis()
         ),
-        None => eprintln!(
+        None => say!(
             "Build failed with {} error(s){what}; still serving the last good build",
             errors.len()
         ),

@@ -112,7 +112,7 @@ pub fn start(
                 .lock()
                 .map(|mut w| w.watch(&folder, RecursiveMode::Recursive));
             if let Ok(Err(e)) = added {
-                eprintln!("warning: cannot watch {}: {e}", folder.display());
+                super::say!("warning: cannot watch {}: {e}", folder.display());
             }
             // Whatever was saved in it before the watch began: one more rebuild reads it.
             let _ = changed.send(vec![folder]);
