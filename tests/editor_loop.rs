@@ -210,6 +210,25 @@ fn serve(site: &Path) -> Server {
 }
 
 fn serve_with(site: &Path, extra: &[&str]) -> Server {
+    let (server, stderr, log_tx) = start_serving(site, extra);
+    // Keep reading stderr, so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = log_tx.send(line);
+        }
+    });
+    server
+}
+
+/// A started server, its stderr after the "Serving at" line, and the sender of its log.
+fn start_serving(
+    site: &Path,
+    extra: &[&str],
+) -> (
+    Server,
+    BufReader<std::process::ChildStderr>,
+    std::sync::mpsc::Sender<String>,
+) {
     let child = Command::new(bin())
         .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
         .args(extra)
@@ -237,13 +256,7 @@ fn serve_with(site: &Path, extra: &[&str]) -> Server {
             server.port = rest.split('/').next().unwrap().parse().unwrap();
         }
     }
-    // Keep reading stderr, so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = log_tx.send(line);
-        }
-    });
-    server
+    (server, stderr, log_tx)
 }
 
 /// Send raw bytes, return the status code and the body.
@@ -416,6 +429,16 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Save `lesson` as `original` with the title `title`, then wait until `page` shows it.
+fn retitle_and_wait(port: u16, page: &str, lesson: &Path, original: &str, title: &str) {
+    std::fs::write(
+        lesson,
+        original.replace("title: 我的情绪日记", &format!("title: {title}")),
+    )
+    .unwrap();
+    wait_for(title, || get(port, page).1.contains(title));
+}
+
 #[test]
 fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
     let (tmp, site) = init_site();
@@ -424,14 +447,7 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
     let page = "/lessons/wo-de-qing-xu-ri-ji/";
     let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
     let original = std::fs::read_to_string(&lesson).unwrap();
-    std::fs::write(
-        &lesson,
-        original.replace("title: 我的情绪日记", "title: 我的情绪周记"),
-    )
-    .unwrap();
-    wait_for("the new title", || {
-        get(port, page).1.contains("我的情绪周记")
-    });
+    retitle_and_wait(port, page, &lesson, &original, "我的情绪周记");
     std::fs::write(&lesson, original.replace("grade: 5", "grade: 15")).unwrap();
     wait_for("the error box", || {
         get(port, page).1.contains("lectern-errors")
@@ -459,15 +475,15 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
         body.contains("第49版") && !body.contains("lectern-errors")
     });
     // What is served equals a full build of the same files with the same base URL.
+    settles_on_a_full_build(&server, &site, &tmp.path().join("full"));
+}
+
+/// Wait until the served folder equals a full build of `site` (same base URL) into `out`.
+fn settles_on_a_full_build(server: &Server, site: &Path, out: &Path) {
+    let base_url = format!("http://127.0.0.1:{}/", server.port);
+    build(site, out, &["--base-url", &base_url]).success();
     let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
-    let out = tmp.path().join("full");
-    build(
-        &site,
-        &out,
-        &["--base-url", &format!("http://127.0.0.1:{port}/")],
-    )
-    .success();
-    let expected = read_tree(&out);
+    let expected = read_tree(out);
     wait_for("the served site to equal a full build", || {
         read_tree(&served) == expected
     });
@@ -528,18 +544,7 @@ fn survives_bad_saves(serve_args: &[&str]) {
     .unwrap();
     std::thread::sleep(Duration::from_millis(60));
     std::fs::remove_file(&fresh).unwrap();
-    let out = tmp.path().join("full");
-    build(
-        &site,
-        &out,
-        &["--base-url", &format!("http://127.0.0.1:{port}/")],
-    )
-    .success();
-    let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
-    let expected = read_tree(&out);
-    wait_for("the served site to equal a full build", || {
-        read_tree(&served) == expected
-    });
+    settles_on_a_full_build(&server, &site, &tmp.path().join("full"));
     assert_eq!(get(port, "/lessons/lin-shi-ke/").0, 404);
     assert!(!has_box(&get(port, page).1));
 }
@@ -571,60 +576,29 @@ fn serve_under_a_sub_path_serves_links_and_edits_there() {
     assert_eq!(get(port, "/lessons/wo-de-qing-xu-ri-ji/").0, 404);
     let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
     let text = std::fs::read_to_string(&lesson).unwrap();
-    std::fs::write(
-        &lesson,
-        text.replace("title: 我的情绪日记", "title: 子路径里的日记"),
-    )
-    .unwrap();
-    wait_for("the edit under the sub-path", || {
-        get(port, page).1.contains("子路径里的日记")
-    });
+    retitle_and_wait(port, page, &lesson, &text, "子路径里的日记");
 }
 
 #[test]
 fn serve_keeps_working_and_stops_on_sigterm_after_its_stderr_is_gone() {
     let (_tmp, site) = init_site();
-    let mut child = Command::new(bin())
-        .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut port = 0;
-    let mut line = String::new();
-    while port == 0 {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "serve did not start"
-        );
-        if let Some(rest) = line.split("Serving at http://127.0.0.1:").nth(1) {
-            port = rest.split('/').next().unwrap().parse().unwrap();
-        }
-    }
+    let (mut server, stderr, _) = start_serving(&site, &[]);
+    let port = server.port;
     // The parent that read the log goes away (a closed terminal pipe, a killed script).
     drop(stderr);
     let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
     let text = std::fs::read_to_string(&lesson).unwrap();
-    for (i, title) in ["无人读日志", "仍在更新"].iter().enumerate() {
-        std::fs::write(&lesson, text.replace("我的情绪日记", title)).unwrap();
-        let page = "/lessons/wo-de-qing-xu-ri-ji/";
-        wait_for(&format!("save {i} to be served"), || {
-            get(port, page).1.contains(title)
-        });
+    for title in ["无人读日志", "仍在更新"] {
+        retitle_and_wait(port, "/lessons/wo-de-qing-xu-ri-ji/", &lesson, &text, title);
     }
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("serve did not stop on SIGTERM");
-        }
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
