@@ -79,12 +79,17 @@ class Events:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
+        named = False  # an "event: building" notice, not a reload
         while True:
             line = self.response.fp.readline()
             if not line:
                 return
-            if line.startswith(b"data:"):
+            if line.startswith(b"event:"):
+                named = True
+            elif line.startswith(b"data:") and not named:
                 self.times.append(time.time())
+            elif not line.strip():
+                named = False
 
     def first_after(self, t0, timeout=60):
         deadline = time.time() + timeout

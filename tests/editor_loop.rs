@@ -602,3 +602,55 @@ fn serve_keeps_working_and_stops_on_sigterm_after_its_stderr_is_gone() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn serve_tells_open_pages_when_a_full_build_starts_then_when_it_is_done() {
+    let (_tmp, site) = init_site();
+    let server = serve(&site);
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let request = format!(
+        "GET /__lectern/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        server.port
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut events = BufReader::new(stream);
+    let mut next_line = || {
+        let mut line = String::new();
+        assert!(events.read_line(&mut line).unwrap() > 0, "the stream ended");
+        line.trim_end().to_string()
+    };
+    let first = loop {
+        if let Some(build) = next_line().strip_prefix("data: ") {
+            break build.parse::<u64>().unwrap();
+        }
+    };
+    // A new file takes a full build.
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(
+        site.join("content/lessons/xin-ke.md"),
+        text.replace("我的情绪日记", "新课"),
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let line = next_line();
+        if line.starts_with("event:") || line.starts_with("data:") {
+            seen.push(line.clone());
+        }
+        if let Some(build) = line.strip_prefix("data: ")
+            && build.parse::<u64>().is_ok_and(|b| b > first)
+        {
+            break;
+        }
+    }
+    assert_eq!(seen[..2], ["event: building", "data: 1"], "{seen:?}");
+    let page = get(server.port, "/lessons/xin-ke/").1;
+    assert!(
+        page.contains("addEventListener(\"building\""),
+        "the page shows the notice"
+    );
+}

@@ -4,6 +4,7 @@
 
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -32,11 +33,22 @@ pub struct ServerState {
     pub any_ip_host: bool,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: RwLock<Vec<Diagnostic>>,
-    /// Carries the number of each finished build to the open pages.
-    pub reload: broadcast::Sender<u64>,
+    /// Tells the open pages that a full build started, and the number of each finished one.
+    pub reload: broadcast::Sender<Notice>,
+    /// A full build is running (a page that connects meanwhile shows the notice too).
+    pub building: AtomicBool,
     /// The number of the latest build, guarded by the lock the rebuild swaps folders under:
     /// a page is read together with the number it carries, so it can tell when it is stale.
     pub swap: Arc<RwLock<u64>>,
+}
+
+/// What the live-reload stream tells a page.
+#[derive(Clone, Copy, Debug)]
+pub enum Notice {
+    /// A full build started: it can take seconds on a large site, so the page says so.
+    Building,
+    /// The latest build's number: a page from an older one reloads.
+    Built(u64),
 }
 
 impl ServerState {
@@ -58,7 +70,14 @@ impl ServerState {
 
     /// Tell every open page the latest build number; pages from an older build reload.
     pub fn announce(&self) {
-        let _ = self.reload.send(self.build_number());
+        self.building.store(false, Ordering::SeqCst);
+        let _ = self.reload.send(Notice::Built(self.build_number()));
+    }
+
+    /// Tell every open page that a full build started.
+    pub fn announce_building(&self) {
+        self.building.store(true, Ordering::SeqCst);
+        let _ = self.reload.send(Notice::Building);
     }
 }
 
@@ -147,11 +166,17 @@ fn events(state: &ServerState, headers: &HeaderMap) -> Response {
     }
     // The current build number first: a page served just before a rebuild finished, whose
     // stream connects just after, still learns that it is out of date.
-    let current = state.build_number();
     let updates = BroadcastStream::new(state.reload.subscribe()).filter_map(Result::ok);
-    let stream = tokio_stream::once(current)
-        .chain(updates)
-        .map(|build| Ok::<Event, Infallible>(Event::default().data(build.to_string())));
+    let mut first = vec![Notice::Built(state.build_number())];
+    if state.building.load(Ordering::SeqCst) {
+        first.push(Notice::Building);
+    }
+    let stream = tokio_stream::iter(first).chain(updates).map(|notice| {
+        Ok::<Event, Infallible>(match notice {
+            Notice::Built(build) => Event::default().data(build.to_string()),
+            Notice::Building => Event::default().event("building").data("1"),
+        })
+    });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -240,10 +265,13 @@ fn redirect(to: &str) -> Response {
         .into_response()
 }
 
+/// The "rebuilding" badge, top right, out of the page's way.
+const BUILDING_STYLE: &str = "position:fixed;z-index:2147483647;top:8px;right:8px;background:#1a365d;color:#fff;padding:6px 12px;border-radius:6px;font:14px/1.4 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.3)";
+
 /// The live-reload script and, when the latest build failed, the error box, before `</body>`.
 fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
     let mut extra = format!(
-        "<script>(function(){{if(!window.EventSource)return;var b=\"{}\",s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(e){{if(e.data!==b){{s.close();location.reload();}}}};}})();</script>",
+        "<script>(function(){{if(!window.EventSource)return;var b=\"{}\",s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(e){{if(e.data!==b){{s.close();location.reload();}}}};s.addEventListener(\"building\",function(){{if(document.getElementById(\"lectern-building\"))return;var d=document.createElement(\"div\");d.id=\"lectern-building\";d.setAttribute(\"role\",\"status\");d.style.cssText=\"{BUILDING_STYLE}\";d.textContent=\"正在重新生成站点… / Rebuilding…\";document.body.appendChild(d);}});}})();</script>",
         build, state.base_path
     );
     if let Ok(errors) = state.errors.read()

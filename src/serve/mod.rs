@@ -74,6 +74,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         any_ip_host: options.bind.is_unspecified(),
         errors: RwLock::new(Vec::new()),
         reload,
+        building: Default::default(),
         swap,
     });
     let site = rebuild(&build_options, &state, &[]);
@@ -253,6 +254,7 @@ fn refresh_pages(
 
 /// A full build, then open pages are told to reload. Returns the site for later refreshes.
 fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf]) -> Option<Site> {
+    state.announce_building();
     // Cleared first: if this build succeeds, its swap must not publish a page with old errors.
     if let Ok(mut current) = state.errors.write() {
         current.clear();

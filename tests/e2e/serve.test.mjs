@@ -382,6 +382,27 @@ describe("lectern serve (live reload)", { skip }, () => {
     t.diagnostic(line);
   });
 
+  test("(6b) a new lesson (a full build): the open page says it is rebuilding, then reloads", async () => {
+    await page.evaluate(() => {
+      sessionStorage.removeItem("rebuildingShown");
+      new MutationObserver(() => {
+        const badge = document.getElementById("lectern-building");
+        if (badge) sessionStorage.setItem("rebuildingShown", badge.textContent);
+      }).observe(document.body, { childList: true });
+    });
+    const added = path.join(path.dirname(lesson), "xin-zeng-ke.md");
+    const r = await saveAndWaitForReload(
+      () => fs.writeFileSync(added, lessonWith({ title: "新增的一课" })),
+      () => true,
+      null,
+      "reload after a new lesson",
+    );
+    assert.ok(r.build.startsWith("Built"), r.build);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("rebuildingShown")), "正在重新生成站点… / Rebuilding…");
+    assert.equal(await page.evaluate(() => document.getElementById("lectern-building")), null, "gone after the reload");
+    await saveAndWaitForReload(() => fs.unlinkSync(added), () => true, null, "reload after the delete");
+  });
+
   test("(7) no script errors on the page during the whole test", () => {
     assert.deepEqual(pageErrors, []);
     if (consoleErrors.length) console.log(`# console errors (not failures):\n${consoleErrors.join("\n")}`);
