@@ -1,36 +1,27 @@
-//! Watching the site folder: notify with a debouncer (or polling with `--poll`), editor
+//! Watching the site folder: notify with a debouncer, or our own poller with `--poll`; editor
 //! temporaries and the output folder ignored. Sends "something changed" to the rebuild loop.
 
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use notify_debouncer_full::notify::{self, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
-};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::diagnostics::Diagnostic;
 
-/// The watcher, shared with the thread that adds folders created after the start.
-enum Watcher {
-    Native(Debouncer<notify::RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<notify::PollWatcher, NoCache>),
-}
-
-impl Watcher {
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            Watcher::Native(d) => d.watch(path, mode),
-            Watcher::Poll(d) => d.watch(path, mode),
-        }
-    }
-}
+type NativeWatcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 
 /// Keeps the watcher alive; dropping it stops watching.
-#[allow(dead_code)] // held, never read: dropping the debouncer stops watching
-pub struct Watching(Arc<Mutex<Watcher>>);
+#[allow(dead_code)] // held, never read: dropping it stops watching
+pub enum Watching {
+    /// Shared with the thread that adds folders created after the start.
+    Native(Arc<Mutex<NativeWatcher>>),
+    Poll(Poller),
+}
 
 /// Short: an editor's save is one burst of events; a longer wait only delays the reload.
 const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -47,6 +38,9 @@ pub fn start(
     poll: bool,
     changed: Sender<Vec<PathBuf>>,
 ) -> Result<Watching, Diagnostic> {
+    if poll {
+        return Ok(Watching::Poll(Poller::start(root, ignore, changed)));
+    }
     let root_for_filter = root.to_path_buf();
     // A `templates/` or `themes/` folder made while serving is seen (the root is watched), but
     // not what is saved inside it until it is watched too: the handler hands it to a thread
@@ -75,21 +69,7 @@ pub fn start(
         Diagnostic::error(format!("cannot watch {} for changes: {e}", root.display()))
             .with_help("on network drives, WSL or Docker volumes, run `lectern serve --poll`; on Linux you may also raise fs.inotify.max_user_watches")
     };
-    let mut watcher = if poll {
-        // Modification times are compared in whole seconds, so two saves within a second would
-        // look like one: compare the contents too (a hash of every watched file each poll).
-        let config = notify::Config::default()
-            .with_poll_interval(POLL_INTERVAL)
-            .with_compare_contents(true);
-        Watcher::Poll(
-            new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
-                DEBOUNCE, None, handler, NoCache, config,
-            )
-            .map_err(failed)?,
-        )
-    } else {
-        Watcher::Native(new_debouncer(DEBOUNCE, None, handler).map_err(failed)?)
-    };
+    let mut watcher = new_debouncer(DEBOUNCE, None, handler).map_err(failed)?;
     // The root itself (not recursive) sees site.yaml replaced by an atomic save and new folders.
     watcher
         .watch(root, RecursiveMode::NonRecursive)
@@ -118,7 +98,89 @@ pub fn start(
             let _ = changed.send(vec![folder]);
         }
     });
-    Ok(Watching(watching))
+    Ok(Watching::Native(watching))
+}
+
+/// `--poll`: every half second, the size and modification time of every watched file. Not
+/// notify's poll watcher, which compares modification times in whole seconds (two saves within
+/// a second look like one) or else reads every file each time — too much on a network drive.
+pub struct Poller {
+    stop: Arc<AtomicBool>,
+}
+
+/// What a poll sees of one file.
+type Stamp = (u64, Option<SystemTime>);
+
+impl Poller {
+    fn start(root: &Path, ignore: Vec<PathBuf>, changed: Sender<Vec<PathBuf>>) -> Poller {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let root = root.to_path_buf();
+        let mut seen = stamps(&root, &ignore);
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(POLL_INTERVAL);
+                let now = stamps(&root, &ignore);
+                let differ = differences(&seen, &now);
+                if !differ.is_empty() && changed.send(differ).is_err() {
+                    return;
+                }
+                seen = now;
+            }
+        });
+        Poller { stop }
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Every relevant file under the watched names, with its stamp.
+fn stamps(root: &Path, ignore: &[PathBuf]) -> FxHashMap<PathBuf, Stamp> {
+    let mut stamps = FxHashMap::default();
+    for top in WATCHED {
+        // The same files `is_relevant` lets through, without its per-path work: this runs over
+        // every file twice a second.
+        let walk = walkdir::WalkDir::new(root.join(top))
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| {
+                !ignore.iter().any(|i| e.path().starts_with(i))
+                    && (e.depth() == 0
+                        || !crate::content::is_ignored(&e.file_name().to_string_lossy()))
+            });
+        for entry in walk.flatten() {
+            if entry.file_type().is_file() {
+                let stamp = entry
+                    .metadata()
+                    .map(|m| (m.len(), m.modified().ok()))
+                    .unwrap_or((0, None));
+                stamps.insert(entry.into_path(), stamp);
+            }
+        }
+    }
+    stamps
+}
+
+/// Files added, removed, or with another size or modification time.
+fn differences(
+    before: &FxHashMap<PathBuf, Stamp>,
+    after: &FxHashMap<PathBuf, Stamp>,
+) -> Vec<PathBuf> {
+    let changed = after
+        .iter()
+        .filter(|(path, stamp)| before.get(*path) != Some(stamp))
+        .map(|(path, _)| path.clone());
+    let removed = before
+        .keys()
+        .filter(|path| !after.contains_key(*path))
+        .cloned();
+    let mut paths: Vec<PathBuf> = changed.chain(removed).collect();
+    paths.sort();
+    paths
 }
 
 /// Reading a file (our own rebuild does) must not look like a change, or we would loop.
@@ -127,7 +189,7 @@ fn changes_content(kind: &notify::EventKind) -> bool {
     use notify::event::{MetadataKind, ModifyKind};
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
-        // The poll watcher reports a save as a newer modification time.
+        // Some backends report a save as a newer modification time.
         EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
         EventKind::Modify(ModifyKind::Metadata(_)) => false,
         EventKind::Modify(_) => true,
@@ -155,6 +217,27 @@ fn is_relevant(root: &Path, ignore: &[PathBuf], path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poll_sees_additions_removals_and_same_size_saves() {
+        let t = |ns| Some(SystemTime::UNIX_EPOCH + Duration::from_nanos(ns));
+        let before = FxHashMap::from_iter([
+            (PathBuf::from("/s/a.md"), (10, t(1_000_000_001))),
+            (PathBuf::from("/s/b.md"), (10, t(5))),
+            (PathBuf::from("/s/gone.md"), (1, t(5))),
+        ]);
+        let after = FxHashMap::from_iter([
+            // saved again within the same second, same size: only the nanoseconds differ
+            (PathBuf::from("/s/a.md"), (10, t(1_000_000_002))),
+            (PathBuf::from("/s/b.md"), (10, t(5))),
+            (PathBuf::from("/s/new.md"), (3, t(7))),
+        ]);
+        assert_eq!(
+            differences(&before, &after),
+            ["/s/a.md", "/s/gone.md", "/s/new.md"].map(PathBuf::from)
+        );
+        assert!(differences(&after, &after).is_empty());
+    }
 
     #[test]
     fn saves_count_and_reads_do_not() {
