@@ -305,6 +305,8 @@ pub fn build_keeping(
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
     let clock = Instant::now();
+    // A swap lock means `serve`, which goes on running: it removes the old site in the
+    // background. `lectern build` exits next, so it removes it before returning.
     match staging.commit_locked(options.swap_lock.as_deref()) {
         Ok(replaced) if options.swap_lock.is_some() => replaced.remove_in_background(),
         Ok(replaced) => replaced.remove(),

@@ -1,7 +1,6 @@
 //! Watching the site folder: notify with a debouncer, or our own poller with `--poll`; editor
 //! temporaries and the output folder ignored. Sends "something changed" to the rebuild loop.
 
-use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
@@ -10,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use rustc_hash::FxHashMap;
 
 use crate::diagnostics::Diagnostic;
 
@@ -244,9 +244,9 @@ mod tests {
         use notify::EventKind;
         use notify::event::{AccessKind, DataChange, MetadataKind, ModifyKind};
         let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
-        let polled = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
+        let new_mtime = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
         let touched = EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any));
-        assert!(changes_content(&data) && changes_content(&polled));
+        assert!(changes_content(&data) && changes_content(&new_mtime));
         assert!(!changes_content(&touched));
         assert!(!changes_content(&EventKind::Access(AccessKind::Any)));
     }
