@@ -111,15 +111,6 @@ fn render_markdown(
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Rendered>, Vec<Rendered>) {
     let assets = asset_set(catalog);
-    let render_one = |file: &str, text: &str, body: &str, body_line: usize, page_path: &str| {
-        render_body(
-            config,
-            catalog,
-            &assets,
-            (file, text, body, body_line),
-            page_path,
-        )
-    };
     let resources: Vec<(Rendered, Vec<Diagnostic>)> = catalog
         .resources
         .par_iter()
@@ -128,15 +119,7 @@ fn render_markdown(
     let pages: Vec<(Rendered, Vec<Diagnostic>)> = catalog
         .pages
         .par_iter()
-        .map(|p| {
-            render_one(
-                &p.origin.file,
-                &p.origin.text,
-                &p.body,
-                p.body_line,
-                &catalog::page_path(p),
-            )
-        })
+        .map(|p| render_page_body(config, catalog, &assets, p))
         .collect();
     let mut split = |list: Vec<(Rendered, Vec<Diagnostic>)>| {
         list.into_iter()
@@ -203,6 +186,21 @@ pub fn render_resource_body(
         assets,
         (&r.origin.file, &r.origin.text, &r.body, r.body_line),
         &catalog::resource_path(r),
+    )
+}
+
+pub fn render_page_body(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    p: &crate::content::Page,
+) -> (Rendered, Vec<Diagnostic>) {
+    render_body(
+        config,
+        catalog,
+        assets,
+        (&p.origin.file, &p.origin.text, &p.body, p.body_line),
+        &catalog::page_path(p),
     )
 }
 
@@ -444,9 +442,17 @@ fn search_index(
         .resources
         .iter()
         .zip(bodies)
+        .rev()
         .map(|(r, body)| search_document(config, r, body))
         .collect();
     search::build(config, &index_topics(catalog), &docs, keep)
+}
+
+/// The search index's number for resource `n` of `count`: the index numbers oldest first (the
+/// catalog's order reversed), so a new resource — usually the newest — takes the next number
+/// and every other document keeps its own.
+pub fn search_number(count: usize, n: usize) -> usize {
+    count - 1 - n
 }
 
 /// The topics in the index's order (most used first), as (name, slug).

@@ -40,6 +40,9 @@ pub struct Catalog {
     pub by_kind: BTreeMap<Kind, Vec<usize>>,
     /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
     pub source_paths: HashMap<String, String>,
+    /// Resource files that did not become records (drafts), kept so `serve` can assemble the
+    /// catalog again after an edit without reading every file.
+    pub unavailable: BTreeMap<(Kind, String), Unavailable>,
 }
 
 /// Folders of the output that a free page may not take.
@@ -76,6 +79,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         by_kind: BTreeMap::new(),
         source_paths: HashMap::new(),
         resources,
+        unavailable,
     };
     index(config, &mut catalog);
     catalog

@@ -276,6 +276,8 @@ pub struct Patch {
     pub moves: Vec<(String, String)>,
     /// (path, bytes), relative to the output folder; written after the moves.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Files removed last, relative to the output folder, with the folders they leave empty.
+    pub removals: Vec<String>,
 }
 
 /// Apply a patch in place. Every file is first written beside the output (slow part, outside
@@ -292,6 +294,7 @@ pub fn apply_patch(
         .iter()
         .flat_map(|(from, to)| [from, to])
         .chain(patch.files.iter().map(|(path, _)| path))
+        .chain(&patch.removals)
     {
         check_relative(rel)?;
     }
@@ -329,6 +332,27 @@ fn apply_renames(out: &Path, patch: &Patch, temporaries: &[PathBuf]) -> Result<(
             fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
         }
         fs::rename(temporary, &path).map_err(|e| write_error(rel, &e))?;
+    }
+    for rel in &patch.removals {
+        remove_with_empty_parents(out, rel).map_err(|e| write_error(rel, &e))?;
+    }
+    Ok(())
+}
+
+/// Remove `out/rel`, then each parent folder that it left empty (a full build has no empty
+/// folders), stopping at `out`.
+fn remove_with_empty_parents(out: &Path, rel: &str) -> std::io::Result<()> {
+    match fs::remove_file(out.join(rel)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut folder = Path::new(rel).parent();
+    while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty()) {
+        // Fails (and so stops) at the first folder that still holds something.
+        if fs::remove_dir(out.join(dir)).is_err() {
+            break;
+        }
+        folder = dir.parent();
     }
     Ok(())
 }

@@ -346,7 +346,7 @@ fn log_until(log: &std::sync::mpsc::Receiver<String>, prefix: &str) -> Vec<Strin
 }
 
 #[test]
-fn serve_patches_an_edit_in_place_and_equals_a_full_build() {
+fn serve_patches_edits_new_files_and_deletions_and_equals_a_full_build() {
     let (tmp, site) = init_site();
     let server = serve(&site);
     let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
@@ -397,11 +397,46 @@ fn serve_patches_an_edit_in_place_and_equals_a_full_build() {
     }
     assert!(get(server.port, "/").1.contains("我的情绪周记"));
     assert!(matches_full_build("full-2"), "the title edit's patch");
+    // A new lesson, then the same file deleted: its page, its listings, the home page and
+    // the index are patched; no full build either.
+    let fresh = site.join("content/lessons/xin-ke.md");
+    std::fs::write(
+        &fresh,
+        text.replace("title: 我的情绪日记", "title: 崭新的一课")
+            .replace("grade: 5", "grade: 6"),
+    )
+    .unwrap();
+    let log = log_until(&server.log, "Updated");
+    assert!(
+        log.last()
+            .is_some_and(|l| l.contains("lessons/xin-ke/index.html")),
+        "{log:?}"
+    );
+    assert!(
+        get(server.port, "/lessons/xin-ke/")
+            .1
+            .contains("崭新的一课")
+    );
+    assert!(get(server.port, "/grades/6/").1.contains("崭新的一课"));
+    assert!(matches_full_build("full-3"), "the new lesson's patch");
+    std::fs::remove_file(&fresh).unwrap();
+    let log = log_until(&server.log, "Updated");
+    assert!(
+        log.last().is_some_and(|l| l.contains("lessons/index.html")),
+        "{log:?}"
+    );
+    assert_eq!(get(server.port, "/lessons/xin-ke/").0, 404);
+    assert_eq!(
+        get(server.port, "/grades/6/").0,
+        404,
+        "its grade has no resource left"
+    );
+    assert!(matches_full_build("full-4"), "the deletion's patch");
     std::thread::sleep(Duration::from_millis(500));
     let later: Vec<String> = server.log.try_iter().collect();
     assert!(
         !later.iter().any(|l| l.starts_with("Built")),
-        "an edit in place needs no full build: {later:?}"
+        "edits, new files and deletions need no full build: {later:?}"
     );
 }
 
@@ -534,18 +569,15 @@ fn survives_bad_saves(serve_args: &[&str]) {
     });
     std::fs::write(&lesson, &original).unwrap();
     wait_for("the box to go again", || !has_box(&get(port, page).1));
-    // A new file (a full build) deleted again 60 ms later: past the 30 ms debounce, so most
-    // often while that build runs. Either way the server must end on the files as they are.
-    let fresh = site.join("content/lessons/lin-shi-ke.md");
-    std::fs::write(
-        &fresh,
-        original.replace("title: 我的情绪日记", "title: 临时的一课"),
-    )
-    .unwrap();
+    // A new free page (a full build: it is in every page's menu) deleted again 60 ms later:
+    // past the 30 ms debounce, so most often while that build runs. Either way the server
+    // must end on the files as they are.
+    let fresh = site.join("content/pages/lin-shi.md");
+    std::fs::write(&fresh, "---\ntitle: 临时页面\n---\n\n很快就删。\n").unwrap();
     std::thread::sleep(Duration::from_millis(60));
     std::fs::remove_file(&fresh).unwrap();
     settles_on_a_full_build(&server, &site, &tmp.path().join("full"));
-    assert_eq!(get(port, "/lessons/lin-shi-ke/").0, 404);
+    assert_eq!(get(port, "/lin-shi/").0, 404);
     assert!(!has_box(&get(port, page).1));
 }
 
@@ -627,14 +659,10 @@ fn serve_tells_open_pages_when_a_full_build_starts_then_when_it_is_done() {
             break build.parse::<u64>().unwrap();
         }
     };
-    // A new file takes a full build.
-    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
-    let text = std::fs::read_to_string(&lesson).unwrap();
-    std::fs::write(
-        site.join("content/lessons/xin-ke.md"),
-        text.replace("我的情绪日记", "新课"),
-    )
-    .unwrap();
+    // A change to site.yaml takes a full build.
+    let config = site.join("site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n# edited\n")).unwrap();
     let mut seen = Vec::new();
     loop {
         let line = next_line();
@@ -648,7 +676,7 @@ fn serve_tells_open_pages_when_a_full_build_starts_then_when_it_is_done() {
         }
     }
     assert_eq!(seen[..2], ["event: building", "data: 1"], "{seen:?}");
-    let page = get(server.port, "/lessons/xin-ke/").1;
+    let page = get(server.port, "/lessons/wo-de-qing-xu-ri-ji/").1;
     assert!(
         page.contains("addEventListener(\"building\""),
         "the page shows the notice"

@@ -123,12 +123,12 @@ const LESSON: &str = "content/lessons/junior/ren-ji-chong-tu.md";
 fn every_quick_refresh_equals_a_full_build() {
     let mut s = Session::start();
     let lesson_doc = |s: &Session| {
-        s.site
-            .catalog
-            .resources
+        let resources = &s.site.catalog.resources;
+        let n = resources
             .iter()
             .position(|r| r.origin.file == LESSON)
-            .unwrap() as u32
+            .unwrap();
+        build::search_number(resources.len(), n) as u32
     };
     assert!(
         postings_of(&s.served, "鲸鱼").is_empty(),
@@ -193,18 +193,157 @@ fn every_quick_refresh_equals_a_full_build() {
     s.assert_matches_full_build("after reverting");
 }
 
+/// A lesson of today, written the way `lectern new` writes one, linking to `link`.
+fn new_lesson(title: &str, date: &str, link: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ngrade: 7\ncourse: mental-health\ntopics: [情绪管理, 新专题]\ndate: {date}\nsummary: 新写的一课。\n---\n\n## 教学目标\n\n认识鲸鱼般的大情绪，见[另一课]({link})。\n"
+    )
+}
+
+impl Session {
+    /// Write (or, with `None`, delete) the files; the quick path must take them together.
+    fn change(&mut self, files: &[(&str, Option<String>)]) -> Vec<String> {
+        let mut paths = Vec::new();
+        for (rel, text) in files {
+            let path = self.root.join(rel);
+            match text {
+                Some(text) => std::fs::write(&path, text).unwrap(),
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+            paths.push(path);
+        }
+        lectern::refresh::refresh(
+            &mut self.site,
+            &options(&self.root, &self.served, true),
+            &paths,
+        )
+        .unwrap_or_else(|| {
+            panic!(
+                "the quick path refused {:?}",
+                files.iter().map(|f| f.0).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    fn doc_count(&self) -> u64 {
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(self.served.join("search/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        manifest["doc_count"].as_u64().unwrap()
+    }
+}
+
+const NEW: &str = "content/lessons/junior/jing-yu-qing-xu.md";
+
 #[test]
-fn a_moved_resource_is_left_to_a_full_build() {
+fn new_deleted_and_moved_resources_equal_a_full_build() {
     let mut s = Session::start();
-    let path = s.root.join(LESSON);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let moved = text.replacen("grade: ", "grade: 9\n#", 1);
-    assert_ne!(moved, text);
-    std::fs::write(&path, moved).unwrap();
-    let refreshed = lectern::refresh::refresh(
+    let count = s.doc_count();
+
+    // 1. A new lesson of today: the next search number, its listings, the home page.
+    let pages = s.change(&[(
+        NEW,
+        Some(new_lesson("鲸鱼情绪课", "2099-01-01", "ren-ji-chong-tu.md")),
+    )]);
+    assert!(
+        pages.contains(&"lessons/jing-yu-qing-xu/index.html".to_string()),
+        "{pages:?}"
+    );
+    assert!(
+        pages.contains(&"topics/xin-zhuan-ti/index.html".to_string()),
+        "a new topic's listing"
+    );
+    assert!(
+        !pages.contains(&"lessons/ren-ji-chong-tu/index.html".to_string()),
+        "an unchanged page"
+    );
+    assert_eq!(s.doc_count(), count + 1);
+    assert_eq!(
+        postings_of(&s.served, "鲸鱼"),
+        [count as u32],
+        "the new document's number"
+    );
+    s.assert_matches_full_build("after adding a lesson");
+
+    // 2. Moved: an older date (renumbers the documents after it), another grade and topic.
+    let older = new_lesson("鲸鱼情绪课", "2020-03-01", "ren-ji-chong-tu.md")
+        .replace("grade: 7", "grade: 8")
+        .replace("新专题", "另一专题");
+    s.change(&[(NEW, Some(older))]);
+    assert!(
+        !s.served.join("topics/xin-zhuan-ti").exists(),
+        "the emptied topic's listing is gone"
+    );
+    s.assert_matches_full_build("after moving it");
+
+    // 3. A review of it, and a link to it from an existing lesson (that lesson's body and
+    //    page change; the new lesson's page now lists the review).
+    let review = "---\ntitle: 鲸鱼课评课\ngrade: 8\ncourse: mental-health\nlesson: jing-yu-qing-xu\nreviewer: 王老师\nkind: 评课\ndate: 2025-01-02\n---\n\n好课。\n";
+    let linking = std::fs::read_to_string(s.root.join(LESSON)).unwrap()
+        + "\n见[鲸鱼课](jing-yu-qing-xu.md)。\n";
+    s.change(&[
+        (
+            "content/reviews/jing-yu-ping-ke.md",
+            Some(review.to_string()),
+        ),
+        (LESSON, Some(linking)),
+    ]);
+    s.assert_matches_full_build("after a review and a link");
+
+    // 4. A new id (the file renamed): bodies linking to the old file now warn, so the quick
+    //    path declines; the full build takes over.
+    let text = std::fs::read_to_string(s.root.join(NEW)).unwrap();
+    std::fs::remove_file(s.root.join(NEW)).unwrap();
+    let renamed = s.root.join("content/lessons/junior/jing-yu.md");
+    std::fs::write(&renamed, &text).unwrap();
+    let refused = lectern::refresh::refresh(
         &mut s.site,
         &options(&s.root, &s.served, true),
-        std::slice::from_ref(&path),
+        &[s.root.join(NEW), renamed.clone()],
     );
-    assert!(refreshed.is_none(), "a new grade moves it between listings");
+    assert!(refused.is_none(), "a link to the renamed file is broken");
+    std::fs::remove_file(&renamed).unwrap();
+    std::fs::write(s.root.join(NEW), &text).unwrap();
+    s.site = full_build(&s.root, &s.served, true);
+
+    // 5. Deleted again, link and review first: the portal is back to its first state.
+    let original = std::fs::read_to_string(common::repo_root().join(LESSON)).unwrap();
+    s.change(&[
+        (LESSON, Some(original)),
+        ("content/reviews/jing-yu-ping-ke.md", None),
+    ]);
+    s.change(&[(NEW, None)]);
+    assert_eq!(s.doc_count(), count);
+    assert!(!s.served.join("lessons/jing-yu-qing-xu").exists());
+    s.assert_matches_full_build("after deleting them");
+}
+
+/// Each of these makes a full build report a problem: the quick path declines, writing nothing.
+#[test]
+fn a_change_with_problems_is_left_to_a_full_build() {
+    let duplicate = std::fs::read_to_string(common::repo_root().join(LESSON)).unwrap();
+    let broken_link = new_lesson("断链课", "2024-01-01", "no-such-lesson.md");
+    let cases: [(&str, &str, Option<&str>); 3] = [
+        (
+            "a second file with one id",
+            "content/lessons/senior/ren-ji-chong-tu.md",
+            Some(&duplicate),
+        ),
+        ("a link to a missing lesson", NEW, Some(&broken_link)),
+        ("deleting a lesson a review points to", LESSON, None),
+    ];
+    for (what, rel, text) in cases {
+        let mut s = Session::start();
+        let before = read_tree(&s.served);
+        let path = s.root.join(rel);
+        match text {
+            Some(text) => std::fs::write(&path, text).unwrap(),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        let refreshed =
+            lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &[path]);
+        assert!(refreshed.is_none(), "{what}: the quick path must decline");
+        assert_same_tree(&read_tree(&s.served), &before, what);
+    }
 }

@@ -74,6 +74,28 @@ impl LinkContext<'_> {
         }
     }
 
+    /// The Markdown file a relative link names (`../g8/b.md` → `content/lessons/g8/b.md`),
+    /// whether it exists or not.
+    pub fn linked_source(&self, url: &str) -> Option<String> {
+        let (path, _) = split_suffix(url.trim());
+        if path.is_empty() || path.starts_with('/') || scheme(path).is_some() {
+            return None;
+        }
+        let joined = normalise(&format!(
+            "{}/{}",
+            self.source_dir(),
+            crate::url::decode_lenient(path)
+        ))?;
+        (joined.ends_with(".md") || joined.ends_with(".markdown")).then_some(joined)
+    }
+
+    fn source_dir(&self) -> &str {
+        self.source_file
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .unwrap_or("")
+    }
+
     /// `../` repeated once per folder of the current page.
     fn up(&self) -> String {
         "../".repeat(self.page_path.matches('/').count())
@@ -89,11 +111,7 @@ impl LinkContext<'_> {
 
     /// A path relative to the Markdown file: resolve it inside the site, then map it.
     fn resolve_relative(&self, path: &str) -> Option<Result<String, ()>> {
-        let dir = self
-            .source_file
-            .rsplit_once('/')
-            .map(|(d, _)| d)
-            .unwrap_or("");
+        let dir = self.source_dir();
         let Some(joined) = normalise(&format!("{dir}/{}", crate::url::decode_lenient(path))) else {
             return Some(Err(()));
         };
@@ -208,5 +226,11 @@ mod tests {
             Resolved::Missing("../../../../../etc/passwd.md".into())
         );
         assert_eq!(c.resolve("#top"), Resolved::Keep("#top".into()));
+        assert_eq!(
+            c.linked_source("../g8/missing.md#x"),
+            Some("content/lessons/g8/missing.md".into())
+        );
+        assert_eq!(c.linked_source("../../assets/img/x.svg"), None);
+        assert_eq!(c.linked_source("https://e.org/a.md"), None);
     }
 }

@@ -33,6 +33,9 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Links with a fragment into a page of this site, checked after every page is rendered.
     pub fragment_links: Vec<FragmentLink>,
+    /// The Markdown files this body links to (relative to the site root, found or not): the
+    /// body renders differently when one of them appears, moves or goes (see `refresh`).
+    pub linked_sources: Vec<String>,
 }
 
 /// `[text](other.md#section)`: where it points, and where it is written.
@@ -83,6 +86,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         text: state.text,
         anchors: state.anchors,
         fragment_links: state.fragment_links,
+        linked_sources: state.linked_sources,
     }
 }
 
@@ -103,6 +107,7 @@ struct State<'a, 'o> {
     /// For each open link or image: was it dropped?
     dropped_links: Vec<bool>,
     fragment_links: Vec<FragmentLink>,
+    linked_sources: Vec<String>,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -124,6 +129,7 @@ impl<'a, 'o> State<'a, 'o> {
             code: None,
             dropped_links: Vec::new(),
             fragment_links: Vec::new(),
+            linked_sources: Vec::new(),
         }
     }
 
@@ -279,6 +285,11 @@ impl<'a, 'o> State<'a, 'o> {
                 line,
                 column,
             });
+        }
+        if let Some(source) = self.options.links.linked_source(url)
+            && !self.linked_sources.contains(&source)
+        {
+            self.linked_sources.push(source);
         }
         match self.options.links.resolve(url) {
             Resolved::Keep(href) => {

@@ -39,7 +39,16 @@ pub struct IndexPatch {
     pub from: String,
     pub to: String,
     pub files: Vec<(String, Vec<u8>)>,
+    /// Files of the folder to remove (records and scripts past the last document).
+    pub removed: Vec<String>,
     pub outside: Vec<(String, Vec<u8>)>,
+}
+
+/// Document `number` held `old` and now holds `new` (`None`: no document there).
+pub struct DocChange<'d, 'a> {
+    pub number: usize,
+    pub old: Option<&'d SearchDocument<'a>>,
+    pub new: Option<&'d SearchDocument<'a>>,
 }
 
 impl IndexState {
@@ -57,62 +66,120 @@ impl IndexState {
         old: &SearchDocument<'_>,
         new: &SearchDocument<'_>,
     ) -> Option<IndexPatch> {
-        if n >= self.columns.lengths.len() {
+        let count = self.columns.lengths.len();
+        if n >= count {
             return None;
         }
-        let before = doc_terms(old).into_map();
-        let fresh = doc_terms(new);
-        let length_code = fresh.length_code;
-        let after = fresh.into_map();
-        let mut touched = BTreeSet::new();
-        let terms: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-        for term in terms {
-            let tf = after.get(term).copied();
-            if before.get(term).copied() != tf {
-                touched.insert(self.set_posting(term, n as u32, tf)?);
+        let change = DocChange {
+            number: n,
+            old: Some(old),
+            new: Some(new),
+        };
+        self.replace(config, topics, &[change], count)
+    }
+
+    /// The documents at `changes`' numbers are replaced, and the index now holds `doc_count`
+    /// documents: numbers past it must be among the changes, with no new document. Costs the
+    /// terms of the changed documents only. `None` (a full build is needed) when the bucket
+    /// count would change; the state may then be half-updated.
+    pub fn replace(
+        &mut self,
+        config: &Config,
+        topics: &[(String, String)],
+        changes: &[DocChange<'_, '_>],
+        doc_count: usize,
+    ) -> Option<IndexPatch> {
+        let old_count = self.records.len();
+        let mut by_term: BTreeMap<String, Vec<(u32, Option<u32>)>> = BTreeMap::new();
+        let mut lengths = Vec::new();
+        for change in changes {
+            if change.new.is_some() != (change.number < doc_count)
+                || change.number >= doc_count.max(old_count)
+            {
+                return None;
             }
+            let before = change
+                .old
+                .map(|d| doc_terms(d).into_map())
+                .unwrap_or_default();
+            let fresh = change.new.map(doc_terms);
+            lengths.extend(fresh.as_ref().map(|f| (change.number, f.length_code)));
+            let after = fresh.map(|f| f.into_map()).unwrap_or_default();
+            for term in before.keys().chain(after.keys()) {
+                let tf = after.get(term).copied();
+                if before.get(term).copied() != tf {
+                    by_term
+                        .entry(term.clone())
+                        .or_default()
+                        .push((change.number as u32, tf));
+                }
+            }
+        }
+        let mut touched = BTreeSet::new();
+        for (term, mut edits) in by_term {
+            edits.sort_unstable();
+            edits.dedup();
+            touched.insert(self.set_postings(&term, &edits)?);
         }
         if bucket_count(self.estimate) != self.bucket_count {
             return None;
         }
-        self.columns.set(config, topics, n, new, length_code);
+        self.columns.resize(doc_count);
+        self.records.resize(doc_count, Vec::new());
         let mut changed: Vec<(String, Vec<u8>)> = touched
             .into_iter()
             .map(|b| (bucket_path(b as u32), bucket_json(&self.buckets[b])))
             .collect();
-        changed.push((FACETS.into(), self.columns.json()));
-        self.records[n] = record(config, new);
-        changed.push((record_path(n), self.records[n].clone()));
-        if config.search.offline {
-            let scripts = self.offline_scripts(&changed);
-            changed.extend(scripts);
+        for change in changes {
+            if let Some(new) = change.new {
+                let length = lengths.iter().find(|(n, _)| *n == change.number)?.1;
+                self.columns.set(config, topics, change.number, new, length);
+                self.records[change.number] = record(config, new);
+                changed.push((
+                    record_path(change.number),
+                    self.records[change.number].clone(),
+                ));
+            }
         }
-        Some(self.patch(config, topics, changed))
+        changed.push((FACETS.into(), self.columns.json()));
+        let mut removed: Vec<String> = (doc_count..old_count).map(record_path).collect();
+        if config.search.offline {
+            let scripts = self.offline_scripts(changed.iter().map(|(p, _)| p).chain(&removed));
+            let (kept, emptied): (Vec<_>, Vec<_>) =
+                scripts.into_iter().partition(|(_, members)| *members > 0);
+            removed.extend(emptied.into_iter().map(|(name, _)| name.0));
+            changed.extend(kept.into_iter().map(|(script, _)| script));
+        }
+        for path in &removed {
+            self.hashes.remove(path);
+        }
+        let mut patch = self.patch(config, topics, changed);
+        patch.removed = removed;
+        Some(patch)
     }
 
-    /// Set document `n`'s frequency for `term` (`None`: the document no longer has it).
-    /// Returns the bucket it lives in.
-    fn set_posting(&mut self, term: &str, n: u32, tf: Option<u32>) -> Option<usize> {
+    /// The topic list's order changed (it is most used first): give every document the
+    /// indexes of its topics (`per_doc`, in document number order) in the new list.
+    pub fn retopic(&mut self, config: &Config, topics: &[(String, String)], per_doc: &[&[String]]) {
+        self.columns.retopic(config, topics, per_doc);
+    }
+
+    /// Apply `edits` (document, new frequency or `None`: no longer has it; ascending) to one
+    /// term's posting list. Returns the bucket it lives in.
+    fn set_postings(&mut self, term: &str, edits: &[(u32, Option<u32>)]) -> Option<usize> {
         let bucket = bucket_of(term, self.bucket_count);
         let lists = &mut self.buckets[bucket];
-        let mut pairs = match lists.remove(term) {
+        let pairs = match lists.remove(term) {
             Some(list) => {
                 self.estimate -= list.size_estimate(term);
                 decode(&list)?
             }
             None => Vec::new(),
         };
-        match (pairs.binary_search_by_key(&n, |p| p.0), tf) {
-            (Ok(i), Some(tf)) => pairs[i].1 = tf,
-            (Ok(i), None) => {
-                pairs.remove(i);
-            }
-            (Err(i), Some(tf)) => pairs.insert(i, (n, tf)),
-            (Err(_), None) => {}
-        }
-        if !pairs.is_empty() {
+        let merged = merge(&pairs, edits);
+        if !merged.is_empty() {
             let mut list = PostingList::default();
-            for (doc, tf) in pairs {
+            for (doc, tf) in merged {
                 list.add(doc, tf);
             }
             self.estimate += list.size_estimate(term);
@@ -121,12 +188,13 @@ impl IndexState {
         Some(bucket)
     }
 
-    /// The offline scripts carrying any of `changed`, made again from the current files.
-    fn offline_scripts(&self, changed: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
-        let names: BTreeSet<String> = changed
-            .iter()
-            .filter_map(|(path, _)| offline::script_of(path))
-            .collect();
+    /// The offline scripts carrying any of `paths`, made again from the current files, each with
+    /// its number of members (0: the script is gone, its documents are).
+    fn offline_scripts<'p>(
+        &self,
+        paths: impl Iterator<Item = &'p String>,
+    ) -> Vec<((String, Vec<u8>), usize)> {
+        let names: BTreeSet<String> = paths.filter_map(|path| offline::script_of(path)).collect();
         names
             .into_iter()
             .map(|name| {
@@ -140,7 +208,7 @@ impl IndexState {
                     .collect();
                 let script =
                     offline::script(members.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
-                (name, script)
+                ((name, script), members.len())
             })
             .collect()
     }
@@ -198,6 +266,7 @@ impl IndexState {
             from,
             to,
             files: kept,
+            removed: Vec::new(),
             outside,
         }
     }
@@ -217,4 +286,50 @@ fn decode(list: &PostingList) -> Option<Vec<(u32, u32)>> {
         pairs.push((doc, pair[1]));
     }
     Some(pairs)
+}
+
+/// A posting list's (document, frequency) pairs with `edits` applied; both ascending.
+fn merge(pairs: &[(u32, u32)], edits: &[(u32, Option<u32>)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(pairs.len() + edits.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (pairs.get(i), edits.get(j)) {
+            (Some(&(doc, _)), Some(&(edited, tf))) if edited <= doc => {
+                out.extend(tf.map(|tf| (edited, tf)));
+                j += 1;
+                if edited == doc {
+                    i += 1;
+                }
+            }
+            (Some(&pair), _) => {
+                out.push(pair);
+                i += 1;
+            }
+            (None, Some(&(edited, tf))) => {
+                out.extend(tf.map(|tf| (edited, tf)));
+                j += 1;
+            }
+            (None, None) => return out,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn merging_edits_into_a_posting_list() {
+        let pairs = [(1, 5), (4, 2), (9, 1)];
+        let edits = [
+            (0, Some(3)),
+            (4, None),
+            (9, Some(7)),
+            (12, Some(1)),
+            (13, None),
+        ];
+        assert_eq!(merge(&pairs, &edits), [(0, 3), (1, 5), (9, 7), (12, 1)]);
+        assert_eq!(merge(&[], &[(2, Some(1))]), [(2, 1)]);
+        assert_eq!(merge(&pairs, &[]), pairs);
+    }
 }

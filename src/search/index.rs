@@ -37,7 +37,7 @@ const LENGTH_STEPS: f64 = 16.0;
 /// Aim for postings files of about this many bytes.
 const BUCKET_TARGET_BYTES: usize = 12 * 1024;
 
-/// What the index needs of one resource, in document order (newest first).
+/// What the index needs of one resource, in the index's order (oldest first).
 pub struct SearchDocument<'a> {
     pub path: String,
     pub title: &'a str,
@@ -394,6 +394,25 @@ impl FacetColumns {
         columns
     }
 
+    /// Make room for `count` documents, or drop those past it (new places are set next).
+    pub(super) fn resize(&mut self, count: usize) {
+        self.kind_course.resize(count, 0);
+        self.grades.resize(count, 0);
+        self.topics.resize(count, Vec::new());
+        self.lengths.resize(count, 0);
+    }
+
+    /// Every document's topic indexes again, from its topics (in document number order).
+    pub(super) fn retopic(
+        &mut self,
+        config: &Config,
+        topics: &[(String, String)],
+        per_doc: &[&[String]],
+    ) {
+        let codes = FacetCodes::new(config, topics);
+        self.topics = per_doc.iter().map(|t| codes.topic_indexes(t)).collect();
+    }
+
     /// Give document `n` the facets of `doc`.
     pub(super) fn set(
         &mut self,
@@ -473,7 +492,11 @@ impl<'a> FacetCodes<'a> {
     }
 
     fn topics(&self, doc: &SearchDocument<'_>) -> Vec<u32> {
-        doc.topics
+        self.topic_indexes(doc.topics)
+    }
+
+    fn topic_indexes(&self, topics: &[String]) -> Vec<u32> {
+        topics
             .iter()
             .filter_map(|t| self.topic_index.get(t.as_str()).copied())
             .collect()

@@ -9,11 +9,11 @@ mod offline;
 pub mod tokenize;
 pub mod variants;
 
-pub use incremental::{IndexPatch, IndexState};
+pub use incremental::{DocChange, IndexPatch, IndexState};
 pub use index::{IndexFile, SearchDocument, build};
 
 /// Where the manifest lives, relative to the output root.
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 
 /// `manifest.json`'s `version`: the browser refuses any other.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;

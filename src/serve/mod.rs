@@ -244,7 +244,7 @@ fn refresh_pages(
     };
     say!(
         "Updated {} and the search index in {} ms{}",
-        pages.join(", "),
+        page_list(&pages),
         started.elapsed().as_millis(),
         describe(&options.root, paths)
     );
@@ -298,6 +298,17 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
     }
     state.announce();
     site
+}
+
+/// The pages a refresh wrote, for the log: a new resource in a big portal shifts hundreds of
+/// listing pages, so only the first few are named.
+fn page_list(pages: &[String]) -> String {
+    const NAMED: usize = 20;
+    match pages.len() {
+        0 => "no page".into(),
+        n if n <= NAMED => pages.join(", "),
+        n => format!("{} and {} more pages", pages[..NAMED].join(", "), n - NAMED),
+    }
 }
 
 fn describe(root: &Path, changed: &[PathBuf]) -> String {

@@ -83,9 +83,9 @@ fn globals(theme: &Theme, config: &Config, catalog: &Catalog) -> Vec<(&'static s
         (
             "nav",
             json!({
-                "stages": stage_terms(config, catalog),
-                "courses": course_terms(config, catalog),
-                "kinds": kind_terms(config, catalog),
+                "stages": refs(stage_terms(config, catalog)),
+                "courses": refs(course_terms(config, catalog)),
+                "kinds": refs(kind_terms(config, catalog)),
                 "pages": catalog.pages.iter().map(|p| json!({ "title": p.title, "path": catalog::page_path(p) })).collect::<Vec<_>>(),
             }),
         ),
@@ -95,6 +95,11 @@ fn globals(theme: &Theme, config: &Config, catalog: &Catalog) -> Vec<(&'static s
             json!({ "generator": concat!("Lectern ", env!("CARGO_PKG_VERSION")) }),
         ),
     ]
+}
+
+/// Menus name browse values without counts: they are on every page (see `TermRef`).
+fn refs(terms: Vec<Term>) -> Vec<TermRef> {
+    terms.into_iter().map(TermRef::from).collect()
 }
 
 fn jobs<'a>(input: &SiteInput<'a>) -> Vec<Job<'a>> {
@@ -226,6 +231,102 @@ pub fn render_showing(
         .collect()
 }
 
+/// What one page is made from, as far as resources go: enough for `serve` to tell which pages
+/// an edit changes without rendering any (`refresh`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shows {
+    /// Counts or lists drawn from the whole catalog (home, term indexes, search, 404).
+    Summary,
+    /// Resource `n`'s page: its card, its body, the cards of the resources linked to it.
+    Resource(usize),
+    /// Free page `i`: its body.
+    FreePage(usize),
+    /// A page of a listing: its value (with its count), the resources on it, the page count.
+    Listing {
+        value: Term,
+        items: Vec<usize>,
+        total_pages: usize,
+    },
+}
+
+/// Every page of the site: its output file, and what it shows.
+pub fn plan(input: &SiteInput<'_>) -> Vec<(String, Shows)> {
+    let size = input.config.page_size;
+    jobs(input)
+        .iter()
+        .map(|job| {
+            let shows = match job {
+                Job::Resource(n) => Shows::Resource(*n),
+                Job::FreePage(i) => Shows::FreePage(*i),
+                Job::Listing {
+                    value, docs, page, ..
+                } => Shows::Listing {
+                    value: value.clone(),
+                    items: docs
+                        .iter()
+                        .skip((page - 1) * size)
+                        .take(size)
+                        .copied()
+                        .collect(),
+                    total_pages: docs.len().div_ceil(size).max(1),
+                },
+                Job::Home | Job::Terms { .. } | Job::Search | Job::NotFound => Shows::Summary,
+            };
+            (job_file(job, input), shows)
+        })
+        .collect()
+}
+
+/// Render the pages whose output files are in `files`, in parallel (for `serve`).
+/// `render_site` must have run on this theme before: it set the global context.
+pub fn render_files(
+    theme: &Theme,
+    input: &SiteInput<'_>,
+    cards: &[Card],
+    files: &std::collections::BTreeSet<String>,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let jobs: Vec<Job<'_>> = jobs(input)
+        .into_iter()
+        .filter(|job| files.contains(&job_file(job, input)))
+        .collect();
+    jobs.par_iter()
+        .map(|job| {
+            let (path, template, context) = context_for(job, input, cards, theme);
+            theme
+                .render(template, &context)
+                .map(|html| (path, html.into_bytes()))
+        })
+        .collect()
+}
+
+/// The output file of a job, without building its context.
+fn job_file(job: &Job<'_>, input: &SiteInput<'_>) -> String {
+    let catalog = input.catalog;
+    match job {
+        Job::Home => "index.html".into(),
+        Job::Resource(n) => format!(
+            "{}index.html",
+            catalog::resource_path(&catalog.resources[*n])
+        ),
+        Job::FreePage(i) => format!("{}index.html", catalog::page_path(&catalog.pages[*i])),
+        Job::Listing { value, page, .. } => {
+            format!("{}index.html", listing_page_path(value, *page))
+        }
+        Job::Terms { facet, .. } => format!("{}/index.html", terms_dir(facet)),
+        Job::Search => "search/index.html".into(),
+        Job::NotFound => "404.html".into(),
+    }
+}
+
+/// Page `k` of a listing: the first at the value's own path, the others under `page/<k>/`.
+fn listing_page_path(value: &Term, k: usize) -> String {
+    if k <= 1 {
+        value.path.clone()
+    } else {
+        format!("{}page/{k}/", value.path)
+    }
+}
+
 /// `../` once per folder level of `path`: the way back to the output root.
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
@@ -333,13 +434,7 @@ fn listing_context(
     let config = input.config;
     let size = config.page_size;
     let total_pages = docs.len().div_ceil(size).max(1);
-    let page_path = |k: usize| {
-        if k <= 1 {
-            value.path.clone()
-        } else {
-            format!("{}page/{k}/", value.path)
-        }
-    };
+    let page_path = |k: usize| listing_page_path(value, k);
     let path = page_path(page);
     let items: Vec<&Card> = docs
         .iter()

@@ -8,8 +8,8 @@ use crate::config::{Config, Language};
 use crate::content::{Detail, Kind, Resource};
 use crate::markdown::TocEntry;
 
-/// A browse value: stage, grade, course, topic or kind.
-#[derive(Clone, Debug, Serialize)]
+/// A browse value: stage, grade, course, topic or kind, with the number of resources under it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Term {
     pub slug: String,
     pub name: String,
@@ -19,8 +19,28 @@ pub struct Term {
     pub grades: Vec<Term>,
 }
 
+/// A browse value without its count, where a count would tie a page to the whole corpus: in
+/// cards and in the menus of every page. Adding one resource then changes only the pages that
+/// list it or count resources — which is what lets `serve` re-render just those (`refresh`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TermRef {
+    pub slug: String,
+    pub name: String,
+    pub path: String,
+}
+
+impl From<Term> for TermRef {
+    fn from(term: Term) -> Self {
+        TermRef {
+            slug: term.slug,
+            name: term.name,
+            path: term.path,
+        }
+    }
+}
+
 /// A resource as it appears in lists.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Card {
     pub id: String,
     pub kind: &'static str,
@@ -30,10 +50,10 @@ pub struct Card {
     pub path: String,
     pub date: String,
     pub grade_label: String,
-    pub grades: Vec<Term>,
+    pub grades: Vec<TermRef>,
     pub stage_names: Vec<String>,
-    pub course: Term,
-    pub topics: Vec<Term>,
+    pub course: TermRef,
+    pub topics: Vec<TermRef>,
     pub duration: String,
     pub rating: u8,
     pub review_kind: &'static str,
@@ -133,7 +153,7 @@ pub fn cards(config: &Config, catalog: &Catalog) -> Vec<Card> {
                 .topics
                 .iter()
                 .filter_map(|t| topic_index.get(t.as_str()))
-                .map(|i| topic_term(&catalog.topics[*i]))
+                .map(|i| topic_term(&catalog.topics[*i]).into())
                 .collect();
             card(config, catalog, r, topics)
         })
@@ -146,7 +166,7 @@ pub fn card_of(config: &Config, catalog: &Catalog, r: &Resource) -> Card {
         .topics
         .iter()
         .filter_map(|t| catalog.topic(t))
-        .map(topic_term)
+        .map(|t| topic_term(t).into())
         .collect();
     card(config, catalog, r, topics)
 }
@@ -161,7 +181,7 @@ fn topic_term(t: &crate::catalog::Topic) -> Term {
     }
 }
 
-fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<Term>) -> Card {
+fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<TermRef>) -> Card {
     let mut stage_names: Vec<String> = Vec::new();
     for g in &r.grades {
         let stage = config
@@ -193,10 +213,10 @@ fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<Term>) -> 
         grades: r
             .grades
             .iter()
-            .map(|g| grade_term(config, catalog, *g))
+            .map(|g| grade_term(config, catalog, *g).into())
             .collect(),
         stage_names,
-        course: course_term(config, catalog, &r.course),
+        course: course_term(config, catalog, &r.course).into(),
         topics,
         duration,
         rating,

@@ -287,10 +287,35 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
         .filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v))
         .map(|(k, _)| k)
         .collect();
-    assert!(
-        only_a.is_empty() && only_b.is_empty() && differ.is_empty(),
-        "{what}: trees differ\n  only in first: {only_a:?}\n  only in second: {only_b:?}\n  different bytes: {differ:?}"
+    if only_a.is_empty() && only_b.is_empty() && differ.is_empty() {
+        return;
+    }
+    // Two index generations: say which of their files differ, not just that every name does.
+    let generations = [a, b].map(|tree| without_generation(tree));
+    let index_differs: Vec<&String> = generations[0]
+        .iter()
+        .filter(|(k, v)| generations[1].get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .chain(
+            generations[1]
+                .keys()
+                .filter(|k| !generations[0].contains_key(*k)),
+        )
+        .collect();
+    panic!(
+        "{what}: trees differ\n  only in first: {only_a:?}\n  only in second: {only_b:?}\n  different bytes: {differ:?}\n  index files that differ (generation aside): {index_differs:?}"
     );
+}
+
+/// The files under `search/<generation>/`, named without the generation.
+fn without_generation(tree: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, &Vec<u8>> {
+    tree.iter()
+        .filter_map(|(k, v)| {
+            let rest = k.strip_prefix("search/")?;
+            let (_, inside) = rest.split_once('/')?;
+            Some((inside.to_string(), v))
+        })
+        .collect()
 }
 
 /// Paths of the HTML files of a tree.

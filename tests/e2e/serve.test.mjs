@@ -382,7 +382,7 @@ describe("lectern serve (live reload)", { skip }, () => {
     t.diagnostic(line);
   });
 
-  test("(6b) a new lesson (a full build): the open page says it is rebuilding, then reloads", async () => {
+  test("(6b) a new free page (a full build: it joins every page's menu): the open page says it is rebuilding, then reloads", async () => {
     await page.evaluate(() => {
       sessionStorage.removeItem("rebuildingShown");
       new MutationObserver(() => {
@@ -390,17 +390,34 @@ describe("lectern serve (live reload)", { skip }, () => {
         if (badge) sessionStorage.setItem("rebuildingShown", badge.textContent);
       }).observe(document.body, { childList: true });
     });
-    const added = path.join(path.dirname(lesson), "xin-zeng-ke.md");
+    const added = path.join(site, "content", "pages", "xin-zeng-ye.md");
     const r = await saveAndWaitForReload(
-      () => fs.writeFileSync(added, lessonWith({ title: "新增的一课" })),
+      () => fs.writeFileSync(added, "---\ntitle: 新增的页面\n---\n\n新页面。\n"),
       () => true,
       null,
-      "reload after a new lesson",
+      "reload after a new page",
     );
     assert.ok(r.build.startsWith("Built"), r.build);
     assert.equal(await page.evaluate(() => sessionStorage.getItem("rebuildingShown")), "正在重新生成站点… / Rebuilding…");
     assert.equal(await page.evaluate(() => document.getElementById("lectern-building")), null, "gone after the reload");
     await saveAndWaitForReload(() => fs.unlinkSync(added), () => true, null, "reload after the delete");
+  });
+
+  test("(6c) a new lesson is patched in, not rebuilt: the open page reloads and the home page lists it", async () => {
+    const added = path.join(path.dirname(lesson), "xin-zeng-ke.md");
+    const r = await saveAndWaitForReload(
+      () => fs.writeFileSync(added, lessonWith({ title: "新增的一课", date: "2099-09-01" })),
+      () => true,
+      null,
+      "reload after a new lesson",
+    );
+    assert.ok(r.build.startsWith("Updated"), r.build);
+    const home = await browser.newPage();
+    await home.goto(base);
+    assert.ok((await home.content()).includes("新增的一课"), "the newest lesson is on the home page");
+    await home.close();
+    const d = await saveAndWaitForReload(() => fs.unlinkSync(added), () => true, null, "reload after the delete");
+    assert.ok(d.build.startsWith("Updated"), d.build);
   });
 
   test("(7) no script errors on the page during the whole test", () => {

@@ -82,7 +82,7 @@ const sat = (tf) => tf / (tf + 1.2);
 test("a one-term query: idf × tf / (tf + norm), × 1.5 since every term matched; ties by document number", () => {
   const table = { 梦: post([[2, 31], [5, 31], [7, 10]]) };
   const r = LS.rank(LS.queryTerms("梦"), lookupOf(table), 10);
-  assert.deepEqual(r.map((x) => x.doc), [2, 5, 7]);
+  assert.deepEqual(r.map((x) => x.doc), [5, 2, 7], "2 and 5 tie: the higher number (newer) first");
   const idf = Math.log(1 + (10 - 3 + 0.5) / (3 + 0.5));
   close(r[0].score, idf * sat(31) * 1.5);
   close(r[2].score, idf * sat(10) * 1.5);
@@ -173,7 +173,7 @@ test("query term occurrences count each time; missing postings are no match", ()
 // --- facets and URL state ---------------------------------------------------------------------
 
 const manifest = {
-  version: 3,
+  version: 4,
   gen: "abc123",
   doc_count: 4,
   buckets: 8,
@@ -329,10 +329,10 @@ test("topK gives the first k of the full ranking, and scoreDocs the matches in d
   for (const k of [0, 1, 10, 20, 37, full.length, full.length + 5]) {
     assert.deepEqual(LS.topK(s.docs, s.score, k), full.slice(0, k), `k = ${k}`);
   }
-  // many equal scores: ties go to the lower document number
+  // many equal scores: ties go to the higher document number (the newer document)
   const flat = new Float64Array(50).fill(1);
-  const docs = Array.from({ length: 50 }, (_, i) => 49 - i);
-  assert.deepEqual(LS.topK(docs, flat, 5), [0, 1, 2, 3, 4]);
+  const docs = Array.from({ length: 50 }, (_, i) => i);
+  assert.deepEqual(LS.topK(docs, flat, 5), [49, 48, 47, 46, 45]);
 });
 
 test("offline (file://): each index file maps to the script that carries it", () => {

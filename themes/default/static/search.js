@@ -27,7 +27,7 @@
   var KINDS = ["lesson", "video", "review"];
   var KIND_CODE = { l: 0, v: 1, r: 2 };
   var FACETS = ["kind", "stage", "grade", "course", "topic"];
-  var FORMAT_VERSION = 3; // manifest.json "version" this script reads
+  var FORMAT_VERSION = 4; // manifest.json "version" this script reads
   var K1 = 1.2, B = 0.75, LENGTH_STEPS = 16; // defaults for what the manifest says
 
   // Code points (BMP) that are "word" or CJK characters, as alternating gap,length pairs in base 36.
@@ -485,14 +485,14 @@
     return { docs: docs, score: score };
   }
 
-  /** Rank order: higher score first, ties by document number (newer first). */
+  /** Rank order: higher score first, ties by document number (higher is newer: first). */
   function ranker(score) {
     return function (x, y) {
-      return score[y] - score[x] || x - y;
+      return score[y] - score[x] || y - x;
     };
   }
 
-  /** The spec's ranking: [{ doc, score }], best first, ties by document number. */
+  /** The spec's ranking: [{ doc, score }], best first, ties by document number (higher first). */
   function rank(qterms, lookup, n, norm) {
     var s = scoreDocs(qterms, lookup, n, norm), docs = s.docs.slice().sort(ranker(s.score)), out = [], k;
     for (k = 0; k < docs.length; k++) out.push({ doc: docs[k], score: s.score[docs[k]] });
@@ -1413,10 +1413,11 @@
     };
   }
 
+  /** Every document, newest first: numbers grow with the date (docs/SEARCH-INDEX.md). */
   Page.prototype.allDocs = function () {
     if (!this.all) {
       this.all = [];
-      for (var d = 0; d < this.M.n; d++) this.all.push(d);
+      for (var d = this.M.n - 1; d >= 0; d--) this.all.push(d);
     }
     return this.all;
   };

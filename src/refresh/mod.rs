@@ -8,18 +8,21 @@
 //! milliseconds even in a 10,000-resource portal. Anything else — a new or deleted file,
 //! site.yaml, a template, a moved resource — is left to a full build.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::build::{
     BuildOptions, Site, asset_set, index_topics, missing_fragments, render_resource_body,
-    search_document,
+    search_document, search_number,
 };
 use crate::content::{self, Detail, Resource};
+use crate::markdown::Rendered;
 use crate::output::{Patch, apply_patch};
 use crate::search::{IndexPatch, MANIFEST_PATH};
 use crate::theme::pages::{SiteInput, render_resource, render_showing};
 use crate::theme::views;
+
+mod restructure;
 
 /// Newest resources in the feed (see `feeds::atom`).
 const FEED_ENTRIES: usize = 30;
@@ -41,18 +44,33 @@ pub fn refresh(
     options: &BuildOptions,
     changed: &[PathBuf],
 ) -> Option<Vec<String>> {
-    let out = options.out.as_deref()?;
     let root = std::fs::canonicalize(&options.root).ok()?;
+    match edits_in_place(site, options, &root, changed) {
+        Some(edits) => patch_in_place(site, options, edits),
+        None => restructure::restructure(site, options, &root, changed),
+    }
+}
+
+/// One saved resource that stays in its place: its number, new record and body, and reach.
+type InPlace = (usize, Resource, Rendered, Reach);
+
+/// The edits, if every changed file is a resource that stays in its place.
+fn edits_in_place(
+    site: &Site,
+    options: &BuildOptions,
+    root: &Path,
+    changed: &[PathBuf],
+) -> Option<Vec<InPlace>> {
     let assets = asset_set(&site.catalog);
     let mut edits = Vec::new();
     for path in changed {
-        let rel = relative(&root, path)?;
+        let rel = relative(root, path)?;
         let n = site
             .catalog
             .resources
             .iter()
             .position(|r| r.origin.file == rel)?;
-        let fresh = content::reread_resource(&root, &rel, &site.config, &assets, options.drafts)?;
+        let fresh = content::reread_resource(root, &rel, &site.config, &assets, options.drafts)?;
         let reach = reach(&site.catalog.resources[n], &fresh)?;
         let (rendered, warnings) =
             render_resource_body(&site.config, &site.catalog, &assets, &fresh);
@@ -61,6 +79,15 @@ pub fn refresh(
         }
         edits.push((n, fresh, rendered, reach));
     }
+    Some(edits)
+}
+
+fn patch_in_place(
+    site: &mut Site,
+    options: &BuildOptions,
+    edits: Vec<InPlace>,
+) -> Option<Vec<String>> {
+    let out = options.out.as_deref()?;
     let mut cards = site
         .cards
         .take()
@@ -72,7 +99,8 @@ pub fn refresh(
         let state = site.search.as_mut()?;
         let old_doc = search_document(&site.config, &site.catalog.resources[n], &site.bodies[n]);
         let new_doc = search_document(&site.config, &fresh, &rendered);
-        index.add(state.update(&site.config, &topics, n, &old_doc, &new_doc)?);
+        let number = search_number(site.catalog.resources.len(), n);
+        index.add(state.update(&site.config, &topics, number, &old_doc, &new_doc)?);
         site.catalog.resources[n] = fresh;
         site.bodies[n] = rendered;
         if !missing_fragments(&site.catalog, &site.bodies, &site.page_bodies, Some(n)).is_empty() {
@@ -115,6 +143,7 @@ struct IndexChanges {
     from: Option<String>,
     to: String,
     files: BTreeMap<String, Vec<u8>>,
+    removed: BTreeSet<String>,
     outside: BTreeMap<String, Vec<u8>>,
 }
 
@@ -122,7 +151,14 @@ impl IndexChanges {
     fn add(&mut self, patch: IndexPatch) {
         self.from.get_or_insert(patch.from);
         self.to = patch.to;
-        self.files.extend(patch.files);
+        for path in patch.removed {
+            self.files.remove(&path);
+            self.removed.insert(path);
+        }
+        for (path, bytes) in patch.files {
+            self.removed.remove(&path);
+            self.files.insert(path, bytes);
+        }
         self.outside.extend(patch.outside);
     }
 
@@ -142,6 +178,11 @@ impl IndexChanges {
             .map(|(path, bytes)| (format!("search/{}/{path}", self.to), bytes))
             .collect();
         patch.files.extend(self.outside);
+        patch.removals = self
+            .removed
+            .into_iter()
+            .map(|path| format!("search/{}/{path}", self.to))
+            .collect();
         patch
     }
 }
