@@ -180,7 +180,7 @@ def run(args, site, lessons, name, lesson, original, binary, server):
     events = Events(server.port)
     time.sleep(0.5)
     url = f"/lessons/{name[:-3]}/"
-    body, title, added, deleted = [], [], [], []
+    body, title, added, added_old, deleted = [], [], [], [], []
     try:
         for i in range(args.edits):
             marker = f"编辑测量第{i}句"
@@ -191,15 +191,21 @@ def run(args, site, lessons, name, lesson, original, binary, server):
             text = re.sub(r"^title: .*$", f'title: "{marker}"', original, count=1, flags=re.M)
             title.append(measure(server, events, lesson, url, text, marker))
             time.sleep(0.3)
+        today = time.strftime("%Y-%m-%d")
         for i in range(args.new):
-            marker = f"新增的一课第{i}版"
-            path = os.path.join(lessons, f"zz-bench-new-{i}.md")
-            new_url = f"/lessons/zz-bench-new-{i}/"
-            text = re.sub(r"^title: .*$", f'title: "{marker}"', original, count=1, flags=re.M)
-            added.append(measure(server, events, path, new_url, text, marker))
-            time.sleep(0.3)
-            deleted.append(measure(server, events, path, new_url, None, None))
-            time.sleep(0.3)
+            # As `lectern new` writes it (today's date: the newest resource), then as a copy
+            # that keeps the original's older date (it lands among the others).
+            for dated, into in ((today, added), (None, added_old)):
+                marker = f"新增的一课第{i}版"
+                path = os.path.join(lessons, f"zz-bench-new-{i}.md")
+                new_url = f"/lessons/zz-bench-new-{i}/"
+                text = re.sub(r"^title: .*$", f'title: "{marker}"', original, count=1, flags=re.M)
+                if dated:
+                    text = re.sub(r"^date: .*$", f"date: {dated}", text, count=1, flags=re.M)
+                into.append(measure(server, events, path, new_url, text, marker))
+                time.sleep(0.3)
+                deleted.append(measure(server, events, path, new_url, None, None))
+                time.sleep(0.3)
     finally:
         with open(lesson, "w", encoding="utf-8") as f:
             f.write(original)
@@ -209,7 +215,8 @@ def run(args, site, lessons, name, lesson, original, binary, server):
     summary("body", body)
     summary("title", title)
     if added:
-        summary("new file", added)
+        summary("new, today", added)
+        summary("new, old date", added_old)
         summary("deleted", deleted)
     if args.verify:
         verify(binary, site, server)

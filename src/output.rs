@@ -9,6 +9,8 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
 
 /// Marks a folder as Lectern's output, so we only ever replace folders we made.
@@ -298,14 +300,25 @@ pub fn apply_patch(
     {
         check_relative(rel)?;
     }
-    let mut temporaries = Vec::with_capacity(patch.files.len());
-    for (i, (rel, bytes)) in patch.files.iter().enumerate() {
-        let temporary = out.join(format!(".lectern-patch-{i}"));
-        if let Err(e) = fs::write(&temporary, bytes) {
-            remove_all(&temporaries);
-            return Err(write_error(rel, &e));
-        }
-        temporaries.push(temporary);
+    // In parallel: a new resource in a big portal shifts hundreds of listing pages.
+    let written: Vec<Result<PathBuf, Diagnostic>> = patch
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (rel, bytes))| {
+            let temporary = out.join(format!(".lectern-patch-{i}"));
+            fs::write(&temporary, bytes)
+                .map(|()| temporary)
+                .map_err(|e| write_error(rel, &e))
+        })
+        .collect();
+    let temporaries: Vec<PathBuf> = written
+        .iter()
+        .filter_map(|w| w.as_ref().ok().cloned())
+        .collect();
+    if let Some(Err(problem)) = written.into_iter().find(Result::is_err) {
+        remove_all(&temporaries);
+        return Err(problem);
     }
     let mut generation = swap.map(|lock| {
         lock.write()

@@ -347,3 +347,136 @@ fn a_change_with_problems_is_left_to_a_full_build() {
         assert_same_tree(&read_tree(&s.served), &before, what);
     }
 }
+
+/// A small deterministic random number generator (xorshift), so the sequence is reproducible.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Every Markdown resource file of the site, relative to its root, sorted.
+fn resource_files(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for kind in ["lessons", "videos", "reviews"] {
+        for entry in walkdir::WalkDir::new(root.join("content").join(kind)) {
+            let entry = entry.unwrap();
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel.ends_with(".md") {
+                files.push(rel);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Random saves, deletions, copies and renames, each checked against a full build. The quick
+/// path may decline only what a full build reports a problem with.
+#[test]
+fn random_structural_changes_equal_a_full_build() {
+    let mut s = Session::start();
+    // LECTERN_TEST_SEED=n tries another sequence.
+    let seed = std::env::var("LECTERN_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let mut dice = Dice(seed.unwrap_or(0x5eed_1e57));
+    let topics = [
+        "情绪管理",
+        "人际交往",
+        "生命教育",
+        "压力管理",
+        "新的专题",
+        "自我认识",
+    ];
+    let (mut patched, mut declined) = (0, 0);
+    for step in 0..24 {
+        let files = resource_files(&s.root);
+        let file = files[dice.below(files.len())].clone();
+        let path = s.root.join(&file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let set = |text: &str, key: &str, value: &str| {
+            let prefix = format!("{key}: ");
+            text.lines()
+                .map(|l| {
+                    if l.starts_with(&prefix) {
+                        format!("{key}: {value}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        };
+        let date = format!(
+            "20{}-0{}-1{}",
+            19 + dice.below(8),
+            1 + dice.below(9),
+            dice.below(10)
+        );
+        let (what, changed): (String, Vec<PathBuf>) = match dice.below(6) {
+            0 => {
+                let copy = path.with_file_name(format!("copy-{step}.md"));
+                std::fs::write(&copy, set(&text, "date", &date)).unwrap();
+                (format!("copy {file} dated {date}"), vec![copy])
+            }
+            1 => {
+                std::fs::remove_file(&path).unwrap();
+                (format!("delete {file}"), vec![path])
+            }
+            2 => {
+                std::fs::write(&path, set(&text, "date", &date)).unwrap();
+                (format!("date {file} {date}"), vec![path])
+            }
+            3 => {
+                let pick = format!("[{}, {}]", topics[dice.below(6)], topics[dice.below(6)]);
+                std::fs::write(&path, set(&text, "topics", &pick)).unwrap();
+                (format!("topics {file} {pick}"), vec![path])
+            }
+            4 => {
+                std::fs::write(&path, set(&text, "title", &format!("第{step}次改名"))).unwrap();
+                (format!("title {file}"), vec![path])
+            }
+            _ => {
+                let renamed = path.with_file_name(format!("renamed-{step}.md"));
+                std::fs::rename(&path, &renamed).unwrap();
+                (format!("rename {file}"), vec![path, renamed])
+            }
+        };
+        let refreshed =
+            lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &changed);
+        if refreshed.is_some() {
+            patched += 1;
+            s.assert_matches_full_build(&format!("step {step}: {what}"));
+            continue;
+        }
+        declined += 1;
+        let mut diagnostics = Diagnostics::new();
+        build::build_keeping(&options(&s.root, &s.served, true), &mut diagnostics);
+        assert!(
+            !diagnostics.is_empty(),
+            "step {step}: {what}: declined, yet a full build finds no problem"
+        );
+        // Back to the sample portal, so that the next steps start from a site without problems.
+        restore_sample(&s.root);
+        s.site = full_build(&s.root, &s.served, true);
+    }
+    assert!(patched >= 12, "{patched} patched, {declined} declined");
+}
+
+/// Put the sample portal's content back as the repository has it.
+fn restore_sample(root: &Path) {
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    copy_dir(&common::repo_root().join("content"), &root.join("content"));
+}

@@ -18,7 +18,7 @@ use crate::content::{self, Content, Resource};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::Rendered;
 use crate::output::Patch;
-use crate::search::{DocChange, MANIFEST_PATH, SearchDocument};
+use crate::search::{MANIFEST_PATH, Rearrangement, SearchDocument};
 use crate::theme::pages::{Shows, SiteInput, plan, render_files};
 use crate::theme::views::{self, Card};
 
@@ -107,7 +107,7 @@ pub fn restructure(
     if !missing_fragments(&catalog, &bodies, &page_bodies, None).is_empty() {
         return None;
     }
-    let cards = views::cards(&site.config, &catalog);
+    let cards = cards_after(site, &catalog, &paths, &before, &old_index, &dirty);
     let input = SiteInput {
         config: &site.config,
         catalog: &catalog,
@@ -148,66 +148,65 @@ pub fn restructure(
     // The search index: every number whose document is not the same one, unchanged.
     let topics = index_topics(&catalog);
     let state = site.search.as_mut()?;
-    if topics != before.topics {
-        let per_doc: Vec<&[String]> = catalog
-            .resources
-            .iter()
-            .rev()
-            .map(|r| r.topics.as_slice())
-            .collect();
-        state.retopic(&site.config, &topics, &per_doc);
-    }
     let (old_count, new_count) = (before.resources.len(), catalog.resources.len());
-    let mut old_docs: BTreeMap<usize, SearchDocument<'_>> = BTreeMap::new();
-    let mut new_docs: BTreeMap<usize, SearchDocument<'_>> = BTreeMap::new();
-    for number in 0..old_count.max(new_count) {
-        let old = (number < old_count).then(|| &before.resources[old_count - 1 - number]);
-        let new_m = (number < new_count).then(|| new_count - 1 - number);
-        let same = match (old, new_m) {
-            (Some((file, path)), Some(m)) => {
-                *path == paths[m]
-                    && !dirty.contains(file)
-                    && replaced_bodies
-                        .get(path)
-                        .is_none_or(|old| old.text == bodies[m].text)
+    // A document stays (perhaps under another number) when its file was not saved and its
+    // text did not change; the others leave, and the saved ones arrive.
+    let stays = |path: &str, m: usize| {
+        let file = &catalog.resources[m].origin.file;
+        !dirty.contains(file)
+            && replaced_bodies
+                .get(path)
+                .is_none_or(|old| old.text == bodies[m].text)
+    };
+    let number_of = |m: usize| new_count - 1 - m;
+    let mut moves = Vec::with_capacity(old_count);
+    let mut leaving: Vec<(usize, SearchDocument<'_>)> = Vec::new();
+    for number in 0..old_count {
+        let (_, path) = &before.resources[old_count - 1 - number];
+        match new_index.get(path.as_str()) {
+            Some(&m) if stays(path, m) => moves.push(Some(number_of(m) as u32)),
+            kept => {
+                moves.push(None);
+                let doc = match removed
+                    .iter()
+                    .position(|r| catalog::resource_path(r) == *path)
+                {
+                    Some(k) => search_document(&site.config, &removed[k], &removed_bodies[k]),
+                    None => {
+                        let m = *kept?;
+                        let body = replaced_bodies.get(path).unwrap_or(&bodies[m]);
+                        search_document(&site.config, &catalog.resources[m], body)
+                    }
+                };
+                leaving.push((number, doc));
             }
-            _ => false,
-        };
-        if same {
-            continue;
-        }
-        if let Some((_, path)) = old {
-            let doc = match removed
-                .iter()
-                .position(|r| catalog::resource_path(r) == *path)
-            {
-                Some(k) => search_document(&site.config, &removed[k], &removed_bodies[k]),
-                None => {
-                    let m = *new_index.get(path.as_str())?;
-                    let body = replaced_bodies.get(path).unwrap_or(&bodies[m]);
-                    search_document(&site.config, &catalog.resources[m], body)
-                }
-            };
-            old_docs.insert(number, doc);
-        }
-        if let Some(m) = new_m {
-            new_docs.insert(
-                number,
-                search_document(&site.config, &catalog.resources[m], &bodies[m]),
-            );
         }
     }
-    let numbers: BTreeSet<usize> = old_docs.keys().chain(new_docs.keys()).copied().collect();
-    let changes: Vec<DocChange<'_, '_>> = numbers
-        .into_iter()
-        .map(|number| DocChange {
-            number,
-            old: old_docs.get(&number),
-            new: new_docs.get(&number),
+    let arriving: Vec<(usize, SearchDocument<'_>)> = (0..new_count)
+        .filter(|&m| !old_index.contains_key(paths[m].as_str()) || !stays(&paths[m], m))
+        .map(|m| {
+            (
+                number_of(m),
+                search_document(&site.config, &catalog.resources[m], &bodies[m]),
+            )
         })
         .collect();
+    let change = Rearrangement {
+        removed: leaving.iter().map(|(n, d)| (*n, d)).collect(),
+        moves,
+        added: arriving.iter().map(|(n, d)| (*n, d)).collect(),
+        doc_count: new_count,
+        topics_by_doc: (topics != before.topics).then(|| {
+            catalog
+                .resources
+                .iter()
+                .rev()
+                .map(|r| r.topics.as_slice())
+                .collect()
+        }),
+    };
     let mut index = IndexChanges::default();
-    index.add(state.replace(&site.config, &topics, &changes, new_count)?);
+    index.add(state.rearrange(&site.config, &topics, &change)?);
     let mut patch: Patch = index.into_patch();
     let shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
     patch.files.extend(pages);
@@ -220,9 +219,7 @@ pub fn restructure(
         sitemap(&site.config, &after).into_bytes(),
     ));
     patch.removals.extend(gone);
-    drop(changes);
-    drop(old_docs);
-    drop(new_docs);
+    drop(change);
     crate::output::apply_patch(
         options.out.as_deref()?,
         &patch,
@@ -333,6 +330,36 @@ fn assemble(site: &mut Site, fresh: Vec<Resource>) -> Option<Catalog> {
     let mut diagnostics = Diagnostics::new();
     let catalog = catalog::assemble(&site.config, content, &mut diagnostics);
     diagnostics.is_empty().then_some(catalog)
+}
+
+/// Every resource's card: an unsaved resource keeps its old one, unless a topic's slug moved
+/// (topic slugs are made unique across the portal, so a new topic can change another's).
+fn cards_after(
+    site: &Site,
+    catalog: &Catalog,
+    paths: &[String],
+    before: &Before,
+    old_index: &HashMap<&str, usize>,
+    dirty: &BTreeSet<String>,
+) -> Vec<Card> {
+    let old_slugs: HashMap<&str, &str> = before
+        .topics
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.as_str()))
+        .collect();
+    let same_slugs = catalog
+        .topics
+        .iter()
+        .all(|t| old_slugs.get(t.name.as_str()).is_none_or(|s| *s == t.slug));
+    catalog
+        .resources
+        .iter()
+        .zip(paths)
+        .map(|(r, path)| match old_index.get(path.as_str()) {
+            Some(&o) if same_slugs && !dirty.contains(&r.origin.file) => before.cards[o].clone(),
+            _ => views::card_of(&site.config, catalog, r),
+        })
+        .collect()
 }
 
 /// The cards a resource page shows of the resources linked to it.

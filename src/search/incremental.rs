@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use super::codec::decode_varints;
 use super::index::{
     Bucket, FACETS, FacetColumns, PostingList, SearchDocument, bucket_count, bucket_json,
@@ -22,6 +24,9 @@ use crate::config::Config;
 /// the hash of every file under the generation folder.
 pub struct IndexState {
     pub(super) buckets: Vec<Bucket>,
+    /// Every bucket's file as written: the offline scripts group sixteen, and a new document
+    /// touches most buckets, so serialising each only when it changes matters.
+    pub(super) bucket_bytes: Vec<Vec<u8>>,
     pub(super) bucket_count: u32,
     /// Sum of the posting lists' size estimates: decides the bucket count.
     pub(super) estimate: usize,
@@ -44,11 +49,20 @@ pub struct IndexPatch {
     pub outside: Vec<(String, Vec<u8>)>,
 }
 
-/// Document `number` held `old` and now holds `new` (`None`: no document there).
-pub struct DocChange<'d, 'a> {
-    pub number: usize,
-    pub old: Option<&'d SearchDocument<'a>>,
-    pub new: Option<&'d SearchDocument<'a>>,
+/// How the documents of the index change (for `IndexState::rearrange`).
+pub struct Rearrangement<'d, 'a> {
+    /// Documents that leave, at their old numbers.
+    pub removed: Vec<(usize, &'d SearchDocument<'a>)>,
+    /// For every old number, the number its document has now; `None` for those that leave.
+    /// Kept documents must stay in the same order (their numbers only shift).
+    pub moves: Vec<Option<u32>>,
+    /// Documents that arrive, at their new numbers (the numbers no kept document takes).
+    pub added: Vec<(usize, &'d SearchDocument<'a>)>,
+    /// How many documents the index holds afterwards.
+    pub doc_count: usize,
+    /// When the topic list changed (it is most used first, so a new resource can reorder it):
+    /// every document's topics, by new number, to code them again.
+    pub topics_by_doc: Option<Vec<&'d [String]>>,
 }
 
 impl IndexState {
@@ -66,81 +80,114 @@ impl IndexState {
         old: &SearchDocument<'_>,
         new: &SearchDocument<'_>,
     ) -> Option<IndexPatch> {
-        let count = self.columns.lengths.len();
+        let count = self.records.len();
         if n >= count {
             return None;
         }
-        let change = DocChange {
-            number: n,
-            old: Some(old),
-            new: Some(new),
+        let moves = (0..count as u32)
+            .map(|k| (k != n as u32).then_some(k))
+            .collect();
+        let change = Rearrangement {
+            removed: vec![(n, old)],
+            moves,
+            added: vec![(n, new)],
+            doc_count: count,
+            topics_by_doc: None,
         };
-        self.replace(config, topics, &[change], count)
+        self.rearrange(config, topics, &change)
     }
 
-    /// The documents at `changes`' numbers are replaced, and the index now holds `doc_count`
-    /// documents: numbers past it must be among the changes, with no new document. Costs the
-    /// terms of the changed documents only. `None` (a full build is needed) when the bucket
-    /// count would change; the state may then be half-updated.
-    pub fn replace(
+    /// Documents leave, keep their place or move to another number, and arrive (see
+    /// `Rearrangement`). Only the terms of the documents that leave or arrive are looked at,
+    /// unless some kept document moves: then every posting list is renumbered (decoded and
+    /// encoded again, without reading any document). `None` (a full build is needed) when the
+    /// change is inconsistent or the bucket count would change; the state may then be
+    /// half-updated.
+    pub fn rearrange(
         &mut self,
         config: &Config,
         topics: &[(String, String)],
-        changes: &[DocChange<'_, '_>],
-        doc_count: usize,
+        change: &Rearrangement<'_, '_>,
     ) -> Option<IndexPatch> {
         let old_count = self.records.len();
-        let mut by_term: BTreeMap<String, Vec<(u32, Option<u32>)>> = BTreeMap::new();
-        let mut lengths = Vec::new();
-        for change in changes {
-            if change.new.is_some() != (change.number < doc_count)
-                || change.number >= doc_count.max(old_count)
-            {
-                return None;
-            }
-            let before = change
-                .old
-                .map(|d| doc_terms(d).into_map())
-                .unwrap_or_default();
-            let fresh = change.new.map(doc_terms);
-            lengths.extend(fresh.as_ref().map(|f| (change.number, f.length_code)));
-            let after = fresh.map(|f| f.into_map()).unwrap_or_default();
-            for term in before.keys().chain(after.keys()) {
-                let tf = after.get(term).copied();
-                if before.get(term).copied() != tf {
-                    by_term
-                        .entry(term.clone())
-                        .or_default()
-                        .push((change.number as u32, tf));
-                }
-            }
+        let doc_count = change.doc_count;
+        if change.moves.len() != old_count || !fills_every_number(change) {
+            return None;
         }
+        let renumbered = change
+            .moves
+            .iter()
+            .enumerate()
+            .any(|(k, to)| to.is_some_and(|to| to as usize != k));
         let mut touched = BTreeSet::new();
-        for (term, mut edits) in by_term {
-            edits.sort_unstable();
-            edits.dedup();
-            touched.insert(self.set_postings(&term, &edits)?);
+        let old_records = std::mem::take(&mut self.records);
+        if renumbered {
+            // Every list renumbered (which drops the postings of the documents that leave),
+            // then the new documents' terms added at their numbers.
+            touched.extend(self.renumber(&change.moves)?);
+            let into: Vec<_> = change
+                .added
+                .iter()
+                .map(|(n, d)| (*n, None, Some(*d)))
+                .collect();
+            touched.extend(self.edit_postings(&into)?);
+        } else {
+            // Nothing moves: a document replaced in place costs only the terms that differ.
+            let mut at: BTreeMap<
+                usize,
+                (Option<&SearchDocument<'_>>, Option<&SearchDocument<'_>>),
+            > = BTreeMap::new();
+            for (n, d) in &change.removed {
+                at.entry(*n).or_default().0 = Some(*d);
+            }
+            for (n, d) in &change.added {
+                at.entry(*n).or_default().1 = Some(*d);
+            }
+            let both: Vec<_> = at
+                .into_iter()
+                .map(|(n, (old, new))| (n, old, new))
+                .collect();
+            touched.extend(self.edit_postings(&both)?);
         }
         if bucket_count(self.estimate) != self.bucket_count {
             return None;
         }
-        self.columns.resize(doc_count);
-        self.records.resize(doc_count, Vec::new());
-        let mut changed: Vec<(String, Vec<u8>)> = touched
-            .into_iter()
-            .map(|b| (bucket_path(b as u32), bucket_json(&self.buckets[b])))
-            .collect();
-        for change in changes {
-            if let Some(new) = change.new {
-                let length = lengths.iter().find(|(n, _)| *n == change.number)?.1;
-                self.columns.set(config, topics, change.number, new, length);
-                self.records[change.number] = record(config, new);
-                changed.push((
-                    record_path(change.number),
-                    self.records[change.number].clone(),
-                ));
+        self.records = vec![Vec::new(); doc_count];
+        self.columns.rearrange(&change.moves, doc_count);
+        for (k, record) in old_records.into_iter().enumerate() {
+            if let Some(to) = change.moves[k] {
+                *self.records.get_mut(to as usize)? = record;
             }
         }
+        for (n, doc) in &change.added {
+            if *n >= doc_count {
+                return None;
+            }
+            self.columns
+                .set(config, topics, *n, doc, doc_terms(doc).length_code);
+            self.records[*n] = record(config, doc);
+        }
+        if let Some(per_doc) = &change.topics_by_doc {
+            self.columns.retopic(config, topics, per_doc);
+        }
+        let touched: Vec<usize> = touched.into_iter().collect();
+        let serialised: Vec<Vec<u8>> = touched
+            .par_iter()
+            .map(|b| bucket_json(&self.buckets[*b]))
+            .collect();
+        let mut changed: Vec<(String, Vec<u8>)> = Vec::new();
+        for (b, bytes) in touched.into_iter().zip(serialised) {
+            changed.push((bucket_path(b as u32), bytes.clone()));
+            self.bucket_bytes[b] = bytes;
+        }
+        // A number's record changed unless the document that held it still does (new
+        // documents take only numbers that no kept one holds).
+        let stayed = |n: usize| change.moves.get(n).copied().flatten() == Some(n as u32);
+        changed.extend(
+            (0..doc_count)
+                .filter(|n| !stayed(*n))
+                .map(|n| (record_path(n), self.records[n].clone())),
+        );
         changed.push((FACETS.into(), self.columns.json()));
         let mut removed: Vec<String> = (doc_count..old_count).map(record_path).collect();
         if config.search.offline {
@@ -158,10 +205,70 @@ impl IndexState {
         Some(patch)
     }
 
-    /// The topic list's order changed (it is most used first): give every document the
-    /// indexes of its topics (`per_doc`, in document number order) in the new list.
-    pub fn retopic(&mut self, config: &Config, topics: &[(String, String)], per_doc: &[&[String]]) {
-        self.columns.retopic(config, topics, per_doc);
+    /// For each (number, document there before, document there after): set the frequencies
+    /// of the terms that differ. Returns the buckets touched.
+    fn edit_postings(
+        &mut self,
+        changes: &[(
+            usize,
+            Option<&SearchDocument<'_>>,
+            Option<&SearchDocument<'_>>,
+        )],
+    ) -> Option<BTreeSet<usize>> {
+        let mut by_term: BTreeMap<String, Vec<(u32, Option<u32>)>> = BTreeMap::new();
+        for (number, old, new) in changes {
+            let before = old.map(|d| doc_terms(d).into_map()).unwrap_or_default();
+            let after = new.map(|d| doc_terms(d).into_map()).unwrap_or_default();
+            for term in before.keys().chain(after.keys()) {
+                let tf = after.get(term).copied();
+                if before.get(term).copied() != tf {
+                    by_term
+                        .entry(term.clone())
+                        .or_default()
+                        .push((*number as u32, tf));
+                }
+            }
+        }
+        let mut touched = BTreeSet::new();
+        for (term, mut edits) in by_term {
+            edits.sort_unstable();
+            edits.dedup();
+            touched.insert(self.set_postings(&term, &edits)?);
+        }
+        Some(touched)
+    }
+
+    /// Give every posting its document's new number (`moves`, by old number; `None`: the
+    /// document is gone and its postings must be too). Returns the buckets that changed.
+    fn renumber(&mut self, moves: &[Option<u32>]) -> Option<BTreeSet<usize>> {
+        let mut touched = BTreeSet::new();
+        let mut estimate = 0;
+        for (b, bucket) in self.buckets.iter_mut().enumerate() {
+            let mut emptied = Vec::new();
+            for (term, list) in bucket.iter_mut() {
+                let pairs = decode(list)?;
+                let mut renumbered = PostingList::default();
+                for (doc, tf) in pairs {
+                    if let Some(to) = *moves.get(doc as usize)? {
+                        renumbered.add(to, tf);
+                    }
+                }
+                if renumbered.encoded != list.encoded {
+                    touched.insert(b);
+                    *list = renumbered;
+                }
+                if list.df == 0 {
+                    emptied.push(term.clone());
+                } else {
+                    estimate += list.size_estimate(term);
+                }
+            }
+            for term in emptied {
+                bucket.remove(&term);
+            }
+        }
+        self.estimate = estimate;
+        Some(touched)
     }
 
     /// Apply `edits` (document, new frequency or `None`: no longer has it; ascending) to one
@@ -169,6 +276,19 @@ impl IndexState {
     fn set_postings(&mut self, term: &str, edits: &[(u32, Option<u32>)]) -> Option<usize> {
         let bucket = bucket_of(term, self.bucket_count);
         let lists = &mut self.buckets[bucket];
+        // Documents past the list's last one (a new resource of today): append, no decoding.
+        if let Some(list) = lists.get_mut(term)
+            && edits
+                .iter()
+                .all(|(doc, tf)| tf.is_some() && *doc > list.last)
+        {
+            self.estimate -= list.size_estimate(term);
+            for (doc, tf) in edits {
+                list.add(*doc, tf.unwrap_or_default());
+            }
+            self.estimate += list.size_estimate(term);
+            return Some(bucket);
+        }
         let pairs = match lists.remove(term) {
             Some(list) => {
                 self.estimate -= list.size_estimate(term);
@@ -221,7 +341,7 @@ impl IndexState {
                 .and_then(|n| n.parse::<usize>().ok())
         };
         if let Some(bucket) = number("p/") {
-            bucket_json(&self.buckets[bucket])
+            self.bucket_bytes[bucket].clone()
         } else if let Some(n) = number("d/") {
             self.records[n].clone()
         } else if path == FACETS {
@@ -270,6 +390,19 @@ impl IndexState {
             outside,
         }
     }
+}
+
+/// Kept and new documents take every number below the new count exactly once.
+fn fills_every_number(change: &Rearrangement<'_, '_>) -> bool {
+    let mut taken = vec![false; change.doc_count];
+    let numbers = change.moves.iter().flatten().map(|n| *n as usize);
+    for n in numbers.chain(change.added.iter().map(|(n, _)| *n)) {
+        match taken.get_mut(n) {
+            Some(slot) if !*slot => *slot = true,
+            _ => return false,
+        }
+    }
+    taken.into_iter().all(|t| t)
 }
 
 /// A posting list back as (document, frequency) pairs.

@@ -97,6 +97,13 @@ pub fn build(
             .map(|n| files[&record_path(n)].clone())
             .collect()
     });
+    let bucket_bytes: Vec<Vec<u8>> = if keep {
+        (0..bucket_count)
+            .map(|b| files[&bucket_path(b)].clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     if config.search.offline {
         let scripts = super::offline::scripts(&files);
         files.extend(scripts);
@@ -125,6 +132,7 @@ pub fn build(
         .zip(records)
         .map(|(buckets, records)| super::IndexState {
             buckets,
+            bucket_bytes,
             bucket_count,
             estimate,
             columns,
@@ -265,7 +273,8 @@ fn length_code(length: u64) -> u32 {
 #[derive(Default)]
 pub(super) struct PostingList {
     pub df: u32,
-    last: u32,
+    /// The last document added (meaningless while `df` is 0).
+    pub last: u32,
     pub encoded: String,
 }
 
@@ -394,12 +403,27 @@ impl FacetColumns {
         columns
     }
 
-    /// Make room for `count` documents, or drop those past it (new places are set next).
-    pub(super) fn resize(&mut self, count: usize) {
-        self.kind_course.resize(count, 0);
-        self.grades.resize(count, 0);
-        self.topics.resize(count, Vec::new());
-        self.lengths.resize(count, 0);
+    /// `count` documents, each old one at its new number (`moves`, by old number; `None`:
+    /// gone). The places left are set next, by `set`.
+    pub(super) fn rearrange(&mut self, moves: &[Option<u32>], count: usize) {
+        fn moved<T: Clone + Default>(column: &mut Vec<T>, moves: &[Option<u32>], count: usize) {
+            let mut out = vec![T::default(); count];
+            for (old, value) in std::mem::take(column).into_iter().enumerate() {
+                if let Some(slot) = moves
+                    .get(old)
+                    .copied()
+                    .flatten()
+                    .and_then(|to| out.get_mut(to as usize))
+                {
+                    *slot = value;
+                }
+            }
+            *column = out;
+        }
+        moved(&mut self.kind_course, moves, count);
+        moved(&mut self.grades, moves, count);
+        moved(&mut self.topics, moves, count);
+        moved(&mut self.lengths, moves, count);
     }
 
     /// Every document's topic indexes again, from its topics (in document number order).

@@ -9,7 +9,7 @@ mod offline;
 pub mod tokenize;
 pub mod variants;
 
-pub use incremental::{DocChange, IndexPatch, IndexState};
+pub use incremental::{IndexPatch, IndexState, Rearrangement};
 pub use index::{IndexFile, SearchDocument, build};
 
 /// Where the manifest lives, relative to the output root.
