@@ -105,6 +105,7 @@ impl Session {
             &[path],
         )
         .unwrap_or_else(|| panic!("the quick path refused the edit of {rel}"))
+        .pages
     }
 
     /// The served folder must equal a full build of the files as they are now.
@@ -223,6 +224,7 @@ impl Session {
                 files.iter().map(|f| f.0).collect::<Vec<_>>()
             )
         })
+        .pages
     }
 
     fn doc_count(&self) -> u64 {
@@ -479,4 +481,51 @@ fn random_structural_changes_equal_a_full_build() {
 fn restore_sample(root: &Path) {
     std::fs::remove_dir_all(root.join("content")).unwrap();
     copy_dir(&common::repo_root().join("content"), &root.join("content"));
+}
+
+/// A free page's body and a replaced asset: the page alone is rendered, the asset copied.
+#[test]
+fn a_free_page_body_and_a_replaced_asset_equal_a_full_build() {
+    let mut s = Session::start();
+    let pages = s.change(&[(
+        "content/pages/about.md",
+        Some(
+            std::fs::read_to_string(s.root.join("content/pages/about.md")).unwrap()
+                + "\n## 新的一节\n\n补充说明。\n",
+        ),
+    )]);
+    assert_eq!(pages, ["about/index.html"]);
+    s.assert_matches_full_build("after a free page's body edit");
+    let asset = assets_of(&s.root)
+        .into_iter()
+        .next()
+        .expect("the sample has assets");
+    let pages = s.change(&[(asset.as_str(), Some("替换后的文件".to_string()))]);
+    assert_eq!(pages, [asset.trim_start_matches("content/")]);
+    s.assert_matches_full_build("after replacing an asset");
+    // A new title is in every page's menu: that takes a full build.
+    let path = s.root.join("content/pages/about.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("title: ", "title: 新", 1)).unwrap();
+    let refreshed =
+        lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &[path]);
+    assert!(refreshed.is_none(), "a free page's new title");
+}
+
+/// The asset files of the site, relative to its root, sorted.
+fn assets_of(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(root.join("content/assets"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
 }

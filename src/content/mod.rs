@@ -157,6 +157,27 @@ pub fn reread_resource(
     (outcome.diagnostics.is_empty() && resources.len() == 1).then(|| resources.remove(0))
 }
 
+/// Read one free page (`content/pages/*.md`) again, for `serve`; `None` as for
+/// `reread_resource`.
+pub fn reread_page(root: &Path, rel: &str, config: &Config, drafts: bool) -> Option<Page> {
+    if classify(rel)? != FileRole::Page {
+        return None;
+    }
+    let found = Found {
+        role: FileRole::Page,
+        path: root.join(rel),
+        rel: rel.to_string(),
+    };
+    let outcome = read_one(&found, config, &BTreeSet::new(), drafts);
+    let mut pages = outcome.pages;
+    (outcome.diagnostics.is_empty() && pages.len() == 1).then(|| pages.remove(0))
+}
+
+/// Is `rel` (relative to the site root) a file copied from `content/assets/`?
+pub fn is_asset(rel: &str) -> bool {
+    classify(rel) == Some(FileRole::Asset)
+}
+
 /// Editor temporaries and hidden files: `.#x`, `x~`, `x.swp`, `4913` (vim's probe), `*.tmp`.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')

@@ -22,6 +22,7 @@ use crate::search::{IndexPatch, MANIFEST_PATH};
 use crate::theme::pages::{SiteInput, render_resource, render_showing};
 use crate::theme::views;
 
+mod pages_and_assets;
 mod restructure;
 
 /// Newest resources in the feed (see `feeds::atom`).
@@ -39,16 +40,27 @@ enum Reach {
 /// Patch the output for the `changed` files if that is enough; `None` means "build everything"
 /// (and `site` may then be half-updated: replace it with the full build's). Returns the paths
 /// of the pages it replaced.
-pub fn refresh(
-    site: &mut Site,
-    options: &BuildOptions,
-    changed: &[PathBuf],
-) -> Option<Vec<String>> {
+pub fn refresh(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Refreshed> {
     let root = std::fs::canonicalize(&options.root).ok()?;
-    match edits_in_place(site, options, &root, changed) {
+    if pages_and_assets::applies(site, &root, changed) {
+        return pages_and_assets::refresh(site, options, &root, changed);
+    }
+    let pages = match edits_in_place(site, options, &root, changed) {
         Some(edits) => patch_in_place(site, options, edits),
         None => restructure::restructure(site, options, &root, changed),
-    }
+    }?;
+    Some(Refreshed {
+        pages,
+        search_index: true,
+    })
+}
+
+/// What a refresh wrote: the output files (pages, feeds, assets), and whether it patched the
+/// search index too.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub pages: Vec<String>,
+    pub search_index: bool,
 }
 
 /// One saved resource that stays in its place: its number, new record and body, and reach.

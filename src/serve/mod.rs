@@ -239,12 +239,17 @@ fn refresh_pages(
     if has_errors {
         return false;
     }
-    let Some(pages) = crate::refresh::refresh(site, options, paths) else {
+    let Some(refreshed) = crate::refresh::refresh(site, options, paths) else {
         return false;
     };
     say!(
-        "Updated {} and the search index in {} ms{}",
-        page_list(&pages),
+        "Updated {}{} in {} ms{}",
+        page_list(&refreshed.pages),
+        if refreshed.search_index {
+            " and the search index"
+        } else {
+            ""
+        },
         started.elapsed().as_millis(),
         describe(&options.root, paths)
     );
