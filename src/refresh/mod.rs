@@ -1,12 +1,13 @@
-//! Patching the served site after an edit, for `serve`. A saved lesson, video or review whose
-//! place in the site is unchanged (kind, id, date, grades, course, topics, links) is re-read
-//! alone; then its own page is rendered again — or, when what other pages show of it changed
-//! (its title, summary…), also the pages that show its card: the resources linked to it, the
-//! home page, the listing pages it is on and the feed — and the search index is patched (the
-//! posting lists of the terms whose frequency changed, its record, the facet file). The result
-//! is the site a full build of the same files writes, byte for byte (tests/incremental.rs), in
-//! milliseconds even in a 10,000-resource portal. Anything else — a new or deleted file,
-//! site.yaml, a template, a moved resource — is left to a full build.
+//! Patching the served site after a save, for `serve`, instead of building it again. A saved
+//! lesson, video or review whose place in the site is unchanged (kind, id, date, grades,
+//! course, topics, links) is re-read alone; then its own page is rendered again — or, when what
+//! other pages show of it changed (its title, summary…), also the pages that show its card: the
+//! resources linked to it, the home page, the listing pages it is on and the feed — and the
+//! search index is patched (the posting lists of the terms whose frequency changed, its record,
+//! the facet file). A new, deleted or moved resource goes to `restructure`; a free page's body
+//! or a replaced asset to `pages_and_assets`. The result is the site a full build of the same
+//! files writes, byte for byte (tests/incremental.rs). Anything else — site.yaml, a template, a
+//! new asset, a file with problems — is left to a full build.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

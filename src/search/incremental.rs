@@ -1,11 +1,14 @@
-//! Patching the index after one document changed, for `serve`: the same bytes a full build
-//! would write, at the cost of the terms that changed.
+//! Patching the index after documents changed, left or arrived, for `serve`: the same bytes a
+//! full build would write, at the cost of the terms that changed.
 //!
 //! Postings hold each document's own weighted term frequencies (see `index`), so an edit touches
 //! only the posting lists of terms whose frequency in that document changed, the document's
-//! record, and the facet file (its length). The generation is a hash of the per-file hashes, so
-//! it follows without reading the other files again. A patch that would change the number of
-//! buckets (the index grew past a size step) is refused: the caller builds everything instead.
+//! record, and the facet file (its length); a new document of today takes the next number and
+//! is appended to its terms' lists. When documents move to other numbers (one added among the
+//! older ones, or deleted), every posting list is renumbered, which decodes and encodes the
+//! lists but reads no document. The generation is a hash of the per-file hashes, so it follows
+//! without reading the other files again. A patch that would change the number of buckets (the
+//! index grew past a size step) is refused: the caller builds everything instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 
