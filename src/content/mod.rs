@@ -173,6 +173,14 @@ pub fn reread_page(root: &Path, rel: &str, config: &Config, drafts: bool) -> Opt
     (outcome.diagnostics.is_empty() && pages.len() == 1).then(|| pages.remove(0))
 }
 
+/// Where `Content::unavailable` would note the resource file `rel` (a draft, a broken file).
+pub fn unavailable_key(rel: &str) -> Option<(Kind, String)> {
+    match classify(rel)? {
+        FileRole::Resource(kind) => Some((kind, stem(rel))),
+        _ => None,
+    }
+}
+
 /// Is `rel` (relative to the site root) a file copied from `content/assets/`?
 pub fn is_asset(rel: &str) -> bool {
     classify(rel) == Some(FileRole::Asset)

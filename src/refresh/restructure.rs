@@ -49,7 +49,7 @@ pub fn restructure(
     let (dirty, fresh) = reread(site, options, root, changed)?;
     let before = snapshot(site);
     let (removed, removed_bodies, mut old_bodies) = take_changed(site, &dirty);
-    let catalog = assemble(site, fresh)?;
+    let catalog = assemble(site, fresh, &dirty)?;
     let paths: Vec<String> = catalog
         .resources
         .iter()
@@ -318,14 +318,19 @@ fn take_changed(
 }
 
 /// The catalog of the unchanged records and the fresh ones; `None` on any diagnostic.
-fn assemble(site: &mut Site, fresh: Vec<Resource>) -> Option<Catalog> {
+fn assemble(site: &mut Site, fresh: Vec<Resource>, dirty: &BTreeSet<String>) -> Option<Catalog> {
     let mut resources = std::mem::take(&mut site.catalog.resources);
     resources.extend(fresh);
+    // A saved file is a record now, and a deleted one is nothing: neither is a draft any more.
+    let mut unavailable = site.catalog.unavailable.clone();
+    for key in dirty.iter().filter_map(|rel| content::unavailable_key(rel)) {
+        unavailable.remove(&key);
+    }
     let content = Content {
         resources,
         pages: site.catalog.pages.clone(),
         assets: site.catalog.assets.clone(),
-        unavailable: site.catalog.unavailable.clone(),
+        unavailable,
     };
     let mut diagnostics = Diagnostics::new();
     let catalog = catalog::assemble(&site.config, content, &mut diagnostics);
