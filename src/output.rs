@@ -282,10 +282,13 @@ pub struct Patch {
     pub removals: Vec<String>,
 }
 
-/// Apply a patch in place. Every file is first written beside the output (slow part, outside
-/// the lock); then, under the swap lock, the folders are renamed and the files renamed into
-/// place, and the generation counted so open pages reload. A reader holding the lock for
-/// reading sees the folder wholly before or wholly after the patch.
+/// Apply a patch to the served folder, all of it under the swap lock: the folders are renamed,
+/// the files written in place (in parallel), the stale files removed, and the generation
+/// counted so open pages reload. Every reader of the folder holds the lock for reading, so it
+/// sees the folder wholly before or wholly after the patch. Written in place, not renamed over:
+/// on ext4, creating a file to rename over another costs about ten times overwriting it (0.4
+/// against 0.04 ms here), and a new resource in a big portal rewrites some 1,700 files. If a
+/// write fails the folder is left half-patched; the caller then builds everything anew.
 pub fn apply_patch(
     out: &Path,
     patch: &Patch,
@@ -300,52 +303,28 @@ pub fn apply_patch(
     {
         check_relative(rel)?;
     }
-    // In parallel: a new resource in a big portal shifts hundreds of listing pages.
-    let written: Vec<Result<PathBuf, Diagnostic>> = patch
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(i, (rel, bytes))| {
-            let temporary = out.join(format!(".lectern-patch-{i}"));
-            fs::write(&temporary, bytes)
-                .map(|()| temporary)
-                .map_err(|e| write_error(rel, &e))
-        })
-        .collect();
-    let temporaries: Vec<PathBuf> = written
-        .iter()
-        .filter_map(|w| w.as_ref().ok().cloned())
-        .collect();
-    if let Some(Err(problem)) = written.into_iter().find(Result::is_err) {
-        remove_all(&temporaries);
-        return Err(problem);
-    }
     let mut generation = swap.map(|lock| {
         lock.write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     });
-    let applied = apply_renames(out, patch, &temporaries);
+    let applied = apply_locked(out, patch);
     if let Some(generation) = generation.as_mut() {
         **generation += 1;
-    }
-    drop(generation);
-    if applied.is_err() {
-        remove_all(&temporaries);
     }
     applied
 }
 
-fn apply_renames(out: &Path, patch: &Patch, temporaries: &[PathBuf]) -> Result<(), Diagnostic> {
+fn apply_locked(out: &Path, patch: &Patch) -> Result<(), Diagnostic> {
     for (from, to) in &patch.moves {
         fs::rename(out.join(from), out.join(to)).map_err(|e| write_error(to, &e))?;
     }
-    for ((rel, _), temporary) in patch.files.iter().zip(temporaries) {
+    patch.files.par_iter().try_for_each(|(rel, bytes)| {
         let path = out.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
         }
-        fs::rename(temporary, &path).map_err(|e| write_error(rel, &e))?;
-    }
+        fs::write(&path, bytes).map_err(|e| write_error(rel, &e))
+    })?;
     for rel in &patch.removals {
         remove_with_empty_parents(out, rel).map_err(|e| write_error(rel, &e))?;
     }
@@ -368,12 +347,6 @@ fn remove_with_empty_parents(out: &Path, rel: &str) -> std::io::Result<()> {
         folder = dir.parent();
     }
     Ok(())
-}
-
-fn remove_all(paths: &[PathBuf]) {
-    for path in paths {
-        let _ = fs::remove_file(path);
-    }
 }
 
 /// Only plain relative paths (no `..`, no root, no backslash, no NUL) may be written.
