@@ -57,6 +57,19 @@ pub struct Site {
     pub search: Option<search::IndexState>,
 }
 
+impl Site {
+    /// What the pages are made from, as the theme takes it.
+    pub fn input(&self) -> theme::pages::SiteInput<'_> {
+        theme::pages::SiteInput {
+            config: &self.config,
+            catalog: &self.catalog,
+            bodies: &self.bodies,
+            page_bodies: &self.page_bodies,
+            search_manifest: search::MANIFEST_PATH,
+        }
+    }
+}
+
 /// Read and check everything (`lectern check` stops here, plus a dry render).
 pub fn load(
     options: &BuildOptions,
@@ -174,6 +187,7 @@ fn render_body(
     (rendered, warnings)
 }
 
+/// A resource's body, rendered for its page.
 pub fn render_resource_body(
     config: &Config,
     catalog: &Catalog,
@@ -189,6 +203,7 @@ pub fn render_resource_body(
     )
 }
 
+/// A free page's body, rendered for its page.
 pub fn render_page_body(
     config: &Config,
     catalog: &Catalog,

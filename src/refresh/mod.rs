@@ -19,8 +19,8 @@ use crate::build::{
 use crate::content::{self, Detail, Resource};
 use crate::markdown::Rendered;
 use crate::output::{Patch, apply_patch};
-use crate::search::{IndexPatch, MANIFEST_PATH};
-use crate::theme::pages::{SiteInput, render_resource, render_showing};
+use crate::search::IndexPatch;
+use crate::theme::pages::{render_resource, render_showing};
 use crate::theme::views;
 
 mod pages_and_assets;
@@ -120,13 +120,7 @@ fn patch_in_place(
             return None;
         }
         cards[n] = views::card_of(&site.config, &site.catalog, &site.catalog.resources[n]);
-        let input = SiteInput {
-            config: &site.config,
-            catalog: &site.catalog,
-            bodies: &site.bodies,
-            page_bodies: &site.page_bodies,
-            search_manifest: MANIFEST_PATH,
-        };
+        let input = site.input();
         match reach {
             Reach::OwnPage => pages.push(render_resource(&site.theme, &input, &cards, n).ok()?),
             Reach::Card => {

@@ -9,8 +9,7 @@ use crate::build::{BuildOptions, Site, asset_set, missing_fragments, render_page
 use crate::catalog;
 use crate::content;
 use crate::output::{Patch, apply_patch};
-use crate::search::MANIFEST_PATH;
-use crate::theme::pages::{SiteInput, render_files};
+use crate::theme::pages::render_files;
 use crate::theme::views;
 
 use super::{Refreshed, relative};
@@ -74,13 +73,7 @@ pub fn refresh(
         .cards
         .take()
         .unwrap_or_else(|| views::cards(&site.config, &site.catalog));
-    let input = SiteInput {
-        config: &site.config,
-        catalog: &site.catalog,
-        bodies: &site.bodies,
-        page_bodies: &site.page_bodies,
-        search_manifest: MANIFEST_PATH,
-    };
+    let input = site.input();
     let rendered = render_files(&site.theme, &input, &cards, &pages);
     site.cards = Some(cards);
     patch.files.extend(rendered.ok()?);

@@ -269,13 +269,7 @@ fn reread(
 }
 
 fn snapshot(site: &mut Site) -> Before {
-    let input = SiteInput {
-        config: &site.config,
-        catalog: &site.catalog,
-        bodies: &site.bodies,
-        page_bodies: &site.page_bodies,
-        search_manifest: MANIFEST_PATH,
-    };
+    let input = site.input();
     Before {
         plan: plan(&input).into_iter().collect(),
         cards: site

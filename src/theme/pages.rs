@@ -222,13 +222,21 @@ pub fn render_showing(
     jobs(input)
         .iter()
         .filter(|job| shows(job))
-        .map(|job| {
-            let (path, template, context) = context_for(job, input, cards, theme);
-            theme
-                .render(template, &context)
-                .map(|html| (path, html.into_bytes()))
-        })
+        .map(|job| render_job(theme, input, cards, job))
         .collect()
+}
+
+/// One page: its output file and bytes.
+fn render_job(
+    theme: &Theme,
+    input: &SiteInput<'_>,
+    cards: &[Card],
+    job: &Job<'_>,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let (path, template, context) = context_for(job, input, cards, theme);
+    theme
+        .render(template, &context)
+        .map(|html| (path, html.into_bytes()))
 }
 
 /// What one page is made from, as far as resources go: enough for `serve` to tell which pages
@@ -290,12 +298,7 @@ pub fn render_files(
         .filter(|job| files.contains(&job_file(job, input)))
         .collect();
     jobs.par_iter()
-        .map(|job| {
-            let (path, template, context) = context_for(job, input, cards, theme);
-            theme
-                .render(template, &context)
-                .map(|html| (path, html.into_bytes()))
-        })
+        .map(|job| render_job(theme, input, cards, job))
         .collect()
 }
 
