@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::build::{
-    BuildOptions, Site, asset_set, index_topics, missing_fragments, render_resource_body,
-    search_document,
+    BuildOptions, Site, asset_set, index_topics, missing_fragments, render_page_body,
+    render_resource_body, search_document,
 };
 use crate::catalog::{self, Catalog, Links};
 use crate::content::{self, Content, Resource};
@@ -33,7 +33,29 @@ struct Before {
     /// Each resource's (file, page path), in the old order. The page path is what names a
     /// resource: a video catalog file holds many.
     resources: Vec<(String, String)>,
+    /// Page path → place in the old order.
+    index: HashMap<String, usize>,
     topics: Vec<(String, String)>,
+}
+
+/// The records that were saved or deleted, as they were, with their bodies.
+type Replaced = Vec<(Resource, Rendered)>;
+
+/// The new catalog's places: each resource's page path, and the way back from it.
+struct Places {
+    paths: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+/// The new site's bodies, and which of them were rendered again.
+struct Bodies {
+    resources: Vec<Rendered>,
+    pages: Vec<Rendered>,
+    /// Resources (by new place) and free pages whose bodies were rendered again.
+    rendered: BTreeSet<usize>,
+    rendered_pages: BTreeSet<usize>,
+    /// The bodies those resources had, by page path: the index still holds their text.
+    previous: HashMap<String, Rendered>,
 }
 
 /// Rebuild the site in memory for `changed` (all of them lessons, videos or reviews, saved or
@@ -48,149 +70,196 @@ pub fn restructure(
 ) -> Option<Vec<String>> {
     let (dirty, fresh) = reread(site, options, root, changed)?;
     let before = snapshot(site);
-    let (removed, removed_bodies, mut old_bodies) = take_changed(site, &dirty);
+    let (replaced, old_bodies) = take_changed(site, &dirty);
     let catalog = assemble(site, fresh, &dirty)?;
     let paths: Vec<String> = catalog
         .resources
         .iter()
         .map(catalog::resource_path)
         .collect();
-    let new_index: HashMap<&str, usize> = paths
+    let index = paths
         .iter()
         .enumerate()
-        .map(|(m, p)| (p.as_str(), m))
+        .map(|(m, p)| (p.clone(), m))
         .collect();
-    let old_index: HashMap<&str, usize> = before
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(o, (_, p))| (p.as_str(), o))
-        .collect();
-    let assets = asset_set(&catalog);
-    let links_dirty = |body: &Rendered| body.linked_sources.iter().any(|s| dirty.contains(s));
-    // Bodies: the saved files and those linking to any of them are rendered again.
-    let mut bodies = Vec::with_capacity(catalog.resources.len());
-    let mut rerendered: BTreeSet<usize> = BTreeSet::new();
-    let mut replaced_bodies: HashMap<String, Rendered> = HashMap::new();
-    for (m, r) in catalog.resources.iter().enumerate() {
-        let old = old_index
-            .get(paths[m].as_str())
-            .and_then(|o| old_bodies[*o].take());
-        match old {
-            Some(body) if !links_dirty(&body) => bodies.push(body),
-            old => {
-                let (body, warnings) = render_resource_body(&site.config, &catalog, &assets, r);
-                if !warnings.is_empty() {
-                    return None;
-                }
-                if let Some(old) = old {
-                    replaced_bodies.insert(paths[m].clone(), old);
-                }
-                rerendered.insert(m);
-                bodies.push(body);
-            }
-        }
-    }
-    let mut page_bodies = std::mem::take(&mut site.page_bodies);
-    let mut rerendered_pages = BTreeSet::new();
-    for (i, page) in catalog.pages.iter().enumerate() {
-        if links_dirty(&page_bodies[i]) {
-            let (body, warnings) =
-                crate::build::render_page_body(&site.config, &catalog, &assets, page);
-            if !warnings.is_empty() {
-                return None;
-            }
-            page_bodies[i] = body;
-            rerendered_pages.insert(i);
-        }
-    }
-    if !missing_fragments(&catalog, &bodies, &page_bodies, None).is_empty() {
+    let places = Places { paths, index };
+    let bodies = render_bodies(site, &catalog, &places, &before, &dirty, old_bodies)?;
+    if !missing_fragments(&catalog, &bodies.resources, &bodies.pages, None).is_empty() {
         return None;
     }
-    let cards = cards_after(site, &catalog, &paths, &before, &old_index, &dirty);
+    let cards = cards_after(site, &catalog, &places, &before, &dirty);
     let input = SiteInput {
         config: &site.config,
         catalog: &catalog,
-        bodies: &bodies,
-        page_bodies: &page_bodies,
+        bodies: &bodies.resources,
+        page_bodies: &bodies.pages,
         search_manifest: MANIFEST_PATH,
     };
     let after = plan(&input);
+    let wanted = pages_to_render(&after, &catalog, &places, &before, &bodies, &cards, &dirty);
+    let pages = render_files(&site.theme, &input, &cards, &wanted).ok()?;
+    let mut patch = index_patch(site, &catalog, &places, &before, &bodies, &replaced, &dirty)?;
+    let shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
+    patch.files.extend(pages);
+    patch.files.push((
+        "feed.xml".into(),
+        crate::feeds::atom(&site.config, &catalog).into_bytes(),
+    ));
+    patch.files.push((
+        "sitemap.xml".into(),
+        sitemap(&site.config, &after).into_bytes(),
+    ));
+    let now: BTreeSet<&String> = after.iter().map(|(file, _)| file).collect();
+    patch
+        .removals
+        .extend(before.plan.into_keys().filter(|file| !now.contains(file)));
+    let out = options.out.as_deref()?;
+    crate::output::apply_patch(out, &patch, options.swap_lock.as_deref()).ok()?;
+    site.catalog = catalog;
+    site.bodies = bodies.resources;
+    site.page_bodies = bodies.pages;
+    site.cards = Some(cards);
+    Some(shown)
+}
+
+/// Bodies of the new catalog: the saved files' and those linking to any saved or deleted file
+/// are rendered again (a link's target may have appeared, moved or gone); the others are kept.
+/// `None` on any warning.
+fn render_bodies(
+    site: &mut Site,
+    catalog: &Catalog,
+    places: &Places,
+    before: &Before,
+    dirty: &BTreeSet<String>,
+    mut old_bodies: Vec<Option<Rendered>>,
+) -> Option<Bodies> {
+    let assets = asset_set(catalog);
+    let links_dirty = |body: &Rendered| body.linked_sources.iter().any(|s| dirty.contains(s));
+    let mut bodies = Bodies {
+        resources: Vec::with_capacity(catalog.resources.len()),
+        pages: std::mem::take(&mut site.page_bodies),
+        rendered: BTreeSet::new(),
+        rendered_pages: BTreeSet::new(),
+        previous: HashMap::new(),
+    };
+    for (m, r) in catalog.resources.iter().enumerate() {
+        let path = &places.paths[m];
+        let old = before.index.get(path).and_then(|o| old_bodies[*o].take());
+        match old {
+            Some(body) if !links_dirty(&body) => bodies.resources.push(body),
+            old => {
+                let (body, warnings) = render_resource_body(&site.config, catalog, &assets, r);
+                if !warnings.is_empty() {
+                    return None;
+                }
+                bodies.previous.extend(old.map(|old| (path.clone(), old)));
+                bodies.rendered.insert(m);
+                bodies.resources.push(body);
+            }
+        }
+    }
+    for (i, page) in catalog.pages.iter().enumerate() {
+        if links_dirty(&bodies.pages[i]) {
+            let (body, warnings) = render_page_body(&site.config, catalog, &assets, page);
+            if !warnings.is_empty() {
+                return None;
+            }
+            bodies.pages[i] = body;
+            bodies.rendered_pages.insert(i);
+        }
+    }
+    Some(bodies)
+}
+
+/// The output files whose content changed: pages showing counts, resource pages whose
+/// resource, body or linked cards changed, free pages whose body changed, and listing pages
+/// that show other cards or another count than before.
+fn pages_to_render(
+    after: &[(String, Shows)],
+    catalog: &Catalog,
+    places: &Places,
+    before: &Before,
+    bodies: &Bodies,
+    cards: &[Card],
+    dirty: &BTreeSet<String>,
+) -> BTreeSet<String> {
     let resource_changed = |m: usize| {
-        let Some(&o) = old_index.get(paths[m].as_str()) else {
+        let Some(&o) = before.index.get(&places.paths[m]) else {
             return true;
         };
         dirty.contains(&catalog.resources[m].origin.file)
-            || rerendered.contains(&m)
+            || bodies.rendered.contains(&m)
             || before.cards[o] != cards[m]
-            || linked(&before.links[o], &before.cards) != linked(&catalog.links[m], &cards)
+            || linked(&before.links[o], &before.cards) != linked(&catalog.links[m], cards)
     };
-    let render: BTreeSet<String> = after
+    after
         .iter()
         .filter(|(file, shows)| match shows {
             Shows::Summary => true,
             Shows::Resource(m) => resource_changed(*m),
-            Shows::FreePage(i) => rerendered_pages.contains(i),
+            Shows::FreePage(i) => bodies.rendered_pages.contains(i),
             Shows::Listing { .. } => {
-                !same_listing(before.plan.get(file), shows, &before.cards, &cards)
+                !same_listing(before.plan.get(file), shows, &before.cards, cards)
             }
         })
         .map(|(file, _)| file.clone())
-        .collect();
-    let pages = render_files(&site.theme, &input, &cards, &render).ok()?;
-    let now: BTreeSet<&String> = after.iter().map(|(file, _)| file).collect();
-    let gone: Vec<String> = before
-        .plan
-        .keys()
-        .filter(|file| !now.contains(file))
-        .cloned()
-        .collect();
-    // The search index: every number whose document is not the same one, unchanged.
-    let topics = index_topics(&catalog);
-    let state = site.search.as_mut()?;
-    let (old_count, new_count) = (before.resources.len(), catalog.resources.len());
-    // A document stays (perhaps under another number) when its file was not saved and its
-    // text did not change; the others leave, and the saved ones arrive.
-    let stays = |path: &str, m: usize| {
-        let file = &catalog.resources[m].origin.file;
-        !dirty.contains(file)
-            && replaced_bodies
-                .get(path)
-                .is_none_or(|old| old.text == bodies[m].text)
+        .collect()
+}
+
+/// The search index's part of the patch. A document stays (perhaps under another number) when
+/// its file was not saved and its text did not change; the others leave, the new ones arrive.
+fn index_patch(
+    site: &mut Site,
+    catalog: &Catalog,
+    places: &Places,
+    before: &Before,
+    bodies: &Bodies,
+    replaced: &Replaced,
+    dirty: &BTreeSet<String>,
+) -> Option<Patch> {
+    let config = &site.config;
+    let stays = |m: usize| {
+        !dirty.contains(&catalog.resources[m].origin.file)
+            && bodies
+                .previous
+                .get(&places.paths[m])
+                .is_none_or(|old| old.text == bodies.resources[m].text)
     };
+    let (old_count, new_count) = (before.resources.len(), catalog.resources.len());
     let number_of = |m: usize| new_count - 1 - m;
     let mut moves = Vec::with_capacity(old_count);
     let mut leaving: Vec<(usize, SearchDocument<'_>)> = Vec::new();
     for number in 0..old_count {
         let (_, path) = &before.resources[old_count - 1 - number];
-        match new_index.get(path.as_str()) {
-            Some(&m) if stays(path, m) => moves.push(Some(number_of(m) as u32)),
-            kept => {
-                moves.push(None);
-                let doc = match removed
-                    .iter()
-                    .position(|r| catalog::resource_path(r) == *path)
-                {
-                    Some(k) => search_document(&site.config, &removed[k], &removed_bodies[k]),
-                    None => {
-                        let m = *kept?;
-                        let body = replaced_bodies.get(path).unwrap_or(&bodies[m]);
-                        search_document(&site.config, &catalog.resources[m], body)
-                    }
-                };
-                leaving.push((number, doc));
-            }
+        let now = places.index.get(path).copied();
+        if let Some(m) = now.filter(|m| stays(*m)) {
+            moves.push(Some(number_of(m) as u32));
+            continue;
         }
+        moves.push(None);
+        let doc = match replaced
+            .iter()
+            .find(|(r, _)| catalog::resource_path(r) == *path)
+        {
+            Some((r, body)) => search_document(config, r, body),
+            None => {
+                let m = now?;
+                let body = bodies.previous.get(path).unwrap_or(&bodies.resources[m]);
+                search_document(config, &catalog.resources[m], body)
+            }
+        };
+        leaving.push((number, doc));
     }
     let arriving: Vec<(usize, SearchDocument<'_>)> = (0..new_count)
-        .filter(|&m| !old_index.contains_key(paths[m].as_str()) || !stays(&paths[m], m))
+        .filter(|&m| !before.index.contains_key(&places.paths[m]) || !stays(m))
         .map(|m| {
             (
                 number_of(m),
-                search_document(&site.config, &catalog.resources[m], &bodies[m]),
+                search_document(config, &catalog.resources[m], &bodies.resources[m]),
             )
         })
         .collect();
+    let topics = index_topics(catalog);
     let change = Rearrangement {
         removed: leaving.iter().map(|(n, d)| (*n, d)).collect(),
         moves,
@@ -205,32 +274,10 @@ pub fn restructure(
                 .collect()
         }),
     };
+    let state = site.search.as_mut()?;
     let mut index = IndexChanges::default();
-    index.add(state.rearrange(&site.config, &topics, &change)?);
-    let mut patch: Patch = index.into_patch();
-    let shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
-    patch.files.extend(pages);
-    patch.files.push((
-        "feed.xml".into(),
-        crate::feeds::atom(&site.config, &catalog).into_bytes(),
-    ));
-    patch.files.push((
-        "sitemap.xml".into(),
-        sitemap(&site.config, &after).into_bytes(),
-    ));
-    patch.removals.extend(gone);
-    drop(change);
-    crate::output::apply_patch(
-        options.out.as_deref()?,
-        &patch,
-        options.swap_lock.as_deref(),
-    )
-    .ok()?;
-    site.catalog = catalog;
-    site.bodies = bodies;
-    site.page_bodies = page_bodies;
-    site.cards = Some(cards);
-    Some(shown)
+    index.add(state.rearrange(config, &topics, &change)?);
+    Some(index.into_patch())
 }
 
 /// The saved files as relative paths, and the records of those that still exist. `None` when
@@ -283,32 +330,34 @@ fn snapshot(site: &mut Site) -> Before {
             .iter()
             .map(|r| (r.origin.file.clone(), catalog::resource_path(r)))
             .collect(),
+        index: site
+            .catalog
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(o, r)| (catalog::resource_path(r), o))
+            .collect(),
         topics: index_topics(&site.catalog),
     }
 }
 
-/// Move the records out of the site: the changed ones (with their bodies) aside, the others'
-/// bodies indexed by their old place. The records left in `site.catalog` are the unchanged.
-fn take_changed(
-    site: &mut Site,
-    dirty: &BTreeSet<String>,
-) -> (Vec<Resource>, Vec<Rendered>, Vec<Option<Rendered>>) {
+/// Move the records out of the site: the saved or deleted ones (with their bodies) aside, the
+/// others' bodies by their old place. The records left in `site.catalog` are the unchanged.
+fn take_changed(site: &mut Site, dirty: &BTreeSet<String>) -> (Replaced, Vec<Option<Rendered>>) {
     let resources = std::mem::take(&mut site.catalog.resources);
     let bodies = std::mem::take(&mut site.bodies);
-    let mut removed = Vec::new();
-    let mut removed_bodies = Vec::new();
+    let mut replaced = Vec::new();
     let mut kept_bodies = Vec::with_capacity(bodies.len());
     for (r, body) in resources.into_iter().zip(bodies) {
         if dirty.contains(&r.origin.file) {
-            removed.push(r);
-            removed_bodies.push(body);
+            replaced.push((r, body));
             kept_bodies.push(None);
         } else {
             site.catalog.resources.push(r);
             kept_bodies.push(Some(body));
         }
     }
-    (removed, removed_bodies, kept_bodies)
+    (replaced, kept_bodies)
 }
 
 /// The catalog of the unchanged records and the fresh ones; `None` on any diagnostic.
@@ -336,9 +385,8 @@ fn assemble(site: &mut Site, fresh: Vec<Resource>, dirty: &BTreeSet<String>) -> 
 fn cards_after(
     site: &Site,
     catalog: &Catalog,
-    paths: &[String],
+    places: &Places,
     before: &Before,
-    old_index: &HashMap<&str, usize>,
     dirty: &BTreeSet<String>,
 ) -> Vec<Card> {
     let old_slugs: HashMap<&str, &str> = before
@@ -353,8 +401,8 @@ fn cards_after(
     catalog
         .resources
         .iter()
-        .zip(paths)
-        .map(|(r, path)| match old_index.get(path.as_str()) {
+        .zip(&places.paths)
+        .map(|(r, path)| match before.index.get(path) {
             Some(&o) if same_slugs && !dirty.contains(&r.origin.file) => before.cards[o].clone(),
             _ => views::card_of(&site.config, catalog, r),
         })
