@@ -80,7 +80,15 @@ struct Session {
 
 impl Session {
     fn start() -> Self {
+        Self::start_with("")
+    }
+
+    /// The sample portal with `config` appended to its site.yaml.
+    fn start_with(config: &str) -> Self {
         let (tmp, root) = sample_portal();
+        let site_yaml = root.join("site.yaml");
+        let text = std::fs::read_to_string(&site_yaml).unwrap();
+        std::fs::write(&site_yaml, format!("{text}{config}")).unwrap();
         let served = tmp.path().join("served");
         let site = full_build(&root, &served, true);
         Session {
@@ -387,7 +395,9 @@ fn resource_files(root: &Path) -> Vec<String> {
 /// path may decline only what a full build reports a problem with.
 #[test]
 fn random_structural_changes_equal_a_full_build() {
-    let mut s = Session::start();
+    // Two cards a listing page: every listing has several pages, which shift as resources
+    // come and go.
+    let mut s = Session::start_with("page_size: 2\n");
     // LECTERN_TEST_SEED=n tries another sequence.
     let seed = std::env::var("LECTERN_TEST_SEED")
         .ok()
@@ -427,7 +437,7 @@ fn random_structural_changes_equal_a_full_build() {
             1 + dice.below(9),
             dice.below(10)
         );
-        let (what, changed): (String, Vec<PathBuf>) = match dice.below(6) {
+        let (what, changed): (String, Vec<PathBuf>) = match dice.below(8) {
             0 => {
                 let copy = path.with_file_name(format!("copy-{step}.md"));
                 std::fs::write(&copy, set(&text, "date", &date)).unwrap();
@@ -449,6 +459,19 @@ fn random_structural_changes_equal_a_full_build() {
             4 => {
                 std::fs::write(&path, set(&text, "title", &format!("第{step}次改名"))).unwrap();
                 (format!("title {file}"), vec![path])
+            }
+            5 => {
+                let grade = (1 + dice.below(12)).to_string();
+                std::fs::write(&path, set(&text, "grade", &grade)).unwrap();
+                (format!("grade {file} {grade}"), vec![path])
+            }
+            6 => {
+                // A link to another resource file, written relative to this one.
+                let target = &files[dice.below(files.len())];
+                let depth = file.matches('/').count();
+                let link = format!("{}{target}", "../".repeat(depth));
+                std::fs::write(&path, format!("{text}\n参见[另一份资源]({link})。\n")).unwrap();
+                (format!("link {file} -> {target}"), vec![path])
             }
             _ => {
                 let renamed = path.with_file_name(format!("renamed-{step}.md"));
