@@ -185,10 +185,14 @@ pub fn run() -> ExitCode {
                 course: course.as_deref(),
                 lesson: lesson.as_deref(),
             };
-            report_outcome(
-                crate::scaffold::new_resource(&root, &request)
-                    .map(|path| eprintln!("Created {}", path.display())),
-            )
+            let unnamed_review = kind == crate::content::Kind::Review && lesson.is_none();
+            report_outcome(crate::scaffold::new_resource(&root, &request).map(|path| {
+                eprintln!("Created {}", path.display());
+                if unnamed_review {
+                    // A review of nothing does not build: say so before `serve` shows the box.
+                    eprintln!("Next: write the id of the lesson it reviews after `lesson:` (or of the video, after `video:`); until then the site does not build. `--lesson ID` fills it in.\n下一步：在 `lesson:` 后填写所评教学设计的 id（或在 `video:` 后填写视频的 id），否则站点无法生成。");
+                }
+            }))
         }
         Command::Init { dir } => report_outcome(crate::scaffold::init(&dir).map(|()| {
             eprintln!(

@@ -111,6 +111,21 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
         site.to_str().unwrap(),
     ])
     .success();
+    // Without --lesson, a review names nothing yet: the editor is told what to fill in.
+    let unnamed = lectern([
+        "new",
+        "review",
+        "待填写的评课",
+        "--root",
+        site.to_str().unwrap(),
+    ]);
+    unnamed.success();
+    assert!(
+        unnamed.stderr.contains("after `lesson:`"),
+        "{}",
+        unnamed.stderr
+    );
+    std::fs::remove_file(site.join("content/reviews/dai-tian-xie-de-ping-ke.md")).unwrap();
     let out = tmp.path().join("out");
     build(&site, &out, &[]).success();
     let lesson =
