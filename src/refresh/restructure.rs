@@ -99,7 +99,13 @@ pub fn restructure(
     let wanted = pages_to_render(&after, &catalog, &places, &before, &bodies, &cards, &dirty);
     let pages = render_files(&site.theme, &input, &cards, &wanted).ok()?;
     let mut patch = index_patch(site, &catalog, &places, &before, &bodies, &replaced, &dirty)?;
-    let shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
+    // The saved resources' own pages first: the log names only the first few.
+    let saved: BTreeSet<String> = (0..catalog.resources.len())
+        .filter(|m| dirty.contains(&catalog.resources[*m].origin.file))
+        .map(|m| format!("{}index.html", places.paths[m]))
+        .collect();
+    let mut shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
+    shown.sort_by_key(|file| !saved.contains(file));
     patch.files.extend(pages);
     patch.files.push((
         "feed.xml".into(),
