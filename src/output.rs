@@ -280,6 +280,9 @@ pub struct Patch {
     pub files: Vec<(String, Vec<u8>)>,
     /// Files removed last, relative to the output folder, with the folders they leave empty.
     pub removals: Vec<String>,
+    /// (path, source): files copied in (assets, perhaps large: copied beside the output
+    /// first, renamed into place under the lock).
+    pub copies: Vec<(String, PathBuf)>,
 }
 
 /// Apply a patch to the served folder, all of it under the swap lock: the folders are renamed,
@@ -300,23 +303,51 @@ pub fn apply_patch(
         .flat_map(|(from, to)| [from, to])
         .chain(patch.files.iter().map(|(path, _)| path))
         .chain(&patch.removals)
+        .chain(patch.copies.iter().map(|(path, _)| path))
     {
         check_relative(rel)?;
+    }
+    let mut copied = Vec::with_capacity(patch.copies.len());
+    for (i, (rel, source)) in patch.copies.iter().enumerate() {
+        let temporary = out.join(format!(".lectern-copy-{i}"));
+        copied.push(temporary.clone());
+        if let Err(e) = fs::copy(source, &temporary) {
+            remove_temporaries(&copied);
+            return Err(write_error(rel, &e));
+        }
     }
     let mut generation = swap.map(|lock| {
         lock.write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     });
-    let applied = apply_locked(out, patch);
+    let applied = apply_locked(out, patch, &copied);
     if let Some(generation) = generation.as_mut() {
         **generation += 1;
+    }
+    drop(generation);
+    if applied.is_err() {
+        remove_temporaries(&copied);
     }
     applied
 }
 
-fn apply_locked(out: &Path, patch: &Patch) -> Result<(), Diagnostic> {
+/// Remove what is left of the copies' temporary files (those renamed in are gone already).
+fn remove_temporaries(paths: &[PathBuf]) {
+    for path in paths {
+        let _ = fs::remove_file(path);
+    }
+}
+
+fn apply_locked(out: &Path, patch: &Patch, copied: &[PathBuf]) -> Result<(), Diagnostic> {
     for (from, to) in &patch.moves {
         fs::rename(out.join(from), out.join(to)).map_err(|e| write_error(to, &e))?;
+    }
+    for ((rel, _), temporary) in patch.copies.iter().zip(copied) {
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
+        }
+        fs::rename(temporary, &path).map_err(|e| write_error(rel, &e))?;
     }
     patch.files.par_iter().try_for_each(|(rel, bytes)| {
         let path = out.join(rel);

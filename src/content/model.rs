@@ -290,6 +290,28 @@ pub struct Resource {
     pub detail: Detail,
 }
 
+impl Resource {
+    /// The files under `content/assets/` its front matter names (attachments, a video's file,
+    /// poster and captions), relative to that folder.
+    pub fn asset_paths(&self) -> Vec<&str> {
+        let links: Vec<&Link> = match &self.detail {
+            Detail::Lesson(d) => d.attachments.iter().collect(),
+            Detail::Video(d) => std::iter::once(&d.url)
+                .chain(&d.poster)
+                .chain(&d.captions)
+                .collect(),
+            Detail::Review(_) => Vec::new(),
+        };
+        links
+            .into_iter()
+            .filter_map(|link| match link {
+                Link::Asset(path) => Some(path.as_str()),
+                Link::External(_) => None,
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Detail {
     Lesson(LessonDetail),

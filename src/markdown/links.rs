@@ -74,8 +74,8 @@ impl LinkContext<'_> {
         }
     }
 
-    /// The Markdown file a relative link names (`../g8/b.md` → `content/lessons/g8/b.md`),
-    /// whether it exists or not.
+    /// The Markdown file or asset a relative link names (`../g8/b.md` →
+    /// `content/lessons/g8/b.md`), whether it exists or not.
     pub fn linked_source(&self, url: &str) -> Option<String> {
         let (path, _) = split_suffix(url.trim());
         if path.is_empty() || path.starts_with('/') || scheme(path).is_some() {
@@ -86,7 +86,8 @@ impl LinkContext<'_> {
             self.source_dir(),
             crate::url::decode_lenient(path)
         ))?;
-        (joined.ends_with(".md") || joined.ends_with(".markdown")).then_some(joined)
+        let markdown = joined.ends_with(".md") || joined.ends_with(".markdown");
+        (markdown || joined.starts_with("content/assets/")).then_some(joined)
     }
 
     fn source_dir(&self) -> &str {
@@ -230,7 +231,10 @@ mod tests {
             c.linked_source("../g8/missing.md#x"),
             Some("content/lessons/g8/missing.md".into())
         );
-        assert_eq!(c.linked_source("../../assets/img/x.svg"), None);
+        assert_eq!(
+            c.linked_source("../../assets/img/x.svg"),
+            Some("content/assets/img/x.svg".into())
+        );
         assert_eq!(c.linked_source("https://e.org/a.md"), None);
     }
 }

@@ -33,8 +33,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Links with a fragment into a page of this site, checked after every page is rendered.
     pub fragment_links: Vec<FragmentLink>,
-    /// The Markdown files this body links to (relative to the site root, found or not): the
-    /// body renders differently when one of them appears, moves or goes (see `refresh`).
+    /// The Markdown files and assets this body links to (relative to the site root, found or
+    /// not): the body renders differently when one of them appears, moves or goes (`refresh`).
     pub linked_sources: Vec<String>,
 }
 

@@ -43,9 +43,7 @@ pub fn refresh(
     for path in changed {
         let rel = relative(root, path)?;
         if let Some(asset) = rel.strip_prefix("content/assets/") {
-            patch
-                .files
-                .push((format!("assets/{asset}"), std::fs::read(path).ok()?));
+            patch.copies.push((format!("assets/{asset}"), path.clone()));
             continue;
         }
         let i = site
@@ -78,8 +76,11 @@ pub fn refresh(
     site.cards = Some(cards);
     patch.files.extend(rendered.ok()?);
     apply_patch(out, &patch, options.swap_lock.as_deref()).ok()?;
+    let written = patch.files.into_iter().map(|(path, _)| path);
     Some(Refreshed {
-        pages: patch.files.into_iter().map(|(path, _)| path).collect(),
+        pages: written
+            .chain(patch.copies.into_iter().map(|(path, _)| path))
+            .collect(),
         search_index: false,
     })
 }

@@ -1,10 +1,11 @@
-//! A new, deleted or moved resource (another date, id, grade, course, topic or link), for
-//! `serve`: only the saved files are read; the catalog is assembled again from the records in
-//! memory; bodies are rendered again only for those files and for the bodies that link to them;
-//! then the pages whose content changed are found by comparing what each page shows before and
-//! after (its cards, its listing's items and count), and only those are rendered. The search
-//! index replaces the documents whose number now holds another one — numbers run oldest first,
-//! so a new resource of today appends one. The result is byte for byte a full build's.
+//! A new, deleted or moved resource (another date, id, grade, course, topic or link), or a new
+//! or deleted asset, for `serve`: only the saved files are read; the catalog is assembled again
+//! from the records in memory; bodies are rendered again only for those files and for the
+//! bodies that link to them; then the pages whose content changed are found by comparing what
+//! each page shows before and after (its cards, its listing's items and count), and only those
+//! are rendered. The search index replaces the documents whose number now holds another one —
+//! numbers run oldest first, so a new resource of today appends one. The result is byte for
+//! byte a full build's.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use crate::build::{
     render_resource_body, search_document,
 };
 use crate::catalog::{self, Catalog, Links};
-use crate::content::{self, Content, Resource};
+use crate::content::{self, Asset, Content, Resource};
 use crate::diagnostics::Diagnostics;
 use crate::markdown::Rendered;
 use crate::output::Patch;
@@ -58,7 +59,7 @@ struct Bodies {
     previous: HashMap<String, Rendered>,
 }
 
-/// Rebuild the site in memory for `changed` (all of them lessons, videos or reviews, saved or
+/// Rebuild the site in memory for `changed` (lessons, videos, reviews and assets, saved or
 /// deleted) and write only what differs. `None` means "build everything" — any other file, a
 /// file with problems, or any warning — and `site` may then be half-updated: replace it with
 /// the full build's. Returns the pages written.
@@ -68,10 +69,11 @@ pub fn restructure(
     root: &Path,
     changed: &[PathBuf],
 ) -> Option<Vec<String>> {
-    let (dirty, fresh) = reread(site, options, root, changed)?;
+    let saved = reread(site, options, root, changed)?;
+    let dirty = &saved.dirty;
     let before = snapshot(site);
-    let (replaced, old_bodies) = take_changed(site, &dirty);
-    let catalog = assemble(site, fresh, &dirty)?;
+    let (replaced, old_bodies) = take_changed(site, dirty);
+    let catalog = assemble(site, &saved)?;
     let paths: Vec<String> = catalog
         .resources
         .iter()
@@ -83,11 +85,11 @@ pub fn restructure(
         .map(|(m, p)| (p.clone(), m))
         .collect();
     let places = Places { paths, index };
-    let bodies = render_bodies(site, &catalog, &places, &before, &dirty, old_bodies)?;
+    let bodies = render_bodies(site, &catalog, &places, &before, dirty, old_bodies)?;
     if !missing_fragments(&catalog, &bodies.resources, &bodies.pages, None).is_empty() {
         return None;
     }
-    let cards = cards_after(site, &catalog, &places, &before, &dirty);
+    let cards = cards_after(site, &catalog, &places, &before, dirty);
     let input = SiteInput {
         config: &site.config,
         catalog: &catalog,
@@ -96,16 +98,16 @@ pub fn restructure(
         search_manifest: MANIFEST_PATH,
     };
     let after = plan(&input);
-    let wanted = pages_to_render(&after, &catalog, &places, &before, &bodies, &cards, &dirty);
+    let wanted = pages_to_render(&after, &catalog, &places, &before, &bodies, &cards, dirty);
     let pages = render_files(&site.theme, &input, &cards, &wanted).ok()?;
-    let mut patch = index_patch(site, &catalog, &places, &before, &bodies, &replaced, &dirty)?;
+    let mut patch = index_patch(site, &catalog, &places, &before, &bodies, &replaced, dirty)?;
     // The saved resources' own pages first: the log names only the first few.
-    let saved: BTreeSet<String> = (0..catalog.resources.len())
+    let own_pages: BTreeSet<String> = (0..catalog.resources.len())
         .filter(|m| dirty.contains(&catalog.resources[*m].origin.file))
         .map(|m| format!("{}index.html", places.paths[m]))
         .collect();
     let mut shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
-    shown.sort_by_key(|file| !saved.contains(file));
+    shown.sort_by_key(|file| !own_pages.contains(file));
     patch.files.extend(pages);
     patch.files.push((
         "feed.xml".into(),
@@ -115,6 +117,14 @@ pub fn restructure(
         "sitemap.xml".into(),
         sitemap(&site.config, &after).into_bytes(),
     ));
+    for asset in &saved.assets_in {
+        let file = format!("assets/{}", asset.path);
+        shown.push(file.clone());
+        patch.copies.push((file, asset.source.clone()));
+    }
+    patch
+        .removals
+        .extend(saved.assets_out.iter().map(|a| format!("assets/{a}")));
     let now: BTreeSet<&String> = after.iter().map(|(file, _)| file).collect();
     patch
         .removals
@@ -286,39 +296,72 @@ fn index_patch(
     Some(index.into_patch())
 }
 
-/// The saved files as relative paths, and the records of those that still exist. `None` when
-/// one is not a resource in Markdown, has any problem, or was not a resource before its deletion.
-fn reread(
-    site: &Site,
-    options: &BuildOptions,
-    root: &Path,
-    changed: &[PathBuf],
-) -> Option<(BTreeSet<String>, Vec<Resource>)> {
-    let assets = asset_set(&site.catalog);
+/// What was saved or deleted: every such file (relative to the root), the records of the
+/// resources still there, and the assets that appeared (or were replaced) and went.
+struct Saved {
+    dirty: BTreeSet<String>,
+    fresh: Vec<Resource>,
+    assets_in: Vec<Asset>,
+    assets_out: Vec<String>,
+}
+
+/// Read the saved resources again (against the assets as they are now). `None` when a file is
+/// neither a resource in Markdown nor an asset, has any problem, was not known before its
+/// deletion, or is an asset that a remaining resource's front matter names.
+fn reread(site: &Site, options: &BuildOptions, root: &Path, changed: &[PathBuf]) -> Option<Saved> {
+    let mut assets = asset_set(&site.catalog);
     let known: BTreeSet<&str> = site
         .catalog
         .resources
         .iter()
         .map(|r| r.origin.file.as_str())
         .collect();
-    let mut dirty = BTreeSet::new();
-    let mut fresh = Vec::new();
+    let mut saved = Saved {
+        dirty: BTreeSet::new(),
+        fresh: Vec::new(),
+        assets_in: Vec::new(),
+        assets_out: Vec::new(),
+    };
+    let mut resources = Vec::new();
     for path in changed {
         let rel = super::relative(root, path)?;
-        if path.is_file() {
-            fresh.push(content::reread_resource(
-                root,
-                &rel,
-                &site.config,
-                &assets,
-                options.drafts,
-            )?);
+        if rel.split('/').any(content::is_ignored) {
+            return None; // a full build skips it; the watcher never reports it
+        }
+        if let Some(asset) = rel
+            .strip_prefix("content/assets/")
+            .filter(|_| content::is_asset(&rel))
+        {
+            if path.is_file() {
+                assets.insert(asset.to_string());
+                let source = path.clone();
+                saved.assets_in.push(Asset {
+                    path: asset.to_string(),
+                    source,
+                });
+            } else if path.exists() || !assets.remove(asset) {
+                return None;
+            } else {
+                saved.assets_out.push(asset.to_string());
+            }
+        } else if path.is_file() {
+            resources.push(rel.clone());
         } else if path.exists() || !known.contains(rel.as_str()) {
             return None;
         }
-        dirty.insert(rel);
+        saved.dirty.insert(rel);
     }
-    Some((dirty, fresh))
+    for rel in resources {
+        let fresh = content::reread_resource(root, &rel, &site.config, &assets, options.drafts)?;
+        saved.fresh.push(fresh);
+    }
+    let still_named = site.catalog.resources.iter().any(|r| {
+        !saved.dirty.contains(&r.origin.file)
+            && r.asset_paths()
+                .iter()
+                .any(|a| saved.assets_out.iter().any(|gone| gone == a))
+    });
+    (!still_named).then_some(saved)
 }
 
 fn snapshot(site: &mut Site) -> Before {
@@ -367,18 +410,32 @@ fn take_changed(site: &mut Site, dirty: &BTreeSet<String>) -> (Replaced, Vec<Opt
 }
 
 /// The catalog of the unchanged records and the fresh ones; `None` on any diagnostic.
-fn assemble(site: &mut Site, fresh: Vec<Resource>, dirty: &BTreeSet<String>) -> Option<Catalog> {
+fn assemble(site: &mut Site, saved: &Saved) -> Option<Catalog> {
     let mut resources = std::mem::take(&mut site.catalog.resources);
-    resources.extend(fresh);
+    resources.extend(saved.fresh.iter().cloned());
     // A saved file is a record now, and a deleted one is nothing: neither is a draft any more.
     let mut unavailable = site.catalog.unavailable.clone();
-    for key in dirty.iter().filter_map(|rel| content::unavailable_key(rel)) {
+    for key in saved
+        .dirty
+        .iter()
+        .filter_map(|rel| content::unavailable_key(rel))
+    {
         unavailable.remove(&key);
     }
+    let mut assets: BTreeMap<String, Asset> = site
+        .catalog
+        .assets
+        .iter()
+        .map(|a| (a.path.clone(), a.clone()))
+        .collect();
+    for gone in &saved.assets_out {
+        assets.remove(gone);
+    }
+    assets.extend(saved.assets_in.iter().map(|a| (a.path.clone(), a.clone())));
     let content = Content {
         resources,
         pages: site.catalog.pages.clone(),
-        assets: site.catalog.assets.clone(),
+        assets: assets.into_values().collect(),
         unavailable,
     };
     let mut diagnostics = Diagnostics::new();
