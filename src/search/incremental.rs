@@ -113,86 +113,25 @@ impl IndexState {
         change: &Rearrangement<'_, '_>,
     ) -> Option<IndexPatch> {
         let old_count = self.records.len();
-        let doc_count = change.doc_count;
         if change.moves.len() != old_count || !fills_every_number(change) {
             return None;
         }
-        let renumbered = change
-            .moves
-            .iter()
-            .enumerate()
-            .any(|(k, to)| to.is_some_and(|to| to as usize != k));
-        let mut touched = BTreeSet::new();
-        let old_records = std::mem::take(&mut self.records);
-        if renumbered {
-            // Every list renumbered (which drops the postings of the documents that leave),
-            // then the new documents' terms added at their numbers.
-            touched.extend(self.renumber(&change.moves)?);
-            let into: Vec<_> = change
-                .added
-                .iter()
-                .map(|(n, d)| (*n, None, Some(*d)))
-                .collect();
-            touched.extend(self.edit_postings(&into)?);
-        } else {
-            // Nothing moves: a document replaced in place costs only the terms that differ.
-            let mut at: BTreeMap<
-                usize,
-                (Option<&SearchDocument<'_>>, Option<&SearchDocument<'_>>),
-            > = BTreeMap::new();
-            for (n, d) in &change.removed {
-                at.entry(*n).or_default().0 = Some(*d);
-            }
-            for (n, d) in &change.added {
-                at.entry(*n).or_default().1 = Some(*d);
-            }
-            let both: Vec<_> = at
-                .into_iter()
-                .map(|(n, (old, new))| (n, old, new))
-                .collect();
-            touched.extend(self.edit_postings(&both)?);
-        }
+        let touched = self.rearrange_postings(change)?;
         if bucket_count(self.estimate) != self.bucket_count {
             return None;
         }
-        self.records = vec![Vec::new(); doc_count];
-        self.columns.rearrange(&change.moves, doc_count);
-        for (k, record) in old_records.into_iter().enumerate() {
-            if let Some(to) = change.moves[k] {
-                *self.records.get_mut(to as usize)? = record;
-            }
-        }
-        for (n, doc) in &change.added {
-            if *n >= doc_count {
-                return None;
-            }
-            self.columns
-                .set(config, topics, *n, doc, doc_terms(doc).length_code);
-            self.records[*n] = record(config, doc);
-        }
-        if let Some(per_doc) = &change.topics_by_doc {
-            self.columns.retopic(config, topics, per_doc);
-        }
-        let touched: Vec<usize> = touched.into_iter().collect();
-        let serialised: Vec<Vec<u8>> = touched
-            .par_iter()
-            .map(|b| bucket_json(&self.buckets[*b]))
-            .collect();
-        let mut changed: Vec<(String, Vec<u8>)> = Vec::new();
-        for (b, bytes) in touched.into_iter().zip(serialised) {
-            changed.push((bucket_path(b as u32), bytes.clone()));
-            self.bucket_bytes[b] = bytes;
-        }
+        self.rearrange_documents(config, topics, change);
+        let mut changed = self.serialise_buckets(touched);
         // A number's record changed unless the document that held it still does (new
         // documents take only numbers that no kept one holds).
         let stayed = |n: usize| change.moves.get(n).copied().flatten() == Some(n as u32);
         changed.extend(
-            (0..doc_count)
+            (0..change.doc_count)
                 .filter(|n| !stayed(*n))
                 .map(|n| (record_path(n), self.records[n].clone())),
         );
         changed.push((FACETS.into(), self.columns.json()));
-        let mut removed: Vec<String> = (doc_count..old_count).map(record_path).collect();
+        let mut removed: Vec<String> = (change.doc_count..old_count).map(record_path).collect();
         if config.search.offline {
             let scripts = self.offline_scripts(changed.iter().map(|(p, _)| p).chain(&removed));
             let (kept, emptied): (Vec<_>, Vec<_>) =
@@ -206,6 +145,84 @@ impl IndexState {
         let mut patch = self.patch(config, topics, changed);
         patch.removed = removed;
         Some(patch)
+    }
+
+    /// The posting lists after `change`; returns the buckets touched.
+    fn rearrange_postings(&mut self, change: &Rearrangement<'_, '_>) -> Option<BTreeSet<usize>> {
+        let renumbered = change
+            .moves
+            .iter()
+            .enumerate()
+            .any(|(k, to)| to.is_some_and(|to| to as usize != k));
+        if renumbered {
+            // Every list renumbered (which drops the postings of the documents that leave),
+            // then the new documents' terms added at their numbers.
+            let mut touched = self.renumber(&change.moves)?;
+            let into: Vec<_> = change
+                .added
+                .iter()
+                .map(|(n, d)| (*n, None, Some(*d)))
+                .collect();
+            touched.extend(self.edit_postings(&into)?);
+            return Some(touched);
+        }
+        // Nothing moves: a document replaced in place costs only the terms that differ.
+        type Pair<'d, 'a> = (
+            Option<&'d SearchDocument<'a>>,
+            Option<&'d SearchDocument<'a>>,
+        );
+        let mut at: BTreeMap<usize, Pair<'_, '_>> = BTreeMap::new();
+        for (n, d) in &change.removed {
+            at.entry(*n).or_default().0 = Some(*d);
+        }
+        for (n, d) in &change.added {
+            at.entry(*n).or_default().1 = Some(*d);
+        }
+        let both: Vec<_> = at
+            .into_iter()
+            .map(|(n, (old, new))| (n, old, new))
+            .collect();
+        self.edit_postings(&both)
+    }
+
+    /// Records and facet columns after `change` (`fills_every_number` holds).
+    fn rearrange_documents(
+        &mut self,
+        config: &Config,
+        topics: &[(String, String)],
+        change: &Rearrangement<'_, '_>,
+    ) {
+        let old_records = std::mem::take(&mut self.records);
+        self.records = vec![Vec::new(); change.doc_count];
+        for (record, to) in old_records.into_iter().zip(&change.moves) {
+            if let Some(to) = to {
+                self.records[*to as usize] = record;
+            }
+        }
+        self.columns.rearrange(&change.moves, change.doc_count);
+        for (n, doc) in &change.added {
+            let length = doc_terms(doc).length_code;
+            self.columns.set(config, topics, *n, doc, length);
+            self.records[*n] = record(config, doc);
+        }
+        if let Some(per_doc) = &change.topics_by_doc {
+            self.columns.retopic(config, topics, per_doc);
+        }
+    }
+
+    /// The touched buckets' files, made again (in parallel) and kept for the offline scripts.
+    fn serialise_buckets(&mut self, touched: BTreeSet<usize>) -> Vec<(String, Vec<u8>)> {
+        let touched: Vec<usize> = touched.into_iter().collect();
+        let serialised: Vec<Vec<u8>> = touched
+            .par_iter()
+            .map(|b| bucket_json(&self.buckets[*b]))
+            .collect();
+        let mut files = Vec::with_capacity(touched.len());
+        for (b, bytes) in touched.into_iter().zip(serialised) {
+            files.push((bucket_path(b as u32), bytes.clone()));
+            self.bucket_bytes[b] = bytes;
+        }
+        files
     }
 
     /// For each (number, document there before, document there after): set the frequencies
