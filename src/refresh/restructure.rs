@@ -101,34 +101,16 @@ pub fn restructure(
     let wanted = pages_to_render(&after, &catalog, &places, &before, &bodies, &cards, dirty);
     let pages = render_files(&site.theme, &input, &cards, &wanted).ok()?;
     let mut patch = index_patch(site, &catalog, &places, &before, &bodies, &replaced, dirty)?;
-    // The saved resources' own pages first: the log names only the first few.
-    let own_pages: BTreeSet<String> = (0..catalog.resources.len())
-        .filter(|m| dirty.contains(&catalog.resources[*m].origin.file))
-        .map(|m| format!("{}index.html", places.paths[m]))
-        .collect();
-    let mut shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
-    shown.sort_by_key(|file| !own_pages.contains(file));
-    patch.files.extend(pages);
-    patch.files.push((
-        "feed.xml".into(),
-        crate::feeds::atom(&site.config, &catalog).into_bytes(),
-    ));
-    patch.files.push((
-        "sitemap.xml".into(),
-        sitemap(&site.config, &after).into_bytes(),
-    ));
-    for asset in &saved.assets_in {
-        let file = format!("assets/{}", asset.path);
-        shown.push(file.clone());
-        patch.copies.push((file, asset.source.clone()));
-    }
-    patch
-        .removals
-        .extend(saved.assets_out.iter().map(|a| format!("assets/{a}")));
-    let now: BTreeSet<&String> = after.iter().map(|(file, _)| file).collect();
-    patch
-        .removals
-        .extend(before.plan.into_keys().filter(|file| !now.contains(file)));
+    let shown = add_to_patch(
+        &mut patch,
+        pages,
+        site,
+        &catalog,
+        &places,
+        &saved,
+        &after,
+        before.plan,
+    );
     let out = options.out.as_deref()?;
     crate::output::apply_patch(out, &patch, options.swap_lock.as_deref()).ok()?;
     site.catalog = catalog;
@@ -136,6 +118,44 @@ pub fn restructure(
     site.page_bodies = bodies.pages;
     site.cards = Some(cards);
     Some(shown)
+}
+
+/// Put the pages, the feeds, the assets and the removals in `patch`; returns the files written
+/// for the log, the saved resources' own pages first (it names only the first few).
+#[allow(clippy::too_many_arguments)] // one call site, every argument a different piece
+fn add_to_patch(
+    patch: &mut Patch,
+    pages: Vec<(String, Vec<u8>)>,
+    site: &Site,
+    catalog: &Catalog,
+    places: &Places,
+    saved: &Saved,
+    after: &[(String, Shows)],
+    before: BTreeMap<String, Shows>,
+) -> Vec<String> {
+    let own_pages: BTreeSet<String> = (0..catalog.resources.len())
+        .filter(|m| saved.dirty.contains(&catalog.resources[*m].origin.file))
+        .map(|m| format!("{}index.html", places.paths[m]))
+        .collect();
+    let mut shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
+    shown.sort_by_key(|file| !own_pages.contains(file));
+    patch.files.extend(pages);
+    let feed = crate::feeds::atom(&site.config, catalog);
+    patch.files.push(("feed.xml".into(), feed.into_bytes()));
+    let map = sitemap(&site.config, after);
+    patch.files.push(("sitemap.xml".into(), map.into_bytes()));
+    for asset in &saved.assets_in {
+        let file = format!("assets/{}", asset.path);
+        shown.push(file.clone());
+        patch.copies.push((file, asset.source.clone()));
+    }
+    let assets_out = saved.assets_out.iter().map(|a| format!("assets/{a}"));
+    patch.removals.extend(assets_out);
+    let now: BTreeSet<&String> = after.iter().map(|(file, _)| file).collect();
+    patch
+        .removals
+        .extend(before.into_keys().filter(|file| !now.contains(file)));
+    shown
 }
 
 /// Bodies of the new catalog: the saved files' and those linking to any saved or deleted file
