@@ -437,7 +437,7 @@ fn random_structural_changes_equal_a_full_build() {
             1 + dice.below(9),
             dice.below(10)
         );
-        let (what, changed): (String, Vec<PathBuf>) = match dice.below(10) {
+        let (what, changed): (String, Vec<PathBuf>) = match dice.below(11) {
             0 => {
                 let copy = path.with_file_name(format!("copy-{step}.md"));
                 std::fs::write(&copy, set(&text, "date", &date)).unwrap();
@@ -487,6 +487,16 @@ fn random_structural_changes_equal_a_full_build() {
                 let asset = &assets[dice.below(assets.len())];
                 std::fs::remove_file(s.root.join(asset)).unwrap();
                 (format!("delete {asset}"), vec![s.root.join(asset)])
+            }
+            9 => {
+                // The video catalog: one entry moved to another date.
+                let catalog = s.root.join("content/videos/catalog.yaml");
+                let yaml = std::fs::read_to_string(&catalog).unwrap();
+                let dates: Vec<usize> = yaml.match_indices("  date: ").map(|(i, _)| i).collect();
+                let at = dates[dice.below(dates.len())] + "  date: ".len();
+                let moved = format!("{}{date}{}", &yaml[..at], &yaml[at + 10..]);
+                std::fs::write(&catalog, moved).unwrap();
+                (format!("catalog entry dated {date}"), vec![catalog])
             }
             _ => {
                 let renamed = path.with_file_name(format!("renamed-{step}.md"));
@@ -580,6 +590,27 @@ fn new_and_deleted_assets_equal_a_full_build() {
     let refreshed =
         lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &[path]);
     assert!(refreshed.is_none(), "{named} is named in front matter");
+}
+
+/// The video catalog: an entry retitled, one more entry, then the file as it was.
+#[test]
+fn a_video_catalog_edit_equals_a_full_build() {
+    let mut s = Session::start();
+    let rel = "content/videos/catalog.yaml";
+    let original = std::fs::read_to_string(s.root.join(rel)).unwrap();
+    let retitled = original.replacen("  title: ", "  title: 新版", 1);
+    s.change(&[(rel, Some(retitled.clone()))]);
+    s.assert_matches_full_build("after retitling a catalog entry");
+    let entry = "- id: xin-shi-pin\n  title: 新增的视频\n  grade: 9\n  course: mental-health\n  topics: [情绪管理]\n  url: \"https://media.example.org/x.mp4\"\n  date: 2026-01-05\n";
+    let pages = s.change(&[(rel, Some(format!("{retitled}{entry}")))]);
+    assert!(
+        pages.contains(&"videos/xin-shi-pin/index.html".to_string()),
+        "{pages:?}"
+    );
+    s.assert_matches_full_build("after a new catalog entry");
+    s.change(&[(rel, Some(original))]);
+    assert!(!s.served.join("videos/xin-shi-pin").exists());
+    s.assert_matches_full_build("after restoring the catalog");
 }
 
 /// The asset files of the site, relative to its root, sorted.

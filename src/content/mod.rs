@@ -157,6 +157,27 @@ pub fn reread_resource(
     (outcome.diagnostics.is_empty() && resources.len() == 1).then(|| resources.remove(0))
 }
 
+/// Read one video catalog (`content/videos/*.yaml`) again, for `serve`: its records, or `None`
+/// when the file is not a catalog or has any problem.
+pub fn reread_catalog(
+    root: &Path,
+    rel: &str,
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+) -> Option<Vec<Resource>> {
+    if classify(rel)? != FileRole::VideoCatalog {
+        return None;
+    }
+    let found = Found {
+        role: FileRole::VideoCatalog,
+        path: root.join(rel),
+        rel: rel.to_string(),
+    };
+    let outcome = read_one(&found, config, assets, drafts);
+    (outcome.diagnostics.is_empty() && outcome.unavailable.is_none()).then_some(outcome.resources)
+}
+
 /// Read one free page (`content/pages/*.md`) again, for `serve`; `None` as for
 /// `reread_resource`.
 pub fn reread_page(root: &Path, rel: &str, config: &Config, drafts: bool) -> Option<Page> {

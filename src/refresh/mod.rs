@@ -4,10 +4,11 @@
 //! other pages show of it changed (its title, summary…), also the pages that show its card: the
 //! resources linked to it, the home page, the listing pages it is on and the feed — and the
 //! search index is patched (the posting lists of the terms whose frequency changed, its record,
-//! the facet file). A new, deleted or moved resource or asset goes to `restructure`; a free
-//! page's body or a replaced asset to `pages_and_assets`. The result is the site a full build
-//! of the same files writes, byte for byte (tests/incremental.rs). Anything else — site.yaml, a
-//! template, a free page's title, a file with problems — is left to a full build.
+//! the facet file). A new, deleted or moved resource or asset, or an edited video catalog, goes
+//! to `restructure`; a free page's body or a replaced asset to `pages_and_assets`. The result
+//! is the site a full build of the same files writes, byte for byte (tests/incremental.rs).
+//! Anything else — site.yaml, a template, a free page's title, a file with problems — is left
+//! to a full build.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -59,8 +59,8 @@ struct Bodies {
     previous: HashMap<String, Rendered>,
 }
 
-/// Rebuild the site in memory for `changed` (lessons, videos, reviews and assets, saved or
-/// deleted) and write only what differs. `None` means "build everything" — any other file, a
+/// Rebuild the site in memory for `changed` (lessons, videos, reviews, video catalogs and
+/// assets, saved or deleted) and write only what differs. `None` means "build everything" — any other file, a
 /// file with problems, or any warning — and `site` may then be half-updated: replace it with
 /// the full build's. Returns the pages written.
 pub fn restructure(
@@ -326,7 +326,7 @@ struct Saved {
 }
 
 /// Read the saved resources again (against the assets as they are now). `None` when a file is
-/// neither a resource in Markdown nor an asset, has any problem, was not known before its
+/// neither a resource (in Markdown or a video catalog) nor an asset, has any problem, was not known before its
 /// deletion, or is an asset that a remaining resource's front matter names.
 fn reread(site: &Site, options: &BuildOptions, root: &Path, changed: &[PathBuf]) -> Option<Saved> {
     let mut assets = asset_set(&site.catalog);
@@ -372,8 +372,14 @@ fn reread(site: &Site, options: &BuildOptions, root: &Path, changed: &[PathBuf])
         saved.dirty.insert(rel);
     }
     for rel in resources {
-        let fresh = content::reread_resource(root, &rel, &site.config, &assets, options.drafts)?;
-        saved.fresh.push(fresh);
+        let (config, drafts) = (&site.config, options.drafts);
+        match content::reread_resource(root, &rel, config, &assets, drafts) {
+            Some(fresh) => saved.fresh.push(fresh),
+            // A video catalog holds many records; anything else is left to a full build.
+            None => saved.fresh.extend(content::reread_catalog(
+                root, &rel, config, &assets, drafts,
+            )?),
+        }
     }
     let still_named = site.catalog.resources.iter().any(|r| {
         !saved.dirty.contains(&r.origin.file)
