@@ -147,12 +147,7 @@ pub fn reread_resource(
     if !matches!(role, FileRole::Resource(_)) {
         return None;
     }
-    let found = Found {
-        role,
-        path: root.join(rel),
-        rel: rel.to_string(),
-    };
-    let outcome = read_one(&found, config, assets, drafts);
+    let outcome = read_again(root, rel, role, config, assets, drafts);
     let mut resources = outcome.resources;
     (outcome.diagnostics.is_empty() && resources.len() == 1).then(|| resources.remove(0))
 }
@@ -169,12 +164,7 @@ pub fn reread_catalog(
     if classify(rel)? != FileRole::VideoCatalog {
         return None;
     }
-    let found = Found {
-        role: FileRole::VideoCatalog,
-        path: root.join(rel),
-        rel: rel.to_string(),
-    };
-    let outcome = read_one(&found, config, assets, drafts);
+    let outcome = read_again(root, rel, FileRole::VideoCatalog, config, assets, drafts);
     (outcome.diagnostics.is_empty() && outcome.unavailable.is_none()).then_some(outcome.resources)
 }
 
@@ -184,12 +174,7 @@ pub fn reread_page(root: &Path, rel: &str, config: &Config, drafts: bool) -> Opt
     if classify(rel)? != FileRole::Page {
         return None;
     }
-    let found = Found {
-        role: FileRole::Page,
-        path: root.join(rel),
-        rel: rel.to_string(),
-    };
-    let outcome = read_one(&found, config, &BTreeSet::new(), drafts);
+    let outcome = read_again(root, rel, FileRole::Page, config, &BTreeSet::new(), drafts);
     let mut pages = outcome.pages;
     (outcome.diagnostics.is_empty() && pages.len() == 1).then(|| pages.remove(0))
 }
@@ -200,6 +185,23 @@ pub fn unavailable_key(rel: &str) -> Option<(Kind, String)> {
         FileRole::Resource(kind) => Some((kind, stem(rel))),
         _ => None,
     }
+}
+
+/// One file read again, as the walk would have found it.
+fn read_again(
+    root: &Path,
+    rel: &str,
+    role: FileRole,
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+) -> FileOutcome {
+    let found = Found {
+        role,
+        path: root.join(rel),
+        rel: rel.to_string(),
+    };
+    read_one(&found, config, assets, drafts)
 }
 
 /// Is `rel` (relative to the site root) a file copied from `content/assets/`?
