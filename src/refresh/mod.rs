@@ -44,6 +44,14 @@ enum Reach {
 /// of the pages it replaced.
 pub fn refresh(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Refreshed> {
     let root = std::fs::canonicalize(&options.root).ok()?;
+    // What a full build skips (hidden files, editor temporaries) only a full build can judge;
+    // the watcher never reports such paths, but a caller might.
+    let skipped = |path: &PathBuf| {
+        relative(&root, path).is_none_or(|rel| rel.split('/').any(content::is_ignored))
+    };
+    if changed.iter().any(skipped) {
+        return None;
+    }
     if pages_and_assets::applies(site, &root, changed) {
         return pages_and_assets::refresh(site, options, &root, changed);
     }

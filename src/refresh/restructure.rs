@@ -345,9 +345,6 @@ fn reread(site: &Site, options: &BuildOptions, root: &Path, changed: &[PathBuf])
     let mut resources = Vec::new();
     for path in changed {
         let rel = super::relative(root, path)?;
-        if rel.split('/').any(content::is_ignored) {
-            return None; // a full build skips it; the watcher never reports it
-        }
         if let Some(asset) = rel
             .strip_prefix("content/assets/")
             .filter(|_| content::is_asset(&rel))
