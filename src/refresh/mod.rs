@@ -6,7 +6,7 @@
 //! search index is patched (the posting lists of the terms whose frequency changed, its record,
 //! the facet file). A new, deleted or moved resource or asset, or an edited video catalog, goes
 //! to `restructure`; a free page's body or a replaced asset to `pages_and_assets`. The result
-//! is the site a full build of the same files writes, byte for byte (tests/incremental.rs).
+//! is the site a full build of the same files writes, byte for byte (tests/suite/incremental.rs).
 //! Anything else — site.yaml, a template, a free page's title, a file with problems — is left
 //! to a full build.
 

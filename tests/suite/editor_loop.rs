@@ -1,7 +1,6 @@
 //! The editor's loop: `init`, `new`, `check` (broken links, JSON output) and `serve` (raw-socket
 //! requests for path traversal and foreign hosts, live rebuilds that match a full build).
 
-mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -9,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_lectern")

@@ -3,11 +3,10 @@
 //! here as a readable diff. After an intended change, refresh them with
 //! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and review the diff before committing.
 
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// Output files worth pinning: one of each page kind, the feed and the search manifest.
 const PINNED: &[&str] = &[

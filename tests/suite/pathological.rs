@@ -2,11 +2,10 @@
 //! 120 s wall-clock limit (the child is killed and the test fails past it) and must succeed,
 //! or fail with a clear diagnostic, never hang, crash or overflow the stack.
 
-mod common;
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 const LIMIT: Duration = Duration::from_secs(120);
 

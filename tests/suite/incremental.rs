@@ -2,11 +2,10 @@
 //! output folder (pages and search index), and the result must be byte-identical to a full build
 //! of the same files — checked after every edit of a sequence, on the project's sample portal.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_same_tree, copy_dir, read_tree};
+use crate::common::{assert_same_tree, copy_dir, read_tree};
 use lectern::build::{self, BuildOptions, Site};
 use lectern::diagnostics::Diagnostics;
 use lectern::search::codec::decode_varints;
@@ -18,7 +17,7 @@ const BASE_URL: &str = "http://127.0.0.1:1111/";
 fn sample_portal() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    let repo = common::repo_root();
+    let repo = crate::common::repo_root();
     copy_dir(&repo.join("content"), &root.join("content"));
     copy_dir(&repo.join("themes"), &root.join("themes"));
     std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).unwrap();
@@ -186,7 +185,7 @@ fn every_quick_refresh_equals_a_full_build() {
     s.assert_matches_full_build("after a video and a review");
 
     // 5. Everything back as it was: the index returns to its first generation.
-    let original = common::repo_root();
+    let original = crate::common::repo_root();
     for rel in [
         LESSON,
         "content/videos/zhuan-zhu-li-ke-tang.md",
@@ -318,7 +317,7 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
     s.site = full_build(&s.root, &s.served, true);
 
     // 5. Deleted again, link and review first: the portal is back to its first state.
-    let original = std::fs::read_to_string(common::repo_root().join(LESSON)).unwrap();
+    let original = std::fs::read_to_string(crate::common::repo_root().join(LESSON)).unwrap();
     s.change(&[
         (LESSON, Some(original)),
         ("content/reviews/jing-yu-ping-ke.md", None),
@@ -332,7 +331,7 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
 /// Each of these makes a full build report a problem: the quick path declines, writing nothing.
 #[test]
 fn a_change_with_problems_is_left_to_a_full_build() {
-    let duplicate = std::fs::read_to_string(common::repo_root().join(LESSON)).unwrap();
+    let duplicate = std::fs::read_to_string(crate::common::repo_root().join(LESSON)).unwrap();
     let broken_link = new_lesson("断链课", "2024-01-01", "no-such-lesson.md");
     let cases: [(&str, &str, Option<&str>); 3] = [
         (
@@ -528,7 +527,7 @@ fn random_structural_changes_equal_a_full_build() {
 /// Put the sample portal's content back as the repository has it.
 fn restore_sample(root: &Path) {
     std::fs::remove_dir_all(root.join("content")).unwrap();
-    copy_dir(&common::repo_root().join("content"), &root.join("content"));
+    copy_dir(&crate::common::repo_root().join("content"), &root.join("content"));
 }
 
 /// A free page's body and a replaced asset: the page alone is rendered, the asset copied.

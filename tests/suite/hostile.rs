@@ -2,12 +2,11 @@
 //! `</script>` and `javascript:`/`data:` links in every field and in the Markdown body. The build
 //! may warn but must succeed, and no text may become markup in any page, feed or index.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 type Tree = BTreeMap<String, Vec<u8>>;
 

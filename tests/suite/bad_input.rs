@@ -4,12 +4,11 @@
 //! the previous good build byte-for-byte intact with no staging folders beside it.
 //! See tests/README.md for how to add a case.
 
-mod common;
 
 use std::path::Path;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 /// A bad site must be rejected quickly (the YAML alias bomb case is the one this guards).
 const BAD_BUILD_LIMIT: Duration = Duration::from_secs(60);

@@ -3,12 +3,11 @@
 //! from disk, ASCII URL paths, `--base-url`, reproducibility, `lectern check`, and the
 //! repository's own sample portal.
 
-mod common;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 type Tree = BTreeMap<String, Vec<u8>>;
 

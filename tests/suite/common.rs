@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: copy a fixture into a temp dir, run the real
 //! `lectern` binary (with a wall-clock limit), and read a built site back as files.
 //!
-//! Every test file does `mod common;` and uses only what it needs.
+//! Every module of the suite uses only what it needs (`use crate::common::…`).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

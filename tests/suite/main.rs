@@ -1,0 +1,13 @@
+//! Lectern's integration tests, as one test binary (one link of the crate instead of eight):
+//! `cargo test --test suite`. Each module is one area; `common` holds the shared helpers.
+//! See tests/README.md.
+
+mod bad_input;
+mod build_site;
+mod common;
+mod editor_loop;
+mod hostile;
+mod incremental;
+mod pathological;
+mod snapshots;
+mod tokenize_vectors;
