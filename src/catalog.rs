@@ -3,6 +3,7 @@
 //! no I/O. Every map here is ordered, so what is built from it is reproducible.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Asset, Content, Detail, Kind, Page, Resource, Unavailable};
@@ -28,7 +29,7 @@ pub struct Links {
 #[derive(Debug)]
 pub struct Catalog {
     /// Document order: date (newest first), then kind, then id.
-    pub resources: Vec<Resource>,
+    pub resources: Vec<Arc<Resource>>,
     pub links: Vec<Links>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -94,11 +95,14 @@ pub fn page_path(page: &Page) -> String {
 }
 
 /// Two files with one id would write one page: report both, keep the first.
-fn drop_duplicates(resources: Vec<Resource>, diagnostics: &mut Diagnostics) -> Vec<Resource> {
+fn drop_duplicates(
+    resources: Vec<Arc<Resource>>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Arc<Resource>> {
     // Keyed by the lower-cased id: `A` and `a` are one folder once the portal is unzipped on
     // Windows or macOS.
     let mut first: HashMap<(Kind, String), (String, String)> = HashMap::new();
-    let mut order: Vec<Resource> = resources;
+    let mut order: Vec<Arc<Resource>> = resources;
     // Report against the file that sorts later, so the message is stable.
     order.sort_by(|a, b| {
         a.origin
@@ -181,7 +185,7 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
 }
 
 fn resolve_links(
-    resources: &[Resource],
+    resources: &[Arc<Resource>],
     unavailable: &BTreeMap<(Kind, String), Unavailable>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Links> {

@@ -129,8 +129,6 @@ pub fn run() -> ExitCode {
                 base_url,
                 drafts,
                 progress: None,
-                swap_lock: None,
-                incremental: false,
             };
             run_build(&options, strict, timings)
         }

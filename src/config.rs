@@ -368,6 +368,15 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// A base URL is `/`-rooted path or an http(s) URL; nothing that could smuggle markup.
+impl Config {
+    /// The base URL when it names a host (`https://…`): what sitemaps, feeds and schema.org
+    /// addresses need. `None` for a path-only base such as `/` or `/portal/`.
+    pub fn absolute_base_url(&self) -> Option<&str> {
+        let url = self.base_url.as_str();
+        (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+    }
+}
+
 pub fn check_base_url(url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("https://")

@@ -4,6 +4,33 @@ use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::markdown::escape;
 
+/// The feed and the sitemap, as (output file, text). `pages` are the site's pages by output
+/// file (the sitemap lists the folders of their `index.html`, but not `404.html`).
+pub fn feeds<V>(
+    config: &Config,
+    catalog: &Catalog,
+    pages: &std::collections::BTreeMap<String, V>,
+) -> Vec<(&'static str, String)> {
+    let mut folders: Vec<String> = pages
+        .keys()
+        .filter_map(|file| file.strip_suffix("index.html"))
+        .map(str::to_string)
+        .collect();
+    folders.sort();
+    vec![
+        ("sitemap.xml", sitemap(config, &folders)),
+        ("feed.xml", atom(config, catalog)),
+    ]
+}
+
+/// A file's digest, to tell whether it changed (`serve` writes a feed only when it did).
+pub fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Every page's absolute URL.
 pub fn sitemap(config: &Config, paths: &[String]) -> String {
     let mut xml = String::from(

@@ -7,6 +7,7 @@
 // per problem, so its size does not matter and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod bodies;
 pub mod build;
 pub mod catalog;
 pub mod cli;

@@ -92,6 +92,57 @@ fn absolute(out: &Path) -> Result<PathBuf, Diagnostic> {
     Ok(clean)
 }
 
+/// Writes into a staging folder, counting the files and keeping every failure, so a build
+/// reports all the files it could not write, not just the first.
+pub struct Files<'s> {
+    staging: &'s Staging,
+    count: usize,
+    problems: Vec<Diagnostic>,
+}
+
+impl<'s> Files<'s> {
+    pub fn new(staging: &'s Staging) -> Self {
+        Files {
+            staging,
+            count: 0,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) {
+        self.count += 1;
+        self.problems.extend(self.staging.write(rel, bytes).err());
+    }
+
+    /// Many files, written in parallel.
+    pub fn write_all<'b>(&mut self, files: impl Iterator<Item = (&'b str, &'b [u8])>) {
+        let files: Vec<(&str, &[u8])> = files.collect();
+        self.count += files.len();
+        let staging = self.staging;
+        let problems: Vec<Diagnostic> = files
+            .par_iter()
+            .filter_map(|(rel, bytes)| staging.write(rel, bytes).err())
+            .collect();
+        self.problems.extend(problems);
+    }
+
+    /// The files under `content/assets/`, copied in parallel under `assets/`.
+    pub fn copy_assets(&mut self, assets: &[crate::content::Asset]) {
+        self.count += assets.len();
+        let staging = self.staging;
+        let problems: Vec<Diagnostic> = assets
+            .par_iter()
+            .filter_map(|a| staging.copy(&format!("assets/{}", a.path), &a.source).err())
+            .collect();
+        self.problems.extend(problems);
+    }
+
+    /// How many files were written, and what failed.
+    pub fn finish(self) -> (usize, Vec<Diagnostic>) {
+        (self.count, self.problems)
+    }
+}
+
 impl Staging {
     pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
         let parent = target.parent().unwrap_or(Path::new("."));
@@ -117,6 +168,11 @@ impl Staging {
             committed: false,
             made: Mutex::new(HashSet::new()),
         })
+    }
+
+    /// The output folder this staging folder will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
     }
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.

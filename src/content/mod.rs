@@ -25,7 +25,8 @@ pub const CONTENT_DIR: &str = "content";
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub resources: Vec<Resource>,
+    /// Shared, so that `serve` can assemble the site again after a save without copying them.
+    pub resources: Vec<std::sync::Arc<Resource>>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
     /// Resources whose file exists but did not become a record, by (kind, file stem): references
@@ -83,7 +84,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
     };
     for outcome in outcomes {
         diagnostics.extend(outcome.diagnostics);
-        content.resources.extend(outcome.resources);
+        content
+            .resources
+            .extend(outcome.resources.into_iter().map(std::sync::Arc::new));
         content.pages.extend(outcome.pages);
         content.unavailable.extend(outcome.unavailable);
     }
@@ -133,50 +136,33 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
     found
 }
 
-/// Read one Markdown resource file again (for `serve`): its record, or `None` when the file is
-/// not a lesson, video or review in Markdown, or has any problem (the caller then builds
-/// everything, which reports it).
-pub fn reread_resource(
+/// One content file read again alone, for `serve`: what a full build's walk takes of it.
+pub struct Reread {
+    pub resources: Vec<Resource>,
+    pub pages: Vec<Page>,
+    /// The file is a draft (or otherwise not a record): where `Content::unavailable` notes it.
+    pub unavailable: Option<((Kind, String), Unavailable)>,
+}
+
+/// Read a lesson, video, review, video catalog or free page again. `None` when `rel` is none
+/// of these; `Err` with its first problem when it has any (a full build reports them all).
+pub fn reread(
     root: &Path,
     rel: &str,
     config: &Config,
     assets: &BTreeSet<String>,
     drafts: bool,
-) -> Option<Resource> {
-    let role = classify(rel)?;
-    if !matches!(role, FileRole::Resource(_)) {
-        return None;
-    }
+) -> Option<Result<Reread, Diagnostic>> {
+    let role = classify(rel).filter(|role| *role != FileRole::Asset)?;
     let outcome = read_again(root, rel, role, config, assets, drafts);
-    let mut resources = outcome.resources;
-    (outcome.diagnostics.is_empty() && resources.len() == 1).then(|| resources.remove(0))
-}
-
-/// Read one video catalog (`content/videos/*.yaml`) again, for `serve`: its records, or `None`
-/// when the file is not a catalog or has any problem.
-pub fn reread_catalog(
-    root: &Path,
-    rel: &str,
-    config: &Config,
-    assets: &BTreeSet<String>,
-    drafts: bool,
-) -> Option<Vec<Resource>> {
-    if classify(rel)? != FileRole::VideoCatalog {
-        return None;
-    }
-    let outcome = read_again(root, rel, FileRole::VideoCatalog, config, assets, drafts);
-    (outcome.diagnostics.is_empty() && outcome.unavailable.is_none()).then_some(outcome.resources)
-}
-
-/// Read one free page (`content/pages/*.md`) again, for `serve`; `None` as for
-/// `reread_resource`.
-pub fn reread_page(root: &Path, rel: &str, config: &Config, drafts: bool) -> Option<Page> {
-    if classify(rel)? != FileRole::Page {
-        return None;
-    }
-    let outcome = read_again(root, rel, FileRole::Page, config, &BTreeSet::new(), drafts);
-    let mut pages = outcome.pages;
-    (outcome.diagnostics.is_empty() && pages.len() == 1).then(|| pages.remove(0))
+    Some(match outcome.diagnostics.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(Reread {
+            resources: outcome.resources,
+            pages: outcome.pages,
+            unavailable: outcome.unavailable,
+        }),
+    })
 }
 
 /// Where `Content::unavailable` would note the resource file `rel` (a draft, a broken file).

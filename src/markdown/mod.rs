@@ -15,7 +15,7 @@ pub use links::{LinkContext, Resolved};
 
 use crate::diagnostics::Diagnostic;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -1,208 +1,168 @@
-//! Patching the served site after a save, for `serve`, instead of building it again. A saved
-//! lesson, video or review whose place in the site is unchanged (kind, id, date, grades,
-//! course, topics, links) is re-read alone; then its own page is rendered again — or, when what
-//! other pages show of it changed (its title, summary…), also the pages that show its card: the
-//! resources linked to it, the home page, the listing pages it is on and the feed — and the
-//! search index is patched (the posting lists of the terms whose frequency changed, its record,
-//! the facet file). A new, deleted or moved resource or asset, or an edited video catalog, goes
-//! to `restructure`; a free page's body or a replaced asset to `pages_and_assets`. The result
-//! is the site a full build of the same files writes, byte for byte (tests/suite/incremental.rs).
-//! Anything else — site.yaml, a template, a free page's title, a file with problems — is left
-//! to a full build.
+//! Patching the served site after a save, for `serve`, instead of building it again.
+//!
+//! One rule decides what to write: the saved files are read again (`saved`), the site is
+//! assembled anew from the records in memory and the bodies that can differ are rendered again
+//! (`next`), then every page's view is hashed (`theme::pages`) and only the pages whose digest
+//! changed are rendered and written; pages that no longer exist are removed. So a field added
+//! to a view is picked up with no change here. The search index is patched by moving its
+//! documents (`index`). The result is byte for byte what `lectern build` writes
+//! (tests/suite/incremental.rs).
+//!
+//! Everything is computed before anything is committed: the served site's state changes only
+//! once the patch is on disk. A save that cannot be patched is declined with its reason
+//! (`Decline`), and `serve` builds everything.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod index;
+mod next;
+mod saved;
+
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
-use crate::build::{
-    BuildOptions, Site, asset_set, index_topics, missing_fragments, render_resource_body,
-    search_document, search_number,
-};
-use crate::content::{self, Detail, Resource};
-use crate::markdown::Rendered;
+use crate::build::{BuildOptions, Site};
+use crate::feeds;
 use crate::output::{Patch, apply_patch};
-use crate::search::IndexPatch;
-use crate::theme::pages::{render_resource, render_showing};
-use crate::theme::views;
+use crate::search::IndexState;
+use crate::theme::{Digests, Pages};
 
-mod pages_and_assets;
-mod restructure;
-
-/// Newest resources in the feed (see `feeds::atom`).
-const FEED_ENTRIES: usize = 30;
-
-/// How far an edit reaches.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    /// Only the resource's own page shows what changed.
-    OwnPage,
-    /// Its card changed too: every page showing the card.
-    Card,
+/// The site `serve` is showing, and what it needs to patch it: every output file's digest and
+/// the search index's postings. Made by a full build; replaced by the next one.
+pub struct Served {
+    pub site: Site,
+    pub digests: Digests,
+    pub index: IndexState,
 }
 
-/// Patch the output for the `changed` files if that is enough; `None` means "build everything"
-/// (and `site` may then be half-updated: replace it with the full build's). Returns the paths
-/// of the pages it replaced.
-pub fn refresh(site: &mut Site, options: &BuildOptions, changed: &[PathBuf]) -> Option<Refreshed> {
-    let root = std::fs::canonicalize(&options.root).ok()?;
-    // What a full build skips (hidden files, editor temporaries) only a full build can judge;
-    // the watcher never reports such paths, but a caller might.
-    let skipped = |path: &PathBuf| {
-        relative(&root, path).is_none_or(|rel| rel.split('/').any(content::is_ignored))
-    };
-    if changed.iter().any(skipped) {
-        return None;
-    }
-    if pages_and_assets::applies(site, &root, changed) {
-        return pages_and_assets::refresh(site, options, &root, changed);
-    }
-    let pages = match edits_in_place(site, options, &root, changed) {
-        Some(edits) => patch_in_place(site, options, edits),
-        None => restructure::restructure(site, options, &root, changed),
-    }?;
-    Some(Refreshed {
-        pages,
-        search_index: true,
-    })
+/// Why a save was not patched: `serve` builds everything instead (and says why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decline {
+    /// `site.yaml` changed: every page may differ.
+    SiteConfig,
+    /// A template, a theme file or a UI string changed.
+    Theme(String),
+    /// A hidden or temporary file, which a full build skips.
+    Ignored(String),
+    /// A file outside the folders Lectern reads.
+    NotContent(String),
+    /// A file deleted that the site never had.
+    Unknown(String),
+    /// A file, or the site as it now is, has a problem (a full build reports all of them).
+    Problem(String),
+    /// An asset deleted that a resource's front matter still names.
+    AssetStillNamed(String),
+    /// The search index outgrew its number of files.
+    IndexResized,
+    /// The served folder could not be written.
+    Write(String),
+    /// The last build failed: there is no good site to patch.
+    LastBuildFailed,
 }
 
-/// What a refresh wrote: the output files (pages, feeds, assets), and whether it patched the
-/// search index too.
+impl std::fmt::Display for Decline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decline::SiteConfig => write!(f, "site.yaml changed"),
+            Decline::Theme(file) => write!(f, "a theme file changed: {file}"),
+            Decline::Ignored(file) => write!(f, "{file} is a hidden or temporary file"),
+            Decline::NotContent(file) => write!(f, "{file} is not in a folder Lectern reads"),
+            Decline::Unknown(file) => write!(f, "{file} was deleted before the site had it"),
+            Decline::Problem(what) => write!(f, "{what}"),
+            Decline::AssetStillNamed(file) => {
+                write!(f, "{file} was deleted but front matter still names it")
+            }
+            Decline::IndexResized => write!(f, "the search index needs another number of files"),
+            Decline::Write(why) => write!(f, "cannot write the served folder: {why}"),
+            Decline::LastBuildFailed => write!(f, "the last build failed"),
+        }
+    }
+}
+
+/// What a refresh wrote: the output files (pages, feeds, assets), the saved resources' own
+/// pages first, and whether the search index changed.
 #[derive(Debug)]
 pub struct Refreshed {
     pub pages: Vec<String>,
     pub search_index: bool,
 }
 
-/// One saved resource that stays in its place: its number, new record and body, and reach.
-type InPlace = (usize, Resource, Rendered, Reach);
-
-/// The edits, if every changed file is a resource that stays in its place.
-fn edits_in_place(
-    site: &Site,
+/// Patch the served folder `out` for the `changed` files, or say why not. `lock` is the one the
+/// server reads under.
+pub fn refresh(
+    served: &mut Served,
     options: &BuildOptions,
-    root: &Path,
+    out: &Path,
+    lock: &RwLock<u64>,
     changed: &[PathBuf],
-) -> Option<Vec<InPlace>> {
-    let assets = asset_set(&site.catalog);
-    let mut edits = Vec::new();
-    for path in changed {
-        let rel = relative(root, path)?;
-        let n = site
-            .catalog
-            .resources
-            .iter()
-            .position(|r| r.origin.file == rel)?;
-        let fresh = content::reread_resource(root, &rel, &site.config, &assets, options.drafts)?;
-        let reach = reach(&site.catalog.resources[n], &fresh)?;
-        let (rendered, warnings) =
-            render_resource_body(&site.config, &site.catalog, &assets, &fresh);
-        if !warnings.is_empty() {
-            return None;
+) -> Result<Refreshed, Decline> {
+    let root = std::fs::canonicalize(&options.root)
+        .map_err(|e| Decline::Problem(format!("cannot read the site folder: {e}")))?;
+    let saved = saved::read(&served.site, options, &root, changed)?;
+    let next = next::assemble(&served.site, &saved)?;
+    let input = next.input(&served.site);
+    let pages = Pages::new(&served.site.theme, &input);
+    let mut digests = pages.digests();
+    let stale: BTreeSet<String> = digests
+        .iter()
+        .filter(|(file, digest)| served.digests.get(*file) != Some(digest))
+        .map(|(file, _)| file.clone())
+        .collect();
+    let mut patch = Patch {
+        files: pages
+            .render_files(&stale)
+            .map_err(|problem| Decline::Problem(problem.message))?,
+        ..Patch::default()
+    };
+    for (file, text) in feeds::feeds(input.config, input.catalog, &digests) {
+        let digest = feeds::digest(&text);
+        if served.digests.get(file) != Some(&digest) {
+            patch.files.push((file.to_string(), text.into_bytes()));
         }
-        edits.push((n, fresh, rendered, reach));
+        digests.insert(file.to_string(), digest);
     }
-    Some(edits)
+    let gone = served
+        .digests
+        .keys()
+        .filter(|file| !digests.contains_key(*file));
+    patch.removals.extend(gone.cloned());
+    saved.add_assets(&mut patch);
+    let index_patch = index::patch(served, &next, &saved)?;
+    let search_index = !index_patch.files.is_empty();
+    let shown = log_order(&patch, &next, &saved);
+    merge(&mut patch, index_patch);
+    apply_patch(out, &patch, Some(lock)).map_err(|d| Decline::Write(d.message))?;
+    next.commit(&mut served.site);
+    served.digests = digests;
+    Ok(Refreshed {
+        pages: shown,
+        search_index,
+    })
 }
 
-fn patch_in_place(
-    site: &mut Site,
-    options: &BuildOptions,
-    edits: Vec<InPlace>,
-) -> Option<Vec<String>> {
-    let out = options.out.as_deref()?;
-    let mut cards = site
-        .cards
-        .take()
-        .unwrap_or_else(|| views::cards(&site.config, &site.catalog));
-    let topics = index_topics(&site.catalog);
-    let mut index = IndexChanges::default();
-    let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
-    for (n, fresh, rendered, reach) in edits {
-        let state = site.search.as_mut()?;
-        let old_doc = search_document(&site.config, &site.catalog.resources[n], &site.bodies[n]);
-        let new_doc = search_document(&site.config, &fresh, &rendered);
-        let number = search_number(site.catalog.resources.len(), n);
-        index.add(state.update(&site.config, &topics, number, &old_doc, &new_doc)?);
-        site.catalog.resources[n] = fresh;
-        site.bodies[n] = rendered;
-        if !missing_fragments(&site.catalog, &site.bodies, &site.page_bodies, Some(n)).is_empty() {
-            return None;
-        }
-        cards[n] = views::card_of(&site.config, &site.catalog, &site.catalog.resources[n]);
-        let input = site.input();
-        match reach {
-            Reach::OwnPage => pages.push(render_resource(&site.theme, &input, &cards, n).ok()?),
-            Reach::Card => {
-                pages.extend(render_showing(&site.theme, &input, &cards, n).ok()?);
-                if n < FEED_ENTRIES {
-                    pages.push((
-                        "feed.xml".into(),
-                        crate::feeds::atom(&site.config, &site.catalog).into_bytes(),
-                    ));
-                }
-            }
-        }
-    }
-    site.cards = Some(cards);
-    pages.sort_by(|a, b| a.0.cmp(&b.0));
-    pages.dedup_by(|a, b| a.0 == b.0);
-    let shown: Vec<String> = pages.iter().map(|(path, _)| path.clone()).collect();
-    let mut patch = index.into_patch();
-    patch.files.extend(pages);
-    apply_patch(out, &patch, options.swap_lock.as_deref()).ok()?;
-    Some(shown)
+/// The files written and copied, for the log: the saved resources' own pages first (it names
+/// only the first few).
+fn log_order(patch: &Patch, next: &next::Next, saved: &saved::Saved) -> Vec<String> {
+    let own: BTreeSet<String> = next
+        .catalog
+        .resources
+        .iter()
+        .filter(|r| saved.dirty.contains(&r.origin.file))
+        .map(|r| format!("{}index.html", crate::catalog::resource_path(r)))
+        .collect();
+    let mut shown: Vec<String> = patch.files.iter().map(|(file, _)| file.clone()).collect();
+    shown.sort_by_key(|file| !own.contains(file));
+    shown.extend(patch.copies.iter().map(|(file, _)| file.clone()));
+    shown
 }
 
-/// Several index patches in a row, merged into one change of the output folder.
-#[derive(Default)]
-struct IndexChanges {
-    from: Option<String>,
-    to: String,
-    files: BTreeMap<String, Vec<u8>>,
-    removed: BTreeSet<String>,
-    outside: BTreeMap<String, Vec<u8>>,
+fn merge(patch: &mut Patch, other: Patch) {
+    patch.moves.extend(other.moves);
+    patch.files.extend(other.files);
+    patch.removals.extend(other.removals);
+    patch.copies.extend(other.copies);
 }
 
-impl IndexChanges {
-    fn add(&mut self, patch: IndexPatch) {
-        self.from.get_or_insert(patch.from);
-        self.to = patch.to;
-        for path in patch.removed {
-            self.files.remove(&path);
-            self.removed.insert(path);
-        }
-        for (path, bytes) in patch.files {
-            self.removed.remove(&path);
-            self.files.insert(path, bytes);
-        }
-        self.outside.extend(patch.outside);
-    }
-
-    fn into_patch(self) -> Patch {
-        let mut patch = Patch::default();
-        let Some(from) = self.from else {
-            return patch;
-        };
-        if from != self.to {
-            patch
-                .moves
-                .push((format!("search/{from}"), format!("search/{}", self.to)));
-        }
-        patch.files = self
-            .files
-            .into_iter()
-            .map(|(path, bytes)| (format!("search/{}/{path}", self.to), bytes))
-            .collect();
-        patch.files.extend(self.outside);
-        patch.removals = self
-            .removed
-            .into_iter()
-            .map(|path| format!("search/{}/{path}", self.to))
-            .collect();
-        patch
-    }
-}
-
+/// `path` relative to `root`, `/`-separated; `None` outside it.
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel
@@ -210,41 +170,4 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Some(parts.join("/"))
-}
-
-/// `None` when the edit moves the resource (other listings, order, links): a full build.
-fn reach(old: &Resource, new: &Resource) -> Option<Reach> {
-    let same_place = old.kind == new.kind
-        && old.id == new.id
-        && old.date == new.date
-        && old.grades == new.grades
-        && old.course == new.course
-        && old.topics == new.topics
-        && match (&old.detail, &new.detail) {
-            (Detail::Lesson(_), Detail::Lesson(_)) => true,
-            (Detail::Video(a), Detail::Video(b)) => a.lesson == b.lesson,
-            (Detail::Review(a), Detail::Review(b)) => a.lesson == b.lesson && a.video == b.video,
-            _ => false,
-        };
-    if !same_place {
-        return None;
-    }
-    let same_card = old.title == new.title
-        && old.summary == new.summary
-        && old.school == new.school
-        && match (&old.detail, &new.detail) {
-            (Detail::Lesson(a), Detail::Lesson(b)) => a.author == b.author,
-            (Detail::Video(a), Detail::Video(b)) => {
-                a.duration == b.duration && a.speaker == b.speaker
-            }
-            (Detail::Review(a), Detail::Review(b)) => {
-                a.rating == b.rating && a.review_kind == b.review_kind && a.reviewer == b.reviewer
-            }
-            _ => false,
-        };
-    Some(if same_card {
-        Reach::OwnPage
-    } else {
-        Reach::Card
-    })
 }

@@ -3,14 +3,33 @@
 //! by `serve` when one resource changes. The only module that knows the index format.
 
 pub mod codec;
+mod documents;
 mod incremental;
 mod index;
 mod offline;
 pub mod tokenize;
 pub mod variants;
 
+pub use documents::{document, documents, index_topics};
 pub use incremental::{IndexPatch, IndexState, Rearrangement};
 pub use index::{IndexFile, SearchDocument, build};
+
+/// A document's number in the index: the catalog's order (newest first) reversed, so that a
+/// new resource — usually the newest — takes the next number and every other document keeps
+/// its own. The one place the two orders meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocNumber(usize);
+
+impl DocNumber {
+    /// The number of the resource at `place` in a catalog of `count`.
+    pub fn of(place: usize, count: usize) -> DocNumber {
+        DocNumber(count - 1 - place)
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
 
 /// Where the manifest lives, relative to the output root.
 pub const MANIFEST_PATH: &str = "search/manifest.json";

@@ -15,8 +15,9 @@ use tokio::sync::broadcast;
 
 pub use http::{Resolution, overlay, resolve};
 
-use crate::build::{self, BuildOptions, Site};
+use crate::build::{self, BuildOptions, Handover};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::refresh::{Decline, Served};
 
 /// `eprintln!` that never panics: a server whose stderr pipe is gone (its parent died) must
 /// still rebuild, serve and stop on a signal.
@@ -63,8 +64,6 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         base_url: Some(site_url.clone()),
         drafts: options.drafts,
         progress: None,
-        swap_lock: Some(swap.clone()),
-        incremental: true,
     };
     let (reload, _) = broadcast::channel(16);
     let state = Arc::new(http::ServerState {
@@ -210,7 +209,7 @@ fn rebuild_loop(
     options: &BuildOptions,
     state: &http::ServerState,
     changed: &mpsc::Receiver<Vec<PathBuf>>,
-    mut site: Option<Site>,
+    mut served: Option<Served>,
 ) {
     while let Ok(mut paths) = changed.recv() {
         while let Ok(more) = changed.recv_timeout(Duration::from_millis(5)) {
@@ -218,30 +217,30 @@ fn rebuild_loop(
         }
         paths.sort();
         paths.dedup();
-        if let Some(current) = site.as_mut()
-            && refresh_pages(options, state, current, &paths)
-        {
-            continue;
+        let refreshed = match served.as_mut() {
+            Some(current) => refresh_pages(options, state, current, &paths),
+            None => Err(Decline::LastBuildFailed),
+        };
+        if let Err(decline) = refreshed {
+            say!("full rebuild: {decline}");
+            served = rebuild(options, state, &paths);
         }
-        site = rebuild(options, state, &paths);
     }
 }
 
-/// The fast path: patch the served site for the saved files, if they stayed in place.
+/// The fast path: patch the served site for the saved files, or say why not.
 fn refresh_pages(
     options: &BuildOptions,
     state: &http::ServerState,
-    site: &mut Site,
+    served: &mut Served,
     paths: &[PathBuf],
-) -> bool {
+) -> Result<(), Decline> {
     let started = Instant::now();
     let has_errors = state.errors.read().map(|e| !e.is_empty()).unwrap_or(true);
     if has_errors {
-        return false;
+        return Err(Decline::LastBuildFailed);
     }
-    let Some(refreshed) = crate::refresh::refresh(site, options, paths) else {
-        return false;
-    };
+    let refreshed = crate::refresh::refresh(served, options, &state.served, &state.swap, paths)?;
     say!(
         "Updated {}{} in {} ms{}",
         page_list(&refreshed.pages),
@@ -254,11 +253,15 @@ fn refresh_pages(
         describe(&options.root, paths)
     );
     state.announce();
-    true
+    Ok(())
 }
 
 /// A full build, then open pages are told to reload. Returns the site for later refreshes.
-fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf]) -> Option<Site> {
+fn rebuild(
+    options: &BuildOptions,
+    state: &http::ServerState,
+    changed: &[PathBuf],
+) -> Option<Served> {
     state.announce_building();
     // Cleared first: if this build succeeds, its swap must not publish a page with old errors.
     if let Ok(mut current) = state.errors.write() {
@@ -266,18 +269,21 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
     }
     let started = Instant::now();
     let mut diagnostics = Diagnostics::new();
-    let built = build::build_keeping(options, &mut diagnostics);
+    let built = build::build_with(options, Handover::Serve(&state.swap), &mut diagnostics);
     let all = diagnostics.sorted();
     for d in &all {
         say!("{}", d.render());
     }
     let errors: Vec<Diagnostic> = all.into_iter().filter(Diagnostic::is_error).collect();
     let what = describe(&options.root, changed);
-    let (report, site) = match built {
-        Some((report, mut site)) => {
-            // Ready for the first quick refresh, which would otherwise pay for it.
-            site.cards = Some(crate::theme::views::cards(&site.config, &site.catalog));
-            (Some(report), Some(site))
+    let (report, served) = match built {
+        Some((report, site, written)) => {
+            let served = written.index.map(|index| Served {
+                site,
+                digests: written.digests,
+                index,
+            });
+            (Some(report), served)
         }
         None => (None, None),
     };
@@ -302,7 +308,7 @@ fn rebuild(options: &BuildOptions, state: &http::ServerState, changed: &[PathBuf
         state.count_build();
     }
     state.announce();
-    site
+    served
 }
 
 /// The pages a refresh wrote, for the log: a new resource in a big portal shifts hundreds of

@@ -7,12 +7,13 @@ pub mod views;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
-pub use pages::{PageSink, render_site};
+pub use pages::{Digests, PageSink, Pages, Rendering, SiteInput};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -43,7 +44,7 @@ struct TemplateSource {
 
 pub struct Theme {
     tera: Tera,
-    sources: BTreeMap<String, TemplateSource>,
+    sources: Arc<BTreeMap<String, TemplateSource>>,
     /// Files for `public/static/`, by path relative to it.
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// The UI strings (`t` in templates).
@@ -189,7 +190,7 @@ fn build(
     let asset_version = short_hash(static_files.values().flat_map(|b| b.iter().copied()));
     Some(Theme {
         tera,
-        sources,
+        sources: Arc::new(sources),
         static_files,
         strings,
         asset_version,
@@ -261,16 +262,66 @@ fn template_diagnostic(
 }
 
 impl Theme {
-    pub fn set_globals(&mut self, globals: &[(&'static str, Value)]) {
-        let context = self.tera.global_context();
-        for (key, value) in globals {
-            context.insert(*key, value);
+    /// A renderer whose every page sees `globals` (the site, the UI strings, the menus). The
+    /// theme itself never changes: each render of the site makes its own.
+    pub fn renderer(&self, globals: &impl serde::Serialize) -> Renderer {
+        let mut tera = self.tera.clone();
+        if let Ok(context) = Context::from_serialize(globals) {
+            tera.global_context().extend(context);
+        }
+        Renderer {
+            tera,
+            sources: self.sources.clone(),
+            strings: self.strings.clone(),
+            labels: self.labels(),
         }
     }
 
-    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    /// A UI string by key; the key itself when the theme lacks it, so a missing string shows.
+    pub fn text<'s>(&'s self, key: &'s str) -> &'s str {
+        text(&self.strings, key)
+    }
+
+    /// The UI strings that Rust writes into views and the search index.
+    pub fn labels(&self) -> views::Labels {
+        views::Labels {
+            lesson: self.text("card_kind_lesson").to_string(),
+            video: self.text("card_kind_video").to_string(),
+            review: self.text("card_kind_review").to_string(),
+            list_sep: self.text("list_sep").to_string(),
+        }
+    }
+}
+
+fn text<'s>(strings: &'s serde_json::Map<String, Value>, key: &'s str) -> &'s str {
+    strings.get(key).and_then(Value::as_str).unwrap_or(key)
+}
+
+/// Renders pages with one set of globals (see `Theme::renderer`).
+pub struct Renderer {
+    tera: Tera,
+    sources: Arc<BTreeMap<String, TemplateSource>>,
+    strings: serde_json::Map<String, Value>,
+    labels: views::Labels,
+}
+
+impl Renderer {
+    pub fn render(
+        &self,
+        template: &str,
+        view: &impl serde::Serialize,
+    ) -> Result<String, Diagnostic> {
+        let context = pages::context_of(view)?;
         self.tera
-            .render(template, context)
+            .render(template, &context)
             .map_err(|e| template_diagnostic(&e, &self.sources))
+    }
+
+    pub fn text<'s>(&'s self, key: &'s str) -> &'s str {
+        text(&self.strings, key)
+    }
+
+    pub fn labels(&self) -> &views::Labels {
+        &self.labels
     }
 }

@@ -1,15 +1,23 @@
-//! Which pages the site has and what each template receives. Every page is rendered in parallel
-//! and handed to a sink (the output stage decides where bytes go); nothing is kept in memory.
+//! Which pages the site has and what each template receives: one typed view per page
+//! (`views`), rendered in parallel and handed to a sink (the output stage decides where bytes
+//! go). A page's *digest* hashes its view with the globals every page shares: two renders of
+//! views with equal digests give equal bytes, which is how `serve` finds the pages an edit
+//! changed without knowing what any template shows (`refresh`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Value, json};
-use tera::Context;
+use rustc_hash::FxHasher;
+use serde::Serialize;
+use serde_json::json;
 
-use super::Theme;
 use super::views::*;
+use super::{Renderer, Theme};
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
-use crate::content::{Detail, Kind};
+use crate::content::{Detail, Kind, Resource};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 
@@ -21,116 +29,275 @@ pub struct SiteInput<'a> {
     pub config: &'a Config,
     pub catalog: &'a Catalog,
     /// Rendered bodies of `catalog.resources`, same order.
-    pub bodies: &'a [Rendered],
+    pub bodies: &'a [Arc<Rendered>],
     /// Rendered bodies of `catalog.pages`, same order.
-    pub page_bodies: &'a [Rendered],
+    pub page_bodies: &'a [Arc<Rendered>],
     /// Path of the search manifest relative to the output root.
     pub search_manifest: &'a str,
 }
 
+/// Output file → digest of what it was rendered from.
+pub type Digests = BTreeMap<String, u64>;
+
+/// What rendering every page gives besides the pages: the problems, and each page's digest.
+pub struct Rendering {
+    pub problems: Vec<Diagnostic>,
+    pub digests: Digests,
+}
+
+/// One page to make, before its view is built.
 enum Job<'a> {
     Home,
     Resource(usize),
     FreePage(usize),
     Listing {
-        facet: &'static str,
+        facet: Facet,
         value: Term,
         docs: &'a [usize],
         page: usize,
     },
-    Terms {
-        facet: &'static str,
-        title: String,
-        items: Vec<Term>,
-    },
+    Terms(Facet),
     Search,
     NotFound,
 }
 
-/// Render every page into `sink`. Returns the problems (template errors, write failures).
-pub fn render_site(
-    theme: &mut Theme,
-    input: &SiteInput<'_>,
-    sink: &PageSink<'_>,
-) -> Vec<Diagnostic> {
-    let (config, catalog) = (input.config, input.catalog);
-    theme.set_globals(&globals(theme, config, catalog));
-    let cards = cards(config, catalog);
-    let jobs = jobs(input);
-    let theme = &*theme;
-    let mut problems: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let (path, template, context) = context_for(job, input, &cards, theme);
-            match theme.render(template, &context) {
-                Ok(html) => sink(&path, html.into_bytes()).err(),
-                Err(problem) => Some(problem),
+/// A page's view, one variant per template.
+#[derive(Hash)]
+enum View<'a> {
+    Home(HomeView<'a>),
+    Resource(&'static str, ResourceView<'a>),
+    FreePage(FreePageView<'a>),
+    Listing(ListingView<'a>),
+    Terms(TermsView),
+    Search(SearchView),
+    NotFound(NotFoundView),
+}
+
+impl View<'_> {
+    fn template(&self) -> &'static str {
+        match self {
+            View::Home(_) => "index.html",
+            View::Resource(template, _) => template,
+            View::FreePage(_) => "page.html",
+            View::Listing(_) => "list.html",
+            View::Terms(_) => "terms.html",
+            View::Search(_) => "search.html",
+            View::NotFound(_) => "404.html",
+        }
+    }
+
+    fn render(&self, renderer: &Renderer) -> Result<String, Diagnostic> {
+        let template = self.template();
+        match self {
+            View::Home(v) => renderer.render(template, v),
+            View::Resource(_, v) => renderer.render(template, v),
+            View::FreePage(v) => renderer.render(template, v),
+            View::Listing(v) => renderer.render(template, v),
+            View::Terms(v) => renderer.render(template, v),
+            View::Search(v) => renderer.render(template, v),
+            View::NotFound(v) => renderer.render(template, v),
+        }
+    }
+}
+
+/// The pages of a site, ready to render: the jobs, every resource's card, and the renderer
+/// holding the globals.
+pub struct Pages<'a> {
+    input: &'a SiteInput<'a>,
+    jobs: Vec<Job<'a>>,
+    cards: Vec<Card>,
+    renderer: Renderer,
+    globals_digest: u64,
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(theme: &Theme, input: &'a SiteInput<'a>) -> Pages<'a> {
+        let labels = theme.labels();
+        let cards = cards(input.config, &labels, input.catalog);
+        let globals = globals(theme, input, &labels);
+        let mut hasher = FxHasher::default();
+        serde_json::to_string(&globals)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        Pages {
+            input,
+            jobs: jobs(input, &labels),
+            cards,
+            renderer: theme.renderer(&globals),
+            globals_digest: hasher.finish(),
+        }
+    }
+
+    /// Every page's output file and digest, rendering none.
+    pub fn digests(&self) -> Digests {
+        self.jobs
+            .par_iter()
+            .map(|job| {
+                let (file, view) = self.view(job);
+                (file, self.digest(&view))
+            })
+            .collect()
+    }
+
+    /// Render every page into `sink`.
+    pub fn render_all(&self, sink: &PageSink<'_>) -> Rendering {
+        self.render_where(|_| true, sink)
+    }
+
+    /// Render the pages whose output file is in `files` (for `serve`).
+    pub fn render_files(
+        &self,
+        files: &BTreeSet<String>,
+    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let pages = std::sync::Mutex::new(Vec::new());
+        let sink = |file: &str, bytes: Vec<u8>| {
+            if let Ok(mut pages) = pages.lock() {
+                pages.push((file.to_string(), bytes));
             }
-        })
-        .collect();
-    problems.sort_by(|a, b| a.message.cmp(&b.message));
-    problems.dedup_by(|a, b| a.message == b.message && a.line == b.line);
-    problems
+            Ok(())
+        };
+        let rendering = self.render_where(|file| files.contains(file), &sink);
+        match rendering.problems.into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(pages.into_inner().unwrap_or_default()),
+        }
+    }
+
+    fn render_where(&self, wanted: impl Fn(&str) -> bool + Sync, sink: &PageSink<'_>) -> Rendering {
+        let results: Vec<(String, u64, Option<Diagnostic>)> = self
+            .jobs
+            .par_iter()
+            .filter_map(|job| {
+                let (file, view) = self.view(job);
+                if !wanted(&file) {
+                    return None;
+                }
+                let digest = self.digest(&view);
+                let problem = match view.render(&self.renderer) {
+                    Ok(html) => sink(&file, html.into_bytes()).err(),
+                    Err(problem) => Some(problem),
+                };
+                Some((file, digest, problem))
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut digests = Digests::new();
+        for (file, digest, problem) in results {
+            problems.extend(problem);
+            digests.insert(file, digest);
+        }
+        problems.sort_by(|a, b| a.message.cmp(&b.message));
+        problems.dedup_by(|a, b| a.message == b.message && a.line == b.line);
+        Rendering { problems, digests }
+    }
+
+    fn digest(&self, view: &View<'_>) -> u64 {
+        let mut hasher = FxHasher::default();
+        self.globals_digest.hash(&mut hasher);
+        view.template().hash(&mut hasher);
+        view.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// The output file and view of one job.
+    fn view(&self, job: &Job<'a>) -> (String, View<'_>) {
+        let (input, cards) = (self.input, &self.cards);
+        let (config, catalog) = (input.config, input.catalog);
+        match job {
+            Job::Home => ("index.html".into(), View::Home(home(input, cards))),
+            Job::Resource(n) => {
+                let path = catalog::resource_path(&catalog.resources[*n]);
+                let (template, view) = resource(input, cards, *n, &path);
+                (format!("{path}index.html"), View::Resource(template, view))
+            }
+            Job::FreePage(i) => {
+                let page = &catalog.pages[*i];
+                let path = catalog::page_path(page);
+                let body = &input.page_bodies[*i];
+                let view = FreePageView {
+                    frame: frame(config, &path),
+                    page: FreePage {
+                        title: &page.title,
+                        summary: &page.summary,
+                        content: &body.html,
+                        toc: &body.toc,
+                        path: path.clone(),
+                    },
+                };
+                (format!("{path}index.html"), View::FreePage(view))
+            }
+            Job::Listing {
+                facet,
+                value,
+                docs,
+                page,
+            } => {
+                let view = listing(input, cards, *facet, value, docs, *page);
+                let file = format!("{}index.html", view.frame.page_path);
+                (file, View::Listing(view))
+            }
+            Job::Terms(facet) => {
+                let path = format!("{}/", facet.terms_dir());
+                let view = TermsView {
+                    frame: frame(config, &path),
+                    terms: terms(input, &self.renderer, *facet),
+                };
+                (format!("{path}index.html"), View::Terms(view))
+            }
+            Job::Search => {
+                let view = SearchView {
+                    frame: frame(config, "search/"),
+                    search: search_facets(input, &self.renderer),
+                };
+                ("search/index.html".into(), View::Search(view))
+            }
+            Job::NotFound => {
+                // 404.html is served for missing URLs at any depth: only absolute links work there.
+                let mut frame = frame(config, "404.html");
+                frame.root = config.base_url.clone();
+                ("404.html".into(), View::NotFound(NotFoundView { frame }))
+            }
+        }
+    }
 }
 
-fn globals(theme: &Theme, config: &Config, catalog: &Catalog) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "site",
-            json!({ "title": config.title, "description": config.description, "language": config.language.code(), "base_url": config.base_url }),
-        ),
-        ("t", Value::Object(theme.strings.clone())),
-        (
-            "nav",
-            json!({
-                "stages": refs(stage_terms(config, catalog)),
-                "courses": refs(course_terms(config, catalog)),
-                "kinds": refs(kind_terms(config, catalog)),
-                "pages": catalog.pages.iter().map(|p| json!({ "title": p.title, "path": catalog::page_path(p) })).collect::<Vec<_>>(),
-            }),
-        ),
-        ("asset_version", Value::String(theme.asset_version.clone())),
-        (
-            "build",
-            json!({ "generator": concat!("Lectern ", env!("CARGO_PKG_VERSION")) }),
-        ),
-    ]
+fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> Globals<'t> {
+    let (config, catalog) = (input.config, input.catalog);
+    let refs = |terms: Vec<Term>| terms.into_iter().map(TermRef::from).collect();
+    Globals {
+        site: SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: config.language.code(),
+            base_url: &config.base_url,
+        },
+        t: &theme.strings,
+        nav: Nav {
+            stages: refs(stage_terms(config, catalog)),
+            courses: refs(course_terms(config, catalog)),
+            kinds: refs(kind_terms(labels, catalog)),
+            pages: catalog
+                .pages
+                .iter()
+                .map(|p| NavPage {
+                    title: p.title.clone(),
+                    path: catalog::page_path(p),
+                })
+                .collect(),
+        },
+        asset_version: &theme.asset_version,
+        build: BuildInfo {
+            generator: concat!("Lectern ", env!("CARGO_PKG_VERSION")),
+        },
+    }
 }
 
-/// Menus name browse values without counts: they are on every page (see `TermRef`).
-fn refs(terms: Vec<Term>) -> Vec<TermRef> {
-    terms.into_iter().map(TermRef::from).collect()
-}
-
-fn jobs<'a>(input: &SiteInput<'a>) -> Vec<Job<'a>> {
+fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
     let (config, catalog) = (input.config, input.catalog);
     let mut jobs = vec![Job::Home, Job::Search, Job::NotFound];
     jobs.extend((0..catalog.resources.len()).map(Job::Resource));
     jobs.extend((0..catalog.pages.len()).map(Job::FreePage));
-    let mut listings: Vec<(&'static str, Term, &'a [usize])> = Vec::new();
-    for (number, docs) in &catalog.by_grade {
-        listings.push(("grade", grade_term(config, catalog, *number), docs));
-    }
-    for (slug, docs) in &catalog.by_course {
-        listings.push(("course", course_term(config, catalog, slug), docs));
-    }
-    for stage in stage_terms(config, catalog) {
-        if let Some(docs) = catalog.by_stage.get(&stage.slug) {
-            listings.push(("stage", stage, docs));
-        }
-    }
-    for (term, topic) in topic_terms(catalog).into_iter().zip(&catalog.topics) {
-        listings.push(("topic", term, &topic.resources));
-    }
-    for term in kind_terms(config, catalog) {
-        let kind = Kind::ALL.into_iter().find(|k| k.slug() == term.slug);
-        let docs = kind
-            .and_then(|k| catalog.by_kind.get(&k))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        listings.push(("kind", term, docs));
-    }
-    for (facet, value, docs) in listings {
+    for (facet, value, docs) in listings(input, labels) {
         let pages = docs.len().div_ceil(config.page_size).max(1);
         for page in 1..=pages {
             jobs.push(Job::Listing {
@@ -141,183 +308,106 @@ fn jobs<'a>(input: &SiteInput<'a>) -> Vec<Job<'a>> {
             });
         }
     }
-    let en = config.language == crate::config::Language::En;
-    let title = |zh: &str, english: &str| {
-        if en {
-            english.to_string()
-        } else {
-            zh.to_string()
+    jobs.extend(
+        [Facet::Stage, Facet::Grade, Facet::Course, Facet::Topic]
+            .into_iter()
+            .map(Job::Terms),
+    );
+    jobs
+}
+
+/// Every listing: its facet, its value and the resources under it.
+fn listings<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<(Facet, Term, &'a [usize])> {
+    let (config, catalog) = (input.config, input.catalog);
+    let mut listings: Vec<(Facet, Term, &'a [usize])> = Vec::new();
+    for (number, docs) in &catalog.by_grade {
+        listings.push((Facet::Grade, grade_term(config, catalog, *number), docs));
+    }
+    for (slug, docs) in &catalog.by_course {
+        listings.push((Facet::Course, course_term(config, catalog, slug), docs));
+    }
+    for stage in stage_terms(config, catalog) {
+        if let Some(docs) = catalog.by_stage.get(&stage.slug) {
+            listings.push((Facet::Stage, stage, docs));
         }
+    }
+    for (term, topic) in topic_terms(catalog).into_iter().zip(&catalog.topics) {
+        listings.push((Facet::Topic, term, &topic.resources));
+    }
+    // The folder of a kind lists it even when it is empty.
+    for (kind, term) in Kind::ALL.into_iter().zip(kind_terms(labels, catalog)) {
+        let docs = catalog.by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
+        listings.push((Facet::Kind, term, docs));
+    }
+    listings
+}
+
+/// `../` once per folder level of `path`: the way back to the output root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn frame(config: &Config, page_path: &str) -> Frame {
+    Frame {
+        root: root_of(page_path),
+        page_path: page_path.to_string(),
+        canonical: format!("{}{}", config.base_url, page_path),
+    }
+}
+
+fn home<'c>(input: &SiteInput<'_>, cards: &'c [Card]) -> HomeView<'c> {
+    let (config, catalog) = (input.config, input.catalog);
+    let count = |k: Kind| catalog.by_kind.get(&k).map_or(0, Vec::len);
+    HomeView {
+        frame: frame(config, ""),
+        stages: stage_terms(config, catalog),
+        courses: course_terms(config, catalog),
+        topics: topic_terms(catalog).into_iter().take(40).collect(),
+        recent: cards.iter().take(12).collect(),
+        counts: KindCounts {
+            lesson: count(Kind::Lesson),
+            video: count(Kind::Video),
+            review: count(Kind::Review),
+            total: catalog.resources.len(),
+        },
+    }
+}
+
+fn terms(input: &SiteInput<'_>, renderer: &Renderer, facet: Facet) -> Terms {
+    let (config, catalog) = (input.config, input.catalog);
+    let (title_key, items) = match facet {
+        Facet::Stage => ("nav_stages", stage_terms(config, catalog)),
+        Facet::Grade => (
+            "terms_grades",
+            config
+                .grades
+                .iter()
+                .map(|g| grade_term(config, catalog, g.number))
+                .collect(),
+        ),
+        Facet::Course => ("nav_courses", course_terms(config, catalog)),
+        Facet::Topic | Facet::Kind => ("nav_topics", topic_terms(catalog)),
     };
-    jobs.push(Job::Terms {
-        facet: "stage",
-        title: title("学段", "Stages"),
-        items: stage_terms(config, catalog),
-    });
-    jobs.push(Job::Terms {
-        facet: "grade",
-        title: title("年级", "Grades"),
-        items: config
+    Terms {
+        title: renderer.text(title_key).to_string(),
+        facet,
+        items,
+    }
+}
+
+fn search_facets(input: &SiteInput<'_>, renderer: &Renderer) -> SearchFacets {
+    let (config, catalog) = (input.config, input.catalog);
+    SearchFacets {
+        manifest: input.search_manifest.to_string(),
+        stages: stage_terms(config, catalog),
+        grades: config
             .grades
             .iter()
             .map(|g| grade_term(config, catalog, g.number))
             .collect(),
-    });
-    jobs.push(Job::Terms {
-        facet: "course",
-        title: title("课程", "Courses"),
-        items: course_terms(config, catalog),
-    });
-    jobs.push(Job::Terms {
-        facet: "topic",
-        title: title("专题", "Topics"),
-        items: topic_terms(catalog),
-    });
-    jobs
-}
-
-/// One resource's page alone (for `serve` after an edit that changes nothing other pages show).
-/// `render_site` must have run on this theme before: it set the global context.
-pub fn render_resource(
-    theme: &Theme,
-    input: &SiteInput<'_>,
-    cards: &[Card],
-    n: usize,
-) -> Result<(String, Vec<u8>), Diagnostic> {
-    let (path, template, context) = resource_context(n, input, cards);
-    theme
-        .render(template, &context)
-        .map(|html| (path, html.into_bytes()))
-}
-
-/// Every page that shows resource `n`'s card: its own, the resources linked to it, the home
-/// page and the listing pages it is on (for `serve`, after an edit that changed the card but not
-/// where the resource is listed).
-pub fn render_showing(
-    theme: &Theme,
-    input: &SiteInput<'_>,
-    cards: &[Card],
-    n: usize,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let links = &input.catalog.links;
-    let mentions = |m: usize| {
-        let l = &links[m];
-        m == n
-            || l.lesson == Some(n)
-            || l.video == Some(n)
-            || l.videos.contains(&n)
-            || l.reviews.contains(&n)
-    };
-    let size = input.config.page_size;
-    let shows = |job: &Job<'_>| match job {
-        Job::Home => true,
-        Job::Resource(m) => mentions(*m),
-        Job::Listing { docs, page, .. } => docs
-            .iter()
-            .skip((page - 1) * size)
-            .take(size)
-            .any(|d| *d == n),
-        _ => false,
-    };
-    jobs(input)
-        .iter()
-        .filter(|job| shows(job))
-        .map(|job| render_job(theme, input, cards, job))
-        .collect()
-}
-
-/// One page: its output file and bytes.
-fn render_job(
-    theme: &Theme,
-    input: &SiteInput<'_>,
-    cards: &[Card],
-    job: &Job<'_>,
-) -> Result<(String, Vec<u8>), Diagnostic> {
-    let (path, template, context) = context_for(job, input, cards, theme);
-    theme
-        .render(template, &context)
-        .map(|html| (path, html.into_bytes()))
-}
-
-/// What one page is made from, as far as resources go: enough for `serve` to tell which pages
-/// an edit changes without rendering any (`refresh`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Shows {
-    /// Counts or lists drawn from the whole catalog (home, term indexes, search, 404).
-    Summary,
-    /// Resource `n`'s page: its card, its body, the cards of the resources linked to it.
-    Resource(usize),
-    /// Free page `i`: its body.
-    FreePage(usize),
-    /// A page of a listing: its value (with its count), the resources on it, the page count.
-    Listing {
-        value: Term,
-        items: Vec<usize>,
-        total_pages: usize,
-    },
-}
-
-/// Every page of the site: its output file, and what it shows.
-pub fn plan(input: &SiteInput<'_>) -> Vec<(String, Shows)> {
-    let size = input.config.page_size;
-    jobs(input)
-        .iter()
-        .map(|job| {
-            let shows = match job {
-                Job::Resource(n) => Shows::Resource(*n),
-                Job::FreePage(i) => Shows::FreePage(*i),
-                Job::Listing {
-                    value, docs, page, ..
-                } => Shows::Listing {
-                    value: value.clone(),
-                    items: docs
-                        .iter()
-                        .skip((page - 1) * size)
-                        .take(size)
-                        .copied()
-                        .collect(),
-                    total_pages: docs.len().div_ceil(size).max(1),
-                },
-                Job::Home | Job::Terms { .. } | Job::Search | Job::NotFound => Shows::Summary,
-            };
-            (job_file(job, input), shows)
-        })
-        .collect()
-}
-
-/// Render the pages whose output files are in `files`, in parallel (for `serve`).
-/// `render_site` must have run on this theme before: it set the global context.
-pub fn render_files(
-    theme: &Theme,
-    input: &SiteInput<'_>,
-    cards: &[Card],
-    files: &std::collections::BTreeSet<String>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let jobs: Vec<Job<'_>> = jobs(input)
-        .into_iter()
-        .filter(|job| files.contains(&job_file(job, input)))
-        .collect();
-    jobs.par_iter()
-        .map(|job| render_job(theme, input, cards, job))
-        .collect()
-}
-
-/// The output file of a job, without building its context.
-fn job_file(job: &Job<'_>, input: &SiteInput<'_>) -> String {
-    let catalog = input.catalog;
-    match job {
-        Job::Home => "index.html".into(),
-        Job::Resource(n) => format!(
-            "{}index.html",
-            catalog::resource_path(&catalog.resources[*n])
-        ),
-        Job::FreePage(i) => format!("{}index.html", catalog::page_path(&catalog.pages[*i])),
-        Job::Listing { value, page, .. } => {
-            format!("{}index.html", listing_page_path(value, *page))
-        }
-        Job::Terms { facet, .. } => format!("{}/index.html", terms_dir(facet)),
-        Job::Search => "search/index.html".into(),
-        Job::NotFound => "404.html".into(),
+        courses: course_terms(config, catalog),
+        kinds: kind_terms(renderer.labels(), catalog),
+        topics: topic_terms(catalog),
     }
 }
 
@@ -330,134 +420,35 @@ fn listing_page_path(value: &Term, k: usize) -> String {
     }
 }
 
-/// `../` once per folder level of `path`: the way back to the output root.
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-fn base_context(config: &Config, page_path: &str) -> Context {
-    let mut context = Context::new();
-    context.insert("root", &root_of(page_path));
-    context.insert("page_path", page_path);
-    context.insert("canonical", &format!("{}{}", config.base_url, page_path));
-    context
-}
-
-/// The output file, template and context of one job.
-fn context_for(
-    job: &Job<'_>,
+fn listing<'c>(
     input: &SiteInput<'_>,
-    cards: &[Card],
-    _theme: &Theme,
-) -> (String, &'static str, Context) {
-    let (config, catalog) = (input.config, input.catalog);
-    match job {
-        Job::Home => {
-            let mut c = base_context(config, "");
-            c.insert("stages", &stage_terms(config, catalog));
-            c.insert("courses", &course_terms(config, catalog));
-            c.insert(
-                "topics",
-                &topic_terms(catalog)
-                    .into_iter()
-                    .take(40)
-                    .collect::<Vec<_>>(),
-            );
-            c.insert("recent", &cards.iter().take(12).collect::<Vec<_>>());
-            let count = |k: Kind| catalog.by_kind.get(&k).map_or(0, Vec::len);
-            c.insert("counts", &json!({ "lesson": count(Kind::Lesson), "video": count(Kind::Video), "review": count(Kind::Review), "total": catalog.resources.len() }));
-            ("index.html".into(), "index.html", c)
-        }
-        Job::Resource(n) => resource_context(*n, input, cards),
-        Job::FreePage(i) => {
-            let page = &catalog.pages[*i];
-            let path = catalog::page_path(page);
-            let body = &input.page_bodies[*i];
-            let mut c = base_context(config, &path);
-            c.insert("page", &json!({ "title": page.title, "summary": page.summary, "content": body.html, "toc": body.toc, "path": path }));
-            (format!("{path}index.html"), "page.html", c)
-        }
-        Job::Listing {
-            facet,
-            value,
-            docs,
-            page,
-        } => listing_context(input, cards, facet, value, docs, *page),
-        Job::Terms {
-            facet,
-            title,
-            items,
-        } => {
-            let path = format!("{}/", terms_dir(facet));
-            let mut c = base_context(config, &path);
-            c.insert(
-                "terms",
-                &json!({ "title": title, "facet": facet, "items": items }),
-            );
-            (format!("{path}index.html"), "terms.html", c)
-        }
-        Job::Search => {
-            let mut c = base_context(config, "search/");
-            c.insert("search", &json!({
-                "manifest": input.search_manifest,
-                "stages": stage_terms(config, catalog),
-                "grades": config.grades.iter().map(|g| grade_term(config, catalog, g.number)).collect::<Vec<_>>(),
-                "courses": course_terms(config, catalog),
-                "kinds": kind_terms(config, catalog),
-                "topics": topic_terms(catalog),
-            }));
-            ("search/index.html".into(), "search.html", c)
-        }
-        Job::NotFound => {
-            // 404.html is served for missing URLs at any depth: only absolute links work there.
-            let mut c = base_context(config, "404.html");
-            c.insert("root", &config.base_url);
-            ("404.html".into(), "404.html", c)
-        }
-    }
-}
-
-fn terms_dir(facet: &str) -> &'static str {
-    match facet {
-        "stage" => "stages",
-        "grade" => "grades",
-        "course" => "courses",
-        _ => "topics",
-    }
-}
-
-fn listing_context(
-    input: &SiteInput<'_>,
-    cards: &[Card],
-    facet: &'static str,
+    cards: &'c [Card],
+    facet: Facet,
     value: &Term,
     docs: &[usize],
     page: usize,
-) -> (String, &'static str, Context) {
+) -> ListingView<'c> {
     let config = input.config;
     let size = config.page_size;
     let total_pages = docs.len().div_ceil(size).max(1);
     let page_path = |k: usize| listing_page_path(value, k);
     let path = page_path(page);
-    let items: Vec<&Card> = docs
-        .iter()
-        .skip((page - 1) * size)
-        .take(size)
-        .map(|n| &cards[*n])
-        .collect();
-    let search_key = if facet == "topic" { "topic" } else { facet };
-    let search_value = if facet == "topic" {
-        crate::url::encode_component(&value.name)
-    } else {
-        value.slug.clone()
+    let search_value = match facet {
+        Facet::Topic => crate::url::encode_component(&value.name),
+        _ => value.slug.clone(),
     };
     let listing = Listing {
         title: value.name.clone(),
         facet,
         value: value.clone(),
-        items,
+        items: docs
+            .iter()
+            .skip((page - 1) * size)
+            .take(size)
+            .map(|n| &cards[*n])
+            .collect(),
         total: docs.len(),
-        search_href: format!("search/?{search_key}={search_value}"),
+        search_href: format!("search/?{}={search_value}", facet.key()),
     };
     let pagination = Pagination {
         current: page,
@@ -480,20 +471,18 @@ fn listing_context(
             })
             .collect(),
     };
-    let mut c = base_context(config, &path);
-    c.insert("listing", &listing);
-    c.insert("pagination", &pagination);
-    c.insert("breadcrumbs", &listing_crumbs(input, facet, value));
-    (format!("{path}index.html"), "list.html", c)
+    ListingView {
+        frame: frame(config, &path),
+        listing,
+        pagination,
+        breadcrumbs: listing_crumbs(input, facet, value),
+    }
 }
 
-fn listing_crumbs(input: &SiteInput<'_>, facet: &str, value: &Term) -> Vec<Crumb> {
-    let en = input.config.language == crate::config::Language::En;
-    let mut crumbs = vec![Crumb {
-        name: if en { "Home".into() } else { "首页".into() },
-        path: String::new(),
-    }];
-    if facet == "grade" {
+/// The crumbs after 首页 (which the template writes): a grade's stage, then the value.
+fn listing_crumbs(input: &SiteInput<'_>, facet: Facet, value: &Term) -> Vec<Crumb> {
+    let mut crumbs = Vec::new();
+    if facet == Facet::Grade {
         let stage = value
             .slug
             .parse::<u8>()
@@ -514,88 +503,104 @@ fn listing_crumbs(input: &SiteInput<'_>, facet: &str, value: &Term) -> Vec<Crumb
     crumbs
 }
 
-fn resource_context(
+fn resource<'c>(
+    input: &'c SiteInput<'_>,
+    cards: &'c [Card],
     n: usize,
-    input: &SiteInput<'_>,
-    cards: &[Card],
-) -> (String, &'static str, Context) {
+    path: &str,
+) -> (&'static str, ResourceView<'c>) {
     let (config, catalog) = (input.config, input.catalog);
-    let resource = &catalog.resources[n];
+    let resource: &'c Resource = &catalog.resources[n];
     let links = &catalog.links[n];
-    let body = &input.bodies[n];
-    let card = cards[n].clone();
-    let mut view = ResourcePage {
-        content: body.html.clone(),
-        toc: body.toc.clone(),
-        school: resource.school.clone(),
-        term: 0,
-        author: String::new(),
-        duration_minutes: 0,
-        attachments: Vec::new(),
-        videos: links.videos.iter().map(|v| cards[*v].clone()).collect(),
-        reviews: links.reviews.iter().map(|v| cards[*v].clone()).collect(),
-        speaker: String::new(),
-        media: None,
-        poster: None,
-        captions: None,
-        lesson: links.lesson.map(|l| cards[l].clone()),
-        reviewer: String::new(),
-        video: links.video.map(|v| cards[v].clone()),
-        card,
+    let body: &'c Rendered = &input.bodies[n];
+    let frame = frame(config, path);
+    let root = frame.root.clone();
+    let card = |m: &usize| &cards[*m];
+    let (template, detail) = match &resource.detail {
+        Detail::Lesson(d) => (
+            "lesson.html",
+            DetailView::Lesson {
+                term: d.term,
+                author: &d.author,
+                duration_minutes: d.duration_minutes,
+                attachments: d
+                    .attachments
+                    .iter()
+                    .map(|a| attachment_view(config, a, &root))
+                    .collect(),
+                videos: links.videos.iter().map(card).collect(),
+                reviews: links.reviews.iter().map(card).collect(),
+            },
+        ),
+        Detail::Video(d) => (
+            "video.html",
+            DetailView::Video {
+                speaker: &d.speaker,
+                media: media_view(&d.url, &root),
+                poster: d.poster.as_ref().map(|l| link_view(l, &root)),
+                captions: d.captions.as_ref().map(|l| link_view(l, &root)),
+                lesson: links.lesson.as_ref().map(card),
+                reviews: links.reviews.iter().map(card).collect(),
+            },
+        ),
+        Detail::Review(d) => (
+            "review.html",
+            DetailView::Review {
+                reviewer: &d.reviewer,
+                lesson: links.lesson.as_ref().map(card),
+                video: links.video.as_ref().map(card),
+            },
+        ),
     };
-    let template = match &resource.detail {
-        Detail::Lesson(d) => {
-            view.term = d.term.unwrap_or(0);
-            view.author = d.author.clone();
-            view.duration_minutes = d.duration_minutes.unwrap_or(0);
-            view.attachments = d
-                .attachments
-                .iter()
-                .map(|a| AttachmentView {
-                    name: a.file_name(),
-                    href: a.href(),
-                    ext: a.extension(),
-                    external: a.is_external(),
-                })
-                .collect();
-            "lesson.html"
-        }
-        Detail::Video(d) => {
-            view.speaker = d.speaker.clone();
-            view.media = Some(media_view(&d.url));
-            view.poster = d.poster.as_ref().map(link_view);
-            view.captions = d.captions.as_ref().map(link_view);
-            "video.html"
-        }
-        Detail::Review(d) => {
-            view.reviewer = d.reviewer.clone();
-            "review.html"
-        }
+    let view = ResourceView {
+        json_ld: json_ld(config, resource, path),
+        page: ResourcePage {
+            card: &cards[n],
+            content: &body.html,
+            toc: &body.toc,
+            school: &resource.school,
+            detail,
+        },
+        frame,
     };
-    let path = catalog::resource_path(resource);
-    let mut c = base_context(config, &path);
-    c.insert("json_ld", &json_ld(config, resource, &path));
-    c.insert("page", &view);
-    (format!("{path}index.html"), template, c)
+    (template, view)
 }
 
-/// schema.org metadata, escaped so no text can close the `<script>` element it sits in.
-fn json_ld(config: &Config, resource: &crate::content::Resource, path: &str) -> String {
+fn attachment_view(config: &Config, a: &crate::content::Link, root: &str) -> AttachmentView {
+    let print_url = if a.is_external() {
+        a.href()
+    } else {
+        format!("{}{}", config.base_url, a.href())
+    };
+    AttachmentView {
+        name: a.file_name(),
+        href: page_href(a, root),
+        print_url,
+        ext: a.extension(),
+        external: a.is_external(),
+    }
+}
+
+/// schema.org metadata, escaped so no text can close the `<script>` element it sits in. The
+/// address is given only when the base URL is absolute: schema.org wants absolute URLs.
+fn json_ld(config: &Config, resource: &Resource, path: &str) -> String {
     let kind = match resource.kind {
         Kind::Video => "VideoObject",
         _ => "LearningResource",
     };
-    let value = json!({
+    let mut value = json!({
         "@context": "https://schema.org",
         "@type": kind,
         "name": resource.title,
         "description": resource.summary,
-        "url": format!("{}{}", config.base_url, path),
         "inLanguage": config.language.code(),
         "educationalLevel": resource.grades.iter().filter_map(|g| config.grade(*g)).map(|g| g.name.clone()).collect::<Vec<_>>(),
         "keywords": resource.topics.join(","),
         "dateCreated": resource.date.map(|d| d.to_string()),
     });
+    if let Some(base) = config.absolute_base_url() {
+        value["url"] = json!(format!("{base}{path}"));
+    }
     escape_json_for_script(&value.to_string())
 }
 
@@ -605,4 +610,10 @@ pub fn escape_json_for_script(json: &str) -> String {
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
+}
+
+/// A value the templates read, as Tera takes it.
+pub(super) fn context_of<T: Serialize>(view: &T) -> Result<tera::Context, Diagnostic> {
+    tera::Context::from_serialize(view)
+        .map_err(|e| Diagnostic::error(format!("cannot pass a page's values to its template: {e}")))
 }

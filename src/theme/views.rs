@@ -4,12 +4,12 @@
 use serde::Serialize;
 
 use crate::catalog::{self, Catalog};
-use crate::config::{Config, Language};
+use crate::config::Config;
 use crate::content::{Detail, Kind, Resource};
 use crate::markdown::TocEntry;
 
 /// A browse value: stage, grade, course, topic or kind, with the number of resources under it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Serialize)]
 pub struct Term {
     pub slug: String,
     pub name: String,
@@ -22,7 +22,7 @@ pub struct Term {
 /// A browse value without its count, where a count would tie a page to the whole corpus: in
 /// cards and in the menus of every page. Adding one resource then changes only the pages that
 /// list it or count resources — which is what lets `serve` re-render just those (`refresh`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Serialize)]
 pub struct TermRef {
     pub slug: String,
     pub name: String,
@@ -40,11 +40,11 @@ impl From<Term> for TermRef {
 }
 
 /// A resource as it appears in lists.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Serialize)]
 pub struct Card {
     pub id: String,
     pub kind: &'static str,
-    pub kind_name: &'static str,
+    pub kind_name: String,
     pub title: String,
     pub summary: String,
     pub path: String,
@@ -59,14 +59,24 @@ pub struct Card {
     pub review_kind: &'static str,
 }
 
-pub fn kind_name(kind: Kind, language: Language) -> &'static str {
-    match (kind, language) {
-        (Kind::Lesson, Language::ZhCn) => "教学设计",
-        (Kind::Video, Language::ZhCn) => "课堂视频",
-        (Kind::Review, Language::ZhCn) => "说课评课",
-        (Kind::Lesson, Language::En) => "Lesson plan",
-        (Kind::Video, Language::En) => "Classroom video",
-        (Kind::Review, Language::En) => "Lesson review",
+/// The UI strings that Rust itself writes into views and the search index, read from the
+/// theme's `i18n/<lang>.json` like every other: the singular kind names a card or a search
+/// result shows (`card_kind_*`) and the separator of a list of grades (`list_sep`).
+#[derive(Clone, Debug, Default, Hash)]
+pub struct Labels {
+    pub lesson: String,
+    pub video: String,
+    pub review: String,
+    pub list_sep: String,
+}
+
+impl Labels {
+    pub fn of(&self, kind: Kind) -> &str {
+        match kind {
+            Kind::Lesson => &self.lesson,
+            Kind::Video => &self.video,
+            Kind::Review => &self.review,
+        }
     }
 }
 
@@ -129,12 +139,12 @@ pub fn topic_terms(catalog: &Catalog) -> Vec<Term> {
     catalog.topics.iter().map(topic_term).collect()
 }
 
-pub fn kind_terms(config: &Config, catalog: &Catalog) -> Vec<Term> {
+pub fn kind_terms(labels: &Labels, catalog: &Catalog) -> Vec<Term> {
     Kind::ALL
         .iter()
         .map(|k| Term {
             slug: k.slug().to_string(),
-            name: kind_name(*k, config.language).to_string(),
+            name: labels.of(*k).to_string(),
             path: format!("{}/", k.dir()),
             count: catalog.by_kind.get(k).map_or(0, Vec::len),
             grades: Vec::new(),
@@ -143,11 +153,12 @@ pub fn kind_terms(config: &Config, catalog: &Catalog) -> Vec<Term> {
 }
 
 /// Cards for every resource, in document order; built once and cloned into lists.
-pub fn cards(config: &Config, catalog: &Catalog) -> Vec<Card> {
+pub fn cards(config: &Config, labels: &Labels, catalog: &Catalog) -> Vec<Card> {
+    use rayon::prelude::*;
     let topic_index = catalog.topic_index();
     catalog
         .resources
-        .iter()
+        .par_iter()
         .map(|r| {
             let topics = r
                 .topics
@@ -155,20 +166,9 @@ pub fn cards(config: &Config, catalog: &Catalog) -> Vec<Card> {
                 .filter_map(|t| topic_index.get(t.as_str()))
                 .map(|i| topic_term(&catalog.topics[*i]).into())
                 .collect();
-            card(config, catalog, r, topics)
+            card(config, labels, catalog, r, topics)
         })
         .collect()
-}
-
-/// The card of one resource (for `serve`, after an edit).
-pub fn card_of(config: &Config, catalog: &Catalog, r: &Resource) -> Card {
-    let topics = r
-        .topics
-        .iter()
-        .filter_map(|t| catalog.topic(t))
-        .map(|t| topic_term(t).into())
-        .collect();
-    card(config, catalog, r, topics)
 }
 
 fn topic_term(t: &crate::catalog::Topic) -> Term {
@@ -181,7 +181,13 @@ fn topic_term(t: &crate::catalog::Topic) -> Term {
     }
 }
 
-fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<TermRef>) -> Card {
+fn card(
+    config: &Config,
+    labels: &Labels,
+    catalog: &Catalog,
+    r: &Resource,
+    topics: Vec<TermRef>,
+) -> Card {
     let mut stage_names: Vec<String> = Vec::new();
     for g in &r.grades {
         let stage = config
@@ -204,12 +210,12 @@ fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<TermRef>) 
     Card {
         id: r.id.clone(),
         kind: r.kind.slug(),
-        kind_name: kind_name(r.kind, config.language),
+        kind_name: labels.of(r.kind).to_string(),
         title: r.title.clone(),
         summary: r.summary.clone(),
         path: catalog::resource_path(r),
         date: r.date.map(|d| d.to_string()).unwrap_or_default(),
-        grade_label: grade_label(config, &r.grades),
+        grade_label: grade_label(config, labels, &r.grades),
         grades: r
             .grades
             .iter()
@@ -225,7 +231,7 @@ fn card(config: &Config, catalog: &Catalog, r: &Resource, topics: Vec<TermRef>) 
 }
 
 /// `七年级`; `七年级–九年级` for a run of three or more; `七年级、九年级` otherwise.
-pub fn grade_label(config: &Config, grades: &[u8]) -> String {
+pub fn grade_label(config: &Config, labels: &Labels, grades: &[u8]) -> String {
     let name = |g: &u8| {
         config
             .grade(*g)
@@ -239,26 +245,106 @@ pub fn grade_label(config: &Config, grades: &[u8]) -> String {
         [first, .., last] if contiguous && grades.len() >= 3 => {
             format!("{}–{}", name(first), name(last))
         }
-        many => {
-            let separator = if config.language == Language::ZhCn {
-                "、"
-            } else {
-                ", "
-            };
-            many.iter().map(name).collect::<Vec<_>>().join(separator)
-        }
+        many => many
+            .iter()
+            .map(name)
+            .collect::<Vec<_>>()
+            .join(&labels.list_sep),
     }
 }
 
-#[derive(Serialize)]
+/// Where a page is: its path, the way back to the output root, its canonical address. Every
+/// page's view starts with it.
+#[derive(Debug, Hash, Serialize)]
+pub struct Frame {
+    pub root: String,
+    pub page_path: String,
+    pub canonical: String,
+}
+
+/// The home page (`index.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct HomeView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub stages: Vec<Term>,
+    pub courses: Vec<Term>,
+    pub topics: Vec<Term>,
+    pub recent: Vec<&'a Card>,
+    pub counts: KindCounts,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct KindCounts {
+    pub lesson: usize,
+    pub video: usize,
+    pub review: usize,
+    pub total: usize,
+}
+
+/// A lesson, video or review page (`lesson.html`, `video.html`, `review.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct ResourceView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    /// schema.org metadata, already escaped for a `<script>` element.
+    pub json_ld: String,
+    pub page: ResourcePage<'a>,
+}
+
+/// The `page` of a resource page: its card, its body, and what its kind adds.
+#[derive(Debug, Hash, Serialize)]
+pub struct ResourcePage<'a> {
+    #[serde(flatten)]
+    pub card: &'a Card,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub school: &'a str,
+    #[serde(flatten)]
+    pub detail: DetailView<'a>,
+}
+
+/// What only one kind's page shows. Absent values are `None` or empty, never `0` or `""`.
+#[derive(Debug, Hash, Serialize)]
+#[serde(tag = "detail", rename_all = "lowercase")]
+pub enum DetailView<'a> {
+    Lesson {
+        term: Option<u8>,
+        author: &'a str,
+        duration_minutes: Option<u32>,
+        attachments: Vec<AttachmentView>,
+        videos: Vec<&'a Card>,
+        reviews: Vec<&'a Card>,
+    },
+    Video {
+        speaker: &'a str,
+        media: MediaView,
+        poster: Option<LinkView>,
+        captions: Option<LinkView>,
+        lesson: Option<&'a Card>,
+        reviews: Vec<&'a Card>,
+    },
+    Review {
+        reviewer: &'a str,
+        lesson: Option<&'a Card>,
+        video: Option<&'a Card>,
+    },
+}
+
+/// A lesson's attachment. `href` is ready for the page (the root prefixed to a local file);
+/// `print_url` is the address printed under it on paper.
+#[derive(Debug, Hash, Serialize)]
 pub struct AttachmentView {
     pub name: String,
     pub href: String,
+    pub print_url: String,
     pub ext: String,
     pub external: bool,
 }
 
-#[derive(Serialize)]
+/// A video's media: `kind` is `file` for what a `<video>` element plays, `link` for a page
+/// elsewhere. `src` is ready for the page.
+#[derive(Debug, Hash, Serialize)]
 pub struct MediaView {
     pub kind: &'static str,
     pub src: String,
@@ -266,40 +352,25 @@ pub struct MediaView {
     pub external: bool,
 }
 
-#[derive(Serialize)]
+/// A poster or a captions file, `src` ready for the page.
+#[derive(Debug, Hash, Serialize)]
 pub struct LinkView {
     pub src: String,
     pub external: bool,
 }
 
-/// The `page` of a resource page: its card plus what only the page shows.
-#[derive(Serialize)]
-pub struct ResourcePage {
-    #[serde(flatten)]
-    pub card: Card,
-    pub content: String,
-    pub toc: Vec<TocEntry>,
-    pub school: String,
-    // lesson
-    pub term: u8,
-    pub author: String,
-    pub duration_minutes: u32,
-    pub attachments: Vec<AttachmentView>,
-    pub videos: Vec<Card>,
-    pub reviews: Vec<Card>,
-    // video
-    pub speaker: String,
-    pub media: Option<MediaView>,
-    pub poster: Option<LinkView>,
-    pub captions: Option<LinkView>,
-    pub lesson: Option<Card>,
-    // review
-    pub reviewer: String,
-    pub video: Option<Card>,
+/// A link's address as a page at `root` must write it: external ones as they are, local
+/// files under the root.
+pub fn page_href(link: &crate::content::Link, root: &str) -> String {
+    if link.is_external() {
+        link.href()
+    } else {
+        format!("{root}{}", link.href())
+    }
 }
 
 /// Media a `<video>` element can play directly, by file extension.
-pub fn media_view(link: &crate::content::Link) -> MediaView {
+pub fn media_view(link: &crate::content::Link, root: &str) -> MediaView {
     let mime = match link.extension().as_str() {
         "mp4" | "m4v" => "video/mp4",
         "webm" => "video/webm",
@@ -311,20 +382,57 @@ pub fn media_view(link: &crate::content::Link) -> MediaView {
     };
     MediaView {
         kind: if mime.is_empty() { "link" } else { "file" },
-        src: link.href(),
+        src: page_href(link, root),
         mime,
         external: link.is_external(),
     }
 }
 
-pub fn link_view(link: &crate::content::Link) -> LinkView {
+pub fn link_view(link: &crate::content::Link, root: &str) -> LinkView {
     LinkView {
-        src: link.href(),
+        src: page_href(link, root),
         external: link.is_external(),
     }
 }
 
-#[derive(Serialize)]
+/// A free page (`page.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct FreePageView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub page: FreePage<'a>,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct FreePage<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub path: String,
+}
+
+/// One page of a listing (`list.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct ListingView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub listing: Listing<'a>,
+    pub pagination: Pagination,
+    pub breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct Listing<'a> {
+    pub title: String,
+    pub facet: Facet,
+    pub value: Term,
+    pub items: Vec<&'a Card>,
+    pub total: usize,
+    pub search_href: String,
+}
+
+#[derive(Debug, Hash, Serialize)]
 pub struct Pagination {
     pub current: usize,
     pub total_pages: usize,
@@ -333,25 +441,142 @@ pub struct Pagination {
     pub pages: Vec<PageLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub path: String,
     pub current: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub struct Crumb {
     pub name: String,
     pub path: String,
 }
 
-#[derive(Serialize)]
-pub struct Listing<'a> {
+/// The index of one facet's values (`terms.html`: `stages/`, `grades/`, `courses/`, `topics/`).
+#[derive(Debug, Hash, Serialize)]
+pub struct TermsView {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub terms: Terms,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct Terms {
     pub title: String,
-    pub facet: &'static str,
-    pub value: Term,
-    pub items: Vec<&'a Card>,
-    pub total: usize,
-    pub search_href: String,
+    pub facet: Facet,
+    pub items: Vec<Term>,
+}
+
+/// The search page (`search.html`): where the index is, and the facets without JavaScript.
+#[derive(Debug, Hash, Serialize)]
+pub struct SearchView {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub search: SearchFacets,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct SearchFacets {
+    pub manifest: String,
+    pub stages: Vec<Term>,
+    pub grades: Vec<Term>,
+    pub courses: Vec<Term>,
+    pub kinds: Vec<Term>,
+    pub topics: Vec<Term>,
+}
+
+/// `404.html`: served for missing URLs at any depth, so its `root` is the base URL.
+#[derive(Debug, Hash, Serialize)]
+pub struct NotFoundView {
+    #[serde(flatten)]
+    pub frame: Frame,
+}
+
+/// A browse facet: what a listing or a term index is of. Serialised as its URL key
+/// (`search/?grade=7`), which templates and `search.js` also use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facet {
+    Stage,
+    Grade,
+    Course,
+    Topic,
+    Kind,
+}
+
+impl Facet {
+    /// The output folder of the facet's term index.
+    pub fn terms_dir(self) -> &'static str {
+        match self {
+            Facet::Stage => "stages",
+            Facet::Grade => "grades",
+            Facet::Course => "courses",
+            Facet::Topic => "topics",
+            Facet::Kind => "",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::Stage => "stage",
+            Facet::Grade => "grade",
+            Facet::Course => "course",
+            Facet::Topic => "topic",
+            Facet::Kind => "kind",
+        }
+    }
+}
+
+/// The variables shared by every page: the site, the UI strings, the menus, the theme's
+/// asset version. Hashed once per render; a page's digest includes it.
+#[derive(Debug, Serialize)]
+pub struct Globals<'a> {
+    pub site: SiteView<'a>,
+    pub t: &'a serde_json::Map<String, serde_json::Value>,
+    pub nav: Nav,
+    pub asset_version: &'a str,
+    pub build: BuildInfo,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'static str,
+    pub base_url: &'a str,
+}
+
+/// Menus name browse values without counts: they are on every page (see `TermRef`).
+#[derive(Debug, Hash, Serialize)]
+pub struct Nav {
+    pub stages: Vec<TermRef>,
+    pub courses: Vec<TermRef>,
+    pub kinds: Vec<TermRef>,
+    pub pages: Vec<NavPage>,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct NavPage {
+    pub title: String,
+    pub path: String,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct BuildInfo {
+    pub generator: &'static str,
+}
+
+/// The kinds' names in Rust, until `search` takes them from its caller (being moved there).
+pub fn kind_name(kind: Kind, language: crate::config::Language) -> &'static str {
+    use crate::config::Language;
+    match (kind, language) {
+        (Kind::Lesson, Language::ZhCn) => "教学设计",
+        (Kind::Video, Language::ZhCn) => "课堂视频",
+        (Kind::Review, Language::ZhCn) => "说课评课",
+        (Kind::Lesson, Language::En) => "Lesson plan",
+        (Kind::Video, Language::En) => "Classroom video",
+        (Kind::Review, Language::En) => "Lesson review",
+    }
 }

@@ -2,12 +2,15 @@
 //! output folder (pages and search index), and the result must be byte-identical to a full build
 //! of the same files — checked after every edit of a sequence, on the project's sample portal.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::{assert_same_tree, copy_dir, read_tree};
-use lectern::build::{self, BuildOptions, Site};
+use std::sync::RwLock;
+
+use lectern::build::{self, BuildOptions, Handover};
 use lectern::diagnostics::Diagnostics;
+use lectern::refresh::{Decline, Refreshed, Served};
+use lectern::search::DocNumber;
 use lectern::search::codec::decode_varints;
 use lectern::search::tokenize::fnv1a32;
 
@@ -25,22 +28,38 @@ fn sample_portal() -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
-fn options(root: &Path, out: &Path, incremental: bool) -> BuildOptions {
+fn options(root: &Path, out: &Path, base_url: &str) -> BuildOptions {
     BuildOptions {
         root: root.to_path_buf(),
         out: Some(out.to_path_buf()),
-        base_url: Some(BASE_URL.into()),
-        incremental,
+        base_url: Some(base_url.into()),
         ..BuildOptions::default()
     }
 }
 
-fn full_build(root: &Path, out: &Path, incremental: bool) -> Site {
+/// A full build as `serve` makes it, keeping what a patch needs.
+fn full_build(root: &Path, out: &Path, base_url: &str, lock: &RwLock<u64>) -> Served {
     let mut diagnostics = Diagnostics::new();
-    let built = build::build_keeping(&options(root, out, incremental), &mut diagnostics);
+    let built = build::build_with(
+        &options(root, out, base_url),
+        Handover::Serve(lock),
+        &mut diagnostics,
+    );
     let problems: Vec<String> = diagnostics.sorted().iter().map(|d| d.render()).collect();
     assert!(problems.is_empty(), "{problems:#?}");
-    built.expect("the build failed").1
+    let (_, site, written) = built.expect("the build failed");
+    Served {
+        site,
+        digests: written.digests,
+        index: written.index.expect("serve's build keeps the index"),
+    }
+}
+
+/// A plain `lectern build`, as the reference a patched folder must equal.
+fn plain_build(root: &Path, out: &Path, base_url: &str) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    build::build(&options(root, out, base_url), &mut diagnostics);
+    diagnostics
 }
 
 /// The document numbers the served index lists for `term`.
@@ -72,31 +91,54 @@ fn postings_of(out: &Path, term: &str) -> Vec<u32> {
 struct Session {
     tmp: tempfile::TempDir,
     root: PathBuf,
-    served: PathBuf,
-    site: Site,
+    /// The served folder.
+    out: PathBuf,
+    base_url: String,
+    lock: RwLock<u64>,
+    served: Served,
     builds: usize,
 }
 
 impl Session {
     fn start() -> Self {
-        Self::start_with("")
+        Self::start_with("", BASE_URL)
     }
 
-    /// The sample portal with `config` appended to its site.yaml.
-    fn start_with(config: &str) -> Self {
+    /// The sample portal with `config` added to its site.yaml, served at `base_url`.
+    fn start_with(config: &str, base_url: &str) -> Self {
         let (tmp, root) = sample_portal();
         let site_yaml = root.join("site.yaml");
         let text = std::fs::read_to_string(&site_yaml).unwrap();
+        // A `language:` in `config` replaces the sample's.
+        let text = if config.contains("language:") {
+            text.replace("language: zh-CN\n", "")
+        } else {
+            text
+        };
         std::fs::write(&site_yaml, format!("{text}{config}")).unwrap();
-        let served = tmp.path().join("served");
-        let site = full_build(&root, &served, true);
+        let out = tmp.path().join("served");
+        let lock = RwLock::new(0);
+        let served = full_build(&root, &out, base_url, &lock);
         Session {
             tmp,
             root,
+            out,
+            base_url: base_url.to_string(),
+            lock,
             served,
-            site,
             builds: 0,
         }
+    }
+
+    /// The quick path for `changed`.
+    fn refresh(&mut self, changed: &[PathBuf]) -> Result<Refreshed, Decline> {
+        let options = options(&self.root, &self.out, &self.base_url);
+        lectern::refresh::refresh(&mut self.served, &options, &self.out, &self.lock, changed)
+    }
+
+    /// What `serve` does after a decline: build everything again.
+    fn rebuild(&mut self) {
+        self.served = full_build(&self.root, &self.out, &self.base_url, &self.lock);
     }
 
     /// Save `rel` with `edit` applied; the quick path must take it. Returns the pages it wrote.
@@ -106,13 +148,9 @@ impl Session {
         let after = edit(&before);
         assert_ne!(before, after, "the edit of {rel} changed nothing");
         std::fs::write(&path, after).unwrap();
-        lectern::refresh::refresh(
-            &mut self.site,
-            &options(&self.root, &self.served, true),
-            &[path],
-        )
-        .unwrap_or_else(|| panic!("the quick path refused the edit of {rel}"))
-        .pages
+        self.refresh(&[path])
+            .unwrap_or_else(|why| panic!("the quick path refused the edit of {rel}: {why}"))
+            .pages
     }
 
     /// The served folder must equal a full build of the files as they are now.
@@ -120,8 +158,9 @@ impl Session {
     fn assert_matches_full_build(&mut self, what: &str) {
         self.builds += 1;
         let out = self.tmp.path().join(format!("full-{}", self.builds));
-        full_build(&self.root, &out, false);
-        assert_same_tree(&read_tree(&self.served), &read_tree(&out), what);
+        let problems = plain_build(&self.root, &out, &self.base_url);
+        assert!(problems.is_empty(), "{what}: {problems:?}");
+        assert_same_tree(&read_tree(&self.out), &read_tree(&out), what);
     }
 }
 
@@ -131,28 +170,28 @@ const LESSON: &str = "content/lessons/junior/ren-ji-chong-tu.md";
 fn every_quick_refresh_equals_a_full_build() {
     let mut s = Session::start();
     let lesson_doc = |s: &Session| {
-        let resources = &s.site.catalog.resources;
+        let resources = &s.served.site.catalog.resources;
         let n = resources
             .iter()
             .position(|r| r.origin.file == LESSON)
             .unwrap();
-        build::search_number(resources.len(), n) as u32
+        DocNumber::of(n, resources.len()).get() as u32
     };
     assert!(
-        postings_of(&s.served, "鲸鱼").is_empty(),
+        postings_of(&s.out, "鲸鱼").is_empty(),
         "a word new to the portal"
     );
-    let gen_before = std::fs::read(s.served.join("search/manifest.json")).unwrap();
+    let gen_before = std::fs::read(s.out.join("search/manifest.json")).unwrap();
 
     // 1. A body edit with words new to the portal: own page and search index.
     let pages = s.save(LESSON, |t| {
         format!("{t}\n\n## 补充活动\n\n请同学们画一头鲸鱼，写下 zebrafish 一词。\n")
     });
     assert_eq!(pages, ["lessons/ren-ji-chong-tu/index.html"]);
-    assert_eq!(postings_of(&s.served, "鲸鱼"), [lesson_doc(&s)]);
-    assert_eq!(postings_of(&s.served, "zebrafish"), [lesson_doc(&s)]);
+    assert_eq!(postings_of(&s.out, "鲸鱼"), [lesson_doc(&s)]);
+    assert_eq!(postings_of(&s.out, "zebrafish"), [lesson_doc(&s)]);
     assert_ne!(
-        std::fs::read(s.served.join("search/manifest.json")).unwrap(),
+        std::fs::read(s.out.join("search/manifest.json")).unwrap(),
         gen_before,
         "a new generation"
     );
@@ -166,13 +205,13 @@ fn every_quick_refresh_equals_a_full_build() {
             &"情绪".repeat(3000),
         )
     });
-    assert!(postings_of(&s.served, "鲸鱼").is_empty());
+    assert!(postings_of(&s.out, "鲸鱼").is_empty());
     s.assert_matches_full_build("after removing words");
 
     // 3. A title edit: every page showing the card, the record, the title's terms.
     let pages = s.save(LESSON, |t| t.replacen("title: ", "title: 新版·", 1));
     assert!(pages.len() > 1, "{pages:?}");
-    assert!(postings_of(&s.served, "新版").contains(&lesson_doc(&s)));
+    assert!(postings_of(&s.out, "新版").contains(&lesson_doc(&s)));
     s.assert_matches_full_build("after a title edit");
 
     // 4. A video's summary and a review's body, one after the other.
@@ -195,7 +234,7 @@ fn every_quick_refresh_equals_a_full_build() {
         s.save(rel, |_| text.clone());
     }
     assert_eq!(
-        std::fs::read(s.served.join("search/manifest.json")).unwrap(),
+        std::fs::read(s.out.join("search/manifest.json")).unwrap(),
         gen_before
     );
     s.assert_matches_full_build("after reverting");
@@ -220,25 +259,20 @@ impl Session {
             }
             paths.push(path);
         }
-        lectern::refresh::refresh(
-            &mut self.site,
-            &options(&self.root, &self.served, true),
-            &paths,
-        )
-        .unwrap_or_else(|| {
-            panic!(
-                "the quick path refused {:?}",
-                files.iter().map(|f| f.0).collect::<Vec<_>>()
-            )
-        })
-        .pages
+        self.refresh(&paths)
+            .unwrap_or_else(|why| {
+                panic!(
+                    "the quick path refused {:?}: {why}",
+                    files.iter().map(|f| f.0).collect::<Vec<_>>()
+                )
+            })
+            .pages
     }
 
     fn doc_count(&self) -> u64 {
-        let manifest: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(self.served.join("search/manifest.json")).unwrap(),
-        )
-        .unwrap();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(self.out.join("search/manifest.json")).unwrap())
+                .unwrap();
         manifest["doc_count"].as_u64().unwrap()
     }
 }
@@ -269,7 +303,7 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
     );
     assert_eq!(s.doc_count(), count + 1);
     assert_eq!(
-        postings_of(&s.served, "鲸鱼"),
+        postings_of(&s.out, "鲸鱼"),
         [count as u32],
         "the new document's number"
     );
@@ -281,7 +315,7 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
         .replace("新专题", "另一专题");
     s.change(&[(NEW, Some(older))]);
     assert!(
-        !s.served.join("topics/xin-zhuan-ti").exists(),
+        !s.out.join("topics/xin-zhuan-ti").exists(),
         "the emptied topic's listing is gone"
     );
     s.assert_matches_full_build("after moving it");
@@ -306,15 +340,14 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
     std::fs::remove_file(s.root.join(NEW)).unwrap();
     let renamed = s.root.join("content/lessons/junior/jing-yu.md");
     std::fs::write(&renamed, &text).unwrap();
-    let refused = lectern::refresh::refresh(
-        &mut s.site,
-        &options(&s.root, &s.served, true),
-        &[s.root.join(NEW), renamed.clone()],
+    let refused = s.refresh(&[s.root.join(NEW), renamed.clone()]);
+    assert!(
+        matches!(refused, Err(Decline::Problem(_))),
+        "a link to the renamed file is broken: {refused:?}"
     );
-    assert!(refused.is_none(), "a link to the renamed file is broken");
     std::fs::remove_file(&renamed).unwrap();
     std::fs::write(s.root.join(NEW), &text).unwrap();
-    s.site = full_build(&s.root, &s.served, true);
+    s.rebuild();
 
     // 5. Deleted again, link and review first: the portal is back to its first state.
     let original = std::fs::read_to_string(crate::common::repo_root().join(LESSON)).unwrap();
@@ -324,7 +357,7 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
     ]);
     s.change(&[(NEW, None)]);
     assert_eq!(s.doc_count(), count);
-    assert!(!s.served.join("lessons/jing-yu-qing-xu").exists());
+    assert!(!s.out.join("lessons/jing-yu-qing-xu").exists());
     s.assert_matches_full_build("after deleting them");
 }
 
@@ -344,16 +377,18 @@ fn a_change_with_problems_is_left_to_a_full_build() {
     ];
     for (what, rel, text) in cases {
         let mut s = Session::start();
-        let before = read_tree(&s.served);
+        let before = read_tree(&s.out);
         let path = s.root.join(rel);
         match text {
             Some(text) => std::fs::write(&path, text).unwrap(),
             None => std::fs::remove_file(&path).unwrap(),
         }
-        let refreshed =
-            lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &[path]);
-        assert!(refreshed.is_none(), "{what}: the quick path must decline");
-        assert_same_tree(&read_tree(&s.served), &before, what);
+        let refreshed = s.refresh(&[path]);
+        assert!(
+            matches!(refreshed, Err(Decline::Problem(_))),
+            "{what}: the quick path must decline: {refreshed:?}"
+        );
+        assert_same_tree(&read_tree(&s.out), &before, what);
     }
 }
 
@@ -390,18 +425,38 @@ fn resource_files(root: &Path) -> Vec<String> {
     files
 }
 
-/// Random saves, deletions, copies and renames, each checked against a full build. The quick
-/// path may decline only what a full build reports a problem with.
+/// Random saves, deletions, copies and renames, each checked against a full build, under
+/// several seeds and site settings. The quick path may decline only what a full build reports
+/// a problem with. LECTERN_TEST_SEED=n runs one more sequence with that seed.
 #[test]
 fn random_structural_changes_equal_a_full_build() {
     // Two cards a listing page: every listing has several pages, which shift as resources
     // come and go.
-    let mut s = Session::start_with("page_size: 2\n");
-    // LECTERN_TEST_SEED=n tries another sequence.
-    let seed = std::env::var("LECTERN_TEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok());
-    let mut dice = Dice(seed.unwrap_or(0x5eed_1e57));
+    let mut variants: Vec<(&str, String, &str)> = vec![
+        ("page_size: 2\n", "5eed1e57".into(), BASE_URL),
+        ("page_size: 2\nlanguage: en\n", "c0ffee".into(), BASE_URL),
+        (
+            "page_size: 2\nsearch:\n  offline: false\n",
+            "ba5eba11".into(),
+            BASE_URL,
+        ),
+        ("page_size: 3\n", "d1ce".into(), "/portal/sub/"),
+    ];
+    if let Ok(seed) = std::env::var("LECTERN_TEST_SEED") {
+        variants.push(("page_size: 2\n", seed, BASE_URL));
+    }
+    for (config, seed, base_url) in variants {
+        let seed = u64::from_str_radix(seed.trim_start_matches("0x"), 16)
+            .or_else(|_| seed.parse())
+            .expect("LECTERN_TEST_SEED is a number");
+        random_sequence(config, seed, base_url);
+    }
+}
+
+fn random_sequence(config: &str, seed: u64, base_url: &str) {
+    let mut s = Session::start_with(config, base_url);
+    let mut dice = Dice(seed.max(1));
+    let context = format!("seed {seed:x}, {config:?}, base {base_url}");
     let topics = [
         "情绪管理",
         "人际交往",
@@ -503,31 +558,36 @@ fn random_structural_changes_equal_a_full_build() {
                 (format!("rename {file}"), vec![path, renamed])
             }
         };
-        let refreshed =
-            lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &changed);
-        if refreshed.is_some() {
+        let refreshed = s.refresh(&changed);
+        let Err(why) = refreshed else {
             patched += 1;
-            s.assert_matches_full_build(&format!("step {step}: {what}"));
+            s.assert_matches_full_build(&format!("{context}: step {step}: {what}"));
             continue;
-        }
+        };
         declined += 1;
-        let mut diagnostics = Diagnostics::new();
-        build::build_keeping(&options(&s.root, &s.served, true), &mut diagnostics);
+        let scratch = s.tmp.path().join("declined");
+        let diagnostics = plain_build(&s.root, &scratch, base_url);
         assert!(
             !diagnostics.is_empty(),
-            "step {step}: {what}: declined, yet a full build finds no problem"
+            "{context}: step {step}: {what}: declined ({why}), yet a full build finds no problem"
         );
         // Back to the sample portal, so that the next steps start from a site without problems.
         restore_sample(&s.root);
-        s.site = full_build(&s.root, &s.served, true);
+        s.rebuild();
     }
-    assert!(patched >= 10, "{patched} patched, {declined} declined");
+    assert!(
+        patched >= 10,
+        "{context}: {patched} patched, {declined} declined"
+    );
 }
 
 /// Put the sample portal's content back as the repository has it.
 fn restore_sample(root: &Path) {
     std::fs::remove_dir_all(root.join("content")).unwrap();
-    copy_dir(&crate::common::repo_root().join("content"), &root.join("content"));
+    copy_dir(
+        &crate::common::repo_root().join("content"),
+        &root.join("content"),
+    );
 }
 
 /// A free page's body and a replaced asset: the page alone is rendered, the asset copied.
@@ -550,13 +610,21 @@ fn a_free_page_body_and_a_replaced_asset_equal_a_full_build() {
     let pages = s.change(&[(asset.as_str(), Some("替换后的文件".to_string()))]);
     assert_eq!(pages, [asset.trim_start_matches("content/")]);
     s.assert_matches_full_build("after replacing an asset");
-    // A new title is in every page's menu: that takes a full build.
-    let path = s.root.join("content/pages/about.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("title: ", "title: 新", 1)).unwrap();
-    let refreshed =
-        lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &[path]);
-    assert!(refreshed.is_none(), "a free page's new title");
+    // A new title is in every page's menu: every page changes, and is patched.
+    let text = std::fs::read_to_string(s.root.join("content/pages/about.md")).unwrap();
+    let pages = s.change(&[(
+        "content/pages/about.md",
+        Some(text.replacen("title: ", "title: 新", 1)),
+    )]);
+    assert!(pages.contains(&"index.html".to_string()), "{pages:?}");
+    s.assert_matches_full_build("after a free page's new title");
+    // A new free page, then deleted again.
+    let help = "---\ntitle: 使用帮助\n---\n\n如何搜索资源。\n";
+    s.change(&[("content/pages/help.md", Some(help.to_string()))]);
+    assert!(s.out.join("help/index.html").is_file());
+    s.assert_matches_full_build("after a new free page");
+    s.change(&[("content/pages/help.md", None)]);
+    s.assert_matches_full_build("after deleting it");
 }
 
 /// A new asset with a link to it, then the link and the asset gone again; an asset that a
@@ -575,9 +643,10 @@ fn new_and_deleted_assets_equal_a_full_build() {
     );
     s.assert_matches_full_build("after a new image and a link to it");
     s.change(&[(LESSON, Some(original)), (image, None)]);
-    assert!(!s.served.join("assets/images/xin-tu.svg").exists());
+    assert!(!s.out.join("assets/images/xin-tu.svg").exists());
     s.assert_matches_full_build("after removing both");
     let named = s
+        .served
         .site
         .catalog
         .resources
@@ -586,9 +655,83 @@ fn new_and_deleted_assets_equal_a_full_build() {
         .expect("a resource of the sample names an asset");
     let path = s.root.join("content/assets").join(&named);
     std::fs::remove_file(&path).unwrap();
-    let refreshed =
-        lectern::refresh::refresh(&mut s.site, &options(&s.root, &s.served, true), &[path]);
-    assert!(refreshed.is_none(), "{named} is named in front matter");
+    let refreshed = s.refresh(&[path]);
+    assert_eq!(
+        refreshed.map(|_| ()),
+        Err(Decline::AssetStillNamed(format!("content/assets/{named}"))),
+    );
+}
+
+/// Each reason to decline, with what `serve` prints for it; nothing is written.
+#[test]
+fn every_decline_says_why() {
+    let mut s = Session::start();
+    let before = read_tree(&s.out);
+    let touch = |s: &Session, rel: &str, text: &str| {
+        let path = s.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let cases = [
+        (
+            touch(&s, "site.yaml", "title: 改\n"),
+            Decline::SiteConfig,
+            "site.yaml changed",
+        ),
+        (
+            touch(&s, "templates/page.html", "{{ page.title }}"),
+            Decline::Theme("templates/page.html".into()),
+            "a theme file changed: templates/page.html",
+        ),
+        (
+            touch(&s, "content/lessons/.draft.md", "x"),
+            Decline::Ignored("content/lessons/.draft.md".into()),
+            "content/lessons/.draft.md is a hidden or temporary file",
+        ),
+        (
+            touch(&s, "notes.txt", "x"),
+            Decline::NotContent("notes.txt".into()),
+            "notes.txt is not in a folder Lectern reads",
+        ),
+        (
+            s.root.join("content/lessons/never-was.md"),
+            Decline::Unknown("content/lessons/never-was.md".into()),
+            "content/lessons/never-was.md was deleted before the site had it",
+        ),
+    ];
+    for (path, decline, said) in cases {
+        let refreshed = s.refresh(&[path]);
+        assert_eq!(refreshed.as_ref().map(|_| ()), Err(&decline));
+        assert_eq!(decline.to_string(), said);
+    }
+    let broken = touch(&s, "content/lessons/broken.md", "---\ntitle: 坏\n---\n");
+    match s.refresh(&[broken]) {
+        Err(Decline::Problem(what)) => {
+            assert!(what.starts_with("content/lessons/broken.md"), "{what}")
+        }
+        other => panic!("a file with a problem: {other:?}"),
+    }
+    assert_same_tree(
+        &read_tree(&s.out),
+        &before,
+        "nothing is written on a decline",
+    );
+    // The served folder gone: the patch cannot be written.
+    std::fs::remove_dir_all(&s.out).unwrap();
+    std::fs::write(&s.out, "not a folder").unwrap();
+    let lesson = s.root.join(LESSON);
+    let text = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(&lesson, format!("{text}\n补记。\n")).unwrap();
+    assert!(matches!(s.refresh(&[lesson]), Err(Decline::Write(_))));
+    assert_eq!(
+        Decline::IndexResized.to_string(),
+        "the search index needs another number of files"
+    );
+    assert_eq!(
+        Decline::LastBuildFailed.to_string(),
+        "the last build failed"
+    );
 }
 
 /// The video catalog: an entry retitled, one more entry, then the file as it was.
@@ -608,7 +751,7 @@ fn a_video_catalog_edit_equals_a_full_build() {
     );
     s.assert_matches_full_build("after a new catalog entry");
     s.change(&[(rel, Some(original))]);
-    assert!(!s.served.join("videos/xin-shi-pin").exists());
+    assert!(!s.out.join("videos/xin-shi-pin").exists());
     s.assert_matches_full_build("after restoring the catalog");
 }
 

@@ -1,8 +1,7 @@
 //! Page snapshots: a few pages of the `full` fixture site, compared byte for byte with the
 //! copies in `tests/snapshots/`. A change to templates, Markdown rendering or escaping shows up
 //! here as a readable diff. After an intended change, refresh them with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and review the diff before committing.
-
+//! `UPDATE_SNAPSHOTS=1 cargo test --test suite snapshots` and review the diff before committing.
 
 use std::path::Path;
 

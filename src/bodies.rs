@@ -1,0 +1,154 @@
+//! Every Markdown body of the site rendered for its page, and the `#fragment` links between
+//! them checked once all are rendered. Between the catalog and the pages in the pipeline.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::catalog::{self, Catalog};
+use crate::config::Config;
+use crate::content::{Page, Resource};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, LinkContext, RenderOptions, Rendered, SourceSpan};
+
+/// Bodies of the resources and of the free pages, in the catalog's orders.
+pub struct Bodies {
+    pub resources: Vec<Arc<Rendered>>,
+    pub pages: Vec<Arc<Rendered>>,
+}
+
+/// Render every body (in parallel) and check the fragment links between them.
+pub fn render_all(config: &Config, catalog: &Catalog, diagnostics: &mut Diagnostics) -> Bodies {
+    let assets = asset_set(catalog);
+    let resources: Vec<(Rendered, Vec<Diagnostic>)> = catalog
+        .resources
+        .par_iter()
+        .map(|r| render_resource_body(config, catalog, &assets, r))
+        .collect();
+    let pages: Vec<(Rendered, Vec<Diagnostic>)> = catalog
+        .pages
+        .par_iter()
+        .map(|p| render_page_body(config, catalog, &assets, p))
+        .collect();
+    let mut split = |list: Vec<(Rendered, Vec<Diagnostic>)>| {
+        list.into_iter()
+            .map(|(rendered, warnings)| {
+                diagnostics.extend(warnings);
+                Arc::new(rendered)
+            })
+            .collect::<Vec<_>>()
+    };
+    let bodies = Bodies {
+        resources: split(resources),
+        pages: split(pages),
+    };
+    diagnostics.extend(missing_fragments(catalog, &bodies));
+    bodies
+}
+
+pub fn asset_set(catalog: &Catalog) -> BTreeSet<String> {
+    catalog.assets.iter().map(|a| a.path.clone()).collect()
+}
+
+/// One Markdown body: (file, file text, body, first line of the body), rendered for the page
+/// at `page_path`, with its warnings.
+fn render_body(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    source: (&str, &str, &str, usize),
+    page_path: &str,
+) -> (Rendered, Vec<Diagnostic>) {
+    let (file, text, body, body_line) = source;
+    let options = RenderOptions {
+        raw_html: config.raw_html,
+        links: LinkContext {
+            source_file: file,
+            page_path,
+            source_paths: &catalog.source_paths,
+            assets,
+        },
+        span: SourceSpan {
+            file,
+            file_text: text,
+            first_line: body_line,
+        },
+    };
+    let mut warnings = Vec::new();
+    let rendered = markdown::render(body, &options, &mut warnings);
+    (rendered, warnings)
+}
+
+/// A resource's body, rendered for its page.
+pub fn render_resource_body(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    r: &Resource,
+) -> (Rendered, Vec<Diagnostic>) {
+    render_body(
+        config,
+        catalog,
+        assets,
+        (&r.origin.file, &r.origin.text, &r.body, r.body_line),
+        &catalog::resource_path(r),
+    )
+}
+
+/// A free page's body, rendered for its page.
+pub fn render_page_body(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    p: &Page,
+) -> (Rendered, Vec<Diagnostic>) {
+    render_body(
+        config,
+        catalog,
+        assets,
+        (&p.origin.file, &p.origin.text, &p.body, p.body_line),
+        &catalog::page_path(p),
+    )
+}
+
+/// `[x](other.md#section)` must name a heading that exists on that page: a warning for each
+/// fragment link that names none.
+pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> {
+    let resource_pages = catalog
+        .resources
+        .iter()
+        .map(|r| catalog::resource_path(r))
+        .zip(&bodies.resources);
+    let free_pages = catalog
+        .pages
+        .iter()
+        .map(catalog::page_path)
+        .zip(&bodies.pages);
+    let pages: std::collections::HashMap<String, &Arc<Rendered>> =
+        resource_pages.chain(free_pages).collect();
+    let sources = catalog
+        .resources
+        .iter()
+        .map(|r| &r.origin)
+        .zip(&bodies.resources)
+        .chain(catalog.pages.iter().map(|p| &p.origin).zip(&bodies.pages));
+    let mut problems = Vec::new();
+    for (origin, body) in sources {
+        let mut lines: Option<Vec<&str>> = None;
+        for link in &body.fragment_links {
+            let known = pages
+                .get(&link.page_path)
+                .is_some_and(|page| page.anchors.contains(&link.fragment));
+            if !known {
+                problems.push(
+                    Diagnostic::warning(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
+                        .in_file(&origin.file)
+                        .at_source_line(lines.get_or_insert_with(|| origin.text.lines().collect()).get(link.line - 1).copied().unwrap_or(""), link.line, link.column)
+                        .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
+                );
+            }
+        }
+    }
+    problems
+}

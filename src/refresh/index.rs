@@ -1,0 +1,109 @@
+//! The search index's part of a patch. A document stays (perhaps under another number) when
+//! its file was not saved and its text did not change; the others leave, the new ones arrive
+//! (`search::IndexState::rearrange`). Numbers run oldest first, so a new resource of today
+//! appends one document and an edit in place moves none.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::catalog;
+use crate::output::Patch;
+use crate::search::{self, DocNumber, IndexPatch, Rearrangement, SearchDocument};
+
+use super::next::Next;
+use super::saved::Saved;
+use super::{Decline, Served};
+
+/// Rearrange the index for `next` and return the files to write. On a decline the index state
+/// may be half-rearranged: `serve` then replaces it with a full build's.
+pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, Decline> {
+    let site = &served.site;
+    let labels = site.theme.labels();
+    let kind_name = |kind| labels.of(kind).to_string();
+    let old = &site.catalog;
+    let new = &next.catalog;
+    let (old_count, new_count) = (old.resources.len(), new.resources.len());
+    let new_places: HashMap<String, usize> = new
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(m, r)| (catalog::resource_path(r), m))
+        .collect();
+    // A kept document's record and body are the same ones (shared), or its text is unchanged.
+    let stays = |o: usize, m: usize| {
+        let (r, body) = (&new.resources[m], &next.bodies.resources[m]);
+        !saved.dirty.contains(&r.origin.file)
+            && (Arc::ptr_eq(body, &site.bodies[o]) || body.text == site.bodies[o].text)
+    };
+    let mut moves = vec![None; old_count];
+    let mut kept = vec![false; new_count];
+    let mut leaving = Vec::new();
+    for (o, r) in old.resources.iter().enumerate() {
+        let number = DocNumber::of(o, old_count);
+        match new_places.get(&catalog::resource_path(r)) {
+            Some(&m) if stays(o, m) => {
+                moves[number.get()] = Some(DocNumber::of(m, new_count).get() as u32);
+                kept[m] = true;
+            }
+            _ => {
+                let doc = search::document(&site.config, r, &site.bodies[o], &kind_name(r.kind));
+                leaving.push((number.get(), doc));
+            }
+        }
+    }
+    let arriving: Vec<(usize, SearchDocument<'_>)> = (0..new_count)
+        .filter(|m| !kept[*m])
+        .map(|m| {
+            let r = &new.resources[m];
+            let doc = search::document(
+                &site.config,
+                r,
+                &next.bodies.resources[m],
+                &kind_name(r.kind),
+            );
+            (DocNumber::of(m, new_count).get(), doc)
+        })
+        .collect();
+    let old_topics = search::index_topics(old);
+    let topics = search::index_topics(new);
+    let change = Rearrangement {
+        removed: leaving.iter().map(|(n, d)| (*n, d)).collect(),
+        moves,
+        added: arriving.iter().map(|(n, d)| (*n, d)).collect(),
+        doc_count: new_count,
+        topics_by_doc: (topics != old_topics).then(|| {
+            new.resources
+                .iter()
+                .rev()
+                .map(|r| r.topics.as_slice())
+                .collect()
+        }),
+    };
+    let rearranged = served
+        .index
+        .rearrange(&site.config, &topics, &change)
+        .ok_or(Decline::IndexResized)?;
+    Ok(into_patch(rearranged))
+}
+
+/// The index's files as a change of the output folder: the generation folder renamed, its
+/// files written and removed, the manifest beside it.
+fn into_patch(index: IndexPatch) -> Patch {
+    let mut patch = Patch::default();
+    if index.from != index.to {
+        patch.moves.push((
+            format!("search/{}", index.from),
+            format!("search/{}", index.to),
+        ));
+    }
+    let to = index.to;
+    let inside = |path: String| format!("search/{to}/{path}");
+    patch.files = index
+        .files
+        .into_iter()
+        .map(|(path, bytes)| (inside(path), bytes))
+        .collect();
+    patch.files.extend(index.outside);
+    patch.removals = index.removed.into_iter().map(inside).collect();
+    patch
+}

@@ -1,0 +1,84 @@
+//! What the index takes of each resource: its text and facets as a `SearchDocument`, with the
+//! names a teacher may type (kind, 说课/评课, grade, stage and course names) as labels.
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::content::{Detail, Resource};
+use crate::markdown::Rendered;
+
+use super::SearchDocument;
+
+/// Every resource's document, by document number (the catalog's order reversed: oldest first,
+/// so a new resource takes the next number). `kind_name` gives a kind's display name.
+pub fn documents<'a>(
+    config: &Config,
+    catalog: &'a Catalog,
+    bodies: &'a [std::sync::Arc<Rendered>],
+    kind_name: &dyn Fn(crate::content::Kind) -> String,
+) -> Vec<SearchDocument<'a>> {
+    catalog
+        .resources
+        .iter()
+        .zip(bodies)
+        .rev()
+        .map(|(r, body)| document(config, r, body, &kind_name(r.kind)))
+        .collect()
+}
+
+/// The topics in the index's order (most used first), as (name, slug).
+pub fn index_topics(catalog: &Catalog) -> Vec<(String, String)> {
+    catalog
+        .topics
+        .iter()
+        .map(|t| (t.name.clone(), t.slug.clone()))
+        .collect()
+}
+
+/// What the search index takes of a resource and its rendered body.
+pub fn document<'a>(
+    config: &Config,
+    r: &'a Resource,
+    body: &'a Rendered,
+    kind_name: &str,
+) -> SearchDocument<'a> {
+    let mut people = vec![r.school.as_str()];
+    match &r.detail {
+        Detail::Lesson(d) => people.push(&d.author),
+        Detail::Video(d) => people.push(&d.speaker),
+        Detail::Review(d) => people.push(&d.reviewer),
+    }
+    SearchDocument {
+        labels: labels(config, r, kind_name),
+        path: crate::catalog::resource_path(r),
+        title: &r.title,
+        kind: r.kind.slug(),
+        grades: &r.grades,
+        course: &r.course,
+        topics: &r.topics,
+        date: r.date.map(|d| d.to_string()).unwrap_or_default(),
+        summary: &r.summary,
+        people,
+        body: &body.text,
+    }
+}
+
+/// Kind, 说课/评课, grade, stage and course names of a resource, for search.
+fn labels(config: &Config, r: &Resource, kind_name: &str) -> Vec<String> {
+    let mut labels = vec![kind_name.to_string()];
+    if let Detail::Review(d) = &r.detail
+        && let Some(kind) = d.review_kind
+    {
+        labels.push(kind.label().to_string());
+    }
+    for grade in r.grades.iter().filter_map(|g| config.grade(*g)) {
+        labels.push(grade.name.clone());
+        if let Some(stage) = config
+            .stage(&grade.stage)
+            .filter(|s| !labels.contains(&s.name))
+        {
+            labels.push(stage.name.clone());
+        }
+    }
+    labels.extend(config.course(&r.course).map(|c| c.name.clone()));
+    labels
+}
