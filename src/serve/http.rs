@@ -37,9 +37,38 @@ pub struct ServerState {
     pub reload: broadcast::Sender<Notice>,
     /// A full build is running (a page that connects meanwhile shows the notice too).
     pub building: AtomicBool,
+    /// The words of the notices the server adds to pages, from the theme's UI strings.
+    pub text: RwLock<ServeText>,
     /// The number of the latest build, guarded by the lock the rebuild swaps folders under:
     /// a page is read together with the number it carries, so it can tell when it is stale.
     pub swap: Arc<RwLock<u64>>,
+}
+
+/// The words of the "rebuilding" notice and the error box, in the site's language.
+#[derive(Clone, Debug)]
+pub struct ServeText {
+    pub rebuilding: String,
+    /// With `{count}` for the number of problems.
+    pub build_failed: String,
+}
+
+impl ServeText {
+    /// Before the first good build: the built-in theme's words.
+    pub fn builtin() -> Self {
+        let strings = crate::theme::builtin_strings();
+        let text = |key: &str| crate::theme::text(&strings, key).to_string();
+        ServeText {
+            rebuilding: text("serve_rebuilding"),
+            build_failed: text("serve_build_failed"),
+        }
+    }
+
+    pub fn from_theme(theme: &crate::theme::Theme) -> Self {
+        ServeText {
+            rebuilding: theme.text("serve_rebuilding").to_string(),
+            build_failed: theme.text("serve_build_failed").to_string(),
+        }
+    }
 }
 
 /// What the live-reload stream tells a page.
@@ -270,14 +299,21 @@ const BUILDING_STYLE: &str = "position:fixed;z-index:2147483647;top:8px;right:8p
 
 /// The live-reload script and, when the latest build failed, the error box, before `</body>`.
 fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
+    let text = state
+        .text
+        .read()
+        .map(|t| t.clone())
+        .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
     let mut extra = format!(
-        "<script>(function(){{if(!window.EventSource)return;var b=\"{}\",s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(e){{if(e.data!==b){{s.close();location.reload();}}}};s.addEventListener(\"building\",function(){{if(document.getElementById(\"lectern-building\"))return;var d=document.createElement(\"div\");d.id=\"lectern-building\";d.setAttribute(\"role\",\"status\");d.style.cssText=\"{BUILDING_STYLE}\";d.textContent=\"正在重新生成站点… / Rebuilding…\";document.body.appendChild(d);}});}})();</script>",
-        build, state.base_path
+        "<script>(function(){{if(!window.EventSource)return;var b=\"{}\",s=new EventSource(\"{}{EVENTS}\");s.onmessage=function(e){{if(e.data!==b){{s.close();location.reload();}}}};s.addEventListener(\"building\",function(){{if(document.getElementById(\"lectern-building\"))return;var d=document.createElement(\"div\");d.id=\"lectern-building\";d.setAttribute(\"role\",\"status\");d.style.cssText=\"{BUILDING_STYLE}\";d.textContent={};document.body.appendChild(d);}});}})();</script>",
+        build,
+        state.base_path,
+        js_string(&text.rebuilding)
     );
     if let Ok(errors) = state.errors.read()
         && !errors.is_empty()
     {
-        extra.push_str(&overlay(&errors));
+        extra.push_str(&overlay(&errors, &text.build_failed));
     }
     let text = String::from_utf8_lossy(&html);
     match text.rfind("</body>") {
@@ -286,12 +322,23 @@ fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
     }
 }
 
+/// A JavaScript string literal for `text`, safe inside a `<script>` element.
+fn js_string(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    crate::theme::pages::escape_json_for_script(&quoted)
+}
+
 /// The build errors as an escaped box over the page, so the editor sees what to fix.
-pub fn overlay(errors: &[Diagnostic]) -> String {
+/// `heading` says how many there are (`{count}`).
+pub fn overlay(errors: &[Diagnostic], heading: &str) -> String {
     let mut html = String::from(
         "<div id=\"lectern-errors\" role=\"alert\" style=\"position:fixed;z-index:2147483647;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;background:#fff5f5;color:#1a1a1a;border-top:4px solid #c53030;padding:12px 16px;font:14px/1.6 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.2)\">",
     );
-    html.push_str(&format!("<strong style=\"color:#c53030\">构建失败 / Build failed — {} 个问题，页面显示的是上一次成功的构建</strong><ol style=\"margin:8px 0 0;padding-left:20px\">", errors.len()));
+    let heading = heading.replace("{count}", &errors.len().to_string());
+    html.push_str(&format!(
+        "<strong style=\"color:#c53030\">{}</strong><ol style=\"margin:8px 0 0;padding-left:20px\">",
+        escape(&heading)
+    ));
     for error in errors.iter().take(50) {
         let location = match (&error.file, error.line) {
             (Some(f), Some(l)) => format!("{f}:{l}"),

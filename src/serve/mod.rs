@@ -52,7 +52,18 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         host_text(options.bind)
     };
     let site_url = format!("http://{shown_host}:{}{base_path}", address.port());
-    let private = std::env::temp_dir().join(format!("lectern-serve-{}", std::process::id()));
+    // A fresh folder of our own (random name, mode 0700): a folder another user made in the
+    // shared temp folder beforehand is never used.
+    let private = tempfile::Builder::new()
+        .prefix("lectern-serve-")
+        .tempdir()
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot create a private folder for the preview: {e}"
+            ))
+            .with_help("check that the temp folder (TMPDIR) exists and is writable")
+        })?
+        .keep();
     let served = private.join("site");
     std::fs::create_dir_all(&served)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", served.display())))?;
@@ -74,6 +85,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         errors: RwLock::new(Vec::new()),
         reload,
         building: Default::default(),
+        text: RwLock::new(http::ServeText::builtin()),
         swap,
     });
     let site = rebuild(&build_options, &state, &[]);
@@ -278,6 +290,9 @@ fn rebuild(
     let what = describe(&options.root, changed);
     let (report, served) = match built {
         Some((report, site, written)) => {
+            if let Ok(mut text) = state.text.write() {
+                *text = http::ServeText::from_theme(&site.theme);
+            }
             let served = written.index.map(|index| Served {
                 site,
                 digests: written.digests,

@@ -293,7 +293,15 @@ impl Theme {
     }
 }
 
-fn text<'s>(strings: &'s serde_json::Map<String, Value>, key: &'s str) -> &'s str {
+/// The built-in theme's UI strings in Chinese, for what is shown before any site's theme
+/// has loaded (`serve`'s notices while its first build fails).
+pub fn builtin_strings() -> serde_json::Map<String, Value> {
+    DefaultTheme::get("i18n/zh-CN.json")
+        .and_then(|file| serde_json::from_slice(&file.data).ok())
+        .unwrap_or_default()
+}
+
+pub fn text<'s>(strings: &'s serde_json::Map<String, Value>, key: &'s str) -> &'s str {
     strings.get(key).and_then(Value::as_str).unwrap_or(key)
 }
 

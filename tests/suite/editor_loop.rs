@@ -203,16 +203,47 @@ fn check_reports_each_kind_of_broken_link_by_line_and_as_json() {
         && d["file"] == "content/lessons/wo-de-qing-xu-ri-ji.md"));
 }
 
-/// A running `lectern serve`, killed when dropped.
+/// A running `lectern serve`, stopped when dropped.
 struct Server {
     child: Child,
     port: u16,
     /// The server's stderr, line by line, after the "Serving at" line.
     log: std::sync::mpsc::Receiver<String>,
+    /// The server's TMPDIR: its private folder is made in there, and goes with it.
+    tmp: tempfile::TempDir,
+}
+
+impl Server {
+    /// The folder the server builds into and serves.
+    fn served(&self) -> PathBuf {
+        let private = std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("lectern-serve-")
+            })
+            .expect("serve made its private folder");
+        private.join("site")
+    }
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so that it removes its private folder as a user's Ctrl-C would; killed
+    /// when it does not stop within 5 s.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -242,9 +273,11 @@ fn start_serving(
     BufReader<std::process::ChildStderr>,
     std::sync::mpsc::Sender<String>,
 ) {
+    let tmp = tempfile::tempdir().unwrap();
     let child = Command::new(bin())
         .args(["serve", "--port", "0", "--root", site.to_str().unwrap()])
         .args(extra)
+        .env("TMPDIR", tmp.path())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -255,6 +288,7 @@ fn start_serving(
         child,
         port: 0,
         log,
+        tmp,
     };
     let mut stderr = BufReader::new(server.child.stderr.take().unwrap());
     let mut line = String::new();
@@ -362,7 +396,7 @@ fn log_until(log: &std::sync::mpsc::Receiver<String>, prefix: &str) -> Vec<Strin
 fn serve_patches_edits_new_files_and_deletions_and_equals_a_full_build() {
     let (tmp, site) = init_site();
     let server = serve(&site);
-    let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
+    let served = server.served();
     let matches_full_build = |name: &str| {
         let out = tmp.path().join(name);
         build(
@@ -530,7 +564,7 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
 fn settles_on_a_full_build(server: &Server, site: &Path, out: &Path) {
     let base_url = format!("http://127.0.0.1:{}/", server.port);
     build(site, out, &["--base-url", &base_url]).success();
-    let served = std::env::temp_dir().join(format!("lectern-serve-{}/site", server.child.id()));
+    let served = server.served();
     let expected = read_tree(out);
     wait_for("the served site to equal a full build", || {
         read_tree(&served) == expected
