@@ -9,21 +9,57 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Detail, Kind, Page, Resource, Unavailable};
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
 
-/// A topic with its ASCII slug and the resources (document numbers) that carry it.
+/// A resource's place in the catalog's order (newest first): its index into `resources`,
+/// `links`, the bodies and the cards. Not its search document number, which counts the other
+/// way (`search::DocNumber::of`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place(usize);
+
+impl Place {
+    pub fn new(index: usize) -> Place {
+        Place(index)
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+impl<T> std::ops::Index<Place> for [T] {
+    type Output = T;
+    fn index(&self, place: Place) -> &T {
+        &self[place.0]
+    }
+}
+
+impl<T> std::ops::Index<Place> for Vec<T> {
+    type Output = T;
+    fn index(&self, place: Place) -> &T {
+        &self[place.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<Place> for Vec<T> {
+    fn index_mut(&mut self, place: Place) -> &mut T {
+        &mut self[place.0]
+    }
+}
+
+/// A topic with its ASCII slug and the resources that carry it.
 #[derive(Clone, Debug)]
 pub struct Topic {
     pub name: String,
     pub slug: String,
-    pub resources: Vec<usize>,
+    pub resources: Vec<Place>,
 }
 
-/// Resolved links of one resource, as document numbers.
+/// Resolved links of one resource.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
-    pub lesson: Option<usize>,
-    pub video: Option<usize>,
-    pub videos: Vec<usize>,
-    pub reviews: Vec<usize>,
+    pub lesson: Option<Place>,
+    pub video: Option<Place>,
+    pub videos: Vec<Place>,
+    pub reviews: Vec<Place>,
 }
 
 #[derive(Debug)]
@@ -35,10 +71,10 @@ pub struct Catalog {
     pub assets: Vec<Asset>,
     /// Most used first, then by name.
     pub topics: Vec<Topic>,
-    pub by_grade: BTreeMap<u8, Vec<usize>>,
-    pub by_course: BTreeMap<String, Vec<usize>>,
-    pub by_stage: BTreeMap<String, Vec<usize>>,
-    pub by_kind: BTreeMap<Kind, Vec<usize>>,
+    pub by_grade: BTreeMap<u8, Vec<Place>>,
+    pub by_course: BTreeMap<String, Vec<Place>>,
+    pub by_stage: BTreeMap<String, Vec<Place>>,
+    pub by_kind: BTreeMap<Kind, Vec<Place>>,
     /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
     pub source_paths: HashMap<String, String>,
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
@@ -189,9 +225,9 @@ fn resolve_links(
     unavailable: &BTreeMap<(Kind, String), Unavailable>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Links> {
-    let mut ids: HashMap<(Kind, &str), usize> = HashMap::new();
+    let mut ids: HashMap<(Kind, &str), Place> = HashMap::new();
     for (n, r) in resources.iter().enumerate() {
-        ids.insert((r.kind, r.id.as_str()), n);
+        ids.insert((r.kind, r.id.as_str()), Place(n));
     }
     let lesson_ids: Vec<&str> = resources
         .iter()
@@ -209,7 +245,7 @@ fn resolve_links(
                     key: &str,
                     id: &str,
                     candidates: &[&str]|
-     -> Option<usize> {
+     -> Option<Place> {
         let found = ids.get(&(kind, id)).copied();
         match unavailable.get(&(kind, id.to_string())) {
             // Its own errors are reported already; a second one here would only mislead.
@@ -259,7 +295,7 @@ fn resolve_links(
     // A review of a video is also a review of that video's lesson.
     for n in 0..resources.len() {
         if resources[n].kind == Kind::Review && links[n].lesson.is_none() {
-            links[n].lesson = links[n].video.and_then(|v| links[v].lesson);
+            links[n].lesson = links[n].video.and_then(|v| links[v.0].lesson);
         }
     }
     for n in 0..resources.len() {
@@ -267,15 +303,15 @@ fn resolve_links(
         match kind {
             Kind::Video => {
                 if let Some(l) = lesson {
-                    links[l].videos.push(n);
+                    links[l.0].videos.push(Place(n));
                 }
             }
             Kind::Review => {
                 if let Some(l) = lesson {
-                    links[l].reviews.push(n);
+                    links[l.0].reviews.push(Place(n));
                 }
                 if let Some(v) = video {
-                    links[v].reviews.push(n);
+                    links[v.0].reviews.push(Place(n));
                 }
             }
             Kind::Lesson => {}
@@ -285,8 +321,9 @@ fn resolve_links(
 }
 
 fn index(config: &Config, catalog: &mut Catalog) {
-    let mut topics: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut topics: BTreeMap<String, Vec<Place>> = BTreeMap::new();
     for (n, r) in catalog.resources.iter().enumerate() {
+        let n = Place(n);
         catalog.by_kind.entry(r.kind).or_default().push(n);
         catalog
             .by_course
@@ -319,7 +356,7 @@ fn index(config: &Config, catalog: &mut Catalog) {
 }
 
 /// Slugs in name order, with `-2`, `-3` … when two names give the same pinyin.
-fn topic_slugs(topics: BTreeMap<String, Vec<usize>>) -> Vec<Topic> {
+fn topic_slugs(topics: BTreeMap<String, Vec<Place>>) -> Vec<Topic> {
     let mut taken = BTreeSet::new();
     let mut list: Vec<Topic> = topics
         .into_iter()
@@ -348,6 +385,11 @@ fn topic_slugs(topics: BTreeMap<String, Vec<usize>>) -> Vec<Topic> {
 }
 
 impl Catalog {
+    /// Every resource's place, in order.
+    pub fn places(&self) -> impl DoubleEndedIterator<Item = Place> + use<> {
+        (0..self.resources.len()).map(Place)
+    }
+
     pub fn topic(&self, name: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.name == name)
     }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::catalog;
+use crate::catalog::{self, Place};
 use crate::output::Patch;
 use crate::search::{self, DocNumber, IndexPatch, Rearrangement, SearchDocument};
 
@@ -23,14 +23,12 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
     let old = &site.catalog;
     let new = &next.catalog;
     let (old_count, new_count) = (old.resources.len(), new.resources.len());
-    let new_places: HashMap<String, usize> = new
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(m, r)| (catalog::resource_path(r), m))
+    let new_places: HashMap<String, Place> = new
+        .places()
+        .map(|m| (catalog::resource_path(&new.resources[m]), m))
         .collect();
     // A kept document's record and body are the same ones (shared), or its text is unchanged.
-    let stays = |o: usize, m: usize| {
+    let stays = |o: Place, m: Place| {
         let (r, body) = (&new.resources[m], &next.bodies.resources[m]);
         !saved.dirty.contains(&r.origin.file)
             && (Arc::ptr_eq(body, &site.bodies[o]) || body.text == site.bodies[o].text)
@@ -38,7 +36,8 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
     let mut moves = vec![None; old_count];
     let mut kept = vec![false; new_count];
     let mut leaving = Vec::new();
-    for (o, r) in old.resources.iter().enumerate() {
+    for o in old.places() {
+        let r = &old.resources[o];
         let number = DocNumber::of(o, old_count);
         match new_places.get(&catalog::resource_path(r)) {
             Some(&m) if stays(o, m) => {
@@ -51,7 +50,8 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
             }
         }
     }
-    let arriving: Vec<(usize, SearchDocument<'_>)> = (0..new_count)
+    let arriving: Vec<(usize, SearchDocument<'_>)> = new
+        .places()
         .filter(|m| !kept[*m])
         .map(|m| {
             let r = &new.resources[m];
@@ -72,9 +72,7 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
         added: arriving.iter().map(|(n, d)| (*n, d)).collect(),
         doc_count: new_count,
         topics_by_doc: (topics != old_topics).then(|| {
-            new.resources
-                .iter()
-                .rev()
+            DocNumber::order(new.resources.iter())
                 .map(|r| r.topics.as_slice())
                 .collect()
         }),

@@ -16,11 +16,7 @@ pub fn documents<'a>(
     bodies: &'a [std::sync::Arc<Rendered>],
     kind_name: &dyn Fn(crate::content::Kind) -> String,
 ) -> Vec<SearchDocument<'a>> {
-    catalog
-        .resources
-        .iter()
-        .zip(bodies)
-        .rev()
+    super::DocNumber::order(catalog.resources.iter().zip(bodies))
         .map(|(r, body)| document(config, r, body, &kind_name(r.kind)))
         .collect()
 }

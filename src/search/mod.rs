@@ -22,12 +22,17 @@ pub struct DocNumber(usize);
 
 impl DocNumber {
     /// The number of the resource at `place` in a catalog of `count`.
-    pub fn of(place: usize, count: usize) -> DocNumber {
-        DocNumber(count - 1 - place)
+    pub fn of(place: crate::catalog::Place, count: usize) -> DocNumber {
+        DocNumber(count - 1 - place.get())
     }
 
     pub fn get(self) -> usize {
         self.0
+    }
+
+    /// The catalog's items (in its order) in document-number order.
+    pub fn order<T, I: DoubleEndedIterator<Item = T>>(catalog_order: I) -> std::iter::Rev<I> {
+        catalog_order.rev()
     }
 }
 

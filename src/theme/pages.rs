@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::views::*;
 use super::{Renderer, Theme};
-use crate::catalog::{self, Catalog};
+use crate::catalog::{self, Catalog, Place};
 use crate::config::Config;
 use crate::content::{Detail, Kind, Resource};
 use crate::diagnostics::Diagnostic;
@@ -48,12 +48,12 @@ pub struct Rendering {
 /// One page to make, before its view is built.
 enum Job<'a> {
     Home,
-    Resource(usize),
+    Resource(Place),
     FreePage(usize),
     Listing {
         facet: Facet,
         value: Term,
-        docs: &'a [usize],
+        docs: &'a [Place],
         page: usize,
     },
     Terms(Facet),
@@ -295,7 +295,7 @@ fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> G
 fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
     let (config, catalog) = (input.config, input.catalog);
     let mut jobs = vec![Job::Home, Job::Search, Job::NotFound];
-    jobs.extend((0..catalog.resources.len()).map(Job::Resource));
+    jobs.extend(catalog.places().map(Job::Resource));
     jobs.extend((0..catalog.pages.len()).map(Job::FreePage));
     for (facet, value, docs) in listings(input, labels) {
         let pages = docs.len().div_ceil(config.page_size).max(1);
@@ -317,9 +317,9 @@ fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
 }
 
 /// Every listing: its facet, its value and the resources under it.
-fn listings<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<(Facet, Term, &'a [usize])> {
+fn listings<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<(Facet, Term, &'a [Place])> {
     let (config, catalog) = (input.config, input.catalog);
-    let mut listings: Vec<(Facet, Term, &'a [usize])> = Vec::new();
+    let mut listings: Vec<(Facet, Term, &'a [Place])> = Vec::new();
     for (number, docs) in &catalog.by_grade {
         listings.push((Facet::Grade, grade_term(config, catalog, *number), docs));
     }
@@ -425,7 +425,7 @@ fn listing<'c>(
     cards: &'c [Card],
     facet: Facet,
     value: &Term,
-    docs: &[usize],
+    docs: &[Place],
     page: usize,
 ) -> ListingView<'c> {
     let config = input.config;
@@ -506,7 +506,7 @@ fn listing_crumbs(input: &SiteInput<'_>, facet: Facet, value: &Term) -> Vec<Crum
 fn resource<'c>(
     input: &'c SiteInput<'_>,
     cards: &'c [Card],
-    n: usize,
+    n: Place,
     path: &str,
 ) -> (&'static str, ResourceView<'c>) {
     let (config, catalog) = (input.config, input.catalog);
@@ -515,7 +515,7 @@ fn resource<'c>(
     let body: &'c Rendered = &input.bodies[n];
     let frame = frame(config, path);
     let root = frame.root.clone();
-    let card = |m: &usize| &cards[*m];
+    let card = |m: &Place| &cards[*m];
     let (template, detail) = match &resource.detail {
         Detail::Lesson(d) => (
             "lesson.html",

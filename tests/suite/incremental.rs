@@ -175,7 +175,7 @@ fn every_quick_refresh_equals_a_full_build() {
             .iter()
             .position(|r| r.origin.file == LESSON)
             .unwrap();
-        DocNumber::of(n, resources.len()).get() as u32
+        DocNumber::of(lectern::catalog::Place::new(n), resources.len()).get() as u32
     };
     assert!(
         postings_of(&s.out, "鲸鱼").is_empty(),
