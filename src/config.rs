@@ -184,14 +184,10 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         first_line: 1,
         what: CONFIG_FILE,
     };
-    let raw: RawConfig = match yaml::parse(&source, FIELDS) {
-        Ok(raw) => raw,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return None;
-        }
-    };
     let errors_before = diagnostics.error_count();
+    let (raw, problems) = yaml::parse_each::<RawConfig>(&source, FIELDS);
+    diagnostics.extend(problems);
+    let raw = raw?;
     let config = validate(raw, text, diagnostics);
     (diagnostics.error_count() == errors_before).then_some(config)
 }

@@ -4,7 +4,6 @@
 //! the previous good build byte-for-byte intact with no staging folders beside it.
 //! See tests/README.md for how to add a case.
 
-
 use std::path::Path;
 use std::time::Duration;
 

@@ -3,7 +3,6 @@
 //! from disk, ASCII URL paths, `--base-url`, reproducibility, `lectern check`, and the
 //! repository's own sample portal.
 
-
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

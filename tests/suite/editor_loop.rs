@@ -1,7 +1,6 @@
 //! The editor's loop: `init`, `new`, `check` (broken links, JSON output) and `serve` (raw-socket
 //! requests for path traversal and foreign hosts, live rebuilds that match a full build).
 
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,6 @@
 //! `</script>` and `javascript:`/`data:` links in every field and in the Markdown body. The build
 //! may warn but must succeed, and no text may become markup in any page, feed or index.
 
-
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

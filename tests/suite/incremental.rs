@@ -2,7 +2,6 @@
 //! output folder (pages and search index), and the result must be byte-identical to a full build
 //! of the same files — checked after every edit of a sequence, on the project's sample portal.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::{assert_same_tree, copy_dir, read_tree};
@@ -527,7 +526,10 @@ fn random_structural_changes_equal_a_full_build() {
 /// Put the sample portal's content back as the repository has it.
 fn restore_sample(root: &Path) {
     std::fs::remove_dir_all(root.join("content")).unwrap();
-    copy_dir(&crate::common::repo_root().join("content"), &root.join("content"));
+    copy_dir(
+        &crate::common::repo_root().join("content"),
+        &root.join("content"),
+    );
 }
 
 /// A free page's body and a replaced asset: the page alone is rendered, the asset copied.

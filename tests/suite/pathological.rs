@@ -2,7 +2,6 @@
 //! 120 s wall-clock limit (the child is killed and the test fails past it) and must succeed,
 //! or fail with a clear diagnostic, never hang, crash or overflow the stack.
 
-
 use std::time::Duration;
 
 use crate::common::*;

@@ -3,7 +3,6 @@
 //! here as a readable diff. After an intended change, refresh them with
 //! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and review the diff before committing.
 
-
 use std::path::Path;
 
 use crate::common::*;
