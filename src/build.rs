@@ -229,7 +229,7 @@ fn check_fragments(
     diagnostics.extend(missing_fragments(catalog, bodies, page_bodies, None));
 }
 
-/// Warnings for fragment links that name no heading: all of them, or (`near` = resource `n`)
+/// Errors for fragment links that name no heading: all of them, or (`near` = resource `n`)
 /// only those written in resource `n` or pointing at its page — what an edit of it can change.
 pub fn missing_fragments(
     catalog: &Catalog,
@@ -270,7 +270,7 @@ pub fn missing_fragments(
                 .is_some_and(|page| page.anchors.contains(&link.fragment));
             if concerned && !known {
                 problems.push(
-                    Diagnostic::warning(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
+                    Diagnostic::error(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
                         .in_file(&origin.file)
                         .at_source_line(lines.get_or_insert_with(|| origin.text.lines().collect()).get(link.line - 1).copied().unwrap_or(""), link.line, link.column)
                         .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
