@@ -93,6 +93,7 @@ pub fn load(
             }
         }
     }
+    diagnostics.extend(crate::feeds::base_url_warning(&config));
     lap("config", timings);
     stage(options, "reading content");
     let content = content::load(&options.root, &config, options.drafts, diagnostics);
@@ -432,11 +433,12 @@ fn write_site(
     }
     let mut page_paths = paths.into_inner().unwrap_or_default();
     page_paths.sort();
-    write(
-        "sitemap.xml",
-        crate::feeds::sitemap(config, &page_paths).as_bytes(),
-    );
-    write("feed.xml", crate::feeds::atom(config, catalog).as_bytes());
+    if let Some(xml) = crate::feeds::sitemap(config, &page_paths) {
+        write("sitemap.xml", xml.as_bytes());
+    }
+    if let Some(xml) = crate::feeds::atom(config, catalog) {
+        write("feed.xml", xml.as_bytes());
+    }
     let copy_errors: Vec<Diagnostic> = catalog
         .assets
         .par_iter()

@@ -445,6 +445,13 @@ fn default_grades(language: Language) -> Vec<Grade> {
 }
 
 impl Config {
+    /// Whether `base_url` is a full `http(s)://` address: the sitemap protocol and Atom need
+    /// absolute addresses, which a path such as `/` or `/portal/` cannot give.
+    pub fn has_absolute_base(&self) -> bool {
+        let lower = self.base_url.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    }
+
     pub fn grade(&self, number: u8) -> Option<&Grade> {
         self.grades.iter().find(|g| g.number == number)
     }

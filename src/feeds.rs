@@ -1,11 +1,33 @@
-//! `sitemap.xml` and the Atom `feed.xml`: plain XML built here, every value escaped.
+//! `sitemap.xml` and the Atom `feed.xml`: plain XML built here, every value escaped. Both hold
+//! absolute addresses only, so neither is made without an absolute base URL.
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
+use crate::diagnostics::Diagnostic;
 use crate::markdown::escape;
 
-/// Every page's absolute URL.
-pub fn sitemap(config: &Config, paths: &[String]) -> String {
+/// The one warning a site without an absolute base URL gets: what is left out and how to fix it.
+pub fn base_url_warning(config: &Config) -> Option<Diagnostic> {
+    if config.has_absolute_base() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(format!(
+            "sitemap.xml and feed.xml are not written: base_url `{}` is not an absolute address",
+            config.base_url
+        ))
+        .in_file(crate::config::CONFIG_FILE)
+        .with_help(
+            "sitemaps and feeds need full addresses: set `base_url: https://example.org/portal/` in site.yaml, or build with `--base-url https://example.org/portal/`",
+        ),
+    )
+}
+
+/// Every page's absolute URL; `None` without an absolute base URL.
+pub fn sitemap(config: &Config, paths: &[String]) -> Option<String> {
+    if !config.has_absolute_base() {
+        return None;
+    }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -16,11 +38,14 @@ pub fn sitemap(config: &Config, paths: &[String]) -> String {
         ));
     }
     xml.push_str("</urlset>\n");
-    xml
+    Some(xml)
 }
 
-/// The newest resources as an Atom feed.
-pub fn atom(config: &Config, catalog: &Catalog) -> String {
+/// The newest resources as an Atom feed; `None` without an absolute base URL.
+pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
+    if !config.has_absolute_base() {
+        return None;
+    }
     let updated = catalog
         .resources
         .iter()
@@ -62,7 +87,7 @@ pub fn atom(config: &Config, catalog: &Catalog) -> String {
         xml.push_str("</name></author>\n  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    xml
+    Some(xml)
 }
 
 fn author(r: &crate::content::Resource) -> String {

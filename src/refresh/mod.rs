@@ -134,11 +134,10 @@ fn patch_in_place(
             Reach::OwnPage => pages.push(render_resource(&site.theme, &input, &cards, n).ok()?),
             Reach::Card => {
                 pages.extend(render_showing(&site.theme, &input, &cards, n).ok()?);
-                if n < FEED_ENTRIES {
-                    pages.push((
-                        "feed.xml".into(),
-                        crate::feeds::atom(&site.config, &site.catalog).into_bytes(),
-                    ));
+                if n < FEED_ENTRIES
+                    && let Some(feed) = crate::feeds::atom(&site.config, &site.catalog)
+                {
+                    pages.push(("feed.xml".into(), feed.into_bytes()));
                 }
             }
         }

@@ -140,10 +140,12 @@ fn add_to_patch(
     let mut shown: Vec<String> = pages.iter().map(|(file, _)| file.clone()).collect();
     shown.sort_by_key(|file| !own_pages.contains(file));
     patch.files.extend(pages);
-    let feed = crate::feeds::atom(&site.config, catalog);
-    patch.files.push(("feed.xml".into(), feed.into_bytes()));
-    let map = sitemap(&site.config, after);
-    patch.files.push(("sitemap.xml".into(), map.into_bytes()));
+    if let Some(feed) = crate::feeds::atom(&site.config, catalog) {
+        patch.files.push(("feed.xml".into(), feed.into_bytes()));
+    }
+    if let Some(map) = sitemap(&site.config, after) {
+        patch.files.push(("sitemap.xml".into(), map.into_bytes()));
+    }
     for asset in &saved.assets_in {
         let file = format!("assets/{}", asset.path);
         shown.push(file.clone());
@@ -530,7 +532,7 @@ fn same_listing(before: Option<&Shows>, after: &Shows, old_cards: &[Card], cards
 }
 
 /// `sitemap.xml` of the planned pages, as `build` writes it.
-fn sitemap(config: &crate::config::Config, plan: &[(String, Shows)]) -> String {
+fn sitemap(config: &crate::config::Config, plan: &[(String, Shows)]) -> Option<String> {
     let mut paths: Vec<String> = plan
         .iter()
         .filter(|(file, _)| file.as_str() != "404.html")
