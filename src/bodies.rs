@@ -142,7 +142,7 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
                 .is_some_and(|page| page.anchors.contains(&link.fragment));
             if !known {
                 problems.push(
-                    Diagnostic::warning(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
+                    Diagnostic::error(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
                         .in_file(&origin.file)
                         .at_source_line(lines.get_or_insert_with(|| origin.text.lines().collect()).get(link.line - 1).copied().unwrap_or(""), link.line, link.column)
                         .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),

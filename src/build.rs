@@ -178,6 +178,7 @@ fn configure(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Co
         }
         config.base_url = config::normalise_base_url(base_url);
     }
+    diagnostics.extend(crate::feeds::base_url_warning(&config));
     Some(config)
 }
 

@@ -193,12 +193,41 @@ pub fn run() -> ExitCode {
             }))
         }
         Command::Init { dir } => report_outcome(crate::scaffold::init(&dir).map(|()| {
+            let (command, installed) = invoked_as();
             eprintln!(
-                "Created a new site in {}. Next:\n  cd {}\n  lectern serve",
+                "Created a new site in {}. Next:\n  cd {}\n  {command} serve",
                 dir.display(),
-                dir.display()
+                shell_word(&dir.display().to_string())
             );
+            if !installed {
+                eprintln!("(To type just `lectern`, run `cargo install --path .` in Lectern's source folder.)");
+            }
         })),
+    }
+}
+
+/// How to run this binary again after a `cd`, and whether that is the bare name: `lectern` when
+/// the shell found it on the PATH, else its full path (`cargo run`, `./target/release/lectern`),
+/// since a hint the user cannot paste is worse than none.
+fn invoked_as() -> (String, bool) {
+    let arg0 = std::env::args_os().next().unwrap_or_default();
+    let by_path = std::path::Path::new(&arg0).components().count() > 1;
+    let exe = std::env::current_exe().ok().filter(|_| by_path);
+    match exe {
+        Some(exe) => (shell_word(&exe.display().to_string()), false),
+        None => ("lectern".to_string(), true),
+    }
+}
+
+/// `text` as one shell word: quoted when it holds spaces or quotes.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || "'\"$`\\".contains(c))
+    {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    } else {
+        text.to_string()
     }
 }
 

@@ -184,14 +184,10 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
         first_line: 1,
         what: CONFIG_FILE,
     };
-    let raw: RawConfig = match yaml::parse(&source, FIELDS) {
-        Ok(raw) => raw,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            return None;
-        }
-    };
     let errors_before = diagnostics.error_count();
+    let (raw, problems) = yaml::parse_each::<RawConfig>(&source, FIELDS);
+    diagnostics.extend(problems);
+    let raw = raw?;
     let config = validate(raw, text, diagnostics);
     (diagnostics.error_count() == errors_before).then_some(config)
 }
@@ -369,11 +365,12 @@ pub fn is_slug(s: &str) -> bool {
 
 /// A base URL is `/`-rooted path or an http(s) URL; nothing that could smuggle markup.
 impl Config {
-    /// The base URL when it names a host (`https://…`): what sitemaps, feeds and schema.org
-    /// addresses need. `None` for a path-only base such as `/` or `/portal/`.
+    /// The base URL when it names a host (`https://…`): the sitemap protocol, Atom and
+    /// schema.org need absolute addresses, which a path-only base such as `/` or `/portal/`
+    /// cannot give. `None` for those.
     pub fn absolute_base_url(&self) -> Option<&str> {
-        let url = self.base_url.as_str();
-        (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+        let lower = self.base_url.to_ascii_lowercase();
+        (lower.starts_with("https://") || lower.starts_with("http://")).then_some(&self.base_url)
     }
 }
 

@@ -162,13 +162,10 @@ fn visible_line(source: &str) -> String {
         .collect()
 }
 
-/// Terminal columns a character takes: CJK and full-width forms take two.
+/// Terminal columns a character takes (CJK and full-width forms two, combining marks none),
+/// from Unicode's East Asian Width tables; control characters count as one.
 fn display_width(c: char) -> usize {
-    let wide = matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
-    if wide { 2 } else { 1 }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
 }
 
 /// The diagnostics of one run, in the order they were found.
@@ -223,28 +220,16 @@ impl Diagnostics {
 }
 
 /// "did you mean `x`?" for a misspelt name: the closest candidate within a small edit distance.
+/// Swapped neighbours (`cuorse`) count as one edit, as a typist makes them (strsim's optimal
+/// string alignment distance).
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wrong.chars().count() / 3).max(1) + 1;
     candidates
         .into_iter()
-        .map(|c| (edit_distance(wrong, c), c))
+        .map(|c| (strsim::osa_distance(wrong, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// 1-based (line, column in characters) of a byte offset in `text`.
@@ -287,6 +272,19 @@ mod tests {
         assert_eq!(suggest("grades", fields), Some("grade"));
         assert_eq!(suggest("cuorse", fields), Some("course"));
         assert_eq!(suggest("zzzzzz", fields), None);
+        // a swap of neighbours is one edit, so short names get their suggestion too
+        assert_eq!(suggest("tilte", fields), Some("title"));
+    }
+
+    #[test]
+    fn carets_line_up_under_wide_and_combining_characters() {
+        let d = Diagnostic::error("x")
+            .in_file("a.md")
+            .at_line("title: 情e\u{301}x\n", 1, 11)
+            .underline(1);
+        let shown = d.render();
+        // 7 + 2 (情) + 1 (e) + 0 (the accent) columns before the caret
+        assert!(shown.contains("\n  |           ^\n"), "{shown}");
     }
 
     #[test]

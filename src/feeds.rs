@@ -1,10 +1,12 @@
-//! `sitemap.xml` and the Atom `feed.xml`: plain XML built here, every value escaped.
+//! `sitemap.xml` and the Atom `feed.xml`: plain XML built here, every value escaped. Both hold
+//! absolute addresses only, so neither is made without an absolute base URL.
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
+use crate::diagnostics::Diagnostic;
 use crate::markdown::escape;
 
-/// The feed and the sitemap, as (output file, text). `pages` are the site's pages by output
+/// The feed and the sitemap, as (output file, text), when the base URL is absolute. `pages` are the site's pages by output
 /// file (the sitemap lists the folders of their `index.html`, but not `404.html`).
 pub fn feeds<V>(
     config: &Config,
@@ -17,10 +19,13 @@ pub fn feeds<V>(
         .map(str::to_string)
         .collect();
     folders.sort();
-    vec![
+    [
         ("sitemap.xml", sitemap(config, &folders)),
         ("feed.xml", atom(config, catalog)),
     ]
+    .into_iter()
+    .filter_map(|(file, text)| Some((file, text?)))
+    .collect()
 }
 
 /// A file's digest, to tell whether it changed (`serve` writes a feed only when it did).
@@ -31,23 +36,42 @@ pub fn digest(text: &str) -> u64 {
     hasher.finish()
 }
 
-/// Every page's absolute URL.
-pub fn sitemap(config: &Config, paths: &[String]) -> String {
+/// The one warning a site without an absolute base URL gets: what is left out and how to fix it.
+pub fn base_url_warning(config: &Config) -> Option<Diagnostic> {
+    if config.absolute_base_url().is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(format!(
+            "sitemap.xml and feed.xml are not written: base_url `{}` is not an absolute address",
+            config.base_url
+        ))
+        .in_file(crate::config::CONFIG_FILE)
+        .with_help(
+            "sitemaps and feeds need full addresses: set `base_url: https://example.org/portal/` in site.yaml, or build with `--base-url https://example.org/portal/`",
+        ),
+    )
+}
+
+/// Every page's absolute URL; `None` without an absolute base URL.
+pub fn sitemap(config: &Config, paths: &[String]) -> Option<String> {
+    let base = config.absolute_base_url()?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for path in paths {
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            escape(&format!("{}{}", config.base_url, path))
+            escape(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");
-    xml
+    Some(xml)
 }
 
-/// The newest resources as an Atom feed.
-pub fn atom(config: &Config, catalog: &Catalog) -> String {
+/// The newest resources as an Atom feed; `None` without an absolute base URL.
+pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
+    config.absolute_base_url()?;
     let updated = catalog
         .resources
         .iter()
@@ -89,7 +113,7 @@ pub fn atom(config: &Config, catalog: &Catalog) -> String {
         xml.push_str("</name></author>\n  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    xml
+    Some(xml)
 }
 
 fn author(r: &crate::content::Resource) -> String {

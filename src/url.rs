@@ -1,29 +1,30 @@
 //! Percent-encoding for the few places that build or read URLs, so an asset called `x#1.pdf` or
 //! `情绪卡.pdf` is linked correctly and a request path is decoded exactly once.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Bytes a query value escapes: all but ASCII letters, digits and RFC 3986's unreserved marks.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path keeps its `/` separators as well.
+const PATH: &AsciiSet = &COMPONENT.remove(b'/');
+
 /// Encode a `/`-separated path: unreserved ASCII and `/` stay, every other byte becomes `%XX`.
 pub fn encode_path(path: &str) -> String {
-    encode(path, b"-._~/")
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 /// Encode a query-string value (`search/?topic=…`).
 pub fn encode_component(text: &str) -> String {
-    encode(text, b"-._~")
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
-fn encode(text: &str, keep: &[u8]) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || keep.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decode `%XX` escapes once. `None` when an escape is malformed or the result is not UTF-8.
+/// Decode `%XX` escapes once. Our own, not `percent_decode`: that one passes a malformed
+/// escape (`%zz`, `%2`) through as text, and a request path must be refused instead. `None` when an escape is malformed or the result is not UTF-8.
 pub fn decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -5,7 +5,7 @@
 //! Why serde-saphyr: serde_yaml is archived upstream and serde_yml has open advisories; serde-saphyr
 //! is maintained, pure Rust, reports line and column, rejects duplicate keys and limits alias bombs.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
 use crate::diagnostics::{Diagnostic, suggest};
 
@@ -27,10 +27,199 @@ pub fn parse<T: DeserializeOwned>(
     if let Some(diagnostic) = find_tab_indentation(source) {
         return Err(diagnostic);
     }
+    serde_saphyr::from_str_with_options::<T>(source.text, parse_options())
+        .map_err(|error| to_diagnostic(source, &error, fields))
+}
+
+/// Parse `source` into `T`, reporting every problem of the block, not only the first: unknown
+/// keys are found before `T` sees them, and a key whose value `T` rejects is set aside and the
+/// rest parsed again. `None` when no `T` could be made (a syntax error, a bad required field).
+pub fn parse_each<T: DeserializeOwned>(
+    source: &YamlSource<'_>,
+    fields: &[&str],
+) -> (Option<T>, Vec<Diagnostic>) {
+    let keys = match top_level_keys(source) {
+        Some(keys) if find_tab_indentation(source).is_none() => keys,
+        // Not a plain `key: value` block (or a syntax error): one diagnostic, as `parse` gives.
+        _ => {
+            return match parse(source, fields) {
+                Ok(value) => (Some(value), Vec::new()),
+                Err(diagnostic) => (None, vec![diagnostic]),
+            };
+        }
+    };
+    let mut block = Block::new(source.text, keys);
+    let mut problems = unknown_keys(source, &mut block, fields);
+    let suggested: Vec<String> = problems
+        .iter()
+        .filter_map(|p| quoted_after(p.help.as_deref()?, "did you mean `"))
+        .collect();
+    let options = parse_options();
+    loop {
+        if block.all_set_aside() {
+            // Nothing left to parse; an "empty" error now would only repeat the above.
+            return (None, problems);
+        }
+        let error = match serde_saphyr::from_str_with_options::<T>(&block.text, options.clone()) {
+            Ok(value) => return (Some(value), problems),
+            Err(error) => error,
+        };
+        let diagnostic = to_diagnostic(source, &error, fields);
+        // A required key set aside for its own error is "missing" now, and a misspelt one was
+        // just suggested: either way, already reported.
+        let missing = quoted_after(&diagnostic.message, "missing field `");
+        let explained = |key: &String| block.is_set_aside(key) || suggested.contains(key);
+        if missing.is_some_and(|key| explained(&key)) {
+            return (None, problems);
+        }
+        let owner = error
+            .location()
+            .and_then(|l| block.owner_of(l.line() as usize));
+        problems.push(diagnostic);
+        match owner {
+            Some(key) => block.set_aside(&key),
+            None => return (None, problems),
+        }
+    }
+}
+
+/// One diagnostic per top-level key that `fields` does not list; those keys are set aside.
+fn unknown_keys(source: &YamlSource<'_>, block: &mut Block, fields: &[&str]) -> Vec<Diagnostic> {
+    let unknown: Vec<Key> = block
+        .keys
+        .iter()
+        .filter(|k| !fields.contains(&k.name.as_str()))
+        .cloned()
+        .collect();
+    unknown
+        .into_iter()
+        .map(|key| {
+            block.set_aside(&key.name);
+            let help = match suggest(&key.name, fields.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the allowed keys are: {}", fields.join(", ")),
+            };
+            Diagnostic::error(format!("unknown field `{}` in {}", key.name, source.what))
+                .in_file(source.file)
+                .at_line(
+                    source.file_text,
+                    source.first_line + key.line - 1,
+                    key.column,
+                )
+                .underline(key.name.chars().count())
+                .with_help(help)
+        })
+        .collect()
+}
+
+#[derive(Clone)]
+struct Key {
+    name: String,
+    /// 1-based, in the block.
+    line: usize,
+    column: usize,
+}
+
+/// The block's text with some top-level keys blanked out (their lines kept, empty, so that
+/// line numbers still match the file).
+struct Block {
+    text: String,
+    keys: Vec<Key>,
+    set_aside: Vec<String>,
+}
+
+impl Block {
+    fn new(text: &str, keys: Vec<Key>) -> Self {
+        Block {
+            text: text.to_string(),
+            keys,
+            set_aside: Vec::new(),
+        }
+    }
+
+    fn all_set_aside(&self) -> bool {
+        !self.keys.is_empty() && self.set_aside.len() == self.keys.len()
+    }
+
+    fn is_set_aside(&self, name: &str) -> bool {
+        self.set_aside.iter().any(|k| k == name)
+    }
+
+    /// The key whose value spans `line` (1-based, in the block).
+    fn owner_of(&self, line: usize) -> Option<String> {
+        let key = self.keys.iter().rev().find(|k| k.line <= line)?;
+        (!self.is_set_aside(&key.name)).then(|| key.name.clone())
+    }
+
+    /// Blank the lines from `name`'s line to the line before the next key.
+    fn set_aside(&mut self, name: &str) {
+        let Some(index) = self.keys.iter().position(|k| k.name == name) else {
+            return;
+        };
+        let first = self.keys[index].line;
+        let next = self.keys.get(index + 1).map_or(usize::MAX, |k| k.line);
+        self.text = self
+            .text
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(i, line)| {
+                let blank = (first..next).contains(&(i + 1));
+                if blank {
+                    &line[line.trim_end_matches('\n').len()..]
+                } else {
+                    line
+                }
+            })
+            .collect();
+        self.set_aside.push(name.to_string());
+    }
+}
+
+/// The top-level keys of a block-style mapping, in order, each on its own line; `None` for
+/// anything else (a list, flow style, a syntax error), which `parse` then reports as before.
+fn top_level_keys(source: &YamlSource<'_>) -> Option<Vec<Key>> {
+    let keys = serde_saphyr::from_str_with_options::<Keys>(source.text, parse_options())
+        .ok()?
+        .0;
+    let one_per_line = keys.windows(2).all(|w| w[0].line < w[1].line);
+    (one_per_line && keys.iter().all(|k| k.column == 1)).then_some(keys)
+}
+
+struct Keys(Vec<Key>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(KeysVisitor)
+    }
+}
+
+struct KeysVisitor;
+
+impl<'de> Visitor<'de> for KeysVisitor {
+    type Value = Keys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a set of `key: value` lines")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+            map.next_value::<IgnoredAny>()?;
+            keys.push(Key {
+                name: key.value,
+                line: key.referenced.line() as usize,
+                column: key.referenced.column() as usize,
+            });
+        }
+        Ok(Keys(keys))
+    }
+}
+
+fn parse_options() -> serde_saphyr::options::Options {
     let mut options = serde_saphyr::options::Options::default();
     options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(source.text, options)
-        .map_err(|error| to_diagnostic(source, &error, fields))
+    options
 }
 
 /// YAML forbids tabs for indentation; saphyr's message for it is cryptic, so we say it first.
@@ -63,6 +252,9 @@ fn to_diagnostic(
         .filter(|(l, _)| *l > 0)
         .unwrap_or((1, 1));
     let line_in_file = source.first_line + line - 1;
+    if let Some(diagnostic) = unclosed_quote(source, line) {
+        return diagnostic;
+    }
     let mut diagnostic = Diagnostic::error(format!("{message} in {}", source.what))
         .in_file(source.file)
         .at_line(source.file_text, line_in_file, column);
@@ -83,6 +275,68 @@ fn to_diagnostic(
         );
     }
     diagnostic
+}
+
+/// A quoted value left open (`title: "认识我的情绪`) runs into the lines after it, and the
+/// parser only notices there, often lines later. Before an error at `error_line` (in the block),
+/// find the value whose quote does not close where a value can end, and point at it instead.
+fn unclosed_quote(source: &YamlSource<'_>, error_line: usize) -> Option<Diagnostic> {
+    let lines: Vec<&str> = source.text.lines().collect();
+    let upto = error_line.min(lines.len());
+    let (index, key, column, quote) = lines[..upto].iter().enumerate().find_map(|(i, line)| {
+        let (key, column, quote) = opening_quote(line)?;
+        (!closes_cleanly(&lines[i..upto], column, quote)).then_some((i, key, column, quote))
+    })?;
+    let line_in_file = source.first_line + index;
+    let value = lines[index][column..].trim_end();
+    Some(
+        Diagnostic::error(format!(
+            "the value of `{key}` opens a quote ({quote}) that is never closed, in {}",
+            source.what
+        ))
+        .in_file(source.file)
+        .at_line(
+            source.file_text,
+            line_in_file,
+            lines[index][..column].chars().count() + 1,
+        )
+        .with_help(format!(
+            "add the closing {quote} at the end of the value: `{key}: {value}{quote}`"
+        )),
+    )
+}
+
+/// (key, byte offset of the quote, quote) of a `key: "value` line.
+fn opening_quote(line: &str) -> Option<(&str, usize, char)> {
+    let (key, rest) = line.split_once(':')?;
+    let key = key.trim().trim_start_matches("- ");
+    if key.is_empty() || key.contains(['"', '\'', '#']) {
+        return None;
+    }
+    let value = rest.trim_start();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    Some((key, line.len() - value.len(), quote))
+}
+
+/// Does the quote opened at byte `column` of `lines[0]` close, followed by nothing but a
+/// comment or the end of the line, within `lines`?
+fn closes_cleanly(lines: &[&str], column: usize, quote: char) -> bool {
+    let mut text = lines.join("\n");
+    text.drain(..column + 1);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let escaped_pair = match quote {
+            '"' => c == '\\',
+            _ => c == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\''),
+        };
+        if escaped_pair {
+            chars.next();
+        } else if c == quote {
+            let after = text[i + 1..].split('\n').next().unwrap_or("").trim_start();
+            return after.is_empty() || after.starts_with('#');
+        }
+    }
+    false
 }
 
 /// saphyr's message without its own location suffix and without the list of expected fields
@@ -153,4 +407,60 @@ pub fn key_line(source_text: &str, first_line: usize, key: &str) -> Option<usize
         let rest = line.strip_prefix(key)?;
         rest.trim_start().starts_with(':').then_some(first_line + i)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Front {
+        title: String,
+        grade: u32,
+        #[serde(default)]
+        term: Option<u32>,
+    }
+
+    const FIELDS: &[&str] = &["title", "grade", "term"];
+
+    fn source(text: &str) -> YamlSource<'_> {
+        YamlSource {
+            file: "a.md",
+            file_text: text,
+            text,
+            first_line: 1,
+            what: "front matter",
+        }
+    }
+
+    #[test]
+    fn every_unknown_key_and_bad_value_is_reported() {
+        let text = "titel: x\ntitle: y\ngrade: 7\nterm: autumn\nzzz: 1\n";
+        let (front, problems) = parse_each::<Front>(&source(text), FIELDS);
+        let lines: Vec<_> = problems.iter().map(|p| p.line.unwrap()).collect();
+        assert_eq!(lines, [1, 5, 4], "{problems:?}");
+        assert!(problems[0].help.as_deref() == Some("did you mean `title`?"));
+        assert!(front.is_some_and(|f| f.grade == 7 && f.term.is_none()));
+    }
+
+    #[test]
+    fn a_bad_required_value_is_not_also_missing() {
+        let (front, problems) = parse_each::<Front>(&source("title: x\ngrade: seven\n"), FIELDS);
+        assert!(front.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        let text = "title: \"情绪\ngrade: 7\nsummary: \"x\"  # note\n";
+        let (_, problems) = parse_each::<Front>(&source(text), FIELDS);
+        assert_eq!(problems[0].line, Some(1), "{problems:?}");
+        assert!(problems[0].message.contains("never closed"));
+        // A quoted value continued on the next line is valid YAML.
+        let ok = "title: \"情\n  绪\"\ngrade: 7\n";
+        assert!(parse_each::<Front>(&source(ok), FIELDS).0.is_some());
+    }
 }

@@ -165,23 +165,27 @@ impl Place<'_> {
     }
 }
 
-/// This record's front matter as `T`; `fields` feed the "did you mean" of unknown keys.
+/// This record's front matter as `T`, with the problems found on the way (every unknown key,
+/// every rejected value); `fields` feed the "did you mean" of unknown keys. `Err` when no `T`
+/// could be made.
 fn parse_front<T: serde::de::DeserializeOwned>(
     place: &Place<'_>,
     fields: &[&str],
-) -> Result<T, Vec<Diagnostic>> {
-    yaml::parse(&place.yaml_source(), fields).map_err(|d| vec![d])
+) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+    match yaml::parse_each(&place.yaml_source(), fields) {
+        (Some(front), problems) => Ok((front, problems)),
+        (None, problems) => Err(problems),
+    }
 }
 
 /// Outcome of reading one record: it, or why not; plus warnings either way. `Ok(None)` is a draft.
 pub(super) type Parsed<T> = Result<Option<T>, Vec<Diagnostic>>;
 
 pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
-    let front: LessonFront = parse_front(&place, LESSON_FIELDS)?;
+    let (front, mut problems): (LessonFront, _) = parse_front(&place, LESSON_FIELDS)?;
     if front.draft && !drafts {
-        return Ok(None);
+        return skip_draft(problems);
     }
-    let mut problems = Vec::new();
     let common = common(&place, &mut problems, shared_fields!(front));
     let term = small_number(
         &place,
@@ -206,24 +210,23 @@ pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
 }
 
 pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -> Parsed<Resource> {
-    let front = match front {
-        Some(front) => front,
+    let (front, mut problems) = match front {
+        Some(front) => (front, Vec::new()),
         None => {
-            let front: VideoFront = parse_front(&place, VIDEO_FIELDS)?;
+            let (front, mut problems): (VideoFront, _) = parse_front(&place, VIDEO_FIELDS)?;
             if front.id.is_some() {
-                return Err(vec![place.problem(
+                problems.push(place.problem(
                     "id",
                     "`id` is only for entries of a video catalog (.yaml)".into(),
                     "a Markdown video's id is its file name; use `slug:` to choose another",
-                )]);
+                ));
             }
-            front
+            (front, problems)
         }
     };
     if front.draft && !drafts {
-        return Ok(None);
+        return skip_draft(problems);
     }
-    let mut problems = Vec::new();
     let common = common(&place, &mut problems, shared_fields!(front));
     let url = check_link(&place, "url", &front.url, &mut problems);
     let poster = front
@@ -254,11 +257,10 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
 }
 
 pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
-    let front: ReviewFront = parse_front(&place, REVIEW_FIELDS)?;
+    let (front, mut problems): (ReviewFront, _) = parse_front(&place, REVIEW_FIELDS)?;
     if front.draft && !drafts {
-        return Ok(None);
+        return skip_draft(problems);
     }
-    let mut problems = Vec::new();
     let common = common(&place, &mut problems, shared_fields!(front));
     let rating = small_number(
         &place,
@@ -294,11 +296,10 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
 }
 
 pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
-    let front: PageFront = parse_front(&place, PAGE_FIELDS)?;
+    let (front, mut problems): (PageFront, _) = parse_front(&place, PAGE_FIELDS)?;
     if front.draft && !drafts {
-        return Ok(None);
+        return skip_draft(problems);
     }
-    let mut problems = Vec::new();
     let slug = choose_id(&place, front.slug, &mut problems);
     if front.title.trim().is_empty() {
         problems.push(place.problem(
@@ -319,6 +320,16 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
         body: place.body,
         body_line: place.body_line,
     }))
+}
+
+/// A draft that is not built: nothing, unless its front matter has problems, which are
+/// reported as for any file.
+fn skip_draft<T>(problems: Vec<Diagnostic>) -> Parsed<T> {
+    if problems.is_empty() {
+        Ok(None)
+    } else {
+        Err(problems)
+    }
 }
 
 /// A small whole number that must lie in `range` (term, rating); out of range is an error.

@@ -68,7 +68,8 @@ fn parser_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Render one body; warnings (dropped links, missing targets) go to `warnings`.
+/// Render one body; its problems (dropped links are warnings, missing targets errors) go to
+/// `warnings`.
 pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagnostic>) -> Rendered {
     let mut state = State::new(body, options);
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -152,6 +153,15 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn warn(&self, message: String, help: &str) -> Diagnostic {
+        self.locate(Diagnostic::warning(message), help)
+    }
+
+    /// A link that leads nowhere: an error, since a broken page is what `check` is for.
+    fn broken(&self, message: String, help: &str) -> Diagnostic {
+        self.locate(Diagnostic::error(message), help)
+    }
+
+    fn locate(&self, diagnostic: Diagnostic, help: &str) -> Diagnostic {
         let span = &self.options.span;
         let (line, column) = self.position();
         let index = line - span.first_line;
@@ -160,7 +170,7 @@ impl<'a, 'o> State<'a, 'o> {
             .line_starts
             .get(index + 1)
             .map_or(self.body.len(), |e| e - 1);
-        Diagnostic::warning(message)
+        diagnostic
             .in_file(span.file)
             .at_source_line(&self.body[start..end.max(start)], line, column)
             .with_help(help)
@@ -305,7 +315,7 @@ impl<'a, 'o> State<'a, 'o> {
                 None
             }
             Resolved::Missing(href) => {
-                warnings.push(self.warn(
+                warnings.push(self.broken(
                     format!("link target `{href}` does not exist"),
                     "check the path: it is relative to this Markdown file",
                 ));
@@ -384,21 +394,29 @@ impl<'a, 'o> State<'a, 'o> {
     }
 }
 
-/// At most this many warnings per file; a file with thousands of broken links gets one more
-/// line saying how many were left out.
+/// At most this many link problems per file; a file with thousands of broken links gets one
+/// more line saying how many were left out.
 const MAX_WARNINGS_PER_FILE: usize = 50;
 
 fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
     let added = warnings.len() - before;
     if added > MAX_WARNINGS_PER_FILE {
+        // The summary is as severe as the worst problem it hides.
+        let hides_errors = warnings[before + MAX_WARNINGS_PER_FILE..]
+            .iter()
+            .any(Diagnostic::is_error);
         warnings.truncate(before + MAX_WARNINGS_PER_FILE);
         let more = added - MAX_WARNINGS_PER_FILE;
+        let message = format!("{more} more link problems in this file are not shown");
+        let summary = if hides_errors {
+            Diagnostic::error(message)
+        } else {
+            Diagnostic::warning(message)
+        };
         warnings.push(
-            Diagnostic::warning(format!(
-                "{more} more link warnings in this file are not shown"
-            ))
-            .in_file(file)
-            .with_help("fix the ones above and run `lectern check` again"),
+            summary
+                .in_file(file)
+                .with_help("fix the ones above and run `lectern check` again"),
         );
     }
 }

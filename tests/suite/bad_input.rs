@@ -201,10 +201,10 @@ fn json_diagnostics_are_one_object_per_line() {
 #[test]
 fn strict_turns_warnings_into_failure_and_writes_nothing() {
     let site = copy_site_from(&fixture("invalid/_base"));
-    // a Markdown link to a missing lesson is a warning
+    // a link with a forbidden scheme is removed with a warning
     site.write(
         "content/lessons/a.md",
-        "---\ntitle: 情绪小怪兽\ngrade: 7\ncourse: mental-health\n---\n\n见[另一课](missing.md)。\n",
+        "---\ntitle: 情绪小怪兽\ngrade: 7\ncourse: mental-health\n---\n\n见[另一课](file:///etc/x)。\n",
     );
     let out = site.beside("public");
     let relaxed = build(&site.root, &out, &[]);
@@ -212,7 +212,7 @@ fn strict_turns_warnings_into_failure_and_writes_nothing() {
     assert!(
         relaxed
             .stderr
-            .contains("warning: link target `missing.md` does not exist"),
+            .contains("warning: link with `file:` address removed"),
         "{}",
         relaxed.stderr
     );
@@ -222,7 +222,7 @@ fn strict_turns_warnings_into_failure_and_writes_nothing() {
         relaxed.stderr
     );
     let before = read_tree(&out);
-    site.write("content/lessons/a.md", "---\ntitle: 改过的标题\ngrade: 7\ncourse: mental-health\n---\n\n见[另一课](missing.md)。\n");
+    site.write("content/lessons/a.md", "---\ntitle: 改过的标题\ngrade: 7\ncourse: mental-health\n---\n\n见[另一课](file:///etc/x)。\n");
     let strict = build(&site.root, &out, &["--strict"]);
     strict.expect_code(1);
     assert_same_tree(&before, &read_tree(&out), "--strict with a warning");

@@ -355,6 +355,30 @@ fn url_paths_are_ascii() {
 }
 
 #[test]
+fn a_path_base_url_writes_no_sitemap_or_feed_and_says_how_once() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &["--base-url", "/portal/"]);
+    run.success();
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("base_url `/portal/` is not an absolute address")
+            && run.stderr.contains("--base-url https://"),
+        "{}",
+        run.stderr
+    );
+    let tree = read_tree(&out);
+    assert!(!tree.contains_key("sitemap.xml") && !tree.contains_key("feed.xml"));
+    // nothing links to the feed that is not there
+    for (path, html) in html_files(&tree) {
+        assert!(!html.contains("feed.xml"), "{path} links to feed.xml");
+    }
+    let strict = build(&site.root, &out, &["--base-url", "/portal/", "--strict"]);
+    strict.expect_code(1);
+}
+
+#[test]
 fn base_url_goes_into_canonical_sitemap_and_feed_only() {
     let base = "https://example.org/portal/";
     let site = copy_site("full");
@@ -466,15 +490,26 @@ fn sample_portal() -> &'static (Option<i32>, String, Tree) {
     })
 }
 
+/// The one warning a site with a path-only `base_url` (the default `/`) gets.
+pub const NO_ABSOLUTE_BASE: &str =
+    "warning: sitemap.xml and feed.xml are not written: base_url `/` is not an absolute address";
+
 #[test]
 fn the_sample_portal_builds_without_warnings() {
     let (code, stderr, tree) = sample_portal();
     assert_eq!(*code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        !stderr.contains("warning"),
+    // The sample has no address of its own (`base_url: /`): the only warning says how to give one.
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [NO_ABSOLUTE_BASE],
         "the sample portal has warnings:\n{stderr}"
     );
+    assert!(!tree.contains_key("sitemap.xml") && !tree.contains_key("feed.xml"));
     assert!(tree.contains_key("index.html"));
     let broken = broken_links(tree);
     assert!(

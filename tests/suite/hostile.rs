@@ -194,7 +194,16 @@ fn hostile_text_is_shown_as_text() {
 
 #[test]
 fn feed_and_sitemap_are_escaped() {
-    let tree = tree();
+    // Feed and sitemap are written only with an absolute base URL.
+    let site = copy_site("hostile");
+    let out = site.beside("public");
+    build(
+        &site.root,
+        &out,
+        &["--base-url", "https://example.org/lectern/"],
+    )
+    .success();
+    let tree = read_tree(&out);
     let feed = String::from_utf8_lossy(&tree["feed.xml"]).into_owned();
     assert!(
         feed.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),

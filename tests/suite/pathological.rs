@@ -238,18 +238,18 @@ fn twenty_thousand_headings_with_the_same_title() {
 
 #[test]
 fn thirty_thousand_broken_links() {
-    // Each broken link is a warning with a source snippet; finding the snippet's line by
+    // Each broken link is an error with a source snippet; finding the snippet's line by
     // scanning the file from the top each time is quadratic.
     let body = "[另一课](missing.md)\n\n".repeat(30_000);
     let site = site_with_lesson(&body);
     let (run, _) = build_limited(&site);
     assert_clean_outcome(&run);
-    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
-    // At most 50 warnings per file are listed, then one line counting the rest.
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    // At most 50 problems per file are listed, then one line counting the rest.
     assert!(
         run.stderr
-            .contains("29950 more link warnings in this file are not shown")
-            && run.stderr.contains("51 warnings"),
+            .contains("29950 more link problems in this file are not shown")
+            && run.stderr.contains("51 errors"),
         "{}",
         tail(&run.stderr)
     );
@@ -258,13 +258,13 @@ fn thirty_thousand_broken_links() {
 
 #[test]
 fn eight_thousand_broken_links_on_one_line() {
-    // Every warning keeps a copy of its source line; on a 170 KB line that is 170 KB per
-    // warning (the renderer shows only 160 characters of it).
+    // Every diagnostic keeps a copy of its source line; on a 170 KB line that is 170 KB per
+    // diagnostic (the renderer shows only 160 characters of it).
     let body = "[另一课](missing.md) ".repeat(8_000);
     let site = site_with_lesson(&body);
     let (run, _) = build_limited(&site);
     assert_clean_outcome(&run);
-    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
     let peak_mib = run.peak_rss_kib / 1024;
     eprintln!(
         "8,000 links on one line: {:.1} s, {peak_mib} MiB",
