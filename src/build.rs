@@ -460,7 +460,9 @@ fn search_index(
         .rev()
         .map(|(r, body)| search_document(config, r, body))
         .collect();
-    search::build(config, &index_topics(catalog), &docs, keep)
+    let kind_names =
+        crate::content::Kind::ALL.map(|k| crate::theme::views::kind_name(k, config.language));
+    search::build(config, kind_names, &index_topics(catalog), &docs, keep)
 }
 
 /// The search index's number for resource `n` of `count`: the index numbers oldest first (the

@@ -66,12 +66,16 @@ pub struct IndexFile {
 const CHUNK_DOCS: usize = 512;
 
 /// The index's files, and — when `keep` — what `serve` needs to patch them later.
+/// `kind_names` are the kinds' display names in `Kind::ALL` order: the manifest carries them
+/// for the facets, but the words belong to the theme.
 pub fn build(
     config: &Config,
+    kind_names: [&str; 3],
     topics: &[(String, String)],
     docs: &[SearchDocument<'_>],
     keep: bool,
 ) -> (Vec<IndexFile>, Option<super::IndexState>) {
+    let kind_names = kind_names.map(str::to_string);
     let (postings, lengths) = invert(docs);
     let estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
     let bucket_count = self::bucket_count(estimate);
@@ -123,7 +127,14 @@ pub fn build(
     out.extend(
         manifest_files(
             config,
-            manifest(config, topics, docs.len(), bucket_count, &generation),
+            manifest(
+                config,
+                &kind_names,
+                topics,
+                docs.len(),
+                bucket_count,
+                &generation,
+            ),
         )
         .into_iter()
         .map(|(path, bytes)| IndexFile { path, bytes }),
@@ -139,6 +150,7 @@ pub fn build(
             records,
             hashes,
             generation,
+            kind_names,
         });
     (out, state)
 }
@@ -176,7 +188,7 @@ pub(super) fn content_hash(bytes: &[u8]) -> u64 {
 /// The index's generation: a hash of every file's name and content hash, so it can be
 /// recomputed after a patch without reading the unchanged files again.
 pub(super) fn generation(hashes: &BTreeMap<String, u64>) -> String {
-    crate::theme::short_hash(
+    crate::digest::short_hash(
         hashes
             .iter()
             .flat_map(|(path, hash)| path.bytes().chain(hash.to_le_bytes())),
@@ -575,6 +587,7 @@ fn collapse_whitespace(text: &str, max_chars: usize) -> String {
 
 pub(super) fn manifest(
     config: &Config,
+    kind_names: &[String; 3],
     topics: &[(String, String)],
     doc_count: usize,
     buckets: u32,
@@ -582,7 +595,8 @@ pub(super) fn manifest(
 ) -> Vec<u8> {
     let kinds: Vec<Value> = crate::content::Kind::ALL
         .iter()
-        .map(|k| json!({ "slug": k.slug(), "name": crate::theme::views::kind_name(*k, config.language) }))
+        .zip(kind_names)
+        .map(|(k, name)| json!({ "slug": k.slug(), "name": name }))
         .collect();
     let stages: Vec<Value> = config
         .stages

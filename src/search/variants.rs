@@ -106,7 +106,7 @@ mod tests {
             assert_eq!(simplified(t), s, "{t}");
         }
         // FNV-1a of the t2s.json that the runtime conversion wrote (the index file's bytes).
-        assert_eq!(crate::theme::short_hash(json().into_iter()), OLD_JSON_HASH);
+        assert_eq!(crate::digest::short_hash(json().into_iter()), OLD_JSON_HASH);
     }
 
     const OLD_JSON_HASH: &str = "6ef9119c35";

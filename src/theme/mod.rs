@@ -186,7 +186,8 @@ fn build(
         diagnostics.push(template_diagnostic(&error, &sources));
         return None;
     }
-    let asset_version = short_hash(static_files.values().flat_map(|b| b.iter().copied()));
+    let asset_version =
+        crate::digest::short_hash(static_files.values().flat_map(|b| b.iter().copied()));
     Some(Theme {
         tera,
         sources,
@@ -218,16 +219,6 @@ fn load_strings(
             None
         }
     }
-}
-
-/// FNV-1a over the bytes, as 10 hex digits: enough to bust caches, stable across builds.
-pub fn short_hash(bytes: impl Iterator<Item = u8>) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{:010x}", hash & 0xff_ffff_ffff)
 }
 
 /// A Tera error as a diagnostic at the template's file and line.
