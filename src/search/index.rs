@@ -25,15 +25,19 @@ const TOPICS: u32 = 6;
 const SUMMARY: u32 = 3;
 const PEOPLE: u32 = 2;
 const BODY: u32 = 1;
-/// BM25 parameters, written into the manifest for the browser.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
+/// BM25 parameters, written into the manifest and into the browser script (as its defaults).
+pub(super) const K1: f64 = 1.2;
+pub(super) const B: f64 = 0.75;
 /// Weighted term frequencies are stored up to this (two varint characters); BM25 saturates
 /// long before it.
 pub(super) const TF_CAP: u32 = 1023;
 /// Document lengths are stored as `round(LENGTH_STEPS × log2(length))`: two characters, and
 /// within 2.2 % of the true length — plenty for length normalisation.
-const LENGTH_STEPS: f64 = 16.0;
+pub(super) const LENGTH_STEPS: f64 = 16.0;
+/// Grades 1..=MAX_GRADE fit the facet column's grade mask.
+pub(super) const MAX_GRADE: u8 = 12;
+/// A grade code from this up is a mask of several grades; below it, one grade g as g − 1.
+pub(super) const MANY_GRADES: u32 = 16;
 /// Aim for postings files of about this many bytes.
 const BUCKET_TARGET_BYTES: usize = 12 * 1024;
 
@@ -524,7 +528,7 @@ impl<'a> FacetCodes<'a> {
             .position(|k| k.slug() == doc.kind)
             .unwrap_or(0) as u32;
         let course = self.course_index.get(doc.course).copied().unwrap_or(0);
-        course * 3 + kind
+        course * crate::content::Kind::ALL.len() as u32 + kind
     }
 
     fn topics(&self, doc: &SearchDocument<'_>) -> Vec<u32> {
@@ -539,16 +543,16 @@ impl<'a> FacetCodes<'a> {
     }
 }
 
-/// One grade g → g − 1 (one character); several → 16 + their 12-bit mask.
+/// One grade g → g − 1 (one character); several → MANY_GRADES + their 12-bit mask.
 fn grade_code(grades: &[u8]) -> u32 {
     let valid: Vec<u8> = grades
         .iter()
         .copied()
-        .filter(|g| (1..=12).contains(g))
+        .filter(|g| (1..=MAX_GRADE).contains(g))
         .collect();
     match valid.as_slice() {
         [one] => u32::from(*one) - 1,
-        many => 16 + many.iter().fold(0u32, |mask, g| mask | 1 << (g - 1)),
+        many => MANY_GRADES + many.iter().fold(0u32, |mask, g| mask | 1 << (g - 1)),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod codec;
 mod incremental;
 mod index;
 mod offline;
+pub mod script;
 pub mod tokenize;
 pub mod variants;
 

@@ -1,9 +1,9 @@
-// Hash, integer codec, ranking, facets, URL state and highlighting of search.js, on small
+// Hash, integer codec and offline paths of the search script (themes/default/search/), on small
 // hand-made data (docs/SEARCH-INDEX.md). Run: node --test tests/js/
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const LS = require("../../themes/default/static/search.js");
+const LS = require("./search-modules.js");
 
 const close = (a, b, msg) => assert.ok(Math.abs(a - b) < 1e-9, `${msg || ""} ${a} ≈ ${b}`);
 

@@ -5,7 +5,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const LS = require("../../themes/default/static/search.js");
+const LS = require("./search-modules.js");
 
 const vectors = JSON.parse(
   fs.readFileSync(path.join(__dirname, "..", "fixtures", "tokenize.json"), "utf8"),
@@ -95,7 +95,8 @@ test("tokenising hostile input never throws", () => {
 });
 
 test("word table matches Unicode: /[\\p{Alphabetic}\\p{N}_]/u, i.e. Rust's is_alphanumeric, plus CJK", () => {
-  // If this fails after a Node upgrade (a newer Unicode), regenerate WORD_TABLE in search.js:
+  // If this fails after a Node upgrade (a newer Unicode), regenerate WORD_TABLE in
+  // themes/default/search/10-chars.js:
   // alternating (gap, length) of the BMP ranges where the predicate below holds, in base 36.
   const word = /[\p{Alphabetic}\p{N}_]/u;
   const cjk = (c) =>
