@@ -115,3 +115,12 @@ test("word table matches Unicode: /[\\p{Alphabetic}\\p{N}_]/u, i.e. Rust's is_al
   assert.equal(LS.classify(0x1f600), 0); // 😀
   assert.equal(LS.classify(0x1d400), 2); // 𝐀 MATHEMATICAL BOLD CAPITAL A
 });
+
+test("traditional characters fold to simplified once the table is loaded", () => {
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情緒"], "no table: unchanged");
+  assert.equal(LS.setVariants("緒慮試", "绪虑试"), true);
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情绪"]);
+  assert.deepEqual(LS.indexTerms("考試"), LS.indexTerms("考试"));
+  assert.equal(LS.setVariants("", ""), false, "an empty or broken table turns folding off");
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情緒"]);
+});
