@@ -273,7 +273,8 @@ fn search_index(
     let kind_name = |kind| labels.of(kind).to_string();
     let docs = search::documents(&site.config, &site.catalog, &site.bodies, &kind_name);
     let topics = search::index_topics(&site.catalog);
-    search::build(&site.config, &topics, &docs, keep)
+    let kind_names = crate::content::Kind::ALL.map(|kind| labels.of(kind));
+    search::build(&site.config, kind_names, &topics, &docs, keep)
 }
 
 fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {

@@ -38,6 +38,8 @@ pub struct IndexState {
     pub(super) records: Vec<Vec<u8>>,
     pub(super) hashes: BTreeMap<String, u64>,
     pub(super) generation: String,
+    /// The kinds' display names, for the manifest of a new generation.
+    pub(super) kind_names: [String; 3],
 }
 
 /// The files to write after an edit. The generation folder `search/<from>/` must first be
@@ -395,6 +397,7 @@ impl IndexState {
                 config,
                 manifest(
                     config,
+                    &self.kind_names,
                     topics,
                     self.columns.lengths.len(),
                     self.bucket_count,

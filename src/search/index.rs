@@ -25,15 +25,19 @@ const TOPICS: u32 = 6;
 const SUMMARY: u32 = 3;
 const PEOPLE: u32 = 2;
 const BODY: u32 = 1;
-/// BM25 parameters, written into the manifest for the browser.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
+/// BM25 parameters, written into the manifest and into the browser script (as its defaults).
+pub(super) const K1: f64 = 1.2;
+pub(super) const B: f64 = 0.75;
 /// Weighted term frequencies are stored up to this (two varint characters); BM25 saturates
 /// long before it.
 pub(super) const TF_CAP: u32 = 1023;
 /// Document lengths are stored as `round(LENGTH_STEPS × log2(length))`: two characters, and
 /// within 2.2 % of the true length — plenty for length normalisation.
-const LENGTH_STEPS: f64 = 16.0;
+pub(super) const LENGTH_STEPS: f64 = 16.0;
+/// Grades 1..=MAX_GRADE fit the facet column's grade mask.
+pub(super) const MAX_GRADE: u8 = 12;
+/// A grade code from this up is a mask of several grades; below it, one grade g as g − 1.
+pub(super) const MANY_GRADES: u32 = 16;
 /// Aim for postings files of about this many bytes.
 const BUCKET_TARGET_BYTES: usize = 12 * 1024;
 
@@ -66,12 +70,16 @@ pub struct IndexFile {
 const CHUNK_DOCS: usize = 512;
 
 /// The index's files, and — when `keep` — what `serve` needs to patch them later.
+/// `kind_names` are the kinds' display names in `Kind::ALL` order: the manifest carries them
+/// for the facets, but the words belong to the theme.
 pub fn build(
     config: &Config,
+    kind_names: [&str; 3],
     topics: &[(String, String)],
     docs: &[SearchDocument<'_>],
     keep: bool,
 ) -> (Vec<IndexFile>, Option<super::IndexState>) {
+    let kind_names = kind_names.map(str::to_string);
     let (postings, lengths) = invert(docs);
     let estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
     let bucket_count = self::bucket_count(estimate);
@@ -123,7 +131,14 @@ pub fn build(
     out.extend(
         manifest_files(
             config,
-            manifest(config, topics, docs.len(), bucket_count, &generation),
+            manifest(
+                config,
+                &kind_names,
+                topics,
+                docs.len(),
+                bucket_count,
+                &generation,
+            ),
         )
         .into_iter()
         .map(|(path, bytes)| IndexFile { path, bytes }),
@@ -139,6 +154,7 @@ pub fn build(
             records,
             hashes,
             generation,
+            kind_names,
         });
     (out, state)
 }
@@ -176,7 +192,7 @@ pub(super) fn content_hash(bytes: &[u8]) -> u64 {
 /// The index's generation: a hash of every file's name and content hash, so it can be
 /// recomputed after a patch without reading the unchanged files again.
 pub(super) fn generation(hashes: &BTreeMap<String, u64>) -> String {
-    crate::theme::short_hash(
+    crate::digest::short_hash(
         hashes
             .iter()
             .flat_map(|(path, hash)| path.bytes().chain(hash.to_le_bytes())),
@@ -512,7 +528,7 @@ impl<'a> FacetCodes<'a> {
             .position(|k| k.slug() == doc.kind)
             .unwrap_or(0) as u32;
         let course = self.course_index.get(doc.course).copied().unwrap_or(0);
-        course * 3 + kind
+        course * crate::content::Kind::ALL.len() as u32 + kind
     }
 
     fn topics(&self, doc: &SearchDocument<'_>) -> Vec<u32> {
@@ -527,16 +543,16 @@ impl<'a> FacetCodes<'a> {
     }
 }
 
-/// One grade g → g − 1 (one character); several → 16 + their 12-bit mask.
+/// One grade g → g − 1 (one character); several → MANY_GRADES + their 12-bit mask.
 fn grade_code(grades: &[u8]) -> u32 {
     let valid: Vec<u8> = grades
         .iter()
         .copied()
-        .filter(|g| (1..=12).contains(g))
+        .filter(|g| (1..=MAX_GRADE).contains(g))
         .collect();
     match valid.as_slice() {
         [one] => u32::from(*one) - 1,
-        many => 16 + many.iter().fold(0u32, |mask, g| mask | 1 << (g - 1)),
+        many => MANY_GRADES + many.iter().fold(0u32, |mask, g| mask | 1 << (g - 1)),
     }
 }
 
@@ -575,6 +591,7 @@ fn collapse_whitespace(text: &str, max_chars: usize) -> String {
 
 pub(super) fn manifest(
     config: &Config,
+    kind_names: &[String; 3],
     topics: &[(String, String)],
     doc_count: usize,
     buckets: u32,
@@ -582,7 +599,8 @@ pub(super) fn manifest(
 ) -> Vec<u8> {
     let kinds: Vec<Value> = crate::content::Kind::ALL
         .iter()
-        .map(|k| json!({ "slug": k.slug(), "name": crate::theme::views::kind_name(*k, config.language) }))
+        .zip(kind_names)
+        .map(|(k, name)| json!({ "slug": k.slug(), "name": name }))
         .collect();
     let stages: Vec<Value> = config
         .stages

@@ -146,6 +146,7 @@ fn build(
     let mut sources = BTreeMap::new();
     let mut static_files = BTreeMap::new();
     let mut i18n: BTreeMap<String, ThemeFile> = BTreeMap::new();
+    let mut search_modules: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (path, file) in files {
         if let Some(name) = path.strip_prefix("templates/") {
             match String::from_utf8(file.bytes) {
@@ -168,8 +169,11 @@ fn build(
             static_files.insert(name.to_string(), file.bytes);
         } else if let Some(name) = path.strip_prefix("i18n/") {
             i18n.insert(name.to_string(), file);
+        } else if path.starts_with(crate::search::script::MODULES_DIR) && path.ends_with(".js") {
+            search_modules.insert(path, file.bytes);
         }
     }
+    add_search_script(&mut static_files, &search_modules);
     let strings = load_strings(&i18n, config, diagnostics)?;
     for required in REQUIRED_TEMPLATES {
         if !sources.contains_key(*required) {
@@ -187,7 +191,8 @@ fn build(
         diagnostics.push(template_diagnostic(&error, &sources));
         return None;
     }
-    let asset_version = short_hash(static_files.values().flat_map(|b| b.iter().copied()));
+    let asset_version =
+        crate::digest::short_hash(static_files.values().flat_map(|b| b.iter().copied()));
     Some(Theme {
         tera,
         sources: Arc::new(sources),
@@ -195,6 +200,20 @@ fn build(
         strings,
         asset_version,
     })
+}
+
+/// `static/search.js` joined from the theme's search modules — unless the theme ships a
+/// `static/search.js` of its own, which then replaces the script whole (docs/THEME.md).
+fn add_search_script(
+    static_files: &mut BTreeMap<String, Vec<u8>>,
+    modules: &BTreeMap<String, Vec<u8>>,
+) {
+    if static_files.contains_key("search.js") || modules.is_empty() {
+        return;
+    }
+    let modules = modules.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
+    let script = crate::search::script::join_modules(modules);
+    static_files.insert("search.js".to_string(), script);
 }
 
 fn load_strings(
@@ -219,16 +238,6 @@ fn load_strings(
             None
         }
     }
-}
-
-/// FNV-1a over the bytes, as 10 hex digits: enough to bust caches, stable across builds.
-pub fn short_hash(bytes: impl Iterator<Item = u8>) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{:010x}", hash & 0xff_ffff_ffff)
 }
 
 /// A Tera error as a diagnostic at the template's file and line.
@@ -331,5 +340,29 @@ impl Renderer {
 
     pub fn labels(&self) -> &views::Labels {
         &self.labels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn modules() -> BTreeMap<String, Vec<u8>> {
+        BTreeMap::from([("search/10-a.js".to_string(), b"a();\n".to_vec())])
+    }
+
+    #[test]
+    fn search_script_is_joined_from_the_modules() {
+        let mut files = BTreeMap::new();
+        add_search_script(&mut files, &modules());
+        let script = String::from_utf8(files["search.js"].clone()).unwrap();
+        assert!(script.contains("var LecternSearch = {") && script.ends_with("a();\n"));
+    }
+
+    #[test]
+    fn a_theme_search_script_replaces_the_modules_whole() {
+        let mut files = BTreeMap::from([("search.js".to_string(), b"mine();".to_vec())]);
+        add_search_script(&mut files, &modules());
+        assert_eq!(files["search.js"], b"mine();");
     }
 }

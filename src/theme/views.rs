@@ -567,16 +567,3 @@ pub struct NavPage {
 pub struct BuildInfo {
     pub generator: &'static str,
 }
-
-/// The kinds' names in Rust, until `search` takes them from its caller (being moved there).
-pub fn kind_name(kind: Kind, language: crate::config::Language) -> &'static str {
-    use crate::config::Language;
-    match (kind, language) {
-        (Kind::Lesson, Language::ZhCn) => "教学设计",
-        (Kind::Video, Language::ZhCn) => "课堂视频",
-        (Kind::Review, Language::ZhCn) => "说课评课",
-        (Kind::Lesson, Language::En) => "Lesson plan",
-        (Kind::Video, Language::En) => "Classroom video",
-        (Kind::Review, Language::En) => "Lesson review",
-    }
-}

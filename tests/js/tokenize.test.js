@@ -5,7 +5,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const LS = require("../../themes/default/static/search.js");
+const LS = require("./search-modules.js");
 
 const vectors = JSON.parse(
   fs.readFileSync(path.join(__dirname, "..", "fixtures", "tokenize.json"), "utf8"),
@@ -95,7 +95,8 @@ test("tokenising hostile input never throws", () => {
 });
 
 test("word table matches Unicode: /[\\p{Alphabetic}\\p{N}_]/u, i.e. Rust's is_alphanumeric, plus CJK", () => {
-  // If this fails after a Node upgrade (a newer Unicode), regenerate WORD_TABLE in search.js:
+  // If this fails after a Node upgrade (a newer Unicode), regenerate WORD_TABLE in
+  // themes/default/search/10-chars.js:
   // alternating (gap, length) of the BMP ranges where the predicate below holds, in base 36.
   const word = /[\p{Alphabetic}\p{N}_]/u;
   const cjk = (c) =>
@@ -113,4 +114,13 @@ test("word table matches Unicode: /[\\p{Alphabetic}\\p{N}_]/u, i.e. Rust's is_al
   assert.equal(LS.classify(0x2ffff), 1);
   assert.equal(LS.classify(0x1f600), 0); // 😀
   assert.equal(LS.classify(0x1d400), 2); // 𝐀 MATHEMATICAL BOLD CAPITAL A
+});
+
+test("traditional characters fold to simplified once the table is loaded", () => {
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情緒"], "no table: unchanged");
+  assert.equal(LS.setVariants("緒慮試", "绪虑试"), true);
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情绪"]);
+  assert.deepEqual(LS.indexTerms("考試"), LS.indexTerms("考试"));
+  assert.equal(LS.setVariants("", ""), false, "an empty or broken table turns folding off");
+  assert.deepEqual(LS.queryTerms("情緒").map((t) => t.term), ["情緒"]);
 });

@@ -440,7 +440,11 @@ fn random_structural_changes_equal_a_full_build() {
             "ba5eba11".into(),
             BASE_URL,
         ),
-        ("page_size: 3\n", "d1ce".into(), "http://127.0.0.1:1111/portal/sub/"),
+        (
+            "page_size: 3\n",
+            "d1ce".into(),
+            "http://127.0.0.1:1111/portal/sub/",
+        ),
     ];
     if let Ok(seed) = std::env::var("LECTERN_TEST_SEED") {
         variants.push(("page_size: 2\n", seed, BASE_URL));

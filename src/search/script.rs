@@ -1,0 +1,91 @@
+//! The browser script `static/search.js`. The theme keeps it as small ES5 modules
+//! (`search/*.js`, each adding to the one namespace `LecternSearch`); the build joins them in
+//! file-name order behind a generated first module that declares the namespace with every
+//! constant the browser shares with this crate — so a constant is typed once, here. The result is
+//! one file and one request; nothing bundles at run time.
+
+use std::fmt::Write;
+
+use serde_json::{Value, json};
+
+use crate::content::Kind;
+
+/// Where the theme keeps the modules, relative to the theme folder.
+pub const MODULES_DIR: &str = "search/";
+
+/// What the browser must agree on with the index writer (docs/SEARCH-INDEX.md).
+pub fn shared_constants() -> Value {
+    json!({
+        "FORMAT_VERSION": super::FORMAT_VERSION,
+        "KINDS": Kind::ALL.map(Kind::slug),
+        "K1": super::index::K1,
+        "B": super::index::B,
+        "LENGTH_STEPS": super::index::LENGTH_STEPS,
+        "MAX_GRADE": super::index::MAX_GRADE,
+        "MANY_GRADES": super::index::MANY_GRADES,
+        "MAX_WORD": super::tokenize::MAX_WORD_CHARS,
+        "ALPHABET": String::from_utf8_lossy(super::codec::ALPHABET),
+        "OFFLINE_BUCKETS": super::offline::BUCKETS_PER_SCRIPT,
+        "OFFLINE_RECORDS": super::offline::RECORDS_PER_SCRIPT,
+    })
+}
+
+/// `static/search.js`: the generated constants, then the modules (path → bytes) in name order.
+pub fn join_modules<'a>(modules: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut out = format!(
+        "/*! Lectern search — the browser side of docs/SEARCH-INDEX.md (index format version {}).\n \
+         * Joined by Lectern from the theme's {MODULES_DIR}*.js: edit those, not this file. */\n\
+         var LecternSearch = {};\n",
+        super::FORMAT_VERSION,
+        shared_constants(),
+    );
+    let mut sorted: Vec<(&str, &[u8])> = modules.into_iter().collect();
+    sorted.sort_by_key(|(path, _)| *path);
+    for (path, bytes) in sorted {
+        let _ = write!(out, "\n/* {path} */\n{}", String::from_utf8_lossy(bytes));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Node tests (tests/js/) read the constants from this fixture, in place of the generated
+    /// module; `UPDATE_SNAPSHOTS=1 cargo test --lib search::script` rewrites it.
+    #[test]
+    fn node_fixture_holds_the_shared_constants() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/search-constants.json"
+        );
+        let want = shared_constants();
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            let text = serde_json::to_string_pretty(&want).unwrap() + "\n";
+            std::fs::write(path, text).unwrap();
+        }
+        let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(
+            fixture, want,
+            "run with UPDATE_SNAPSHOTS=1 to refresh {path}"
+        );
+    }
+
+    #[test]
+    fn modules_follow_the_constants_in_name_order() {
+        let script = join_modules([
+            ("search/20-b.js", &b"b();"[..]),
+            ("search/10-a.js", b"a();\n"),
+        ]);
+        let text = String::from_utf8(script).unwrap();
+        let constants = text.find("var LecternSearch = {\"ALPHABET\"").unwrap();
+        let (a, b) = (text.find("a();").unwrap(), text.find("b();").unwrap());
+        assert!(constants < a && a < b, "{text}");
+        assert!(text.ends_with("b();\n"));
+        assert!(text.starts_with("/*! Lectern search"));
+        assert!(text.contains("index format version 4"));
+    }
+}

@@ -1,0 +1,118 @@
+/* Lectern search, module 30: the term hash, buckets and the "b64 varint" integer codec (spec
+ * "Hash and buckets", "Integer codec", "p/<bucket>.json"). */
+(function (LS) {
+  "use strict";
+
+  var ALPHABET = LS.ALPHABET;
+  var codePoints = LS.codePoints, ints = LS.ints;
+  var B64 = []; // character code → digit, -1 outside the alphabet
+  (function () {
+    var i;
+    for (i = 0; i < 128; i++) B64[i] = -1;
+    for (i = 0; i < 64; i++) B64[ALPHABET.charCodeAt(i)] = i;
+  })();
+
+  /** FNV-1a, 32 bits, over the UTF-8 bytes of the string; an unsigned number. */
+  function fnv1a32(s) {
+    var cps = codePoints(String(s)), h = 0x811c9dc5, i, c;
+    function eat(b) {
+      h ^= b;
+      // h * 0x01000193 mod 2^32 without Math.imul (ES5)
+      h = (h + (h << 1) + (h << 4) + (h << 7) + (h << 8) + (h << 24)) >>> 0;
+    }
+    for (i = 0; i < cps.length; i++) {
+      c = cps[i];
+      if (c < 0x80) eat(c);
+      else if (c < 0x800) {
+        eat(0xc0 | (c >> 6));
+        eat(0x80 | (c & 0x3f));
+      } else if (c < 0x10000) {
+        eat(0xe0 | (c >> 12));
+        eat(0x80 | ((c >> 6) & 0x3f));
+        eat(0x80 | (c & 0x3f));
+      } else {
+        eat(0xf0 | (c >> 18));
+        eat(0x80 | ((c >> 12) & 0x3f));
+        eat(0x80 | ((c >> 6) & 0x3f));
+        eat(0x80 | (c & 0x3f));
+      }
+    }
+    return h >>> 0;
+  }
+
+  function bucketOf(term, buckets) {
+    return fnv1a32(term) % buckets;
+  }
+
+  /** Decodes a "b64 varint" string into unsigned integers; characters outside the alphabet are skipped. */
+  function decodeVarints(s) {
+    var out = [], acc = 0, i, c, v;
+    if (typeof s !== "string") return out;
+    for (i = 0; i < s.length; i++) {
+      c = s.charCodeAt(i);
+      v = c < 128 ? B64[c] : -1;
+      if (v < 0) continue;
+      if (v >= 32) acc = acc * 32 + (v - 32);
+      else {
+        out.push(acc * 32 + v);
+        acc = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The inverse of decodeVarints (for tests and tools). */
+  function encodeVarints(nums) {
+    var s = "", i, n, groups;
+    for (i = 0; i < nums.length; i++) {
+      n = nums[i];
+      groups = [n % 32];
+      n = Math.floor(n / 32);
+      while (n > 0) {
+        groups.unshift(32 + (n % 32));
+        n = Math.floor(n / 32);
+      }
+      while (groups.length) s += ALPHABET.charAt(groups.shift());
+    }
+    return s;
+  }
+
+  /**
+   * A bucket entry `[df, postings]` → { df, n, docs, tfs } (null when malformed): the first `n`
+   * entries of `docs` (ascending document numbers) and `tfs` (weighted term frequencies). One
+   * pass, no garbage.
+   */
+  function decodePostings(entry) {
+    if (!entry || typeof entry.length !== "number" || entry.length < 2) return null;
+    var s = typeof entry[1] === "string" ? entry[1] : "", df = +entry[0];
+    var docs = ints(s.length >> 1), tfs = ints(s.length >> 1), n = 0, acc = 0, doc = 0, first = true;
+    var i, c, v;
+    for (i = 0; i < s.length; i++) {
+      c = s.charCodeAt(i);
+      v = c < 128 ? B64[c] : -1;
+      if (v < 0) continue;
+      if (v >= 32) {
+        acc = acc * 32 + (v - 32);
+        continue;
+      }
+      v = acc * 32 + v;
+      acc = 0;
+      if (first) {
+        doc = n === 0 ? v : doc + v; // the first delta is the document itself
+        first = false;
+      } else {
+        docs[n] = doc;
+        tfs[n] = v;
+        n++;
+        first = true;
+      }
+    }
+    return { df: df >= 0 ? df : 0, n: n, docs: docs, tfs: tfs };
+  }
+
+  LS.fnv1a32 = fnv1a32;
+  LS.bucketOf = bucketOf;
+  LS.decodeVarints = decodeVarints;
+  LS.encodeVarints = encodeVarints;
+  LS.decodePostings = decodePostings;
+})(LecternSearch);

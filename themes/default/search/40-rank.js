@@ -1,0 +1,140 @@
+/* Lectern search, module 40: ranking — BM25 with the phrase bonus and coverage (spec "Ranking
+ * (browser)"), and the top k without a full sort. */
+(function (LS) {
+  "use strict";
+
+  var K1 = LS.K1; // the norm of an average document, when no length column is given
+  var numbers = LS.numbers, ints = LS.ints;
+
+  function idf(n, df) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Scores the documents for the query terms `qterms` ([{ term, group, pos }] from queryTerms).
+   * `lookup(term)` returns decoded postings (decodePostings) or null; `n` is doc_count; `norm`
+   * (from decodeFacets) holds each document's BM25 length normalisation k1 × (1 − b + b × len /
+   * avg), or is left out to treat every document as of average length.
+   * Returns { docs: the matching documents, ascending; score: score by document number }.
+   */
+  function scoreDocs(qterms, lookup, n, norm) {
+    var ids = {}, terms = [], occ = [], at = [], posts = [], w = [];
+    var i, j, k, p, d, key, a, b, bonus, count, docs = [];
+    n = n > 0 ? Math.floor(n) : 0;
+    if (!qterms || !qterms.length || n === 0) return { docs: [], score: numbers(0) };
+    for (i = 0; i < qterms.length; i++) {
+      key = "~" + qterms[i].term;
+      if (typeof ids[key] !== "number") {
+        ids[key] = terms.length;
+        terms.push(qterms[i].term);
+        occ.push(0);
+      }
+      at[i] = ids[key];
+      occ[at[i]]++;
+    }
+    for (j = 0; j < terms.length; j++) {
+      p = lookup(terms[j]) || null;
+      posts[j] = p;
+      w[j] = p ? idf(n, p.df) : 0;
+    }
+    var score = numbers(n), hits = ints(n), stamp = ints(n), cover = numbers(n), pd, pt, pn, f, tf, known = 0;
+    var norms = norm && norm.length >= n ? norm : null;
+    for (j = 0; j < terms.length; j++) {
+      p = posts[j];
+      if (!p) continue;
+      pd = p.docs;
+      pt = p.tfs;
+      pn = p.n;
+      f = occ[j] * w[j]; // each occurrence of the term in the query counts
+      known += w[j];
+      for (k = 0; k < pn; k++) {
+        d = pd[k];
+        if (d >= n) break; // postings are ascending: the rest is out of range too
+        hits[d]++;
+        cover[d] += w[j];
+        tf = pt[k];
+        score[d] += (f * tf) / (tf + (norms ? norms[d] : K1)); // BM25's tf part, scaled to 0–1
+      }
+    }
+    // Phrase bonus: adjacent terms of one run (pos i, i + 1) that the document both contains.
+    for (i = 0; i + 1 < qterms.length; i++) {
+      if (qterms[i].group !== qterms[i + 1].group || qterms[i + 1].pos !== qterms[i].pos + 1) continue;
+      a = posts[at[i]];
+      b = posts[at[i + 1]];
+      if (!a || !b) continue;
+      bonus = 0.5 * (w[at[i]] + w[at[i + 1]]);
+      pd = a.docs;
+      for (k = 0, pn = a.n; k < pn; k++) if (pd[k] < n) stamp[pd[k]] = i + 1;
+      pd = b.docs;
+      for (k = 0, pn = b.n; k < pn; k++) {
+        d = pd[k];
+        if (d < n && stamp[d] === i + 1) score[d] += bonus;
+      }
+    }
+    // Coverage: the share of the query's known terms (weighted by idf) that the document has.
+    // A complete match gets ×1.5, a partial one proportionally less — smoothly, so that one
+    // stray bigram across a word boundary (中心 in 高中心理) cannot decide the order alone.
+    count = known > 0 ? known : 1;
+    for (d = 0; d < n; d++) {
+      if (hits[d] === 0) continue;
+      score[d] *= 1 + (0.5 * cover[d]) / count;
+      docs.push(d);
+    }
+    return { docs: docs, score: score };
+  }
+
+  /** Rank order: higher score first, ties by document number (higher is newer: first). */
+  function ranker(score) {
+    return function (x, y) {
+      return score[y] - score[x] || y - x;
+    };
+  }
+
+  /** The spec's ranking: [{ doc, score }], best first, ties by document number (higher first). */
+  function rank(qterms, lookup, n, norm) {
+    var s = scoreDocs(qterms, lookup, n, norm), docs = s.docs.slice().sort(ranker(s.score)), out = [], k;
+    for (k = 0; k < docs.length; k++) out.push({ doc: docs[k], score: s.score[docs[k]] });
+    return out;
+  }
+
+  /**
+   * The best `k` of `docs` in rank order, without sorting them all (a bounded heap: a page of
+   * results from 10,000 matches costs about 10,000 × log 10 comparisons, not 10,000 × log 10,000).
+   */
+  function topK(docs, score, k) {
+    var heap = [], i, d, cmp = ranker(score);
+    if (k >= docs.length) return docs.slice().sort(cmp);
+    // heap[0] is the worst of the best k so far: a max-heap under cmp
+    function down(at) {
+      var n = heap.length, l, r, m, t;
+      for (;;) {
+        l = 2 * at + 1;
+        r = l + 1;
+        m = at;
+        if (l < n && cmp(heap[l], heap[m]) > 0) m = l;
+        if (r < n && cmp(heap[r], heap[m]) > 0) m = r;
+        if (m === at) return;
+        t = heap[m];
+        heap[m] = heap[at];
+        heap[at] = t;
+        at = m;
+      }
+    }
+    for (i = 0; i < docs.length; i++) {
+      d = docs[i];
+      if (heap.length < k) {
+        heap.push(d);
+        if (heap.length === k) for (var h = (k >> 1) - 1; h >= 0; h--) down(h);
+      } else if (cmp(d, heap[0]) < 0) {
+        heap[0] = d;
+        down(0);
+      }
+    }
+    return heap.sort(cmp);
+  }
+
+  LS.idf = idf;
+  LS.scoreDocs = scoreDocs;
+  LS.rank = rank;
+  LS.topK = topK;
+})(LecternSearch);

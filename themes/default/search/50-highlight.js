@@ -1,0 +1,91 @@
+/* Lectern search, module 50: highlighting and snippets, found with the tokenizer itself. */
+(function (LS) {
+  "use strict";
+
+  var MAX_WORD = LS.MAX_WORD;
+  var codePoints = LS.codePoints, cpsToString = LS.cpsToString, classify = LS.classify, foldCp = LS.foldCp;
+
+  /** The query's terms for matching text without building strings: CJK by code point. */
+  function termIndex(qterms) {
+    var uni = {}, bi = {}, words = {}, i, cps;
+    for (i = 0; i < qterms.length; i++) {
+      cps = codePoints(qterms[i].term);
+      if (cps.length && classify(cps[0]) === 1) {
+        if (cps.length === 1) uni[cps[0]] = true;
+        else (bi[cps[0]] || (bi[cps[0]] = {}))[cps[1]] = true;
+      } else {
+        words["~" + qterms[i].term] = true;
+      }
+    }
+    return { uni: uni, bi: bi, words: words };
+  }
+
+  /**
+   * Splits `text` into pieces [{ text, mark }] where `mark` pieces are the places that match the
+   * query's terms, found with the tokenizer itself (so `python` does not light up inside `python3`).
+   * With `max` > 0 only about `max` characters around the first match are kept ("…" at cut ends),
+   * and the scan stops at the end of that window.
+   */
+  function highlight(text, qterms, max) {
+    text = text == null ? "" : String(text);
+    var orig = codePoints(text), n = orig.length, idx = termIndex(qterms || []), limit = qterms && qterms.length ? n : 0;
+    var ranges = [], first = -1, from = 0, to = n, cut = max > 0 && n > max;
+    var i = 0, k, c, cls, run = [], x, b;
+    function mark(a, z) {
+      var last = ranges.length - 1;
+      if (last >= 0 && a <= ranges[last][1]) ranges[last][1] = Math.max(ranges[last][1], z);
+      else ranges.push([a, z]);
+      if (first < 0) {
+        first = a;
+        if (cut) {
+          from = Math.max(0, Math.min(first - Math.floor(max / 4), n - max));
+          to = from + max;
+          limit = to;
+        }
+      }
+    }
+    while (i < limit) {
+      c = foldCp(orig[i]);
+      cls = classify(c);
+      if (cls === 0) {
+        i++;
+        continue;
+      }
+      run.length = 0;
+      run.push(c);
+      for (k = i + 1; k < n; k++) {
+        c = foldCp(orig[k]);
+        if (classify(c) !== cls) break;
+        run.push(c);
+      }
+      if (cls === 2) {
+        if (idx.words["~" + cpsToString(run, 0, Math.min(run.length, MAX_WORD))] === true) mark(i, k);
+      } else {
+        for (x = 0; x < run.length; x++) {
+          if (idx.uni[run[x]] === true) mark(i + x, i + x + 1);
+          b = idx.bi[run[x]];
+          if (b && x + 1 < run.length && b[run[x + 1]] === true) mark(i + x, i + x + 2);
+        }
+      }
+      i = k;
+    }
+    if (cut && first < 0) to = max;
+    var pieces = [], r = 0, at = from, end;
+    if (from > 0) pieces.push({ text: "…", mark: false });
+    while (at < to) {
+      while (r < ranges.length && ranges[r][1] <= at) r++;
+      if (r < ranges.length && ranges[r][0] <= at) {
+        end = Math.min(ranges[r][1], to);
+        pieces.push({ text: cpsToString(orig, at, end), mark: true });
+      } else {
+        end = r < ranges.length ? Math.min(ranges[r][0], to) : to;
+        pieces.push({ text: cpsToString(orig, at, end).replace(/\s+/g, " "), mark: false });
+      }
+      at = end;
+    }
+    if (to < n) pieces.push({ text: "…", mark: false });
+    return { pieces: pieces, matched: first >= 0 };
+  }
+
+  LS.highlight = highlight;
+})(LecternSearch);

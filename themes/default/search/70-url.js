@@ -1,0 +1,99 @@
+/* Lectern search, module 70: the page's state in its URL (DESIGN §5): parsing `location.search`
+ * into a selection of facet values, and writing it back. */
+(function (LS) {
+  "use strict";
+
+  var FACETS = LS.FACETS, list = LS.list, str = LS.str, emptySelection = LS.emptySelection;
+
+  /** Index of a raw URL value in a facet's value list, or -1 (unknown values are ignored). */
+  function valueIndex(M, facet, raw) {
+    var v = str(raw).replace(/^\s+|\s+$/g, ""), i, items;
+    if (!v) return -1;
+    if (facet === "kind") {
+      for (i = 0; i < M.kinds.length; i++) if (M.kinds[i].slug === v || M.kinds[i].name === v) return i;
+      return -1;
+    }
+    if (facet === "grade") {
+      for (i = 0; i < M.grades.length; i++) {
+        if (String(M.grades[i].number) === v.replace(/^0+(?=\d)/, "") || M.grades[i].name === v) return i;
+      }
+      return -1;
+    }
+    items = facet === "stage" ? M.stages : facet === "course" ? M.courses : facet === "topic" ? M.topics : [];
+    for (i = 0; i < items.length; i++) if (items[i].slug === v) return i;
+    for (i = 0; i < items.length; i++) if (items[i].name === v) return i;
+    return -1;
+  }
+
+  /** The value written into the URL for a facet value. */
+  function valueKey(M, facet, i) {
+    if (facet === "kind") return M.kinds[i].slug;
+    if (facet === "grade") return String(M.grades[i].number);
+    if (facet === "stage") return M.stages[i].slug;
+    if (facet === "course") return M.courses[i].slug;
+    return M.topics[i].name; // topics as written (spec §5)
+  }
+
+  function decodeParam(s) {
+    s = s.replace(/\+/g, " ");
+    try {
+      return decodeURIComponent(s);
+    } catch (e) {
+      try {
+        return decodeURIComponent(s.replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
+      } catch (e2) {
+        return null;
+      }
+    }
+  }
+
+  /** Parses `location.search` into { q, raw: { facet: [values] } } (nothing checked yet). */
+  function parseParams(search) {
+    var out = { q: "", raw: { kind: [], stage: [], grade: [], course: [], topic: [] } };
+    var parts = str(search).replace(/^\?/, "").split("&"), i, eq, k, v;
+    for (i = 0; i < parts.length; i++) {
+      if (!parts[i]) continue;
+      eq = parts[i].indexOf("=");
+      k = decodeParam(eq < 0 ? parts[i] : parts[i].slice(0, eq));
+      v = decodeParam(eq < 0 ? "" : parts[i].slice(eq + 1));
+      if (k === null || v === null) continue;
+      if (k === "q") out.q = v;
+      else if (Object.prototype.hasOwnProperty.call(out.raw, k) && out.raw[k].length < 100) out.raw[k].push(v);
+    }
+    return out;
+  }
+
+  /** Raw URL values → the selection { facet: [value indexes] }, deduplicated, in manifest order. */
+  function selectionFrom(raw, M) {
+    var sel = emptySelection(M), f, i, idx;
+    for (f = 0; f < FACETS.length; f++) {
+      var vals = list(raw && raw[FACETS[f]]);
+      for (i = 0; i < vals.length; i++) {
+        idx = valueIndex(M, FACETS[f], vals[i]);
+        if (idx >= 0 && sel[FACETS[f]].indexOf(idx) < 0) sel[FACETS[f]].push(idx);
+      }
+      sel[FACETS[f]].sort(function (a, b) {
+        return a - b;
+      });
+    }
+    return sel;
+  }
+
+  /** The query string for a state: q first, then the facets in a fixed order. */
+  function buildParams(q, sel, M) {
+    var parts = [], f, i;
+    if (q) parts.push("q=" + encodeURIComponent(q));
+    for (f = 0; f < FACETS.length; f++) {
+      var vals = list(sel && sel[FACETS[f]]);
+      for (i = 0; i < vals.length; i++) {
+        parts.push(FACETS[f] + "=" + encodeURIComponent(valueKey(M, FACETS[f], vals[i])));
+      }
+    }
+    return parts.join("&");
+  }
+
+  LS.valueKey = valueKey;
+  LS.parseParams = parseParams;
+  LS.selectionFrom = selectionFrom;
+  LS.buildParams = buildParams;
+})(LecternSearch);

@@ -1,0 +1,477 @@
+/* Lectern search, module 90: the search page — loading, searching, drawing results. It starts
+ * only in a browser that has the page's `#search-app` element (module 99). It never builds
+ * HTML from strings: every node is made with createElement / createTextNode / textContent. */
+(function (LS) {
+  "use strict";
+
+  var PAGE_SIZE = 10;
+  var FAILED = {}; // a bucket file that could not be loaded
+  var FORMAT_VERSION = LS.FORMAT_VERSION, KINDS = LS.KINDS, MAX_QUERY = LS.MAX_QUERY;
+  var list = LS.list, str = LS.str, codePoints = LS.codePoints, isCjk = LS.isCjk, setVariants = LS.setVariants;
+  var queryTerms = LS.queryTerms, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
+  var scoreDocs = LS.scoreDocs, topK = LS.topK, highlight = LS.highlight;
+  var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
+  var hasFilters = LS.hasFilters, tally = LS.tally;
+  var parseParams = LS.parseParams, selectionFrom = LS.selectionFrom, buildParams = LS.buildParams;
+  var loadJson = LS.loadJson, parallel = LS.parallel;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function clear(node) {
+    while (node && node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function show(node, on) {
+    if (!node) return;
+    if (on) node.removeAttribute("hidden");
+    else node.setAttribute("hidden", "");
+  }
+
+  function Page(app) {
+    // Every UI string comes from the theme's i18n file through search.html's data-str-*
+    // attributes; a missing one shows as its own name, as a missing `t.x` does in a template.
+    function attr(name, fallback) {
+      var v = app.getAttribute("data-" + name);
+      if (v != null && v !== "") return v;
+      return fallback === undefined ? name : fallback;
+    }
+    this.app = app;
+    this.str = {
+      kind: attr("str-kind"),
+      stage: attr("str-stage"),
+      grade: attr("str-grade"),
+      course: attr("str-course"),
+      topic: attr("str-topic"),
+      filters: attr("str-filters"),
+      resultsCount: attr("str-results-count"),
+      noResults: attr("str-no-results"),
+      loading: attr("str-loading"),
+      error: attr("str-search-error"),
+      moreTopics: attr("str-more-topics"),
+      fewerTopics: attr("str-fewer-topics")
+    };
+    this.kindNames = {
+      lesson: attr("str-kind-lesson", ""),
+      video: attr("str-kind-video", ""),
+      review: attr("str-kind-review", "")
+    };
+    this.manifestUrl = attr("manifest", "manifest.json");
+    this.root = app.getAttribute("data-root") == null ? "../" : app.getAttribute("data-root");
+    this.listSep = /^zh/i.test(document.documentElement.lang || "zh") ? "、" : ", ";
+    this.form = document.getElementById("search-form");
+    this.input = document.getElementById("search-input");
+    this.status = document.getElementById("search-status");
+    this.results = document.getElementById("results");
+    this.more = document.getElementById("search-more");
+    this.filtersBox = document.getElementById("search-filters-box");
+    this.filters = document.getElementById("search-filters");
+    this.filtersLabel = document.getElementById("search-filters-label");
+    this.clearButton = document.getElementById("search-clear");
+    this.M = null;
+    this.cols = null;
+    this.base = "";
+    this.buckets = {}; // bucket number → parsed file (FAILED: asked again by the next search)
+    this.decoded = {}; // "~term" → decoded postings
+    this.seq = 0;
+    this.timer = null;
+    this.matches = []; // the filtered matches, in document order
+    this.score = null; // their scores by document number (null when browsing)
+    this.ordered = []; // the first of them in rank order, as far as shown
+    this.terms = [];
+    this.shown = 0;
+    this.loadingMore = false;
+    this.boxes = {}; // facet → [{ input, count, label }]
+    var p = parseParams(window.location.search);
+    this.q = p.q;
+    this.raw = p.raw;
+    this.sel = null;
+    if (this.input) this.input.value = this.q;
+    this.bind();
+    this.setBusy(true);
+    this.load(false);
+  }
+
+  Page.prototype.bind = function () {
+    var self = this, composing = false;
+    function later(ms) {
+      if (self.timer) clearTimeout(self.timer);
+      self.timer = setTimeout(function () {
+        self.timer = null;
+        self.change(true);
+      }, ms);
+    }
+    if (this.input) {
+      this.input.addEventListener("compositionstart", function () {
+        composing = true;
+      });
+      this.input.addEventListener("compositionend", function () {
+        composing = false;
+        later(200);
+      });
+      // While an IME composes (pinyin), the box holds Latin letters: wait longer before searching.
+      this.input.addEventListener("input", function () {
+        later(composing ? 1000 : 200);
+      });
+    }
+    if (this.form) {
+      this.form.addEventListener("submit", function (ev) {
+        if (ev.preventDefault) ev.preventDefault();
+        if (self.timer) clearTimeout(self.timer);
+        self.timer = null;
+        self.change(true);
+        if (self.input && self.input.blur && self.M) self.input.blur(); // closes the phone keyboard
+      });
+    }
+    if (this.more) {
+      this.more.addEventListener("click", function () {
+        self.showMore();
+      });
+    }
+    if (this.clearButton) {
+      this.clearButton.addEventListener("click", function () {
+        if (!self.M) return;
+        self.sel = emptySelection(self.M);
+        self.syncBoxes();
+        self.change(true);
+      });
+    }
+    window.addEventListener("popstate", function () {
+      var p = parseParams(window.location.search);
+      self.q = p.q;
+      self.raw = p.raw;
+      if (self.input) self.input.value = p.q;
+      if (self.M) {
+        self.sel = selectionFrom(p.raw, self.M);
+        self.syncBoxes();
+        self.run();
+      }
+    });
+    if (this.filtersBox && window.matchMedia) {
+      var wide = window.matchMedia("(min-width: 50em)");
+      var apply = function () {
+        if (wide.matches) self.filtersBox.open = true;
+      };
+      apply();
+      if (wide.addListener) wide.addListener(apply);
+    }
+  };
+
+  Page.prototype.setBusy = function (on) {
+    if (!this.results) return;
+    if (on) {
+      this.results.setAttribute("aria-busy", "true");
+      this.results.setAttribute("data-state", "loading");
+    } else {
+      this.results.removeAttribute("aria-busy");
+      this.results.setAttribute("data-state", "done");
+      this.results.setAttribute("data-seq", String(this.seq));
+    }
+  };
+
+  Page.prototype.say = function (text) {
+    if (this.status && this.status.textContent !== text) this.status.textContent = text;
+  };
+
+  /** Manifest, then facets.json; a stale cached manifest (its gen gone) is fetched once more. */
+  Page.prototype.load = function (retry) {
+    var self = this, url = this.manifestUrl + (retry ? (this.manifestUrl.indexOf("?") < 0 ? "?" : "&") + "t=" + new Date().getTime() : "");
+    this.say(this.str.loading);
+    loadJson(url, function (err, manifest) {
+      if (err || !manifest || typeof manifest !== "object" || manifest.version !== FORMAT_VERSION) {
+        self.fail();
+        return;
+      }
+      var M = model(manifest, self.kindNames);
+      LS.setOfflineLayout(M.offline);
+      self.buckets = {}; // (a retry may bring another gen)
+      self.decoded = {};
+      self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
+      // The query's postings do not depend on facets.json: ask for both at once.
+      self.fetchBuckets(M, self.termsOf(self.q), function () {});
+      loadJson(self.base + "facets.json", function (ferr, facets) {
+        if (ferr || !facets) {
+          if (!retry) self.load(true);
+          else self.fail();
+          return;
+        }
+        try {
+          self.M = M;
+          self.cols = decodeFacets(facets, M);
+          self.sel = selectionFrom(self.raw, M);
+          self.buildFilters();
+          self.change(self.urlPending);
+        } catch (e) {
+          self.fail();
+        }
+      });
+    });
+  };
+
+  Page.prototype.fail = function () {
+    this.setBusy(false);
+    this.say(this.str.error);
+    if (this.status) this.status.className = "search-status search-status--error";
+  };
+
+  Page.prototype.termsOf = function (q) {
+    return queryTerms(cutQuery(q, MAX_QUERY));
+  };
+
+  /** Loads the buckets of the terms that are not cached yet (missing files count as empty). */
+  Page.prototype.fetchBuckets = function (M, terms, done) {
+    var self = this, want = [], seen = {}, i, b;
+    if (M.buckets > 0) {
+      for (i = 0; i < terms.length; i++) {
+        b = bucketOf(terms[i].term, M.buckets);
+        if (!seen[b] && (!this.buckets.hasOwnProperty(b) || this.buckets[b] === FAILED)) {
+          seen[b] = true;
+          want.push(b);
+        }
+      }
+    }
+    var base = this.base;
+    parallel(want, function (b, next) {
+      loadJson(base + "p/" + b + ".json", function (err, data) {
+        if (self.base === base) self.buckets[b] = !err && data && typeof data === "object" ? data : FAILED; // missing: no postings
+        next();
+      });
+    }, done);
+  };
+
+  Page.prototype.lookup = function (term) {
+    var key = "~" + term, b, file;
+    if (this.decoded.hasOwnProperty(key)) return this.decoded[key];
+    b = this.M.buckets > 0 ? bucketOf(term, this.M.buckets) : -1;
+    file = this.buckets[b];
+    if (!file || file === FAILED) return null;
+    var p = Object.prototype.hasOwnProperty.call(file, term) ? decodePostings(file[term]) : null;
+    this.decoded[key] = p;
+    return p;
+  };
+
+  /** A change by the user: read the box, write the URL, search. */
+  Page.prototype.change = function (writeUrl) {
+    if (this.input) this.q = this.input.value;
+    if (!this.M) {
+      this.urlPending = writeUrl; // the first run after loading reads this.q
+      return;
+    }
+    if (writeUrl && window.history && window.history.replaceState) {
+      var qs = buildParams(this.q, this.sel, this.M);
+      try {
+        window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+      } catch (e) {
+        /* file:// in some browsers */
+      }
+    }
+    this.run();
+  };
+
+  Page.prototype.run = function () {
+    var self = this, my = ++this.seq, terms = this.termsOf(this.q);
+    this.setBusy(true);
+    var ready = false;
+    this.fetchBuckets(this.M, terms, function () {
+      ready = true;
+      if (my !== self.seq) return;
+      if (self.needsVariants(terms)) {
+        self.loadVariants(function () {
+          if (my === self.seq) self.run();
+        });
+        return;
+      }
+      try {
+        self.compute(terms, my);
+      } catch (e) {
+        self.say(self.str.noResults);
+        self.setBusy(false);
+      }
+    });
+    if (!ready) this.say(this.str.loading);
+  };
+
+  /** A CJK query term the index lacks may be written in traditional characters. */
+  Page.prototype.needsVariants = function (terms) {
+    if (this.variantsTried) return false;
+    for (var i = 0; i < terms.length; i++) {
+      var cps = codePoints(terms[i].term);
+      if (cps.length && isCjk(cps[0]) && !this.lookup(terms[i].term)) return true;
+    }
+    return false;
+  };
+
+  /** Load t2s.json once; afterwards queries fold traditional characters like the index did. */
+  Page.prototype.loadVariants = function (done) {
+    var self = this;
+    this.variantsTried = true;
+    loadJson(this.base + "t2s.json", function (err, data) {
+      if (!err && data && typeof data === "object") {
+        setVariants(data.from, data.to);
+        self.decoded = {};
+      }
+      done();
+    });
+  };
+
+  function now() {
+    return window.performance && window.performance.now ? window.performance.now() : new Date().getTime();
+  }
+
+  Page.prototype.compute = function (terms, my) {
+    var M = this.M, cands = null, scored, T, filtered = hasFilters(this.sel), t0 = now();
+    this.score = null; // browsing: document order is the rank order
+    if (terms.length) {
+      scored = scoreDocs(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
+      cands = scored.docs;
+      this.score = scored.score;
+    } else if (filtered) {
+      cands = this.allDocs();
+    }
+    T = tally(cands || this.allDocs(), this.sel, M, this.cols);
+    this.updateCounts(T.counts);
+    this.terms = terms;
+    this.matches = cands ? T.docs : [];
+    this.ordered = this.score ? topK(this.matches, this.score, PAGE_SIZE) : this.matches.slice(0, PAGE_SIZE);
+    this.shown = 0;
+    // How long ranking, filtering, counting and ordering took (read by tests and benchmarks).
+    this.results.setAttribute("data-compute-ms", String(Math.round(now() - t0)));
+    show(this.clearButton, filtered);
+    var text = "";
+    if (cands && this.matches.length) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(this.matches.length));
+    else if (cands || /\S/.test(this.q)) text = this.str.noResults;
+    this.page(my, true, text);
+  };
+
+  function bindLookup(page) {
+    return function (term) {
+      return page.lookup(term);
+    };
+  }
+
+  /** Every document, newest first: numbers grow with the date (docs/SEARCH-INDEX.md). */
+  Page.prototype.allDocs = function () {
+    if (!this.all) {
+      this.all = [];
+      for (var d = this.M.n - 1; d >= 0; d--) this.all.push(d);
+    }
+    return this.all;
+  };
+
+  /** Draws the next PAGE_SIZE results (replacing the list when `reset`), loading their d/<n>.json. */
+  Page.prototype.page = function (my, reset, text) {
+    var self = this, want = this.shown + PAGE_SIZE, recs = [], slice;
+    if (this.ordered.length < Math.min(want, this.matches.length)) {
+      this.ordered = this.score ? topK(this.matches, this.score, want) : this.matches.slice(0, want);
+    }
+    slice = this.ordered.slice(this.shown, want);
+    this.loadingMore = true;
+    parallel(slice, function (doc, next) {
+      loadJson(self.base + "d/" + doc + ".json", function (err, rec) {
+        if (!err && rec && typeof rec === "object") recs.push({ doc: doc, rec: rec });
+        next();
+      });
+    }, function () {
+      if (my !== self.seq) return;
+      self.loadingMore = false;
+      var t0 = now();
+      try {
+        self.draw(slice, recs, reset);
+      } catch (e) {
+        /* a broken record must not break the page */
+      }
+      self.results.setAttribute("data-draw-ms", String(Math.round(now() - t0)));
+      self.shown += slice.length;
+      show(self.more, self.shown < self.matches.length);
+      if (reset) self.say(text);
+      self.setBusy(false);
+    });
+  };
+
+  Page.prototype.showMore = function () {
+    if (this.loadingMore || !this.M || this.shown >= this.matches.length) return;
+    this.setBusy(true);
+    this.page(this.seq, false, "");
+  };
+
+  Page.prototype.draw = function (slice, recs, reset) {
+    var byDoc = {}, i, ol, first = null, a;
+    for (i = 0; i < recs.length; i++) byDoc[recs[i].doc] = recs[i].rec;
+    ol = reset ? null : this.results.querySelector("ol");
+    if (!ol) {
+      ol = el("ol", "search-results");
+      clear(this.results);
+      this.results.appendChild(ol);
+    }
+    for (i = 0; i < slice.length; i++) {
+      if (!byDoc.hasOwnProperty(slice[i])) continue;
+      a = this.item(byDoc[slice[i]]);
+      if (!a) continue;
+      var li = el("li", "search-result");
+      li.appendChild(a);
+      ol.appendChild(li);
+      if (!first) first = a;
+    }
+    if (!reset && first && first.focus) first.focus(); // "more": keyboard users continue from the new ones
+  };
+
+  function appendPieces(node, pieces) {
+    for (var i = 0; i < pieces.length; i++) {
+      if (pieces[i].mark) node.appendChild(el("mark", null, pieces[i].text));
+      else node.appendChild(document.createTextNode(pieces[i].text));
+    }
+  }
+
+  Page.prototype.href = function (u) {
+    u = str(u);
+    if (/^[a-z][a-z0-9+.\-]*:/i.test(u) || /^\/\//.test(u)) {
+      return /^https?:/i.test(u) ? u : null;
+    }
+    return this.root + u.replace(/^\//, ""); // site.js appends index.html under file://
+  };
+
+  /** One result: <a> with title, kind badge, grades, course and a highlighted snippet. */
+  Page.prototype.item = function (rec) {
+    var M = this.M, href = this.href(rec.u), a, meta, i, k, names = [], g, text, h;
+    if (href === null) return null;
+    a = el("a", "result-link");
+    a.setAttribute("href", href);
+    var title = el("span", "result-title");
+    appendPieces(title, highlight(str(rec.t), this.terms, 0).pieces);
+    a.appendChild(title);
+    meta = el("span", "result-meta");
+    k = KINDS.indexOf(str(rec.k));
+    if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], M.kinds[k].name));
+    var gl = list(rec.g);
+    for (i = 0; i < gl.length; i++) {
+      for (g = 0; g < M.grades.length; g++) if (M.grades[g].number === +gl[i]) names.push(M.grades[g].name);
+    }
+    if (names.length) meta.appendChild(el("span", "result-grades", names.join(this.listSep)));
+    for (i = 0; i < M.courses.length; i++) {
+      if (M.courses[i].slug === str(rec.c)) meta.appendChild(el("span", "result-course", M.courses[i].name));
+    }
+    if (rec.d) meta.appendChild(el("span", "result-date", str(rec.d)));
+    a.appendChild(meta);
+    text = str(rec.x);
+    h = highlight(text, this.terms, 120);
+    if (!h.matched && rec.s) {
+      var hs = highlight(str(rec.s), this.terms, 120);
+      if (hs.matched || !text) h = hs;
+    }
+    if (h.pieces.length) {
+      var snip = el("span", "result-snippet");
+      appendPieces(snip, h.pieces);
+      a.appendChild(snip);
+    }
+    return a;
+  };
+
+  LS.el = el;
+  LS.clear = clear;
+  LS.show = show;
+  LS.Page = Page;
+})(LecternSearch);
