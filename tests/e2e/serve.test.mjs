@@ -385,7 +385,7 @@ describe("lectern serve (live reload)", { skip }, () => {
     t.diagnostic(line);
   });
 
-  test("(6b) a new free page (a full build: it joins every page's menu): the open page says it is rebuilding, then reloads", async () => {
+  test("(6b) site.yaml edited (a full build): the open page says it is rebuilding, then reloads", async () => {
     await page.evaluate(() => {
       sessionStorage.removeItem("rebuildingShown");
       new MutationObserver(() => {
@@ -393,17 +393,18 @@ describe("lectern serve (live reload)", { skip }, () => {
         if (badge) sessionStorage.setItem("rebuildingShown", badge.textContent);
       }).observe(document.body, { childList: true });
     });
-    const added = path.join(site, "content", "pages", "xin-zeng-ye.md");
+    const siteYaml = path.join(site, "site.yaml");
+    const config = fs.readFileSync(siteYaml, "utf8");
     const r = await saveAndWaitForReload(
-      () => fs.writeFileSync(added, "---\ntitle: 新增的页面\n---\n\n新页面。\n"),
+      () => fs.writeFileSync(siteYaml, config + "\n# 编辑过\n"),
       () => true,
       null,
-      "reload after a new page",
+      "reload after site.yaml",
     );
     assert.ok(r.build.startsWith("Built"), r.build);
     assert.equal(await page.evaluate(() => sessionStorage.getItem("rebuildingShown")), "正在重新生成站点…");
     assert.equal(await page.evaluate(() => document.getElementById("lectern-building")), null, "gone after the reload");
-    await saveAndWaitForReload(() => fs.unlinkSync(added), () => true, null, "reload after the delete");
+    await saveAndWaitForReload(() => fs.writeFileSync(siteYaml, config), () => true, null, "reload after restoring it");
   });
 
   test("(6c) a new lesson is patched in, not rebuilt: the open page reloads and the home page lists it", async () => {
