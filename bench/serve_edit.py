@@ -40,9 +40,12 @@ class Server:
     def __init__(self, binary, site, port):
         self.lines = []  # (time, line)
         self.port = port
+        # serve makes its private folder (a random name) in TMPDIR: one of our own, to find it.
+        self.tmp = tempfile.mkdtemp(prefix="lectern-bench-serve-")
         self.proc = subprocess.Popen(
             [binary, "serve", "--root", site, "--port", str(port)],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, encoding="utf-8",
+            env={**os.environ, "TMPDIR": self.tmp},
         )
         self.ready = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
@@ -62,10 +65,19 @@ class Server:
             time.sleep(0.005)
         return None
 
+    def served(self):
+        """The folder serve builds into: lectern-serve-*/site in its TMPDIR (older versions
+        named it by the process id in the system's temp folder)."""
+        for name in os.listdir(self.tmp):
+            if name.startswith("lectern-serve-"):
+                return os.path.join(self.tmp, name, "site")
+        return os.path.join(tempfile.gettempdir(), f"lectern-serve-{self.proc.pid}", "site")
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=30)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class Events:
@@ -223,7 +235,7 @@ def run(args, site, lessons, name, lesson, original, binary, server):
 
 
 def verify(binary, site, server):
-    served = os.path.join(tempfile.gettempdir(), f"lectern-serve-{server.proc.pid}", "site")
+    served = server.served()
     out = tempfile.mkdtemp(prefix="lectern-verify-")
     shutil.rmtree(out)
     subprocess.run([binary, "build", "--root", site, "--out", out,

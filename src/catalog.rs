@@ -2,6 +2,7 @@
 //! cross-references, and the browse indexes (stage, grade, course, topic, kind). Pure data;
 //! no I/O. Every map here is ordered, so what is built from it is reproducible.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -76,7 +77,7 @@ pub struct Catalog {
     pub by_stage: BTreeMap<String, Vec<Place>>,
     pub by_kind: BTreeMap<Kind, Vec<Place>>,
     /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
-    pub source_paths: HashMap<String, String>,
+    pub source_paths: rustc_hash::FxHashMap<String, String>,
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
@@ -114,7 +115,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         by_course: BTreeMap::new(),
         by_stage: BTreeMap::new(),
         by_kind: BTreeMap::new(),
-        source_paths: HashMap::new(),
+        source_paths: Default::default(),
         resources,
         unavailable,
     };
@@ -137,53 +138,65 @@ fn drop_duplicates(
 ) -> Vec<Arc<Resource>> {
     // Keyed by the lower-cased id: `A` and `a` are one folder once the portal is unzipped on
     // Windows or macOS.
-    let mut first: HashMap<(Kind, String), (String, String)> = HashMap::new();
-    let mut order: Vec<Arc<Resource>> = resources;
+    let mut by_file: Vec<usize> = (0..resources.len()).collect();
     // Report against the file that sorts later, so the message is stable.
-    order.sort_by(|a, b| {
-        a.origin
-            .file
-            .cmp(&b.origin.file)
-            .then(a.origin.yaml.start.cmp(&b.origin.yaml.start))
+    by_file.sort_by(|a, b| {
+        let (a, b) = (&resources[*a].origin, &resources[*b].origin);
+        a.file.cmp(&b.file).then(a.yaml.start.cmp(&b.yaml.start))
     });
-    let mut dropped = BTreeSet::new();
-    for resource in &order {
-        let key = (resource.kind, resource.id.to_lowercase());
-        match first.get(&key) {
-            Some((file, id)) => {
-                let message = if *id == resource.id {
-                    format!(
-                        "duplicate {} id `{}`: {} also has it",
-                        resource.kind.slug(),
-                        resource.id,
-                        file
-                    )
-                } else {
-                    format!(
-                        "{} ids `{}` and `{id}` ({file}) differ only in case",
-                        resource.kind.slug(),
-                        resource.id
-                    )
-                };
-                diagnostics.push(resource.origin.at_key(
-                    "title",
-                    Diagnostic::error(message).with_help("ids come from file names (or `slug:`/`id:`) and must be unique per kind, ignoring case: rename one of the two"),
-                ));
-                dropped.insert((resource.origin.file.clone(), resource.origin.yaml.start));
+    let mut first: HashMap<(Kind, Cow<str>), usize> = HashMap::with_capacity(resources.len());
+    let mut dropped = vec![false; resources.len()];
+    for n in by_file {
+        let resource = &resources[n];
+        match first.entry((resource.kind, lower_case(&resource.id))) {
+            std::collections::hash_map::Entry::Occupied(kept) => {
+                let kept = &resources[*kept.get()];
+                diagnostics.push(duplicate(resource, kept));
+                dropped[n] = true;
             }
-            None => {
-                first.insert(key, (resource.origin.file.clone(), resource.id.clone()));
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(n);
             }
         }
     }
-    order.retain(|r| !dropped.contains(&(r.origin.file.clone(), r.origin.yaml.start)));
-    order.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.id.cmp(&b.id))
-    });
-    order
+    // Still in the catalog's order: only the duplicates leave.
+    resources
+        .into_iter()
+        .zip(dropped)
+        .filter_map(|(r, dropped)| (!dropped).then_some(r))
+        .collect()
+}
+
+/// `text` in lower case, copied only when it has capitals (ids rarely do).
+fn lower_case(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_uppercase) {
+        Cow::Owned(text.to_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The error for `resource`, whose id `kept` already has.
+fn duplicate(resource: &Resource, kept: &Resource) -> Diagnostic {
+    let (id, file) = (&kept.id, &kept.origin.file);
+    let message = if *id == resource.id {
+        format!(
+            "duplicate {} id `{}`: {} also has it",
+            resource.kind.slug(),
+            resource.id,
+            file
+        )
+    } else {
+        format!(
+            "{} ids `{}` and `{id}` ({file}) differ only in case",
+            resource.kind.slug(),
+            resource.id
+        )
+    };
+    resource.origin.at_key(
+        "title",
+        Diagnostic::error(message).with_help("ids come from file names (or `slug:`/`id:`) and must be unique per kind, ignoring case: rename one of the two"),
+    )
 }
 
 fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
@@ -325,23 +338,21 @@ fn index(config: &Config, catalog: &mut Catalog) {
     for (n, r) in catalog.resources.iter().enumerate() {
         let n = Place(n);
         catalog.by_kind.entry(r.kind).or_default().push(n);
-        catalog
-            .by_course
-            .entry(r.course.clone())
-            .or_default()
-            .push(n);
-        let mut stages = BTreeSet::new();
+        push_under(&mut catalog.by_course, &r.course, n);
+        let mut stages: Vec<&str> = Vec::new();
         for g in &r.grades {
             catalog.by_grade.entry(*g).or_default().push(n);
-            if let Some(grade) = config.grade(*g) {
-                stages.insert(grade.stage.clone());
+            if let Some(grade) = config.grade(*g)
+                && !stages.contains(&grade.stage.as_str())
+            {
+                stages.push(&grade.stage);
             }
         }
         for stage in stages {
-            catalog.by_stage.entry(stage).or_default().push(n);
+            push_under(&mut catalog.by_stage, stage, n);
         }
         for t in &r.topics {
-            topics.entry(t.clone()).or_default().push(n);
+            push_under(&mut topics, t, n);
         }
         catalog
             .source_paths
@@ -353,6 +364,16 @@ fn index(config: &Config, catalog: &mut Catalog) {
             .insert(p.origin.file.clone(), page_path(p));
     }
     catalog.topics = topic_slugs(topics);
+}
+
+/// `map[key].push(place)`, copying the key only the first time it is seen.
+fn push_under(map: &mut BTreeMap<String, Vec<Place>>, key: &str, place: Place) {
+    match map.get_mut(key) {
+        Some(list) => list.push(place),
+        None => {
+            map.insert(key.to_string(), vec![place]);
+        }
+    }
 }
 
 /// Slugs in name order, with `-2`, `-3` … when two names give the same pinyin.

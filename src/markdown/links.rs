@@ -2,7 +2,7 @@
 //! survive; relative `.md` links become the target's page, links into `content/assets/` become
 //! the copied asset, and `/`-rooted links become relative so the site works under any sub-path.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// What the renderer needs to know about the page it is rendering.
 pub struct LinkContext<'a> {
@@ -11,7 +11,7 @@ pub struct LinkContext<'a> {
     /// Where the page lands, relative to the output root (`lessons/a/`).
     pub page_path: &'a str,
     /// Source file → page path for every page of the site.
-    pub source_paths: &'a HashMap<String, String>,
+    pub source_paths: &'a rustc_hash::FxHashMap<String, String>,
     /// Files under `content/assets/`, relative to it.
     pub assets: &'a BTreeSet<String>,
 }
@@ -170,7 +170,7 @@ mod tests {
     use super::*;
 
     fn context<'a>(
-        paths: &'a HashMap<String, String>,
+        paths: &'a rustc_hash::FxHashMap<String, String>,
         assets: &'a BTreeSet<String>,
     ) -> LinkContext<'a> {
         LinkContext {
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn rewrites_and_filters() {
-        let mut paths = HashMap::new();
+        let mut paths = rustc_hash::FxHashMap::default();
         paths.insert(
             "content/lessons/g8/b.md".to_string(),
             "lessons/b/".to_string(),

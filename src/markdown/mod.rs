@@ -26,6 +26,9 @@ pub struct TocEntry {
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
+    /// A hash of `html`, made once: pages that show the body hash this instead of the HTML
+    /// (see `theme::pages`).
+    pub html_digest: u64,
     pub toc: Vec<TocEntry>,
     /// Visible text, blocks separated by newlines: what search indexes.
     pub text: String,
@@ -82,6 +85,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
+        html_digest: digest(&html),
         html,
         toc: state.toc,
         text: state.text,
@@ -89,6 +93,13 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         fragment_links: state.fragment_links,
         linked_sources: state.linked_sources,
     }
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 struct State<'a, 'o> {

@@ -1,9 +1,9 @@
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::*;
 
 fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
-    let paths = HashMap::new();
+    let paths = rustc_hash::FxHashMap::default();
     let assets = BTreeSet::new();
     let options = RenderOptions {
         raw_html,

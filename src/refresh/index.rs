@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::catalog::{self, Place};
+use crate::catalog::Place;
+use crate::content::Kind;
 use crate::output::Patch;
 use crate::search::{self, DocNumber, IndexPatch, Rearrangement, SearchDocument};
 
@@ -23,9 +24,10 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
     let old = &site.catalog;
     let new = &next.catalog;
     let (old_count, new_count) = (old.resources.len(), new.resources.len());
-    let new_places: HashMap<String, Place> = new
+    // Kind and id name a resource's page.
+    let new_places: HashMap<(Kind, &str), Place> = new
         .places()
-        .map(|m| (catalog::resource_path(&new.resources[m]), m))
+        .map(|m| ((new.resources[m].kind, new.resources[m].id.as_str()), m))
         .collect();
     // A kept document's record and body are the same ones (shared), or its text is unchanged.
     let stays = |o: Place, m: Place| {
@@ -39,7 +41,7 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
     for o in old.places() {
         let r = &old.resources[o];
         let number = DocNumber::of(o, old_count);
-        match new_places.get(&catalog::resource_path(r)) {
+        match new_places.get(&(r.kind, r.id.as_str())) {
             Some(&m) if stays(o, m) => {
                 moves[number.get()] = Some(DocNumber::of(m, new_count).get() as u32);
                 kept[m] = true;

@@ -24,6 +24,7 @@ use crate::build::{BuildOptions, Site};
 use crate::feeds;
 use crate::output::{Patch, apply_patch};
 use crate::search::IndexState;
+use crate::theme::views::CardMemo;
 use crate::theme::{Digests, Pages};
 
 /// The site `serve` is showing, and what it needs to patch it: every output file's digest and
@@ -32,6 +33,20 @@ pub struct Served {
     pub site: Site,
     pub digests: Digests,
     pub index: IndexState,
+    /// The cards of the last patch, reused where their record is the same.
+    pub cards: CardMemo,
+}
+
+impl Served {
+    /// What a full build for `serve` hands over (see `build::Handover::Serve`).
+    pub fn new(site: Site, digests: Digests, index: IndexState) -> Served {
+        Served {
+            site,
+            digests,
+            index,
+            cards: CardMemo::default(),
+        }
+    }
 }
 
 /// Why a save was not patched: `serve` builds everything instead (and says why).
@@ -100,17 +115,12 @@ pub fn refresh(
     let saved = saved::read(&served.site, options, &root, changed)?;
     let next = next::assemble(&served.site, &saved)?;
     let input = next.input(&served.site);
-    let pages = Pages::new(&served.site.theme, &input);
-    let mut digests = pages.digests();
-    let stale: BTreeSet<String> = digests
-        .iter()
-        .filter(|(file, digest)| served.digests.get(*file) != Some(digest))
-        .map(|(file, _)| file.clone())
-        .collect();
+    let pages = Pages::reusing(&served.site.theme, &input, &served.cards);
+    let (mut digests, rendered) = pages
+        .render_changed(&served.digests)
+        .map_err(|problem| Decline::Problem(problem.message))?;
     let mut patch = Patch {
-        files: pages
-            .render_files(&stale)
-            .map_err(|problem| Decline::Problem(problem.message))?,
+        files: rendered,
         ..Patch::default()
     };
     for (file, text) in feeds::feeds(input.config, input.catalog, &digests) {
@@ -120,6 +130,8 @@ pub fn refresh(
         }
         digests.insert(file.to_string(), digest);
     }
+    let cards = pages.card_memo();
+    drop(pages);
     let gone = served
         .digests
         .keys()
@@ -132,6 +144,7 @@ pub fn refresh(
     merge(&mut patch, index_patch);
     apply_patch(out, &patch, Some(lock)).map_err(|d| Decline::Write(d.message))?;
     next.commit(&mut served.site);
+    served.cards = cards;
     served.digests = digests;
     Ok(Refreshed {
         pages: shown,

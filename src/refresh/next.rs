@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::bodies::{self, Bodies, asset_set};
 use crate::build::Site;
 use crate::catalog::{self, Catalog};
-use crate::content::{Asset, Content};
+use crate::content::{Asset, Content, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
 use crate::search::MANIFEST_PATH;
@@ -46,7 +46,8 @@ impl Next {
 /// The site as it is after `saved`; declined on any problem a full build would report.
 pub fn assemble(site: &Site, saved: &Saved) -> Result<Next, Decline> {
     let mut diagnostics = Diagnostics::new();
-    let catalog = catalog::assemble(&site.config, content(site, saved), &mut diagnostics);
+    let content = content(site, saved);
+    let catalog = catalog::assemble(&site.config, content, &mut diagnostics);
     first_problem(diagnostics.sorted())?;
     let bodies = render_bodies(site, &catalog, saved)?;
     first_problem(bodies::missing_fragments(&catalog, &bodies))?;
@@ -105,18 +106,18 @@ fn render_bodies(site: &Site, catalog: &Catalog, saved: &Saved) -> Result<Bodies
     let keep = |file: &str, body: &Arc<Rendered>| {
         !saved.dirty.contains(file) && !body.linked_sources.iter().any(|s| saved.dirty.contains(s))
     };
-    // By page path, which names a record (a video catalog file holds many).
-    let kept_bodies: HashMap<String, (&str, &Arc<Rendered>)> = old
+    // By kind and id, which name a record (a video catalog file holds many).
+    let kept_bodies: HashMap<(Kind, &str), (&str, &Arc<Rendered>)> = old
         .resources
         .iter()
         .zip(&site.bodies)
         .filter(|(r, body)| keep(&r.origin.file, body))
-        .map(|(r, body)| (catalog::resource_path(r), (r.origin.file.as_str(), body)))
+        .map(|(r, body)| ((r.kind, r.id.as_str()), (r.origin.file.as_str(), body)))
         .collect();
     let mut resources = Vec::with_capacity(catalog.resources.len());
     for r in &catalog.resources {
         let kept = kept_bodies
-            .get(&catalog::resource_path(r))
+            .get(&(r.kind, r.id.as_str()))
             .filter(|(file, _)| *file == r.origin.file);
         match kept {
             Some((_, body)) => resources.push(Arc::clone(body)),

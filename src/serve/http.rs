@@ -325,7 +325,7 @@ fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
 /// A JavaScript string literal for `text`, safe inside a `<script>` element.
 fn js_string(text: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
-    crate::theme::pages::escape_json_for_script(&quoted)
+    crate::theme::json_ld::escape_json_for_script(&quoted)
 }
 
 /// The build errors as an escaped box over the page, so the editor sees what to fix.

@@ -293,11 +293,8 @@ fn rebuild(
             if let Ok(mut text) = state.text.write() {
                 *text = http::ServeText::from_theme(&site.theme);
             }
-            let served = written.index.map(|index| Served {
-                site,
-                digests: written.digests,
-                index,
-            });
+            let digests = written.digests;
+            let served = written.index.map(|index| Served::new(site, digests, index));
             (Some(report), served)
         }
         None => (None, None),

@@ -4,14 +4,13 @@
 //! views with equal digests give equal bytes, which is how `serve` finds the pages an edit
 //! changed without knowing what any template shows (`refresh`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
 use serde::Serialize;
-use serde_json::json;
 
 use super::views::*;
 use super::{Renderer, Theme};
@@ -35,6 +34,9 @@ pub struct SiteInput<'a> {
     /// Path of the search manifest relative to the output root.
     pub search_manifest: &'a str,
 }
+
+/// A page rendered for `serve`: its output file and bytes.
+pub type RenderedPage = (String, Vec<u8>);
 
 /// Output file → digest of what it was rendered from.
 pub type Digests = BTreeMap<String, u64>;
@@ -105,15 +107,20 @@ impl View<'_> {
 pub struct Pages<'a> {
     input: &'a SiteInput<'a>,
     jobs: Vec<Job<'a>>,
-    cards: Vec<Card>,
+    cards: Vec<SharedCard>,
     renderer: Renderer,
     globals_digest: u64,
 }
 
 impl<'a> Pages<'a> {
     pub fn new(theme: &Theme, input: &'a SiteInput<'a>) -> Pages<'a> {
+        Self::reusing(theme, input, &CardMemo::default())
+    }
+
+    /// Pages whose cards are taken from `memo` where they are the same.
+    pub fn reusing(theme: &Theme, input: &'a SiteInput<'a>, memo: &CardMemo) -> Pages<'a> {
         let labels = theme.labels();
-        let cards = cards(input.config, &labels, input.catalog);
+        let cards = cards(input.config, &labels, input.catalog, memo);
         let globals = globals(theme, input, &labels);
         let mut hasher = FxHasher::default();
         serde_json::to_string(&globals)
@@ -128,27 +135,22 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Every page's output file and digest, rendering none.
-    pub fn digests(&self) -> Digests {
-        self.jobs
-            .par_iter()
-            .map(|job| {
-                let (file, view) = self.view(job);
-                (file, self.digest(&view))
-            })
-            .collect()
+    /// The cards of this render, to be reused by the next (`serve`).
+    pub fn card_memo(&self) -> CardMemo {
+        CardMemo::of(self.input.catalog, &self.cards)
     }
 
     /// Render every page into `sink`.
     pub fn render_all(&self, sink: &PageSink<'_>) -> Rendering {
-        self.render_where(|_| true, sink)
+        self.render_where(|_, _| true, sink)
     }
 
-    /// Render the pages whose output file is in `files` (for `serve`).
-    pub fn render_files(
+    /// Render only the pages whose digest differs from `before` (for `serve`): every page's
+    /// digest, and the pages rendered.
+    pub fn render_changed(
         &self,
-        files: &BTreeSet<String>,
-    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        before: &Digests,
+    ) -> Result<(Digests, Vec<RenderedPage>), Diagnostic> {
         let pages = std::sync::Mutex::new(Vec::new());
         let sink = |file: &str, bytes: Vec<u8>| {
             if let Ok(mut pages) = pages.lock() {
@@ -156,28 +158,35 @@ impl<'a> Pages<'a> {
             }
             Ok(())
         };
-        let rendering = self.render_where(|file| files.contains(file), &sink);
+        let changed = |file: &str, digest: u64| before.get(file) != Some(&digest);
+        let rendering = self.render_where(changed, &sink);
         match rendering.problems.into_iter().next() {
             Some(problem) => Err(problem),
-            None => Ok(pages.into_inner().unwrap_or_default()),
+            None => Ok((rendering.digests, pages.into_inner().unwrap_or_default())),
         }
     }
 
-    fn render_where(&self, wanted: impl Fn(&str) -> bool + Sync, sink: &PageSink<'_>) -> Rendering {
+    /// Every page's digest; the pages `wanted` (by file and digest) rendered into `sink`.
+    fn render_where(
+        &self,
+        wanted: impl Fn(&str, u64) -> bool + Sync,
+        sink: &PageSink<'_>,
+    ) -> Rendering {
         let results: Vec<(String, u64, Option<Diagnostic>)> = self
             .jobs
             .par_iter()
-            .filter_map(|job| {
+            .map(|job| {
                 let (file, view) = self.view(job);
-                if !wanted(&file) {
-                    return None;
-                }
                 let digest = self.digest(&view);
-                let problem = match view.render(&self.renderer) {
-                    Ok(html) => sink(&file, html.into_bytes()).err(),
-                    Err(problem) => Some(problem),
+                let problem = if wanted(&file, digest) {
+                    match view.render(&self.renderer) {
+                        Ok(html) => sink(&file, html.into_bytes()).err(),
+                        Err(problem) => Some(problem),
+                    }
+                } else {
+                    None
                 };
-                Some((file, digest, problem))
+                (file, digest, problem)
             })
             .collect();
         let mut problems = Vec::new();
@@ -219,7 +228,7 @@ impl<'a> Pages<'a> {
                     page: FreePage {
                         title: &page.title,
                         summary: &page.summary,
-                        content: &body.html,
+                        content: BodyHtml(body),
                         toc: &body.toc,
                         path: path.clone(),
                     },
@@ -355,7 +364,7 @@ fn frame(config: &Config, page_path: &str) -> Frame {
     }
 }
 
-fn home<'c>(input: &SiteInput<'_>, cards: &'c [Card]) -> HomeView<'c> {
+fn home<'c>(input: &SiteInput<'_>, cards: &'c [SharedCard]) -> HomeView<'c> {
     let (config, catalog) = (input.config, input.catalog);
     let count = |k: Kind| catalog.by_kind.get(&k).map_or(0, Vec::len);
     HomeView {
@@ -363,7 +372,7 @@ fn home<'c>(input: &SiteInput<'_>, cards: &'c [Card]) -> HomeView<'c> {
         stages: stage_terms(config, catalog),
         courses: course_terms(config, catalog),
         topics: topic_terms(catalog).into_iter().take(40).collect(),
-        recent: cards.iter().take(12).collect(),
+        recent: cards.iter().take(12).map(|c| &**c).collect(),
         counts: KindCounts {
             lesson: count(Kind::Lesson),
             video: count(Kind::Video),
@@ -422,7 +431,7 @@ fn listing_page_path(value: &Term, k: usize) -> String {
 
 fn listing<'c>(
     input: &SiteInput<'_>,
-    cards: &'c [Card],
+    cards: &'c [SharedCard],
     facet: Facet,
     value: &Term,
     docs: &[Place],
@@ -445,7 +454,7 @@ fn listing<'c>(
             .iter()
             .skip((page - 1) * size)
             .take(size)
-            .map(|n| &cards[*n])
+            .map(|n| &*cards[*n])
             .collect(),
         total: docs.len(),
         search_href: format!("search/?{}={search_value}", facet.key()),
@@ -463,11 +472,13 @@ fn listing<'c>(
         } else {
             String::new()
         },
-        pages: (1..=total_pages)
-            .map(|k| PageLink {
+        pages: page_window(page, total_pages)
+            .into_iter()
+            .map(|(k, gap)| PageLink {
                 number: k,
-                path: page_path(k),
+                path: if gap { String::new() } else { page_path(k) },
                 current: k == page,
+                gap,
             })
             .collect(),
     };
@@ -477,6 +488,27 @@ fn listing<'c>(
         pagination,
         breadcrumbs: listing_crumbs(input, facet, value),
     }
+}
+
+/// The page numbers a listing page links to, as (number, is a gap): the first and the last,
+/// two either side of `current`, and a gap where a run of pages is left out.
+fn page_window(current: usize, total: usize) -> Vec<(usize, bool)> {
+    let near = current.saturating_sub(2).max(1)..=(current + 2).min(total);
+    let mut window = Vec::new();
+    if *near.start() > 1 {
+        window.push((1, false));
+        if *near.start() > 2 {
+            window.push((near.start() - 1, true));
+        }
+    }
+    window.extend(near.clone().map(|k| (k, false)));
+    if *near.end() < total {
+        if *near.end() + 1 < total {
+            window.push((near.end() + 1, true));
+        }
+        window.push((total, false));
+    }
+    window
 }
 
 /// The crumbs after 首页 (which the template writes): a grade's stage, then the value.
@@ -505,7 +537,7 @@ fn listing_crumbs(input: &SiteInput<'_>, facet: Facet, value: &Term) -> Vec<Crum
 
 fn resource<'c>(
     input: &'c SiteInput<'_>,
-    cards: &'c [Card],
+    cards: &'c [SharedCard],
     n: Place,
     path: &str,
 ) -> (&'static str, ResourceView<'c>) {
@@ -515,7 +547,7 @@ fn resource<'c>(
     let body: &'c Rendered = &input.bodies[n];
     let frame = frame(config, path);
     let root = frame.root.clone();
-    let card = |m: &Place| &cards[*m];
+    let card = |m: &Place| &*cards[*m];
     let (template, detail) = match &resource.detail {
         Detail::Lesson(d) => (
             "lesson.html",
@@ -553,10 +585,14 @@ fn resource<'c>(
         ),
     };
     let view = ResourceView {
-        json_ld: json_ld(config, resource, path),
+        json_ld: super::json_ld::JsonLd {
+            config,
+            resource,
+            path: path.to_string(),
+        },
         page: ResourcePage {
             card: &cards[n],
-            content: &body.html,
+            content: BodyHtml(body),
             toc: &body.toc,
             school: &resource.school,
             detail,
@@ -581,39 +617,40 @@ fn attachment_view(config: &Config, a: &crate::content::Link, root: &str) -> Att
     }
 }
 
-/// schema.org metadata, escaped so no text can close the `<script>` element it sits in. The
-/// address is given only when the base URL is absolute: schema.org wants absolute URLs.
-fn json_ld(config: &Config, resource: &Resource, path: &str) -> String {
-    let kind = match resource.kind {
-        Kind::Video => "VideoObject",
-        _ => "LearningResource",
-    };
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": kind,
-        "name": resource.title,
-        "description": resource.summary,
-        "inLanguage": config.language.code(),
-        "educationalLevel": resource.grades.iter().filter_map(|g| config.grade(*g)).map(|g| g.name.clone()).collect::<Vec<_>>(),
-        "keywords": resource.topics.join(","),
-        "dateCreated": resource.date.map(|d| d.to_string()),
-    });
-    if let Some(base) = config.absolute_base_url() {
-        value["url"] = json!(format!("{base}{path}"));
-    }
-    escape_json_for_script(&value.to_string())
-}
-
-pub fn escape_json_for_script(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
-
 /// A value the templates read, as Tera takes it.
 pub(super) fn context_of<T: Serialize>(view: &T) -> Result<tera::Context, Diagnostic> {
     tera::Context::from_serialize(view)
         .map_err(|e| Diagnostic::error(format!("cannot pass a page's values to its template: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    fn shown(current: usize, total: usize) -> String {
+        page_window(current, total)
+            .iter()
+            .map(|(k, gap)| {
+                if *gap {
+                    "…".to_string()
+                } else {
+                    k.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_listing_links_to_a_window_of_its_pages() {
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(1, 3), "1 2 3");
+        assert_eq!(shown(1, 10), "1 2 3 … 10");
+        assert_eq!(shown(4, 10), "1 2 3 4 5 6 … 10");
+        assert_eq!(shown(5, 10), "1 … 3 4 5 6 7 … 10");
+        assert_eq!(shown(10, 10), "1 … 8 9 10");
+        assert_eq!(shown(7, 10), "1 … 5 6 7 8 9 10");
+        // Every page of a 100,000-page listing links to at most nine.
+        assert!(page_window(50_000, 100_000).len() <= 9);
+    }
 }

@@ -152,21 +152,105 @@ pub fn kind_terms(labels: &Labels, catalog: &Catalog) -> Vec<Term> {
         .collect()
 }
 
-/// Cards for every resource, in document order; built once and cloned into lists.
-pub fn cards(config: &Config, labels: &Labels, catalog: &Catalog) -> Vec<Card> {
+/// A value with its hash made once: hashing a page's view hashes each of its cards by this
+/// digest, not field by field (a card is on its own page, on listings and on linked pages).
+/// Serialised as the value itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hashed<T> {
+    value: T,
+    digest: u64,
+}
+
+impl<T: std::hash::Hash> Hashed<T> {
+    pub fn new(value: T) -> Self {
+        use std::hash::Hasher;
+        let mut hasher = rustc_hash::FxHasher::default();
+        value.hash(&mut hasher);
+        Hashed {
+            digest: hasher.finish(),
+            value,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Hashed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> std::hash::Hash for Hashed<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.digest.hash(state);
+    }
+}
+
+impl<T: Serialize> Serialize for Hashed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+/// Cards for every resource, in catalog order; built once and shared by the pages.
+/// A card as pages share it.
+pub type SharedCard = std::sync::Arc<Hashed<Card>>;
+
+/// Cards of an earlier render, by record. A card is made of its record, the site's settings
+/// and UI strings (which stay the same while `serve` patches a site: changing them takes a
+/// full build) and its topics' slugs (a new topic can move another's): a card is reused when
+/// its record is the same one and its topics' slugs are unchanged.
+#[derive(Default)]
+pub struct CardMemo(
+    std::collections::HashMap<*const Resource, (std::sync::Arc<Resource>, SharedCard)>,
+);
+
+// The raw pointers are only compared, and the memo keeps each record alive, so an address is
+// never reused for another record while it is a key.
+unsafe impl Send for CardMemo {}
+unsafe impl Sync for CardMemo {}
+
+impl CardMemo {
+    /// The memo of `cards`, the cards of `catalog`'s resources in order.
+    pub fn of(catalog: &Catalog, cards: &[SharedCard]) -> CardMemo {
+        CardMemo(
+            catalog
+                .resources
+                .iter()
+                .zip(cards)
+                .map(|(r, card)| (std::sync::Arc::as_ptr(r), (r.clone(), card.clone())))
+                .collect(),
+        )
+    }
+
+    fn get(&self, r: &std::sync::Arc<Resource>, topics: &[TermRef]) -> Option<SharedCard> {
+        let (_, card) = self.0.get(&std::sync::Arc::as_ptr(r))?;
+        (card.topics == topics).then(|| card.clone())
+    }
+}
+
+/// Every resource's card, in catalog order (reusing what `memo` has).
+pub fn cards(
+    config: &Config,
+    labels: &Labels,
+    catalog: &Catalog,
+    memo: &CardMemo,
+) -> Vec<SharedCard> {
     use rayon::prelude::*;
     let topic_index = catalog.topic_index();
     catalog
         .resources
         .par_iter()
         .map(|r| {
-            let topics = r
+            let topics: Vec<TermRef> = r
                 .topics
                 .iter()
                 .filter_map(|t| topic_index.get(t.as_str()))
                 .map(|i| topic_term(&catalog.topics[*i]).into())
                 .collect();
-            card(config, labels, catalog, r, topics)
+            memo.get(r, &topics).unwrap_or_else(|| {
+                std::sync::Arc::new(Hashed::new(card(config, labels, catalog, r, topics)))
+            })
         })
         .collect()
 }
@@ -270,7 +354,7 @@ pub struct HomeView<'a> {
     pub stages: Vec<Term>,
     pub courses: Vec<Term>,
     pub topics: Vec<Term>,
-    pub recent: Vec<&'a Card>,
+    pub recent: Vec<&'a Hashed<Card>>,
     pub counts: KindCounts,
 }
 
@@ -288,16 +372,34 @@ pub struct ResourceView<'a> {
     #[serde(flatten)]
     pub frame: Frame,
     /// schema.org metadata, already escaped for a `<script>` element.
-    pub json_ld: String,
+    pub json_ld: super::json_ld::JsonLd<'a>,
     pub page: ResourcePage<'a>,
+}
+
+/// A rendered body's HTML: serialised as the HTML, hashed as the digest made when it was
+/// rendered (hashing ten thousand bodies again after every save would cost more than the
+/// rest of the patch).
+#[derive(Debug)]
+pub struct BodyHtml<'a>(pub &'a crate::markdown::Rendered);
+
+impl Serialize for BodyHtml<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.html)
+    }
+}
+
+impl std::hash::Hash for BodyHtml<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.html_digest.hash(state);
+    }
 }
 
 /// The `page` of a resource page: its card, its body, and what its kind adds.
 #[derive(Debug, Hash, Serialize)]
 pub struct ResourcePage<'a> {
     #[serde(flatten)]
-    pub card: &'a Card,
-    pub content: &'a str,
+    pub card: &'a Hashed<Card>,
+    pub content: BodyHtml<'a>,
     pub toc: &'a [TocEntry],
     pub school: &'a str,
     #[serde(flatten)]
@@ -313,21 +415,21 @@ pub enum DetailView<'a> {
         author: &'a str,
         duration_minutes: Option<u32>,
         attachments: Vec<AttachmentView>,
-        videos: Vec<&'a Card>,
-        reviews: Vec<&'a Card>,
+        videos: Vec<&'a Hashed<Card>>,
+        reviews: Vec<&'a Hashed<Card>>,
     },
     Video {
         speaker: &'a str,
         media: MediaView,
         poster: Option<LinkView>,
         captions: Option<LinkView>,
-        lesson: Option<&'a Card>,
-        reviews: Vec<&'a Card>,
+        lesson: Option<&'a Hashed<Card>>,
+        reviews: Vec<&'a Hashed<Card>>,
     },
     Review {
         reviewer: &'a str,
-        lesson: Option<&'a Card>,
-        video: Option<&'a Card>,
+        lesson: Option<&'a Hashed<Card>>,
+        video: Option<&'a Hashed<Card>>,
     },
 }
 
@@ -407,7 +509,7 @@ pub struct FreePageView<'a> {
 pub struct FreePage<'a> {
     pub title: &'a str,
     pub summary: &'a str,
-    pub content: &'a str,
+    pub content: BodyHtml<'a>,
     pub toc: &'a [TocEntry],
     pub path: String,
 }
@@ -427,11 +529,14 @@ pub struct Listing<'a> {
     pub title: String,
     pub facet: Facet,
     pub value: Term,
-    pub items: Vec<&'a Card>,
+    pub items: Vec<&'a Hashed<Card>>,
     pub total: usize,
     pub search_href: String,
 }
 
+/// `pages` is a window, not every page: the first, the last and two either side of the
+/// current one, with a gap entry where pages are left out — so a listing of n pages costs O(n)
+/// to make, not O(n²).
 #[derive(Debug, Hash, Serialize)]
 pub struct Pagination {
     pub current: usize,
@@ -441,11 +546,13 @@ pub struct Pagination {
     pub pages: Vec<PageLink>,
 }
 
+/// One entry of a listing's page list: a page, or a gap (`…`) where pages are left out.
 #[derive(Debug, Hash, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub path: String,
     pub current: bool,
+    pub gap: bool,
 }
 
 #[derive(Debug, Hash, Serialize)]

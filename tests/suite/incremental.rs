@@ -48,11 +48,8 @@ fn full_build(root: &Path, out: &Path, base_url: &str, lock: &RwLock<u64>) -> Se
     let problems: Vec<String> = diagnostics.sorted().iter().map(|d| d.render()).collect();
     assert!(problems.is_empty(), "{problems:#?}");
     let (_, site, written) = built.expect("the build failed");
-    Served {
-        site,
-        digests: written.digests,
-        index: written.index.expect("serve's build keeps the index"),
-    }
+    let index = written.index.expect("serve's build keeps the index");
+    Served::new(site, written.digests, index)
 }
 
 /// A plain `lectern build`, as the reference a patched folder must equal.
