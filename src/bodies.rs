@@ -129,7 +129,7 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
         .iter()
         .map(catalog::page_path)
         .zip(&bodies.pages);
-    let pages: std::collections::HashMap<String, &Arc<Rendered>> =
+    let pages: rustc_hash::FxHashMap<String, &Arc<Rendered>> =
         resource_pages.chain(free_pages).collect();
     let sources = catalog
         .resources

@@ -248,9 +248,10 @@ fn write_site(
     for (path, bytes) in &site.theme.static_files {
         files.write(&format!("static/{path}"), bytes);
     }
-    for (path, text) in crate::feeds::feeds(&site.config, &site.catalog, &digests) {
-        digests.insert(path.to_string(), crate::feeds::digest(&text));
-        files.write(path, text.as_bytes());
+    let feeds = crate::feeds::feeds(&site.config, &site.catalog, digests.keys(), |_, _| true);
+    for (path, digest, text) in feeds {
+        files.write(path, text.unwrap_or_default().as_bytes());
+        digests.insert(path.to_string(), digest);
     }
     files.copy_assets(&site.catalog.assets);
     let (count, problems) = files.finish();

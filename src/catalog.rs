@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -77,7 +79,7 @@ pub struct Catalog {
     pub by_stage: BTreeMap<String, Vec<Place>>,
     pub by_kind: BTreeMap<Kind, Vec<Place>>,
     /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
-    pub source_paths: rustc_hash::FxHashMap<String, String>,
+    pub source_paths: FxHashMap<String, String>,
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
@@ -105,22 +107,26 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
     let resources = drop_duplicates(resources, diagnostics);
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));
     let pages = check_pages(pages, diagnostics);
-    let links = resolve_links(&resources, &unavailable, diagnostics);
-    let mut catalog = Catalog {
+    // Links and browse indexes read the same records: one core each.
+    let mut link_problems = Diagnostics::new();
+    let (links, indexes) = rayon::join(
+        || resolve_links(&resources, &unavailable, &mut link_problems),
+        || index(config, &resources, &pages),
+    );
+    diagnostics.extend(link_problems.sorted());
+    Catalog {
         links,
         pages,
         assets,
-        topics: Vec::new(),
-        by_grade: BTreeMap::new(),
-        by_course: BTreeMap::new(),
-        by_stage: BTreeMap::new(),
-        by_kind: BTreeMap::new(),
-        source_paths: Default::default(),
+        topics: indexes.topics,
+        by_grade: indexes.by_grade,
+        by_course: indexes.by_course,
+        by_stage: indexes.by_stage,
+        by_kind: indexes.by_kind,
+        source_paths: indexes.source_paths,
         resources,
         unavailable,
-    };
-    index(config, &mut catalog);
-    catalog
+    }
 }
 
 pub fn resource_path(resource: &Resource) -> String {
@@ -144,7 +150,7 @@ fn drop_duplicates(
         let (a, b) = (&resources[*a].origin, &resources[*b].origin);
         a.file.cmp(&b.file).then(a.yaml.start.cmp(&b.yaml.start))
     });
-    let mut first: HashMap<(Kind, Cow<str>), usize> = HashMap::with_capacity(resources.len());
+    let mut first: FxHashMap<(Kind, Cow<str>), usize> = FxHashMap::default();
     let mut dropped = vec![false; resources.len()];
     for n in by_file {
         let resource = &resources[n];
@@ -238,7 +244,7 @@ fn resolve_links(
     unavailable: &BTreeMap<(Kind, String), Unavailable>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Links> {
-    let mut ids: HashMap<(Kind, &str), Place> = HashMap::new();
+    let mut ids: FxHashMap<(Kind, &str), Place> = FxHashMap::default();
     for (n, r) in resources.iter().enumerate() {
         ids.insert((r.kind, r.id.as_str()), Place(n));
     }
@@ -333,15 +339,33 @@ fn resolve_links(
     links
 }
 
-fn index(config: &Config, catalog: &mut Catalog) {
+/// The browse indexes and the source → page map of a catalog's records.
+struct Indexes {
+    topics: Vec<Topic>,
+    by_grade: BTreeMap<u8, Vec<Place>>,
+    by_course: BTreeMap<String, Vec<Place>>,
+    by_stage: BTreeMap<String, Vec<Place>>,
+    by_kind: BTreeMap<Kind, Vec<Place>>,
+    source_paths: FxHashMap<String, String>,
+}
+
+fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexes {
     let mut topics: BTreeMap<String, Vec<Place>> = BTreeMap::new();
-    for (n, r) in catalog.resources.iter().enumerate() {
+    let mut ix = Indexes {
+        topics: Vec::new(),
+        by_grade: BTreeMap::new(),
+        by_course: BTreeMap::new(),
+        by_stage: BTreeMap::new(),
+        by_kind: BTreeMap::new(),
+        source_paths: FxHashMap::default(),
+    };
+    for (n, r) in resources.iter().enumerate() {
         let n = Place(n);
-        catalog.by_kind.entry(r.kind).or_default().push(n);
-        push_under(&mut catalog.by_course, &r.course, n);
+        ix.by_kind.entry(r.kind).or_default().push(n);
+        push_under(&mut ix.by_course, &r.course, n);
         let mut stages: Vec<&str> = Vec::new();
         for g in &r.grades {
-            catalog.by_grade.entry(*g).or_default().push(n);
+            ix.by_grade.entry(*g).or_default().push(n);
             if let Some(grade) = config.grade(*g)
                 && !stages.contains(&grade.stage.as_str())
             {
@@ -349,21 +373,19 @@ fn index(config: &Config, catalog: &mut Catalog) {
             }
         }
         for stage in stages {
-            push_under(&mut catalog.by_stage, stage, n);
+            push_under(&mut ix.by_stage, stage, n);
         }
         for t in &r.topics {
             push_under(&mut topics, t, n);
         }
-        catalog
-            .source_paths
+        ix.source_paths
             .insert(r.origin.file.clone(), resource_path(r));
     }
-    for p in &catalog.pages {
-        catalog
-            .source_paths
-            .insert(p.origin.file.clone(), page_path(p));
+    for p in pages {
+        ix.source_paths.insert(p.origin.file.clone(), page_path(p));
     }
-    catalog.topics = topic_slugs(topics);
+    ix.topics = topic_slugs(topics);
+    ix
 }
 
 /// `map[key].push(place)`, copying the key only the first time it is seen.
@@ -416,7 +438,7 @@ impl Catalog {
     }
 
     /// Topic name → index into `topics`, for building many pages.
-    pub fn topic_index(&self) -> HashMap<&str, usize> {
+    pub fn topic_index(&self) -> FxHashMap<&str, usize> {
         self.topics
             .iter()
             .enumerate()

@@ -6,30 +6,45 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::escape;
 
-/// The feed and the sitemap, as (output file, text), when the base URL is absolute. `pages` are the site's pages by output
-/// file (the sitemap lists the folders of their `index.html`, but not `404.html`).
-pub fn feeds<V>(
+/// The sitemap and the feed, when the base URL is absolute: each as (output file, digest,
+/// text), the text made only when `wanted(file, digest)` says so. `pages` are the site's pages
+/// by output file (the sitemap lists the folders of their `index.html`). The sitemap's digest
+/// is that of its input — the set of pages — so `serve` knows without making ten thousand
+/// addresses that it did not change; the feed's (thirty entries) is that of its text.
+pub fn feeds<'p>(
     config: &Config,
     catalog: &Catalog,
-    pages: &std::collections::BTreeMap<String, V>,
-) -> Vec<(&'static str, String)> {
-    let mut folders: Vec<String> = pages
-        .keys()
-        .filter_map(|file| file.strip_suffix("index.html"))
-        .map(str::to_string)
-        .collect();
-    folders.sort();
-    [
-        ("sitemap.xml", sitemap(config, &folders)),
-        ("feed.xml", atom(config, catalog)),
-    ]
-    .into_iter()
-    .filter_map(|(file, text)| Some((file, text?)))
-    .collect()
+    pages: impl Iterator<Item = &'p String> + Clone,
+    wanted: impl Fn(&str, u64) -> bool,
+) -> Vec<(&'static str, u64, Option<String>)> {
+    let mut files = Vec::new();
+    if config.absolute_base_url().is_none() {
+        return files;
+    }
+    let folders = || {
+        pages
+            .clone()
+            .filter_map(|file| file.strip_suffix("index.html"))
+    };
+    // Order-free, so the pages need no sorting to be digested.
+    let map_digest = folders()
+        .map(digest)
+        .fold(digest(&config.base_url), u64::wrapping_add);
+    let map = wanted("sitemap.xml", map_digest).then(|| {
+        let mut sorted: Vec<&str> = folders().collect();
+        sorted.sort_unstable();
+        sitemap(config, &sorted)
+    });
+    files.push(("sitemap.xml", map_digest, map.flatten()));
+    if let Some(feed) = atom(config, catalog) {
+        let feed_digest = digest(&feed);
+        let text = wanted("feed.xml", feed_digest).then_some(feed);
+        files.push(("feed.xml", feed_digest, text));
+    }
+    files
 }
 
-/// A file's digest, to tell whether it changed (`serve` writes a feed only when it did).
-pub fn digest(text: &str) -> u64 {
+fn digest(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = rustc_hash::FxHasher::default();
     text.hash(&mut hasher);
@@ -54,7 +69,7 @@ pub fn base_url_warning(config: &Config) -> Option<Diagnostic> {
 }
 
 /// Every page's absolute URL; `None` without an absolute base URL.
-pub fn sitemap(config: &Config, paths: &[String]) -> Option<String> {
+pub fn sitemap(config: &Config, paths: &[&str]) -> Option<String> {
     let base = config.absolute_base_url()?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -3,7 +3,6 @@
 //! (`search::IndexState::rearrange`). Numbers run oldest first, so a new resource of today
 //! appends one document and an edit in place moves none.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::Place;
@@ -11,21 +10,27 @@ use crate::content::Kind;
 use crate::output::Patch;
 use crate::search::{self, DocNumber, IndexPatch, Rearrangement, SearchDocument};
 
+use super::Decline;
 use super::next::Next;
 use super::saved::Saved;
-use super::{Decline, Served};
+use crate::build::Site;
+use crate::search::IndexState;
 
 /// Rearrange the index for `next` and return the files to write. On a decline the index state
 /// may be half-rearranged: `serve` then replaces it with a full build's.
-pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, Decline> {
-    let site = &served.site;
+pub fn patch(
+    site: &Site,
+    index: &mut IndexState,
+    next: &Next,
+    saved: &Saved,
+) -> Result<Patch, Decline> {
     let labels = site.theme.labels();
     let kind_name = |kind| labels.of(kind).to_string();
     let old = &site.catalog;
     let new = &next.catalog;
     let (old_count, new_count) = (old.resources.len(), new.resources.len());
     // Kind and id name a resource's page.
-    let new_places: HashMap<(Kind, &str), Place> = new
+    let new_places: rustc_hash::FxHashMap<(Kind, &str), Place> = new
         .places()
         .map(|m| ((new.resources[m].kind, new.resources[m].id.as_str()), m))
         .collect();
@@ -79,8 +84,7 @@ pub fn patch(served: &mut Served, next: &Next, saved: &Saved) -> Result<Patch, D
                 .collect()
         }),
     };
-    let rearranged = served
-        .index
+    let rearranged = index
         .rearrange(&site.config, &topics, &change)
         .ok_or(Decline::IndexResized)?;
     Ok(into_patch(rearranged))

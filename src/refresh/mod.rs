@@ -114,31 +114,23 @@ pub fn refresh(
         .map_err(|e| Decline::Problem(format!("cannot read the site folder: {e}")))?;
     let saved = saved::read(&served.site, options, &root, changed)?;
     let next = next::assemble(&served.site, &saved)?;
-    let input = next.input(&served.site);
-    let pages = Pages::reusing(&served.site.theme, &input, &served.cards);
-    let (mut digests, rendered) = pages
-        .render_changed(&served.digests)
-        .map_err(|problem| Decline::Problem(problem.message))?;
-    let mut patch = Patch {
-        files: rendered,
-        ..Patch::default()
-    };
-    for (file, text) in feeds::feeds(input.config, input.catalog, &digests) {
-        let digest = feeds::digest(&text);
-        if served.digests.get(file) != Some(&digest) {
-            patch.files.push((file.to_string(), text.into_bytes()));
-        }
-        digests.insert(file.to_string(), digest);
-    }
-    let cards = pages.card_memo();
-    drop(pages);
-    let gone = served
-        .digests
-        .keys()
-        .filter(|file| !digests.contains_key(*file));
+    let Served {
+        site,
+        digests: before,
+        index,
+        cards,
+    } = served;
+    // Pages and search index are independent: each takes a core while the other waits on
+    // its sequential parts.
+    let (pages, index_patch) = rayon::join(
+        || changed_pages(site, cards, before, &next),
+        || index::patch(site, index, &next, &saved),
+    );
+    let (mut patch, digests, cards) = pages?;
+    let index_patch = index_patch?;
+    let gone = before.keys().filter(|file| !digests.contains_key(*file));
     patch.removals.extend(gone.cloned());
     saved.add_assets(&mut patch);
-    let index_patch = index::patch(served, &next, &saved)?;
     let search_index = !index_patch.files.is_empty();
     let shown = log_order(&patch, &next, &saved);
     merge(&mut patch, index_patch);
@@ -150,6 +142,33 @@ pub fn refresh(
         pages: shown,
         search_index,
     })
+}
+
+/// The pages, feed and sitemap whose digest differs from `before`, rendered; every output
+/// file's digest; the cards, for the next patch to reuse.
+fn changed_pages(
+    site: &Site,
+    cards: &CardMemo,
+    before: &Digests,
+    next: &next::Next,
+) -> Result<(Patch, Digests, CardMemo), Decline> {
+    let input = next.input(site);
+    let pages = Pages::reusing(&site.theme, &input, cards);
+    let (mut digests, rendered) = pages
+        .render_changed(before)
+        .map_err(|problem| Decline::Problem(problem.message))?;
+    let mut patch = Patch {
+        files: rendered,
+        ..Patch::default()
+    };
+    let changed = |file: &str, digest: u64| before.get(file) != Some(&digest);
+    for (file, digest, text) in feeds::feeds(input.config, input.catalog, digests.keys(), changed) {
+        if let Some(text) = text {
+            patch.files.push((file.to_string(), text.into_bytes()));
+        }
+        digests.insert(file.to_string(), digest);
+    }
+    Ok((patch, digests, pages.card_memo()))
 }
 
 /// The files written and copied, for the log: the saved resources' own pages first (it names

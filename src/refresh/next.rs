@@ -3,7 +3,9 @@
 //! again only when its file was saved or it links to a saved or deleted file (a link's target
 //! may have appeared, moved or gone).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::bodies::{self, Bodies, asset_set};
@@ -107,7 +109,7 @@ fn render_bodies(site: &Site, catalog: &Catalog, saved: &Saved) -> Result<Bodies
         !saved.dirty.contains(file) && !body.linked_sources.iter().any(|s| saved.dirty.contains(s))
     };
     // By kind and id, which name a record (a video catalog file holds many).
-    let kept_bodies: HashMap<(Kind, &str), (&str, &Arc<Rendered>)> = old
+    let kept_bodies: FxHashMap<(Kind, &str), (&str, &Arc<Rendered>)> = old
         .resources
         .iter()
         .zip(&site.bodies)

@@ -144,6 +144,9 @@ fn read_text(
 /// A deleted asset that a remaining resource's front matter names is an error a full build
 /// reports.
 fn check_assets_unnamed(site: &Site, saved: &Saved) -> Result<(), Decline> {
+    if saved.assets_out.is_empty() {
+        return Ok(());
+    }
     let named = site.catalog.resources.iter().find_map(|r| {
         if saved.dirty.contains(&r.origin.file) {
             return None;

@@ -224,7 +224,9 @@ fn rebuild_loop(
     mut served: Option<Served>,
 ) {
     while let Ok(mut paths) = changed.recv() {
-        while let Ok(more) = changed.recv_timeout(Duration::from_millis(5)) {
+        // The watcher's debouncer has already gathered the events of one save; this only
+        // joins a batch that arrives right behind it.
+        while let Ok(more) = changed.recv_timeout(Duration::from_millis(2)) {
             paths.extend(more);
         }
         paths.sort();

@@ -26,8 +26,8 @@ struct Inputs<'a> {
     levels: Vec<&'a str>,
     keywords: &'a [String],
     date: Option<Date>,
-    /// Only with an absolute base URL: schema.org wants absolute addresses.
-    url: Option<String>,
+    /// Base and path, only with an absolute base URL: schema.org wants absolute addresses.
+    url: Option<(&'a str, &'a str)>,
 }
 
 impl JsonLd<'_> {
@@ -51,7 +51,7 @@ impl JsonLd<'_> {
             date: resource.date,
             url: config
                 .absolute_base_url()
-                .map(|base| format!("{base}{}", self.path)),
+                .map(|base| (base, self.path.as_str())),
         }
     }
 
@@ -68,8 +68,8 @@ impl JsonLd<'_> {
             "keywords": inputs.keywords.join(","),
             "dateCreated": inputs.date.map(|d| d.to_string()),
         });
-        if let Some(url) = inputs.url {
-            value["url"] = json!(url);
+        if let Some((base, path)) = inputs.url {
+            value["url"] = json!(format!("{base}{path}"));
         }
         escape_json_for_script(&value.to_string())
     }

@@ -4,7 +4,6 @@
 //! views with equal digests give equal bytes, which is how `serve` finds the pages an edit
 //! changed without knowing what any template shows (`refresh`).
 
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -39,7 +38,7 @@ pub struct SiteInput<'a> {
 pub type RenderedPage = (String, Vec<u8>);
 
 /// Output file → digest of what it was rendered from.
-pub type Digests = BTreeMap<String, u64>;
+pub type Digests = rustc_hash::FxHashMap<String, u64>;
 
 /// What rendering every page gives besides the pages: the problems, and each page's digest.
 pub struct Rendering {
@@ -190,7 +189,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         let mut problems = Vec::new();
-        let mut digests = Digests::new();
+        let mut digests = Digests::default();
         for (file, digest, problem) in results {
             problems.extend(problem);
             digests.insert(file, digest);

@@ -201,9 +201,7 @@ pub type SharedCard = std::sync::Arc<Hashed<Card>>;
 /// full build) and its topics' slugs (a new topic can move another's): a card is reused when
 /// its record is the same one and its topics' slugs are unchanged.
 #[derive(Default)]
-pub struct CardMemo(
-    std::collections::HashMap<*const Resource, (std::sync::Arc<Resource>, SharedCard)>,
-);
+pub struct CardMemo(rustc_hash::FxHashMap<*const Resource, (std::sync::Arc<Resource>, SharedCard)>);
 
 // The raw pointers are only compared, and the memo keeps each record alive, so an address is
 // never reused for another record while it is a key.
