@@ -26,59 +26,34 @@ pub fn patch(
 ) -> Result<Patch, Decline> {
     let labels = site.theme.labels();
     let kind_name = |kind| labels.of(kind).to_string();
-    let old = &site.catalog;
-    let new = &next.catalog;
-    let (old_count, new_count) = (old.resources.len(), new.resources.len());
-    // Kind and id name a resource's page.
-    let new_places: rustc_hash::FxHashMap<(Kind, &str), Place> = new
+    let (old, new) = (&site.catalog, &next.catalog);
+    let moved = moves(site, next, saved);
+    let leaving: Vec<(usize, SearchDocument<'_>)> = old
         .places()
-        .map(|m| ((new.resources[m].kind, new.resources[m].id.as_str()), m))
-        .collect();
-    // A kept document's record and body are the same ones (shared), or its text is unchanged.
-    let stays = |o: Place, m: Place| {
-        let (r, body) = (&new.resources[m], &next.bodies.resources[m]);
-        !saved.dirty.contains(&r.origin.file)
-            && (Arc::ptr_eq(body, &site.bodies[o]) || body.text == site.bodies[o].text)
-    };
-    let mut moves = vec![None; old_count];
-    let mut kept = vec![false; new_count];
-    let mut leaving = Vec::new();
-    for o in old.places() {
-        let r = &old.resources[o];
-        let number = DocNumber::of(o, old_count);
-        match new_places.get(&(r.kind, r.id.as_str())) {
-            Some(&m) if stays(o, m) => {
-                moves[number.get()] = Some(DocNumber::of(m, new_count).get() as u32);
-                kept[m] = true;
-            }
-            _ => {
-                let doc = search::document(&site.config, r, &site.bodies[o], &kind_name(r.kind));
-                leaving.push((number.get(), doc));
-            }
-        }
-    }
-    let arriving: Vec<(usize, SearchDocument<'_>)> = new
-        .places()
-        .filter(|m| !kept[*m])
-        .map(|m| {
-            let r = &new.resources[m];
-            let doc = search::document(
-                &site.config,
-                r,
-                &next.bodies.resources[m],
-                &kind_name(r.kind),
-            );
-            (DocNumber::of(m, new_count).get(), doc)
+        .filter(|o| moved.from[DocNumber::of(*o, old.resources.len()).get()].is_none())
+        .map(|o| {
+            let r = &old.resources[o];
+            let doc = search::document(&site.config, r, &site.bodies[o], &kind_name(r.kind));
+            (DocNumber::of(o, old.resources.len()).get(), doc)
         })
         .collect();
-    let old_topics = search::index_topics(old);
+    let arriving: Vec<(usize, SearchDocument<'_>)> = new
+        .places()
+        .filter(|m| !moved.kept[*m])
+        .map(|m| {
+            let r = &new.resources[m];
+            let body = &next.bodies.resources[m];
+            let doc = search::document(&site.config, r, body, &kind_name(r.kind));
+            (DocNumber::of(m, new.resources.len()).get(), doc)
+        })
+        .collect();
     let topics = search::index_topics(new);
     let change = Rearrangement {
         removed: leaving.iter().map(|(n, d)| (*n, d)).collect(),
-        moves,
+        moves: moved.from,
         added: arriving.iter().map(|(n, d)| (*n, d)).collect(),
-        doc_count: new_count,
-        topics_by_doc: (topics != old_topics).then(|| {
+        doc_count: new.resources.len(),
+        topics_by_doc: (topics != search::index_topics(old)).then(|| {
             DocNumber::order(new.resources.iter())
                 .map(|r| r.topics.as_slice())
                 .collect()
@@ -88,6 +63,44 @@ pub fn patch(
         .rearrange(&site.config, &topics, &change)
         .ok_or(Decline::IndexResized)?;
     Ok(into_patch(rearranged))
+}
+
+/// Which documents stay: for every old number, the new number of its document (`None` when
+/// it leaves), and which new places are kept documents.
+struct Moves {
+    from: Vec<Option<u32>>,
+    kept: Vec<bool>,
+}
+
+/// A document stays when its resource is still there (same kind and id: its page), its file
+/// was not saved, and its body is the same one (shared) or has the same text.
+fn moves(site: &Site, next: &Next, saved: &Saved) -> Moves {
+    let (old, new) = (&site.catalog, &next.catalog);
+    let (old_count, new_count) = (old.resources.len(), new.resources.len());
+    let new_places: rustc_hash::FxHashMap<(Kind, &str), Place> = new
+        .places()
+        .map(|m| ((new.resources[m].kind, new.resources[m].id.as_str()), m))
+        .collect();
+    let stays = |o: Place, m: Place| {
+        let (r, body) = (&new.resources[m], &next.bodies.resources[m]);
+        !saved.dirty.contains(&r.origin.file)
+            && (Arc::ptr_eq(body, &site.bodies[o]) || body.text == site.bodies[o].text)
+    };
+    let mut moved = Moves {
+        from: vec![None; old_count],
+        kept: vec![false; new_count],
+    };
+    for o in old.places() {
+        let r = &old.resources[o];
+        if let Some(&m) = new_places.get(&(r.kind, r.id.as_str()))
+            && stays(o, m)
+        {
+            moved.from[DocNumber::of(o, old_count).get()] =
+                Some(DocNumber::of(m, new_count).get() as u32);
+            moved.kept[m] = true;
+        }
+    }
+    moved
 }
 
 /// The index's files as a change of the output folder: the generation folder renamed, its

@@ -3,6 +3,8 @@
 //! The only module that talks to Tera.
 
 pub mod json_ld;
+mod listing;
+pub mod page_views;
 pub mod pages;
 pub mod views;
 

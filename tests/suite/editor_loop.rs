@@ -241,8 +241,12 @@ impl Drop for Server {
     /// SIGTERM first, so that it removes its private folder as a user's Ctrl-C would; killed
     /// when it does not stop within 5 s.
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
             .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
@@ -551,6 +555,14 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
             && shown.contains("grade 15 does not exist"),
         "{shown}"
     );
+    // The log says why the save was not patched.
+    let lines = log_until(&server.log, "Build failed");
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "full rebuild: content/lessons/wo-de-qing-xu-ri-ji.md: grade 15 does not exist"
+        )),
+        "{lines:#?}"
+    );
     // Fifty saves in a burst, the last one valid: the server settles on the files as they are.
     for i in 0..50 {
         std::fs::write(
@@ -563,6 +575,13 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
         let (_, body) = get(port, page);
         body.contains("第49版") && !body.contains("lectern-errors")
     });
+    let lines = log_until(&server.log, "Built");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "full rebuild: the last build failed"),
+        "after a failed build the next save builds everything: {lines:#?}"
+    );
     // What is served equals a full build of the same files with the same base URL.
     settles_on_a_full_build(&server, &site, &tmp.path().join("full"));
 }

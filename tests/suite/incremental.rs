@@ -667,13 +667,24 @@ fn new_and_deleted_assets_equal_a_full_build() {
 #[test]
 fn every_decline_says_why() {
     let mut s = Session::start();
-    let before = read_tree(&s.out);
     let touch = |s: &Session, rel: &str, text: &str| {
         let path = s.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
         path
     };
+    // Thousands of words new to the index: it needs more files, which only a full build makes.
+    let words: Vec<String> = (0..40_000).map(|n| format!("w{n:05}x")).collect();
+    let body = format!("{}\n\n## 教学目标", words.join(" "));
+    let text =
+        new_lesson("大词表", "2024-02-02", "ren-ji-chong-tu.md").replace("## 教学目标", &body);
+    let big = touch(&s, "content/lessons/junior/da-ci-biao.md", &text);
+    let refreshed = s.refresh(std::slice::from_ref(&big));
+    assert_eq!(refreshed.map(|_| ()), Err(Decline::IndexResized));
+    // The index state may be half-rearranged: serve builds everything after any decline.
+    std::fs::remove_file(&big).unwrap();
+    s.rebuild();
+    let before = read_tree(&s.out);
     let cases = [
         (
             touch(&s, "site.yaml", "title: 改\n"),
@@ -729,6 +740,7 @@ fn every_decline_says_why() {
         Decline::IndexResized.to_string(),
         "the search index needs another number of files"
     );
+    // `serve` itself declines after a failed build: tests/suite/editor_loop.rs sees its log.
     assert_eq!(
         Decline::LastBuildFailed.to_string(),
         "the last build failed"

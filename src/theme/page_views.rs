@@ -1,0 +1,345 @@
+//! The view of each template: one struct per template, made by `pages`, serialised for Tera
+//! and hashed for the page's digest (docs/THEME.md describes them for theme authors).
+
+use serde::Serialize;
+
+use super::views::{Card, Hashed, Term, TermRef};
+use crate::markdown::TocEntry;
+
+/// Where a page is: its path, the way back to the output root, its canonical address. Every
+/// page's view starts with it.
+#[derive(Debug, Hash, Serialize)]
+pub struct Frame {
+    pub root: String,
+    pub page_path: String,
+    pub canonical: String,
+}
+
+/// The home page (`index.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct HomeView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub stages: Vec<Term>,
+    pub courses: Vec<Term>,
+    pub topics: Vec<Term>,
+    pub recent: Vec<&'a Hashed<Card>>,
+    pub counts: KindCounts,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct KindCounts {
+    pub lesson: usize,
+    pub video: usize,
+    pub review: usize,
+    pub total: usize,
+}
+
+/// A lesson, video or review page (`lesson.html`, `video.html`, `review.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct ResourceView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    /// schema.org metadata, already escaped for a `<script>` element.
+    pub json_ld: super::json_ld::JsonLd<'a>,
+    pub page: ResourcePage<'a>,
+}
+
+/// A rendered body's HTML: serialised as the HTML, hashed as the digest made when it was
+/// rendered (hashing ten thousand bodies again after every save would cost more than the
+/// rest of the patch).
+#[derive(Debug)]
+pub struct BodyHtml<'a>(pub &'a crate::markdown::Rendered);
+
+impl Serialize for BodyHtml<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.html)
+    }
+}
+
+impl std::hash::Hash for BodyHtml<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.html_digest.hash(state);
+    }
+}
+
+/// The `page` of a resource page: its card, its body, and what its kind adds.
+#[derive(Debug, Hash, Serialize)]
+pub struct ResourcePage<'a> {
+    #[serde(flatten)]
+    pub card: &'a Hashed<Card>,
+    pub content: BodyHtml<'a>,
+    pub toc: &'a [TocEntry],
+    pub school: &'a str,
+    #[serde(flatten)]
+    pub detail: DetailView<'a>,
+}
+
+/// What only one kind's page shows. Absent values are `None` or empty, never `0` or `""`.
+#[derive(Debug, Hash, Serialize)]
+#[serde(tag = "detail", rename_all = "lowercase")]
+pub enum DetailView<'a> {
+    Lesson {
+        term: Option<u8>,
+        author: &'a str,
+        duration_minutes: Option<u32>,
+        attachments: Vec<AttachmentView>,
+        videos: Vec<&'a Hashed<Card>>,
+        reviews: Vec<&'a Hashed<Card>>,
+    },
+    Video {
+        speaker: &'a str,
+        media: MediaView,
+        poster: Option<LinkView>,
+        captions: Option<LinkView>,
+        lesson: Option<&'a Hashed<Card>>,
+        reviews: Vec<&'a Hashed<Card>>,
+    },
+    Review {
+        reviewer: &'a str,
+        lesson: Option<&'a Hashed<Card>>,
+        video: Option<&'a Hashed<Card>>,
+    },
+}
+
+/// A lesson's attachment. `href` is ready for the page (the root prefixed to a local file);
+/// `print_url` is the address printed under it on paper.
+#[derive(Debug, Hash, Serialize)]
+pub struct AttachmentView {
+    pub name: String,
+    pub href: String,
+    pub print_url: String,
+    pub ext: String,
+    pub external: bool,
+}
+
+/// A video's media: `kind` is `file` for what a `<video>` element plays, `link` for a page
+/// elsewhere. `src` is ready for the page.
+#[derive(Debug, Hash, Serialize)]
+pub struct MediaView {
+    pub kind: &'static str,
+    pub src: String,
+    pub mime: &'static str,
+    pub external: bool,
+}
+
+/// A poster or a captions file, `src` ready for the page.
+#[derive(Debug, Hash, Serialize)]
+pub struct LinkView {
+    pub src: String,
+    pub external: bool,
+}
+
+/// A link's address as a page at `root` must write it: external ones as they are, local
+/// files under the root.
+pub fn page_href(link: &crate::content::Link, root: &str) -> String {
+    if link.is_external() {
+        link.href()
+    } else {
+        format!("{root}{}", link.href())
+    }
+}
+
+/// Media a `<video>` element can play directly, by file extension.
+pub fn media_view(link: &crate::content::Link, root: &str) -> MediaView {
+    let mime = match link.extension().as_str() {
+        "mp4" | "m4v" => "video/mp4",
+        "webm" => "video/webm",
+        "ogv" => "video/ogg",
+        "mov" => "video/quicktime",
+        "m3u8" => "application/vnd.apple.mpegurl",
+        "mp3" => "audio/mpeg",
+        _ => "",
+    };
+    MediaView {
+        kind: if mime.is_empty() { "link" } else { "file" },
+        src: page_href(link, root),
+        mime,
+        external: link.is_external(),
+    }
+}
+
+pub fn link_view(link: &crate::content::Link, root: &str) -> LinkView {
+    LinkView {
+        src: page_href(link, root),
+        external: link.is_external(),
+    }
+}
+
+/// A free page (`page.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct FreePageView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub page: FreePage<'a>,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct FreePage<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub content: BodyHtml<'a>,
+    pub toc: &'a [TocEntry],
+    pub path: String,
+}
+
+/// One page of a listing (`list.html`).
+#[derive(Debug, Hash, Serialize)]
+pub struct ListingView<'a> {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub listing: Listing<'a>,
+    pub pagination: Pagination,
+    pub breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct Listing<'a> {
+    pub title: String,
+    pub facet: Facet,
+    pub value: Term,
+    pub items: Vec<&'a Hashed<Card>>,
+    pub total: usize,
+    pub search_href: String,
+}
+
+/// `pages` is a window, not every page: the first, the last and two either side of the
+/// current one, with a gap entry where pages are left out — so a listing of n pages costs O(n)
+/// to make, not O(n²).
+#[derive(Debug, Hash, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total_pages: usize,
+    pub prev: String,
+    pub next: String,
+    pub pages: Vec<PageLink>,
+}
+
+/// One entry of a listing's page list: a page, or a gap (`…`) where pages are left out.
+#[derive(Debug, Hash, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub path: String,
+    pub current: bool,
+    pub gap: bool,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub path: String,
+}
+
+/// The index of one facet's values (`terms.html`: `stages/`, `grades/`, `courses/`, `topics/`).
+#[derive(Debug, Hash, Serialize)]
+pub struct TermsView {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub terms: Terms,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct Terms {
+    pub title: String,
+    pub facet: Facet,
+    pub items: Vec<Term>,
+}
+
+/// The search page (`search.html`): where the index is, and the facets without JavaScript.
+#[derive(Debug, Hash, Serialize)]
+pub struct SearchView {
+    #[serde(flatten)]
+    pub frame: Frame,
+    pub search: SearchFacets,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct SearchFacets {
+    pub manifest: String,
+    pub stages: Vec<Term>,
+    pub grades: Vec<Term>,
+    pub courses: Vec<Term>,
+    pub kinds: Vec<Term>,
+    pub topics: Vec<Term>,
+}
+
+/// `404.html`: served for missing URLs at any depth, so its `root` is the base URL.
+#[derive(Debug, Hash, Serialize)]
+pub struct NotFoundView {
+    #[serde(flatten)]
+    pub frame: Frame,
+}
+
+/// A browse facet: what a listing or a term index is of. Serialised as its URL key
+/// (`search/?grade=7`), which templates and `search.js` also use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facet {
+    Stage,
+    Grade,
+    Course,
+    Topic,
+    Kind,
+}
+
+impl Facet {
+    /// The output folder of the facet's term index.
+    pub fn terms_dir(self) -> &'static str {
+        match self {
+            Facet::Stage => "stages",
+            Facet::Grade => "grades",
+            Facet::Course => "courses",
+            Facet::Topic => "topics",
+            Facet::Kind => "",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::Stage => "stage",
+            Facet::Grade => "grade",
+            Facet::Course => "course",
+            Facet::Topic => "topic",
+            Facet::Kind => "kind",
+        }
+    }
+}
+
+/// The variables shared by every page: the site, the UI strings, the menus, the theme's
+/// asset version. Hashed once per render; a page's digest includes it.
+#[derive(Debug, Serialize)]
+pub struct Globals<'a> {
+    pub site: SiteView<'a>,
+    pub t: &'a serde_json::Map<String, serde_json::Value>,
+    pub nav: Nav,
+    pub asset_version: &'a str,
+    pub build: BuildInfo,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'static str,
+    pub base_url: &'a str,
+}
+
+/// Menus name browse values without counts: they are on every page (see `TermRef`).
+#[derive(Debug, Hash, Serialize)]
+pub struct Nav {
+    pub stages: Vec<TermRef>,
+    pub courses: Vec<TermRef>,
+    pub kinds: Vec<TermRef>,
+    pub pages: Vec<NavPage>,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct NavPage {
+    pub title: String,
+    pub path: String,
+}
+
+#[derive(Debug, Hash, Serialize)]
+pub struct BuildInfo {
+    pub generator: &'static str,
+}
