@@ -8,9 +8,12 @@
 //! documents (`index`). The result is byte for byte what `lectern build` writes
 //! (tests/suite/incremental.rs).
 //!
-//! Everything is computed before anything is committed: the served site's state changes only
-//! once the patch is on disk. A save that cannot be patched is declined with its reason
-//! (`Decline`), and `serve` builds everything.
+//! Everything is computed before anything is committed: the served site, its digests and its
+//! cards change only once the patch is on disk. The one exception is the search index's state,
+//! which `IndexState::rearrange` changes in place (copying its postings would cost more than
+//! the rest of the patch); after any decline `serve` replaces the whole `Served` with a full
+//! build's, so a half-rearranged index is never used. A save that cannot be patched is declined
+//! with its reason (`Decline`), and `serve` builds everything.
 
 mod index;
 mod next;
