@@ -26,4 +26,5 @@ pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod url;
+pub mod vtt;
 pub mod yaml;

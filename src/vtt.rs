@@ -1,0 +1,437 @@
+//! WebVTT captions read into cues, for a video's transcript and chapters (the W3C WebVTT
+//! format: a `WEBVTT` header, then blocks separated by blank lines — cues, `NOTE` comments,
+//! `STYLE` and `REGION` blocks). A cue's payload keeps its text and the speaker of its first
+//! `<v Speaker>` span; other tags are dropped and entities decoded, so what reaches a page is
+//! plain text that the template escapes. Problems name the line of the bad cue and say what to
+//! do; the reader never panics, whatever the bytes.
+
+/// The most cues one file may hold: a two-hour recording has about 2,000; a file with many
+/// more is almost certainly not a transcript, and would make a page of megabytes.
+pub const MAX_CUES: usize = 20_000;
+
+/// The largest captions file read, in bytes.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// One cue: when it is spoken, by whom (a `<v>` span), and its text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cue {
+    /// Milliseconds from the start of the video.
+    pub start: u32,
+    pub end: u32,
+    pub speaker: Option<String>,
+    pub text: String,
+    /// The line of its timing line in the file, for diagnostics.
+    pub line: usize,
+}
+
+/// A problem with a captions file: where, what, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub message: String,
+    pub help: String,
+}
+
+impl Problem {
+    fn new(line: usize, message: impl Into<String>, help: impl Into<String>) -> Problem {
+        Problem {
+            line,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// Read a WebVTT file (a BOM and CRLF or CR line ends are accepted).
+pub fn parse(text: &str) -> Result<Vec<Cue>, Problem> {
+    if text.len() > MAX_BYTES {
+        return Err(Problem::new(
+            1,
+            format!(
+                "the captions file is {} MB, more than the {} MB a transcript may have",
+                text.len() / (1024 * 1024),
+                MAX_BYTES / (1024 * 1024)
+            ),
+            "split the recording's captions, or link the file as an external URL instead",
+        ));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // WebVTT allows CRLF, LF and lone CR line ends.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.lines().collect();
+    check_header(&lines)?;
+    let mut cues = Vec::new();
+    for block in blocks(&lines) {
+        if let Some(cue) = read_block(&lines, block)? {
+            if cues.len() == MAX_CUES {
+                return Err(Problem::new(
+                    cue.line,
+                    format!("more than {MAX_CUES} cues in one captions file"),
+                    "a two-hour lesson has about 2,000 cues: check that this is the right file",
+                ));
+            }
+            cues.push(cue);
+        }
+    }
+    check_order(&cues)?;
+    Ok(cues)
+}
+
+fn check_header(lines: &[&str]) -> Result<(), Problem> {
+    let first = lines.first().copied().unwrap_or("");
+    let is_header = first == "WEBVTT"
+        || first
+            .strip_prefix("WEBVTT")
+            .is_some_and(|rest| rest.starts_with([' ', '\t']));
+    if is_header {
+        return Ok(());
+    }
+    if looks_like_srt(lines) {
+        return Err(Problem::new(
+            1,
+            "this captions file is SubRip (SRT), not WebVTT",
+            "browsers play WebVTT only: convert it (for example `ffmpeg -i captions.srt captions.vtt`, or write `WEBVTT` and a blank line at the top and change the commas in the times to dots) and name the .vtt file in `captions:`",
+        ));
+    }
+    Err(Problem::new(
+        1,
+        "a WebVTT file must start with the line `WEBVTT`",
+        "add `WEBVTT` and a blank line at the top of the file",
+    ))
+}
+
+/// SRT: a cue number, then `00:00:01,000 --> 00:00:04,000`.
+fn looks_like_srt(lines: &[&str]) -> bool {
+    let mut content = lines.iter().skip_while(|l| l.trim().is_empty());
+    let number = content.next().is_some_and(|l| l.trim().parse::<u32>().is_ok());
+    let times = content
+        .next()
+        .is_some_and(|l| l.contains("-->") && l.contains(','));
+    number && times
+}
+
+/// The blocks after the header, as line ranges (blank lines separate them).
+fn blocks(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut blocks = Vec::new();
+    // The header block ends at the first blank line.
+    let mut i = lines.iter().position(|l| l.is_empty()).unwrap_or(lines.len());
+    while i < lines.len() {
+        while i < lines.len() && lines[i].is_empty() {
+            i += 1;
+        }
+        let start = i;
+        while i < lines.len() && !lines[i].is_empty() {
+            i += 1;
+        }
+        if start < i {
+            blocks.push(start..i);
+        }
+    }
+    blocks
+}
+
+/// A cue, or `None` for a comment, style or region block.
+fn read_block(lines: &[&str], block: std::ops::Range<usize>) -> Result<Option<Cue>, Problem> {
+    let first = lines[block.start];
+    if ["NOTE", "STYLE", "REGION"]
+        .iter()
+        .any(|word| first == *word || first.starts_with(&format!("{word} ")) || first.starts_with(&format!("{word}\t")))
+    {
+        return Ok(None);
+    }
+    // An optional identifier line comes before the timing line.
+    let timing_at = if first.contains("-->") {
+        block.start
+    } else {
+        block.start + 1
+    };
+    let Some(timing) = lines.get(timing_at).filter(|_| timing_at < block.end) else {
+        return Err(Problem::new(
+            block.start + 1,
+            format!("`{}` is neither a cue nor a NOTE", shorten(first)),
+            "a cue is a line `00:01:02.000 --> 00:01:05.500` followed by its text; a comment starts with `NOTE`",
+        ));
+    };
+    let line = timing_at + 1;
+    let (start, end) = read_timing(timing, line)?;
+    let (speaker, text) = read_payload(&lines[timing_at + 1..block.end]);
+    Ok(Some(Cue {
+        start,
+        end,
+        speaker,
+        text,
+        line,
+    }))
+}
+
+/// `00:01:02.000 --> 00:01:05.500 align:start` → (start, end) in milliseconds.
+fn read_timing(timing: &str, line: usize) -> Result<(u32, u32), Problem> {
+    let help = "write the cue's times as `mm:ss.ttt --> mm:ss.ttt` or `hh:mm:ss.ttt --> hh:mm:ss.ttt` (a dot before the milliseconds)";
+    let Some((from, rest)) = timing.split_once("-->") else {
+        return Err(Problem::new(
+            line,
+            format!("`{}` is not a cue timing", shorten(timing)),
+            help,
+        ));
+    };
+    let to = rest.split_whitespace().next().unwrap_or("");
+    if to.is_empty() {
+        return Err(Problem::new(line, "the cue has a start but no end time", help));
+    }
+    let start = timestamp(from.trim()).ok_or_else(|| {
+        Problem::new(
+            line,
+            format!("`{}` is not a WebVTT time", shorten(from.trim())),
+            help,
+        )
+    })?;
+    let end = timestamp(to).ok_or_else(|| {
+        Problem::new(line, format!("`{}` is not a WebVTT time", shorten(to)), help)
+    })?;
+    if end < start {
+        return Err(Problem::new(
+            line,
+            "the cue ends before it starts",
+            "swap the two times, or correct the end time",
+        ));
+    }
+    Ok((start, end))
+}
+
+/// `hh:mm:ss.ttt` or `mm:ss.ttt` → milliseconds.
+pub fn timestamp(text: &str) -> Option<u32> {
+    let (clock, millis) = text.split_once('.')?;
+    if millis.len() != 3 || !millis.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let parts: Vec<&str> = clock.split(':').collect();
+    let number = |s: &str, width: usize| {
+        (s.len() >= width && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (hours, minutes, seconds) = match parts.as_slice() {
+        [m, s] if m.len() == 2 && s.len() == 2 => (0, number(m, 2)?, number(s, 2)?),
+        [h, m, s] if m.len() == 2 && s.len() == 2 && h.len() <= 4 => {
+            (number(h, 2)?, number(m, 2)?, number(s, 2)?)
+        }
+        _ => return None,
+    };
+    if minutes > 59 || seconds > 59 {
+        return None;
+    }
+    let total = (hours * 3600 + minutes * 60 + seconds).checked_mul(1000)?;
+    total.checked_add(millis.parse::<u32>().ok()?)
+}
+
+/// A cue's text without tags, entities decoded, lines joined; and its first voice.
+fn read_payload(lines: &[&str]) -> (Option<String>, String) {
+    let mut speaker = None;
+    let mut text = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        strip_tags(line, &mut text, &mut speaker);
+    }
+    (speaker, text.trim().to_string())
+}
+
+/// Append `line` without its `<…>` tags to `out`; the first `<v Name>` gives the speaker.
+fn strip_tags(line: &str, out: &mut String, speaker: &mut Option<String>) {
+    let mut rest = line;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&decode_entities(&rest[..open]));
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else {
+            // A `<` that opens no tag is text.
+            out.push_str(&decode_entities(&rest[open..]));
+            return;
+        };
+        let tag = &after[..close];
+        if speaker.is_none()
+            && let Some(name) = tag
+                .strip_prefix('v')
+                .filter(|n| n.starts_with([' ', '\t', '.']))
+        {
+            let name = name.split_once([' ', '\t']).map_or("", |(_, n)| n);
+            let name = decode_entities(name.trim());
+            if !name.is_empty() {
+                *speaker = Some(name);
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(&decode_entities(rest));
+}
+
+/// The character references WebVTT allows: named ones and `&#…;` numbers.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let decoded = after.find(';').and_then(|semi| {
+            let name = &after[1..semi];
+            entity(name).map(|c| (c, semi + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    let number = |digits: &str, radix| u32::from_str_radix(digits, radix).ok();
+    let code = match name {
+        "amp" => return Some('&'),
+        "lt" => return Some('<'),
+        "gt" => return Some('>'),
+        "quot" => return Some('"'),
+        "apos" => return Some('\''),
+        "nbsp" => return Some('\u{a0}'),
+        "lrm" => return Some('\u{200e}'),
+        "rlm" => return Some('\u{200f}'),
+        _ if name.starts_with("#x") || name.starts_with("#X") => number(&name[2..], 16)?,
+        _ if name.starts_with('#') => number(&name[1..], 10)?,
+        _ => return None,
+    };
+    // Control characters would make the page (and the feed) ill-formed.
+    char::from_u32(code).filter(|c| !c.is_control() || *c == '\t')
+}
+
+/// Cues must start in order (the WebVTT rule a player relies on for its active cue).
+fn check_order(cues: &[Cue]) -> Result<(), Problem> {
+    for pair in cues.windows(2) {
+        if pair[1].start < pair[0].start {
+            return Err(Problem::new(
+                pair[1].line,
+                format!(
+                    "this cue starts at {}, before the cue above it ({})",
+                    clock(pair[1].start),
+                    clock(pair[0].start)
+                ),
+                "cues must be in the order they are spoken: move this cue up, or correct its time",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds as `m:ss` or `h:mm:ss`, as a transcript shows a time.
+pub fn clock(millis: u32) -> String {
+    let seconds = millis / 1000;
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
+    if text.chars().count() > 40 {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "WEBVTT - 情绪ABC课堂实录\n\nNOTE 由教研组整理\n\n1\n00:00:01.000 --> 00:00:04.500 align:start\n<v 李老师>同学们好，今天我们来认识情绪。\n\n00:01:05.250 --> 00:01:09.000\n<v.teacher 李老师>想一想：&lt;生气&gt;的时候\n身体有什么变化？\n\n01:00:00.000 --> 01:00:02.000\n<c.yellow>下课</c>&amp;再见\n";
+
+    #[test]
+    fn reads_cues_speakers_and_entities() {
+        let cues = parse(SAMPLE).unwrap();
+        assert_eq!(cues.len(), 3);
+        assert_eq!((cues[0].start, cues[0].end), (1_000, 4_500));
+        assert_eq!(cues[0].speaker.as_deref(), Some("李老师"));
+        assert_eq!(cues[0].text, "同学们好，今天我们来认识情绪。");
+        assert_eq!(cues[1].speaker.as_deref(), Some("李老师"));
+        assert_eq!(cues[1].text, "想一想：<生气>的时候 身体有什么变化？");
+        assert_eq!(cues[1].line, 9);
+        assert_eq!(cues[2].start, 3_600_000);
+        assert_eq!(cues[2].text, "下课&再见");
+        assert_eq!(clock(cues[1].start), "1:05");
+        assert_eq!(clock(cues[2].start), "1:00:00");
+    }
+
+    #[test]
+    fn accepts_a_bom_crlf_and_lone_cr() {
+        let crlf = format!("\u{feff}{}", SAMPLE.replace('\n', "\r\n"));
+        assert_eq!(parse(&crlf).unwrap(), parse(SAMPLE).unwrap());
+        assert_eq!(parse(&SAMPLE.replace('\n', "\r")).unwrap(), parse(SAMPLE).unwrap());
+    }
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\n<v <script>alert(1)</script>>&lt;img src=x onerror=alert(1)&gt; javascript:alert(1)\n";
+        let cue = &parse(vtt).unwrap()[0];
+        // Tags are dropped; what remains is text the template escapes.
+        assert!(!cue.text.contains("<script"));
+        assert!(cue.text.contains("<img src=x onerror=alert(1)>"));
+        assert!(cue.speaker.iter().all(|s| !s.contains('>')));
+    }
+
+    #[test]
+    fn bad_files_name_the_line_and_the_fix() {
+        let srt = "1\n00:00:01,000 --> 00:00:04,000\n你好\n";
+        let problem = parse(srt).unwrap_err();
+        assert!(problem.message.contains("SRT") && problem.help.contains("ffmpeg"));
+        let no_header = "00:01.000 --> 00:02.000\n你好\n";
+        assert!(parse(no_header).unwrap_err().message.contains("WEBVTT"));
+        let no_end = "WEBVTT\n\n00:01.000 -->\n你好\n";
+        let problem = parse(no_end).unwrap_err();
+        assert_eq!(problem.line, 3);
+        assert!(problem.message.contains("no end"));
+        let out_of_order = "WEBVTT\n\n00:05.000 --> 00:06.000\n后\n\n00:01.000 --> 00:02.000\n前\n";
+        let problem = parse(out_of_order).unwrap_err();
+        assert_eq!(problem.line, 6);
+        assert!(problem.message.contains("before the cue above"));
+        let bad_time = "WEBVTT\n\n00:61.000 --> 00:62.000\n你好\n";
+        assert_eq!(parse(bad_time).unwrap_err().line, 3);
+        let backwards = "WEBVTT\n\n00:05.000 --> 00:01.000\n你好\n";
+        assert!(parse(backwards).unwrap_err().message.contains("ends before"));
+        let stray = "WEBVTT\n\n这一行不是字幕\n";
+        assert!(parse(stray).unwrap_err().message.contains("neither a cue"));
+    }
+
+    #[test]
+    fn limits_hold_without_panicking() {
+        let mut many = String::from("WEBVTT\n\n");
+        for n in 0..(MAX_CUES + 1) {
+            let at = n as u32;
+            many.push_str(&format!(
+                "{:02}:{:02}:{:02}.000 --> {:02}:{:02}:{:02}.500\n字\n\n",
+                at / 3600 % 100,
+                at / 60 % 60,
+                at % 60,
+                at / 3600 % 100,
+                at / 60 % 60,
+                at % 60
+            ));
+        }
+        assert!(parse(&many).unwrap_err().message.contains("cues"));
+        let huge = "x".repeat(MAX_BYTES + 1);
+        assert!(parse(&huge).unwrap_err().message.contains("MB"));
+        for weird in ["", "WEBVTT", "WEBVTT\n\n-->", "WEBVTT\n\n<v>\n", "\u{feff}", "WEBVTT\n\n99999999:00:00.000 --> 99999999:00:00.000\n"] {
+            let _ = parse(weird);
+        }
+    }
+}
