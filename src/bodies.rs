@@ -1,5 +1,6 @@
 //! Every Markdown body of the site rendered for its page, and the `#fragment` links between
-//! them checked once all are rendered. Between the catalog and the pages in the pipeline.
+//! them checked once all are rendered; a video's body also carries the transcript read from
+//! its local WebVTT captions. Between the catalog and the pages in the pipeline.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
-use crate::content::{Page, Resource};
+use crate::content::{Detail, Link, Page, Resource};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkContext, RenderOptions, Rendered, SourceSpan};
 
@@ -87,12 +88,79 @@ pub fn render_resource_body(
     assets: &BTreeSet<String>,
     r: &Resource,
 ) -> (Rendered, Vec<Diagnostic>) {
-    render_body(
+    let (mut rendered, mut problems) = render_body(
         config,
         catalog,
         assets,
         (&r.origin.file, &r.origin.text, &r.body, r.body_line),
         &catalog::resource_path(r),
+    );
+    if let Detail::Video(video) = &r.detail
+        && let Some(Link::Asset(captions)) = &video.captions
+    {
+        add_transcript(catalog, captions, video.duration, &mut rendered, &mut problems);
+    }
+    (rendered, problems)
+}
+
+/// The cues of the captions file `content/assets/<captions>`: on the page as its transcript,
+/// in the body's text for search, and among its sources, so that `serve` renders the page
+/// again when the file is saved.
+fn add_transcript(
+    catalog: &Catalog,
+    captions: &str,
+    duration: Option<crate::content::Duration>,
+    rendered: &mut Rendered,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let file = format!("content/assets/{captions}");
+    rendered.linked_sources.push(file.clone());
+    let Some(asset) = catalog.assets.iter().find(|a| a.path == captions) else {
+        return;
+    };
+    let text = match std::fs::read(&asset.source) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(error) => {
+            problems.push(Diagnostic::error(format!("cannot read the captions file: {error}")).in_file(&file));
+            return;
+        }
+    };
+    match crate::vtt::parse(&text) {
+        Ok(cues) => {
+            problems.extend(cues_past_end(&cues, duration, &file, &text));
+            for cue in &cues {
+                rendered.text.push('\n');
+                rendered.text.push_str(&cue.text);
+            }
+            rendered.transcript = cues;
+        }
+        Err(problem) => problems.push(
+            Diagnostic::error(problem.message)
+                .in_file(&file)
+                .at_line(&text, problem.line, 1)
+                .with_help(problem.help),
+        ),
+    }
+}
+
+/// A warning for the first cue that starts after the video's `duration:`.
+fn cues_past_end(
+    cues: &[crate::vtt::Cue],
+    duration: Option<crate::content::Duration>,
+    file: &str,
+    text: &str,
+) -> Option<Diagnostic> {
+    let end = duration?.0.checked_mul(1000)?;
+    let cue = cues.iter().find(|c| c.start > end)?;
+    Some(
+        Diagnostic::warning(format!(
+            "this cue starts at {}, after the video's duration ({})",
+            crate::vtt::clock(cue.start),
+            crate::vtt::clock(end)
+        ))
+        .in_file(file)
+        .at_line(text, cue.line, 1)
+        .with_help("correct the cue's time, or the video's `duration:` in its front matter"),
     )
 }
 

@@ -179,7 +179,7 @@ fn parse_grade_range(text: &str) -> Result<Vec<i64>, String> {
 }
 
 /// `duration:` — "mm:ss" or "h:mm:ss", kept in seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Duration(pub u32);
 
 impl Duration {
@@ -335,6 +335,15 @@ pub struct VideoDetail {
     pub speaker: String,
     pub captions: Option<Link>,
     pub lesson: Option<String>,
+    /// The named segments of the recording (导入, 新授, 练习, 小结…), in order.
+    pub chapters: Vec<Chapter>,
+}
+
+/// A named segment of a video, from its start time.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Chapter {
+    pub at: Duration,
+    pub title: String,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -76,11 +76,21 @@ pub(super) struct VideoFront {
     school: String,
     captions: Option<String>,
     lesson: Option<String>,
+    #[serde(default)]
+    chapters: Vec<ChapterFront>,
+}
+
+/// One entry of `chapters:`: `{at: "05:20", title: 新授}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChapterFront {
+    at: Duration,
+    title: String,
 }
 
 pub(super) const VIDEO_FIELDS: &[&str] = &[
     "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "url", "duration",
-    "poster", "speaker", "school", "captions", "lesson",
+    "poster", "speaker", "school", "captions", "lesson", "chapters",
 ];
 
 #[derive(Deserialize)]
@@ -241,6 +251,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         .lesson
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty());
+    let chapters = chapters(&place, front.chapters, front.duration, &mut problems);
     let Some(url) = url else {
         return Err(problems);
     };
@@ -251,6 +262,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         speaker: front.speaker,
         captions,
         lesson,
+        chapters,
     });
     let slug = front.slug.or(front.id);
     finish(place, Kind::Video, slug, common, detail, problems)
@@ -519,6 +531,45 @@ pub fn is_id(id: &str) -> bool {
 }
 
 /// An http(s) URL, or a file that exists under content/assets/. Anything else is an error.
+/// A video's chapters, in order, each within its duration.
+fn chapters(
+    place: &Place<'_>,
+    list: Vec<ChapterFront>,
+    duration: Option<Duration>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Chapter> {
+    let mut chapters: Vec<Chapter> = Vec::with_capacity(list.len());
+    for front in list {
+        let title = front.title.trim().to_string();
+        let at = front.at;
+        if title.is_empty() {
+            problems.push(place.problem(
+                "chapters",
+                format!("the chapter at {at} has no title"),
+                "give every chapter a title: `- {at: \"05:20\", title: 新授}`",
+            ));
+        } else if chapters.last().is_some_and(|last| last.at.0 >= at.0) {
+            problems.push(place.problem(
+                "chapters",
+                format!("the chapter `{title}` at {at} does not come after the one before it"),
+                "list the chapters in the order they happen in the video, each at a later time",
+            ));
+        } else if duration.is_some_and(|d| at.0 >= d.0) {
+            let d = duration.unwrap_or(at);
+            problems.push(place.origin.at_key(
+                "chapters",
+                Diagnostic::warning(format!(
+                    "the chapter `{title}` at {at} starts after the video ends ({d})"
+                ))
+                .with_help("correct the chapter's time or the video's `duration:`"),
+            ));
+        } else {
+            chapters.push(Chapter { at, title });
+        }
+    }
+    chapters
+}
+
 fn check_link(
     place: &Place<'_>,
     key: &str,

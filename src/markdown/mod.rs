@@ -39,6 +39,8 @@ pub struct Rendered {
     /// The Markdown files and assets this body links to (relative to the site root, found or
     /// not): the body renders differently when one of them appears, moves or goes (`refresh`).
     pub linked_sources: Vec<String>,
+    /// A video's cues, read from its captions file (`bodies`); empty for everything else.
+    pub transcript: Vec<crate::vtt::Cue>,
 }
 
 /// `[text](other.md#section)`: where it points, and where it is written.
@@ -92,6 +94,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         anchors: state.anchors,
         fragment_links: state.fragment_links,
         linked_sources: state.linked_sources,
+        transcript: Vec::new(),
     }
 }
 
