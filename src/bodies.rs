@@ -98,7 +98,13 @@ pub fn render_resource_body(
     if let Detail::Video(video) = &r.detail
         && let Some(Link::Asset(captions)) = &video.captions
     {
-        add_transcript(catalog, captions, video.duration, &mut rendered, &mut problems);
+        add_transcript(
+            catalog,
+            captions,
+            video.duration,
+            &mut rendered,
+            &mut problems,
+        );
     }
     (rendered, problems)
 }
@@ -121,7 +127,9 @@ fn add_transcript(
     let text = match std::fs::read(&asset.source) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(error) => {
-            problems.push(Diagnostic::error(format!("cannot read the captions file: {error}")).in_file(&file));
+            problems.push(
+                Diagnostic::error(format!("cannot read the captions file: {error}")).in_file(&file),
+            );
             return;
         }
     };

@@ -103,7 +103,9 @@ fn check_header(lines: &[&str]) -> Result<(), Problem> {
 /// SRT: a cue number, then `00:00:01,000 --> 00:00:04,000`.
 fn looks_like_srt(lines: &[&str]) -> bool {
     let mut content = lines.iter().skip_while(|l| l.trim().is_empty());
-    let number = content.next().is_some_and(|l| l.trim().parse::<u32>().is_ok());
+    let number = content
+        .next()
+        .is_some_and(|l| l.trim().parse::<u32>().is_ok());
     let times = content
         .next()
         .is_some_and(|l| l.contains("-->") && l.contains(','));
@@ -114,7 +116,10 @@ fn looks_like_srt(lines: &[&str]) -> bool {
 fn blocks(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
     let mut blocks = Vec::new();
     // The header block ends at the first blank line.
-    let mut i = lines.iter().position(|l| l.is_empty()).unwrap_or(lines.len());
+    let mut i = lines
+        .iter()
+        .position(|l| l.is_empty())
+        .unwrap_or(lines.len());
     while i < lines.len() {
         while i < lines.len() && lines[i].is_empty() {
             i += 1;
@@ -133,10 +138,11 @@ fn blocks(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
 /// A cue, or `None` for a comment, style or region block.
 fn read_block(lines: &[&str], block: std::ops::Range<usize>) -> Result<Option<Cue>, Problem> {
     let first = lines[block.start];
-    if ["NOTE", "STYLE", "REGION"]
-        .iter()
-        .any(|word| first == *word || first.starts_with(&format!("{word} ")) || first.starts_with(&format!("{word}\t")))
-    {
+    if ["NOTE", "STYLE", "REGION"].iter().any(|word| {
+        first == *word
+            || first.starts_with(&format!("{word} "))
+            || first.starts_with(&format!("{word}\t"))
+    }) {
         return Ok(None);
     }
     // An optional identifier line comes before the timing line.
@@ -176,7 +182,11 @@ fn read_timing(timing: &str, line: usize) -> Result<(u32, u32), Problem> {
     };
     let to = rest.split_whitespace().next().unwrap_or("");
     if to.is_empty() {
-        return Err(Problem::new(line, "the cue has a start but no end time", help));
+        return Err(Problem::new(
+            line,
+            "the cue has a start but no end time",
+            help,
+        ));
     }
     let start = timestamp(from.trim()).ok_or_else(|| {
         Problem::new(
@@ -186,7 +196,11 @@ fn read_timing(timing: &str, line: usize) -> Result<(u32, u32), Problem> {
         )
     })?;
     let end = timestamp(to).ok_or_else(|| {
-        Problem::new(line, format!("`{}` is not a WebVTT time", shorten(to)), help)
+        Problem::new(
+            line,
+            format!("`{}` is not a WebVTT time", shorten(to)),
+            help,
+        )
     })?;
     if end < start {
         return Err(Problem::new(
@@ -376,7 +390,10 @@ mod tests {
     fn accepts_a_bom_crlf_and_lone_cr() {
         let crlf = format!("\u{feff}{}", SAMPLE.replace('\n', "\r\n"));
         assert_eq!(parse(&crlf).unwrap(), parse(SAMPLE).unwrap());
-        assert_eq!(parse(&SAMPLE.replace('\n', "\r")).unwrap(), parse(SAMPLE).unwrap());
+        assert_eq!(
+            parse(&SAMPLE.replace('\n', "\r")).unwrap(),
+            parse(SAMPLE).unwrap()
+        );
     }
 
     #[test]
@@ -407,7 +424,12 @@ mod tests {
         let bad_time = "WEBVTT\n\n00:61.000 --> 00:62.000\n你好\n";
         assert_eq!(parse(bad_time).unwrap_err().line, 3);
         let backwards = "WEBVTT\n\n00:05.000 --> 00:01.000\n你好\n";
-        assert!(parse(backwards).unwrap_err().message.contains("ends before"));
+        assert!(
+            parse(backwards)
+                .unwrap_err()
+                .message
+                .contains("ends before")
+        );
         let stray = "WEBVTT\n\n这一行不是字幕\n";
         assert!(parse(stray).unwrap_err().message.contains("neither a cue"));
     }
@@ -430,7 +452,14 @@ mod tests {
         assert!(parse(&many).unwrap_err().message.contains("cues"));
         let huge = "x".repeat(MAX_BYTES + 1);
         assert!(parse(&huge).unwrap_err().message.contains("MB"));
-        for weird in ["", "WEBVTT", "WEBVTT\n\n-->", "WEBVTT\n\n<v>\n", "\u{feff}", "WEBVTT\n\n99999999:00:00.000 --> 99999999:00:00.000\n"] {
+        for weird in [
+            "",
+            "WEBVTT",
+            "WEBVTT\n\n-->",
+            "WEBVTT\n\n<v>\n",
+            "\u{feff}",
+            "WEBVTT\n\n99999999:00:00.000 --> 99999999:00:00.000\n",
+        ] {
             let _ = parse(weird);
         }
     }

@@ -556,13 +556,15 @@ fn chapters(
             ));
         } else if duration.is_some_and(|d| at.0 >= d.0) {
             let d = duration.unwrap_or(at);
-            problems.push(place.origin.at_key(
-                "chapters",
-                Diagnostic::warning(format!(
-                    "the chapter `{title}` at {at} starts after the video ends ({d})"
-                ))
-                .with_help("correct the chapter's time or the video's `duration:`"),
-            ));
+            problems.push(
+                place.origin.at_key(
+                    "chapters",
+                    Diagnostic::warning(format!(
+                        "the chapter `{title}` at {at} starts after the video ends ({d})"
+                    ))
+                    .with_help("correct the chapter's time or the video's `duration:`"),
+                ),
+            );
         } else {
             chapters.push(Chapter { at, title });
         }

@@ -92,6 +92,10 @@ pub enum DetailView<'a> {
         media: MediaView,
         poster: Option<LinkView>,
         captions: Option<LinkView>,
+        /// `videos/<id>/chapters.vtt`, relative to the page, when the video has chapters.
+        chapters_track: Option<String>,
+        chapters: Vec<MomentView<'a>>,
+        transcript: Vec<MomentView<'a>>,
         lesson: Option<&'a Hashed<Card>>,
         reviews: Vec<&'a Hashed<Card>>,
     },
@@ -100,6 +104,59 @@ pub enum DetailView<'a> {
         lesson: Option<&'a Hashed<Card>>,
         video: Option<&'a Hashed<Card>>,
     },
+}
+
+/// A moment of a video: a chapter or a transcript cue. `at` is in whole seconds (for the
+/// `#t=` link), `time` as the page shows it (`1:05`).
+#[derive(Debug, Hash, Serialize)]
+pub struct MomentView<'a> {
+    pub at: u32,
+    pub time: String,
+    pub speaker: Option<&'a str>,
+    pub text: &'a str,
+}
+
+/// A video's `chapters.vtt`, for `<track kind="chapters">`.
+#[derive(Debug, Hash)]
+pub struct ChaptersTrack<'a> {
+    pub chapters: &'a [crate::content::Chapter],
+    /// The video's duration in seconds, where the last chapter ends.
+    pub end: Option<u32>,
+}
+
+impl ChaptersTrack<'_> {
+    /// The WebVTT text: one cue a chapter, to the next chapter's start (the last to the end of
+    /// the video, or an hour after its start when the duration is not known).
+    pub fn to_vtt(&self) -> String {
+        let mut vtt = String::from("WEBVTT\n");
+        for (i, chapter) in self.chapters.iter().enumerate() {
+            let start = chapter.at.0;
+            let end = self
+                .chapters
+                .get(i + 1)
+                .map(|next| next.at.0)
+                .or(self.end.filter(|end| *end > start))
+                .unwrap_or(start + 3600);
+            let title = chapter.title.replace(['\n', '\r'], " ").replace("-->", "→");
+            vtt.push_str(&format!(
+                "\n{}\n{} --> {}\n{}\n",
+                i + 1,
+                vtt_time(start),
+                vtt_time(end),
+                title
+            ));
+        }
+        vtt
+    }
+}
+
+fn vtt_time(seconds: u32) -> String {
+    format!(
+        "{:02}:{:02}:{:02}.000",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
 }
 
 /// A lesson's attachment. `href` is ready for the page (the root prefixed to a local file);

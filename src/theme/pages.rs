@@ -52,6 +52,8 @@ pub struct Rendering {
 enum Job<'a> {
     Home,
     Resource(Place),
+    /// A video's `chapters.vtt`.
+    Chapters(Place),
     FreePage(usize),
     Listing {
         facet: Facet,
@@ -69,6 +71,7 @@ enum Job<'a> {
 enum View<'a> {
     Home(HomeView<'a>),
     Resource(&'static str, ResourceView<'a>),
+    Chapters(ChaptersTrack<'a>),
     FreePage(FreePageView<'a>),
     Listing(ListingView<'a>),
     Terms(TermsView),
@@ -81,6 +84,8 @@ impl View<'_> {
         match self {
             View::Home(_) => "index.html",
             View::Resource(template, _) => template,
+            // Made in Rust, not by a template: the name only keeps its digest apart.
+            View::Chapters(_) => "chapters.vtt",
             View::FreePage(_) => "page.html",
             View::Listing(_) => "list.html",
             View::Terms(_) => "terms.html",
@@ -94,6 +99,7 @@ impl View<'_> {
         match self {
             View::Home(v) => renderer.render(template, v),
             View::Resource(_, v) => renderer.render(template, v),
+            View::Chapters(track) => Ok(track.to_vtt()),
             View::FreePage(v) => renderer.render(template, v),
             View::Listing(v) => renderer.render(template, v),
             View::Terms(v) => renderer.render(template, v),
@@ -220,6 +226,16 @@ impl<'a> Pages<'a> {
                 let (template, view) = resource(input, cards, *n, &path);
                 (format!("{path}index.html"), View::Resource(template, view))
             }
+            Job::Chapters(n) => {
+                let r = &catalog.resources[*n];
+                let path = catalog::resource_path(r);
+                let (chapters, end) = match &r.detail {
+                    Detail::Video(d) => (&d.chapters[..], d.duration.map(|d| d.0)),
+                    _ => (&[][..], None),
+                };
+                let track = ChaptersTrack { chapters, end };
+                (format!("{path}chapters.vtt"), View::Chapters(track))
+            }
             Job::FreePage(i) => {
                 let page = &catalog.pages[*i];
                 let path = catalog::page_path(page);
@@ -306,6 +322,11 @@ fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
     let (config, catalog) = (input.config, input.catalog);
     let mut jobs = vec![Job::Home, Job::Search, Job::NotFound];
     jobs.extend(catalog.places().map(Job::Resource));
+    let has_chapters = |n: &Place| match &catalog.resources[*n].detail {
+        Detail::Video(d) => !d.chapters.is_empty(),
+        _ => false,
+    };
+    jobs.extend(catalog.places().filter(has_chapters).map(Job::Chapters));
     jobs.extend((0..catalog.pages.len()).map(Job::FreePage));
     for (facet, value, docs) in listings(input, labels) {
         let pages = docs.len().div_ceil(config.page_size).max(1);
@@ -431,6 +452,9 @@ fn resource<'c>(
                 media: media_view(&d.url, &root),
                 poster: d.poster.as_ref().map(|l| link_view(l, &root)),
                 captions: d.captions.as_ref().map(|l| link_view(l, &root)),
+                chapters_track: (!d.chapters.is_empty()).then(|| "chapters.vtt".to_string()),
+                chapters: d.chapters.iter().map(chapter_view).collect(),
+                transcript: body.transcript.iter().map(cue_view).collect(),
                 lesson: links.lesson.as_ref().map(card),
                 reviews: links.reviews.iter().map(card).collect(),
             },
@@ -460,6 +484,24 @@ fn resource<'c>(
         frame,
     };
     (template, view)
+}
+
+fn chapter_view(chapter: &crate::content::Chapter) -> MomentView<'_> {
+    MomentView {
+        at: chapter.at.0,
+        time: crate::vtt::clock(chapter.at.0.saturating_mul(1000)),
+        speaker: None,
+        text: &chapter.title,
+    }
+}
+
+fn cue_view(cue: &crate::vtt::Cue) -> MomentView<'_> {
+    MomentView {
+        at: cue.start / 1000,
+        time: crate::vtt::clock(cue.start),
+        speaker: cue.speaker.as_deref(),
+        text: &cue.text,
+    }
 }
 
 fn attachment_view(config: &Config, a: &crate::content::Link, root: &str) -> AttachmentView {

@@ -656,3 +656,24 @@ fn offline_scripts_carry_every_index_file_unless_turned_off() {
         "no offline scripts"
     );
 }
+
+/// A video's captions become its transcript, its chapters a list and a `chapters.vtt` track.
+#[test]
+fn a_video_shows_its_transcript_and_chapters() {
+    let tree = full();
+    let video = page(tree, "videos/emotion-abc-class/index.html");
+    assert!(
+        video.contains(
+            r#"<track kind="chapters" srclang="zh" label="课堂环节" src="chapters.vtt">"#
+        )
+    );
+    assert!(video.contains(r##"<a class="moment-time" href="#t=200">3:20</a> <span class="moment-speaker">李敏：</span>"##));
+    assert!(video.contains("因为他们想的不一样！"));
+    assert!(video.contains("static/video.js"));
+    assert_eq!(
+        page(tree, "videos/emotion-abc-class/chapters.vtt"),
+        "WEBVTT\n\n1\n00:00:00.000 --> 00:03:20.000\n导入\n\n2\n00:03:20.000 --> 00:30:00.000\n新授：情绪ABC\n\n3\n00:30:00.000 --> 00:41:05.000\n小结\n"
+    );
+    // Pages without a transcript do not load the video script.
+    assert!(!page(tree, "lessons/emotion-abc/index.html").contains("video.js"));
+}

@@ -604,13 +604,28 @@ fn a_free_page_body_and_a_replaced_asset_equal_a_full_build() {
     )]);
     assert_eq!(pages, ["about/index.html"]);
     s.assert_matches_full_build("after a free page's body edit");
+    // An asset no page reads: copied, nothing rendered.
     let asset = assets_of(&s.root)
         .into_iter()
-        .next()
-        .expect("the sample has assets");
+        .find(|a| a.ends_with(".pdf"))
+        .expect("the sample has worksheets");
     let pages = s.change(&[(asset.as_str(), Some("替换后的文件".to_string()))]);
     assert_eq!(pages, [asset.trim_start_matches("content/")]);
     s.assert_matches_full_build("after replacing an asset");
+    // A captions file: the video's transcript changes, and its search document.
+    let captions = "content/assets/captions/kao-shi-jiao-lv.vtt";
+    let text = std::fs::read_to_string(s.root.join(captions)).unwrap();
+    let added = format!("{text}\n99\n00:39:00.000 --> 00:39:05.000\n<v 王思琪>鲸鱼也会紧张吗？\n");
+    let pages = s.change(&[(captions, Some(added))]);
+    assert!(
+        pages.contains(&"videos/kao-shi-jiao-lv-shi-lu/index.html".to_string()),
+        "{pages:?}"
+    );
+    assert!(
+        !postings_of(&s.out, "鲸鱼").is_empty(),
+        "the transcript is searched"
+    );
+    s.assert_matches_full_build("after editing a captions file");
     // A new title is in every page's menu: every page changes, and is patched.
     let text = std::fs::read_to_string(s.root.join("content/pages/about.md")).unwrap();
     let pages = s.change(&[(

@@ -1,0 +1,154 @@
+/*
+ * Lectern default theme — video.js, on video pages only.
+ *
+ * The chapters and the transcript are lists of links to "#t=<seconds>" (a page address may
+ * also say "#t=12:34"). Following one seeks the player to that time; with the video on
+ * another site (no player here) the page says the time to go to instead. While the video
+ * plays, the cue being spoken is marked, and the transcript box follows it — unless the
+ * reader has scrolled it in the last few seconds. Without JavaScript the lists are plain,
+ * readable text.
+ *
+ * Plain ES5 for old in-app browsers: no let/const, no arrow functions, no modules.
+ */
+(function () {
+  "use strict";
+
+  var FOLLOW_AFTER_MS = 4000;
+  var video = document.querySelector(".player-video");
+  var box = document.querySelector(".transcript-cues");
+  var cues = box ? box.querySelectorAll("li[data-t]") : [];
+  var note = document.querySelector(".video-time");
+  var active = null;
+  var readerScrolledAt = 0;
+  var scrollingOurselves = false;
+
+  /** "754", "12:34", "1:02:03" or "12:34.5" → seconds; null for anything else. */
+  function parseTime(text) {
+    if (!/^\d+(:\d{1,2}){0,2}(\.\d+)?$/.test(text)) {
+      return null;
+    }
+    var parts = text.split(":");
+    var seconds = 0;
+    for (var i = 0; i < parts.length; i++) {
+      seconds = seconds * 60 + parseFloat(parts[i]);
+    }
+    return seconds;
+  }
+
+  function hashTime() {
+    var match = /(?:^#|&)t=([^&]*)/.exec(window.location.hash);
+    if (!match) {
+      return null;
+    }
+    try {
+      return parseTime(decodeURIComponent(match[1]));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function clock(seconds) {
+    var s = Math.floor(seconds);
+    var h = Math.floor(s / 3600);
+    var m = Math.floor(s / 60) % 60;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return (h > 0 ? h + ":" + two(m) : String(m)) + ":" + two(s % 60);
+  }
+
+  /** The last cue that starts at or before `seconds` (cues are in time order). */
+  function cueAt(seconds) {
+    var lo = 0;
+    var hi = cues.length - 1;
+    var found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (parseFloat(cues[mid].getAttribute("data-t")) <= seconds) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found < 0 ? null : cues[found];
+  }
+
+  function mark(seconds) {
+    var cue = cueAt(seconds);
+    if (cue === active) {
+      return;
+    }
+    if (active) {
+      active.className = active.className.replace(/\s*\bis-active\b/g, "");
+      active.removeAttribute("aria-current");
+    }
+    active = cue;
+    if (!cue) {
+      return;
+    }
+    cue.className += " is-active";
+    cue.setAttribute("aria-current", "true");
+    if (Date.now() - readerScrolledAt > FOLLOW_AFTER_MS) {
+      // Scroll the transcript box only, never the page under the reader.
+      scrollingOurselves = true;
+      box.scrollTop = cue.offsetTop - box.offsetTop - box.clientHeight / 3;
+    }
+  }
+
+  function seek(seconds) {
+    if (video) {
+      var go = function () {
+        try {
+          video.currentTime = seconds;
+        } catch (e) { /* not seekable yet: the default start position is set below */ }
+      };
+      if (video.readyState < 1) {
+        video.preload = "metadata";
+        video.addEventListener("loadedmetadata", go, false);
+      }
+      go();
+    } else if (note) {
+      note.textContent = note.getAttribute("data-text").replace("{time}", clock(seconds));
+      note.removeAttribute("hidden");
+    }
+    readerScrolledAt = 0;
+    if (box) {
+      mark(seconds);
+    }
+  }
+
+  function onHash() {
+    var seconds = hashTime();
+    if (seconds !== null) {
+      seek(seconds);
+    }
+  }
+
+  // A second click on the same time changes no hash: seek anyway.
+  document.addEventListener("click", function (event) {
+    var link = event.target;
+    while (link && link.nodeName && link.nodeName.toLowerCase() !== "a") {
+      link = link.parentNode;
+    }
+    if (!link || !link.getAttribute || !/^#t=/.test(link.getAttribute("href") || "")) {
+      return;
+    }
+    if (link.getAttribute("href") === window.location.hash) {
+      onHash();
+    }
+  }, false);
+
+  if (box) {
+    box.addEventListener("scroll", function () {
+      if (scrollingOurselves) {
+        scrollingOurselves = false;
+      } else {
+        readerScrolledAt = Date.now();
+      }
+    }, false);
+  }
+  if (video && box) {
+    video.addEventListener("timeupdate", function () { mark(video.currentTime); }, false);
+  }
+  window.addEventListener("hashchange", onHash, false);
+  onHash();
+})();
