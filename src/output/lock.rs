@@ -67,7 +67,7 @@ fn lock_error(path: &Path, error: &std::io::Error) -> Diagnostic {
         "cannot lock the output folder with {}: {error}",
         path.display()
     ))
-    .with_help("Lectern writes the new site beside the output folder: its parent folder must be writable (check the permissions, the free space, and that the disk is not mounted read-only)")
+    .with_help("Lectern writes the new site beside the output folder (inside it when it is a mount point), so that folder must be writable: check the permissions, the free space, and that the disk is not mounted read-only")
 }
 
 /// One line on stderr: a build that seems to hang should say why.
