@@ -357,16 +357,10 @@ fn clock_seed() -> u64 {
     now.map_or(1, |d| d.as_nanos() as u64) ^ u64::from(std::process::id())
 }
 
+type Tree = BTreeMap<String, Vec<u8>>;
+
 /// The output of the site without and with an extra page, and how long a build takes.
-fn two_versions(
-    site: &crate::common::SiteCopy,
-    out: &Path,
-    extra: &str,
-) -> (
-    BTreeMap<String, Vec<u8>>,
-    BTreeMap<String, Vec<u8>>,
-    Duration,
-) {
+fn two_versions(site: &crate::common::SiteCopy, out: &Path, extra: &str) -> (Tree, Tree, Duration) {
     set_version(site, extra, false);
     build(&site.root, out, &[]).success();
     let without = read_tree(out);
