@@ -49,6 +49,15 @@ impl Drop for Tmpfs {
     }
 }
 
+/// A build into `out` that must fail (exit 1, no panic) saying `needle`.
+#[track_caller]
+fn fails_with(root: &Path, out: &Path, needle: &str) -> crate::common::Run {
+    let run = build(root, out, &[]);
+    run.expect_code(1);
+    assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+    run
+}
+
 /// What builds keep inside a mount point while they run.
 fn temporaries_inside(dir: &Path) -> Vec<String> {
     list_dir(dir)
@@ -94,13 +103,7 @@ fn refuses_pipes_sockets_devices_and_links_to_them() {
     }
     for (out, expected) in cases {
         let before = std::fs::symlink_metadata(out).unwrap().file_type();
-        let run = build(&site.root, out, &[]);
-        run.expect_code(1);
-        assert!(
-            run.stderr.contains("refusing to write the site into"),
-            "{}",
-            run.stderr
-        );
+        let run = fails_with(&site.root, out, "refusing to write the site into");
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
         let after = std::fs::symlink_metadata(out).unwrap().file_type();
         assert_eq!(before, after, "{} was changed", out.display());
@@ -135,13 +138,10 @@ fn a_symlinked_output_folder_is_written_through() {
     std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
     let link = site.beside("link-to-foreign");
     std::os::unix::fs::symlink(&foreign, &link).unwrap();
-    let run = build(&site.root, &link, &[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr
-            .contains("not empty and was not written by Lectern"),
-        "{}",
-        run.stderr
+    let run = fails_with(
+        &site.root,
+        &link,
+        "not empty and was not written by Lectern",
     );
     assert!(
         run.stderr
@@ -203,13 +203,10 @@ fn a_mount_point_is_written_into() {
     );
 
     std::fs::remove_file(mount.0.join(".lectern-output")).unwrap();
-    let run = build(&site.root, &mount.0, &[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr
-            .contains("not empty and was not written by Lectern"),
-        "{}",
-        run.stderr
+    fails_with(
+        &site.root,
+        &mount.0,
+        "not empty and was not written by Lectern",
     );
 }
 
@@ -226,13 +223,7 @@ fn a_full_disk_leaves_the_previous_site() {
         build(&site.root, out, &[]).success();
         let before = read_tree(out);
         site.write("content/assets/big.bin", vec![7u8; 3 << 20]);
-        let run = build(&site.root, out, &[]);
-        run.expect_code(1);
-        assert!(
-            run.stderr.contains("No space left on device"),
-            "{}",
-            run.stderr
-        );
+        fails_with(&site.root, out, "No space left on device");
         assert_eq!(read_tree(out), before, "{} changed", out.display());
         assert!(leftovers_beside(&inside).is_empty() && temporaries_inside(&mount.0).is_empty());
         if out == &mount.0 {
@@ -255,13 +246,7 @@ fn a_read_only_disk_leaves_the_previous_site() {
     let before = read_tree(&mount.0);
     mount.remount_read_only();
     for out in [mount.0.clone(), mount.0.join("sub")] {
-        let run = build(&site.root, &out, &[]);
-        run.expect_code(1);
-        assert!(
-            run.stderr.contains("Read-only file system"),
-            "{}",
-            run.stderr
-        );
+        let run = fails_with(&site.root, &out, "Read-only file system");
         assert!(run.stderr.contains("help:"), "{}", run.stderr);
     }
     assert_eq!(read_tree(&mount.0), before);
