@@ -113,7 +113,9 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
             }
         };
         let rel = relative(root, entry.path());
-        if entry.file_type().is_symlink() {
+        // `content/` itself may be a link (content shared by several sites): the site's owner
+        // made it, and it is followed. Links inside it come with the content and are skipped.
+        if entry.depth() > 0 && entry.file_type().is_symlink() {
             diagnostics.push(
                 Diagnostic::warning(
                     "symbolic link skipped: Lectern never follows links out of the site",

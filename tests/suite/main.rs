@@ -6,6 +6,7 @@ mod bad_input;
 mod build_site;
 mod common;
 mod editor_loop;
+mod faults;
 mod hostile;
 mod incremental;
 mod pathological;

@@ -2,94 +2,44 @@
 //! swapped in only when the whole build succeeded, so a failed build leaves the previous
 //! `public/` exactly as it was. Every write goes through `Staging::write`, which proves the
 //! path stays inside the folder. The only module that writes files.
+//!
+//! `target` decides which output folders may be replaced, `lock` keeps builds into one folder
+//! apart and removes what killed builds left, `mount` swaps the contents of a mount point.
+
+mod lock;
+mod mount;
+mod target;
+
+pub use target::{Target, check_target};
 
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use lock::OutputLock;
 
 /// Marks a folder as Lectern's output, so we only ever replace folders we made.
 pub const MARKER: &str = ".lectern-output";
 
 pub struct Staging {
     dir: PathBuf,
-    target: PathBuf,
+    target: Target,
+    /// Where this build's lock, staging and old folders live, and their names' prefix: beside
+    /// the output folder (`.public.lectern-`), or inside it for a mount point (`.lectern-`).
+    place: PathBuf,
+    prefix: String,
     committed: bool,
     /// Folders already made: creating them again costs a system call per file.
     made: Mutex<HashSet<PathBuf>>,
-}
-
-/// Refuse output folders that would destroy something: the site, its content, an ancestor of
-/// the site, `/`, the home folder, or a non-empty folder Lectern did not create.
-pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
-    let root = fs::canonicalize(root).map_err(|e| {
-        Diagnostic::error(format!(
-            "cannot open the site folder {}: {e}",
-            root.display()
-        ))
-    })?;
-    let out = absolute(out)?;
-    let refuse = |why: &str| {
-        Diagnostic::error(format!(
-            "refusing to write the site into {}: {why}",
-            out.display()
-        ))
-        .with_help("choose an empty folder, or the default `public/` inside the site (--out DIR)")
-    };
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    if out.parent().is_none() || Some(&out) == home.as_ref() {
-        return Err(refuse("it is / or your home folder"));
-    }
-    if root.starts_with(&out) {
-        return Err(refuse("it is the site folder or contains it"));
-    }
-    for protected in ["content", "themes", "templates"] {
-        if out.starts_with(root.join(protected)) {
-            return Err(refuse(&format!(
-                "it is inside the site's {protected}/ folder"
-            )));
-        }
-    }
-    if out.is_file() {
-        return Err(refuse("it is a file"));
-    }
-    if out.is_dir()
-        && !out.join(MARKER).is_file()
-        && fs::read_dir(&out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(refuse("it is not empty and was not written by Lectern"));
-    }
-    Ok(out)
-}
-
-/// `out` made absolute without requiring it to exist (its parent is canonicalised when present).
-fn absolute(out: &Path) -> Result<PathBuf, Diagnostic> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Diagnostic::error(format!("cannot read the current folder: {e}")))?;
-    let joined = cwd.join(out);
-    let mut clean = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::ParentDir => {
-                clean.pop();
-            }
-            Component::CurDir => {}
-            other => clean.push(other),
-        }
-    }
-    if let (Some(parent), Some(name)) = (clean.parent(), clean.file_name())
-        && let Ok(parent) = fs::canonicalize(parent)
-    {
-        return Ok(parent.join(name));
-    }
-    Ok(clean)
+    /// Held from the staging folder's creation to the swap; released last (fields drop after
+    /// `Drop::drop`), so the staging folder is gone before another build may start.
+    _lock: OutputLock,
 }
 
 /// Writes into a staging folder, counting the files and keeping every failure, so a build
@@ -144,15 +94,16 @@ impl<'s> Files<'s> {
 }
 
 impl Staging {
-    pub fn create(target: &Path) -> Result<Staging, Diagnostic> {
-        let parent = target.parent().unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
-        let dir = parent.join(format!(".{name}.lectern-staging-{}", std::process::id()));
+    /// Lock the output folder, remove what killed builds left there, check the folder again
+    /// under the lock, and make the staging folder.
+    pub fn create(target: &Target) -> Result<Staging, Diagnostic> {
+        let (place, prefix) = temporaries_place(target);
+        fs::create_dir_all(&place)
+            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", place.display())))?;
+        let lock = OutputLock::acquire(&place.join(format!("{prefix}lock")), &target.path)?;
+        lock::remove_stale(&place, &prefix);
+        target::recheck(target)?;
+        let dir = place.join(format!("{prefix}staging-{}", std::process::id()));
         if dir.exists() {
             let _ = fs::remove_dir_all(&dir);
         }
@@ -161,18 +112,22 @@ impl Staging {
                 "cannot create the staging folder {}: {e}",
                 dir.display()
             ))
+            .with_help("check the permissions and free space of the output folder's parent")
         })?;
         Ok(Staging {
             dir,
-            target: target.to_path_buf(),
+            target: target.clone(),
+            place,
+            prefix,
             committed: false,
             made: Mutex::new(HashSet::new()),
+            _lock: lock,
         })
     }
 
     /// The output folder this staging folder will replace.
     pub fn target(&self) -> &Path {
-        &self.target
+        &self.target.path
     }
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
@@ -238,38 +193,112 @@ impl Staging {
             MARKER,
             b"This folder is written by Lectern (lectern build). It is replaced on every build.\n",
         )?;
+        target::recheck(&self.target)?;
         // Unique per swap: `serve` may still be removing the previous one in the background.
-        static SWAPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let old = self.target.with_file_name(format!(
-            ".{}.lectern-old-{}-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+        static SWAPS: AtomicU64 = AtomicU64::new(0);
+        let old = self.place.join(format!(
+            "{}old-{}-{}",
+            self.prefix,
             std::process::id(),
-            SWAPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            SWAPS.fetch_add(1, Ordering::Relaxed)
         ));
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).map_err(|e| {
-                Diagnostic::error(format!(
-                    "cannot move the old {} aside: {e}",
-                    self.target.display()
-                ))
-            })?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(Diagnostic::error(format!(
-                "cannot move the new site into {}: {e}",
-                self.target.display()
-            )));
-        }
+        let replaced = if self.target.mount {
+            mount::swap_contents(&self.target.path, &self.dir, &old).map(|()| Some(old))?
+        } else {
+            self.swap_folder(old)?
+        };
         self.committed = true;
-        Ok(Replaced(had_old.then_some(old)))
+        Ok(Replaced(replaced))
     }
+
+    /// Put the staging folder where the output folder is, in one step where the system can
+    /// exchange two names (so no instant lacks a site, even if the build is killed there).
+    fn swap_folder(&self, old: PathBuf) -> Result<Option<PathBuf>, Diagnostic> {
+        let target = &self.target.path;
+        if !target.exists() {
+            fs::rename(&self.dir, target).map_err(|e| swap_error(target, &e))?;
+            return Ok(None);
+        }
+        match exchange(&self.dir, target) {
+            // The staging name now holds the old site: a killed build leaves it for the next
+            // build to remove, like any staging folder.
+            Ok(()) => {
+                let _ = fs::rename(&self.dir, &old);
+                Ok(Some(if old.exists() { old } else { self.dir.clone() }))
+            }
+            Err(_) => self.swap_in_two_steps(old).map(Some),
+        }
+    }
+
+    /// Where exchanging is not supported: move the old site aside, then the new one in.
+    fn swap_in_two_steps(&self, old: PathBuf) -> Result<PathBuf, Diagnostic> {
+        let target = &self.target.path;
+        fs::rename(target, &old).map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot move the old {} aside: {e}",
+                target.display()
+            ))
+        })?;
+        if let Err(e) = fs::rename(&self.dir, target) {
+            let _ = fs::rename(&old, target);
+            return Err(swap_error(target, &e));
+        }
+        Ok(old)
+    }
+}
+
+/// Where a build keeps its lock, staging and old folders, and their names' prefix.
+fn temporaries_place(target: &Target) -> (PathBuf, String) {
+    if target.mount {
+        return (target.path.clone(), mount::PREFIX.to_string());
+    }
+    let parent = target.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let name = target
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (parent, format!(".{name}.lectern-"))
+}
+
+/// Exchange two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that outlive the call; renameat2 only
+    // reads them.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+fn swap_error(target: &Path, error: &io::Error) -> Diagnostic {
+    Diagnostic::error(format!(
+        "cannot move the new site into {}: {error}",
+        target.display()
+    ))
+    .with_help(
+        "check the permissions of the output folder's parent; the previous site is unchanged",
+    )
 }
 
 /// The site a commit replaced, moved aside: nothing links to it any more.

@@ -1,0 +1,390 @@
+//! Output folders under faults: what `--out` may replace (never a pipe, socket, device or
+//! foreign folder; a symlinked folder is written through; a mount point is written into),
+//! builds killed with SIGKILL at random moments, a full disk, a read-only disk, and builds
+//! into one folder at once. Mounts need root: where `mount` is refused, those tests say
+//! "skipped" on stderr and pass.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::common::{build, copy_site, leftovers_beside, list_dir, read_tree};
+
+/// A small tmpfs mounted for one test, unmounted when dropped (declare it after the temp
+/// dir that holds it, so it goes first).
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path, kib: u64) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!(
+                "skipped: cannot mount a tmpfs at {} (needs root)",
+                at.display()
+            );
+        }
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+
+    fn remount_read_only(&self) {
+        let status = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(status.success(), "remount read-only");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A build into `out` that must fail (exit 1, no panic) saying `needle`.
+#[track_caller]
+fn fails_with(root: &Path, out: &Path, needle: &str) -> crate::common::Run {
+    let run = build(root, out, &[]);
+    run.expect_code(1);
+    assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+    run
+}
+
+/// What builds keep inside a mount point while they run.
+fn temporaries_inside(dir: &Path) -> Vec<String> {
+    list_dir(dir)
+        .into_iter()
+        .filter(|n| n.starts_with(".lectern-") && n != ".lectern-output")
+        .collect()
+}
+
+#[test]
+fn refuses_pipes_sockets_devices_and_links_to_them() {
+    let site = copy_site("full");
+    let fifo = site.beside("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let socket = site.beside("socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let device = site.beside("null");
+    let has_device = Command::new("mknod")
+        .arg(&device)
+        .args(["c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let link = site.beside("link-to-fifo");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let dangling = site.beside("dangling");
+    std::os::unix::fs::symlink(site.beside("nowhere"), &dangling).unwrap();
+    let mut cases = vec![
+        (&fifo, "a named pipe (FIFO)"),
+        (&socket, "a socket"),
+        (&link, "is a symbolic link to it"),
+        (&dangling, "a symbolic link that cannot be followed"),
+    ];
+    if has_device {
+        cases.push((&device, "a device"));
+    } else {
+        eprintln!("skipped: the device node case (mknod needs root)");
+    }
+    for (out, expected) in cases {
+        let before = std::fs::symlink_metadata(out).unwrap().file_type();
+        let run = fails_with(&site.root, out, "refusing to write the site into");
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+        let after = std::fs::symlink_metadata(out).unwrap().file_type();
+        assert_eq!(before, after, "{} was changed", out.display());
+    }
+    assert!(
+        !site.beside("nowhere").exists(),
+        "a dangling link's target is not made"
+    );
+    assert!(leftovers_beside(&fifo).is_empty());
+}
+
+#[test]
+fn a_symlinked_output_folder_is_written_through() {
+    let site = copy_site("full");
+    let web_root = site.beside("www");
+    std::fs::create_dir(&web_root).unwrap();
+    let public = site.root.join("public");
+    std::os::unix::fs::symlink(&web_root, &public).unwrap();
+    build(&site.root, &public, &[]).success();
+    build(&site.root, &public, &[]).success();
+    assert!(
+        std::fs::symlink_metadata(&public)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(web_root.join("index.html").is_file() && web_root.join(".lectern-output").is_file());
+    assert!(leftovers_beside(&web_root).is_empty() && leftovers_beside(&public).is_empty());
+
+    let foreign = site.beside("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    let link = site.beside("link-to-foreign");
+    std::os::unix::fs::symlink(&foreign, &link).unwrap();
+    let run = fails_with(
+        &site.root,
+        &link,
+        "not empty and was not written by Lectern",
+    );
+    assert!(
+        run.stderr
+            .contains("link-to-foreign is a symbolic link to it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(list_dir(&foreign), ["keep.txt"]);
+}
+
+#[test]
+fn linked_content_and_site_yaml_are_followed() {
+    let site = copy_site("full");
+    let shared = site.beside("shared");
+    std::fs::create_dir(&shared).unwrap();
+    for name in ["content", "site.yaml"] {
+        std::fs::rename(site.root.join(name), shared.join(name)).unwrap();
+        std::os::unix::fs::symlink(shared.join(name), site.root.join(name)).unwrap();
+    }
+    // A link inside content/ is still skipped: it came with the content.
+    std::os::unix::fs::symlink("/etc/hostname", shared.join("content/assets/hostname")).unwrap();
+    let run = build(&site.root, &site.beside("out"), &[]);
+    run.success();
+    assert!(run.stderr.contains("Built 9 resources"), "{}", run.stderr);
+    let skipped: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("skipped"))
+        .collect();
+    assert_eq!(
+        skipped.len(),
+        1,
+        "only the inner link is skipped: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/assets/hostname"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.beside("out/assets/hostname").exists());
+}
+
+#[test]
+fn a_mount_point_is_written_into() {
+    let site = copy_site("full");
+    let Some(mount) = Tmpfs::mount(&site.beside("mnt"), 4096) else {
+        return;
+    };
+    let reference = site.beside("reference");
+    build(&site.root, &reference, &[]).success();
+    build(&site.root, &mount.0, &[]).success();
+    build(&site.root, &mount.0, &[]).success();
+    assert_eq!(read_tree(&mount.0), read_tree(&reference));
+    assert!(
+        temporaries_inside(&mount.0).is_empty(),
+        "{:?}",
+        list_dir(&mount.0)
+    );
+
+    std::fs::remove_file(mount.0.join(".lectern-output")).unwrap();
+    fails_with(
+        &site.root,
+        &mount.0,
+        "not empty and was not written by Lectern",
+    );
+}
+
+#[test]
+fn a_full_disk_leaves_the_previous_site() {
+    let site = copy_site("full");
+    // Room for two copies of the small site, not for a 3 MB asset.
+    let Some(mount) = Tmpfs::mount(&site.beside("mnt"), 2048) else {
+        return;
+    };
+    let inside = mount.0.join("public");
+    for out in [&mount.0, &inside] {
+        let _ = std::fs::remove_file(site.root.join("content/assets/big.bin"));
+        build(&site.root, out, &[]).success();
+        let before = read_tree(out);
+        site.write("content/assets/big.bin", vec![7u8; 3 << 20]);
+        fails_with(&site.root, out, "No space left on device");
+        assert_eq!(read_tree(out), before, "{} changed", out.display());
+        assert!(leftovers_beside(&inside).is_empty() && temporaries_inside(&mount.0).is_empty());
+        if out == &mount.0 {
+            // Make room for the second case: the site in a folder inside the mount.
+            for name in list_dir(&mount.0) {
+                let path = mount.0.join(name);
+                let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_read_only_disk_leaves_the_previous_site() {
+    let site = copy_site("full");
+    let Some(mount) = Tmpfs::mount(&site.beside("mnt"), 4096) else {
+        return;
+    };
+    build(&site.root, &mount.0, &[]).success();
+    let before = read_tree(&mount.0);
+    mount.remount_read_only();
+    for out in [mount.0.clone(), mount.0.join("sub")] {
+        let run = fails_with(&site.root, &out, "Read-only file system");
+        assert!(run.stderr.contains("help:"), "{}", run.stderr);
+    }
+    assert_eq!(read_tree(&mount.0), before);
+}
+
+#[test]
+fn builds_into_one_folder_wait_for_each_other() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let reference = read_tree(&out);
+    for _ in 0..3 {
+        let children: Vec<Child> = (0..3).map(|_| spawn_build(&site.root, &out)).collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "{stderr}");
+        }
+        assert_eq!(read_tree(&out), reference);
+        assert!(
+            leftovers_beside(&out).is_empty(),
+            "{:?}",
+            leftovers_beside(&out)
+        );
+    }
+}
+
+#[test]
+fn a_waiting_build_says_whom_it_waits_for() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let lock_path = site.beside(".public.lectern-lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    std::fs::write(&lock_path, "4242").unwrap();
+    let child = spawn_build(&site.root, &out);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(!out.exists(), "the build went on without the lock");
+    drop(lock);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("waiting for another build (process 4242)"),
+        "{stderr}"
+    );
+    assert!(!lock_path.exists(), "the lock file is removed");
+}
+
+/// SIGKILL at random moments of builds that alternate between two versions of the site: the
+/// output is always one of the two whole sites, and the next build removes what the killed
+/// ones left. `LECTERN_TEST_SEED=n` replays a run.
+#[test]
+fn killed_builds_leave_a_whole_site_and_are_cleaned_up() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let extra = "content/pages/extra.md";
+    let versions = two_versions(&site, &out, extra);
+    let seed = std::env::var("LECTERN_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(clock_seed);
+    let mut random = XorShift(seed | 1);
+    let span = versions.2.as_millis() as u64 + 50;
+    let mut leftovers = 0;
+    for run in 0..20 {
+        set_version(&site, extra, run % 2 == 0);
+        let mut child = spawn_build(&site.root, &out);
+        std::thread::sleep(Duration::from_millis(random.next() % span));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = read_tree(&out);
+        assert!(
+            now == versions.0 || now == versions.1,
+            "run {run} (seed {seed}): the output is neither site"
+        );
+        leftovers += usize::from(!leftovers_beside(&out).is_empty());
+    }
+    eprintln!("seed {seed}: {leftovers} of 20 killed builds left folders behind");
+    set_version(&site, extra, true);
+    build(&site.root, &out, &[]).success();
+    assert_eq!(read_tree(&out), versions.1);
+    assert!(
+        leftovers_beside(&out).is_empty(),
+        "{:?}",
+        leftovers_beside(&out)
+    );
+    assert!(!site.beside(".public.lectern-lock").exists());
+}
+
+fn clock_seed() -> u64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(1, |d| d.as_nanos() as u64) ^ u64::from(std::process::id())
+}
+
+type Tree = BTreeMap<String, Vec<u8>>;
+
+/// The output of the site without and with an extra page, and how long a build takes.
+fn two_versions(site: &crate::common::SiteCopy, out: &Path, extra: &str) -> (Tree, Tree, Duration) {
+    set_version(site, extra, false);
+    build(&site.root, out, &[]).success();
+    let without = read_tree(out);
+    set_version(site, extra, true);
+    let took = build(&site.root, out, &[]).success().elapsed;
+    (without, read_tree(out), took)
+}
+
+fn set_version(site: &crate::common::SiteCopy, extra: &str, with_extra: bool) {
+    if with_extra {
+        site.write(extra, "---\ntitle: Extra\n---\nOne more page.\n");
+    } else {
+        let _ = std::fs::remove_file(site.root.join(extra));
+    }
+}
+
+fn spawn_build(root: &Path, out: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn lectern")
+}
+
+/// A tiny random number generator: the test needs delays, not statistics.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
