@@ -2,6 +2,7 @@
 //! and tell the browser to reload. A failed rebuild keeps the last good site and shows its errors
 //! on every page. The only module that knows HTTP and notify.
 
+mod accept;
 mod http;
 mod watch;
 
@@ -187,9 +188,8 @@ fn serve_forever(
             say!("Stopped.");
             std::process::exit(0);
         });
-        axum::serve(listener, http::router(state))
-            .await
-            .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))
+        accept::serve(listener, http::router(state), accept::Limits::PREVIEW).await;
+        Ok(())
     })
 }
 

@@ -755,3 +755,34 @@ fn serve_tells_open_pages_when_a_full_build_starts_then_when_it_is_done() {
         "the page shows the notice"
     );
 }
+
+#[test]
+fn serve_redirects_only_to_its_own_paths_and_answers_beside_half_open_connections() {
+    let (_tmp, site) = init_site();
+    let server = serve(&site);
+    let port = server.port;
+    // `//lessons/` would be the host `lessons` to a browser.
+    for path in ["//lessons", "///lessons"] {
+        let (status, response) = get(port, path);
+        assert_eq!(status, 301, "{path}");
+        assert!(
+            response
+                .to_ascii_lowercase()
+                .contains("\r\nlocation: /lessons/\r\n"),
+            "{path}: {response}"
+        );
+    }
+    // Connections that send part of a request and stop hold a slot each until the header-read
+    // timeout; a page still loads meanwhile.
+    let half_open: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    assert_eq!(get(port, "/").0, 200);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(half_open);
+}
