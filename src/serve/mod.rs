@@ -20,15 +20,7 @@ use crate::build::{self, BuildOptions, Handover};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::refresh::{Decline, Served};
 
-/// `eprintln!` that never panics: a server whose stderr pipe is gone (its parent died) must
-/// still rebuild, serve and stop on a signal.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
-pub(crate) use say;
+pub(crate) use crate::say;
 
 pub struct ServeOptions {
     pub root: PathBuf,

@@ -786,3 +786,30 @@ fn serve_redirects_only_to_its_own_paths_and_answers_beside_half_open_connection
     assert!(started.elapsed() < Duration::from_secs(2));
     drop(half_open);
 }
+
+/// `lectern init x | head -c1` closes the pipe after one byte: the rest of the output is lost,
+/// the command is not (it used to panic with exit 101).
+#[test]
+fn init_and_new_finish_when_their_output_pipe_is_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let run = |args: &[&str], dir: &Path| {
+        Command::new(bin())
+            .args(args)
+            .current_dir(dir)
+            .stdout(closed())
+            .stderr(closed())
+            .status()
+            .unwrap()
+    };
+    let init = run(&["init", site.to_str().unwrap()], tmp.path());
+    assert_eq!(init.code(), Some(0));
+    let new = run(&["new", "lesson", "管道关闭", "--grade", "7"], &site);
+    assert_eq!(new.code(), Some(0));
+    assert!(site.join("site.yaml").is_file());
+}
