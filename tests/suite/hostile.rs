@@ -346,3 +346,29 @@ fn check_entities(text: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// An SVG with script and an HTML page under content/assets/ would run script on the portal's
+/// origin: each is named in a warning, and `--strict` fails the build.
+#[test]
+fn assets_that_run_script_are_warned_about() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        "content/assets/posters/p.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect width=\"9\" onload=\"alert(1)\"/>\n</svg>\n",
+    );
+    site.write("content/assets/demo.html", "<script>alert(1)</script>");
+    site.write("content/assets/plain.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("content/assets/posters/p.svg:2:")
+            && run.stderr.contains("an event attribute"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`content/assets/demo.html` is an HTML page"));
+    assert!(!run.stderr.contains("plain.svg"));
+    let strict = build(&site.root, &site.beside("strict"), &["--strict"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.stderr);
+}
