@@ -317,7 +317,7 @@ fn well_formed_xml(text: &str) -> Result<(), String> {
             }
             continue;
         }
-        if tag.matches('"').count() % 2 != 0 || tag.contains('<') {
+        if !tag.matches('"').count().is_multiple_of(2) || tag.contains('<') {
             return Err(format!("bad attributes in <{tag}>"));
         }
         let name = tag.split_whitespace().next().unwrap_or("");
@@ -357,7 +357,10 @@ fn assets_that_run_script_are_warned_about() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect width=\"9\" onload=\"alert(1)\"/>\n</svg>\n",
     );
     site.write("content/assets/demo.html", "<script>alert(1)</script>");
-    site.write("content/assets/plain.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "content/assets/plain.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     let out = site.beside("public");
     let run = build(&site.root, &out, &[]);
     run.success();
@@ -367,7 +370,10 @@ fn assets_that_run_script_are_warned_about() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("`content/assets/demo.html` is an HTML page"));
+    assert!(
+        run.stderr
+            .contains("`content/assets/demo.html` is an HTML page")
+    );
     assert!(!run.stderr.contains("plain.svg"));
     let strict = build(&site.root, &site.beside("strict"), &["--strict"]);
     assert_eq!(strict.code, Some(1), "{}", strict.stderr);
