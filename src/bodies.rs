@@ -68,6 +68,7 @@ fn render_body(
             source_file: file,
             page_path,
             source_paths: &catalog.source_paths,
+            page_paths: &catalog.page_paths,
             assets,
         },
         span: SourceSpan {

@@ -80,6 +80,9 @@ pub struct Catalog {
     pub by_kind: BTreeMap<Kind, Vec<Place>>,
     /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
     pub source_paths: FxHashMap<String, String>,
+    /// Every resource's and free page's path (`lessons/a/`, `about/`), for `/`-rooted links:
+    /// a catalog file holds many resources, so `source_paths` cannot list them all.
+    pub page_paths: rustc_hash::FxHashSet<String>,
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
@@ -124,6 +127,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         by_stage: indexes.by_stage,
         by_kind: indexes.by_kind,
         source_paths: indexes.source_paths,
+        page_paths: indexes.page_paths,
         resources,
         unavailable,
     }
@@ -347,6 +351,7 @@ struct Indexes {
     by_stage: BTreeMap<String, Vec<Place>>,
     by_kind: BTreeMap<Kind, Vec<Place>>,
     source_paths: FxHashMap<String, String>,
+    page_paths: rustc_hash::FxHashSet<String>,
 }
 
 fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexes {
@@ -358,6 +363,7 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         by_stage: BTreeMap::new(),
         by_kind: BTreeMap::new(),
         source_paths: FxHashMap::default(),
+        page_paths: Default::default(),
     };
     for (n, r) in resources.iter().enumerate() {
         let n = Place(n);
@@ -380,9 +386,11 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         }
         ix.source_paths
             .insert(r.origin.file.clone(), resource_path(r));
+        ix.page_paths.insert(resource_path(r));
     }
     for p in pages {
         ix.source_paths.insert(p.origin.file.clone(), page_path(p));
+        ix.page_paths.insert(page_path(p));
     }
     ix.topics = topic_slugs(topics);
     ix

@@ -185,22 +185,22 @@ pub fn run() -> ExitCode {
             };
             let unnamed_review = kind == crate::content::Kind::Review && lesson.is_none();
             report_outcome(crate::scaffold::new_resource(&root, &request).map(|path| {
-                eprintln!("Created {}", path.display());
+                crate::say!("Created {}", path.display());
                 if unnamed_review {
                     // A review of nothing does not build: say so before `serve` shows the box.
-                    eprintln!("Next: write the id of the lesson it reviews after `lesson:` (or of the video, after `video:`); until then the site does not build. `--lesson ID` fills it in.\n下一步：在 `lesson:` 后填写所评教学设计的 id（或在 `video:` 后填写视频的 id），否则站点无法生成。");
+                    crate::say!("Next: write the id of the lesson it reviews after `lesson:` (or of the video, after `video:`); until then the site does not build. `--lesson ID` fills it in.\n下一步：在 `lesson:` 后填写所评教学设计的 id（或在 `video:` 后填写视频的 id），否则站点无法生成。");
                 }
             }))
         }
         Command::Init { dir } => report_outcome(crate::scaffold::init(&dir).map(|()| {
             let (command, installed) = invoked_as();
-            eprintln!(
+            crate::say!(
                 "Created a new site in {}. Next:\n  cd {}\n  {command} serve",
                 dir.display(),
                 shell_word(&dir.display().to_string())
             );
             if !installed {
-                eprintln!("(To type just `lectern`, run `cargo install --path .` in Lectern's source folder.)");
+                crate::say!("(To type just `lectern`, run `cargo install --path .` in Lectern's source folder.)");
             }
         })),
     }
@@ -284,7 +284,7 @@ fn run_check(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
     }
     let code = finish(&diagnostics, format, strict);
     if code == ExitCode::SUCCESS && format == Format::Human && diagnostics.is_empty() {
-        eprintln!("No problems found.");
+        crate::say!("No problems found.");
     }
     code
 }
@@ -338,7 +338,7 @@ fn report_outcome(outcome: Result<(), Diagnostic>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(diagnostic) => {
-            eprintln!("{}", diagnostic.render());
+            crate::say!("{}", diagnostic.render());
             ExitCode::from(1)
         }
     }

@@ -379,6 +379,19 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .map(|r| r.split_once('/').map(|(_, p)| p).unwrap_or(""));
+    if url.starts_with("//") {
+        return Err(format!(
+            "base_url `{url}` starts with `//`, which browsers read as another host: write a path such as `/portal/` or a whole URL such as `https://example.org/portal/`"
+        ));
+    }
+    let host = url
+        .split_once("://")
+        .map(|(_, r)| r.split('/').next().unwrap_or(""));
+    if host.is_some_and(|h| h.is_empty() || h.contains('@')) {
+        return Err(format!(
+            "base_url `{url}` has no plain host name: write it as `https://example.org/` with the site's host"
+        ));
+    }
     let path = match rest {
         Some(path) => path,
         None if url.starts_with('/') => url,
@@ -509,6 +522,14 @@ mod tests {
     #[test]
     fn rejects_bad_base_url_and_duplicate_course() {
         let mut d = Diagnostics::new();
+        for bad in [
+            "//evil.example/",
+            "///evil.example",
+            "https:///x/",
+            "https://a@evil.example/",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
         let text = "title: T\nbase_url: javascript:alert(1)\ncourses:\n  - { slug: a, name: A }\n  - { slug: a, name: B }\n";
         assert!(parse(text, &mut d).is_none());
         let messages: Vec<_> = d.sorted().into_iter().map(|d| d.message).collect();

@@ -116,7 +116,7 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        let _ = writeln!(out, "{label}: {}", neutralised(&self.message));
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(file) = &self.file {
@@ -125,7 +125,7 @@ impl Diagnostic {
                 (Some(l), None) => format!("{file}:{l}"),
                 _ => file.clone(),
             };
-            let _ = writeln!(out, "{pad}--> {location}");
+            let _ = writeln!(out, "{pad}--> {}", neutralised(&location));
         }
         if let (Some(line), Some(source)) = (self.line, &self.source_line) {
             let shown = visible_line(source);
@@ -147,19 +147,44 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} | {}{}", " ".repeat(lead), "^".repeat(marks));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", neutralised(help));
         }
         out
     }
 }
 
-/// Tabs become one space so the caret lines up; very long lines are cut.
+/// Tabs become one space so the caret lines up; other controls one `�` (see `is_unsafe`);
+/// very long lines are cut.
 fn visible_line(source: &str) -> String {
     source
         .chars()
         .take(SNIPPET_CHARS)
-        .map(|c| if c == '\t' { ' ' } else { c })
+        .map(|c| match c {
+            '\t' => ' ',
+            c if is_unsafe(c) => '\u{fffd}',
+            c => c,
+        })
         .collect()
+}
+
+/// `text` with every character a terminal would act on written as an escape (`\u{1b}`):
+/// file names and front matter reach diagnostics, and an escape sequence there must not
+/// recolour, retitle or rewrite the user's terminal.
+fn neutralised(text: &str) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if is_unsafe(c) => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Controls (C0, DEL, C1) and the bidirectional overrides that reorder what is shown.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Terminal columns a character takes (CJK and full-width forms two, combining marks none),
@@ -264,6 +289,26 @@ mod tests {
         assert!(shown.contains("--> content/lessons/a.md:3:1"), "{shown}");
         assert!(shown.contains("3 | grades: 7\n  | ^^^^^^\n"), "{shown}");
         assert!(shown.contains("= help: did you mean `grade`?"), "{shown}");
+    }
+
+    #[test]
+    fn terminal_escapes_are_shown_not_obeyed() {
+        let text = "title: \u{1b}[2J\u{1b}]0;owned\u{7}x\n";
+        let d = Diagnostic::error("bad title `\u{1b}[31mred`")
+            .in_file("content/lessons/\u{1b}[1mbold\u{202e}.md")
+            .at_line(text, 1, 8)
+            .with_help("remove \u{9b}1m");
+        let shown = d.render();
+        assert!(
+            !shown.chars().any(|c| c != '\n' && is_unsafe(c)),
+            "{shown:?}"
+        );
+        assert!(shown.contains("bad title `\\u{1b}[31mred`"), "{shown}");
+        assert!(
+            shown.contains("lessons/\\u{1b}[1mbold\\u{202e}.md:1:8"),
+            "{shown}"
+        );
+        assert!(shown.contains("1 | title: \u{fffd}[2J"), "{shown}");
     }
 
     #[test]

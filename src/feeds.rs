@@ -4,7 +4,6 @@
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::escape;
 
 /// The sitemap and the feed, when the base URL is absolute: each as (output file, digest,
 /// text), the text made only when `wanted(file, digest)` says so. `pages` are the site's pages
@@ -77,7 +76,7 @@ pub fn sitemap(config: &Config, paths: &[&str]) -> Option<String> {
     for path in paths {
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            escape(&format!("{base}{path}"))
+            xml_text(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");
@@ -97,15 +96,15 @@ pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
     );
-    xml.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
-    xml.push_str(&format!("  <id>{}</id>\n", escape(&config.base_url)));
+    xml.push_str(&format!("  <title>{}</title>\n", xml_text(&config.title)));
+    xml.push_str(&format!("  <id>{}</id>\n", xml_text(&config.base_url)));
     xml.push_str(&format!(
         "  <link href=\"{}\"/>\n",
-        escape(&config.base_url)
+        xml_text(&config.base_url)
     ));
     xml.push_str(&format!(
         "  <link rel=\"self\" href=\"{}feed.xml\"/>\n",
-        escape(&config.base_url)
+        xml_text(&config.base_url)
     ));
     xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     for r in catalog.resources.iter().take(30) {
@@ -115,16 +114,19 @@ pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
             .map(|d| d.to_string())
             .unwrap_or_else(|| updated.clone());
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", escape(&r.title)));
-        xml.push_str(&format!("    <id>{}</id>\n", escape(&url)));
-        xml.push_str(&format!("    <link href=\"{}\"/>\n", escape(&url)));
+        xml.push_str(&format!("    <title>{}</title>\n", xml_text(&r.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", xml_text(&url)));
+        xml.push_str(&format!("    <link href=\"{}\"/>\n", xml_text(&url)));
         xml.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
         xml.push_str(&format!("    <category term=\"{}\"/>\n", r.kind.slug()));
         if !r.summary.is_empty() {
-            xml.push_str(&format!("    <summary>{}</summary>\n", escape(&r.summary)));
+            xml.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                xml_text(&r.summary)
+            ));
         }
         xml.push_str("    <author><name>");
-        xml.push_str(&escape(&author(r)));
+        xml.push_str(&xml_text(&author(r)));
         xml.push_str("</name></author>\n  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -143,4 +145,12 @@ fn author(r: &crate::content::Resource) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// `text` escaped for XML, without the characters XML 1.0 cannot hold at all (controls other
+/// than tab and line breaks, U+FFFE, U+FFFF). YAML's escapes (`"\0"`, `"\v"`, `"\uFFFE"`) put
+/// them in titles and summaries; one of them would make the whole feed unreadable.
+fn xml_text(text: &str) -> String {
+    let allowed = |c: &char| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    crate::markdown::escape(&text.chars().filter(allowed).collect::<String>())
 }

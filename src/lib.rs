@@ -7,6 +7,16 @@
 // per problem, so its size does not matter and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+/// `eprintln!` that never panics: a command whose stderr pipe is gone (`lectern init x 2>&1 |
+/// head -c1`, or a server whose parent died) must still finish its work and exit normally.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 pub mod bodies;
 pub mod build;
 pub mod catalog;

@@ -24,10 +24,10 @@ pub fn parse<T: DeserializeOwned>(
     source: &YamlSource<'_>,
     fields: &[&str],
 ) -> Result<T, Diagnostic> {
-    if let Some(diagnostic) = find_tab_indentation(source) {
+    if let Some(diagnostic) = too_large(source).or_else(|| find_tab_indentation(source)) {
         return Err(diagnostic);
     }
-    serde_saphyr::from_str_with_options::<T>(source.text, parse_options())
+    serde_saphyr::from_str_with_options::<T>(source.text, parse_options(source.text))
         .map_err(|error| to_diagnostic(source, &error, fields))
 }
 
@@ -39,7 +39,7 @@ pub fn parse_each<T: DeserializeOwned>(
     fields: &[&str],
 ) -> (Option<T>, Vec<Diagnostic>) {
     let keys = match top_level_keys(source) {
-        Some(keys) if find_tab_indentation(source).is_none() => keys,
+        Some(keys) if find_tab_indentation(source).is_none() && too_large(source).is_none() => keys,
         // Not a plain `key: value` block (or a syntax error): one diagnostic, as `parse` gives.
         _ => {
             return match parse(source, fields) {
@@ -54,7 +54,7 @@ pub fn parse_each<T: DeserializeOwned>(
         .iter()
         .filter_map(|p| quoted_after(p.help.as_deref()?, "did you mean `"))
         .collect();
-    let options = parse_options();
+    let options = parse_options(source.text);
     loop {
         if block.all_set_aside() {
             // Nothing left to parse; an "empty" error now would only repeat the above.
@@ -178,7 +178,7 @@ impl Block {
 /// The top-level keys of a block-style mapping, in order, each on its own line; `None` for
 /// anything else (a list, flow style, a syntax error), which `parse` then reports as before.
 fn top_level_keys(source: &YamlSource<'_>) -> Option<Vec<Key>> {
-    let keys = serde_saphyr::from_str_with_options::<Keys>(source.text, parse_options())
+    let keys = serde_saphyr::from_str_with_options::<Keys>(source.text, parse_options(source.text))
         .ok()?
         .0;
     let one_per_line = keys.windows(2).all(|w| w[0].line < w[1].line);
@@ -216,10 +216,39 @@ impl<'de> Visitor<'de> for KeysVisitor {
     }
 }
 
-fn parse_options() -> serde_saphyr::options::Options {
+/// The largest YAML text read at once: one front matter block or one whole video catalog.
+/// serde-saphyr stops at 64 MiB of scalar text anyway; saying so first names the real limit.
+pub const MAX_YAML_BYTES: usize = 64 * 1024 * 1024;
+
+/// serde-saphyr's options with its budget sized to `text`. Its default node and event counts
+/// (250,000 and 1,000,000) are fixed, so a plain catalog of ~17,800 entries hit them and was
+/// told it used too many aliases. Every node and event of plain YAML is spelt by at least one
+/// byte of text, so counts proportional to the size never refuse plain YAML; what aliases
+/// expand into is limited apart from these (alias limits, replayed events), so bombs still
+/// stop early.
+fn parse_options(text: &str) -> serde_saphyr::options::Options {
     let mut options = serde_saphyr::options::Options::default();
     options.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len() + 1);
+    budget.max_events = budget.max_events.max(2 * text.len() + 2);
+    options.budget = Some(budget);
     options
+}
+
+/// The size limit, checked before parsing.
+fn too_large(source: &YamlSource<'_>) -> Option<Diagnostic> {
+    let size = source.text.len();
+    (size > MAX_YAML_BYTES).then(|| {
+        Diagnostic::error(format!(
+            "the {} is {} MiB, over the limit of {} MiB for one YAML text (file size limit)",
+            source.what,
+            size.div_ceil(1024 * 1024),
+            MAX_YAML_BYTES / (1024 * 1024)
+        ))
+        .in_file(source.file)
+        .with_help("split it into several files (a video catalog may be any number of files under content/videos/)")
+    })
 }
 
 /// YAML forbids tabs for indentation; saphyr's message for it is cryptic, so we say it first.
@@ -269,10 +298,8 @@ fn to_diagnostic(
             diagnostic.with_help(format!("add a line `{missing}: …` to the {}", source.what));
     } else if message.contains("duplicate") {
         diagnostic = diagnostic.with_help("each key may appear only once: remove one of them");
-    } else if message.contains("budget") || message.contains("alias") {
-        diagnostic = diagnostic.with_help(
-            "this YAML expands too much (aliases or nesting): write the values out plainly",
-        );
+    } else if let Some(help) = budget_help(&message) {
+        diagnostic = diagnostic.with_help(help);
     }
     diagnostic
 }
@@ -388,11 +415,50 @@ fn humanize(message: &str) -> String {
     for (from, to) in words {
         text = text.replace(from, to);
     }
-    if text.contains("budget breached") {
-        return "the YAML is too large or expands too much (aliases, nesting or very long values)"
-            .to_string();
+    breached_limit(&text).map_or(text, str::to_string)
+}
+
+/// Which of serde-saphyr's limits a message reports, in words that name it. Its messages
+/// end in the breach (`budget breached: Depth { depth: 65 }`, `alias replay limit exceeded`).
+fn breached_limit(message: &str) -> Option<&'static str> {
+    let is_limit = [
+        "breached",
+        "replay",
+        "alias expansion",
+        "too large or too complex",
+    ]
+    .iter()
+    .any(|m| message.contains(m));
+    if !is_limit {
+        return None;
     }
-    text
+    let has = |words: &[&str]| words.iter().any(|w| message.contains(w));
+    // Node and event counts grow with the text (`parse_options`) and the text is at most
+    // `MAX_YAML_BYTES` (`too_large`), so only what aliases replay can exceed those counts or
+    // the scalar bytes: those breaches are the aliases limit too.
+    Some(if has(&["Anchors"]) {
+        "anchors limit: more than 50,000 anchors (&name)"
+    } else if has(&["Depth {"]) {
+        "nesting limit: lists and maps nested more than 64 deep"
+    } else if has(&["Documents"]) {
+        "documents limit: more than 1,024 YAML documents (--- lines) in one file"
+    } else {
+        "aliases limit: the YAML's aliases (*name) expand into too many values"
+    })
+}
+
+/// How to get under the limit `message` names.
+fn budget_help(message: &str) -> Option<&'static str> {
+    let help = if message.starts_with("aliases") || message.starts_with("anchors") {
+        "this YAML expands too much: write the values out plainly instead of repeating aliases (*name) of anchors (&name)"
+    } else if message.starts_with("nesting") {
+        "flatten the structure: a field is a value, a list or a `key: value` set, a few levels deep"
+    } else if message.starts_with("size") || message.starts_with("documents") {
+        "split the file into several files"
+    } else {
+        return None;
+    };
+    Some(help)
 }
 
 fn quoted_after(message: &str, prefix: &str) -> Option<String> {
@@ -462,5 +528,51 @@ mod tests {
         // A quoted value continued on the next line is valid YAML.
         let ok = "title: \"情\n  绪\"\ngrade: 7\n";
         assert!(parse_each::<Front>(&source(ok), FIELDS).0.is_some());
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Entry {
+        id: String,
+        title: String,
+        grade: u32,
+    }
+
+    fn catalog(text: &str) -> YamlSource<'_> {
+        YamlSource {
+            what: "video catalog",
+            ..source(text)
+        }
+    }
+
+    #[test]
+    fn a_plain_catalog_is_not_limited_by_the_alias_budget() {
+        let text: String = (0..25_000)
+            .map(|i| format!("- id: v{i}\n  title: 视频 {i}\n  grade: 7\n"))
+            .collect();
+        let entries = parse::<Vec<Entry>>(&catalog(&text), &["id", "title", "grade"]);
+        assert_eq!(entries.map(|e| e.len()).ok(), Some(25_000));
+    }
+
+    #[test]
+    fn an_alias_bomb_fails_fast_and_names_the_aliases_limit() {
+        let mut text = String::from("- &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip("abcdefgh".chars())
+        {
+            let refs = vec![format!("*{previous}"); 9].join(", ");
+            text.push_str(&format!("- &{name} [{refs}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let problem = parse::<Vec<Vec<serde::de::IgnoredAny>>>(&catalog(&text), &[]).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5);
+        assert!(problem.message.starts_with("aliases limit"), "{problem:?}");
+        assert!(
+            problem
+                .help
+                .unwrap()
+                .contains("write the values out plainly")
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! never follows a symlink out of the site, and one bad file never hides the others: each
 //! problem becomes a diagnostic and the walk goes on.
 
+mod active;
 mod frontmatter;
 pub mod model;
 mod parse;
@@ -72,6 +73,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
             source: f.path.clone(),
         })
         .collect();
+    diagnostics.extend(active::check(&assets));
     let asset_paths: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
     let outcomes: Vec<FileOutcome> = found
         .par_iter()

@@ -12,6 +12,8 @@ pub struct LinkContext<'a> {
     pub page_path: &'a str,
     /// Source file → page path for every page of the site.
     pub source_paths: &'a rustc_hash::FxHashMap<String, String>,
+    /// Every resource's and free page's path (`lessons/a/`).
+    pub page_paths: &'a rustc_hash::FxHashSet<String>,
     /// Files under `content/assets/`, relative to it.
     pub assets: &'a BTreeSet<String>,
 }
@@ -102,9 +104,29 @@ impl LinkContext<'_> {
         "../".repeat(self.page_path.matches('/').count())
     }
 
-    /// `/assets/x.png` or `/lessons/x/`: relative to the output root already.
+    /// `/assets/x.png` or `/lessons/x/`: relative to the site's root, which is the base URL's
+    /// path (a link `/lessons/x/` on a site under `/portal/` goes to `/portal/lessons/x/`), so
+    /// a body works under any sub-path. Assets and the pages of resources and free pages are
+    /// checked; listing pages (`/grades/7/`, `/search/`) are made later and pass unchecked.
     fn resolve_rooted(&self, rooted: &str) -> Option<Result<String, ()>> {
         if rooted.contains("..") {
+            return Some(Err(()));
+        }
+        let decoded = crate::url::decode_lenient(rooted);
+        if let Some(asset) = decoded.strip_prefix("assets/") {
+            return Some(
+                self.assets
+                    .contains(asset)
+                    .then(|| rooted.to_string())
+                    .ok_or(()),
+            );
+        }
+        let folder = decoded.strip_suffix("index.html").unwrap_or(&decoded);
+        let page = format!("{}/", folder.trim_end_matches('/'));
+        let is_resource = ["lessons/", "videos/", "reviews/"]
+            .iter()
+            .any(|kind| page.starts_with(kind));
+        if is_resource && !self.page_paths.contains(&page) {
             return Some(Err(()));
         }
         Some(Ok(rooted.to_string()))
@@ -126,7 +148,13 @@ impl LinkContext<'_> {
                 Err(())
             });
         }
-        // Any other relative link (to a listing page, say) is left as the author wrote it.
+        // A file (it has an extension) outside content/assets/ is never published. Any other
+        // relative link (to a listing page, `../../grades/7/`, say) is left as written.
+        let name = joined.rsplit('/').next().unwrap_or("");
+        let page = name.ends_with(".html") || name.ends_with(".htm");
+        if name.contains('.') && !page {
+            return Some(Err(()));
+        }
         None
     }
 }
@@ -177,7 +205,40 @@ mod tests {
             source_file: "content/lessons/g7/a.md",
             page_path: "lessons/a/",
             source_paths: paths,
+            page_paths: PAGES.get_or_init(|| ["lessons/b/".to_string()].into_iter().collect()),
             assets,
+        }
+    }
+
+    static PAGES: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
+
+    #[test]
+    fn rooted_and_file_links_are_checked() {
+        let paths = rustc_hash::FxHashMap::default();
+        let assets: BTreeSet<String> = ["img/x.svg".to_string()].into();
+        let c = context(&paths, &assets);
+        for missing in [
+            "/assets/nope.png",
+            "/lessons/no-such/",
+            "/videos/x/index.html",
+            "nope.png",
+            "../../assets/nope.pdf",
+        ] {
+            assert_eq!(
+                c.resolve(missing),
+                Resolved::Missing(missing.into()),
+                "{missing}"
+            );
+        }
+        for fine in [
+            "/assets/img/x.svg",
+            "/lessons/b/",
+            "/lessons/b",
+            "/grades/7/",
+            "../../grades/7/",
+            "notes.html",
+        ] {
+            assert!(matches!(c.resolve(fine), Resolved::Keep(_)), "{fine}");
         }
     }
 

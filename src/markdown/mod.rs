@@ -331,7 +331,7 @@ impl<'a, 'o> State<'a, 'o> {
             Resolved::Missing(href) => {
                 warnings.push(self.broken(
                     format!("link target `{href}` does not exist"),
-                    "check the path: it is relative to this Markdown file",
+                    missing_help(&href),
                 ));
                 self.dropped_links.push(false);
                 Some(href.into())
@@ -410,6 +410,17 @@ impl<'a, 'o> State<'a, 'o> {
 
 /// At most this many link problems per file; a file with thousands of broken links gets one
 /// more line saying how many were left out.
+/// How to fix a link to a missing target, by the kind of link.
+fn missing_help(href: &str) -> &'static str {
+    if href.starts_with('/') {
+        "a link starting with `/` goes from the site's root (under base_url): `/lessons/<id>/`, `/assets/<file>`; check the id or the file name"
+    } else if href.contains(".md") || href.contains(".markdown") {
+        "check the path: it is relative to this Markdown file"
+    } else {
+        "check the path: it is relative to this Markdown file, and only files under content/assets/ are published"
+    }
+}
+
 const MAX_WARNINGS_PER_FILE: usize = 50;
 
 fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {

@@ -11,6 +11,7 @@ fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
             source_file: "content/lessons/a.md",
             page_path: "lessons/a/",
             source_paths: &paths,
+            page_paths: &Default::default(),
             assets: &assets,
         },
         span: SourceSpan {

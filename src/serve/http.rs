@@ -289,9 +289,16 @@ async fn not_found(state: &ServerState) -> Response {
 fn redirect(to: &str) -> Response {
     (
         StatusCode::MOVED_PERMANENTLY,
-        [(header::LOCATION, to.to_string())],
+        [(header::LOCATION, local_location(to))],
     )
         .into_response()
+}
+
+/// `to` as a path on this server. A browser reads `//lessons/` (and `/\lessons/`) as the host
+/// `lessons`, so the leading slashes and backslashes of a request path like `//lessons` are
+/// collapsed into one: a redirect never leaves the server.
+fn local_location(to: &str) -> String {
+    format!("/{}", to.trim_start_matches(['/', '\\']))
 }
 
 /// The "rebuilding" badge, top right, out of the page's way.
@@ -393,6 +400,19 @@ fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_stays_on_this_server() {
+        for (path, location) in [
+            ("//lessons/", "/lessons/"),
+            ("///evil.example/", "/evil.example/"),
+            ("/\\evil.example/", "/evil.example/"),
+            ("/portal/", "/portal/"),
+            ("/", "/"),
+        ] {
+            assert_eq!(local_location(path), location, "{path}");
+        }
+    }
 
     #[test]
     fn refuses_traversal_in_every_spelling() {

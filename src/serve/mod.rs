@@ -2,6 +2,7 @@
 //! and tell the browser to reload. A failed rebuild keeps the last good site and shows its errors
 //! on every page. The only module that knows HTTP and notify.
 
+mod accept;
 mod http;
 mod watch;
 
@@ -19,15 +20,7 @@ use crate::build::{self, BuildOptions, Handover};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::refresh::{Decline, Served};
 
-/// `eprintln!` that never panics: a server whose stderr pipe is gone (its parent died) must
-/// still rebuild, serve and stop on a signal.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
-pub(crate) use say;
+pub(crate) use crate::say;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -187,9 +180,8 @@ fn serve_forever(
             say!("Stopped.");
             std::process::exit(0);
         });
-        axum::serve(listener, http::router(state))
-            .await
-            .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))
+        accept::serve(listener, http::router(state), accept::Limits::PREVIEW).await;
+        Ok(())
     })
 }
 

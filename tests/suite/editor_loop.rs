@@ -755,3 +755,61 @@ fn serve_tells_open_pages_when_a_full_build_starts_then_when_it_is_done() {
         "the page shows the notice"
     );
 }
+
+#[test]
+fn serve_redirects_only_to_its_own_paths_and_answers_beside_half_open_connections() {
+    let (_tmp, site) = init_site();
+    let server = serve(&site);
+    let port = server.port;
+    // `//lessons/` would be the host `lessons` to a browser.
+    for path in ["//lessons", "///lessons"] {
+        let (status, response) = get(port, path);
+        assert_eq!(status, 301, "{path}");
+        assert!(
+            response
+                .to_ascii_lowercase()
+                .contains("\r\nlocation: /lessons/\r\n"),
+            "{path}: {response}"
+        );
+    }
+    // Connections that send part of a request and stop hold a slot each until the header-read
+    // timeout; a page still loads meanwhile.
+    let half_open: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    assert_eq!(get(port, "/").0, 200);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(half_open);
+}
+
+/// `lectern init x | head -c1` closes the pipe after one byte: the rest of the output is lost,
+/// the command is not (it used to panic with exit 101).
+#[test]
+fn init_and_new_finish_when_their_output_pipe_is_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let run = |args: &[&str], dir: &Path| {
+        Command::new(bin())
+            .args(args)
+            .current_dir(dir)
+            .stdout(closed())
+            .stderr(closed())
+            .status()
+            .unwrap()
+    };
+    let init = run(&["init", site.to_str().unwrap()], tmp.path());
+    assert_eq!(init.code(), Some(0));
+    let new = run(&["new", "lesson", "管道关闭", "--grade", "7"], &site);
+    assert_eq!(new.code(), Some(0));
+    assert!(site.join("site.yaml").is_file());
+}

@@ -262,3 +262,119 @@ fn the_checker_catches_raw_html_when_a_site_allows_it() {
     assert!(all.contains("foreign script"), "{all}");
     assert!(all.contains("onerror"), "{all}");
 }
+
+/// Control characters from YAML escapes (`"\0"`, `"\v"`, `"\uFFFE"`) in every text the feed
+/// shows: the feed and sitemap stay well-formed XML.
+#[test]
+fn control_characters_never_reach_the_feed() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        "content/lessons/ctl.md",
+        "---\ntitle: \"控制\\0字符\\v和\\uFFFE\\uFFFF\\x01\"\nsummary: \"摘要\\x1b[31m\\f\"\ngrade: 7\ncourse: mental-health\ndate: 2024-05-01\n---\n\n正文\n",
+    );
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    for name in ["feed.xml", "sitemap.xml"] {
+        let text = std::str::from_utf8(&tree[name]).expect("UTF-8");
+        if let Err(why) = well_formed_xml(text) {
+            panic!("{name} is not well-formed XML: {why}\n{text}");
+        }
+    }
+    assert!(String::from_utf8_lossy(&tree["feed.xml"]).contains("控制字符和"));
+}
+
+/// A small check of XML 1.0 well-formedness, enough for what Lectern writes: every character
+/// allowed, tags balanced, only the five named entities and numeric ones, quoted attributes.
+fn well_formed_xml(text: &str) -> Result<(), String> {
+    let legal = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    };
+    if let Some(c) = text.chars().find(|c| !legal(*c)) {
+        return Err(format!("illegal character U+{:04X}", c as u32));
+    }
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['<', '&']) {
+        check_entities(&rest[..start])?;
+        rest = &rest[start..];
+        if rest.starts_with('&') {
+            let end = rest.find(';').ok_or("unterminated entity")?;
+            check_entities(&rest[..=end])?;
+            rest = &rest[end + 1..];
+            continue;
+        }
+        let end = rest.find('>').ok_or("unterminated tag")?;
+        let tag = &rest[1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            if open.pop() != Some(name.trim()) {
+                return Err(format!("unbalanced </{name}>"));
+            }
+            continue;
+        }
+        if !tag.matches('"').count().is_multiple_of(2) || tag.contains('<') {
+            return Err(format!("bad attributes in <{tag}>"));
+        }
+        let name = tag.split_whitespace().next().unwrap_or("");
+        if !tag.ends_with('/') {
+            open.push(name);
+        }
+    }
+    check_entities(rest)?;
+    match open.as_slice() {
+        [] => Ok(()),
+        left => Err(format!("unclosed {left:?}")),
+    }
+}
+
+fn check_entities(text: &str) -> Result<(), String> {
+    for piece in text.split('&').skip(1) {
+        let name = piece.split(';').next().unwrap_or("");
+        let numeric = name.strip_prefix('#').is_some_and(|n| {
+            n.strip_prefix('x').map_or(n.parse::<u32>().is_ok(), |h| {
+                u32::from_str_radix(h, 16).is_ok()
+            })
+        });
+        if !numeric && !["lt", "gt", "amp", "quot", "apos"].contains(&name) {
+            return Err(format!("unknown entity &{name};"));
+        }
+    }
+    Ok(())
+}
+
+/// An SVG with script and an HTML page under content/assets/ would run script on the portal's
+/// origin: each is named in a warning, and `--strict` fails the build.
+#[test]
+fn assets_that_run_script_are_warned_about() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        "content/assets/posters/p.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect width=\"9\" onload=\"alert(1)\"/>\n</svg>\n",
+    );
+    site.write("content/assets/demo.html", "<script>alert(1)</script>");
+    site.write(
+        "content/assets/plain.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("content/assets/posters/p.svg:2:")
+            && run.stderr.contains("an event attribute"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`content/assets/demo.html` is an HTML page")
+    );
+    assert!(!run.stderr.contains("plain.svg"));
+    let strict = build(&site.root, &site.beside("strict"), &["--strict"]);
+    assert_eq!(strict.code, Some(1), "{}", strict.stderr);
+}

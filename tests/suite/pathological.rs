@@ -275,3 +275,29 @@ fn eight_thousand_broken_links_on_one_line() {
         "a 170 KB lesson made lectern use {peak_mib} MiB of memory"
     );
 }
+
+/// 25,000 plain entries in one catalog: once refused at ~17,800 as "too many aliases".
+#[test]
+fn a_catalog_of_25000_plain_entries() {
+    let site = empty_site();
+    site.write("site.yaml", SITE_YAML);
+    let catalog: String = (0..25_000)
+        .map(|i| {
+            format!(
+                "- id: v{i}\n  title: 课堂视频 {i}\n  grade: {}\n  course: mental-health\n  url: https://video.example.org/{i}.mp4\n  topics: [情绪, 合作]\n",
+                i % 12 + 1
+            )
+        })
+        .collect();
+    site.write("content/videos/catalog.yaml", catalog);
+    let run = lectern_with_timeout(
+        ["check".as_ref(), "--root".as_ref(), site.root.as_os_str()],
+        LIMIT,
+    );
+    assert_clean_outcome(&run);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+    eprintln!(
+        "25,000-entry catalog checked in {:.1} s",
+        run.elapsed.as_secs_f64()
+    );
+}
