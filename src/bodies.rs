@@ -45,7 +45,41 @@ pub fn render_all(config: &Config, catalog: &Catalog, diagnostics: &mut Diagnost
         pages: split(pages),
     };
     diagnostics.extend(missing_fragments(catalog, &bodies));
+    diagnostics.extend(times_past_the_end(catalog, &bodies));
     bodies
+}
+
+/// A warning for each review that cites a time (`[12:34]`) after its video's end.
+pub fn times_past_the_end(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for place in catalog.places() {
+        let body = &bodies.resources[place];
+        let Some(video) = catalog
+            .review_video(place)
+            .filter(|_| !body.cited_times.is_empty())
+        else {
+            continue;
+        };
+        let Detail::Video(detail) = &catalog.resources[video].detail else {
+            continue;
+        };
+        let Some(end) = detail.duration.map(|d| d.0) else {
+            continue;
+        };
+        if let Some(late) = body.cited_times.iter().find(|t| **t > end) {
+            let review = &catalog.resources[place];
+            problems.push(
+                Diagnostic::warning(format!(
+                    "the review cites {}, after the end of its video ({})",
+                    crate::vtt::clock(late * 1000),
+                    crate::vtt::clock(end * 1000)
+                ))
+                .in_file(&review.origin.file)
+                .with_help("correct the time, or the video's `duration:`"),
+            );
+        }
+    }
+    problems
 }
 
 pub fn asset_set(catalog: &Catalog) -> BTreeSet<String> {
@@ -60,10 +94,12 @@ fn render_body(
     assets: &BTreeSet<String>,
     source: (&str, &str, &str, usize),
     page_path: &str,
+    time_links: bool,
 ) -> (Rendered, Vec<Diagnostic>) {
     let (file, text, body, body_line) = source;
     let options = RenderOptions {
         raw_html: config.raw_html,
+        time_links,
         links: LinkContext {
             source_file: file,
             page_path,
@@ -95,6 +131,7 @@ pub fn render_resource_body(
         assets,
         (&r.origin.file, &r.origin.text, &r.body, r.body_line),
         &catalog::resource_path(r),
+        r.kind == crate::content::Kind::Review,
     );
     if let Detail::Video(video) = &r.detail
         && let Some(Link::Asset(captions)) = &video.captions
@@ -186,6 +223,7 @@ pub fn render_page_body(
         assets,
         (&p.origin.file, &p.origin.text, &p.body, p.body_line),
         &catalog::page_path(p),
+        false,
     )
 }
 

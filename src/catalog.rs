@@ -436,6 +436,19 @@ fn topic_slugs(topics: BTreeMap<String, Vec<Place>>) -> Vec<Topic> {
 }
 
 impl Catalog {
+    /// The video a review's cited times link to: its own `video:`, else its lesson's first.
+    pub fn review_video(&self, place: Place) -> Option<Place> {
+        if self.resources[place].kind != Kind::Review {
+            return None;
+        }
+        let links = &self.links[place];
+        links.video.or_else(|| {
+            links
+                .lesson
+                .and_then(|l| self.links[l].videos.first().copied())
+        })
+    }
+
     /// Every resource's place, in order.
     pub fn places(&self) -> impl DoubleEndedIterator<Item = Place> + use<> {
         (0..self.resources.len()).map(Place)

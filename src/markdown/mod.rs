@@ -5,6 +5,7 @@
 
 mod highlight;
 pub mod links;
+pub mod times;
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,6 +42,8 @@ pub struct Rendered {
     pub linked_sources: Vec<String>,
     /// A video's cues, read from its captions file (`bodies`); empty for everything else.
     pub transcript: Vec<crate::vtt::Cue>,
+    /// A review's cited times (`[12:34]`), in seconds, linked to `times::PLACEHOLDER`.
+    pub cited_times: Vec<u32>,
 }
 
 /// `[text](other.md#section)`: where it points, and where it is written.
@@ -61,6 +64,8 @@ pub struct SourceSpan<'a> {
 
 pub struct RenderOptions<'a> {
     pub raw_html: bool,
+    /// Link times cited as `[12:34]` to the video (reviews: see `times`).
+    pub time_links: bool,
     pub links: LinkContext<'a>,
     pub span: SourceSpan<'a>,
 }
@@ -84,6 +89,11 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         state.handle(event, &mut events, warnings);
     }
     limit_warnings(warnings, before, options.span.file);
+    let (events, cited_times) = if options.time_links {
+        times::link_times(events)
+    } else {
+        (events, Vec::new())
+    };
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
@@ -95,6 +105,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         fragment_links: state.fragment_links,
         linked_sources: state.linked_sources,
         transcript: Vec::new(),
+        cited_times,
     }
 }
 

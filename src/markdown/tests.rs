@@ -7,6 +7,7 @@ fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
     let assets = BTreeSet::new();
     let options = RenderOptions {
         raw_html,
+        time_links: false,
         links: LinkContext {
             source_file: "content/lessons/a.md",
             page_path: "lessons/a/",

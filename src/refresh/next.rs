@@ -53,6 +53,7 @@ pub fn assemble(site: &Site, saved: &Saved) -> Result<Next, Decline> {
     first_problem(diagnostics.sorted())?;
     let bodies = render_bodies(site, &catalog, saved)?;
     first_problem(bodies::missing_fragments(&catalog, &bodies))?;
+    first_problem(bodies::times_past_the_end(&catalog, &bodies))?;
     Ok(Next { catalog, bodies })
 }
 

@@ -47,19 +47,38 @@ pub struct ResourceView<'a> {
 
 /// A rendered body's HTML: serialised as the HTML, hashed as the digest made when it was
 /// rendered (hashing ten thousand bodies again after every save would cost more than the
-/// rest of the patch).
+/// rest of the patch). A review's cited times link to its video, whose address only the page
+/// knows (`markdown::times`): `video` is that address relative to the page, if it has one.
 #[derive(Debug)]
-pub struct BodyHtml<'a>(pub &'a crate::markdown::Rendered);
+pub struct BodyHtml<'a> {
+    pub body: &'a crate::markdown::Rendered,
+    pub video: Option<String>,
+}
+
+impl<'a> BodyHtml<'a> {
+    pub fn new(body: &'a crate::markdown::Rendered) -> Self {
+        BodyHtml { body, video: None }
+    }
+}
 
 impl Serialize for BodyHtml<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0.html)
+        if self.body.cited_times.is_empty() {
+            return serializer.serialize_str(&self.body.html);
+        }
+        // Without a video the links stay on the page: `#t=…` only. Only the attribute is
+        // replaced: the same words in text are escaped (`&quot;`) and never match.
+        let placeholder = format!("href=\"{}", crate::markdown::times::PLACEHOLDER);
+        let video = format!("href=\"{}", self.video.as_deref().unwrap_or(""));
+        let html = self.body.html.replace(&placeholder, &video);
+        serializer.serialize_str(&html)
     }
 }
 
 impl std::hash::Hash for BodyHtml<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.html_digest.hash(state);
+        self.body.html_digest.hash(state);
+        self.video.hash(state);
     }
 }
 

@@ -245,7 +245,7 @@ impl<'a> Pages<'a> {
                     page: FreePage {
                         title: &page.title,
                         summary: &page.summary,
-                        content: BodyHtml(body),
+                        content: BodyHtml::new(body),
                         toc: &body.toc,
                         path: path.clone(),
                     },
@@ -476,7 +476,12 @@ fn resource<'c>(
         },
         page: ResourcePage {
             card: &cards[n],
-            content: BodyHtml(body),
+            content: BodyHtml {
+                body,
+                video: catalog
+                    .review_video(n)
+                    .map(|v| format!("{root}{}", catalog::resource_path(&catalog.resources[v]))),
+            },
             toc: &body.toc,
             school: &resource.school,
             detail,

@@ -677,3 +677,19 @@ fn a_video_shows_its_transcript_and_chapters() {
     // Pages without a transcript do not load the video script.
     assert!(!page(tree, "lessons/emotion-abc/index.html").contains("video.js"));
 }
+
+/// Times a review cites (`【03:20】`, `[0:01]`) link to that moment of its video; in code they
+/// stay text.
+#[test]
+fn a_review_links_its_cited_times_to_the_video() {
+    let review = page(full(), "reviews/emotion-abc-ping-ke/index.html");
+    assert!(
+        review.contains(
+            r##"<a class="time-link" href="../../videos/emotion-abc-class/#t=200">【03:20】</a>"##
+        ),
+        "{review}"
+    );
+    assert!(review.contains(r##"href="../../videos/emotion-abc-class/#t=1">[0:01]</a>"##));
+    assert!(review.contains("<code>[12:34]</code>"));
+    assert!(!review.contains("lectern-video:"));
+}

@@ -615,7 +615,7 @@ fn a_free_page_body_and_a_replaced_asset_equal_a_full_build() {
     // A captions file: the video's transcript changes, and its search document.
     let captions = "content/assets/captions/kao-shi-jiao-lv.vtt";
     let text = std::fs::read_to_string(s.root.join(captions)).unwrap();
-    let added = format!("{text}\n99\n00:39:00.000 --> 00:39:05.000\n<v 王思琪>鲸鱼也会紧张吗？\n");
+    let added = format!("{text}\n99\n00:40:20.000 --> 00:40:25.000\n<v 王思琪>鲸鱼也会紧张吗？\n");
     let pages = s.change(&[(captions, Some(added))]);
     assert!(
         pages.contains(&"videos/kao-shi-jiao-lv-shi-lu/index.html".to_string()),

@@ -1,0 +1,145 @@
+//! Times cited in a review's text — `[12:34]`, `【12:34】`, `[1:02:03]` (a full-width `：`
+//! too) — become links to that moment of the review's video. The video is known only to the
+//! page (a review's video can change without its file changing), so the body links to a
+//! placeholder address, `lectern-video:#t=<seconds>`, that the page replaces
+//! (`theme::page_views::BodyHtml`). Times inside links and code are left alone.
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+/// The address a time link has in a rendered body until its page puts the video's in.
+pub const PLACEHOLDER: &str = "lectern-video:";
+
+/// Link the cited times in `events`; returns each time cited, in seconds.
+pub fn link_times(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<u32>) {
+    let mut out = Vec::with_capacity(events.len());
+    let mut cited = Vec::new();
+    let mut text = String::new();
+    let mut in_link = 0usize;
+    for event in events {
+        match &event {
+            Event::Text(t) if in_link == 0 => {
+                text.push_str(t);
+                continue;
+            }
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            _ => {}
+        }
+        flush(&mut text, &mut out, &mut cited);
+        out.push(event);
+    }
+    flush(&mut text, &mut out, &mut cited);
+    (out, cited)
+}
+
+/// The text gathered so far, with its times as links.
+fn flush<'a>(text: &mut String, out: &mut Vec<Event<'a>>, cited: &mut Vec<u32>) {
+    if text.is_empty() {
+        return;
+    }
+    let mut rest = text.as_str();
+    while let Some((start, end, seconds)) = next_time(rest) {
+        if start > 0 {
+            out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        out.push(Event::Html(
+            format!("<a class=\"time-link\" href=\"{PLACEHOLDER}#t={seconds}\">").into(),
+        ));
+        out.push(Event::Text(CowStr::from(rest[start..end].to_string())));
+        out.push(Event::Html("</a>".into()));
+        cited.push(seconds);
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    text.clear();
+}
+
+/// The first cited time in `text`: (byte start, byte end, seconds).
+fn next_time(text: &str) -> Option<(usize, usize, u32)> {
+    let mut from = 0;
+    while let Some(open) = text[from..].find(['[', '【']).map(|i| i + from) {
+        let close = if text[open..].starts_with('[') {
+            ']'
+        } else {
+            '】'
+        };
+        let inner_start = open + text[open..].chars().next()?.len_utf8();
+        if let Some(len) = text[inner_start..].find(close)
+            && let Some(seconds) = seconds(&text[inner_start..inner_start + len])
+        {
+            return Some((open, inner_start + len + close.len_utf8(), seconds));
+        }
+        from = inner_start;
+    }
+    None
+}
+
+/// `12:34` or `1:02:03` (ASCII or full-width colons) → seconds.
+fn seconds(inner: &str) -> Option<u32> {
+    let parts: Vec<&str> = inner.split([':', '：']).collect();
+    let number = |p: &str| {
+        (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    let (h, m, s) = match parts.as_slice() {
+        [m, s] if s.len() == 2 => (0, number(m)?, number(s)?),
+        [h, m, s] if m.len() == 2 && s.len() == 2 => (number(h)?, number(m)?, number(s)?),
+        _ => return None,
+    };
+    (s < 60 && (parts.len() == 2 || m < 60)).then_some(h * 3600 + m * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(text: &str) -> (String, Vec<u32>) {
+        let (events, cited) = link_times(vec![Event::Text(text.into())]);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        (html, cited)
+    }
+
+    #[test]
+    fn cited_times_become_links() {
+        let (html, cited) =
+            linked("导入环节【03:20】的提问，[12:34] 和 [1:02:03]、【5：07】都好。");
+        assert_eq!(cited, [200, 754, 3723, 307]);
+        assert!(
+            html.contains("<a class=\"time-link\" href=\"lectern-video:#t=200\">【03:20】</a>")
+        );
+        assert!(html.contains("<a class=\"time-link\" href=\"lectern-video:#t=754\">[12:34]</a>"));
+    }
+
+    #[test]
+    fn other_brackets_stay_text() {
+        for text in [
+            "[注]",
+            "[12:345]",
+            "【第3:2节】",
+            "[12:60]",
+            "[a:bc]",
+            "[",
+            "【",
+            "[12:34",
+        ] {
+            let (_, cited) = linked(text);
+            assert!(cited.is_empty(), "{text}");
+        }
+        // Text inside a link is left alone.
+        let events = vec![
+            Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Inline,
+                dest_url: "x".into(),
+                title: "".into(),
+                id: "".into(),
+            }),
+            Event::Text("[12:34]".into()),
+            Event::End(TagEnd::Link),
+        ];
+        assert!(link_times(events).1.is_empty());
+    }
+}
