@@ -454,7 +454,7 @@ fn resource<'c>(
                 captions: d.captions.as_ref().map(|l| link_view(l, &root)),
                 chapters_track: (!d.chapters.is_empty()).then(|| "chapters.vtt".to_string()),
                 chapters: d.chapters.iter().map(chapter_view).collect(),
-                transcript: body.transcript.iter().map(cue_view).collect(),
+                transcript: transcript(&body.transcript),
                 lesson: links.lesson.as_ref().map(card),
                 reviews: links.reviews.iter().map(card).collect(),
             },
@@ -500,13 +500,22 @@ fn chapter_view(chapter: &crate::content::Chapter) -> MomentView<'_> {
     }
 }
 
-fn cue_view(cue: &crate::vtt::Cue) -> MomentView<'_> {
-    MomentView {
-        at: cue.start / 1000,
-        time: crate::vtt::clock(cue.start),
-        speaker: cue.speaker.as_deref(),
-        text: &cue.text,
-    }
+/// The cues as the page lists them; a cue names its speaker only when the speaker changes.
+fn transcript(cues: &[crate::vtt::Cue]) -> Vec<MomentView<'_>> {
+    let mut previous: Option<&str> = None;
+    cues.iter()
+        .map(|cue| {
+            let speaker = cue.speaker.as_deref();
+            let changed = speaker.is_some() && speaker != previous;
+            previous = speaker.or(previous);
+            MomentView {
+                at: cue.start / 1000,
+                time: crate::vtt::clock(cue.start),
+                speaker: speaker.filter(|_| changed),
+                text: &cue.text,
+            }
+        })
+        .collect()
 }
 
 fn attachment_view(config: &Config, a: &crate::content::Link, root: &str) -> AttachmentView {

@@ -667,7 +667,17 @@ fn a_video_shows_its_transcript_and_chapters() {
             r#"<track kind="chapters" srclang="zh" label="课堂环节" src="chapters.vtt">"#
         )
     );
-    assert!(video.contains(r##"<a class="moment-time" href="#t=200">3:20</a> <span class="moment-speaker">李敏：</span>"##));
+    // A cue names its speaker when the speaker changes.
+    assert!(
+        video.contains(
+            r##"<li><a href="#t=1">0:01</a> <b>李敏：</b>今天我们来认识自己的想法。</li>"##
+        ),
+        "{video}"
+    );
+    assert!(video.contains(r##"<li><a href="#t=200">3:20</a> 同样被同学撞了一下"##));
+    assert!(
+        video.contains(r##"<li><a href="#t=207">3:27</a> <b>学生：</b>因为他们想的不一样！</li>"##)
+    );
     assert!(video.contains("因为他们想的不一样！"));
     assert!(video.contains("static/video.js"));
     assert_eq!(

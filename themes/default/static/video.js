@@ -16,7 +16,7 @@
   var FOLLOW_AFTER_MS = 4000;
   var video = document.querySelector(".player-video");
   var box = document.querySelector(".transcript-cues");
-  var cues = box ? box.querySelectorAll("li[data-t]") : [];
+  var cues = box ? box.getElementsByTagName("li") : [];
   var note = document.querySelector(".video-time");
   var active = null;
   var readerScrolledAt = 0;
@@ -55,6 +55,12 @@
     return (h > 0 ? h + ":" + two(m) : String(m)) + ":" + two(s % 60);
   }
 
+  /** A cue's start, in seconds, from its link `#t=<seconds>`. */
+  function startOf(cue) {
+    var link = cue.getElementsByTagName("a")[0];
+    return link ? parseFloat(link.getAttribute("href").slice(3)) : 0;
+  }
+
   /** The last cue that starts at or before `seconds` (cues are in time order). */
   function cueAt(seconds) {
     var lo = 0;
@@ -62,7 +68,7 @@
     var found = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (parseFloat(cues[mid].getAttribute("data-t")) <= seconds) {
+      if (startOf(cues[mid]) <= seconds) {
         found = mid;
         lo = mid + 1;
       } else {

@@ -1,0 +1,108 @@
+// Browser tests of a video page's chapters and transcript: build tests/fixtures/sites/full with
+// the real binary and open its pages from disk (file://, as from a USB stick), in Debian's
+// Chromium through playwright-core. `#t=` opens the player at that time, a click on a cue
+// seeks, the cue being spoken is marked, and a review's cited time lands on the video there.
+//
+//   npm install && node --test tests/e2e/video.test.mjs   (needs target/debug/lectern and /usr/bin/chromium)
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(ROOT, "target", "debug", "lectern");
+const SITE = path.join(ROOT, "tests", "fixtures", "sites", "full");
+
+function whySkip() {
+  if (!fs.existsSync(BIN)) return `no ${path.relative(ROOT, BIN)}: run cargo build`;
+  if (!fs.existsSync(CHROMIUM)) return `no ${CHROMIUM}: apt-get install chromium`;
+  if (!fs.existsSync(path.join(ROOT, "node_modules", "playwright-core"))) return "playwright-core missing: npm install";
+  return false;
+}
+const skip = whySkip();
+if (skip) console.log(`skipping the video e2e tests: ${skip}`);
+
+describe("video page: chapters, transcript and time links", { skip }, () => {
+  let out, browser;
+  const errors = [];
+
+  before(async () => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-video-"));
+    const built = spawnSync(BIN, ["build", "--root", SITE, "--out", path.join(out, "public")], { encoding: "utf8" });
+    assert.equal(built.status, 0, `lectern build failed:\n${built.stderr}`);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (out) fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  function url(rel, hash = "") {
+    return pathToFileURL(path.join(out, "public", rel)).href + hash;
+  }
+
+  async function open(rel, hash) {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    await page.goto(url(rel, hash));
+    return page;
+  }
+
+  const VIDEO = "videos/emotion-abc-class/index.html";
+  const currentTime = (page) => page.evaluate(() => document.querySelector(".player-video").currentTime);
+  const activeCue = (page) => page.evaluate(() => {
+    const li = document.querySelector(".transcript-cues li.is-active");
+    return li ? li.querySelector("a").getAttribute("href").slice(3) : null;
+  });
+
+  test("#t=200 opens the player at 3:20 and marks the cue spoken then", async () => {
+    const page = await open(VIDEO, "#t=200");
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 200);
+    assert.equal(await activeCue(page), "200");
+    await page.close();
+  });
+
+  test("#t=3:27 is understood too", async () => {
+    const page = await open(VIDEO, "#t=3:27");
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 207);
+    assert.equal(await activeCue(page), "207");
+    await page.close();
+  });
+
+  test("a click on a cue's time seeks the video to it, even twice", async () => {
+    const page = await open(VIDEO, "");
+    await page.click('.transcript-cues a[href="#t=207"]');
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 207);
+    assert.equal(await activeCue(page), "207");
+    // The reader's video moves on; a second click on the same time seeks back.
+    await page.evaluate(() => { document.querySelector(".player-video").currentTime = 1; });
+    await page.click('.transcript-cues a[href="#t=207"]');
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 207);
+    await page.close();
+  });
+
+  test("a chapter link seeks too", async () => {
+    const page = await open(VIDEO, "");
+    await page.click('.chapters a[href="#t=1800"]');
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 1800);
+    await page.close();
+  });
+
+  test("a review's cited time lands on its video at that moment", async () => {
+    const page = await open("reviews/emotion-abc-ping-ke/index.html", "");
+    await page.click("a.time-link >> nth=0");
+    await page.waitForFunction(() => /videos\/emotion-abc-class\/index\.html#t=200$/.test(location.href));
+    await page.waitForFunction(() => document.querySelector(".player-video") && document.querySelector(".player-video").currentTime === 200);
+    assert.equal(await activeCue(page), "200");
+    await page.close();
+  });
+
+  test("no script errors", () => {
+    assert.deepEqual(errors, []);
+  });
+});
