@@ -102,6 +102,24 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("with the video on another site, #t= says the time to go to", async () => {
+    // The same site, its video moved to a page on another site (not a file a <video> plays).
+    const site = path.join(out, "outbound-site");
+    fs.cpSync(SITE, site, { recursive: true });
+    const file = path.join(site, "content", "videos", "emotion-abc-class.md");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^url: .*$/m, 'url: "https://video.example.org/watch?v=1"'));
+    const built = spawnSync(BIN, ["build", "--root", site, "--out", path.join(out, "outbound")], { encoding: "utf8" });
+    assert.equal(built.status, 0, `lectern build failed:\n${built.stderr}`);
+    const page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    await page.goto(pathToFileURL(path.join(out, "outbound", "videos", "emotion-abc-class", "index.html")).href + "#t=3:27");
+    const note = page.locator(".video-time");
+    await note.waitFor({ state: "visible" });
+    assert.match(await note.textContent(), /3:27/);
+    assert.equal(await activeCue(page), "207");
+    await page.close();
+  });
+
   test("no script errors", () => {
     assert.deepEqual(errors, []);
   });
