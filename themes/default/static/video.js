@@ -61,6 +61,24 @@
     return link ? parseFloat(link.getAttribute("href").slice(3)) : 0;
   }
 
+  /**
+   * The transcript's times are plain text, to keep two thousand cues light: make each a link
+   * to its moment, which the keyboard reaches and a reader can copy.
+   */
+  function linkTimes() {
+    for (var i = 0; i < cues.length; i++) {
+      var time = cues[i].getElementsByTagName("time")[0];
+      var seconds = time ? parseTime(time.textContent) : null;
+      if (seconds === null) {
+        continue;
+      }
+      var link = document.createElement("a");
+      link.setAttribute("href", "#t=" + seconds);
+      link.textContent = time.textContent;
+      time.parentNode.replaceChild(link, time);
+    }
+  }
+
   /** The last cue that starts at or before `seconds` (cues are in time order). */
   function cueAt(seconds) {
     var lo = 0;
@@ -155,6 +173,7 @@
   if (video && box) {
     video.addEventListener("timeupdate", function () { mark(video.currentTime); }, false);
   }
+  linkTimes();
   window.addEventListener("hashchange", onHash, false);
   onHash();
 })();
