@@ -80,8 +80,11 @@ impl LinkContext<'_> {
     /// `content/lessons/g8/b.md`), whether it exists or not.
     pub fn linked_source(&self, url: &str) -> Option<String> {
         let (path, _) = split_suffix(url.trim());
-        if path.is_empty() || path.starts_with('/') || scheme(path).is_some() {
+        if path.is_empty() || path.starts_with("//") || scheme(path).is_some() {
             return None;
+        }
+        if let Some(rooted) = path.strip_prefix('/') {
+            return rooted_source(&crate::url::decode_lenient(rooted));
         }
         let joined = normalise(&format!(
             "{}/{}",
@@ -191,6 +194,20 @@ fn normalise(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// What a link from the site's root (`/assets/x.png`, `/lessons/x/`) depends on: the asset's
+/// file, or the page — named `page:<path>`, since a page's file is known only to the catalog
+/// (`refresh` matches it against the pages of the saved files).
+fn rooted_source(rooted: &str) -> Option<String> {
+    if rooted.contains("..") {
+        return None;
+    }
+    if let Some(asset) = rooted.strip_prefix("assets/") {
+        return Some(format!("content/assets/{asset}"));
+    }
+    let folder = rooted.strip_suffix("index.html").unwrap_or(rooted);
+    Some(format!("page:{}/", folder.trim_end_matches('/')))
 }
 
 #[cfg(test)]

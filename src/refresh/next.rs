@@ -106,8 +106,21 @@ fn content(site: &Site, saved: &Saved) -> Content {
 fn render_bodies(site: &Site, catalog: &Catalog, saved: &Saved) -> Result<Bodies, Decline> {
     let assets = asset_set(catalog);
     let old = &site.catalog;
+    // The pages of saved or deleted files, before and after: a body linking to one from the
+    // site's root (`/lessons/x/`) names it as `page:lessons/x/` among its sources.
+    let dirty_pages: std::collections::BTreeSet<String> = old
+        .resources
+        .iter()
+        .chain(&catalog.resources)
+        .filter(|r| saved.dirty.contains(&r.origin.file))
+        .map(|r| format!("page:{}", catalog::resource_path(r)))
+        .collect();
     let keep = |file: &str, body: &Arc<Rendered>| {
-        !saved.dirty.contains(file) && !body.linked_sources.iter().any(|s| saved.dirty.contains(s))
+        !saved.dirty.contains(file)
+            && !body
+                .linked_sources
+                .iter()
+                .any(|s| saved.dirty.contains(s) || dirty_pages.contains(s))
     };
     // By kind and id, which name a record (a video catalog file holds many).
     let kept_bodies: FxHashMap<(Kind, &str), (&str, &Arc<Rendered>)> = old

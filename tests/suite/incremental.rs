@@ -800,3 +800,24 @@ fn assets_of(root: &Path) -> Vec<String> {
     files.sort();
     files
 }
+
+/// A body linking from the site's root (`/lessons/x/`) depends on that page: deleting the
+/// lesson it names is a broken link a full build reports, so the quick path must decline.
+#[test]
+fn a_root_link_to_a_deleted_lesson_is_left_to_a_full_build() {
+    let mut s = Session::start();
+    s.change(&[(
+        NEW,
+        Some(new_lesson("鲸鱼情绪课", "2099-01-01", "ren-ji-chong-tu.md")),
+    )]);
+    let linking = std::fs::read_to_string(s.root.join(LESSON)).unwrap()
+        + "\n另见[鲸鱼课](/lessons/jing-yu-qing-xu/)。\n";
+    s.change(&[(LESSON, Some(linking))]);
+    s.assert_matches_full_build("after a root link to the new lesson");
+    std::fs::remove_file(s.root.join(NEW)).unwrap();
+    let refreshed = s.refresh(&[s.root.join(NEW)]);
+    assert!(
+        matches!(&refreshed, Err(Decline::Problem(what)) if what.contains("/lessons/jing-yu-qing-xu/")),
+        "{refreshed:?}"
+    );
+}
