@@ -30,6 +30,8 @@ const BODY: u32 = 1;
 /// a long recording would outrank a resource whose title or topics name the word. Below the
 /// title's weight, so one title occurrence outweighs any transcript.
 pub(super) const TRANSCRIPT_TF_CAP: u32 = 4;
+// The promise above, checked when the crate compiles.
+const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE);
 /// A record carries its cues' texts up to this many characters (whole cues): enough for a
 /// classroom lesson's captions, and a bound on what one result costs to fetch. Later cues are
 /// still indexed; a match only there shows the ordinary snippet and links to the page.
@@ -793,7 +795,6 @@ mod tests {
         let cues: Vec<_> = (0..30).map(|i| cue(i * 1000, "鲸鱼游过来了")).collect();
         let terms = doc_terms(&video("", &cues)).into_map();
         assert_eq!(terms["鲸鱼"], TRANSCRIPT_TF_CAP);
-        assert!(TRANSCRIPT_TF_CAP < TITLE);
         let once = doc_terms(&video("", &cues[..1])).into_map();
         assert_eq!(once["鲸鱼"], 1);
         let longer = doc_terms(&video("", &cues)).length_code;
