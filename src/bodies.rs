@@ -148,7 +148,7 @@ pub fn render_resource_body(
 }
 
 /// The cues of the captions file `content/assets/<captions>`: on the page as its transcript,
-/// in the body's text for search, and among its sources, so that `serve` renders the page
+/// for search (cue by cue, beside the body's text: `search::documents`), and among its sources, so that `serve` renders the page
 /// again when the file is saved.
 fn add_transcript(
     catalog: &Catalog,
@@ -174,10 +174,6 @@ fn add_transcript(
     match crate::vtt::parse(&text) {
         Ok(cues) => {
             problems.extend(cues_past_end(&cues, duration, &file, &text));
-            for cue in &cues {
-                rendered.text.push('\n');
-                rendered.text.push_str(&cue.text);
-            }
             rendered.transcript = cues;
         }
         Err(problem) => problems.push(

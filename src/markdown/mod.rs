@@ -41,6 +41,7 @@ pub struct Rendered {
     /// not): the body renders differently when one of them appears, moves or goes (`refresh`).
     pub linked_sources: Vec<String>,
     /// A video's cues, read from its captions file (`bodies`); empty for everything else.
+    /// Search indexes them beside `text`, cue by cue (its records carry their times).
     pub transcript: Vec<crate::vtt::Cue>,
     /// A review's cited times (`[12:34]`), in seconds, linked to `times::PLACEHOLDER`.
     pub cited_times: Vec<u32>,

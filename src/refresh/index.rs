@@ -73,7 +73,8 @@ struct Moves {
 }
 
 /// A document stays when its resource is still there (same kind and id: its page), its file
-/// was not saved, and its body is the same one (shared) or has the same text.
+/// was not saved, and its body is the same one (shared) or has the same text and cues (their
+/// times are in its search record).
 fn moves(site: &Site, next: &Next, saved: &Saved) -> Moves {
     let (old, new) = (&site.catalog, &next.catalog);
     let (old_count, new_count) = (old.resources.len(), new.resources.len());
@@ -84,7 +85,9 @@ fn moves(site: &Site, next: &Next, saved: &Saved) -> Moves {
     let stays = |o: Place, m: Place| {
         let (r, body) = (&new.resources[m], &next.bodies.resources[m]);
         !saved.dirty.contains(&r.origin.file)
-            && (Arc::ptr_eq(body, &site.bodies[o]) || body.text == site.bodies[o].text)
+            && (Arc::ptr_eq(body, &site.bodies[o])
+                || (body.text == site.bodies[o].text
+                    && body.transcript == site.bodies[o].transcript))
     };
     let mut moved = Moves {
         from: vec![None; old_count],

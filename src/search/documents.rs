@@ -55,6 +55,7 @@ pub fn document<'a>(
         summary: &r.summary,
         people,
         body: &body.text,
+        transcript: &body.transcript,
     }
 }
 

@@ -25,6 +25,17 @@ const TOPICS: u32 = 6;
 const SUMMARY: u32 = 3;
 const PEOPLE: u32 = 2;
 const BODY: u32 = 1;
+/// A transcript counts like the body, but each term's weighted frequency from it stops at
+/// this: a classroom dialogue repeats its words (同学们, 情绪 forty times), and without the cap
+/// a long recording would outrank a resource whose title or topics name the word. Below the
+/// title's weight, so one title occurrence outweighs any transcript.
+pub(super) const TRANSCRIPT_TF_CAP: u32 = 4;
+// The promise above, checked when the crate compiles.
+const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE);
+/// A record carries its cues' texts up to this many characters (whole cues): enough for a
+/// classroom lesson's captions, and a bound on what one result costs to fetch. Later cues are
+/// still indexed; a match only there shows the ordinary snippet and links to the page.
+pub(super) const TRANSCRIPT_CHARS: usize = 8000;
 /// BM25 parameters, written into the manifest and into the browser script (as its defaults).
 pub(super) const K1: f64 = 1.2;
 pub(super) const B: f64 = 0.75;
@@ -56,8 +67,10 @@ pub struct SearchDocument<'a> {
     /// What the page shows about it as labels: kind, 说课/评课, grade, stage and course names —
     /// so 七年级 or 说课 in a query finds what is labelled so.
     pub labels: Vec<String>,
-    /// The body's visible text (with the transcript).
+    /// The body's visible text.
     pub body: &'a str,
+    /// A video's cues, from its captions (empty for everything else).
+    pub transcript: &'a [crate::vtt::Cue],
 }
 
 /// One file of the index, relative to the output root.
@@ -244,29 +257,55 @@ pub(super) struct DocTerms {
 }
 
 pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
-    let mut cjk: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
-    let mut length: u64 = 0;
-    fields(doc, |text, weight| {
+    let mut counts = TermCounts::default();
+    fields(doc, |text, weight| counts.add(text, weight));
+    let mut transcript = TermCounts::default();
+    for cue in doc.transcript {
+        transcript.add(&cue.text, BODY);
+    }
+    counts.length += transcript.length;
+    for (key, tf) in transcript.cjk {
+        *counts.cjk.entry(key).or_insert(0) += tf.min(TRANSCRIPT_TF_CAP);
+    }
+    for (word, tf) in transcript.words {
+        *counts.words.entry(word).or_insert(0) += tf.min(TRANSCRIPT_TF_CAP);
+    }
+    DocTerms {
+        cjk: counts
+            .cjk
+            .into_iter()
+            .map(|(k, tf)| (k, tf.min(TF_CAP)))
+            .collect(),
+        words: counts
+            .words
+            .into_iter()
+            .map(|(w, tf)| (w, tf.min(TF_CAP)))
+            .collect(),
+        length_code: length_code(counts.length),
+    }
+}
+
+/// Weighted term counts of some texts, and their weighted length.
+#[derive(Default)]
+struct TermCounts {
+    cjk: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
+    length: u64,
+}
+
+impl TermCounts {
+    fn add(&mut self, text: &str, weight: u32) {
         index_terms(text, |term| {
-            length += u64::from(weight);
+            self.length += u64::from(weight);
             match pack(&term) {
-                Some(key) => *cjk.entry(key).or_insert(0) += weight,
+                Some(key) => *self.cjk.entry(key).or_insert(0) += weight,
                 None => {
                     if let Term::Word(w) = term {
-                        *words.entry(w).or_insert(0) += weight;
+                        *self.words.entry(w).or_insert(0) += weight;
                     }
                 }
             }
         });
-    });
-    DocTerms {
-        cjk: cjk.into_iter().map(|(k, tf)| (k, tf.min(TF_CAP))).collect(),
-        words: words
-            .into_iter()
-            .map(|(w, tf)| (w, tf.min(TF_CAP)))
-            .collect(),
-        length_code: length_code(length),
     }
 }
 
@@ -558,12 +597,36 @@ fn grade_code(grades: &[u8]) -> u32 {
 
 pub(super) fn record(config: &Config, doc: &SearchDocument<'_>) -> Vec<u8> {
     let excerpt: String = collapse_whitespace(doc.body, config.search.excerpt_chars);
-    json!({
+    let mut record = json!({
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
         "p": doc.topics, "d": doc.date, "s": doc.summary, "x": excerpt,
-    })
-    .to_string()
-    .into_bytes()
+    });
+    if let Some((texts, starts)) = cue_fields(doc.transcript) {
+        record["v"] = Value::String(texts);
+        record["w"] = Value::String(starts);
+    }
+    record.to_string().into_bytes()
+}
+
+/// A record's transcript: the cues' texts, one line each (`v`), and their start times in whole
+/// seconds as b64 varints (`w`, one a cue, absolute so that cues out of order still read
+/// right). No second copy of anything and no per-cue JSON: a line break and one or two
+/// characters are all a cue costs beyond its text. Whole cues up to `TRANSCRIPT_CHARS`.
+fn cue_fields(cues: &[crate::vtt::Cue]) -> Option<(String, String)> {
+    let (mut texts, mut starts, mut chars) = (String::new(), String::new(), 0);
+    for cue in cues {
+        let text = collapse_whitespace(&cue.text, usize::MAX);
+        chars += text.chars().count() + 1;
+        if chars > TRANSCRIPT_CHARS + 1 {
+            break;
+        }
+        if !starts.is_empty() {
+            texts.push('\n');
+        }
+        texts.push_str(&text);
+        push_varint(&mut starts, cue.start / 1000);
+    }
+    (!starts.is_empty()).then_some((texts, starts))
 }
 
 fn collapse_whitespace(text: &str, max_chars: usize) -> String {
@@ -659,5 +722,85 @@ mod tests {
         assert_eq!(length_code(2), 16);
         assert_eq!(length_code(1024), 160);
         assert!(length_code(1_000_000) < 1024, "two characters at most");
+    }
+
+    fn cue(start: u32, text: &str) -> crate::vtt::Cue {
+        crate::vtt::Cue {
+            start,
+            end: start + 1000,
+            speaker: Some("王老师".into()),
+            text: text.into(),
+            line: 1,
+        }
+    }
+
+    fn video<'a>(body: &'a str, transcript: &'a [crate::vtt::Cue]) -> SearchDocument<'a> {
+        SearchDocument {
+            path: "videos/v/".into(),
+            title: "与考试焦虑和平相处",
+            kind: "video",
+            grades: &[12],
+            course: "mental-health",
+            topics: &[],
+            date: String::new(),
+            summary: "",
+            people: vec![],
+            labels: vec![],
+            body,
+            transcript,
+        }
+    }
+
+    #[test]
+    fn a_record_carries_its_cues_as_lines_and_start_seconds() {
+        let mut problems = crate::diagnostics::Diagnostics::new();
+        let config = crate::config::parse(
+            "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n",
+            &mut problems,
+        )
+        .unwrap();
+        let cues = [
+            cue(5_000, "同学们好。"),
+            cue(754_900, "橡皮筋\n  拉得太紧，就断了。"),
+        ];
+        let rec: Value = serde_json::from_slice(&record(&config, &video("正文", &cues))).unwrap();
+        assert_eq!(rec["x"], "正文", "the transcript is not in the excerpt");
+        assert_eq!(rec["v"], "同学们好。\n橡皮筋 拉得太紧，就断了。");
+        let mut starts = String::new();
+        push_varint(&mut starts, 5);
+        push_varint(&mut starts, 754);
+        assert_eq!(rec["w"], starts.as_str());
+        let plain: Value = serde_json::from_slice(&record(&config, &video("正文", &[]))).unwrap();
+        assert!(plain.get("v").is_none() && plain.get("w").is_none());
+    }
+
+    #[test]
+    fn a_record_keeps_whole_cues_up_to_its_budget() {
+        let long = "字".repeat(3000);
+        let cues: Vec<_> = (0..5).map(|i| cue(i * 1000, &long)).collect();
+        let (texts, starts) = cue_fields(&cues).unwrap();
+        assert_eq!(
+            texts.lines().count(),
+            2,
+            "two cues fit in {TRANSCRIPT_CHARS}"
+        );
+        assert_eq!(
+            super::super::codec::decode_varints(&starts).unwrap().len(),
+            2
+        );
+    }
+
+    #[test]
+    fn transcript_terms_count_like_the_body_but_stop_below_a_title() {
+        let cues: Vec<_> = (0..30).map(|i| cue(i * 1000, "鲸鱼游过来了")).collect();
+        let terms = doc_terms(&video("", &cues)).into_map();
+        assert_eq!(terms["鲸鱼"], TRANSCRIPT_TF_CAP);
+        let once = doc_terms(&video("", &cues[..1])).into_map();
+        assert_eq!(once["鲸鱼"], 1);
+        let longer = doc_terms(&video("", &cues)).length_code;
+        assert!(
+            longer > doc_terms(&video("", &cues[..1])).length_code,
+            "every cue adds to the length"
+        );
     }
 }

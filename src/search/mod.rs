@@ -41,4 +41,4 @@ impl DocNumber {
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 
 /// `manifest.json`'s `version`: the browser refuses any other.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;

@@ -86,6 +86,6 @@ mod tests {
         assert!(constants < a && a < b, "{text}");
         assert!(text.ends_with("b();\n"));
         assert!(text.starts_with("/*! Lectern search"));
-        assert!(text.contains("index format version 4"));
+        assert!(text.contains("index format version 5"));
     }
 }

@@ -197,6 +197,36 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("a transcript-only word shows its cue's time and text and links to that moment", async () => {
+    // 蒲公英 is only in a cue of relax-7's captions (content/assets/captions/relax-7.vtt), at 12:34.
+    const { page, errors } = await open("?q=" + encodeURIComponent("蒲公英"));
+    const r = await results(page);
+    assert.equal(r.length, 1, JSON.stringify(r));
+    assert.equal(r[0].title, "七年级心理课堂实录：放松训练");
+    assert.match(r[0].href, /^\.\.\/videos\/relax-7\/(index\.html)?#t=754$/);
+    assert.equal(await page.textContent("#results a .result-time"), "[12:34]");
+    assert.equal(r[0].snippet, "[12:34] 想象你手里拿着一朵蒲公英，轻轻一吹，种子飞向远方。");
+    assert.deepEqual(r[0].marks, ["蒲公英"]);
+    assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get("q"), "蒲公英");
+    // Another cue, another time; a word also on the page keeps the plain link.
+    let seq = await seqOf(page);
+    await page.fill("#search-input", "肩膀");
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    const [shoulder] = await results(page);
+    assert.match(shoulder.href, /#t=1205$/);
+    assert.ok(shoulder.snippet.startsWith("[20:05] "), shoulder.snippet);
+    assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get("q"), "肩膀");
+    seq = await seqOf(page);
+    await page.fill("#search-input", "放松训练");
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    const titled = (await results(page)).find((x) => x.title === "七年级心理课堂实录：放松训练");
+    assert.ok(titled && !titled.href.includes("#"), JSON.stringify(titled));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("adhd and full-width ＡＤＨＤ find the same lesson", async () => {
     for (const q of ["adhd", "ＡＤＨＤ", "ADHD"]) {
       const { page, errors } = await open("?q=" + encodeURIComponent(q));

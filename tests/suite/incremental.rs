@@ -626,6 +626,16 @@ fn a_free_page_body_and_a_replaced_asset_equal_a_full_build() {
         "the transcript is searched"
     );
     s.assert_matches_full_build("after editing a captions file");
+    // Only a cue's time: the same text, but the search record carries the times.
+    let text = std::fs::read_to_string(s.root.join(captions)).unwrap();
+    let moved = text.replacen(
+        "00:40:20.000 --> 00:40:25.000",
+        "00:40:21.000 --> 00:40:25.000",
+        1,
+    );
+    assert_ne!(moved, text);
+    s.change(&[(captions, Some(moved))]);
+    s.assert_matches_full_build("after moving a cue in time");
     // A new title is in every page's menu: every page changes, and is patched.
     let text = std::fs::read_to_string(s.root.join("content/pages/about.md")).unwrap();
     let pages = s.change(&[(

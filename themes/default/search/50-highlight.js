@@ -5,46 +5,38 @@
   var MAX_WORD = LS.MAX_WORD;
   var codePoints = LS.codePoints, cpsToString = LS.cpsToString, classify = LS.classify, foldCp = LS.foldCp;
 
-  /** The query's terms for matching text without building strings: CJK by code point. */
+  /**
+   * The query's terms for matching text without building strings: CJK by code point. Each
+   * distinct term gets a number, so a scan can say which terms a text holds (module 55).
+   */
   function termIndex(qterms) {
-    var uni = {}, bi = {}, words = {}, i, cps;
+    var uni = {}, bi = {}, words = {}, ids = {}, count = 0, i, cps, id, term;
     for (i = 0; i < qterms.length; i++) {
-      cps = codePoints(qterms[i].term);
+      term = qterms[i].term;
+      if (!ids.hasOwnProperty("~" + term)) ids["~" + term] = count++;
+      id = ids["~" + term];
+      cps = codePoints(term);
       if (cps.length && classify(cps[0]) === 1) {
-        if (cps.length === 1) uni[cps[0]] = true;
-        else (bi[cps[0]] || (bi[cps[0]] = {}))[cps[1]] = true;
+        if (cps.length === 1) uni[cps[0]] = id;
+        else (bi[cps[0]] || (bi[cps[0]] = {}))[cps[1]] = id;
       } else {
-        words["~" + qterms[i].term] = true;
+        words["~" + term] = id;
       }
     }
-    return { uni: uni, bi: bi, words: words };
+    return { uni: uni, bi: bi, words: words, count: count };
+  }
+
+  function isId(x) {
+    return typeof x === "number";
   }
 
   /**
-   * Splits `text` into pieces [{ text, mark }] where `mark` pieces are the places that match the
-   * query's terms, found with the tokenizer itself (so `python` does not light up inside `python3`).
-   * With `max` > 0 only about `max` characters around the first match are kept ("…" at cut ends),
-   * and the scan stops at the end of that window.
+   * Runs the tokenizer over the code points `orig` up to `state.limit` (which `found` may
+   * lower) and calls `found(start, end, termId)` for every place a query term matches.
    */
-  function highlight(text, qterms, max) {
-    text = text == null ? "" : String(text);
-    var orig = codePoints(text), n = orig.length, idx = termIndex(qterms || []), limit = qterms && qterms.length ? n : 0;
-    var ranges = [], first = -1, from = 0, to = n, cut = max > 0 && n > max;
-    var i = 0, k, c, cls, run = [], x, b;
-    function mark(a, z) {
-      var last = ranges.length - 1;
-      if (last >= 0 && a <= ranges[last][1]) ranges[last][1] = Math.max(ranges[last][1], z);
-      else ranges.push([a, z]);
-      if (first < 0) {
-        first = a;
-        if (cut) {
-          from = Math.max(0, Math.min(first - Math.floor(max / 4), n - max));
-          to = from + max;
-          limit = to;
-        }
-      }
-    }
-    while (i < limit) {
+  function scan(orig, idx, state, found) {
+    var n = orig.length, i = 0, k, c, cls, run = [], x, b;
+    while (i < state.limit) {
       c = foldCp(orig[i]);
       cls = classify(c);
       if (cls === 0) {
@@ -59,16 +51,43 @@
         run.push(c);
       }
       if (cls === 2) {
-        if (idx.words["~" + cpsToString(run, 0, Math.min(run.length, MAX_WORD))] === true) mark(i, k);
+        x = idx.words["~" + cpsToString(run, 0, Math.min(run.length, MAX_WORD))];
+        if (isId(x)) found(i, k, x);
       } else {
         for (x = 0; x < run.length; x++) {
-          if (idx.uni[run[x]] === true) mark(i + x, i + x + 1);
+          if (isId(idx.uni[run[x]])) found(i + x, i + x + 1, idx.uni[run[x]]);
           b = idx.bi[run[x]];
-          if (b && x + 1 < run.length && b[run[x + 1]] === true) mark(i + x, i + x + 2);
+          if (b && x + 1 < run.length && isId(b[run[x + 1]])) found(i + x, i + x + 2, b[run[x + 1]]);
         }
       }
       i = k;
     }
+  }
+
+  /**
+   * Splits `text` into pieces [{ text, mark }] where `mark` pieces are the places that match the
+   * query's terms, found with the tokenizer itself (so `python` does not light up inside `python3`).
+   * With `max` > 0 only about `max` characters around the first match are kept ("…" at cut ends),
+   * and the scan stops at the end of that window.
+   */
+  function highlight(text, qterms, max) {
+    text = text == null ? "" : String(text);
+    var orig = codePoints(text), n = orig.length, idx = termIndex(qterms || []);
+    var state = { limit: qterms && qterms.length ? n : 0 };
+    var ranges = [], first = -1, from = 0, to = n, cut = max > 0 && n > max;
+    scan(orig, idx, state, function (a, z) {
+      var last = ranges.length - 1;
+      if (last >= 0 && a <= ranges[last][1]) ranges[last][1] = Math.max(ranges[last][1], z);
+      else ranges.push([a, z]);
+      if (first < 0) {
+        first = a;
+        if (cut) {
+          from = Math.max(0, Math.min(first - Math.floor(max / 4), n - max));
+          to = from + max;
+          state.limit = to;
+        }
+      }
+    });
     if (cut && first < 0) to = max;
     var pieces = [], r = 0, at = from, end;
     if (from > 0) pieces.push({ text: "…", mark: false });
@@ -87,5 +106,26 @@
     return { pieces: pieces, matched: first >= 0 };
   }
 
+  /**
+   * Which of the query's distinct terms the texts hold: `seen` (term number → true, filled in)
+   * and how many. `idx` comes from `termIndex`.
+   */
+  function termsIn(texts, idx, seen) {
+    var count = 0, i, orig;
+    function found(a, z, id) {
+      if (seen[id] !== true) {
+        seen[id] = true;
+        count++;
+      }
+    }
+    for (i = 0; i < texts.length; i++) {
+      orig = codePoints(texts[i] == null ? "" : String(texts[i]));
+      scan(orig, idx, { limit: orig.length }, found);
+    }
+    return count;
+  }
+
   LS.highlight = highlight;
+  LS.termIndex = termIndex;
+  LS.termsIn = termsIn;
 })(LecternSearch);

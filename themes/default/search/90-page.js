@@ -9,7 +9,7 @@
   var FORMAT_VERSION = LS.FORMAT_VERSION, KINDS = LS.KINDS, MAX_QUERY = LS.MAX_QUERY;
   var list = LS.list, str = LS.str, codePoints = LS.codePoints, isCjk = LS.isCjk, setVariants = LS.setVariants;
   var queryTerms = LS.queryTerms, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
-  var scoreDocs = LS.scoreDocs, topK = LS.topK, highlight = LS.highlight;
+  var scoreDocs = LS.scoreDocs, topK = LS.topK, highlight = LS.highlight, bestCue = LS.bestCue, clock = LS.clock;
   var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
   var hasFilters = LS.hasFilters, tally = LS.tally;
   var parseParams = LS.parseParams, selectionFrom = LS.selectionFrom, buildParams = LS.buildParams;
@@ -434,12 +434,17 @@
     return this.root + u.replace(/^\//, ""); // site.js appends index.html under file://
   };
 
-  /** One result: <a> with title, kind badge, grades, course and a highlighted snippet. */
+  /**
+   * One result: <a> with title, kind badge, grades, course and a highlighted snippet — for a
+   * transcript match, the cue's time and text, the link going to that time.
+   */
   Page.prototype.item = function (rec) {
     var M = this.M, href = this.href(rec.u), a, meta, i, k, names = [], g, text, h;
     if (href === null) return null;
+    // A video whose best match is in its transcript links to that moment (video.js seeks there).
+    var cue = bestCue(rec, this.terms);
     a = el("a", "result-link");
-    a.setAttribute("href", href);
+    a.setAttribute("href", cue ? href + "#t=" + cue.start : href);
     var title = el("span", "result-title");
     appendPieces(title, highlight(str(rec.t), this.terms, 0).pieces);
     a.appendChild(title);
@@ -456,6 +461,14 @@
     }
     if (rec.d) meta.appendChild(el("span", "result-date", str(rec.d)));
     a.appendChild(meta);
+    if (cue) {
+      var moment = el("span", "result-snippet result-moment");
+      moment.appendChild(el("span", "result-time", "[" + clock(cue.start) + "]"));
+      moment.appendChild(document.createTextNode(" "));
+      appendPieces(moment, highlight(cue.text, this.terms, 120).pieces);
+      a.appendChild(moment);
+      return a;
+    }
     text = str(rec.x);
     h = highlight(text, this.terms, 120);
     if (!h.matched && rec.s) {

@@ -1,0 +1,52 @@
+/* Lectern search, module 55: a video's transcript in its record (docs/SEARCH-INDEX.md, `v` and
+ * `w`) — which cue holds a result's best match, so the result can show that moment and link to
+ * it (`videos/<id>/#t=<seconds>`). */
+(function (LS) {
+  "use strict";
+
+  var decodeVarints = LS.decodeVarints, str = LS.str, termIndex = LS.termIndex, termsIn = LS.termsIn;
+
+  /** The record's cues as [{ start (seconds), text }]; none when `v` and `w` do not agree. */
+  function cues(rec) {
+    if (!rec || typeof rec.v !== "string" || typeof rec.w !== "string") return [];
+    var texts = rec.v.split("\n"), starts = decodeVarints(rec.w), out = [], i;
+    if (starts.length !== texts.length) return []; // a damaged record: no times rather than wrong ones
+    for (i = 0; i < texts.length; i++) out.push({ start: starts[i], text: texts[i] });
+    return out;
+  }
+
+  /**
+   * The cue a result should show, or null: the cue holding the most of the query's distinct
+   * terms (the earliest of equals), when it holds more of them than the title, summary and body
+   * excerpt together — otherwise the best match is on the page itself, and the result stays a
+   * link to the page.
+   */
+  function bestCue(rec, qterms) {
+    var list = cues(rec), idx, best = null, most, n, i;
+    if (!list.length || !qterms || !qterms.length) return null;
+    idx = termIndex(qterms);
+    most = termsIn([str(rec.t), str(rec.s), str(rec.x)], idx, {});
+    for (i = 0; i < list.length && most < idx.count; i++) {
+      n = termsIn([list[i].text], idx, {});
+      if (n > most) {
+        most = n;
+        best = list[i];
+      }
+    }
+    return best;
+  }
+
+  /** Seconds as the video pages write them: 5:07, 12:34, 1:02:03. */
+  function clock(seconds) {
+    var s = Math.max(0, Math.floor(seconds)), h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60;
+    var two = function (x) {
+      return (x < 10 ? "0" : "") + x;
+    };
+    s %= 60;
+    return h > 0 ? h + ":" + two(m) + ":" + two(s) : m + ":" + two(s);
+  }
+
+  LS.cues = cues;
+  LS.bestCue = bestCue;
+  LS.clock = clock;
+})(LecternSearch);
