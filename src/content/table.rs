@@ -256,7 +256,7 @@ impl Cells<'_> {
     fn required(&mut self, name: &str) -> String {
         let text = self.text(name).to_string();
         if text.is_empty() {
-            let message = format!("the `{name}` cell is empty");
+            let message = "the cell is empty".to_string();
             self.problem(name, message, required_help(name));
         }
         text
