@@ -151,7 +151,10 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("scaffold/video.md"),
     ),
     // A spreadsheet of videos, one per row: how video lists usually arrive.
-    ("content/videos/catalog.csv", include_str!("scaffold/videos.csv")),
+    (
+        "content/videos/catalog.csv",
+        include_str!("scaffold/videos.csv"),
+    ),
     (
         "content/reviews/wo-de-qing-xu-ri-ji-ping-ke.md",
         include_str!("scaffold/review.md"),

@@ -1,5 +1,5 @@
 //! Walks `content/`, reads every file once, and turns it into typed records: lessons, videos
-//! (Markdown files and YAML catalogs), reviews, free pages and assets. Never writes anything,
+//! (Markdown files, YAML and CSV catalogs), reviews, free pages and assets. Never writes anything,
 //! never follows a symlink out of the site, and one bad file never hides the others: each
 //! problem becomes a diagnostic and the walk goes on.
 
@@ -141,7 +141,7 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
         match classify(&rel) {
             Some(role) => found.push(Found { role, path: entry.into_path(), rel }),
             None => diagnostics.push(Diagnostic::warning("file ignored: it is not in a folder Lectern reads").in_file(&rel).with_help(
-                "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md), other files in content/assets/",
+                "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md; video catalogs as .yaml or .csv directly in content/videos/), other files in content/assets/",
             )),
         }
     }
