@@ -154,6 +154,9 @@ fn read_row(
         outcome.diagnostics.push(cell_count(record, header, file));
         return;
     }
+    if let Some(problem) = unnamed_cell(record, header, file) {
+        outcome.diagnostics.push(problem);
+    }
     let origin = Origin {
         file: file.to_string(),
         text: text.clone(),
@@ -203,6 +206,19 @@ fn cell_count(record: &Record, header: &Header, file: &str) -> Diagnostic {
     ))
     .with_help("a cell that holds a comma must be in quotes (\"a,b\"); look for a comma too many or too few");
     at_cell(problem, file, record.row, has.min(wants) + 1)
+}
+
+/// Text under a column with no name would be lost without a word. (Excel leaves empty
+/// columns with empty names at the end of a sheet that once had more: those are fine.)
+fn unnamed_cell(record: &Record, header: &Header, file: &str) -> Option<Diagnostic> {
+    let index = header
+        .columns
+        .iter()
+        .zip(&record.cells)
+        .position(|(name, cell)| name.is_empty() && !cell.trim().is_empty())?;
+    let problem = Diagnostic::error("this cell is under a column with no name")
+        .with_help("name the column in the header row (row 1), or empty the cell");
+    Some(at_cell(problem, file, record.row, index + 1))
 }
 
 /// The cells of one row, read by field name; a cell that cannot be read becomes a problem.
