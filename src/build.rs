@@ -37,6 +37,8 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// Seconds per stage, in order, for `--timings`.
     pub timings: Timings,
+    /// How files were read (which encoding each CSV catalog was read as), for `--timings`.
+    pub notes: Vec<String>,
 }
 
 /// Seconds per stage, in order.
@@ -148,6 +150,7 @@ pub fn build_with(
         elapsed: started.elapsed(),
         out,
         timings,
+        notes: site.catalog.notes.clone(),
     };
     Some((report, site, written))
 }

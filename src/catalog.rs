@@ -86,6 +86,8 @@ pub struct Catalog {
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
+    /// How files were read (`Content::notes`), for `lectern build --timings`.
+    pub notes: Vec<String>,
 }
 
 /// Folders of the output that a free page may not take.
@@ -100,6 +102,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         mut pages,
         assets,
         unavailable,
+        notes,
     } = content;
     resources.sort_by(|a, b| {
         b.date
@@ -130,6 +133,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         page_paths: indexes.page_paths,
         resources,
         unavailable,
+        notes,
     }
 }
 

@@ -260,6 +260,9 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
             for (stage, took) in &report.timings {
                 let _ = writeln!(err, "  {stage:<14} {:>8.1} ms", took.as_secs_f64() * 1000.0);
             }
+            for note in &report.notes {
+                let _ = writeln!(err, "  {}", crate::diagnostics::neutralised(note));
+            }
         }
         let _ = writeln!(
             err,

@@ -170,7 +170,7 @@ fn visible_line(source: &str) -> String {
 /// `text` with every character a terminal would act on written as an escape (`\u{1b}`):
 /// file names and front matter reach diagnostics, and an escape sequence there must not
 /// recolour, retitle or rewrite the user's terminal.
-fn neutralised(text: &str) -> String {
+pub fn neutralised(text: &str) -> String {
     if !text.chars().any(is_unsafe) {
         return text.to_string();
     }

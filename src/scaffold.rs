@@ -150,6 +150,11 @@ const STARTER: &[(&str, &str)] = &[
         "content/videos/wo-de-qing-xu-ri-ji-ke-tang.md",
         include_str!("scaffold/video.md"),
     ),
+    // A spreadsheet of videos, one per row: how video lists usually arrive.
+    (
+        "content/videos/catalog.csv",
+        include_str!("scaffold/videos.csv"),
+    ),
     (
         "content/reviews/wo-de-qing-xu-ri-ji-ping-ke.md",
         include_str!("scaffold/review.md"),

@@ -1,12 +1,14 @@
 //! Walks `content/`, reads every file once, and turns it into typed records: lessons, videos
-//! (Markdown files and YAML catalogs), reviews, free pages and assets. Never writes anything,
+//! (Markdown files, YAML and CSV catalogs), reviews, free pages and assets. Never writes anything,
 //! never follows a symlink out of the site, and one bad file never hides the others: each
 //! problem becomes a diagnostic and the walk goes on.
 
 mod active;
+mod csv;
 mod frontmatter;
 pub mod model;
 mod parse;
+mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,6 +35,9 @@ pub struct Content {
     /// Resources whose file exists but did not become a record, by (kind, file stem): references
     /// to them should not add a second, misleading "does not exist" error.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
+    /// What the build may say about how it read files (`lectern build --timings`): which
+    /// encoding each CSV catalog was read as.
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +52,8 @@ pub enum Unavailable {
 enum FileRole {
     Resource(Kind),
     VideoCatalog,
+    /// `content/videos/*.csv`: the same entries as a YAML catalog, one per row.
+    CsvCatalog,
     Page,
     Asset,
 }
@@ -91,6 +98,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
             .extend(outcome.resources.into_iter().map(std::sync::Arc::new));
         content.pages.extend(outcome.pages);
         content.unavailable.extend(outcome.unavailable);
+        content.notes.extend(outcome.note);
     }
     content
 }
@@ -133,7 +141,7 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
         match classify(&rel) {
             Some(role) => found.push(Found { role, path: entry.into_path(), rel }),
             None => diagnostics.push(Diagnostic::warning("file ignored: it is not in a folder Lectern reads").in_file(&rel).with_help(
-                "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md), other files in content/assets/",
+                "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md; video catalogs as .yaml or .csv directly in content/videos/), other files in content/assets/",
             )),
         }
     }
@@ -223,11 +231,13 @@ fn classify(rel: &str) -> Option<FileRole> {
     let (top, rest) = inside.split_once('/')?;
     let markdown = rest.ends_with(".md") || rest.ends_with(".markdown");
     let yaml = (rest.ends_with(".yaml") || rest.ends_with(".yml")) && !rest.contains('/');
+    let csv = rest.to_ascii_lowercase().ends_with(".csv") && !rest.contains('/');
     match top {
         "assets" => Some(FileRole::Asset),
         "lessons" if markdown => Some(FileRole::Resource(Kind::Lesson)),
         "videos" if markdown => Some(FileRole::Resource(Kind::Video)),
         "videos" if yaml => Some(FileRole::VideoCatalog),
+        "videos" if csv => Some(FileRole::CsvCatalog),
         "reviews" if markdown => Some(FileRole::Resource(Kind::Review)),
         "pages" if markdown => Some(FileRole::Page),
         _ => None,
@@ -240,6 +250,8 @@ struct FileOutcome {
     pages: Vec<Page>,
     diagnostics: Vec<Diagnostic>,
     unavailable: Option<((Kind, String), Unavailable)>,
+    /// See `Content::notes`.
+    note: Option<String>,
 }
 
 fn read_one(
@@ -249,12 +261,24 @@ fn read_one(
     drafts: bool,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let text = match std::fs::read(&found.path) {
-        Ok(bytes) => decode_text(&found.rel, &bytes),
+    let bytes = match std::fs::read(&found.path) {
+        Ok(bytes) => bytes,
         Err(error) => {
-            Err(Diagnostic::error(format!("cannot read the file: {error}")).in_file(&found.rel))
+            let problem = Diagnostic::error(format!("cannot read the file: {error}"));
+            outcome.diagnostics.push(problem.in_file(&found.rel));
+            return outcome;
         }
     };
+    if found.role == FileRole::CsvCatalog {
+        let site = table::SiteRefs {
+            config,
+            assets,
+            drafts,
+        };
+        table::read(found, &bytes, &site, &mut outcome);
+        return outcome;
+    }
+    let text = decode_text(&found.rel, &bytes);
     let text = match text {
         Ok(text) => parse::shared(text),
         Err(diagnostic) => {
@@ -284,6 +308,7 @@ fn read_one(
             text: text.clone(),
             yaml: split.yaml,
             yaml_line: split.yaml_line,
+            row: None,
         },
     };
     match found.role {
@@ -307,7 +332,7 @@ fn read_one(
             &mut outcome.pages,
             &mut outcome.diagnostics,
         ),
-        FileRole::VideoCatalog | FileRole::Asset => {}
+        FileRole::VideoCatalog | FileRole::CsvCatalog | FileRole::Asset => {}
     }
     if let FileRole::Resource(kind) = found.role
         && outcome.resources.is_empty()
@@ -371,6 +396,7 @@ fn read_catalog(
             text: text.clone(),
             yaml,
             yaml_line,
+            row: None,
         };
         let Some(id) = front.id.clone() else {
             outcome.diagnostics.push(
@@ -436,6 +462,10 @@ mod tests {
             Some(FileRole::VideoCatalog)
         );
         assert_eq!(classify("content/videos/sub/catalog.yaml"), None);
+        assert_eq!(
+            classify("content/videos/list.CSV"),
+            Some(FileRole::CsvCatalog)
+        );
         assert_eq!(classify("content/assets/a/b.pdf"), Some(FileRole::Asset));
         assert_eq!(classify("content/readme.md"), None);
     }

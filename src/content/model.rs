@@ -162,6 +162,20 @@ impl<'de> de::Visitor<'de> for GradeVisitor {
     }
 }
 
+impl GradeSpec {
+    /// A spreadsheet cell: `7`, `7-9`, or several of those separated by `|` or `、`.
+    pub fn from_cell(text: &str) -> Result<GradeSpec, String> {
+        let mut grades = Vec::new();
+        for item in text.split(['|', '、']).filter(|i| !i.trim().is_empty()) {
+            grades.extend(parse_grade_range(item)?);
+            if grades.len() > 64 {
+                return Err("too many grades in the list".into());
+            }
+        }
+        Ok(GradeSpec(grades))
+    }
+}
+
 fn parse_grade_range(text: &str) -> Result<Vec<i64>, String> {
     let text = text.trim();
     let bad = || format!("`{text}` is not {GRADE_EXPECTED}");
@@ -249,11 +263,39 @@ pub struct Origin {
     pub yaml: std::ops::Range<usize>,
     /// The file line where `yaml` starts.
     pub yaml_line: usize,
+    /// For a row of a CSV catalog: where its cells are, since it has no YAML keys.
+    pub row: Option<TableRow>,
+}
+
+/// A record's place in a CSV catalog.
+#[derive(Clone, Debug)]
+pub struct TableRow {
+    /// The spreadsheet's row number (the header is row 1).
+    pub row: usize,
+    /// The header's column names, in order.
+    pub columns: Arc<[String]>,
+}
+
+impl TableRow {
+    /// A diagnostic at the cell of column `key` (at the row's first cell when there is no such
+    /// column), naming the column so that the editor finds it in the spreadsheet.
+    pub fn at_column(&self, key: &str, diagnostic: Diagnostic) -> Diagnostic {
+        let column = self.columns.iter().position(|c| c == key);
+        let mut diagnostic = diagnostic.at_line_only(self.row);
+        diagnostic.column = Some(column.map_or(1, |c| c + 1));
+        if column.is_some() {
+            diagnostic.message = format!("{} (column `{key}`)", diagnostic.message);
+        }
+        diagnostic
+    }
 }
 
 impl Origin {
     /// A diagnostic pointing at `key:` in this record's YAML (or at its first line).
     pub fn at_key(&self, key: &str, diagnostic: Diagnostic) -> Diagnostic {
+        if let Some(row) = &self.row {
+            return row.at_column(key, diagnostic.in_file(&self.file));
+        }
         let block = &self.text[self.yaml.clone()];
         let line = key_line_in_block(block, self.yaml_line, key).unwrap_or(self.yaml_line);
         diagnostic

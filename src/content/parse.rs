@@ -56,36 +56,36 @@ const LESSON_FIELDS: &[&str] = &[
 #[serde(deny_unknown_fields)]
 pub(super) struct VideoFront {
     pub(super) id: Option<String>,
-    title: String,
-    grade: GradeSpec,
-    course: String,
+    pub(super) title: String,
+    pub(super) grade: GradeSpec,
+    pub(super) course: String,
     #[serde(default)]
-    topics: Vec<String>,
+    pub(super) topics: Vec<String>,
     #[serde(default)]
-    summary: String,
-    date: Option<Date>,
+    pub(super) summary: String,
+    pub(super) date: Option<Date>,
     #[serde(default)]
-    draft: bool,
-    slug: Option<String>,
-    url: String,
-    duration: Option<Duration>,
-    poster: Option<String>,
+    pub(super) draft: bool,
+    pub(super) slug: Option<String>,
+    pub(super) url: String,
+    pub(super) duration: Option<Duration>,
+    pub(super) poster: Option<String>,
     #[serde(default)]
-    speaker: String,
+    pub(super) speaker: String,
     #[serde(default)]
-    school: String,
-    captions: Option<String>,
-    lesson: Option<String>,
+    pub(super) school: String,
+    pub(super) captions: Option<String>,
+    pub(super) lesson: Option<String>,
     #[serde(default)]
-    chapters: Vec<ChapterFront>,
+    pub(super) chapters: Vec<ChapterFront>,
 }
 
 /// One entry of `chapters:`: `{at: "05:20", title: 新授}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ChapterFront {
-    at: Duration,
-    title: String,
+pub(super) struct ChapterFront {
+    pub(super) at: Duration,
+    pub(super) title: String,
 }
 
 pub(super) const VIDEO_FIELDS: &[&str] = &[

@@ -99,6 +99,8 @@ fn content(site: &Site, saved: &Saved) -> Content {
         pages,
         assets: assets.into_values().collect(),
         unavailable,
+        // Only `lectern build --timings` prints them.
+        notes: Vec::new(),
     }
 }
 

@@ -37,6 +37,8 @@ fn init_makes_a_site_that_builds_cleanly_and_refuses_a_non_empty_folder() {
         "index.html",
         "lessons/wo-de-qing-xu-ri-ji/index.html",
         "videos/wo-de-qing-xu-ri-ji-ke-tang/index.html",
+        "videos/wo-de-qing-xu-ri-ji-wei-ke/index.html",
+        "videos/xin-qing-tian-qi-yu-bao/index.html",
         "reviews/wo-de-qing-xu-ri-ji-ping-ke/index.html",
         "about/index.html",
     ] {

@@ -793,6 +793,40 @@ fn a_video_catalog_edit_equals_a_full_build() {
     s.assert_matches_full_build("after restoring the catalog");
 }
 
+/// The CSV catalog: a row retitled, one more row, the file saved as GB18030 the way Excel on a
+/// Chinese Windows saves it, then the file as it was.
+#[test]
+fn a_csv_catalog_edit_equals_a_full_build() {
+    let mut s = Session::start();
+    let rel = "content/videos/xiao-ben-shi-lu.csv";
+    let original = std::fs::read_to_string(s.root.join(rel)).unwrap();
+    let retitled = original.replacen(",《跌倒了", ",新版《跌倒了", 1);
+    assert_ne!(retitled, original);
+    s.change(&[(rel, Some(retitled.clone()))]);
+    s.assert_matches_full_build("after retitling a CSV row");
+    let row = "xin-csv-shi-pin,新增的表格视频,9,mental-health,情绪管理|压力管理,https://media.example.org/y.mp4,30:00,,,,2026-01-06,,\"一行新视频，带逗号\"\n";
+    let pages = s.change(&[(rel, Some(format!("{retitled}{row}")))]);
+    assert!(
+        pages.contains(&"videos/xin-csv-shi-pin/index.html".to_string()),
+        "{pages:?}"
+    );
+    s.assert_matches_full_build("after a new CSV row");
+    let with_row = format!("{retitled}{row}");
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&with_row);
+    assert!(!unmappable);
+    let path = s.root.join(rel);
+    std::fs::write(&path, &gbk).unwrap();
+    let pages = s
+        .refresh(&[path])
+        .unwrap_or_else(|why| panic!("{why:?}"))
+        .pages;
+    assert!(pages.is_empty(), "the same rows in GB18030: {pages:?}");
+    s.assert_matches_full_build("after saving the CSV as GB18030");
+    s.change(&[(rel, Some(original))]);
+    assert!(!s.out.join("videos/xin-csv-shi-pin").exists());
+    s.assert_matches_full_build("after restoring the CSV catalog");
+}
+
 /// The asset files of the site, relative to its root, sorted.
 fn assets_of(root: &Path) -> Vec<String> {
     let mut files: Vec<String> = walkdir::WalkDir::new(root.join("content/assets"))

@@ -5,6 +5,7 @@
 mod bad_input;
 mod build_site;
 mod common;
+mod csv_catalog;
 mod editor_loop;
 mod faults;
 mod hostile;

@@ -1,0 +1,330 @@
+//! CSV text → rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF or LF, line breaks
+//! inside quotes), and the bytes → text step for it (UTF-8, else GB18030 as Excel on a Chinese
+//! Windows saves). Knows nothing of videos: `table.rs` gives the cells their meaning.
+//!
+//! Our own reader rather than the `csv` crate: a diagnostic must name the row and column where a
+//! quote opened or a cell grew too big, and the size limit must stop a hostile cell while it is
+//! read; that is most of the work either way, and the rest is forty lines.
+
+/// The largest file read as a CSV catalog, as for a YAML catalog.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// The largest cell: a summary is a paragraph; a bigger cell is a paste gone wrong.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+
+/// Which encoding the bytes were read as, reported on `lectern build --timings`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Gb18030,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 (with BOM)",
+            Encoding::Gb18030 => "GB18030",
+        }
+    }
+}
+
+/// A problem that stops the reading of a file, located in spreadsheet terms.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ReadError {
+    pub message: String,
+    pub help: String,
+    /// 1-based record number (the header is row 1), as a spreadsheet shows it.
+    pub row: usize,
+    /// 1-based cell number in the row.
+    pub column: usize,
+}
+
+/// One record: its row number, the file line it starts on, and its cells.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Record {
+    pub row: usize,
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Record {
+    /// A blank line, or a row of empty cells (Excel writes those for formatted empty rows).
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// Valid UTF-8 (a BOM dropped) is UTF-8; anything else must decode as GB18030, which
+/// includes GBK, or the file is refused. UTF-8 is tried first because a GB18030 reading of
+/// UTF-8 bytes would succeed and give nonsense, while GBK text is almost never valid UTF-8.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), (String, String)> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err((
+            format!(
+                "the file is {} MiB, over the 64 MiB limit for a catalog",
+                bytes.len() >> 20
+            ),
+            "split it into several catalogs: any number of .csv files may sit in content/videos/"
+                .into(),
+        ));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((
+            "the file is saved as UTF-16 (Excel's \"Unicode text\"), not as CSV".into(),
+            "in Excel choose Save As → \"CSV UTF-8 (逗号分隔)\" or \"CSV (逗号分隔)\"".into(),
+        ));
+    }
+    let (text, encoding) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (std::str::from_utf8(rest).ok(), Encoding::Utf8Bom),
+        None => (std::str::from_utf8(bytes).ok(), Encoding::Utf8),
+    };
+    let (text, encoding) = match text {
+        Some(text) => (text.to_string(), encoding),
+        None => (gb18030(bytes)?, Encoding::Gb18030),
+    };
+    if text.contains('\0') {
+        return Err((
+            "the file contains a NUL byte: it is not a CSV text file".into(),
+            "save the spreadsheet as CSV (.xlsx files are not read)".into(),
+        ));
+    }
+    Ok((text, encoding))
+}
+
+fn gb18030(bytes: &[u8]) -> Result<String, (String, String)> {
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+        .ok_or_else(|| {
+            (
+                "the file is neither UTF-8 nor GB18030/GBK text".into(),
+                "save it again from the spreadsheet as \"CSV UTF-8 (逗号分隔)\"".into(),
+            )
+        })
+}
+
+/// Every record of `text`, in order; the first structural problem stops the reading, since
+/// after an open quote or a stray one no later cell can be trusted.
+pub fn read(text: &str) -> Result<Vec<Record>, ReadError> {
+    let mut reader = Reader {
+        rest: text,
+        row: 0,
+        line: 1,
+    };
+    let mut records = Vec::new();
+    while !reader.rest.is_empty() {
+        records.push(reader.record()?);
+    }
+    Ok(records)
+}
+
+struct Reader<'a> {
+    rest: &'a str,
+    /// The current record's row number.
+    row: usize,
+    /// The file line the reader is on.
+    line: usize,
+}
+
+impl Reader<'_> {
+    fn record(&mut self) -> Result<Record, ReadError> {
+        self.row += 1;
+        let mut record = Record {
+            row: self.row,
+            line: self.line,
+            cells: Vec::new(),
+        };
+        loop {
+            let column = record.cells.len() + 1;
+            let cell = if self.rest.starts_with('"') {
+                self.quoted(column)?
+            } else {
+                self.plain(column)?
+            };
+            record.cells.push(cell);
+            match self.rest.chars().next() {
+                Some(',') => self.rest = &self.rest[1..],
+                Some(_) => {
+                    self.end_of_line();
+                    return Ok(record);
+                }
+                None => return Ok(record),
+            }
+        }
+    }
+
+    /// A cell not in quotes: up to the next comma or line end. A quote inside it is refused,
+    /// since it almost always means a cell whose opening quote went missing.
+    fn plain(&mut self, column: usize) -> Result<String, ReadError> {
+        let end = self.rest.find([',', '\r', '\n']).unwrap_or(self.rest.len());
+        let cell = &self.rest[..end];
+        self.check_size(cell.len(), column)?;
+        if cell.contains('"') {
+            return Err(self.error(
+                column,
+                "a quote `\"` inside a cell that does not start with one",
+                "wrap the whole cell in quotes and double the quote inside: \"…\"\"…\"",
+            ));
+        }
+        self.rest = &self.rest[end..];
+        Ok(cell.to_string())
+    }
+
+    /// A cell in quotes: `""` is one quote; line breaks inside become `\n`.
+    fn quoted(&mut self, column: usize) -> Result<String, ReadError> {
+        let (opened_row, opened_line) = (self.row, self.line);
+        let mut cell = String::new();
+        let mut rest = &self.rest[1..];
+        loop {
+            let Some(at) = rest.find(['"', '\r', '\n']) else {
+                return Err(self.open_quote(opened_row, opened_line, column));
+            };
+            cell.push_str(&rest[..at]);
+            self.check_size(cell.len(), column)?;
+            let tail = &rest[at..];
+            if let Some(after) = tail.strip_prefix("\"\"") {
+                cell.push('"');
+                rest = after;
+            } else if let Some(after) = tail.strip_prefix('"') {
+                rest = after;
+                break;
+            } else {
+                rest = self.line_break(tail);
+                cell.push('\n');
+            }
+        }
+        self.rest = rest;
+        if !(rest.is_empty() || rest.starts_with([',', '\r', '\n'])) {
+            return Err(self.error(
+                column,
+                "text after the closing quote of a cell",
+                "a quoted cell ends at its closing quote; write a quote inside it as \"\"",
+            ));
+        }
+        Ok(cell)
+    }
+
+    /// Step over one line break (CRLF, LF or a lone CR) at the start of `text`.
+    fn line_break<'t>(&mut self, text: &'t str) -> &'t str {
+        self.line += 1;
+        text.strip_prefix("\r\n")
+            .or_else(|| text.strip_prefix('\n'))
+            .or_else(|| text.strip_prefix('\r'))
+            .unwrap_or(text)
+    }
+
+    fn end_of_line(&mut self) {
+        self.rest = self.line_break(self.rest);
+    }
+
+    fn check_size(&self, bytes: usize, column: usize) -> Result<(), ReadError> {
+        if bytes <= MAX_CELL_BYTES {
+            return Ok(());
+        }
+        Err(self.error(
+            column,
+            "a cell over 64 KiB, the limit for one cell",
+            "shorten the cell; if it should not be this long, look for a quote left open before it",
+        ))
+    }
+
+    fn open_quote(&self, row: usize, line: usize, column: usize) -> ReadError {
+        ReadError {
+            message: format!("the quote that opens this cell (file line {line}) is never closed"),
+            help: "add the closing quote `\"` at the end of the cell".into(),
+            row,
+            column,
+        }
+    }
+
+    fn error(&self, column: usize, message: &str, help: &str) -> ReadError {
+        ReadError {
+            message: message.to_string(),
+            help: help.to_string(),
+            row: self.row,
+            column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(text: &str) -> Vec<Vec<String>> {
+        read(text).unwrap().into_iter().map(|r| r.cells).collect()
+    }
+
+    #[test]
+    fn reads_plain_and_quoted_cells() {
+        assert_eq!(
+            cells("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n"),
+            vec![vec!["a", "b"], vec!["x,1", "say \"hi\""]]
+        );
+        assert_eq!(cells("a,,\n"), vec![vec!["a", "", ""]]);
+        assert_eq!(cells("a\rb"), vec![vec!["a"], vec!["b"]]);
+    }
+
+    #[test]
+    fn line_breaks_inside_quotes_keep_rows_and_lines_apart() {
+        let records = read("h\n\"one\r\ntwo\"\nnext\n").unwrap();
+        assert_eq!(records[1].cells, vec!["one\ntwo"]);
+        assert_eq!((records[2].row, records[2].line), (3, 4));
+    }
+
+    #[test]
+    fn an_open_quote_names_its_row_and_line() {
+        let error = read("id,title\nx,\"未闭合\nmore\n").unwrap_err();
+        assert_eq!((error.row, error.column), (2, 2));
+        assert!(error.message.contains("never closed"), "{}", error.message);
+        assert!(error.message.contains("line 2"), "{}", error.message);
+    }
+
+    #[test]
+    fn stray_quotes_are_refused() {
+        let error = read("a,b\"c\n").unwrap_err();
+        assert_eq!((error.row, error.column), (1, 2));
+        assert!(
+            read("\"a\"b,c\n")
+                .unwrap_err()
+                .message
+                .contains("after the closing")
+        );
+    }
+
+    #[test]
+    fn a_huge_cell_is_refused_while_read() {
+        let big = "长".repeat(4 * 1024 * 1024);
+        for text in [format!("a\n{big}\n"), format!("a\n\"{big}\"\n")] {
+            let error = read(&text).unwrap_err();
+            assert_eq!((error.row, error.column), (2, 1));
+            assert!(error.message.contains("64 KiB"));
+        }
+    }
+
+    #[test]
+    fn blank_rows_are_blank() {
+        let records = read("a,b\n\n,\n").unwrap();
+        assert!(!records[0].is_blank());
+        assert!(records[1].is_blank() && records[2].is_blank());
+    }
+
+    #[test]
+    fn decodes_utf8_then_gb18030() {
+        let (text, enc) = decode("标题".as_bytes()).unwrap();
+        assert_eq!((text.as_str(), enc), ("标题", Encoding::Utf8));
+        let bom = [&[0xEF, 0xBB, 0xBF][..], "标题".as_bytes()].concat();
+        assert_eq!(decode(&bom).unwrap().1, Encoding::Utf8Bom);
+        let (gbk, _, _) = encoding_rs::GB18030.encode("七年级,心理健康");
+        let (text, enc) = decode(&gbk).unwrap();
+        assert_eq!((text.as_str(), enc), ("七年级,心理健康", Encoding::Gb18030));
+        assert!(
+            decode(&[0xFF, 0xFE, 0x41, 0])
+                .unwrap_err()
+                .0
+                .contains("UTF-16")
+        );
+        assert!(decode(b"a,\0").unwrap_err().0.contains("NUL"));
+    }
+}

@@ -1,0 +1,84 @@
+//! CSV video catalogs end to end: a GB18030 file as Excel on a Chinese Windows saves it builds
+//! (and `--timings` says how it was read), rows and columns in diagnostics are the
+//! spreadsheet's, and a 10 MB cell is refused with the previous build left as it was.
+//! The invalid cases (missing, unknown and extra columns, open quotes, cell counts) live in
+//! fixtures/invalid/csv-*.
+
+use crate::common::*;
+
+const LIST: &str = "content/videos/list.csv";
+
+#[test]
+fn a_gb18030_catalog_builds_and_says_how_it_was_read() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    let bytes = std::fs::read(fixture("csv/gb18030.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture is GB18030"
+    );
+    site.write(LIST, &bytes);
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &["--timings"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("content/videos/list.csv: read as GB18030"),
+        "{}",
+        run.stderr
+    );
+    let page =
+        std::fs::read_to_string(out.join("videos/qing-xu-biao-ge-shi-lu/index.html")).unwrap();
+    assert!(page.contains("《情绪温度计》课堂实录"));
+    assert!(page.contains("欧阳晓岚"));
+    let topics = out.join("topics");
+    assert!(list_dir(&topics).len() >= 3, "{:?}", list_dir(&topics));
+    let second = out.join("videos/an-quan-biao-ge-wei-ke/index.html");
+    assert!(
+        std::fs::read_to_string(second)
+            .unwrap()
+            .contains("远离危险水域")
+    );
+}
+
+#[test]
+fn a_gb18030_row_with_a_mistake_is_located_and_decoded() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    let text = "id,title,grade,course,url\r\nok,合格的一行,7,mental-health,https://media.example.org/a.mp4\r\nbad,十三年级,13,心理健康,https://media.example.org/b.mp4\r\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    site.write(LIST, &bytes);
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "grade 13 does not exist (column `grade`)",
+        "content/videos/list.csv:3:3",
+        "unknown course `心理健康` (column `course`)",
+        "content/videos/list.csv:3:4",
+        "did you mean `mental-health`?",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_ten_megabyte_cell_is_refused_and_the_previous_build_stays() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let before = read_tree(&out);
+    let cell = "很长的简介".repeat(10 * 1024 * 1024 / 15);
+    let text = format!(
+        "id,title,grade,course,url,summary\nbig,大单元格,7,mental-health,https://media.example.org/a.mp4,\"{cell}\"\n"
+    );
+    site.write(LIST, text);
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("a cell over 64 KiB"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/videos/list.csv:2:6"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"));
+    assert_same_tree(&before, &read_tree(&out), "after the refused build");
+    assert!(leftovers_beside(&out).is_empty());
+}
