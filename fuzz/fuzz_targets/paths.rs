@@ -11,15 +11,11 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-/// A staging folder made once per process, in a temp folder that is never written outside of.
-fn staging() -> &'static (tempfile::TempDir, lectern::output::Staging) {
-    static STAGING: OnceLock<(tempfile::TempDir, lectern::output::Staging)> = OnceLock::new();
-    STAGING.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a temp folder");
-        let staging =
-            lectern::output::Staging::create(&dir.path().join("public")).expect("staging");
-        (dir, staging)
-    })
+/// A temp folder made once per process; each input gets a staging folder of its own in it,
+/// removed when dropped, so that the paths accepted do not pile up on the disk.
+fn temp() -> &'static tempfile::TempDir {
+    static TEMP: OnceLock<tempfile::TempDir> = OnceLock::new();
+    TEMP.get_or_init(|| tempfile::tempdir().expect("a temp folder"))
 }
 
 fn check_slug(text: &str) {
@@ -51,8 +47,8 @@ fn plainly_inside(rel: &str) -> bool {
 }
 
 fn check_write(rel: &str) {
-    let (dir, staging) = staging();
-    let root = dir.path().canonicalize().expect("the temp folder");
+    let root = temp().path();
+    let staging = lectern::output::Staging::create(&root.join("public")).expect("staging");
     let accepted = staging.write(rel, b"x");
     if accepted.is_ok() {
         assert!(plainly_inside(rel), "a write outside was accepted: {rel:?}");
@@ -75,13 +71,14 @@ fn check_write(rel: &str) {
         );
     }
     // Nothing may appear beside the staging folder but the staging folder itself.
-    for entry in std::fs::read_dir(&root).expect("the temp folder") {
+    for entry in std::fs::read_dir(root).expect("the temp folder") {
         let name = entry.expect("an entry").file_name();
         assert!(
             name.to_string_lossy().contains(".lectern-staging-"),
             "{name:?} written beside staging by {rel:?}"
         );
     }
+    drop(staging);
 }
 
 fn check_url(text: &str) {
