@@ -31,7 +31,12 @@ pub fn decode(text: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            let hex = bytes.get(i + 1..i + 3)?;
+            // Two hex digits, checked here: `from_str_radix` alone takes a sign (`%+1`).
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            let hex = std::str::from_utf8(hex).ok()?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -61,5 +66,14 @@ mod tests {
         assert_eq!(decode("x%231%20%E6%83%85").as_deref(), Some("x#1 情"));
         assert_eq!(decode("%zz"), None);
         assert_eq!(decode_lenient("100%"), "100%");
+    }
+
+    /// Found by the `paths` fuzz target: `%+1` decoded to U+0001, a sign taken for a digit.
+    #[test]
+    fn refuses_a_sign_in_an_escape() {
+        assert_eq!(decode("%+1"), None);
+        assert_eq!(decode("a%+0"), None);
+        assert_eq!(decode("%-1"), None);
+        assert_eq!(decode_lenient("%+1"), "%+1");
     }
 }

@@ -260,26 +260,70 @@ fn read_one(
     assets: &BTreeSet<String>,
     drafts: bool,
 ) -> FileOutcome {
-    let mut outcome = FileOutcome::default();
-    let bytes = match std::fs::read(&found.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            let problem = Diagnostic::error(format!("cannot read the file: {error}"));
-            outcome.diagnostics.push(problem.in_file(&found.rel));
-            return outcome;
-        }
+    match std::fs::read(&found.path) {
+        Ok(bytes) => read_text(found, &bytes, config, assets, drafts),
+        Err(error) => FileOutcome {
+            diagnostics: vec![
+                Diagnostic::error(format!("cannot read the file: {error}")).in_file(&found.rel),
+            ],
+            ..FileOutcome::default()
+        },
+    }
+}
+
+/// What one content file's bytes became: its records and its problems.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    pub resources: Vec<Resource>,
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read one content file from its bytes exactly as a build does (decoding, front matter split,
+/// YAML, typed parse, checks against the site), without touching the disk. `None` when `rel`
+/// is not a lesson, video, review, video catalog or free page. Public for the fuzzer
+/// (`fuzz/fuzz_targets/front_matter.rs` and `video_catalog.rs`), so that it runs the code a
+/// build runs rather than a copy of it.
+pub fn read_bytes(
+    rel: &str,
+    bytes: &[u8],
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+) -> Option<FileRead> {
+    let role = classify(rel).filter(|role| *role != FileRole::Asset)?;
+    let found = Found {
+        role,
+        path: PathBuf::from(rel),
+        rel: rel.to_string(),
     };
+    let outcome = read_text(&found, bytes, config, assets, drafts);
+    Some(FileRead {
+        resources: outcome.resources,
+        pages: outcome.pages,
+        diagnostics: outcome.diagnostics,
+    })
+}
+
+/// The part of `read_one` after the disk: bytes → records or diagnostics.
+fn read_text(
+    found: &Found,
+    bytes: &[u8],
+    config: &Config,
+    assets: &BTreeSet<String>,
+    drafts: bool,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
     if found.role == FileRole::CsvCatalog {
         let site = table::SiteRefs {
             config,
             assets,
             drafts,
         };
-        table::read(found, &bytes, &site, &mut outcome);
+        table::read(found, bytes, &site, &mut outcome);
         return outcome;
     }
-    let text = decode_text(&found.rel, &bytes);
-    let text = match text {
+    let text = match decode_text(&found.rel, bytes) {
         Ok(text) => parse::shared(text),
         Err(diagnostic) => {
             outcome.diagnostics.push(diagnostic);
