@@ -8,14 +8,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
     let rel = "content/videos/catalog.csv";
-    let read = lectern::content::read_bytes(
-        rel,
-        bytes,
-        lectern_fuzz::site(),
-        lectern_fuzz::assets(),
-        true,
-    )
-    .expect("a CSV catalog is read");
+    let read = lectern_fuzz::read(rel, bytes, true);
     assert!(read.pages.is_empty());
     let config = lectern_fuzz::site();
     for video in &read.resources {

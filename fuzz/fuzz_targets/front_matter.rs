@@ -14,25 +14,11 @@ const FILES: [&str; 4] = [
 
 fuzz_target!(|bytes: &[u8]| {
     for rel in FILES {
-        let read = lectern::content::read_bytes(
-            rel,
-            bytes,
-            lectern_fuzz::site(),
-            lectern_fuzz::assets(),
-            true,
-        )
-        .expect("a content file is read");
+        let read = lectern_fuzz::read(rel, bytes, true);
         lectern_fuzz::check_file(rel, bytes, &read, true, true);
     }
     // Drafts left out: a draft is no record and no error, anything else as before.
     let rel = FILES[0];
-    let read = lectern::content::read_bytes(
-        rel,
-        bytes,
-        lectern_fuzz::site(),
-        lectern_fuzz::assets(),
-        false,
-    )
-    .expect("a content file is read");
+    let read = lectern_fuzz::read(rel, bytes, false);
     lectern_fuzz::check_file(rel, bytes, &read, true, false);
 });

@@ -7,14 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
     let rel = "content/videos/catalog.yaml";
-    let read = lectern::content::read_bytes(
-        rel,
-        bytes,
-        lectern_fuzz::site(),
-        lectern_fuzz::assets(),
-        true,
-    )
-    .expect("a catalog is read");
+    let read = lectern_fuzz::read(rel, bytes, true);
     lectern_fuzz::check_file(rel, bytes, &read, false, true);
     assert!(read.pages.is_empty());
     for video in &read.resources {

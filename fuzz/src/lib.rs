@@ -57,6 +57,12 @@ fn line_count(bytes: &[u8]) -> usize {
 /// - every diagnostic names the file and a line inside it, and renders;
 /// - every record's id is a valid id (it becomes a URL path), its grades and course are the
 ///   site's, and its origin's YAML range can be sliced (later stages slice it for diagnostics).
+/// `bytes` read as the content file `rel` of the fuzz site, as a build reads it.
+pub fn read(rel: &str, bytes: &[u8], drafts: bool) -> FileRead {
+    lectern::content::read_bytes(rel, bytes, site(), assets(), drafts)
+        .expect("a content file is read")
+}
+
 pub fn check_file(rel: &str, bytes: &[u8], read: &FileRead, single: bool, drafts: bool) {
     let config = site();
     let errors = read.diagnostics.iter().filter(|d| d.is_error()).count();
