@@ -159,9 +159,14 @@ fn add_transcript(
 ) {
     let file = format!("content/assets/{captions}");
     rendered.linked_sources.push(file.clone());
-    let Some(asset) = catalog.assets.iter().find(|a| a.path == captions) else {
+    // Assets are sorted by path (content::load, refresh::next).
+    let found = catalog
+        .assets
+        .binary_search_by(|a| a.path.as_str().cmp(captions));
+    let Ok(at) = found else {
         return;
     };
+    let asset = &catalog.assets[at];
     let text = match std::fs::read(&asset.source) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(error) => {

@@ -71,6 +71,7 @@ pub struct Catalog {
     pub resources: Vec<Arc<Resource>>,
     pub links: Vec<Links>,
     pub pages: Vec<Page>,
+    /// Sorted by path.
     pub assets: Vec<Asset>,
     /// Most used first, then by name.
     pub topics: Vec<Topic>,

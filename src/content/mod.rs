@@ -72,7 +72,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         return Content::default();
     }
     let found = walk(root, &content_dir, diagnostics);
-    let assets: Vec<Asset> = found
+    let mut assets: Vec<Asset> = found
         .iter()
         .filter(|f| f.role == FileRole::Asset)
         .map(|f| Asset {
@@ -80,6 +80,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
             source: f.path.clone(),
         })
         .collect();
+    // By path, as `serve` keeps them, so an asset is found by binary search.
+    assets.sort_by(|a, b| a.path.cmp(&b.path));
     diagnostics.extend(active::check(&assets));
     let asset_paths: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
     let outcomes: Vec<FileOutcome> = found
