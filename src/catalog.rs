@@ -79,6 +79,8 @@ pub struct Catalog {
     pub by_course: BTreeMap<String, Vec<Place>>,
     pub by_stage: BTreeMap<String, Vec<Place>>,
     pub by_kind: BTreeMap<Kind, Vec<Place>>,
+    /// Textbook slug → its aligned resources, in catalog order (empty without `textbooks:`).
+    pub by_textbook: BTreeMap<String, Vec<Place>>,
     /// Source file (relative to root) → page path (relative to the output root), for Markdown links.
     pub source_paths: FxHashMap<String, String>,
     /// Every resource's and free page's path (`lessons/a/`, `about/`), for `/`-rooted links:
@@ -94,7 +96,7 @@ pub struct Catalog {
 /// Folders of the output that a free page may not take.
 pub const RESERVED: &[&str] = &[
     "lessons", "videos", "reviews", "grades", "courses", "topics", "stages", "search", "static",
-    "assets", "page", "404", "feed", "sitemap", "index",
+    "assets", "page", "404", "feed", "sitemap", "index", "textbooks", "coverage",
 ];
 
 pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics) -> Catalog {
@@ -130,6 +132,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         by_course: indexes.by_course,
         by_stage: indexes.by_stage,
         by_kind: indexes.by_kind,
+        by_textbook: indexes.by_textbook,
         source_paths: indexes.source_paths,
         page_paths: indexes.page_paths,
         resources,
@@ -355,6 +358,7 @@ struct Indexes {
     by_course: BTreeMap<String, Vec<Place>>,
     by_stage: BTreeMap<String, Vec<Place>>,
     by_kind: BTreeMap<Kind, Vec<Place>>,
+    by_textbook: BTreeMap<String, Vec<Place>>,
     source_paths: FxHashMap<String, String>,
     page_paths: rustc_hash::FxHashSet<String>,
 }
@@ -367,6 +371,7 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         by_course: BTreeMap::new(),
         by_stage: BTreeMap::new(),
         by_kind: BTreeMap::new(),
+        by_textbook: BTreeMap::new(),
         source_paths: FxHashMap::default(),
         page_paths: Default::default(),
     };
@@ -374,6 +379,9 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         let n = Place(n);
         ix.by_kind.entry(r.kind).or_default().push(n);
         push_under(&mut ix.by_course, &r.course, n);
+        if let Some(a) = &r.alignment {
+            push_under(&mut ix.by_textbook, &a.textbook, n);
+        }
         let mut stages: Vec<&str> = Vec::new();
         for g in &r.grades {
             ix.by_grade.entry(*g).or_default().push(n);

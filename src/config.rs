@@ -10,6 +10,9 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml::{self, YamlSource};
 
+mod textbooks;
+pub use textbooks::{Textbook, Unit};
+
 pub const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +67,9 @@ pub struct Config {
     /// alias → canonical topic name.
     pub topic_aliases: BTreeMap<String, String>,
     pub search: SearchConfig,
+    /// The textbooks resources may be aligned to (`textbook:`/`unit:`), in the order listed;
+    /// empty when the site declares none.
+    pub textbooks: Vec<Textbook>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -110,6 +116,8 @@ struct RawConfig {
     topic_aliases: BTreeMap<String, String>,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    textbooks: Vec<textbooks::RawTextbook>,
 }
 
 const FIELDS: &[&str] = &[
@@ -125,6 +133,7 @@ const FIELDS: &[&str] = &[
     "courses",
     "topic_aliases",
     "search",
+    "textbooks",
 ];
 
 #[derive(Deserialize)]
@@ -285,6 +294,16 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
             "use letters, digits and hyphens, naming a folder under themes/",
         );
     }
+    let mut book_problems = Vec::new();
+    let textbooks = textbooks::validate(raw.textbooks, &courses, &grades, text, &mut book_problems);
+    for p in book_problems {
+        diagnostics.push(
+            Diagnostic::error(p.message)
+                .in_file(CONFIG_FILE)
+                .at_line(text, p.line, 1)
+                .with_help(p.help),
+        );
+    }
     Config {
         title: raw.title,
         description: raw.description,
@@ -298,6 +317,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         courses,
         topic_aliases: raw.topic_aliases,
         search: raw.search,
+        textbooks,
     }
 }
 

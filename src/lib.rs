@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod coverage;
 pub mod diagnostics;
 pub mod digest;
 pub mod feeds;

@@ -327,6 +327,8 @@ pub struct Resource {
     pub summary: String,
     pub date: Option<Date>,
     pub school: String,
+    /// Where it sits in a textbook the site declares (`textbook:`, `unit:`, `period:`).
+    pub alignment: Option<Alignment>,
     /// Markdown body and the file line it starts on.
     pub body: String,
     pub body_line: usize,
@@ -353,6 +355,16 @@ impl Resource {
             })
             .collect()
     }
+}
+
+/// A resource's place in a textbook: checked against `site.yaml`, so the textbook and the
+/// unit exist (and the period is within the unit's lessons when it lists them).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Alignment {
+    pub textbook: String,
+    pub unit: u32,
+    /// The lesson (课) or period within the unit, from 1.
+    pub period: Option<u32>,
 }
 
 #[derive(Clone, Debug)]

@@ -34,6 +34,9 @@ struct LessonFront {
     duration_minutes: Option<u32>,
     #[serde(default)]
     attachments: Vec<String>,
+    textbook: Option<String>,
+    unit: Option<u32>,
+    period: Option<u32>,
 }
 
 const LESSON_FIELDS: &[&str] = &[
@@ -50,6 +53,9 @@ const LESSON_FIELDS: &[&str] = &[
     "school",
     "duration_minutes",
     "attachments",
+    "textbook",
+    "unit",
+    "period",
 ];
 
 #[derive(Deserialize)]
@@ -78,6 +84,9 @@ pub(super) struct VideoFront {
     pub(super) lesson: Option<String>,
     #[serde(default)]
     pub(super) chapters: Vec<ChapterFront>,
+    pub(super) textbook: Option<String>,
+    pub(super) unit: Option<u32>,
+    pub(super) period: Option<u32>,
 }
 
 /// One entry of `chapters:`: `{at: "05:20", title: 新授}`.
@@ -90,7 +99,7 @@ pub(super) struct ChapterFront {
 
 pub(super) const VIDEO_FIELDS: &[&str] = &[
     "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "url", "duration",
-    "poster", "speaker", "school", "captions", "lesson", "chapters",
+    "poster", "speaker", "school", "captions", "lesson", "chapters", "textbook", "unit", "period",
 ];
 
 #[derive(Deserialize)]
@@ -115,11 +124,14 @@ struct ReviewFront {
     school: String,
     rating: Option<i64>,
     kind: Option<ReviewKind>,
+    textbook: Option<String>,
+    unit: Option<u32>,
+    period: Option<u32>,
 }
 
 const REVIEW_FIELDS: &[&str] = &[
     "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "lesson", "video",
-    "reviewer", "school", "rating", "kind",
+    "reviewer", "school", "rating", "kind", "textbook", "unit", "period",
 ];
 
 #[derive(Deserialize)]
@@ -146,6 +158,7 @@ struct Common {
     summary: String,
     date: Option<Date>,
     school: String,
+    alignment: Option<Alignment>,
 }
 
 /// Everything a parser needs to know about one record's place.
@@ -169,7 +182,7 @@ impl Place<'_> {
         }
     }
 
-    fn problem(&self, key: &str, message: String, help: impl Into<String>) -> Diagnostic {
+    pub(super) fn problem(&self, key: &str, message: String, help: impl Into<String>) -> Diagnostic {
         self.origin
             .at_key(key, Diagnostic::error(message).with_help(help))
     }
@@ -370,6 +383,9 @@ struct SharedFields {
     summary: String,
     date: Option<Date>,
     school: String,
+    textbook: Option<String>,
+    unit: Option<u32>,
+    period: Option<u32>,
 }
 
 /// Each kind has its own strict struct (serde cannot flatten with `deny_unknown_fields`), but
@@ -384,6 +400,9 @@ macro_rules! shared_fields {
             summary: $front.summary,
             date: $front.date,
             school: $front.school,
+            textbook: $front.textbook,
+            unit: $front.unit,
+            period: $front.period,
         }
     };
 }
@@ -398,6 +417,9 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
         summary,
         date,
         school,
+        textbook,
+        unit,
+        period,
     } = fields;
     let config = place.config;
     if title.trim().is_empty() {
@@ -459,7 +481,9 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
         .map(|t| config.canonical_topic(t.trim()).to_string())
         .filter(|t| !t.is_empty() && seen.insert(t.clone()))
         .collect();
+    let alignment = super::align::alignment(place, problems, &course, textbook, unit, period);
     Common {
+        alignment,
         title: title.trim().to_string(),
         grades,
         course,
@@ -493,6 +517,7 @@ fn finish(
         summary: common.summary,
         date: common.date,
         school: common.school,
+        alignment: common.alignment,
         body: place.body,
         body_line: place.body_line,
         detail,

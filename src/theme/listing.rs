@@ -103,6 +103,10 @@ pub(super) fn listing<'c>(
         listing,
         pagination,
         breadcrumbs: listing_crumbs(input, facet, value),
+        textbooks: match facet {
+            Facet::Course => super::curriculum::course_textbooks(input, &value.slug),
+            _ => Vec::new(),
+        },
     }
 }
 

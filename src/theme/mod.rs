@@ -2,6 +2,7 @@
 //! file by the site's `themes/<name>/` and `templates/`), the UI strings, and the static files.
 //! The only module that talks to Tera.
 
+pub mod curriculum;
 pub mod json_ld;
 mod listing;
 pub mod page_views;

@@ -90,6 +90,9 @@ pub struct ResourcePage<'a> {
     pub content: BodyHtml<'a>,
     pub toc: &'a [TocEntry],
     pub school: &'a str,
+    /// Its unit in a textbook of the site, if it is aligned to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<super::curriculum::AlignmentView<'a>>,
     #[serde(flatten)]
     pub detail: DetailView<'a>,
 }
@@ -267,6 +270,9 @@ pub struct ListingView<'a> {
     pub listing: Listing<'a>,
     pub pagination: Pagination,
     pub breadcrumbs: Vec<Crumb>,
+    /// A course's textbooks (empty elsewhere and without `textbooks:`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub textbooks: Vec<super::curriculum::TextbookRef>,
 }
 
 #[derive(Debug, Hash, Serialize)]

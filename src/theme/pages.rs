@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
+use super::curriculum::{self, CoverageView, TextbookView, TextbooksView};
 use super::listing::{listing, listings};
 use super::page_views::*;
 use super::views::*;
@@ -64,6 +65,10 @@ enum Job<'a> {
     Terms(Facet),
     Search,
     NotFound,
+    /// `textbooks/<slug>/`: index into `config.textbooks`.
+    Textbook(usize),
+    Textbooks,
+    Coverage,
 }
 
 /// A page's view, one variant per template.
@@ -77,6 +82,9 @@ enum View<'a> {
     Terms(TermsView),
     Search(SearchView),
     NotFound(NotFoundView),
+    Textbook(TextbookView<'a>),
+    Textbooks(TextbooksView),
+    Coverage(CoverageView),
 }
 
 impl View<'_> {
@@ -91,6 +99,9 @@ impl View<'_> {
             View::Terms(_) => "terms.html",
             View::Search(_) => "search.html",
             View::NotFound(_) => "404.html",
+            View::Textbook(_) => "textbook.html",
+            View::Textbooks(_) => "textbooks.html",
+            View::Coverage(_) => "coverage.html",
         }
     }
 
@@ -105,6 +116,9 @@ impl View<'_> {
             View::Terms(v) => renderer.render(template, v),
             View::Search(v) => renderer.render(template, v),
             View::NotFound(v) => renderer.render(template, v),
+            View::Textbook(v) => renderer.render(template, v),
+            View::Textbooks(v) => renderer.render(template, v),
+            View::Coverage(v) => renderer.render(template, v),
         }
     }
 }
@@ -117,6 +131,8 @@ pub struct Pages<'a> {
     cards: Vec<SharedCard>,
     renderer: Renderer,
     globals_digest: u64,
+    /// The coverage figures (`coverage/`, `textbooks/`), counted once.
+    figures: crate::coverage::Figures,
 }
 
 impl<'a> Pages<'a> {
@@ -139,6 +155,7 @@ impl<'a> Pages<'a> {
             cards,
             renderer: theme.renderer(&globals),
             globals_digest: hasher.finish(),
+            figures: crate::coverage::figures(input.config, input.catalog),
         }
     }
 
@@ -283,6 +300,19 @@ impl<'a> Pages<'a> {
                 frame.root = config.base_url.clone();
                 ("404.html".into(), View::NotFound(NotFoundView { frame }))
             }
+            Job::Textbook(i) => {
+                let view = curriculum::textbook(input, cards, &config.textbooks[*i]);
+                let file = format!("{}index.html", view.frame.page_path);
+                (file, View::Textbook(view))
+            }
+            Job::Textbooks => {
+                let view = curriculum::textbooks(input, &self.figures);
+                ("textbooks/index.html".into(), View::Textbooks(view))
+            }
+            Job::Coverage => {
+                let view = curriculum::coverage(input, self.renderer.labels(), &self.figures);
+                ("coverage/index.html".into(), View::Coverage(view))
+            }
         }
     }
 }
@@ -320,7 +350,11 @@ fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> G
 
 fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
     let (config, catalog) = (input.config, input.catalog);
-    let mut jobs = vec![Job::Home, Job::Search, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::Search, Job::NotFound, Job::Coverage];
+    if !config.textbooks.is_empty() {
+        jobs.push(Job::Textbooks);
+        jobs.extend((0..config.textbooks.len()).map(Job::Textbook));
+    }
     jobs.extend(catalog.places().map(Job::Resource));
     let has_chapters = |n: &Place| match &catalog.resources[*n].detail {
         Detail::Video(d) => !d.chapters.is_empty(),
@@ -484,6 +518,7 @@ fn resource<'c>(
             },
             toc: &body.toc,
             school: &resource.school,
+            alignment: curriculum::alignment(config, resource),
             detail,
         },
         frame,

@@ -1,0 +1,120 @@
+//! A resource's `textbook:`, `unit:` and `period:` checked against the textbooks `site.yaml`
+//! declares: an unknown textbook or unit is an error with "did you mean", a textbook of
+//! another course a warning. Only reads the config: the pages are `theme`'s.
+
+use super::model::Alignment;
+use super::parse::Place;
+use crate::config::Textbook;
+use crate::diagnostics::{Diagnostic, suggest};
+
+pub(super) fn alignment(
+    place: &Place<'_>,
+    problems: &mut Vec<Diagnostic>,
+    course: &str,
+    textbook: Option<String>,
+    unit: Option<u32>,
+    period: Option<u32>,
+) -> Option<Alignment> {
+    let textbook = textbook.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let Some(slug) = textbook else {
+        if unit.is_some() || period.is_some() {
+            let key = if unit.is_some() { "unit" } else { "period" };
+            problems.push(place.problem(
+                key,
+                format!("`{key}:` is given without `textbook:`"),
+                "name the textbook too: `textbook: <a textbook slug from site.yaml>`",
+            ));
+        }
+        return None;
+    };
+    let Some(book) = place.config.textbook(&slug) else {
+        problems.push(place.problem(
+            "textbook",
+            format!("unknown textbook `{slug}`"),
+            textbook_help(place, &slug),
+        ));
+        return None;
+    };
+    let Some(unit) = unit else {
+        problems.push(place.problem(
+            "unit",
+            format!("textbook `{slug}` is given without `unit:`"),
+            format!("add the unit's number: {}", unit_list(book)),
+        ));
+        return None;
+    };
+    let Some(found) = book.unit(unit) else {
+        problems.push(place.problem(
+            "unit",
+            format!("textbook `{slug}` has no unit {unit}"),
+            unit_help(book, unit),
+        ));
+        return None;
+    };
+    if let Some(p) = period {
+        let listed = found.lessons.len();
+        if p == 0 || (listed > 0 && p as usize > listed) {
+            let help = if listed > 0 {
+                format!(
+                    "unit {unit} ({}) lists {listed} lessons: write a number from 1 to {listed}",
+                    found.name
+                )
+            } else {
+                "number the lessons of a unit from 1".to_string()
+            };
+            problems.push(place.problem("period", format!("there is no lesson {p} in unit {unit}"), help));
+            return None;
+        }
+    }
+    if book.course != course {
+        let warning = Diagnostic::warning(format!(
+            "textbook `{slug}` is for course `{}`, but this resource's course is `{course}`",
+            book.course
+        ))
+        .with_help("align the resource to a textbook of its own course, or correct `course:`");
+        problems.push(place.origin.at_key("textbook", warning));
+    }
+    Some(Alignment {
+        textbook: slug,
+        unit,
+        period,
+    })
+}
+
+fn textbook_help(place: &Place<'_>, slug: &str) -> String {
+    let books = &place.config.textbooks;
+    if books.is_empty() {
+        return "the site declares no textbooks: list them under `textbooks:` in site.yaml, or remove `textbook:`".into();
+    }
+    let by_name = books.iter().find(|b| b.name == slug).map(|b| b.slug.as_str());
+    match by_name.or_else(|| suggest(slug, books.iter().map(|b| b.slug.as_str()))) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "use a textbook slug from site.yaml: {}",
+            books.iter().map(|b| b.slug.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// "did you mean" for a unit number: the nearest unit the book has, and every unit.
+fn unit_help(book: &Textbook, unit: u32) -> String {
+    let nearest = book.units.iter().min_by_key(|u| (u.number.abs_diff(unit), u.number));
+    match nearest {
+        Some(near) => format!(
+            "did you mean unit {} ({})? {}",
+            near.number,
+            near.name,
+            unit_list(book)
+        ),
+        None => unit_list(book),
+    }
+}
+
+fn unit_list(book: &Textbook) -> String {
+    let units: Vec<String> = book
+        .units
+        .iter()
+        .map(|u| format!("{} {}", u.number, u.name))
+        .collect();
+    format!("`{}` has units {}", book.slug, units.join(", "))
+}
