@@ -111,6 +111,18 @@ pub fn load(
     })
 }
 
+/// The configuration and catalog only, for `lectern stats`: no Markdown, no theme.
+pub fn load_catalog(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Config, catalog::Catalog)> {
+    // Not `configure`: its warning about the base URL concerns what a build writes.
+    let config = config::load(&options.root, diagnostics)?;
+    let content = content::load(&options.root, &config, options.drafts, diagnostics);
+    let catalog = catalog::assemble(&config, content, diagnostics);
+    (!diagnostics.has_errors()).then_some((config, catalog))
+}
+
 /// `lectern build`: check, render, index, and swap the new site in.
 pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<BuildReport> {
     build_with(options, Handover::Exit, diagnostics).map(|(report, _, _)| report)

@@ -91,6 +91,17 @@ enum Command {
     },
     /// Create a new site in DIR with a site.yaml and one example of each kind.
     Init { dir: PathBuf },
+    /// Count the resources per grade × course × kind, per topic and per textbook unit (the
+    /// figures of the coverage/ page).
+    Stats {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+        /// `human` (a table, default) or `json` (stable field names, for scripts).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -192,6 +203,18 @@ pub fn run() -> ExitCode {
                 }
             }))
         }
+        Command::Stats {
+            root,
+            drafts,
+            format,
+        } => {
+            let options = BuildOptions {
+                root,
+                drafts,
+                ..BuildOptions::default()
+            };
+            run_stats(&options, format)
+        }
         Command::Init { dir } => report_outcome(crate::scaffold::init(&dir).map(|()| {
             let (command, installed) = invoked_as();
             crate::say!(
@@ -289,6 +312,32 @@ fn run_check(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
     if code == ExitCode::SUCCESS && format == Format::Human && diagnostics.is_empty() {
         crate::say!("No problems found.");
     }
+    code
+}
+
+/// `lectern stats`: the coverage figures on stdout; problems that stop the site loading are
+/// reported as `check` reports them (exit 1), warnings on stderr.
+fn run_stats(options: &BuildOptions, format: Format) -> ExitCode {
+    let mut diagnostics = Diagnostics::new();
+    let loaded = match build::site_root(&options.root) {
+        Ok(_) => build::load_catalog(options, &mut diagnostics),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let Some((config, catalog)) = loaded else {
+        return finish(&diagnostics, Format::Human, false);
+    };
+    let code = finish(&diagnostics, Format::Human, false);
+    let figures = crate::coverage::figures(&config, &catalog);
+    let text = match format {
+        Format::Human => crate::coverage::text_table(&config, &figures),
+        Format::Json => {
+            serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n"
+        }
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     code
 }
 

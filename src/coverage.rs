@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::content::Kind;
+use crate::diagnostics::neutralised;
 
 /// Resources of each kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -220,7 +221,8 @@ pub fn text_table(config: &Config, figures: &Figures) -> String {
         out.push_str(&aligned(&rows));
     }
     for book in &figures.textbooks {
-        out.push_str(&format!("\nTextbook {} ({}):\n", book.name, book.slug));
+        let name = neutralised(&book.name);
+        out.push_str(&format!("\nTextbook {name} ({}):\n", book.slug));
         let rows: Vec<Vec<String>> = book
             .units
             .iter()
@@ -253,28 +255,27 @@ fn cell_text(c: &Counts) -> String {
 
 /// Rows as columns padded to their widest cell (CJK characters count two columns).
 fn aligned(rows: &[Vec<String>]) -> String {
-    let width = |s: &str| {
-        s.chars()
-            .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-            .sum::<usize>()
-    };
+    let width = unicode_width::UnicodeWidthStr::width;
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|i| {
             rows.iter()
                 .filter_map(|r| r.get(i))
-                .map(|s| width(s))
+                .map(|s| width(neutralised(s).as_str()))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
     for row in rows {
+        // Names come from the site's files: no control characters reach the terminal.
+        let row: Vec<String> = row.iter().map(|c| neutralised(c)).collect();
         let mut line = String::from("  ");
         for (i, cell) in row.iter().enumerate() {
             line.push_str(cell);
             if i + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[i] - width(cell) + 2));
+                let pad = widths[i].saturating_sub(width(cell.as_str())) + 2;
+                line.push_str(&" ".repeat(pad));
             }
         }
         out.push_str(line.trim_end());
