@@ -6,6 +6,7 @@ mod bad_input;
 mod build_site;
 mod common;
 mod csv_catalog;
+mod curriculum;
 mod editor_loop;
 mod faults;
 mod hostile;

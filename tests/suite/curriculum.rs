@@ -1,0 +1,224 @@
+//! Textbooks, units and the coverage map (issue 12, points 1–2): the repository's sample portal
+//! (two textbooks, some lessons, videos and reviews aligned to their units) is built and its
+//! `textbooks/`, `coverage/`, course and resource pages inspected; `lectern stats` in both
+//! formats; and a site without `textbooks:` gets none of it.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::common::*;
+
+type Tree = BTreeMap<String, Vec<u8>>;
+
+/// The sample portal copied into a temp dir (kept alive with its build).
+fn sample() -> &'static (SiteCopy, Tree) {
+    static BUILT: OnceLock<(SiteCopy, Tree)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let repo = repo_root();
+        let site = empty_site();
+        std::fs::copy(repo.join("site.yaml"), site.root.join("site.yaml")).unwrap();
+        copy_dir(&repo.join("content"), &site.root.join("content"));
+        let out = site.beside("public");
+        build(&site.root, &out, &[]).success();
+        let tree = read_tree(&out);
+        (site, tree)
+    })
+}
+
+fn page(tree: &Tree, path: &str) -> String {
+    let bytes = tree
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} was not built"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+fn texts(html: &str, css: &str) -> Vec<String> {
+    let doc = parse_html(html);
+    doc.select(&selector(css))
+        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn hrefs(html: &str, css: &str) -> Vec<String> {
+    let doc = parse_html(html);
+    doc.select(&selector(css))
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_textbook_page_lists_its_units_in_order_and_marks_the_empty_ones() {
+    let (_, tree) = sample();
+    let html = page(tree, "textbooks/daofa-7a/index.html");
+    let titles = texts(&html, ".unit-title");
+    assert_eq!(
+        titles,
+        [
+            "第 1 单元 成长的节拍",
+            "第 2 单元 友谊的天空",
+            "第 3 单元 师长情谊",
+            "第 4 单元 生命的思考"
+        ]
+    );
+    let empty = texts(&html, ".unit--empty .unit-title");
+    assert_eq!(empty, ["第 1 单元 成长的节拍", "第 2 单元 友谊的天空"]);
+    assert_eq!(texts(&html, ".unit--empty .unit-empty").len(), 2);
+    // Unit 4: the lesson first, then its video and its review, all at lesson 2 (珍视生命).
+    let unit4 = hrefs(&html, "#unit-4 .card-title a");
+    assert_eq!(
+        unit4,
+        [
+            "../../lessons/zhen-ai-sheng-ming/",
+            "../../videos/zhen-ai-sheng-ming-shi-lu/",
+            "../../reviews/zhen-ai-sheng-ming-shuo-ke/"
+        ]
+    );
+    assert!(texts(&html, "#unit-4 .unit-period")
+        .iter()
+        .all(|p| p == "第 2 课 珍视生命"));
+    // Every link of the page resolves to a built file.
+    for href in link_hrefs(&html) {
+        if let Some(target) = resolve_local("textbooks/daofa-7a/index.html", &href) {
+            let target = target.unwrap();
+            assert!(tree.contains_key(&target), "{href} → {target} is not built");
+        }
+    }
+}
+
+#[test]
+fn the_textbook_index_course_pages_and_resource_pages_link_the_units() {
+    let (_, tree) = sample();
+    let index = page(tree, "textbooks/index.html");
+    assert_eq!(
+        hrefs(&index, ".textbook-list a"),
+        ["../textbooks/daofa-7a/", "../textbooks/xinli-8/"]
+    );
+    let course = page(tree, "courses/morality-law/index.html");
+    assert_eq!(
+        hrefs(&course, ".course-textbooks a"),
+        ["../../textbooks/daofa-7a/"]
+    );
+    let other = page(tree, "courses/class-meeting/index.html");
+    assert!(!other.contains("course-textbooks"), "a course without textbooks lists none");
+    let lesson = page(tree, "lessons/qin-zi-gou-tong/index.html");
+    let crumbs = texts(&lesson, ".breadcrumbs li");
+    assert_eq!(
+        crumbs[crumbs.len() - 2..],
+        ["统编版 道德与法治 七年级上册", "第 3 单元 师长情谊"]
+    );
+    assert!(hrefs(&lesson, ".breadcrumbs a").contains(&"../../textbooks/daofa-7a/#unit-3".to_string()));
+    let facts = texts(&lesson, ".meta-row");
+    assert!(
+        facts.iter().any(|f| f == "单元第 3 单元 师长情谊、第 2 课 亲情之爱"),
+        "{facts:?}"
+    );
+    // A video from the CSV catalog carries its unit too.
+    let video = page(tree, "videos/xue-xi-dong-li-shi-lu/index.html");
+    assert!(hrefs(&video, ".breadcrumbs a").contains(&"../../textbooks/xinli-8/#unit-1".to_string()));
+    // An unaligned resource shows no textbook.
+    let plain = page(tree, "lessons/fang-ni-shui/index.html");
+    assert!(!plain.contains("textbooks/"));
+}
+
+#[test]
+fn the_coverage_map_counts_each_cell_and_says_which_are_empty() {
+    let (_, tree) = sample();
+    let html = page(tree, "coverage/index.html");
+    let rows = texts(&html, "table.coverage tbody tr");
+    assert_eq!(rows.len(), 12, "one row per grade");
+    assert_eq!(rows[0], "一年级 无 无 无 无", "empty cells say so in words");
+    // Grade 7 × 道德与法治: 3 lessons, 2 videos, 1 review, each linking to the search listing them.
+    let links = hrefs(&html, "table.coverage td a");
+    for (kind, count) in [("lesson", 3), ("video", 2), ("review", 1)] {
+        let href = format!("../search/?grade=7&course=morality-law&kind={kind}");
+        assert!(links.contains(&href), "no link {href}");
+        let doc = parse_html(&html);
+        let a = doc
+            .select(&selector(&format!("a[href=\"{href}\"] .count")))
+            .next()
+            .unwrap();
+        assert_eq!(a.text().collect::<String>(), count.to_string());
+    }
+    // A zero inside a non-empty cell is not a link.
+    assert!(!links.iter().any(|l| l.contains("grade=5&course=morality-law&kind=video")));
+    let gaps = texts(&html, ".coverage-missing li");
+    assert_eq!(
+        gaps,
+        [
+            "第 1 单元 成长的节拍",
+            "第 2 单元 友谊的天空",
+            "第 3 单元 情绪的调色盘",
+            "第 4 单元 青春的脚步"
+        ]
+    );
+    // Linked from every page's footer, not from the main menu.
+    let home = page(tree, "index.html");
+    assert!(hrefs(&home, ".site-footer a").contains(&"coverage/".to_string()));
+    assert!(!hrefs(&home, ".site-nav a").contains(&"coverage/".to_string()));
+}
+
+#[test]
+fn stats_prints_the_coverage_figures_as_a_table_and_as_json() {
+    let (site, tree) = sample();
+    let root = site.root.to_str().unwrap();
+    let run = lectern(["stats", "--root", root, "--format", "json"]);
+    run.success();
+    assert!(run.stderr.is_empty(), "stats warns about nothing here: {}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let pages = |dir: &str| {
+        tree.keys()
+            .filter(|k| k.starts_with(dir) && k.matches('/').count() == 2 && k.ends_with("/index.html"))
+            .count() as u64
+    };
+    assert_eq!(json["total"]["lesson"], pages("lessons/"));
+    assert_eq!(json["total"]["video"], pages("videos/"));
+    assert_eq!(json["total"]["review"], pages("reviews/"));
+    let grade7 = &json["grades"][6];
+    assert_eq!(grade7["number"], 7);
+    let cell = grade7["courses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["course"] == "morality-law")
+        .unwrap();
+    assert_eq!((cell["lesson"].as_u64(), cell["video"].as_u64(), cell["review"].as_u64()), (Some(3), Some(2), Some(1)));
+    assert_eq!(json["textbooks"][0]["slug"], "daofa-7a");
+    assert_eq!(json["textbooks"][0]["units_without_lessons"], serde_json::json!([1, 2]));
+    assert_eq!(json["textbooks"][1]["units"][1]["video"], 1);
+    let topic = json["topics"].as_array().unwrap().iter().find(|t| t["name"] == "生命教育").unwrap();
+    assert_eq!(topic["slug"], "sheng-ming-jiao-yu");
+    // The same run twice gives the same bytes.
+    assert_eq!(lectern(["stats", "--root", root, "--format", "json"]).stdout, run.stdout);
+    let text = lectern(["stats", "--root", root]);
+    text.success();
+    assert!(text.stdout.contains("mental-health"), "{}", text.stdout);
+    assert!(text.stdout.contains("  7 七年级  -              3/2/1"), "{}", text.stdout);
+    assert!(text.stdout.contains("unit 1  成长的节拍  -      no lesson plan"), "{}", text.stdout);
+}
+
+#[test]
+fn stats_of_a_broken_site_reports_the_problem_and_fails() {
+    let site = copy_site("full");
+    site.write("content/lessons/bad.md", "---\ntitle: x\ngrade: 7\ncourse: nope\n---\n");
+    let run = lectern(["stats", "--root", site.root.to_str().unwrap()]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("unknown course `nope`"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn a_site_without_textbooks_has_no_textbook_pages_or_fields() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    assert!(!tree.keys().any(|k| k.starts_with("textbooks/")));
+    assert!(tree.contains_key("coverage/index.html"));
+    for (path, html) in html_files(&tree) {
+        for marker in ["textbooks/", "course-textbooks", "unit-"] {
+            assert!(!html.contains(marker), "{path} has `{marker}`");
+        }
+    }
+    let coverage = page(&tree, "coverage/index.html");
+    assert!(!coverage.contains("coverage-gaps"));
+}
