@@ -793,6 +793,34 @@ fn a_video_catalog_edit_equals_a_full_build() {
     s.assert_matches_full_build("after restoring the catalog");
 }
 
+/// A lesson moved to another unit, aligned to a textbook for the first time, and unaligned:
+/// the textbook page and the coverage map follow through the quick path.
+#[test]
+fn a_unit_change_updates_the_textbook_and_coverage_pages() {
+    let mut s = Session::start();
+    let rel = "content/lessons/junior/qin-zi-gou-tong.md";
+    let pages = s.save(rel, |t| t.replace("unit: 3\nperiod: 2", "unit: 1\nperiod: 1"));
+    for page in [
+        "lessons/qin-zi-gou-tong/index.html",
+        "textbooks/daofa-7a/index.html",
+        "coverage/index.html",
+    ] {
+        assert!(pages.contains(&page.to_string()), "{page} not in {pages:?}");
+    }
+    let book = std::fs::read_to_string(s.out.join("textbooks/daofa-7a/index.html")).unwrap();
+    let unit1 = &book[book.find("id=\"unit-1\"").unwrap()..book.find("id=\"unit-2\"").unwrap()];
+    assert!(unit1.contains("qin-zi-gou-tong/"), "the lesson is now in unit 1");
+    s.assert_matches_full_build("after moving a lesson to another unit");
+    // A lesson of another grade joins the 八年级 textbook; then the first leaves its textbook.
+    s.save("content/lessons/junior/xue-xi-dong-li.md", |t| {
+        t.replace("unit: 1\nperiod: 1", "unit: 3")
+    });
+    s.save(rel, |t| t.replace("textbook: daofa-7a\nunit: 1\nperiod: 1\n", ""));
+    let book = std::fs::read_to_string(s.out.join("textbooks/daofa-7a/index.html")).unwrap();
+    assert!(!book.contains("qin-zi-gou-tong/"));
+    s.assert_matches_full_build("after unaligning a lesson");
+}
+
 /// The CSV catalog: a row retitled, one more row, the file saved as GB18030 the way Excel on a
 /// Chinese Windows saves it, then the file as it was.
 #[test]
@@ -804,7 +832,7 @@ fn a_csv_catalog_edit_equals_a_full_build() {
     assert_ne!(retitled, original);
     s.change(&[(rel, Some(retitled.clone()))]);
     s.assert_matches_full_build("after retitling a CSV row");
-    let row = "xin-csv-shi-pin,新增的表格视频,9,mental-health,情绪管理|压力管理,https://media.example.org/y.mp4,30:00,,,,2026-01-06,,\"一行新视频，带逗号\"\n";
+    let row = "xin-csv-shi-pin,新增的表格视频,9,mental-health,情绪管理|压力管理,https://media.example.org/y.mp4,30:00,,,,2026-01-06,,\"一行新视频，带逗号\",,,\n";
     let pages = s.change(&[(rel, Some(format!("{retitled}{row}")))]);
     assert!(
         pages.contains(&"videos/xin-csv-shi-pin/index.html".to_string()),
