@@ -29,6 +29,9 @@ pub struct TextbookPage<'a> {
     pub total: usize,
     /// Units no resource is aligned to.
     pub empty_units: usize,
+    /// Whether the grade's and the course's listings exist (they do when they list something).
+    pub grade_listed: bool,
+    pub course_listed: bool,
 }
 
 /// A textbook as other pages name it.
@@ -103,7 +106,8 @@ pub struct CoverageView {
 
 #[derive(Debug, Hash, Serialize)]
 pub struct CoveragePage {
-    pub courses: Vec<TermRef>,
+    /// With their counts: a course or grade without resources has no listing to link to.
+    pub courses: Vec<Term>,
     pub kinds: Vec<TermRef>,
     pub rows: Vec<CoverageRow>,
     pub total: crate::coverage::Counts,
@@ -112,7 +116,7 @@ pub struct CoveragePage {
 
 #[derive(Debug, Hash, Serialize)]
 pub struct CoverageRow {
-    pub grade: TermRef,
+    pub grade: Term,
     pub stage: String,
     pub cells: Vec<CoverageCell>,
 }
@@ -236,6 +240,8 @@ pub fn textbook<'c>(
             units,
             total: places.len(),
             empty_units,
+            grade_listed: catalog.by_grade.contains_key(&book.grade),
+            course_listed: catalog.by_course.contains_key(&book.course),
         },
     }
 }
@@ -289,7 +295,7 @@ pub fn coverage(
         .grades
         .iter()
         .map(|row| CoverageRow {
-            grade: grade_term(config, catalog, row.number).into(),
+            grade: grade_term(config, catalog, row.number),
             stage: config
                 .stage(&row.stage)
                 .map_or_else(|| row.stage.clone(), |s| s.name.clone()),
@@ -337,10 +343,7 @@ pub fn coverage(
     CoverageView {
         frame: frame(config, "coverage/"),
         coverage: CoveragePage {
-            courses: course_terms(config, catalog)
-                .into_iter()
-                .map(TermRef::from)
-                .collect(),
+            courses: course_terms(config, catalog),
             kinds: kind_terms(labels, catalog)
                 .into_iter()
                 .map(TermRef::from)

@@ -208,7 +208,7 @@ fn stats_of_a_broken_site_reports_the_problem_and_fails() {
 
 #[test]
 fn a_site_without_textbooks_has_no_textbook_pages_or_fields() {
-    let site = copy_site("full");
+    let site = copy_site_from(&fixture("invalid/_base"));
     let out = site.beside("public");
     build(&site.root, &out, &[]).success();
     let tree = read_tree(&out);

@@ -14,6 +14,9 @@ const PINNED: &[&str] = &[
     "reviews/emotion-abc-ping-ke/index.html",
     "grades/7/index.html",
     "about/index.html",
+    "textbooks/index.html",
+    "textbooks/xinli-8/index.html",
+    "coverage/index.html",
     "feed.xml",
     "search/manifest.json",
 ];
