@@ -56,6 +56,7 @@ pub fn document<'a>(
         people,
         body: &body.text,
         transcript: &body.transcript,
+        textbook: r.alignment.as_ref().map(|a| a.textbook.as_str()),
     }
 }
 
@@ -77,5 +78,12 @@ fn labels(config: &Config, r: &Resource, kind_name: &str) -> Vec<String> {
         }
     }
     labels.extend(config.course(&r.course).map(|c| c.name.clone()));
+    // The textbook's and the unit's names: 生命的思考 finds what is aligned to that unit.
+    if let Some(a) = &r.alignment
+        && let Some(book) = config.textbook(&a.textbook)
+    {
+        labels.push(book.name.clone());
+        labels.extend(book.unit(a.unit).map(|u| u.name.clone()));
+    }
     labels
 }

@@ -71,6 +71,8 @@ pub struct SearchDocument<'a> {
     pub body: &'a str,
     /// A video's cues, from its captions (empty for everything else).
     pub transcript: &'a [crate::vtt::Cue],
+    /// The slug of the textbook it is aligned to, if any.
+    pub textbook: Option<&'a str>,
 }
 
 /// One file of the index, relative to the output root.
@@ -434,6 +436,10 @@ pub(super) struct FacetColumns {
     /// Indexes into the manifest's topic list.
     topics: Vec<Vec<u32>>,
     pub lengths: Vec<u32>,
+    /// 0 for none, else 1 + the index into the manifest's textbook list. Written only when the
+    /// site declares textbooks, so a site without them gets the same file as before.
+    textbooks: Vec<u32>,
+    has_textbooks: bool,
 }
 
 impl FacetColumns {
@@ -449,11 +455,14 @@ impl FacetColumns {
             grades: Vec::with_capacity(docs.len()),
             topics: Vec::with_capacity(docs.len()),
             lengths,
+            textbooks: Vec::with_capacity(docs.len()),
+            has_textbooks: !config.textbooks.is_empty(),
         };
         for doc in docs {
             columns.kind_course.push(codes.kind_course(doc));
             columns.grades.push(grade_code(doc.grades));
             columns.topics.push(codes.topics(doc));
+            columns.textbooks.push(codes.textbook(doc));
         }
         columns
     }
@@ -479,6 +488,7 @@ impl FacetColumns {
         moved(&mut self.grades, moves, count);
         moved(&mut self.topics, moves, count);
         moved(&mut self.lengths, moves, count);
+        moved(&mut self.textbooks, moves, count);
     }
 
     /// Every document's topic indexes again, from its topics (in document number order).
@@ -506,6 +516,7 @@ impl FacetColumns {
         self.grades[n] = grade_code(doc.grades);
         self.topics[n] = codes.topics(doc);
         self.lengths[n] = length_code;
+        self.textbooks[n] = codes.textbook(doc);
     }
 
     /// b64 varints: small, because every search downloads this file.
@@ -527,14 +538,16 @@ impl FacetColumns {
                 push_varint(&mut topic_column, (index + 1) * 2 + more);
             }
         }
-        json!({
+        let mut facets = json!({
             "kind_course": column(&self.kind_course),
             "grades": column(&self.grades),
             "topics": topic_column,
             "lengths": column(&self.lengths),
-        })
-        .to_string()
-        .into_bytes()
+        });
+        if self.has_textbooks {
+            facets["textbooks"] = Value::String(column(&self.textbooks));
+        }
+        facets.to_string().into_bytes()
     }
 }
 
@@ -542,6 +555,7 @@ impl FacetColumns {
 struct FacetCodes<'a> {
     course_index: HashMap<&'a str, u32>,
     topic_index: HashMap<&'a str, u32>,
+    textbook_index: HashMap<&'a str, u32>,
 }
 
 impl<'a> FacetCodes<'a> {
@@ -558,7 +572,19 @@ impl<'a> FacetCodes<'a> {
                 .enumerate()
                 .map(|(i, (name, _))| (name.as_str(), i as u32))
                 .collect(),
+            textbook_index: config
+                .textbooks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.slug.as_str(), i as u32 + 1))
+                .collect(),
         }
+    }
+
+    fn textbook(&self, doc: &SearchDocument<'_>) -> u32 {
+        doc.textbook
+            .and_then(|t| self.textbook_index.get(t).copied())
+            .unwrap_or(0)
     }
 
     fn kind_course(&self, doc: &SearchDocument<'_>) -> u32 {
@@ -689,6 +715,13 @@ pub(super) fn manifest(
         "k1": K1, "b": B, "length_steps": LENGTH_STEPS,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
     });
+    if !config.textbooks.is_empty() {
+        manifest["textbooks"] = config
+            .textbooks
+            .iter()
+            .map(|t| json!({ "slug": t.slug, "name": t.name }))
+            .collect();
+    }
     if config.search.offline {
         manifest["offline"] = json!({
             "buckets_per_file": super::offline::BUCKETS_PER_SCRIPT,
@@ -748,6 +781,7 @@ mod tests {
             labels: vec![],
             body,
             transcript,
+            textbook: None,
         }
     }
 

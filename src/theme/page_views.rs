@@ -343,6 +343,9 @@ pub struct SearchFacets {
     pub courses: Vec<Term>,
     pub kinds: Vec<Term>,
     pub topics: Vec<Term>,
+    /// The site's textbooks (absent without `textbooks:`, and then so is their facet).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub textbooks: Vec<super::curriculum::TextbookRef>,
 }
 
 /// `404.html`: served for missing URLs at any depth, so its `root` is the base URL.

@@ -447,6 +447,11 @@ fn search_facets(input: &SiteInput<'_>, renderer: &Renderer) -> SearchFacets {
         courses: course_terms(config, catalog),
         kinds: kind_terms(renderer.labels(), catalog),
         topics: topic_terms(catalog),
+        textbooks: config
+            .textbooks
+            .iter()
+            .map(|book| curriculum::textbook_ref(config, catalog, book))
+            .collect(),
     }
 }
 

@@ -65,3 +65,29 @@ test("grade codes follow the shared constants: one grade below MAX_GRADE, a mask
   const kinds = LS.decodeFacets({ kind_course: LS.encodeVarints([LS.KINDS.length + 2]) }, LS.model({ ...manifest, doc_count: 1 }));
   assert.deepEqual([kinds.kind[0], kinds.course[0]], [2, 1], "course × kinds + kind");
 });
+
+test("textbook facet: optional column, filter by slug in the URL, counts with the other filters", () => {
+  const withBooks = Object.assign({}, manifest, {
+    textbooks: [
+      { slug: "daofa-7a", name: "道德与法治 七年级上册" },
+      { slug: "xinli-8", name: "心理健康 八年级" }
+    ]
+  });
+  const M = LS.model(withBooks);
+  assert.deepEqual(M.textbooks.map((b) => b.slug), ["daofa-7a", "xinli-8"]);
+  // 0 = none; 1 + index; an index past the list is unknown
+  const cols = LS.decodeFacets(Object.assign({}, facets, { textbooks: LS.encodeVarints([1, 0, 2, 9]) }), M);
+  assert.deepEqual(Array.from(cols.textbook), [0, -1, 1, -1]);
+  const all = [0, 1, 2, 3];
+  const sel = LS.selectionFrom(LS.parseParams("?textbook=xinli-8&textbook=nope").raw, M);
+  assert.deepEqual(sel.textbook, [1]);
+  const T = LS.tally(all, sel, M, cols);
+  assert.deepEqual(T.docs, [2]);
+  assert.deepEqual(T.counts.textbook, [1, 1], "textbook counts ignore the textbook filter");
+  assert.deepEqual(T.counts.kind, [1, 0, 0]);
+  assert.equal(LS.buildParams("", sel, M), "textbook=xinli-8");
+  // An index without the column (a site without textbooks): nothing is aligned, nothing breaks.
+  const plainCols = LS.decodeFacets(facets, LS.model(manifest));
+  assert.deepEqual(Array.from(plainCols.textbook), [-1, -1, -1, -1]);
+  assert.deepEqual(LS.tally(all, LS.emptySelection(M), LS.model(manifest), plainCols).counts.textbook, []);
+});

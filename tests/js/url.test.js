@@ -13,7 +13,7 @@ test("URL parameters: repeated values, topic by name or slug, unknown values ign
   );
   assert.equal(p.q, "情绪 管理");
   const sel = LS.selectionFrom(p.raw, M);
-  assert.deepEqual(sel, { kind: [0, 1], stage: [1], grade: [6], course: [0], topic: [0, 1] });
+  assert.deepEqual(sel, { kind: [0, 1], stage: [1], grade: [6], course: [0], topic: [0, 1], textbook: [] });
   assert.equal(
     LS.buildParams(p.q, sel, M),
     "q=%E6%83%85%E7%BB%AA%20%E7%AE%A1%E7%90%86&kind=lesson&kind=video&stage=junior&grade=7&course=mental-health" +
@@ -37,7 +37,7 @@ test("URL parameters: malformed input never throws", () => {
 test("URL values: grades with leading zeros or by name, kinds by name, '+' as a space", () => {
   const M = LS.model(manifest);
   const sel = LS.selectionFrom({ grade: ["07", "8年级"], kind: ["课堂视频"], stage: [" junior "] }, M);
-  assert.deepEqual(sel, { kind: [1], stage: [1], grade: [6, 7], course: [], topic: [] });
+  assert.deepEqual(sel, { kind: [1], stage: [1], grade: [6, 7], course: [], topic: [], textbook: [] });
   assert.equal(LS.parseParams("?q=a+b%2Bc").q, "a b+c");
   assert.equal(LS.buildParams("", LS.emptySelection(M), M), "", "an empty state writes nothing");
   assert.equal(LS.valueKey(M, "topic", 1), "防溺水", "topics by name, as written");

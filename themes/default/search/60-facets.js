@@ -3,7 +3,7 @@
 (function (LS) {
   "use strict";
 
-  var FACETS = ["kind", "stage", "grade", "course", "topic"]; // also the URL's parameter order
+  var FACETS = ["kind", "stage", "grade", "course", "topic", "textbook"]; // also the URL's parameter order
   var KINDS = LS.KINDS, MAX_GRADE = LS.MAX_GRADE, MANY_GRADES = LS.MANY_GRADES;
   var GRADE_MASK = (1 << MAX_GRADE) - 1;
   var numbers = LS.numbers, ints = LS.ints, plain = LS.plain, list = LS.list, str = LS.str, positive = LS.positive;
@@ -28,7 +28,8 @@
       stages: [],
       grades: [],
       courses: [],
-      topics: []
+      topics: [],
+      textbooks: []
     };
     var mk = list(m.kinds), names = {};
     for (i = 0; i < mk.length; i++) if (mk[i]) names[str(mk[i].slug)] = str(mk[i].name);
@@ -65,13 +66,18 @@
     for (i = 0; i < mt.length; i++) {
       if (mt[i]) out.topics.push({ name: str(mt[i].name), slug: str(mt[i].slug) });
     }
+    var mb = list(m.textbooks);
+    for (i = 0; i < mb.length; i++) {
+      if (mb[i]) out.textbooks.push({ slug: str(mb[i].slug), name: str(mb[i].name) || str(mb[i].slug) });
+    }
     return out;
   }
 
   /**
    * Decodes facets.json (b64-varint columns) into per-document columns: kind (0–2, -1 unknown),
    * course (index, -1), grades (12-bit mask), the topics of document d as
-   * topicList[topicStart[d] … topicStart[d+1]), and norm, each document's BM25 length
+   * topicList[topicStart[d] … topicStart[d+1]), textbook (index, -1; the column is absent
+   * when the site declares no textbooks), and norm, each document's BM25 length
    * normalisation for scoreDocs. Short or broken columns give "unknown" values, never an
    * exception.
    */
@@ -79,12 +85,15 @@
     var f = facets || {}, n = M.n, d, v, at = 0, t, more;
     var kc = decodeVarints(str(f.kind_course)), gs = decodeVarints(str(f.grades)), ts = decodeVarints(str(f.topics));
     var kind = ints(n), course = ints(n), grades = ints(n), topicStart = ints(n + 1), topicList = ints(ts.length), used = 0;
+    var tb = decodeVarints(str(f.textbooks)), textbook = ints(n);
     for (d = 0; d < n; d++) {
       v = d < kc.length ? kc[d] : -1;
       kind[d] = v >= 0 ? v % KINDS.length : -1;
       course[d] = v >= 0 && Math.floor(v / KINDS.length) < M.courses.length ? Math.floor(v / KINDS.length) : -1;
       v = d < gs.length ? gs[d] : -1;
       grades[d] = v < 0 ? 0 : v < MANY_GRADES ? (v < MAX_GRADE ? 1 << v : 0) : (v - MANY_GRADES) & GRADE_MASK;
+      v = d < tb.length ? tb[d] - 1 : -1;
+      textbook[d] = v >= 0 && v < M.textbooks.length ? v : -1;
       topicStart[d] = used;
       more = at < ts.length;
       while (more) {
@@ -101,6 +110,7 @@
       grades: grades,
       topicStart: topicStart,
       topicList: topicList,
+      textbook: textbook,
       norm: lengthNorms(decodeVarints(str(f.lengths)), M)
     };
   }
@@ -134,7 +144,8 @@
       stage: [],
       grade: [],
       course: [],
-      topic: []
+      topic: [],
+      textbook: []
     };
   }
 
@@ -151,7 +162,8 @@
   function tally(cands, sel, M, cols) {
     var docs = [], i, k, d, fail, mask, kd, cd, t0, t1, stageMask = 0, gradeMask = 0;
     var kinds = picks(sel && sel.kind, M.kinds.length), courses = picks(sel && sel.course, M.courses.length);
-    var topics = picks(sel && sel.topic, M.topics.length);
+    var topics = picks(sel && sel.topic, M.topics.length), books = picks(sel && sel.textbook, M.textbooks.length);
+    var bookCol = cols.textbook || [], bd, cBook = plain(M.textbooks.length);
     var nStages = M.stages.length, nGrades = M.grades.length, ts = cols.topicStart, tl = cols.topicList;
     var kindCol = cols.kind, courseCol = cols.course, gradeCol = cols.grades, stageBits = [], gradeBits = [];
     var cKind = plain(M.kinds.length), cStage = plain(nStages), cGrade = plain(nGrades);
@@ -168,6 +180,7 @@
       cd = courseCol[d];
       t0 = ts[d];
       t1 = ts[d + 1];
+      bd = d < bookCol.length ? bookCol[d] : -1;
       fail = 0;
       if (kinds && (kd < 0 || !kinds[kd])) fail |= 1;
       if (onStage && (mask & stageMask) === 0) fail |= 2;
@@ -177,6 +190,7 @@
         for (i = t0; i < t1; i++) if (topics[tl[i]]) break;
         if (i === t1) fail |= 16;
       }
+      if (books && (bd < 0 || !books[bd])) fail |= 32;
       if (fail === 0) docs.push(d);
       else if (fail & (fail - 1)) continue; // fails two facets: counts for none
       if ((fail & ~1) === 0 && kd >= 0) cKind[kd]++;
@@ -184,8 +198,12 @@
       if ((fail & ~4) === 0) for (i = 0; i < nGrades; i++) if (mask & gradeBits[i]) cGrade[i]++;
       if ((fail & ~8) === 0 && cd >= 0) cCourse[cd]++;
       if ((fail & ~16) === 0) for (i = t0; i < t1; i++) cTopic[tl[i]]++;
+      if ((fail & ~32) === 0 && bd >= 0) cBook[bd]++;
     }
-    return { docs: docs, counts: { kind: cKind, stage: cStage, grade: cGrade, course: cCourse, topic: cTopic } };
+    return {
+      docs: docs,
+      counts: { kind: cKind, stage: cStage, grade: cGrade, course: cCourse, topic: cTopic, textbook: cBook }
+    };
   }
 
   /** The selected value indexes of one facet as a lookup array, or null when none is selected. */

@@ -19,7 +19,8 @@
       }
       return -1;
     }
-    items = facet === "stage" ? M.stages : facet === "course" ? M.courses : facet === "topic" ? M.topics : [];
+    items = facet === "stage" ? M.stages : facet === "course" ? M.courses : facet === "topic" ? M.topics :
+      facet === "textbook" ? M.textbooks : [];
     for (i = 0; i < items.length; i++) if (items[i].slug === v) return i;
     for (i = 0; i < items.length; i++) if (items[i].name === v) return i;
     return -1;
@@ -31,6 +32,7 @@
     if (facet === "grade") return String(M.grades[i].number);
     if (facet === "stage") return M.stages[i].slug;
     if (facet === "course") return M.courses[i].slug;
+    if (facet === "textbook") return M.textbooks[i].slug;
     return M.topics[i].name; // topics as written (spec §5)
   }
 
@@ -49,7 +51,7 @@
 
   /** Parses `location.search` into { q, raw: { facet: [values] } } (nothing checked yet). */
   function parseParams(search) {
-    var out = { q: "", raw: { kind: [], stage: [], grade: [], course: [], topic: [] } };
+    var out = { q: "", raw: { kind: [], stage: [], grade: [], course: [], topic: [], textbook: [] } };
     var parts = str(search).replace(/^\?/, "").split("&"), i, eq, k, v;
     for (i = 0; i < parts.length; i++) {
       if (!parts[i]) continue;

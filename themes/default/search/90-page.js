@@ -47,6 +47,7 @@
       grade: attr("str-grade"),
       course: attr("str-course"),
       topic: attr("str-topic"),
+      textbook: attr("str-textbook"),
       filters: attr("str-filters"),
       resultsCount: attr("str-results-count"),
       noResults: attr("str-no-results"),

@@ -67,7 +67,7 @@
   Page.prototype.items = function (facet) {
     var M = this.M;
     return facet === "kind" ? M.kinds : facet === "stage" ? M.stages : facet === "grade" ? M.grades :
-      facet === "course" ? M.courses : M.topics;
+      facet === "course" ? M.courses : facet === "textbook" ? M.textbooks : M.topics;
   };
 
   Page.prototype.checkbox = function (facet, index, name) {
