@@ -90,7 +90,7 @@ fn quote(text: &str) -> String {
 fn render_new(kind: Kind, title: &str, grade: u8, course: &str, lesson: &str) -> String {
     let today = Date::today();
     let common = format!(
-        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n",
+        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n# textbook: daofa-7a       # 教材：site.yaml 里 textbooks 的 slug（可选；去掉行首的 # 启用）\n# unit: 1                 # 教材的第几单元（与 textbook 一起写）\n# period: 1               # 单元内的第几课（可选）\n",
         quote(title)
     );
     match kind {
