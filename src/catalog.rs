@@ -95,8 +95,23 @@ pub struct Catalog {
 
 /// Folders of the output that a free page may not take.
 pub const RESERVED: &[&str] = &[
-    "lessons", "videos", "reviews", "grades", "courses", "topics", "stages", "search", "static",
-    "assets", "page", "404", "feed", "sitemap", "index", "textbooks", "coverage",
+    "lessons",
+    "videos",
+    "reviews",
+    "grades",
+    "courses",
+    "topics",
+    "stages",
+    "search",
+    "static",
+    "assets",
+    "page",
+    "404",
+    "feed",
+    "sitemap",
+    "index",
+    "textbooks",
+    "coverage",
 ];
 
 pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics) -> Catalog {

@@ -333,9 +333,7 @@ fn run_stats(options: &BuildOptions, format: Format) -> ExitCode {
     let figures = crate::coverage::figures(&config, &catalog);
     let text = match format {
         Format::Human => crate::coverage::text_table(&config, &figures),
-        Format::Json => {
-            serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n"
-        }
+        Format::Json => serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n",
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     code

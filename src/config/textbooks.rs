@@ -95,7 +95,9 @@ pub(super) fn validate(
         let slug = raw.slug.trim().to_string();
         if !is_slug(&slug) {
             problem(
-                format!("textbook slug `{slug}` is not ASCII lower-case letters, digits and hyphens"),
+                format!(
+                    "textbook slug `{slug}` is not ASCII lower-case letters, digits and hyphens"
+                ),
                 "the slug becomes the address textbooks/<slug>/: write it like `pep-daofa-7a`"
                     .into(),
             );
@@ -121,7 +123,10 @@ pub(super) fn validate(
         }
         if !grades.iter().any(|g| g.number == raw.grade) {
             problem(
-                format!("textbook `{slug}` names grade {} which the site does not have", raw.grade),
+                format!(
+                    "textbook `{slug}` names grade {} which the site does not have",
+                    raw.grade
+                ),
                 "use a grade number listed under `grades` (1 to 12 by default)".into(),
             );
         }
@@ -183,8 +188,8 @@ fn units(
     // Each unit is looked for after the one before it.
     let mut after = book_line;
     for unit in raw {
-        let line = value_line(text, after + 1, "number", &unit.number.to_string())
-            .unwrap_or(book_line);
+        let line =
+            value_line(text, after + 1, "number", &unit.number.to_string()).unwrap_or(book_line);
         after = after.max(line);
         let mut problem = |message: String, help: &str| {
             problems.push(Problem {
@@ -206,7 +211,10 @@ fn units(
         }
         if unit.name.trim().is_empty() {
             problem(
-                format!("unit {} of textbook `{slug}` has an empty name", unit.number),
+                format!(
+                    "unit {} of textbook `{slug}` has an empty name",
+                    unit.number
+                ),
                 "write the unit's title, e.g. `name: 成长的节拍`",
             );
         }
@@ -307,9 +315,6 @@ mod tests {
         );
         assert!(config.is_none());
         let all = d.sorted();
-        assert!(
-            all.iter().any(|d| d.message.contains("unit")),
-            "{all:?}"
-        );
+        assert!(all.iter().any(|d| d.message.contains("unit")), "{all:?}");
     }
 }

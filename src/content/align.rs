@@ -15,7 +15,9 @@ pub(super) fn alignment(
     unit: Option<u32>,
     period: Option<u32>,
 ) -> Option<Alignment> {
-    let textbook = textbook.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let textbook = textbook
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
     let Some(slug) = textbook else {
         if unit.is_some() || period.is_some() {
             let key = if unit.is_some() { "unit" } else { "period" };
@@ -62,7 +64,11 @@ pub(super) fn alignment(
             } else {
                 "number the lessons of a unit from 1".to_string()
             };
-            problems.push(place.problem("period", format!("there is no lesson {p} in unit {unit}"), help));
+            problems.push(place.problem(
+                "period",
+                format!("there is no lesson {p} in unit {unit}"),
+                help,
+            ));
             return None;
         }
     }
@@ -86,19 +92,29 @@ fn textbook_help(place: &Place<'_>, slug: &str) -> String {
     if books.is_empty() {
         return "the site declares no textbooks: list them under `textbooks:` in site.yaml, or remove `textbook:`".into();
     }
-    let by_name = books.iter().find(|b| b.name == slug).map(|b| b.slug.as_str());
+    let by_name = books
+        .iter()
+        .find(|b| b.name == slug)
+        .map(|b| b.slug.as_str());
     match by_name.or_else(|| suggest(slug, books.iter().map(|b| b.slug.as_str()))) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!(
             "use a textbook slug from site.yaml: {}",
-            books.iter().map(|b| b.slug.as_str()).collect::<Vec<_>>().join(", ")
+            books
+                .iter()
+                .map(|b| b.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
 
 /// "did you mean" for a unit number: the nearest unit the book has, and every unit.
 fn unit_help(book: &Textbook, unit: u32) -> String {
-    let nearest = book.units.iter().min_by_key(|u| (u.number.abs_diff(unit), u.number));
+    let nearest = book
+        .units
+        .iter()
+        .min_by_key(|u| (u.number.abs_diff(unit), u.number));
     match nearest {
         Some(near) => format!(
             "did you mean unit {} ({})? {}",

@@ -182,7 +182,12 @@ impl Place<'_> {
         }
     }
 
-    pub(super) fn problem(&self, key: &str, message: String, help: impl Into<String>) -> Diagnostic {
+    pub(super) fn problem(
+        &self,
+        key: &str,
+        message: String,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         self.origin
             .at_key(key, Diagnostic::error(message).with_help(help))
     }

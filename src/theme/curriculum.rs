@@ -160,7 +160,11 @@ fn unit_anchor(number: u32) -> String {
     format!("unit-{number}")
 }
 
-pub fn textbook_ref(config: &Config, catalog: &crate::catalog::Catalog, book: &Textbook) -> TextbookRef {
+pub fn textbook_ref(
+    config: &Config,
+    catalog: &crate::catalog::Catalog,
+    book: &Textbook,
+) -> TextbookRef {
     TextbookRef {
         slug: book.slug.clone(),
         name: book.name.clone(),

@@ -35,7 +35,13 @@ fn page(tree: &Tree, path: &str) -> String {
 fn texts(html: &str, css: &str) -> Vec<String> {
     let doc = parse_html(html);
     doc.select(&selector(css))
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
@@ -73,9 +79,11 @@ fn a_textbook_page_lists_its_units_in_order_and_marks_the_empty_ones() {
             "../../reviews/zhen-ai-sheng-ming-shuo-ke/"
         ]
     );
-    assert!(texts(&html, "#unit-4 .unit-period")
-        .iter()
-        .all(|p| p == "第 2 课 珍视生命"));
+    assert!(
+        texts(&html, "#unit-4 .unit-period")
+            .iter()
+            .all(|p| p == "第 2 课 珍视生命")
+    );
     // Every link of the page resolves to a built file.
     for href in link_hrefs(&html) {
         if let Some(target) = resolve_local("textbooks/daofa-7a/index.html", &href) {
@@ -99,22 +107,31 @@ fn the_textbook_index_course_pages_and_resource_pages_link_the_units() {
         ["../../textbooks/daofa-7a/"]
     );
     let other = page(tree, "courses/class-meeting/index.html");
-    assert!(!other.contains("course-textbooks"), "a course without textbooks lists none");
+    assert!(
+        !other.contains("course-textbooks"),
+        "a course without textbooks lists none"
+    );
     let lesson = page(tree, "lessons/qin-zi-gou-tong/index.html");
     let crumbs = texts(&lesson, ".breadcrumbs li");
     assert_eq!(
         crumbs[crumbs.len() - 2..],
         ["统编版 道德与法治 七年级上册", "第 3 单元 师长情谊"]
     );
-    assert!(hrefs(&lesson, ".breadcrumbs a").contains(&"../../textbooks/daofa-7a/#unit-3".to_string()));
+    assert!(
+        hrefs(&lesson, ".breadcrumbs a").contains(&"../../textbooks/daofa-7a/#unit-3".to_string())
+    );
     let facts = texts(&lesson, ".meta-row");
     assert!(
-        facts.iter().any(|f| f == "单元第 3 单元 师长情谊、第 2 课 亲情之爱"),
+        facts
+            .iter()
+            .any(|f| f == "单元第 3 单元 师长情谊、第 2 课 亲情之爱"),
         "{facts:?}"
     );
     // A video from the CSV catalog carries its unit too.
     let video = page(tree, "videos/xue-xi-dong-li-shi-lu/index.html");
-    assert!(hrefs(&video, ".breadcrumbs a").contains(&"../../textbooks/xinli-8/#unit-1".to_string()));
+    assert!(
+        hrefs(&video, ".breadcrumbs a").contains(&"../../textbooks/xinli-8/#unit-1".to_string())
+    );
     // An unaligned resource shows no textbook.
     let plain = page(tree, "lessons/fang-ni-shui/index.html");
     assert!(!plain.contains("textbooks/"));
@@ -140,7 +157,11 @@ fn the_coverage_map_counts_each_cell_and_says_which_are_empty() {
         assert_eq!(a.text().collect::<String>(), count.to_string());
     }
     // A zero inside a non-empty cell is not a link.
-    assert!(!links.iter().any(|l| l.contains("grade=5&course=morality-law&kind=video")));
+    assert!(
+        !links
+            .iter()
+            .any(|l| l.contains("grade=5&course=morality-law&kind=video"))
+    );
     let gaps = texts(&html, ".coverage-missing li");
     assert_eq!(
         gaps,
@@ -163,11 +184,17 @@ fn stats_prints_the_coverage_figures_as_a_table_and_as_json() {
     let root = site.root.to_str().unwrap();
     let run = lectern(["stats", "--root", root, "--format", "json"]);
     run.success();
-    assert!(run.stderr.is_empty(), "stats warns about nothing here: {}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "stats warns about nothing here: {}",
+        run.stderr
+    );
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let pages = |dir: &str| {
         tree.keys()
-            .filter(|k| k.starts_with(dir) && k.matches('/').count() == 2 && k.ends_with("/index.html"))
+            .filter(|k| {
+                k.starts_with(dir) && k.matches('/').count() == 2 && k.ends_with("/index.html")
+            })
             .count() as u64
     };
     assert_eq!(json["total"]["lesson"], pages("lessons/"));
@@ -181,28 +208,62 @@ fn stats_prints_the_coverage_figures_as_a_table_and_as_json() {
         .iter()
         .find(|c| c["course"] == "morality-law")
         .unwrap();
-    assert_eq!((cell["lesson"].as_u64(), cell["video"].as_u64(), cell["review"].as_u64()), (Some(3), Some(2), Some(1)));
+    assert_eq!(
+        (
+            cell["lesson"].as_u64(),
+            cell["video"].as_u64(),
+            cell["review"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
     assert_eq!(json["textbooks"][0]["slug"], "daofa-7a");
-    assert_eq!(json["textbooks"][0]["units_without_lessons"], serde_json::json!([1, 2]));
+    assert_eq!(
+        json["textbooks"][0]["units_without_lessons"],
+        serde_json::json!([1, 2])
+    );
     assert_eq!(json["textbooks"][1]["units"][1]["video"], 1);
-    let topic = json["topics"].as_array().unwrap().iter().find(|t| t["name"] == "生命教育").unwrap();
+    let topic = json["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "生命教育")
+        .unwrap();
     assert_eq!(topic["slug"], "sheng-ming-jiao-yu");
     // The same run twice gives the same bytes.
-    assert_eq!(lectern(["stats", "--root", root, "--format", "json"]).stdout, run.stdout);
+    assert_eq!(
+        lectern(["stats", "--root", root, "--format", "json"]).stdout,
+        run.stdout
+    );
     let text = lectern(["stats", "--root", root]);
     text.success();
     assert!(text.stdout.contains("mental-health"), "{}", text.stdout);
-    assert!(text.stdout.contains("  7 七年级  -              3/2/1"), "{}", text.stdout);
-    assert!(text.stdout.contains("unit 1  成长的节拍  -      no lesson plan"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("  7 七年级  -              3/2/1"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("unit 1  成长的节拍  -      no lesson plan"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
 fn stats_of_a_broken_site_reports_the_problem_and_fails() {
     let site = copy_site("full");
-    site.write("content/lessons/bad.md", "---\ntitle: x\ngrade: 7\ncourse: nope\n---\n");
+    site.write(
+        "content/lessons/bad.md",
+        "---\ntitle: x\ngrade: 7\ncourse: nope\n---\n",
+    );
     let run = lectern(["stats", "--root", site.root.to_str().unwrap()]);
     run.expect_code(1);
-    assert!(run.stderr.contains("unknown course `nope`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown course `nope`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 

@@ -197,8 +197,16 @@ fn textbook_and_unit_names_are_shown_as_text() {
     let tree = tree();
     let book = String::from_utf8_lossy(&tree["textbooks/evil-book/index.html"]).into_owned();
     let doc = parse_html(&book);
-    let h1: String = doc.select(&selector("h1")).next().expect("h1").text().collect();
-    assert_eq!(h1, "教材 <script>alert(1)</script>\"><img src=x onerror=alert(1)>");
+    let h1: String = doc
+        .select(&selector("h1"))
+        .next()
+        .expect("h1")
+        .text()
+        .collect();
+    assert_eq!(
+        h1,
+        "教材 <script>alert(1)</script>\"><img src=x onerror=alert(1)>"
+    );
     let units: Vec<String> = doc
         .select(&selector(".unit-title"))
         .map(|e| e.text().collect())
@@ -218,7 +226,10 @@ fn textbook_and_unit_names_are_shown_as_text() {
         .expect("crumbs")
         .text()
         .collect();
-    assert!(crumbs.contains("单元 <script>alert(1)</script>'\"><svg onload=alert(1)>"), "{crumbs}");
+    assert!(
+        crumbs.contains("单元 <script>alert(1)</script>'\"><svg onload=alert(1)>"),
+        "{crumbs}"
+    );
     let coverage = String::from_utf8_lossy(&tree["coverage/index.html"]).into_owned();
     let doc = parse_html(&coverage);
     let gaps: String = doc
@@ -227,14 +238,20 @@ fn textbook_and_unit_names_are_shown_as_text() {
         .expect("gaps")
         .text()
         .collect();
-    assert!(gaps.contains("</script><script>alert(2)</script>"), "{gaps}");
+    assert!(
+        gaps.contains("</script><script>alert(2)</script>"),
+        "{gaps}"
+    );
     // `lectern stats` writes them as JSON strings and as plain text.
     let site = copy_site("hostile");
     let root = site.root.to_str().unwrap();
     let json = lectern(["stats", "--root", root, "--format", "json"]);
     json.success();
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value["textbooks"][0]["units"][1]["name"], "</script><script>alert(2)</script>");
+    assert_eq!(
+        value["textbooks"][0]["units"][1]["name"],
+        "</script><script>alert(2)</script>"
+    );
 }
 
 #[test]

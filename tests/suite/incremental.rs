@@ -799,7 +799,9 @@ fn a_video_catalog_edit_equals_a_full_build() {
 fn a_unit_change_updates_the_textbook_and_coverage_pages() {
     let mut s = Session::start();
     let rel = "content/lessons/junior/qin-zi-gou-tong.md";
-    let pages = s.save(rel, |t| t.replace("unit: 3\nperiod: 2", "unit: 1\nperiod: 1"));
+    let pages = s.save(rel, |t| {
+        t.replace("unit: 3\nperiod: 2", "unit: 1\nperiod: 1")
+    });
     for page in [
         "lessons/qin-zi-gou-tong/index.html",
         "textbooks/daofa-7a/index.html",
@@ -809,13 +811,18 @@ fn a_unit_change_updates_the_textbook_and_coverage_pages() {
     }
     let book = std::fs::read_to_string(s.out.join("textbooks/daofa-7a/index.html")).unwrap();
     let unit1 = &book[book.find("id=\"unit-1\"").unwrap()..book.find("id=\"unit-2\"").unwrap()];
-    assert!(unit1.contains("qin-zi-gou-tong/"), "the lesson is now in unit 1");
+    assert!(
+        unit1.contains("qin-zi-gou-tong/"),
+        "the lesson is now in unit 1"
+    );
     s.assert_matches_full_build("after moving a lesson to another unit");
     // A lesson of another grade joins the 八年级 textbook; then the first leaves its textbook.
     s.save("content/lessons/junior/xue-xi-dong-li.md", |t| {
         t.replace("unit: 1\nperiod: 1", "unit: 3")
     });
-    s.save(rel, |t| t.replace("textbook: daofa-7a\nunit: 1\nperiod: 1\n", ""));
+    s.save(rel, |t| {
+        t.replace("textbook: daofa-7a\nunit: 1\nperiod: 1\n", "")
+    });
     let book = std::fs::read_to_string(s.out.join("textbooks/daofa-7a/index.html")).unwrap();
     assert!(!book.contains("qin-zi-gou-tong/"));
     s.assert_matches_full_build("after unaligning a lesson");
