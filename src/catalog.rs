@@ -129,6 +129,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
             .then(a.id.cmp(&b.id))
     });
     let resources = drop_duplicates(resources, diagnostics);
+    diagnostics.extend(crate::content::align::course_warnings(config, &resources));
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));
     let pages = check_pages(pages, diagnostics);
     // Links and browse indexes read the same records: one core each.

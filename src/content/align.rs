@@ -1,6 +1,6 @@
 //! A resource's `textbook:`, `unit:` and `period:` checked against the textbooks `site.yaml`
-//! declares: an unknown textbook or unit is an error with "did you mean", a textbook of
-//! another course a warning. Only reads the config: the pages are `theme`'s.
+//! declares: an unknown textbook or unit is an error with "did you mean"; a textbook of
+//! another course is a warning, made once the records are assembled (`course_warnings`). Only reads the config: the pages are `theme`'s.
 
 use super::model::Alignment;
 use super::parse::Place;
@@ -10,7 +10,6 @@ use crate::diagnostics::{Diagnostic, suggest};
 pub(super) fn alignment(
     place: &Place<'_>,
     problems: &mut Vec<Diagnostic>,
-    course: &str,
     textbook: Option<String>,
     unit: Option<u32>,
     period: Option<u32>,
@@ -72,19 +71,36 @@ pub(super) fn alignment(
             return None;
         }
     }
-    if book.course != course {
-        let warning = Diagnostic::warning(format!(
-            "textbook `{slug}` is for course `{}`, but this resource's course is `{course}`",
-            book.course
-        ))
-        .with_help("align the resource to a textbook of its own course, or correct `course:`");
-        problems.push(place.origin.at_key("textbook", warning));
-    }
     Some(Alignment {
         textbook: slug,
         unit,
         period,
     })
+}
+
+/// A warning for each resource aligned to a textbook of another course than its own. Made
+/// over the assembled records (a record parsed without errors carries no warnings with it).
+pub fn course_warnings(
+    config: &crate::config::Config,
+    resources: &[std::sync::Arc<super::Resource>],
+) -> Vec<Diagnostic> {
+    resources
+        .iter()
+        .filter_map(|r| {
+            let a = r.alignment.as_ref()?;
+            let book = config.textbook(&a.textbook)?;
+            (book.course != r.course).then(|| {
+                let warning = Diagnostic::warning(format!(
+                    "textbook `{}` is for course `{}`, but this resource's course is `{}`",
+                    book.slug, book.course, r.course
+                ))
+                .with_help(
+                    "align the resource to a textbook of its own course, or correct `course:`",
+                );
+                r.origin.at_key("textbook", warning)
+            })
+        })
+        .collect()
 }
 
 fn textbook_help(place: &Place<'_>, slug: &str) -> String {

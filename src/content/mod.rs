@@ -4,7 +4,7 @@
 //! problem becomes a diagnostic and the walk goes on.
 
 mod active;
-mod align;
+pub mod align;
 mod csv;
 mod frontmatter;
 pub mod model;

@@ -486,7 +486,7 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
         .map(|t| config.canonical_topic(t.trim()).to_string())
         .filter(|t| !t.is_empty() && seen.insert(t.clone()))
         .collect();
-    let alignment = super::align::alignment(place, problems, &course, textbook, unit, period);
+    let alignment = super::align::alignment(place, problems, textbook, unit, period);
     Common {
         alignment,
         title: title.trim().to_string(),

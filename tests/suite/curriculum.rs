@@ -283,3 +283,29 @@ fn a_site_without_textbooks_has_no_textbook_pages_or_fields() {
     let coverage = page(&tree, "coverage/index.html");
     assert!(!coverage.contains("coverage-gaps"));
 }
+
+#[test]
+fn a_textbook_of_another_course_is_a_warning_and_the_site_builds() {
+    let site = copy_site("full");
+    let path = site.root.join("content/lessons/junior/emotion-abc.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(
+        "content/lessons/junior/emotion-abc.md",
+        text.replacen("course: mental-health", "course: morality-law", 1),
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("textbook `xinli-8` is for course `mental-health`, but this resource's course is `morality-law`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/lessons/junior/emotion-abc.md:5:1"),
+        "{}",
+        run.stderr
+    );
+}
