@@ -282,6 +282,14 @@ fn a_site_without_textbooks_has_no_textbook_pages_or_fields() {
     }
     let coverage = page(&tree, "coverage/index.html");
     assert!(!coverage.contains("coverage-gaps"));
+    // The search index and page carry no textbook facet.
+    assert!(!page(&tree, "search/index.html").contains("data-str-textbook"));
+    for (path, bytes) in &tree {
+        if path.ends_with("manifest.json") || path.ends_with("facets.json") {
+            let json: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            assert!(json.get("textbooks").is_none(), "{path} has textbooks");
+        }
+    }
 }
 
 #[test]
