@@ -507,4 +507,37 @@ describe("search page", { skip }, () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  test("the textbook facet of the sample portal filters, counts and lives in the URL", { skip: PREBUILT && "needs the binary" }, async () => {
+    const dir = build(ROOT);
+    const sample = await serve(dir);
+    try {
+      const { page, errors } = await newPage();
+      await page.goto(`${sample.base}search/?textbook=daofa-7a`);
+      await settled(page);
+      const hrefs = (await results(page)).map((r) => r.href).sort();
+      assert.deepEqual(hrefs, [
+        "../lessons/qin-zi-gou-tong/",
+        "../lessons/zhen-ai-sheng-ming/",
+        "../reviews/zhen-ai-sheng-ming-shuo-ke/",
+        "../videos/qin-zi-gou-tong-wei-ke/",
+        "../videos/zhen-ai-sheng-ming-shi-lu/",
+      ]);
+      const facet = await page.$$eval("#search-filters .facet--textbook .facet-value", (lis) =>
+        lis.map((li) => [li.querySelector("input").value, li.querySelector("input").checked, li.querySelector(".facet-count").textContent]));
+      assert.deepEqual(facet, [["daofa-7a", true, "5"], ["xinli-8", false, "5"]]);
+      const legend = await page.$eval("#search-filters .facet--textbook legend", (l) => l.textContent);
+      assert.equal(legend, "教材");
+      await page.click("#search-filters-box > summary"); // folded on a phone
+      const seq = await seqOf(page);
+      await page.check('#search-filters input[name="kind"][value="lesson"]');
+      await settled(page, seq);
+      assert.equal(await page.evaluate(() => location.search), "?kind=lesson&textbook=daofa-7a");
+      assert.equal((await results(page)).length, 2);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      sample.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
