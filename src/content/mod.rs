@@ -396,8 +396,10 @@ fn read_text(
 
 fn collect<T>(parsed: parse::Parsed<T>, into: &mut Vec<T>, diagnostics: &mut Vec<Diagnostic>) {
     match parsed {
-        Ok(Some(item)) => into.push(item),
-        Ok(None) => {}
+        Ok((item, warnings)) => {
+            into.extend(item);
+            diagnostics.extend(warnings);
+        }
         Err(problems) => diagnostics.extend(problems),
     }
 }

@@ -206,8 +206,8 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Outcome of reading one record: it, or why not; plus warnings either way. `Ok(None)` is a draft.
-pub(super) type Parsed<T> = Result<Option<T>, Vec<Diagnostic>>;
+/// Outcome of reading one record: it (`None` for a draft) with its warnings, or why not.
+pub(super) type Parsed<T> = Result<(Option<T>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
     let (front, mut problems): (LessonFront, _) = parse_front(&place, LESSON_FIELDS)?;
@@ -341,7 +341,7 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
-    Ok(Some(Page {
+    let page = Page {
         slug,
         origin: place.origin,
         title: front.title.trim().to_string(),
@@ -349,16 +349,17 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
         weight: front.weight,
         body: place.body,
         body_line: place.body_line,
-    }))
+    };
+    Ok((Some(page), problems))
 }
 
 /// A draft that is not built: nothing, unless its front matter has problems, which are
 /// reported as for any file.
 fn skip_draft<T>(problems: Vec<Diagnostic>) -> Parsed<T> {
-    if problems.is_empty() {
-        Ok(None)
-    } else {
+    if problems.iter().any(Diagnostic::is_error) {
         Err(problems)
+    } else {
+        Ok((None, problems))
     }
 }
 
@@ -511,7 +512,7 @@ fn finish(
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
-    Ok(Some(Resource {
+    let resource = Resource {
         kind,
         id,
         origin: place.origin,
@@ -526,7 +527,8 @@ fn finish(
         body: place.body,
         body_line: place.body_line,
         detail,
-    }))
+    };
+    Ok((Some(resource), problems))
 }
 
 /// The id: `slug:` if given, else the file stem; it becomes a URL path, so it must be ASCII.

@@ -317,3 +317,30 @@ fn a_textbook_of_another_course_is_a_warning_and_the_site_builds() {
         run.stderr
     );
 }
+
+/// A front-matter warning on a record that is otherwise fine reaches the editor (it was once
+/// dropped with the record's other problems when there was no error among them).
+#[test]
+fn a_chapter_after_the_video_ends_is_a_warning_and_the_site_builds() {
+    let site = copy_site("full");
+    let rel = "content/videos/emotion-abc-class.md";
+    let text = std::fs::read_to_string(site.root.join(rel)).unwrap();
+    site.write(
+        rel,
+        text.replacen(
+            "{at: \"30:00\", title: 小结}",
+            "{at: \"50:00\", title: 小结}",
+            1,
+        ),
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("the chapter `小结` at 50:00 starts after the video ends"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(rel), "{}", run.stderr);
+}
