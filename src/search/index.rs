@@ -33,9 +33,13 @@ pub(super) const TRANSCRIPT_TF_CAP: u32 = 4;
 // The promise above, checked when the crate compiles.
 const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE);
 /// A record carries its cues' texts up to this many characters (whole cues): enough for a
-/// classroom lesson's captions, and a bound on what one result costs to fetch. Later cues are
-/// still indexed; a match only there shows the ordinary snippet and links to the page.
+/// classroom lesson's captions, and a bound on what one result costs to fetch. The cues after
+/// them go, in parts of the same size, into transcript files that the browser fetches only
+/// for a shown result whose match is not in what it already has (`transcript_parts`).
 pub(super) const TRANSCRIPT_CHARS: usize = 8000;
+/// Transcript part files are named this, then 10 hex digits of their content's hash: named by
+/// content, they stay when documents are renumbered, and two equal parts are one file.
+pub(super) const PART_PREFIX: &str = "tr";
 /// BM25 parameters, written into the manifest and into the browser script (as its defaults).
 pub(super) const K1: f64 = 1.2;
 pub(super) const B: f64 = 0.75;
@@ -108,11 +112,18 @@ pub fn build(
     files.insert(FACETS.into(), columns.json());
     // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
     files.insert("t2s.json".into(), super::variants::json());
-    files.par_extend(
-        docs.par_iter()
-            .enumerate()
-            .map(|(n, d)| (record_path(n), record(config, d))),
-    );
+    let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
+        docs.par_iter().map(|d| record_files(config, d)).collect();
+    let mut parts = super::incremental::Parts::default();
+    for (n, (record, doc_parts)) in made.into_iter().enumerate() {
+        files.insert(record_path(n), record);
+        for part in doc_parts {
+            files.insert(part.path(), part.bytes.clone());
+            if keep {
+                parts.add(part);
+            }
+        }
+    }
     let records: Option<Vec<Vec<u8>>> = keep.then(|| {
         (0..docs.len())
             .map(|n| files[&record_path(n)].clone())
@@ -165,6 +176,7 @@ pub fn build(
             estimate,
             columns,
             records,
+            parts,
             hashes,
             generation,
             kind_names,
@@ -595,38 +607,80 @@ fn grade_code(grades: &[u8]) -> u32 {
     }
 }
 
-pub(super) fn record(config: &Config, doc: &SearchDocument<'_>) -> Vec<u8> {
+/// One file of a transcript's later cues (`{"v": …, "w": …}`), named by its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct TranscriptPart {
+    /// `PART_PREFIX` and the hash: the file is `<name>.json` under `search/<gen>/`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl TranscriptPart {
+    pub(super) fn path(&self) -> String {
+        format!("{}.json", self.name)
+    }
+}
+
+/// A document's record, and the files of its transcript's cues that the record has no room
+/// for (listed in the record as `r`, in order).
+pub(super) fn record_files(
+    config: &Config,
+    doc: &SearchDocument<'_>,
+) -> (Vec<u8>, Vec<TranscriptPart>) {
     let excerpt: String = collapse_whitespace(doc.body, config.search.excerpt_chars);
     let mut record = json!({
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
         "p": doc.topics, "d": doc.date, "s": doc.summary, "x": excerpt,
     });
-    if let Some((texts, starts)) = cue_fields(doc.transcript) {
+    let mut chunks = cue_chunks(doc.transcript).into_iter();
+    let mut parts = Vec::new();
+    if let Some((texts, starts)) = chunks.next() {
         record["v"] = Value::String(texts);
         record["w"] = Value::String(starts);
+        parts = chunks
+            .map(|(texts, starts)| {
+                let bytes = json!({ "v": texts, "w": starts }).to_string().into_bytes();
+                let name = format!(
+                    "{PART_PREFIX}{}",
+                    crate::digest::short_hash(bytes.iter().copied())
+                );
+                TranscriptPart { name, bytes }
+            })
+            .collect();
     }
-    record.to_string().into_bytes()
+    if !parts.is_empty() {
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        record["r"] = json!(names);
+    }
+    (record.to_string().into_bytes(), parts)
 }
 
-/// A record's transcript: the cues' texts, one line each (`v`), and their start times in whole
-/// seconds as b64 varints (`w`, one a cue, absolute so that cues out of order still read
-/// right). No second copy of anything and no per-cue JSON: a line break and one or two
-/// characters are all a cue costs beyond its text. Whole cues up to `TRANSCRIPT_CHARS`.
-fn cue_fields(cues: &[crate::vtt::Cue]) -> Option<(String, String)> {
+/// A transcript in chunks of whole cues, each up to `TRANSCRIPT_CHARS`: the cues' texts, one
+/// line each (`v`), and their start times in whole seconds as b64 varints (`w`, one a cue,
+/// absolute so that cues out of order still read right). No second copy of anything and no
+/// per-cue JSON: a line break and one or two characters are all a cue costs beyond its text.
+/// A cue longer than a chunk is cut to one.
+fn cue_chunks(cues: &[crate::vtt::Cue]) -> Vec<(String, String)> {
+    let mut chunks = Vec::new();
     let (mut texts, mut starts, mut chars) = (String::new(), String::new(), 0);
     for cue in cues {
-        let text = collapse_whitespace(&cue.text, usize::MAX);
-        chars += text.chars().count() + 1;
-        if chars > TRANSCRIPT_CHARS + 1 {
-            break;
+        let text = collapse_whitespace(&cue.text, TRANSCRIPT_CHARS);
+        let length = text.chars().count() + 1;
+        if !starts.is_empty() && chars + length > TRANSCRIPT_CHARS + 1 {
+            chunks.push((std::mem::take(&mut texts), std::mem::take(&mut starts)));
+            chars = 0;
         }
+        chars += length;
         if !starts.is_empty() {
             texts.push('\n');
         }
         texts.push_str(&text);
         push_varint(&mut starts, cue.start / 1000);
     }
-    (!starts.is_empty()).then_some((texts, starts))
+    if !starts.is_empty() {
+        chunks.push((texts, starts));
+    }
+    chunks
 }
 
 fn collapse_whitespace(text: &str, max_chars: usize) -> String {
@@ -763,30 +817,58 @@ mod tests {
             cue(5_000, "同学们好。"),
             cue(754_900, "橡皮筋\n  拉得太紧，就断了。"),
         ];
-        let rec: Value = serde_json::from_slice(&record(&config, &video("正文", &cues))).unwrap();
+        let rec: Value =
+            serde_json::from_slice(&record_files(&config, &video("正文", &cues)).0).unwrap();
         assert_eq!(rec["x"], "正文", "the transcript is not in the excerpt");
         assert_eq!(rec["v"], "同学们好。\n橡皮筋 拉得太紧，就断了。");
         let mut starts = String::new();
         push_varint(&mut starts, 5);
         push_varint(&mut starts, 754);
         assert_eq!(rec["w"], starts.as_str());
-        let plain: Value = serde_json::from_slice(&record(&config, &video("正文", &[]))).unwrap();
+        assert!(rec.get("r").is_none(), "no parts for a short transcript");
+        let plain: Value =
+            serde_json::from_slice(&record_files(&config, &video("正文", &[])).0).unwrap();
         assert!(plain.get("v").is_none() && plain.get("w").is_none());
     }
 
     #[test]
-    fn a_record_keeps_whole_cues_up_to_its_budget() {
+    fn a_transcript_goes_in_chunks_of_whole_cues_and_the_rest_into_named_parts() {
         let long = "字".repeat(3000);
-        let cues: Vec<_> = (0..5).map(|i| cue(i * 1000, &long)).collect();
-        let (texts, starts) = cue_fields(&cues).unwrap();
-        assert_eq!(
-            texts.lines().count(),
-            2,
-            "two cues fit in {TRANSCRIPT_CHARS}"
+        let mut cues: Vec<_> = (0..5).map(|i| cue(i * 1000, &long)).collect();
+        cues.push(cue(7_200_000, "最后一句：蒲公英。"));
+        let chunks = cue_chunks(&cues);
+        let lines: Vec<usize> = chunks.iter().map(|(t, _)| t.lines().count()).collect();
+        assert_eq!(lines, [2, 2, 2], "two long cues fit in {TRANSCRIPT_CHARS}");
+        let last = super::super::codec::decode_varints(&chunks[2].1).unwrap();
+        assert_eq!(last, [4, 7200]);
+        let huge = [cue(0, &"字".repeat(3 * TRANSCRIPT_CHARS))];
+        assert_eq!(cue_chunks(&huge)[0].0.chars().count(), TRANSCRIPT_CHARS);
+
+        let config = crate::config::parse(
+            "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n",
+            &mut crate::diagnostics::Diagnostics::new(),
+        )
+        .unwrap();
+        let (record, parts) = record_files(&config, &video("", &cues));
+        let rec: Value = serde_json::from_slice(&record).unwrap();
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(rec["r"], json!(names));
+        assert_eq!(parts.len(), 2);
+        assert!(
+            names
+                .iter()
+                .all(|n| n.starts_with(PART_PREFIX) && n.len() == 12)
         );
+        let part: Value = serde_json::from_slice(&parts[1].bytes).unwrap();
         assert_eq!(
-            super::super::codec::decode_varints(&starts).unwrap().len(),
-            2
+            part["v"].as_str().unwrap().lines().last(),
+            Some("最后一句：蒲公英。")
+        );
+        assert_eq!(part["w"], chunks[2].1.as_str());
+        assert_eq!(
+            parts,
+            record_files(&config, &video("", &cues)).1,
+            "named by content"
         );
     }
 

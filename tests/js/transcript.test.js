@@ -63,3 +63,43 @@ test("termsIn counts distinct query terms across texts", () => {
   assert.equal(LS.termsIn(["情绪情绪", "学python3"], idx, {}), 1, "python3 is another word");
   assert.equal(LS.termsIn(["情绪", "python"], idx, {}), 2);
 });
+
+test("a long transcript's later cues are fetched part by part, only as far as the match", () => {
+  const first = video(CUES.slice(0, 2), { r: ["traaaa", "trbbbb"] });
+  const parts = {
+    "b/traaaa.json": { v: CUES[2][1], w: LS.encodeVarints([CUES[2][0]]) },
+    "b/trbbbb.json": { v: CUES[3][1], w: LS.encodeVarints([CUES[3][0]]) },
+  };
+  const asked = [];
+  const real = LS.loadJson;
+  LS.loadJson = (url, done) => {
+    asked.push(url);
+    done(parts[url] ? null : new Error("404"), parts[url] || null);
+  };
+  try {
+    let got = null;
+    LS.loadCues("b/", first, LS.queryTerms("绑住"), (rec) => (got = rec));
+    assert.deepEqual(asked, ["b/traaaa.json", "b/trbbbb.json"]);
+    assert.equal(LS.bestCue(got, LS.queryTerms("绑住")).start, 3723, "the last part's cue is found");
+    assert.equal(first.v.split("\n").length, 2, "the cached record is left as it was");
+
+    asked.length = 0;
+    LS.loadCues("b/", first, LS.queryTerms("断掉"), (rec) => (got = rec));
+    assert.deepEqual(asked, ["b/traaaa.json"], "stops at the part holding every term");
+    assert.equal(LS.bestCue(got, LS.queryTerms("断掉")).start, 754);
+
+    asked.length = 0;
+    LS.loadCues("b/", first, LS.queryTerms("橡皮筋"), (rec) => (got = rec));
+    assert.deepEqual(asked, [], "the record's own cues already hold the match");
+    assert.equal(got, first);
+
+    asked.length = 0;
+    LS.loadCues("b/", video(CUES.slice(0, 1), { r: ["../x", "trmissing"] }), LS.queryTerms("绑住"), (rec) => (got = rec));
+    assert.deepEqual(asked, [], "a name that is not a part's is never fetched");
+    LS.loadCues("b/", video(CUES.slice(0, 1), { r: ["trmissing", "trbbbb"] }), LS.queryTerms("绑住"), (rec) => (got = rec));
+    assert.deepEqual(asked, ["b/trmissing.json"], "a part that fails ends the search");
+    assert.equal(LS.bestCue(got, LS.queryTerms("绑住")), null);
+  } finally {
+    LS.loadJson = real;
+  }
+});
