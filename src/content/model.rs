@@ -380,6 +380,9 @@ pub struct VideoDetail {
     pub lesson: Option<String>,
     /// The named segments of the recording (导入, 新授, 练习, 小结…), in order.
     pub chapters: Vec<Chapter>,
+    /// A WebVTT chapters file under content/assets/ (its path there), read with the body:
+    /// its chapters are the body's (`Rendered::chapters`), not `chapters`.
+    pub chapters_file: Option<String>,
 }
 
 /// A named segment of a video, from its start time.

@@ -253,6 +253,7 @@ impl Cells<'_> {
             chapters: self
                 .parsed("chapters", chapters, CHAPTERS_HELP)
                 .unwrap_or_default(),
+            chapters_file: self.optional("chapters_file"),
         }
     }
 

@@ -964,3 +964,38 @@ fn long_transcripts_parts_equal_a_full_build() {
     assert!(transcript_parts(&s.out).is_empty());
     s.assert_matches_full_build("after no video lists the parts");
 }
+
+/// A video's WebVTT chapters file (`chapters_file:`): an edited chapter reaches the page and
+/// its `chapters.vtt` through the quick path; a file emptied of chapters drops the track.
+#[test]
+fn an_edited_chapters_file_equals_a_full_build() {
+    let mut s = Session::start();
+    let file = "content/assets/captions/ren-ji-chong-tu.chapters.vtt";
+    let page = "videos/ren-ji-chong-tu-ke-tang/";
+    let pages = s.save(file, |text| {
+        text.replace("导入：一条让人误会的朋友圈", "导入：一张照片引起的误会")
+    });
+    assert!(pages.contains(&format!("{page}index.html")), "{pages:?}");
+    assert!(pages.contains(&format!("{page}chapters.vtt")), "{pages:?}");
+    let html = std::fs::read_to_string(s.out.join(page).join("index.html")).unwrap();
+    assert!(html.contains("导入：一张照片引起的误会"));
+    s.assert_matches_full_build("after editing a chapter's title");
+    s.save(file, |text| {
+        text.replace(
+            "00:30:45.000 --> 00:39:20.000",
+            "00:31:10.000 --> 00:39:20.000",
+        )
+    });
+    assert!(
+        std::fs::read_to_string(s.out.join(page).join("chapters.vtt"))
+            .unwrap()
+            .contains("00:31:10.000")
+    );
+    s.assert_matches_full_build("after moving a chapter");
+    s.save(file, |_| "WEBVTT\n".to_string());
+    assert!(
+        !s.out.join(page).join("chapters.vtt").exists(),
+        "no chapters, no track"
+    );
+    s.assert_matches_full_build("after emptying the chapters file");
+}
