@@ -40,6 +40,15 @@ pub(super) const TRANSCRIPT_CHARS: usize = 8000;
 /// Transcript part files are named this, then 10 hex digits of their content's hash: named by
 /// content, they stay when documents are renumbered, and two equal parts are one file.
 pub(super) const PART_PREFIX: &str = "tr";
+/// A posting list under `#term` says which transcript parts of each document hold `term`:
+/// its "frequency" is a mask, bit k for part k + 1 (the record's `r[k]`), the last bit for
+/// every part from `PART_BITS` on. The browser reads it from the bucket it loaded for `term`
+/// (`bucket_of` ignores the mark) and fetches only those parts. `#` is a separator, so no
+/// index or query term starts with it.
+pub(super) const PART_MARK: char = '#';
+pub(super) const PART_BITS: usize = 10;
+// The mask is stored as a term frequency: it must survive `TF_CAP`.
+const _: () = assert!((1 << PART_BITS) - 1 <= TF_CAP);
 /// BM25 parameters, written into the manifest and into the browser script (as its defaults).
 pub(super) const K1: f64 = 1.2;
 pub(super) const B: f64 = 0.75;
@@ -282,6 +291,7 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     for (word, tf) in transcript.words {
         *counts.words.entry(word).or_insert(0) += tf.min(TRANSCRIPT_TF_CAP);
     }
+    let part_masks = part_masks(doc.transcript);
     DocTerms {
         cjk: counts
             .cjk
@@ -292,9 +302,33 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
             .words
             .into_iter()
             .map(|(w, tf)| (w, tf.min(TF_CAP)))
+            .chain(part_masks)
             .collect(),
         length_code: length_code(counts.length),
     }
+}
+
+/// `#term` → the mask of the transcript parts holding `term` (see `PART_MARK`); nothing for a
+/// transcript that fits in its record.
+fn part_masks(cues: &[crate::vtt::Cue]) -> FxHashMap<Box<str>, u32> {
+    let mut masks: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    // Bytes bound characters: a transcript of at most this many bytes is one chunk.
+    if cues.iter().map(|c| c.text.len() + 1).sum::<usize>() <= TRANSCRIPT_CHARS {
+        return masks;
+    }
+    for (part, (texts, _)) in cue_chunks(cues).iter().enumerate().skip(1) {
+        let bit = 1u32 << (part - 1).min(PART_BITS - 1);
+        index_terms(texts, |term| {
+            let text = match term {
+                Term::Uni(a) => a.to_string(),
+                Term::Bi(a, b) => [a, b].iter().collect(),
+                Term::Word(w) => w.into_string(),
+            };
+            let key: Box<str> = format!("{PART_MARK}{text}").into();
+            *masks.entry(key).or_insert(0) |= bit;
+        });
+    }
+    masks
 }
 
 /// Weighted term counts of some texts, and their weighted length.
@@ -408,8 +442,9 @@ pub(super) fn bucket_count(estimate: usize) -> u32 {
         .next_power_of_two() as u32
 }
 
+/// A term's bucket; `#term` (transcript parts, `PART_MARK`) lives beside `term`.
 pub(super) fn bucket_of(term: &str, buckets: u32) -> usize {
-    (fnv1a32(term) % buckets) as usize
+    (fnv1a32(term.strip_prefix(PART_MARK).unwrap_or(term)) % buckets) as usize
 }
 
 /// One map per bucket, term → posting list.
@@ -869,6 +904,34 @@ mod tests {
             parts,
             record_files(&config, &video("", &cues)).1,
             "named by content"
+        );
+    }
+
+    #[test]
+    fn marked_terms_say_which_parts_hold_a_term() {
+        let long = "同学们".repeat(1000);
+        let mut cues: Vec<_> = (0..7).map(|i| cue(i * 1000, &long)).collect();
+        cues[4].text.push_str("鲸鱼");
+        cues.push(cue(9_000, "鲸鱼 python"));
+        // Chunks: cues 0–1 (the record), 2–3 (part 1), 4–5 (part 2), 6–7 (part 3).
+        let terms = doc_terms(&video("", &cues)).into_map();
+        assert_eq!(terms["#鲸鱼"], 0b110, "parts 2 and 3");
+        assert_eq!(terms["#鲸"], 0b110);
+        assert_eq!(terms["#python"], 0b100);
+        assert_eq!(terms["#同学"], 0b111);
+        assert_eq!(terms["鲸鱼"], 2, "the term itself is counted as before");
+        let short = doc_terms(&video("", &cues[..1])).into_map();
+        assert!(
+            short.keys().all(|t| !t.starts_with(PART_MARK)),
+            "no parts, no masks"
+        );
+        assert_eq!(bucket_of("#鲸鱼", 64), bucket_of("鲸鱼", 64));
+        // Parts from the tenth on share the last bit.
+        let mut many: Vec<_> = (0..30).map(|i| cue(i * 1000, &long)).collect();
+        many[29].text.push_str("鲸鱼");
+        assert_eq!(
+            doc_terms(&video("", &many)).into_map()["#鲸鱼"],
+            1 << (PART_BITS - 1)
         );
     }
 

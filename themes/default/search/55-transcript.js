@@ -46,15 +46,47 @@
   }
 
   /**
-   * Fetches the record's transcript parts (`r`: names of files beside `d/`) one after the
-   * other until a cue or the page text holds every query term or the parts run out, then
+   * The transcript parts (indexes into `rec.r`) worth fetching for document `doc`, in order,
+   * from the `#term` posting lists (docs/SEARCH-INDEX.md): `lookup(term)` gives decoded
+   * postings or null. The parts holding every distinct query term, else those holding any;
+   * none when no part holds any.
+   */
+  function partsToFetch(rec, doc, qterms, lookup) {
+    var count = rec && rec.r && rec.r.length ? rec.r.length : 0, seen = {}, all = -1, any = 0;
+    var i, j, p, mask, bits, out = [];
+    for (i = 0; i < (qterms || []).length && count; i++) {
+      if (seen["~" + qterms[i].term]) continue;
+      seen["~" + qterms[i].term] = true;
+      p = lookup(LS.PART_MARK + qterms[i].term);
+      mask = 0;
+      for (j = 0; p && j < p.n; j++) {
+        if (p.docs[j] === doc) mask = p.tfs[j];
+      }
+      all &= mask;
+      any |= mask;
+    }
+    bits = all || any;
+    for (i = 0; i < count; i++) {
+      if (bits & (1 << Math.min(i, LS.PART_BITS - 1))) out.push(i);
+    }
+    return out;
+  }
+
+  /**
+   * Fetches the record's transcript parts (`r`: names of files beside `d/`; only those at the
+   * indexes `which`, all when it is null) one after the other until a cue or the page text
+   * holds every query term or the parts run out, then
    * calls `done(record)` with a copy of the record whose `v` and `w` also hold the cues read
    * (the loader caches the record itself, which must stay as the build wrote it). Only for a
    * result about to be shown, so a long recording costs its parts only when its match lies in
    * them. A part that fails to load ends the search with the cues read so far.
    */
-  function loadCues(base, rec, qterms, done) {
-    var parts = rec && rec.r && rec.r.length ? rec.r : [], next = 0, out = {}, key;
+  function loadCues(base, rec, qterms, which, done) {
+    var parts = rec && rec.r && rec.r.length ? rec.r : [], next = 0, out = {}, key, i;
+    if (which) {
+      for (i = 0, key = []; i < which.length; i++) if (which[i] < parts.length) key.push(parts[which[i]]);
+      parts = key;
+    }
     if (!parts.length || !qterms || !qterms.length || !cues(rec).length || complete(rec, qterms)) return done(rec);
     for (key in rec) if (Object.prototype.hasOwnProperty.call(rec, key)) out[key] = rec[key];
     function step() {
@@ -84,5 +116,6 @@
   LS.cues = cues;
   LS.bestCue = bestCue;
   LS.loadCues = loadCues;
+  LS.partsToFetch = partsToFetch;
   LS.clock = clock;
 })(LecternSearch);

@@ -374,7 +374,10 @@
       loadJson(self.base + "d/" + doc + ".json", function (err, rec) {
         if (err || !rec || typeof rec !== "object") return next();
         // A long transcript's later cues, when the match is there.
-        loadCues(self.base, rec, self.terms, function (full) {
+        var which = LS.partsToFetch(rec, doc, self.terms, function (term) {
+          return self.lookup(term);
+        });
+        loadCues(self.base, rec, self.terms, which, function (full) {
           recs.push({ doc: doc, rec: full });
           next();
         });
