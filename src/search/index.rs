@@ -33,10 +33,13 @@ pub(super) const TRANSCRIPT_TF_CAP: u32 = 4;
 // The promise above, checked when the crate compiles.
 const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE);
 /// A record carries its cues' texts up to this many characters (whole cues): enough for a
-/// classroom lesson's captions, and a bound on what one result costs to fetch. The cues after
-/// them go, in parts of the same size, into transcript files that the browser fetches only
-/// for a shown result whose match is not in what it already has (`transcript_parts`).
+/// classroom lesson's captions, and a bound on what one result costs to fetch.
 pub(super) const TRANSCRIPT_CHARS: usize = 8000;
+/// A longer transcript is cut into chunks of this many characters (whole cues): the record
+/// carries the first, the others are part files that the browser fetches only for a shown
+/// result whose match lies in them (`PART_MARK` says which). Small, so that such a match costs
+/// little; a record with parts is small too, since a match in it is one place among many.
+pub(super) const PART_CHARS: usize = 2000;
 /// Transcript part files are named this, then 10 hex digits of their content's hash: named by
 /// content, they stay when documents are renumbered, and two equal parts are one file.
 pub(super) const PART_PREFIX: &str = "tr";
@@ -46,9 +49,10 @@ pub(super) const PART_PREFIX: &str = "tr";
 /// (`bucket_of` ignores the mark) and fetches only those parts. `#` is a separator, so no
 /// index or query term starts with it.
 pub(super) const PART_MARK: char = '#';
-pub(super) const PART_BITS: usize = 10;
-// The mask is stored as a term frequency: it must survive `TF_CAP`.
-const _: () = assert!((1 << PART_BITS) - 1 <= TF_CAP);
+/// Stored in the place of a term frequency but never capped (`TF_CAP` caps real ones): 30
+/// bits, so that the browser's 32-bit integer operations read it, and a two-hour transcript's
+/// parts (about 15 of `PART_CHARS`) each have their own.
+pub(super) const PART_BITS: usize = 30;
 /// BM25 parameters, written into the manifest and into the browser script (as its defaults).
 pub(super) const K1: f64 = 1.2;
 pub(super) const B: f64 = 0.75;
@@ -690,30 +694,40 @@ pub(super) fn record_files(
     (record.to_string().into_bytes(), parts)
 }
 
-/// A transcript in chunks of whole cues, each up to `TRANSCRIPT_CHARS`: the cues' texts, one
+/// A transcript in chunks of whole cues: one when it fits in `TRANSCRIPT_CHARS`, else each up
+/// to `PART_CHARS` (a cue longer than a chunk is cut to it). A chunk holds the cues' texts, one
 /// line each (`v`), and their start times in whole seconds as b64 varints (`w`, one a cue,
 /// absolute so that cues out of order still read right). No second copy of anything and no
 /// per-cue JSON: a line break and one or two characters are all a cue costs beyond its text.
-/// A cue longer than a chunk is cut to one.
 fn cue_chunks(cues: &[crate::vtt::Cue]) -> Vec<(String, String)> {
+    let texts: Vec<String> = cues
+        .iter()
+        .map(|c| collapse_whitespace(&c.text, TRANSCRIPT_CHARS))
+        .collect();
+    let total: usize = texts.iter().map(|t| t.chars().count() + 1).sum();
+    let limit = if total <= TRANSCRIPT_CHARS + 1 {
+        TRANSCRIPT_CHARS
+    } else {
+        PART_CHARS
+    };
     let mut chunks = Vec::new();
-    let (mut texts, mut starts, mut chars) = (String::new(), String::new(), 0);
-    for cue in cues {
-        let text = collapse_whitespace(&cue.text, TRANSCRIPT_CHARS);
+    let (mut lines, mut starts, mut chars) = (String::new(), String::new(), 0);
+    for (cue, text) in cues.iter().zip(texts) {
+        let text: String = text.chars().take(limit).collect();
         let length = text.chars().count() + 1;
-        if !starts.is_empty() && chars + length > TRANSCRIPT_CHARS + 1 {
-            chunks.push((std::mem::take(&mut texts), std::mem::take(&mut starts)));
+        if !starts.is_empty() && chars + length > limit + 1 {
+            chunks.push((std::mem::take(&mut lines), std::mem::take(&mut starts)));
             chars = 0;
         }
         chars += length;
         if !starts.is_empty() {
-            texts.push('\n');
+            lines.push('\n');
         }
-        texts.push_str(&text);
+        lines.push_str(&text);
         push_varint(&mut starts, cue.start / 1000);
     }
     if !starts.is_empty() {
-        chunks.push((texts, starts));
+        chunks.push((lines, starts));
     }
     chunks
 }
@@ -868,16 +882,30 @@ mod tests {
 
     #[test]
     fn a_transcript_goes_in_chunks_of_whole_cues_and_the_rest_into_named_parts() {
-        let long = "字".repeat(3000);
-        let mut cues: Vec<_> = (0..5).map(|i| cue(i * 1000, &long)).collect();
+        // 21 characters a cue with its line break: 1,000 cues do not fit in a record.
+        let mut cues: Vec<_> = (0..1000).map(|i| cue(i * 1000, &"字".repeat(20))).collect();
         cues.push(cue(7_200_000, "最后一句：蒲公英。"));
         let chunks = cue_chunks(&cues);
         let lines: Vec<usize> = chunks.iter().map(|(t, _)| t.lines().count()).collect();
-        assert_eq!(lines, [2, 2, 2], "two long cues fit in {TRANSCRIPT_CHARS}");
-        let last = super::super::codec::decode_varints(&chunks[2].1).unwrap();
-        assert_eq!(last, [4, 7200]);
+        let per = (PART_CHARS + 1) / 21;
+        assert_eq!(
+            lines[..2],
+            [per, per],
+            "whole cues up to {PART_CHARS} characters"
+        );
+        assert_eq!(lines.iter().sum::<usize>(), 1001);
+        let last = super::super::codec::decode_varints(&chunks.last().unwrap().1).unwrap();
+        assert_eq!(last.last(), Some(&7200));
+        let fits: Vec<_> = (0..300).map(|i| cue(i * 1000, &"字".repeat(20))).collect();
+        assert_eq!(
+            cue_chunks(&fits).len(),
+            1,
+            "6,300 characters stay in the record"
+        );
         let huge = [cue(0, &"字".repeat(3 * TRANSCRIPT_CHARS))];
         assert_eq!(cue_chunks(&huge)[0].0.chars().count(), TRANSCRIPT_CHARS);
+        let two = [huge[0].clone(), cue(1000, "再见")];
+        assert_eq!(cue_chunks(&two)[0].0.chars().count(), PART_CHARS);
 
         let config = crate::config::parse(
             "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n",
@@ -888,18 +916,23 @@ mod tests {
         let rec: Value = serde_json::from_slice(&record).unwrap();
         let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(rec["r"], json!(names));
-        assert_eq!(parts.len(), 2);
+        assert_eq!(parts.len(), chunks.len() - 1);
         assert!(
             names
                 .iter()
                 .all(|n| n.starts_with(PART_PREFIX) && n.len() == 12)
         );
-        let part: Value = serde_json::from_slice(&parts[1].bytes).unwrap();
+        let part: Value = serde_json::from_slice(&parts.last().unwrap().bytes).unwrap();
         assert_eq!(
             part["v"].as_str().unwrap().lines().last(),
             Some("最后一句：蒲公英。")
         );
-        assert_eq!(part["w"], chunks[2].1.as_str());
+        assert_eq!(part["w"], chunks.last().unwrap().1.as_str());
+        assert_eq!(
+            rec["v"],
+            chunks[0].0.as_str(),
+            "the record holds the first chunk"
+        );
         assert_eq!(
             parts,
             record_files(&config, &video("", &cues)).1,
@@ -909,16 +942,17 @@ mod tests {
 
     #[test]
     fn marked_terms_say_which_parts_hold_a_term() {
-        let long = "同学们".repeat(1000);
+        // 1,501 characters a cue: one cue a chunk.
+        let long = "同学们".repeat(500);
         let mut cues: Vec<_> = (0..7).map(|i| cue(i * 1000, &long)).collect();
         cues[4].text.push_str("鲸鱼");
         cues.push(cue(9_000, "鲸鱼 python"));
-        // Chunks: cues 0–1 (the record), 2–3 (part 1), 4–5 (part 2), 6–7 (part 3).
+        // Chunks: cue 0 (the record), 1, 2, 3, 4 (part 4), 5, 6 and 7 (part 6).
         let terms = doc_terms(&video("", &cues)).into_map();
-        assert_eq!(terms["#鲸鱼"], 0b110, "parts 2 and 3");
-        assert_eq!(terms["#鲸"], 0b110);
-        assert_eq!(terms["#python"], 0b100);
-        assert_eq!(terms["#同学"], 0b111);
+        assert_eq!(terms["#鲸鱼"], 0b101000, "parts 4 and 6");
+        assert_eq!(terms["#鲸"], 0b101000);
+        assert_eq!(terms["#python"], 0b100000);
+        assert_eq!(terms["#同学"], 0b111111);
         assert_eq!(terms["鲸鱼"], 2, "the term itself is counted as before");
         let short = doc_terms(&video("", &cues[..1])).into_map();
         assert!(
@@ -926,9 +960,9 @@ mod tests {
             "no parts, no masks"
         );
         assert_eq!(bucket_of("#鲸鱼", 64), bucket_of("鲸鱼", 64));
-        // Parts from the tenth on share the last bit.
-        let mut many: Vec<_> = (0..30).map(|i| cue(i * 1000, &long)).collect();
-        many[29].text.push_str("鲸鱼");
+        // Parts from the thirtieth on share the last bit.
+        let mut many: Vec<_> = (0..40).map(|i| cue(i * 1000, &long)).collect();
+        many[39].text.push_str("鲸鱼");
         assert_eq!(
             doc_terms(&video("", &many)).into_map()["#鲸鱼"],
             1 << (PART_BITS - 1)

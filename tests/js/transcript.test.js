@@ -120,9 +120,10 @@ test("only the parts the #term postings name are fetched", () => {
   assert.deepEqual(LS.partsToFetch(rec, 7, LS.queryTerms("鲸鱼"), lookup), [], "none holds it: nothing to fetch");
   assert.deepEqual(LS.partsToFetch(rec, 3, LS.queryTerms("银杏"), lookup), [0]);
   // The last bit stands for every part from PART_BITS on.
-  const many = video(CUES.slice(0, 1), { r: Array.from({ length: 12 }, (_, i) => "tr" + i) });
+  const many = video(CUES.slice(0, 1), { r: Array.from({ length: LS.PART_BITS + 2 }, (_, i) => "tr" + i) });
   const late = () => ({ n: 1, docs: [7], tfs: [1 << (LS.PART_BITS - 1)] });
-  assert.deepEqual(LS.partsToFetch(many, 7, LS.queryTerms("银杏"), late), [9, 10, 11]);
+  const last = LS.PART_BITS - 1;
+  assert.deepEqual(LS.partsToFetch(many, 7, LS.queryTerms("银杏"), late), [last, last + 1, last + 2]);
 
   const asked = [];
   const real = LS.loadJson;

