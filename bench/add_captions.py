@@ -9,8 +9,11 @@ Every `--every`-th video (v-000001, v-000005, …: a quarter by default) gets
 minutes gets about 1.4 cues a minute (a 40-minute lesson about 56, like the sample portal's
 captions), each one teacher's or pupil's line of 12–40 characters made from the phrases below.
 One captioned video in ten holds `--word` in one cue: the word appears nowhere else in the
-corpus (the script checks), so searching it measures a transcript-only match. Standard library
-only; the same corpus, options and seed give the same files.
+corpus (the script checks), so searching it measures a transcript-only match. With `--long N`,
+every N-th captioned video is instead a two-hour recording (duration 2:00:00, 2,000 cues, far
+more than a search record carries) whose last cue, and only that, holds `--late-word`: searching
+it measures a match in a long transcript's part files. Standard library only; the same corpus,
+options and seed give the same files.
 """
 
 import argparse
@@ -53,6 +56,18 @@ def cue_text(rng, word):
     return text
 
 
+def long_captions(rng, late_word):
+    """Two hours, one cue every 3.6 s; the last one says `late_word`."""
+    out = ["WEBVTT", ""]
+    for n in range(2000):
+        start = 2_000 + n * 3_600
+        text = cue_text(rng, None)
+        if n == 1999:
+            text += "最后，窗外的%s落下来了。" % late_word
+        out += [str(n + 1), "%s --> %s" % (clock(start), clock(start + 3_000)), text, ""]
+    return "\n".join(out)
+
+
 def captions(rng, minutes, with_word):
     count = max(3, int(minutes * 1.4))
     span = minutes * 60 * 1000 - 10_000
@@ -72,6 +87,8 @@ def main(argv=None):
     ap.add_argument("--every", type=int, default=4, help="caption every N-th video (default 4)")
     ap.add_argument("--word", default="蒲公英", help="the transcript-only word (default 蒲公英)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--long", type=int, default=0, help="every N-th captioned video is two hours long (default: none)")
+    ap.add_argument("--late-word", default="银杏叶", help="the word in the last cue of the long ones (default 银杏叶)")
     args = ap.parse_args(argv)
     WORD = args.word
     videos = os.path.join(args.site, "content", "videos")
@@ -79,11 +96,13 @@ def main(argv=None):
     for name in os.listdir(os.path.join(args.site, "content", "lessons")) + names:
         sub = "videos" if name in names else "lessons"
         with open(os.path.join(args.site, "content", sub, name), encoding="utf-8") as f:
-            if WORD in f.read():
-                sys.exit("%s already holds %s: choose another --word" % (name, WORD))
+            held = f.read()
+        for word in (WORD, args.late_word) if args.long else (WORD,):
+            if word in held:
+                sys.exit("%s already holds %s: choose another word" % (name, word))
     folder = os.path.join(args.site, "content", "assets", "captions")
     os.makedirs(folder, exist_ok=True)
-    captioned = marked = cues = 0
+    captioned = marked = cues = long = 0
     for i, name in enumerate(names):
         if i % args.every:
             continue
@@ -94,7 +113,16 @@ def main(argv=None):
         rng = random.Random("%d:captions:%s" % (args.seed, vid))
         minutes = int(re.search(r"^duration: \"?(\d+):", text, re.M).group(1))
         with_word = captioned % 10 == 0
-        vtt = captions(rng, minutes, with_word)
+        is_long = args.long > 0 and captioned % args.long == args.long - 1
+        if is_long:
+            with_word = False
+            vtt = long_captions(rng, args.late_word)
+            text = re.sub(r"^duration: .*$", 'duration: "2:00:00"', text, count=1, flags=re.M)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            long += 1
+        else:
+            vtt = captions(rng, minutes, with_word)
         with open(os.path.join(folder, vid + ".vtt"), "w", encoding="utf-8") as f:
             f.write(vtt)
         if "\ncaptions:" not in text:
@@ -104,8 +132,8 @@ def main(argv=None):
         captioned += 1
         marked += with_word
         cues += vtt.count(" --> ")
-    print("captioned %d of %d videos (%d cues; %s in %d of them)" % (captioned, len(names), cues, WORD, marked),
-          file=sys.stderr)
+    print("captioned %d of %d videos (%d cues; %s in %d of them; %d two hours long, %s in their last cue)"
+          % (captioned, len(names), cues, WORD, marked, long, args.late_word), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -144,7 +144,87 @@ pub fn render_resource_body(
             &mut problems,
         );
     }
+    if let Detail::Video(video) = &r.detail
+        && let Some(file) = &video.chapters_file
+    {
+        add_chapters(catalog, file, video.duration, &mut rendered, &mut problems);
+    }
     (rendered, problems)
+}
+
+/// A video's WebVTT file under content/assets/, read, and recorded among the body's sources
+/// so that `serve` renders the page again when the file is saved. `None` when it is not
+/// there (the front matter's check already said so) or cannot be read (said here).
+fn read_asset(
+    catalog: &Catalog,
+    path: &str,
+    rendered: &mut Rendered,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(String, String)> {
+    let file = format!("content/assets/{path}");
+    rendered.linked_sources.push(file.clone());
+    // Assets are sorted by path (content::load, refresh::next).
+    let at = catalog
+        .assets
+        .binary_search_by(|a| a.path.as_str().cmp(path))
+        .ok()?;
+    match std::fs::read(&catalog.assets[at].source) {
+        Ok(bytes) => Some((file, String::from_utf8_lossy(&bytes).into_owned())),
+        Err(error) => {
+            problems.push(
+                Diagnostic::error(format!("cannot read the WebVTT file: {error}")).in_file(&file),
+            );
+            None
+        }
+    }
+}
+
+/// The chapters of `chapters_file:`, in the same list (and `chapters.vtt` track) as a
+/// `chapters:` list's; a chapter after the video's end is warned about and left out, as in
+/// the list.
+fn add_chapters(
+    catalog: &Catalog,
+    path: &str,
+    duration: Option<crate::content::Duration>,
+    rendered: &mut Rendered,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some((file, text)) = read_asset(catalog, path, rendered, problems) else {
+        return;
+    };
+    let cues = match crate::vtt::chapters(&text) {
+        Ok(cues) => cues,
+        Err(problem) => {
+            problems.push(
+                Diagnostic::error(problem.message)
+                    .in_file(&file)
+                    .at_line(&text, problem.line, 1)
+                    .with_help(problem.help),
+            );
+            return;
+        }
+    };
+    let end = duration.map(|d| d.0);
+    for cue in cues {
+        let at = crate::content::Duration(cue.start / 1000);
+        if end.is_some_and(|end| at.0 >= end) {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "this chapter starts at {}, after the video ends ({})",
+                    crate::vtt::clock(cue.start),
+                    crate::vtt::clock(end.unwrap_or(0).saturating_mul(1000))
+                ))
+                .in_file(&file)
+                .at_line(&text, cue.line, 1)
+                .with_help("correct the chapter's time, or the video's `duration:`"),
+            );
+            continue;
+        }
+        let title = cue.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        rendered
+            .chapters
+            .push(crate::content::Chapter { at, title });
+    }
 }
 
 /// The cues of the captions file `content/assets/<captions>`: on the page as its transcript,
@@ -157,24 +237,8 @@ fn add_transcript(
     rendered: &mut Rendered,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let file = format!("content/assets/{captions}");
-    rendered.linked_sources.push(file.clone());
-    // Assets are sorted by path (content::load, refresh::next).
-    let found = catalog
-        .assets
-        .binary_search_by(|a| a.path.as_str().cmp(captions));
-    let Ok(at) = found else {
+    let Some((file, text)) = read_asset(catalog, captions, rendered, problems) else {
         return;
-    };
-    let asset = &catalog.assets[at];
-    let text = match std::fs::read(&asset.source) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(error) => {
-            problems.push(
-                Diagnostic::error(format!("cannot read the captions file: {error}")).in_file(&file),
-            );
-            return;
-        }
     };
     match crate::vtt::parse(&text) {
         Ok(cues) => {

@@ -345,6 +345,34 @@ fn check_order(cues: &[Cue]) -> Result<(), Problem> {
     Ok(())
 }
 
+/// A WebVTT chapters file (`<track kind="chapters">`): every cue is a chapter, its text the
+/// title. Besides what `parse` checks, each chapter needs a title and must start after the one
+/// before it (whole seconds, as the chapter list shows them).
+pub fn chapters(text: &str) -> Result<Vec<Cue>, Problem> {
+    let cues = parse(text)?;
+    for (i, cue) in cues.iter().enumerate() {
+        if cue.text.trim().is_empty() {
+            return Err(Problem::new(
+                cue.line,
+                "this chapter has no title",
+                "write the chapter's title on the line under its time, e.g. `新授：认识情绪`",
+            ));
+        }
+        if i > 0 && cue.start / 1000 <= cues[i - 1].start / 1000 {
+            return Err(Problem::new(
+                cue.line,
+                format!(
+                    "this chapter starts at {}, not after the chapter above it ({})",
+                    clock(cue.start),
+                    clock(cues[i - 1].start)
+                ),
+                "give each chapter a later start time than the one before it",
+            ));
+        }
+    }
+    Ok(cues)
+}
+
 /// Milliseconds as `m:ss` or `h:mm:ss`, as a transcript shows a time.
 pub fn clock(millis: u32) -> String {
     let seconds = millis / 1000;
@@ -462,5 +490,33 @@ mod tests {
         ] {
             let _ = parse(weird);
         }
+    }
+
+    #[test]
+    fn chapters_files_need_titles_and_rising_times() {
+        let good = "WEBVTT\n\n00:00.000 --> 05:00.000\n导入：&lt;猜谜&gt;\n\nchapter-2\n00:05:00.000 --> 00:20:00.000\n新授\n";
+        let list = chapters(good).unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!((list[0].start, list[0].text.as_str()), (0, "导入：<猜谜>"));
+        assert_eq!((list[1].start, list[1].line), (300_000, 7));
+        let untitled =
+            "WEBVTT\n\n00:00.000 --> 05:00.000\n导入\n\n05:00.000 --> 06:00.000\n<b></b>\n";
+        let problem = chapters(untitled).unwrap_err();
+        assert_eq!(problem.line, 6);
+        assert!(problem.message.contains("no title"), "{}", problem.message);
+        let same = "WEBVTT\n\n00:10.000 --> 05:00.000\n导入\n\n00:10.400 --> 06:00.000\n新授\n";
+        let problem = chapters(same).unwrap_err();
+        assert_eq!(problem.line, 6);
+        assert!(problem.message.contains("not after"), "{}", problem.message);
+        let broken = "WEBVTT\n\n00:00.000 --> 05:00.000\n导入\n\n05:00 -> 06:00\n新授\n";
+        let line = chapters(broken).unwrap_err().line;
+        assert!(
+            (6..=7).contains(&line),
+            "the bad cue's block, not line {line}"
+        );
+        assert!(
+            chapters("1\n00:00:01,000 --> 00:00:02,000\n导入\n").is_err(),
+            "SRT"
+        );
     }
 }

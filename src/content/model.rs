@@ -337,7 +337,7 @@ pub struct Resource {
 
 impl Resource {
     /// The files under `content/assets/` its front matter names (attachments, a video's file,
-    /// poster and captions), relative to that folder.
+    /// poster, captions and chapters file), relative to that folder.
     pub fn asset_paths(&self) -> Vec<&str> {
         let links: Vec<&Link> = match &self.detail {
             Detail::Lesson(d) => d.attachments.iter().collect(),
@@ -347,13 +347,17 @@ impl Resource {
                 .collect(),
             Detail::Review(_) => Vec::new(),
         };
-        links
+        let mut paths: Vec<&str> = links
             .into_iter()
             .filter_map(|link| match link {
                 Link::Asset(path) => Some(path.as_str()),
                 Link::External(_) => None,
             })
-            .collect()
+            .collect();
+        if let Detail::Video(d) = &self.detail {
+            paths.extend(d.chapters_file.as_deref());
+        }
+        paths
     }
 }
 
@@ -392,6 +396,9 @@ pub struct VideoDetail {
     pub lesson: Option<String>,
     /// The named segments of the recording (导入, 新授, 练习, 小结…), in order.
     pub chapters: Vec<Chapter>,
+    /// A WebVTT chapters file under content/assets/ (its path there), read with the body:
+    /// its chapters are the body's (`Rendered::chapters`), not `chapters`.
+    pub chapters_file: Option<String>,
 }
 
 /// A named segment of a video, from its start time.

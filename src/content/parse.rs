@@ -87,6 +87,8 @@ pub(super) struct VideoFront {
     pub(super) textbook: Option<String>,
     pub(super) unit: Option<u32>,
     pub(super) period: Option<u32>,
+    /// A WebVTT chapters file under content/assets/, instead of a `chapters:` list.
+    pub(super) chapters_file: Option<String>,
 }
 
 /// One entry of `chapters:`: `{at: "05:20", title: 新授}`.
@@ -99,7 +101,8 @@ pub(super) struct ChapterFront {
 
 pub(super) const VIDEO_FIELDS: &[&str] = &[
     "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "url", "duration",
-    "poster", "speaker", "school", "captions", "lesson", "chapters", "textbook", "unit", "period",
+    "poster", "speaker", "school", "captions", "lesson", "chapters", "chapters_file", "textbook",
+    "unit", "period",
 ];
 
 #[derive(Deserialize)]
@@ -269,6 +272,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         .lesson
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty());
+    let chapters_file = chapters_file(&place, front.chapters_file, &front.chapters, &mut problems);
     let chapters = chapters(&place, front.chapters, front.duration, &mut problems);
     let Some(url) = url else {
         return Err(problems);
@@ -281,6 +285,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         captions,
         lesson,
         chapters,
+        chapters_file,
     });
     let slug = front.slug.or(front.id);
     finish(place, Kind::Video, slug, common, detail, problems)
@@ -562,7 +567,38 @@ pub fn is_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// An http(s) URL, or a file that exists under content/assets/. Anything else is an error.
+/// A video's `chapters_file:`: a WebVTT file under content/assets/ (read with the body, by
+/// `bodies`), and not beside a `chapters:` list.
+fn chapters_file(
+    place: &Place<'_>,
+    file: Option<String>,
+    list: &[ChapterFront],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let file = file
+        .map(|f| f.trim().to_string())
+        .filter(|f| !f.is_empty())?;
+    if !list.is_empty() {
+        problems.push(place.problem(
+            "chapters_file",
+            "a video has either a `chapters:` list or a `chapters_file:`, not both".into(),
+            "keep one of them: the list in the front matter, or the WebVTT file",
+        ));
+        return None;
+    }
+    match check_link(place, "chapters_file", &file, problems)? {
+        Link::Asset(path) => Some(path),
+        Link::External(_) => {
+            problems.push(place.problem(
+                "chapters_file",
+                format!("`{file}` is not a file of the portal"),
+                "put the WebVTT chapters file under content/assets/ and name it from there, e.g. `chapters_file: captions/lesson.chapters.vtt`",
+            ));
+            None
+        }
+    }
+}
+
 /// A video's chapters, in order, each within its duration.
 fn chapters(
     place: &Place<'_>,

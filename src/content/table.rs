@@ -256,6 +256,7 @@ impl Cells<'_> {
             textbook: self.optional("textbook"),
             unit: self.parsed("unit", number, NUMBER_HELP),
             period: self.parsed("period", number, NUMBER_HELP),
+            chapters_file: self.optional("chapters_file"),
         }
     }
 

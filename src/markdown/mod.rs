@@ -43,6 +43,9 @@ pub struct Rendered {
     /// A video's cues, read from its captions file (`bodies`); empty for everything else.
     /// Search indexes them beside `text`, cue by cue (its records carry their times).
     pub transcript: Vec<crate::vtt::Cue>,
+    /// A video's chapters read from its `chapters_file:` (`bodies`); empty for everything
+    /// else (a `chapters:` list stays in the video's record).
+    pub chapters: Vec<crate::content::Chapter>,
     /// A review's cited times (`[12:34]`), in seconds, linked to `times::PLACEHOLDER`.
     pub cited_times: Vec<u32>,
 }
@@ -106,6 +109,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         fragment_links: state.fragment_links,
         linked_sources: state.linked_sources,
         transcript: Vec::new(),
+        chapters: Vec::new(),
         cited_times,
     }
 }

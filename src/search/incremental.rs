@@ -16,9 +16,9 @@ use rayon::prelude::*;
 
 use super::codec::decode_varints;
 use super::index::{
-    Bucket, FACETS, FacetColumns, PostingList, SearchDocument, bucket_count, bucket_json,
-    bucket_of, bucket_path, content_hash, doc_terms, generation, manifest, manifest_files, record,
-    record_path,
+    Bucket, FACETS, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count,
+    bucket_json, bucket_of, bucket_path, content_hash, doc_terms, generation, manifest,
+    manifest_files, record_files, record_path,
 };
 use super::offline;
 use crate::config::Config;
@@ -36,6 +36,8 @@ pub struct IndexState {
     pub(super) columns: FacetColumns,
     /// Every document's record, for the offline scripts that group them.
     pub(super) records: Vec<Vec<u8>>,
+    /// Every transcript part file, with the number of documents that list it.
+    pub(super) parts: Parts,
     pub(super) hashes: BTreeMap<String, u64>,
     pub(super) generation: String,
     /// The kinds' display names, for the manifest of a new generation.
@@ -52,6 +54,63 @@ pub struct IndexPatch {
     /// Files of the folder to remove (records and scripts past the last document).
     pub removed: Vec<String>,
     pub outside: Vec<(String, Vec<u8>)>,
+}
+
+/// Transcript part files by name, each with its bytes and how many documents list it: a
+/// part is named by its content, so it stays while any document lists it, whatever their
+/// numbers.
+#[derive(Default)]
+pub(crate) struct Parts(BTreeMap<String, (Vec<u8>, usize)>);
+
+impl Parts {
+    pub(super) fn add(&mut self, part: TranscriptPart) {
+        self.0.entry(part.name).or_insert((part.bytes, 0)).1 += 1;
+    }
+
+    /// One document less lists `name`.
+    fn release(&mut self, name: &str) {
+        match self.0.get_mut(name) {
+            Some((_, users)) if *users > 1 => *users -= 1,
+            Some(_) => {
+                self.0.remove(name);
+            }
+            None => {}
+        }
+    }
+
+    /// After documents left (`gone`) and arrived (`came`): the part files to write (new ones)
+    /// and the names of those to remove (listed by no document now).
+    fn exchange(
+        &mut self,
+        gone: Vec<TranscriptPart>,
+        came: Vec<TranscriptPart>,
+    ) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
+        let before: BTreeSet<String> = gone
+            .iter()
+            .chain(&came)
+            .map(|p| p.name.clone())
+            .filter(|name| self.0.contains_key(name))
+            .collect();
+        // Arrivals first, so a part that a document keeps through an edit is never dropped.
+        for part in came.iter().cloned() {
+            self.add(part);
+        }
+        for part in &gone {
+            self.release(&part.name);
+        }
+        let mut written = BTreeMap::new();
+        for part in came {
+            if !before.contains(&part.name) && self.0.contains_key(&part.name) {
+                written.insert(part.path(), part.bytes);
+            }
+        }
+        let removed: BTreeSet<String> = gone
+            .into_iter()
+            .map(|p| p.name)
+            .filter(|name| before.contains(name) && !self.0.contains_key(name))
+            .collect();
+        (written.into_iter().collect(), removed.into_iter().collect())
+    }
 }
 
 /// How the documents of the index change (for `IndexState::rearrange`).
@@ -123,6 +182,17 @@ impl IndexState {
             return None;
         }
         self.rearrange_documents(config, topics, change);
+        let gone = change
+            .removed
+            .iter()
+            .flat_map(|(_, d)| record_files(config, d).1)
+            .collect();
+        let came = change
+            .added
+            .iter()
+            .flat_map(|(_, d)| record_files(config, d).1)
+            .collect();
+        let (new_parts, gone_parts) = self.parts.exchange(gone, came);
         let mut changed = self.serialise_buckets(touched);
         // A number's record changed unless the document that held it still does (new
         // documents take only numbers that no kept one holds).
@@ -140,7 +210,20 @@ impl IndexState {
                 scripts.into_iter().partition(|(_, members)| *members > 0);
             removed.extend(emptied.into_iter().map(|(name, _)| name.0));
             changed.extend(kept.into_iter().map(|(script, _)| script));
+            // A part is its own script (the generic rule of `offline::script_of`).
+            for (path, bytes) in &new_parts {
+                if let Some(name) = offline::script_of(path) {
+                    changed.push((name, offline::script([(path.as_str(), bytes.as_slice())])));
+                }
+            }
+            removed.extend(
+                gone_parts
+                    .iter()
+                    .filter_map(|name| offline::script_of(&format!("{name}.json"))),
+            );
         }
+        changed.extend(new_parts);
+        removed.extend(gone_parts.into_iter().map(|name| format!("{name}.json")));
         for path in &removed {
             self.hashes.remove(path);
         }
@@ -205,7 +288,7 @@ impl IndexState {
         for (n, doc) in &change.added {
             let length = doc_terms(doc).length_code;
             self.columns.set(config, topics, *n, doc, length);
-            self.records[*n] = record(config, doc);
+            self.records[*n] = record_files(config, doc).0;
         }
         if let Some(per_doc) = &change.topics_by_doc {
             self.columns.retopic(config, topics, per_doc);

@@ -33,9 +33,26 @@ pub(super) const TRANSCRIPT_TF_CAP: u32 = 4;
 // The promise above, checked when the crate compiles.
 const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE);
 /// A record carries its cues' texts up to this many characters (whole cues): enough for a
-/// classroom lesson's captions, and a bound on what one result costs to fetch. Later cues are
-/// still indexed; a match only there shows the ordinary snippet and links to the page.
+/// classroom lesson's captions, and a bound on what one result costs to fetch.
 pub(super) const TRANSCRIPT_CHARS: usize = 8000;
+/// A longer transcript is cut into chunks of this many characters (whole cues): the record
+/// carries the first, the others are part files that the browser fetches only for a shown
+/// result whose match lies in them (`PART_MARK` says which). Small, so that such a match costs
+/// little; a record with parts is small too, since a match in it is one place among many.
+pub(super) const PART_CHARS: usize = 2000;
+/// Transcript part files are named this, then 10 hex digits of their content's hash: named by
+/// content, they stay when documents are renumbered, and two equal parts are one file.
+pub(super) const PART_PREFIX: &str = "tr";
+/// A posting list under `#term` says which transcript parts of each document hold `term`:
+/// its "frequency" is a mask, bit k for part k + 1 (the record's `r[k]`), the last bit for
+/// every part from `PART_BITS` on. The browser reads it from the bucket it loaded for `term`
+/// (`bucket_of` ignores the mark) and fetches only those parts. `#` is a separator, so no
+/// index or query term starts with it.
+pub(super) const PART_MARK: char = '#';
+/// Stored in the place of a term frequency but never capped (`TF_CAP` caps real ones): 30
+/// bits, so that the browser's 32-bit integer operations read it, and a two-hour transcript's
+/// parts (about 15 of `PART_CHARS`) each have their own.
+pub(super) const PART_BITS: usize = 30;
 /// BM25 parameters, written into the manifest and into the browser script (as its defaults).
 pub(super) const K1: f64 = 1.2;
 pub(super) const B: f64 = 0.75;
@@ -110,11 +127,18 @@ pub fn build(
     files.insert(FACETS.into(), columns.json());
     // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
     files.insert("t2s.json".into(), super::variants::json());
-    files.par_extend(
-        docs.par_iter()
-            .enumerate()
-            .map(|(n, d)| (record_path(n), record(config, d))),
-    );
+    let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
+        docs.par_iter().map(|d| record_files(config, d)).collect();
+    let mut parts = super::incremental::Parts::default();
+    for (n, (record, doc_parts)) in made.into_iter().enumerate() {
+        files.insert(record_path(n), record);
+        for part in doc_parts {
+            files.insert(part.path(), part.bytes.clone());
+            if keep {
+                parts.add(part);
+            }
+        }
+    }
     let records: Option<Vec<Vec<u8>>> = keep.then(|| {
         (0..docs.len())
             .map(|n| files[&record_path(n)].clone())
@@ -167,6 +191,7 @@ pub fn build(
             estimate,
             columns,
             records,
+            parts,
             hashes,
             generation,
             kind_names,
@@ -272,6 +297,7 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     for (word, tf) in transcript.words {
         *counts.words.entry(word).or_insert(0) += tf.min(TRANSCRIPT_TF_CAP);
     }
+    let part_masks = part_masks(doc.transcript);
     DocTerms {
         cjk: counts
             .cjk
@@ -282,9 +308,33 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
             .words
             .into_iter()
             .map(|(w, tf)| (w, tf.min(TF_CAP)))
+            .chain(part_masks)
             .collect(),
         length_code: length_code(counts.length),
     }
+}
+
+/// `#term` → the mask of the transcript parts holding `term` (see `PART_MARK`); nothing for a
+/// transcript that fits in its record.
+fn part_masks(cues: &[crate::vtt::Cue]) -> FxHashMap<Box<str>, u32> {
+    let mut masks: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    // Bytes bound characters: a transcript of at most this many bytes is one chunk.
+    if cues.iter().map(|c| c.text.len() + 1).sum::<usize>() <= TRANSCRIPT_CHARS {
+        return masks;
+    }
+    for (part, (texts, _)) in cue_chunks(cues).iter().enumerate().skip(1) {
+        let bit = 1u32 << (part - 1).min(PART_BITS - 1);
+        index_terms(texts, |term| {
+            let text = match term {
+                Term::Uni(a) => a.to_string(),
+                Term::Bi(a, b) => [a, b].iter().collect(),
+                Term::Word(w) => w.into_string(),
+            };
+            let key: Box<str> = format!("{PART_MARK}{text}").into();
+            *masks.entry(key).or_insert(0) |= bit;
+        });
+    }
+    masks
 }
 
 /// Weighted term counts of some texts, and their weighted length.
@@ -398,8 +448,9 @@ pub(super) fn bucket_count(estimate: usize) -> u32 {
         .next_power_of_two() as u32
 }
 
+/// A term's bucket; `#term` (transcript parts, `PART_MARK`) lives beside `term`.
 pub(super) fn bucket_of(term: &str, buckets: u32) -> usize {
-    (fnv1a32(term) % buckets) as usize
+    (fnv1a32(term.strip_prefix(PART_MARK).unwrap_or(term)) % buckets) as usize
 }
 
 /// One map per bucket, term → posting list.
@@ -621,38 +672,90 @@ fn grade_code(grades: &[u8]) -> u32 {
     }
 }
 
-pub(super) fn record(config: &Config, doc: &SearchDocument<'_>) -> Vec<u8> {
+/// One file of a transcript's later cues (`{"v": …, "w": …}`), named by its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct TranscriptPart {
+    /// `PART_PREFIX` and the hash: the file is `<name>.json` under `search/<gen>/`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl TranscriptPart {
+    pub(super) fn path(&self) -> String {
+        format!("{}.json", self.name)
+    }
+}
+
+/// A document's record, and the files of its transcript's cues that the record has no room
+/// for (listed in the record as `r`, in order).
+pub(super) fn record_files(
+    config: &Config,
+    doc: &SearchDocument<'_>,
+) -> (Vec<u8>, Vec<TranscriptPart>) {
     let excerpt: String = collapse_whitespace(doc.body, config.search.excerpt_chars);
     let mut record = json!({
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
         "p": doc.topics, "d": doc.date, "s": doc.summary, "x": excerpt,
     });
-    if let Some((texts, starts)) = cue_fields(doc.transcript) {
+    let mut chunks = cue_chunks(doc.transcript).into_iter();
+    let mut parts = Vec::new();
+    if let Some((texts, starts)) = chunks.next() {
         record["v"] = Value::String(texts);
         record["w"] = Value::String(starts);
+        parts = chunks
+            .map(|(texts, starts)| {
+                let bytes = json!({ "v": texts, "w": starts }).to_string().into_bytes();
+                let name = format!(
+                    "{PART_PREFIX}{}",
+                    crate::digest::short_hash(bytes.iter().copied())
+                );
+                TranscriptPart { name, bytes }
+            })
+            .collect();
     }
-    record.to_string().into_bytes()
+    if !parts.is_empty() {
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        record["r"] = json!(names);
+    }
+    (record.to_string().into_bytes(), parts)
 }
 
-/// A record's transcript: the cues' texts, one line each (`v`), and their start times in whole
-/// seconds as b64 varints (`w`, one a cue, absolute so that cues out of order still read
-/// right). No second copy of anything and no per-cue JSON: a line break and one or two
-/// characters are all a cue costs beyond its text. Whole cues up to `TRANSCRIPT_CHARS`.
-fn cue_fields(cues: &[crate::vtt::Cue]) -> Option<(String, String)> {
-    let (mut texts, mut starts, mut chars) = (String::new(), String::new(), 0);
-    for cue in cues {
-        let text = collapse_whitespace(&cue.text, usize::MAX);
-        chars += text.chars().count() + 1;
-        if chars > TRANSCRIPT_CHARS + 1 {
-            break;
+/// A transcript in chunks of whole cues: one when it fits in `TRANSCRIPT_CHARS`, else each up
+/// to `PART_CHARS` (a cue longer than a chunk is cut to it). A chunk holds the cues' texts, one
+/// line each (`v`), and their start times in whole seconds as b64 varints (`w`, one a cue,
+/// absolute so that cues out of order still read right). No second copy of anything and no
+/// per-cue JSON: a line break and one or two characters are all a cue costs beyond its text.
+fn cue_chunks(cues: &[crate::vtt::Cue]) -> Vec<(String, String)> {
+    let texts: Vec<String> = cues
+        .iter()
+        .map(|c| collapse_whitespace(&c.text, TRANSCRIPT_CHARS))
+        .collect();
+    let total: usize = texts.iter().map(|t| t.chars().count() + 1).sum();
+    let limit = if total <= TRANSCRIPT_CHARS + 1 {
+        TRANSCRIPT_CHARS
+    } else {
+        PART_CHARS
+    };
+    let mut chunks = Vec::new();
+    let (mut lines, mut starts, mut chars) = (String::new(), String::new(), 0);
+    for (cue, text) in cues.iter().zip(texts) {
+        let text: String = text.chars().take(limit).collect();
+        let length = text.chars().count() + 1;
+        if !starts.is_empty() && chars + length > limit + 1 {
+            chunks.push((std::mem::take(&mut lines), std::mem::take(&mut starts)));
+            chars = 0;
         }
+        chars += length;
         if !starts.is_empty() {
-            texts.push('\n');
+            lines.push('\n');
         }
-        texts.push_str(&text);
+        lines.push_str(&text);
         push_varint(&mut starts, cue.start / 1000);
     }
-    (!starts.is_empty()).then_some((texts, starts))
+    if !starts.is_empty() {
+        chunks.push((lines, starts));
+    }
+    chunks
 }
 
 fn collapse_whitespace(text: &str, max_chars: usize) -> String {
@@ -797,30 +900,106 @@ mod tests {
             cue(5_000, "同学们好。"),
             cue(754_900, "橡皮筋\n  拉得太紧，就断了。"),
         ];
-        let rec: Value = serde_json::from_slice(&record(&config, &video("正文", &cues))).unwrap();
+        let rec: Value =
+            serde_json::from_slice(&record_files(&config, &video("正文", &cues)).0).unwrap();
         assert_eq!(rec["x"], "正文", "the transcript is not in the excerpt");
         assert_eq!(rec["v"], "同学们好。\n橡皮筋 拉得太紧，就断了。");
         let mut starts = String::new();
         push_varint(&mut starts, 5);
         push_varint(&mut starts, 754);
         assert_eq!(rec["w"], starts.as_str());
-        let plain: Value = serde_json::from_slice(&record(&config, &video("正文", &[]))).unwrap();
+        assert!(rec.get("r").is_none(), "no parts for a short transcript");
+        let plain: Value =
+            serde_json::from_slice(&record_files(&config, &video("正文", &[])).0).unwrap();
         assert!(plain.get("v").is_none() && plain.get("w").is_none());
     }
 
     #[test]
-    fn a_record_keeps_whole_cues_up_to_its_budget() {
-        let long = "字".repeat(3000);
-        let cues: Vec<_> = (0..5).map(|i| cue(i * 1000, &long)).collect();
-        let (texts, starts) = cue_fields(&cues).unwrap();
+    fn a_transcript_goes_in_chunks_of_whole_cues_and_the_rest_into_named_parts() {
+        // 21 characters a cue with its line break: 1,000 cues do not fit in a record.
+        let mut cues: Vec<_> = (0..1000).map(|i| cue(i * 1000, &"字".repeat(20))).collect();
+        cues.push(cue(7_200_000, "最后一句：蒲公英。"));
+        let chunks = cue_chunks(&cues);
+        let lines: Vec<usize> = chunks.iter().map(|(t, _)| t.lines().count()).collect();
+        let per = (PART_CHARS + 1) / 21;
         assert_eq!(
-            texts.lines().count(),
-            2,
-            "two cues fit in {TRANSCRIPT_CHARS}"
+            lines[..2],
+            [per, per],
+            "whole cues up to {PART_CHARS} characters"
+        );
+        assert_eq!(lines.iter().sum::<usize>(), 1001);
+        let last = super::super::codec::decode_varints(&chunks.last().unwrap().1).unwrap();
+        assert_eq!(last.last(), Some(&7200));
+        let fits: Vec<_> = (0..300).map(|i| cue(i * 1000, &"字".repeat(20))).collect();
+        assert_eq!(
+            cue_chunks(&fits).len(),
+            1,
+            "6,300 characters stay in the record"
+        );
+        let huge = [cue(0, &"字".repeat(3 * TRANSCRIPT_CHARS))];
+        assert_eq!(cue_chunks(&huge)[0].0.chars().count(), TRANSCRIPT_CHARS);
+        let two = [huge[0].clone(), cue(1000, "再见")];
+        assert_eq!(cue_chunks(&two)[0].0.chars().count(), PART_CHARS);
+
+        let config = crate::config::parse(
+            "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n",
+            &mut crate::diagnostics::Diagnostics::new(),
+        )
+        .unwrap();
+        let (record, parts) = record_files(&config, &video("", &cues));
+        let rec: Value = serde_json::from_slice(&record).unwrap();
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(rec["r"], json!(names));
+        assert_eq!(parts.len(), chunks.len() - 1);
+        assert!(
+            names
+                .iter()
+                .all(|n| n.starts_with(PART_PREFIX) && n.len() == 12)
+        );
+        let part: Value = serde_json::from_slice(&parts.last().unwrap().bytes).unwrap();
+        assert_eq!(
+            part["v"].as_str().unwrap().lines().last(),
+            Some("最后一句：蒲公英。")
+        );
+        assert_eq!(part["w"], chunks.last().unwrap().1.as_str());
+        assert_eq!(
+            rec["v"],
+            chunks[0].0.as_str(),
+            "the record holds the first chunk"
         );
         assert_eq!(
-            super::super::codec::decode_varints(&starts).unwrap().len(),
-            2
+            parts,
+            record_files(&config, &video("", &cues)).1,
+            "named by content"
+        );
+    }
+
+    #[test]
+    fn marked_terms_say_which_parts_hold_a_term() {
+        // 1,501 characters a cue: one cue a chunk.
+        let long = "同学们".repeat(500);
+        let mut cues: Vec<_> = (0..7).map(|i| cue(i * 1000, &long)).collect();
+        cues[4].text.push_str("鲸鱼");
+        cues.push(cue(9_000, "鲸鱼 python"));
+        // Chunks: cue 0 (the record), 1, 2, 3, 4 (part 4), 5, 6 and 7 (part 6).
+        let terms = doc_terms(&video("", &cues)).into_map();
+        assert_eq!(terms["#鲸鱼"], 0b101000, "parts 4 and 6");
+        assert_eq!(terms["#鲸"], 0b101000);
+        assert_eq!(terms["#python"], 0b100000);
+        assert_eq!(terms["#同学"], 0b111111);
+        assert_eq!(terms["鲸鱼"], 2, "the term itself is counted as before");
+        let short = doc_terms(&video("", &cues[..1])).into_map();
+        assert!(
+            short.keys().all(|t| !t.starts_with(PART_MARK)),
+            "no parts, no masks"
+        );
+        assert_eq!(bucket_of("#鲸鱼", 64), bucket_of("鲸鱼", 64));
+        // Parts from the thirtieth on share the last bit.
+        let mut many: Vec<_> = (0..40).map(|i| cue(i * 1000, &long)).collect();
+        many[39].text.push_str("鲸鱼");
+        assert_eq!(
+            doc_terms(&video("", &many)).into_map()["#鲸鱼"],
+            1 << (PART_BITS - 1)
         );
     }
 

@@ -27,6 +27,8 @@ pub fn shared_constants() -> Value {
         "ALPHABET": String::from_utf8_lossy(super::codec::ALPHABET),
         "OFFLINE_BUCKETS": super::offline::BUCKETS_PER_SCRIPT,
         "OFFLINE_RECORDS": super::offline::RECORDS_PER_SCRIPT,
+        "PART_BITS": super::index::PART_BITS,
+        "PART_MARK": super::index::PART_MARK.to_string(),
     })
 }
 

@@ -247,7 +247,9 @@ impl<'a> Pages<'a> {
                 let r = &catalog.resources[*n];
                 let path = catalog::resource_path(r);
                 let (chapters, end) = match &r.detail {
-                    Detail::Video(d) => (&d.chapters[..], d.duration.map(|d| d.0)),
+                    Detail::Video(d) => {
+                        (chapters_of(d, &input.bodies[*n]), d.duration.map(|d| d.0))
+                    }
                     _ => (&[][..], None),
                 };
                 let track = ChaptersTrack { chapters, end };
@@ -348,6 +350,18 @@ fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> G
     }
 }
 
+/// A video's chapters: from its `chapters_file:` (read with its body) or its `chapters:` list.
+fn chapters_of<'c>(
+    video: &'c crate::content::VideoDetail,
+    body: &'c Rendered,
+) -> &'c [crate::content::Chapter] {
+    if video.chapters_file.is_some() {
+        &body.chapters
+    } else {
+        &video.chapters
+    }
+}
+
 fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
     let (config, catalog) = (input.config, input.catalog);
     let mut jobs = vec![Job::Home, Job::Search, Job::NotFound, Job::Coverage];
@@ -357,7 +371,7 @@ fn jobs<'a>(input: &SiteInput<'a>, labels: &Labels) -> Vec<Job<'a>> {
     }
     jobs.extend(catalog.places().map(Job::Resource));
     let has_chapters = |n: &Place| match &catalog.resources[*n].detail {
-        Detail::Video(d) => !d.chapters.is_empty(),
+        Detail::Video(d) => !chapters_of(d, &input.bodies[*n]).is_empty(),
         _ => false,
     };
     jobs.extend(catalog.places().filter(has_chapters).map(Job::Chapters));
@@ -491,8 +505,9 @@ fn resource<'c>(
                 media: media_view(&d.url, &root),
                 poster: d.poster.as_ref().map(|l| link_view(l, &root)),
                 captions: d.captions.as_ref().map(|l| link_view(l, &root)),
-                chapters_track: (!d.chapters.is_empty()).then(|| "chapters.vtt".to_string()),
-                chapters: d.chapters.iter().map(chapter_view).collect(),
+                chapters_track: (!chapters_of(d, body).is_empty())
+                    .then(|| "chapters.vtt".to_string()),
+                chapters: chapters_of(d, body).iter().map(chapter_view).collect(),
                 transcript: transcript(&body.transcript),
                 lesson: links.lesson.as_ref().map(card),
                 reviews: links.reviews.iter().map(card).collect(),

@@ -489,6 +489,58 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("a word only in the last cue of a two-hour transcript links to that moment, over HTTP and from disk", { skip: PREBUILT && "needs the binary" }, async () => {
+    // drowning-4 becomes a two-hour recording with 2,000 cues; 银杏叶 is said only in the last,
+    // at 1:39:59 — far past what a search record carries, so its cue comes from a part file.
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-long-"));
+    fs.cpSync(SITE, site, { recursive: true });
+    const stamp = (s) => {
+      const two = (n) => String(n).padStart(2, "0");
+      return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.000`;
+    };
+    const cues = ["WEBVTT", ""];
+    for (let n = 0; n < 2000; n++) {
+      const start = n * 3 + 1 + (n === 1999 ? 1 : 0);
+      const text = n === 1999 ? "最后请大家看窗外的银杏叶，下课。" : `第${n}句：遇到同伴落水，先大声呼救，再找大人帮忙。`;
+      cues.push(`${stamp(start)} --> ${stamp(start + 2)}`, `<v 吴老师>${text}`, "");
+    }
+    fs.mkdirSync(path.join(site, "content", "assets", "captions"), { recursive: true });
+    fs.writeFileSync(path.join(site, "content", "assets", "captions", "drowning-4.vtt"), cues.join("\n"));
+    const file = path.join(site, "content", "videos", "drowning-4.md");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('duration: "05:12"', 'duration: "2:00:00"\ncaptions: captions/drowning-4.vtt'));
+    const dir = build(site);
+    const long = await serve(dir);
+    try {
+      const q = "?q=" + encodeURIComponent("银杏叶");
+      const { page, errors } = await newPage();
+      const requested = [];
+      page.on("request", (r) => requested.push(r.url()));
+      await page.goto(`${long.base}search/${q}`);
+      await settled(page);
+      const r = await results(page);
+      assert.equal(r.length, 1, JSON.stringify(r));
+      assert.equal(r[0].title, "夏季防溺水（微课）");
+      assert.match(r[0].href, /^\.\.\/videos\/drowning-4\/(index\.html)?#t=5999$/);
+      assert.equal(r[0].snippet, "[1:39:59] 最后请大家看窗外的银杏叶，下课。");
+      assert.deepEqual(r[0].marks, ["银杏叶"]);
+      const parts = requested.filter((u) => /\/tr[0-9a-f]{10}\.json$/.test(u));
+      assert.equal(parts.length, 1, `only the part holding the word is fetched: ${parts.join(" ")}`);
+      assert.deepEqual(errors, []);
+      await page.close();
+      // From disk: the same result through the parts' offline scripts.
+      const disk = await newPage();
+      await disk.page.goto(pathToFileURL(path.join(dir, "search", "index.html")).href + q);
+      await settled(disk.page);
+      assert.deepEqual(await results(disk.page), r);
+      assert.deepEqual(disk.errors, []);
+      await disk.page.close();
+    } finally {
+      long.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
   test("a zero-document index shows no results and no error", { skip: PREBUILT && "needs the binary" }, async () => {
     const dir = build(EMPTY_SITE);
     const empty = await serve(dir);

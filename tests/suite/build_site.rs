@@ -688,6 +688,59 @@ fn a_video_shows_its_transcript_and_chapters() {
     assert!(!page(tree, "lessons/emotion-abc/index.html").contains("video.js"));
 }
 
+/// A WebVTT chapters file (`chapters_file:`) gives the same chapter list and `chapters.vtt`
+/// track as the `chapters:` list it replaces; a chapter after the video's end is warned about
+/// at its line and left out.
+#[test]
+fn a_chapters_file_shows_as_the_chapters_list_does() {
+    let site = copy_site("full");
+    let video = site.root.join("content/videos/emotion-abc-class.md");
+    let text = std::fs::read_to_string(&video).unwrap();
+    let list = "chapters:\n  - {at: \"00:00\", title: 导入}\n  - {at: \"03:20\", title: 新授：情绪ABC}\n  - {at: \"30:00\", title: 小结}\n";
+    assert!(text.contains(list));
+    std::fs::write(
+        &video,
+        text.replace(list, "chapters_file: captions/emotion-abc.chapters.vtt\n"),
+    )
+    .unwrap();
+    site.write(
+        "content/assets/captions/emotion-abc.chapters.vtt",
+        "\u{feff}WEBVTT\r\n\r\nNOTE 课堂环节\r\n\r\n1\r\n00:00.000 --> 03:20.000\r\n导入\r\n\r\n2\r\n03:20.000 --> 30:00.000\r\n新授：情绪ABC\r\n\r\n00:30:00.000 --> 00:41:05.000\r\n小结\r\n\r\n00:45:00.000 --> 00:50:00.000\r\n<b>课后</b>\r\n",
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("content/assets/captions/emotion-abc.chapters.vtt:16:1")
+            && run
+                .stderr
+                .contains("this chapter starts at 45:00, after the video ends (41:05)"),
+        "{}",
+        run.stderr
+    );
+    let tree = read_tree(&out);
+    let from_file = page(&tree, "videos/emotion-abc-class/index.html");
+    let from_list = page(full(), "videos/emotion-abc-class/index.html");
+    let chapters = |html: &str| {
+        let doc = parse_html(html);
+        doc.select(&selector(".chapters li"))
+            .map(|li| li.html())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(chapters(&from_file).len(), 3);
+    assert_eq!(chapters(&from_file), chapters(&from_list));
+    assert!(
+        from_file.contains(
+            r#"<track kind="chapters" srclang="zh" label="课堂环节" src="chapters.vtt">"#
+        )
+    );
+    assert_eq!(
+        page(&tree, "videos/emotion-abc-class/chapters.vtt"),
+        page(full(), "videos/emotion-abc-class/chapters.vtt")
+    );
+}
+
 /// Times a review cites (`【03:20】`, `[0:01]`) link to that moment of its video; in code they
 /// stay text.
 #[test]

@@ -1,5 +1,6 @@
 //! Hostile input (tests/fixtures/sites/hostile): `<script>`, attribute break-outs,
-//! `</script>` and `javascript:`/`data:` links in every field and in the Markdown body. The build
+//! `</script>` and `javascript:`/`data:` links in every field and in the Markdown body, and in
+//! the cells of a CSV catalog (`content/videos/evil.csv`). The build
 //! may warn but must succeed, and no text may become markup in any page, feed or index.
 
 use std::collections::BTreeMap;
@@ -190,6 +191,78 @@ fn hostile_text_is_shown_as_text() {
             "教案 <script>alert(1)</script>\"><img src=x onerror=alert(1)></script><script>alert(2)</script>"
         );
     }
+}
+
+/// The CSV catalog's cells (`evil.csv`: `<script>`, `<img onerror>`, quotes, `javascript:`
+/// as text) reach the video page, its cards, its JSON-LD and its search record as the text
+/// they are; its chapters cell too. (`no_page_contains_foreign_markup` checks every page for
+/// markup; a `javascript:` address in a URL cell is an error: fixtures/invalid/csv-javascript-url.)
+#[test]
+fn csv_cells_are_shown_as_text() {
+    const TITLE: &str =
+        "表格视频 </script><script>alert(2)</script>\"><img src=x onerror=alert(1)>";
+    const SUMMARY: &str = "<script>alert(1)</script> 'single' \"double\" <a href=\"javascript:alert(1)\">点我</a> javascript:alert(document.cookie)";
+    let tree = tree();
+    let html = String::from_utf8_lossy(&tree["videos/evil-csv/index.html"]).into_owned();
+    let doc = parse_html(&html);
+    let text = |css: &str| -> Vec<String> {
+        doc.select(&selector(css))
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(text("h1"), [TITLE]);
+    assert!(
+        text("header p").iter().any(|p| p == SUMMARY),
+        "{:?}",
+        text("header p")
+    );
+    let chapters = text(".chapters li");
+    assert_eq!(
+        chapters,
+        [
+            "0:00 <script>alert(1)</script>",
+            "5:00 \"><img src=x onerror=alert(1)>",
+            "10:00 javascript:alert(1)"
+        ]
+    );
+    let body: String = doc.root_element().text().collect();
+    assert!(body.contains("<img src=x onerror=alert(1)>学校 </title><script>alert(4)</script>"));
+    assert!(html.contains(r#"<source src="https://example.org/csv.mp4?a=1&amp;b=2""#));
+    let json_ld: String = doc
+        .select(&selector("script[type='application/ld+json']"))
+        .next()
+        .expect("JSON-LD")
+        .text()
+        .collect();
+    let value: serde_json::Value = serde_json::from_str(&json_ld).unwrap();
+    assert_eq!(
+        (value["name"].as_str(), value["description"].as_str()),
+        (Some(TITLE), Some(SUMMARY))
+    );
+    // Its card, on its lesson's page: the title as text.
+    let lesson = parse_html(&String::from_utf8_lossy(&tree["lessons/evil/index.html"]));
+    let cards: Vec<String> = lesson
+        .select(&selector("a"))
+        .filter(|a| {
+            a.value()
+                .attr("href")
+                .is_some_and(|h| h.contains("evil-csv"))
+        })
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(cards.iter().any(|c| c.contains(TITLE)), "{cards:?}");
+    // Its search record: the same strings, as JSON strings.
+    let record = tree
+        .iter()
+        .filter(|(path, _)| path.starts_with("search/") && path.contains("/d/"))
+        .map(|(_, bytes)| serde_json::from_slice::<serde_json::Value>(bytes).unwrap())
+        .find(|r| r["u"] == "videos/evil-csv/")
+        .expect("the CSV video's search record");
+    assert_eq!(
+        (record["t"].as_str(), record["s"].as_str()),
+        (Some(TITLE), Some(SUMMARY))
+    );
+    assert_eq!(record["p"][1], "javascript:alert(1)");
 }
 
 #[test]

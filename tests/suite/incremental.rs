@@ -900,3 +900,136 @@ fn a_root_link_to_a_deleted_lesson_is_left_to_a_full_build() {
         "{refreshed:?}"
     );
 }
+
+/// A generated captions file of `cues` cues three seconds apart (about 30 characters each),
+/// the last one saying `last`.
+fn long_captions(cues: usize, last: &str) -> String {
+    let mut text = String::from("WEBVTT\n");
+    for n in 0..cues {
+        let (start, end) = (n * 3, n * 3 + 2);
+        let line = if n + 1 == cues {
+            last.to_string()
+        } else {
+            format!("第{n}句：同学们，我们一起想一想刚才小组讨论的发现。")
+        };
+        text += &format!(
+            "\n{:02}:{:02}:{:02}.000 --> {:02}:{:02}:{:02}.000\n<v 王老师>{line}\n",
+            start / 3600,
+            start / 60 % 60,
+            start % 60,
+            end / 3600,
+            end / 60 % 60,
+            end % 60
+        );
+    }
+    text
+}
+
+/// The transcript part files (`tr….json`) of the served index and their offline scripts
+/// (`offline/tr….js`), under the generation folder.
+fn transcript_parts(out: &Path) -> Vec<String> {
+    read_tree(&out.join("search"))
+        .into_keys()
+        .filter(|path| {
+            path.rsplit('/')
+                .next()
+                .is_some_and(|name| name.starts_with("tr"))
+        })
+        .map(|path| {
+            path.split_once('/')
+                .map_or(path.clone(), |(_, p)| p.to_string())
+        })
+        .collect()
+}
+
+/// A long transcript's later cues live in part files named by their content: editing the last
+/// cue replaces one part, two videos with the same captions share parts, and a part goes
+/// when no video lists it — always the files of a full build.
+#[test]
+fn long_transcripts_parts_equal_a_full_build() {
+    let mut s = Session::start();
+    let first = "content/assets/captions/kao-shi-jiao-lv.vtt";
+    let second = "content/assets/captions/qing-xu-xiao-guai-shou.vtt";
+    let short = std::fs::read_to_string(s.root.join(first)).unwrap();
+    let second_short = std::fs::read_to_string(s.root.join(second)).unwrap();
+    assert!(
+        transcript_parts(&s.out).is_empty(),
+        "the sample's transcripts fit in their records"
+    );
+
+    s.change(&[(
+        first,
+        Some(long_captions(700, "最后一句：鲸鱼飞过蒲公英。")),
+    )]);
+    let parts = transcript_parts(&s.out);
+    assert!(
+        parts.len() >= 4,
+        "{parts:?}: parts and their offline scripts"
+    );
+    s.assert_matches_full_build("after a long captions file");
+
+    s.change(&[(first, Some(long_captions(700, "最后一句：鲸鱼游回大海。")))]);
+    let edited = transcript_parts(&s.out);
+    assert_eq!(edited.len(), parts.len());
+    assert_eq!(
+        edited.iter().filter(|p| parts.contains(p)).count(),
+        parts.len() - 2,
+        "the other parts stay, the last is replaced: {parts:?} → {edited:?}"
+    );
+    s.assert_matches_full_build("after editing the last cue");
+
+    s.change(&[(second, Some(long_captions(700, "最后一句：鲸鱼游回大海。")))]);
+    assert_eq!(
+        transcript_parts(&s.out),
+        edited,
+        "equal captions share their parts"
+    );
+    s.assert_matches_full_build("after a second video with the same captions");
+
+    s.change(&[(first, Some(short))]);
+    assert_eq!(
+        transcript_parts(&s.out),
+        edited,
+        "the second video still lists them"
+    );
+    s.assert_matches_full_build("after the first video's captions became short again");
+
+    s.change(&[(second, Some(second_short))]);
+    assert!(transcript_parts(&s.out).is_empty());
+    s.assert_matches_full_build("after no video lists the parts");
+}
+
+/// A video's WebVTT chapters file (`chapters_file:`): an edited chapter reaches the page and
+/// its `chapters.vtt` through the quick path; a file emptied of chapters drops the track.
+#[test]
+fn an_edited_chapters_file_equals_a_full_build() {
+    let mut s = Session::start();
+    let file = "content/assets/captions/ren-ji-chong-tu.chapters.vtt";
+    let page = "videos/ren-ji-chong-tu-ke-tang/";
+    let pages = s.save(file, |text| {
+        text.replace("导入：一条让人误会的朋友圈", "导入：一张照片引起的误会")
+    });
+    assert!(pages.contains(&format!("{page}index.html")), "{pages:?}");
+    assert!(pages.contains(&format!("{page}chapters.vtt")), "{pages:?}");
+    let html = std::fs::read_to_string(s.out.join(page).join("index.html")).unwrap();
+    assert!(html.contains("导入：一张照片引起的误会"));
+    s.assert_matches_full_build("after editing a chapter's title");
+    s.save(file, |text| {
+        text.replace(
+            "00:30:45.000 --> 00:39:20.000",
+            "00:31:10.000 --> 00:39:20.000",
+        )
+    });
+    assert!(
+        std::fs::read_to_string(s.out.join(page).join("chapters.vtt"))
+            .unwrap()
+            .contains("00:31:10.000")
+    );
+    s.assert_matches_full_build("after moving a chapter");
+    s.save(file, |_| "WEBVTT\n".to_string());
+    assert!(
+        !s.out.join(page).join("chapters.vtt").exists(),
+        "no chapters, no track"
+    );
+    s.assert_matches_full_build("after emptying the chapters file");
+}

@@ -41,7 +41,8 @@
   }
 
   function bucketOf(term, buckets) {
-    return fnv1a32(term) % buckets;
+    // "#term" (which transcript parts hold term, docs/SEARCH-INDEX.md) lives beside "term".
+    return fnv1a32(term.charAt(0) === LS.PART_MARK ? term.slice(1) : term) % buckets;
   }
 
   /** Decodes a "b64 varint" string into unsigned integers; characters outside the alphabet are skipped. */

@@ -13,7 +13,7 @@
   var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
   var hasFilters = LS.hasFilters, tally = LS.tally;
   var parseParams = LS.parseParams, selectionFrom = LS.selectionFrom, buildParams = LS.buildParams;
-  var loadJson = LS.loadJson, parallel = LS.parallel;
+  var loadJson = LS.loadJson, parallel = LS.parallel, loadCues = LS.loadCues;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -373,8 +373,15 @@
     this.loadingMore = true;
     parallel(slice, function (doc, next) {
       loadJson(self.base + "d/" + doc + ".json", function (err, rec) {
-        if (!err && rec && typeof rec === "object") recs.push({ doc: doc, rec: rec });
-        next();
+        if (err || !rec || typeof rec !== "object") return next();
+        // A long transcript's later cues, when the match is there.
+        var which = LS.partsToFetch(rec, doc, self.terms, function (term) {
+          return self.lookup(term);
+        });
+        loadCues(self.base, rec, self.terms, which, function (full) {
+          recs.push({ doc: doc, rec: full });
+          next();
+        });
       });
     }, function () {
       if (my !== self.seq) return;
