@@ -64,6 +64,18 @@ pub struct Config {
     /// alias → canonical topic name.
     pub topic_aliases: BTreeMap<String, String>,
     pub search: SearchConfig,
+    pub budget: BudgetConfig,
+}
+
+/// `budget:` — the most a visitor should pay, in KiB of gzip, for the home page's first view,
+/// the search page's first query and the heaviest page (`crate::weight`). Over it: a warning
+/// (an error with `--strict`). Unset: no limit.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetConfig {
+    pub first_view_kb: Option<f64>,
+    pub search_kb: Option<f64>,
+    pub page_kb: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -71,8 +83,9 @@ pub struct Config {
 pub struct SearchConfig {
     /// Characters of body text kept per document for result snippets.
     pub excerpt_chars: usize,
-    /// Also write the index as `<script>` files, so search works in a portal opened from disk
-    /// (`file://`, a USB stick). About doubles `search/` on disk; off saves that space.
+    /// Also write the index as `<script>` files into `public/`, so search works in that folder
+    /// opened from disk (`file://`). Off by default: it doubles `search/`, and `lectern pack`
+    /// adds the scripts to the offline package whatever this says.
     pub offline: bool,
 }
 
@@ -80,7 +93,7 @@ impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig {
             excerpt_chars: 600,
-            offline: true,
+            offline: false,
         }
     }
 }
@@ -110,6 +123,8 @@ struct RawConfig {
     topic_aliases: BTreeMap<String, String>,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    budget: BudgetConfig,
 }
 
 const FIELDS: &[&str] = &[
@@ -125,6 +140,7 @@ const FIELDS: &[&str] = &[
     "courses",
     "topic_aliases",
     "search",
+    "budget",
 ];
 
 #[derive(Deserialize)]
@@ -298,6 +314,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         courses,
         topic_aliases: raw.topic_aliases,
         search: raw.search,
+        budget: raw.budget,
     }
 }
 
