@@ -31,6 +31,22 @@ fn is_media(path: &str) -> bool {
             .is_some_and(|(_, ext)| MEDIA.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
+const SEARCH_PAGE: &str = "search/index.html";
+
+/// The search page without its `<link rel="preload">` of the manifest: opened from disk the page
+/// reads `manifest.js`, and the preload could only fail (a CORS error in the console).
+fn without_manifest_preload(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let preload = line.starts_with("<link rel=\"preload\"") && line.contains("manifest.json");
+        if !preload {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
+}
+
 /// Refuses a zip path inside the folder it packs: the zip would end up packing itself, and the
 /// next build's atomic swap would throw it away.
 pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
@@ -108,8 +124,11 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
         if is_media(name) {
             writer.add(name, Content::File(path)).map_err(failed)?;
         } else {
-            let bytes =
+            let mut bytes =
                 std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            if name == SEARCH_PAGE {
+                bytes = without_manifest_preload(&bytes);
+            }
             writer.add(name, Content::Text(&bytes)).map_err(failed)?;
         }
     }
@@ -145,6 +164,15 @@ mod tests {
         assert!(is_media("assets/x.webm"));
         assert!(!is_media("assets/worksheets/a.pdf"));
         assert!(!is_media("videos/a/index.html"));
+    }
+
+    #[test]
+    fn the_packed_search_page_does_not_preload_the_manifest() {
+        let page = b"<head>\n<link rel=\"preload\" href=\"../search/manifest.json\" as=\"fetch\" crossorigin>\n<link rel=\"stylesheet\" href=\"a.css\">\n";
+        assert_eq!(
+            without_manifest_preload(page),
+            b"<head>\n<link rel=\"stylesheet\" href=\"a.css\">\n"
+        );
     }
 
     #[test]

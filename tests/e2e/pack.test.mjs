@@ -68,7 +68,10 @@ describe("lectern pack", { skip }, () => {
     assert.equal(unzip.status, 0, unzip.stderr);
     const page = await browser.newPage();
     const errors = [];
+    const requested = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("request", (r) => requested.push(r.url()));
     await page.goto(pathToFileURL(path.join(dir, "search", "index.html")).href + "?q=" + encodeURIComponent("情绪"));
     await page.waitForFunction(() => {
       const r = document.getElementById("results");
@@ -77,6 +80,7 @@ describe("lectern pack", { skip }, () => {
     const first = await page.evaluate(() => document.querySelector("#results a").getAttribute("href"));
     assert.ok(first && !/^https?:/.test(first), first);
     assert.deepEqual(errors, []);
+    assert.ok(!requested.some((u) => /\.json(\?|$)/.test(u)), "no JSON requests from disk:\n" + requested.join("\n"));
     await page.close();
 
     // the same input packs to the same bytes
