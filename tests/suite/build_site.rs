@@ -720,3 +720,47 @@ fn a_review_links_its_cited_times_to_the_video() {
     assert!(review.contains("<code>[12:34]</code>"));
     assert!(!review.contains("lectern-video:"));
 }
+
+/// Every build ends with the bytes a visitor pays; `budget:` makes an overrun a warning, and
+/// `--strict` an error (after the build: the figures are read from what was written).
+#[test]
+fn a_build_says_what_a_visitor_pays_and_warns_over_budget() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Visitor pays (gzip): home "))
+        .unwrap_or_else(|| panic!("no visitor line:\n{}", run.stderr));
+    assert!(line.contains(", search “情绪管理” "), "{line}");
+    assert!(line.contains(", heaviest page "), "{line}");
+    assert!(run.warnings().iter().all(|w| !w.contains("budget")));
+    build(&site.root, &out, &["--strict"]).success(); // so the failure below is the budget's
+
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{config}\nbudget: {{ first_view_kb: 1, search_kb: 1000 }}\n"),
+    );
+    let over = build(&site.root, &out, &[]);
+    over.success();
+    let warnings = over.warnings();
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("over the budget"))
+            .count(),
+        1,
+        "{}",
+        over.stderr
+    );
+    assert!(over.stderr.contains("first_view_kb"), "{}", over.stderr);
+    build(&site.root, &out, &["--strict"]).expect_code(1);
+
+    site.write("site.yaml", format!("{config}\nbudget: {{ first_kb: 1 }}\n"));
+    let typo = build(&site.root, &out, &[]);
+    typo.expect_code(1);
+    assert!(typo.stderr.contains("first_kb"), "{}", typo.stderr);
+}
