@@ -312,9 +312,7 @@ fn run_pack(root: PathBuf, zip: Option<PathBuf>, with_media: bool, strict: bool)
     let zip = zip.unwrap_or_else(|| root.join("public.zip"));
     // Refused before building: a wrong --out should not cost a build.
     if let Err(message) = crate::pack::check_target(&out, &zip) {
-        let mut diagnostics = Diagnostics::new();
-        diagnostics.push(Diagnostic::error(message));
-        finish(&diagnostics, Format::Human, strict);
+        crate::say!("{}", Diagnostic::error(message).render());
         return ExitCode::from(2);
     }
     let options = BuildOptions {
@@ -341,11 +339,7 @@ fn run_pack(root: PathBuf, zip: Option<PathBuf>, with_media: bool, strict: bool)
             );
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            let mut diagnostics = Diagnostics::new();
-            diagnostics.push(Diagnostic::error(message));
-            finish(&diagnostics, Format::Human, strict)
-        }
+        Err(message) => report_outcome(Err(Diagnostic::error(message))),
     }
 }
 
