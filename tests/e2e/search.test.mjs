@@ -427,6 +427,10 @@ describe("search page", { skip }, () => {
     const docs = loaded.filter((p) => /\/d\/\d+\.json$/.test(p));
     assert.equal(buckets.length, 1, loaded.join("\n"));
     assert.equal(docs.length, 1, loaded.join("\n"));
+    // search-boot.js may start the manifest, facets and postings requests; search.js takes them
+    // over: each file is asked for once.
+    assert.equal(loaded.filter((p) => p.endsWith("/manifest.json")).length, 1, loaded.join("\n"));
+    assert.equal(loaded.filter((p) => p.endsWith("/facets.json")).length, 1, loaded.join("\n"));
     assert.deepEqual(errors, []);
     await page.close();
   });
