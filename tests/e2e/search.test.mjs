@@ -451,6 +451,34 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("while search.js is slow to arrive, search-boot.js already fetches the manifest, facets and postings", async () => {
+    const q = "?q=" + encodeURIComponent("情绪");
+    const fast = await open(q);
+    const expected = await results(fast.page);
+    await fast.page.close();
+    const { page, errors } = await newPage();
+    let scriptDone = 0;
+    const started = {};
+    page.on("request", (r) => {
+      const name = r.url().replace(/\?.*$/, "").replace(/^.*\/search\/(?:[0-9a-f]+\/)?/, "");
+      if (!(name in started)) started[name] = Date.now();
+    });
+    await page.route("**/static/search.js*", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      scriptDone = Date.now();
+      await route.continue();
+    });
+    await page.goto(`${base}search/${q}`);
+    await settled(page);
+    assert.deepEqual(await results(page), expected);
+    for (const name of ["manifest.json", "facets.json"]) {
+      assert.ok(started[name] && started[name] < scriptDone, `${name} asked for before search.js arrived`);
+    }
+    assert.ok(Object.keys(started).some((n) => /^p\/\d+\.json$/.test(n) && started[n] < scriptDone), JSON.stringify(started));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("a stale manifest (its facets.json gone) is fetched once more", async () => {
     const { page, errors } = await newPage();
     let refused = 0;
