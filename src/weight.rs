@@ -224,8 +224,7 @@ fn cost(files: &[PathBuf]) -> Cost {
 }
 
 pub fn gzip_len(bytes: &[u8]) -> u64 {
-    let mut encoder =
-        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     let _ = encoder.write_all(bytes);
     encoder.finish().map_or(0, |v| v.len() as u64)
 }
@@ -239,7 +238,11 @@ mod tests {
         let html = r#"<link rel="icon" href="a.svg"><link rel="stylesheet" href="../static/site.css?v=1"><script src="../static/s.js?v=1&amp;x" defer></script><script type="application/ld+json">{}</script><link rel="preload" href="../search/manifest.json" as="fetch">"#;
         assert_eq!(
             assets(html),
-            ["../static/site.css?v=1", "../static/s.js?v=1&x", "../search/manifest.json"]
+            [
+                "../static/site.css?v=1",
+                "../static/s.js?v=1&x",
+                "../search/manifest.json"
+            ]
         );
     }
 
@@ -263,7 +266,13 @@ mod tests {
                 files: 3,
                 gzip: 200 * 1024,
             },
-            search: Some(("情绪".into(), Cost { files: 9, gzip: 1024 })),
+            search: Some((
+                "情绪".into(),
+                Cost {
+                    files: 9,
+                    gzip: 1024,
+                },
+            )),
             heaviest: None,
         };
         let budget = BudgetConfig {

@@ -50,9 +50,7 @@ fn without_manifest_preload(page: &[u8]) -> Vec<u8> {
 /// Refuses a zip path inside the folder it packs: the zip would end up packing itself, and the
 /// next build's atomic swap would throw it away.
 pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
-    let absolute = |p: &Path| {
-        std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-    };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let dir = absolute(out_dir);
     let dir = dir.canonicalize().unwrap_or(dir);
     let target = absolute(zip);
@@ -68,7 +66,10 @@ pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
             dir.with_extension("zip").display()
         ));
     }
-    if zip.extension().is_none_or(|e| !e.eq_ignore_ascii_case("zip")) {
+    if zip
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("zip"))
+    {
         return Err(format!(
             "{} does not end in .zip: name the package FILE.zip",
             zip.display()

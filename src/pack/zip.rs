@@ -137,7 +137,10 @@ impl<W: Write> ZipWriter<W> {
             put16(&mut record, 0); // disk
             put16(&mut record, 0); // internal attributes
             put32(&mut record, 0o100_644 << 16); // a regular file, rw-r--r--
-            put32(&mut record, if far { MAX32 as u32 } else { e.offset as u32 });
+            put32(
+                &mut record,
+                if far { MAX32 as u32 } else { e.offset as u32 },
+            );
             record.extend_from_slice(e.name.as_bytes());
             if far {
                 put16(&mut record, 0x0001);
@@ -253,7 +256,10 @@ mod tests {
         let bytes = zip.finish().unwrap();
         let end = bytes.len() - 22;
         assert_eq!(&bytes[end..end + 4], b"PK\x05\x06");
-        assert_eq!(u16::from_le_bytes([bytes[end + 10], bytes[end + 11]]), 0xFFFF);
+        assert_eq!(
+            u16::from_le_bytes([bytes[end + 10], bytes[end + 11]]),
+            0xFFFF
+        );
         let locator = end - 20;
         assert_eq!(&bytes[locator..locator + 4], b"PK\x06\x07");
         let record = end - 20 - 56;

@@ -43,7 +43,10 @@ pub fn query_files(out: &Path, query: &str) -> Result<Vec<PathBuf>, String> {
     let generation = manifest["gen"].as_str().unwrap_or_default();
     let buckets = manifest["buckets"].as_u64().unwrap_or(0) as u32;
     let base = out.join("search").join(generation);
-    let mut files = vec![out.join(super::MANIFEST_PATH), base.join(super::index::FACETS)];
+    let mut files = vec![
+        out.join(super::MANIFEST_PATH),
+        base.join(super::index::FACETS),
+    ];
     let terms = query_terms(query);
     if buckets == 0 || terms.is_empty() {
         return Ok(files);
@@ -52,7 +55,9 @@ pub fn query_files(out: &Path, query: &str) -> Result<Vec<PathBuf>, String> {
     for b in &wanted {
         files.push(base.join(super::index::bucket_path(*b as u32)));
     }
-    let first = base.join(super::index::bucket_path(bucket_of(&terms[0], buckets) as u32));
+    let first = base.join(super::index::bucket_path(
+        bucket_of(&terms[0], buckets) as u32
+    ));
     let postings: Value = std::fs::read(&first)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

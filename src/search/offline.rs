@@ -104,7 +104,12 @@ pub fn package_scripts(out: &std::path::Path) -> Result<Vec<(String, Vec<u8>)>, 
         .ok()
         .and_then(|m| m["gen"].as_str().map(str::to_string))
         .filter(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_alphanumeric()))
-        .ok_or_else(|| format!("{} has no index generation (`gen`)", manifest_path.display()))?;
+        .ok_or_else(|| {
+            format!(
+                "{} has no index generation (`gen`)",
+                manifest_path.display()
+            )
+        })?;
     let folder = out.join("search").join(&generation);
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(&folder).sort_by_file_name() {

@@ -44,7 +44,11 @@ pub fn join_modules<'a>(modules: impl IntoIterator<Item = (&'a str, &'a [u8])>) 
     let mut sorted: Vec<(&str, &[u8])> = modules.into_iter().collect();
     sorted.sort_by_key(|(path, _)| *path);
     for (path, bytes) in sorted {
-        let _ = write!(out, "\n/* {path} */\n{}", lean(&String::from_utf8_lossy(bytes)));
+        let _ = write!(
+            out,
+            "\n/* {path} */\n{}",
+            lean(&String::from_utf8_lossy(bytes))
+        );
         if !out.ends_with('\n') {
             out.push('\n');
         }

@@ -759,7 +759,10 @@ fn a_build_says_what_a_visitor_pays_and_warns_over_budget() {
     assert!(over.stderr.contains("first_view_kb"), "{}", over.stderr);
     build(&site.root, &out, &["--strict"]).expect_code(1);
 
-    site.write("site.yaml", format!("{config}\nbudget: {{ first_kb: 1 }}\n"));
+    site.write(
+        "site.yaml",
+        format!("{config}\nbudget: {{ first_kb: 1 }}\n"),
+    );
     let typo = build(&site.root, &out, &[]);
     typo.expect_code(1);
     assert!(typo.stderr.contains("first_kb"), "{}", typo.stderr);
