@@ -9,6 +9,7 @@ mod zip;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use zip::{Content, ZipWriter};
 
 /// What `pack` wrote.
@@ -29,6 +30,22 @@ fn is_media(path: &str) -> bool {
         && path
             .rsplit_once('.')
             .is_some_and(|(_, ext)| MEDIA.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// Entries compressed in parallel before being written in order.
+const PACK_BATCH: usize = 256;
+
+/// An entry's content: a media file streamed from disk, anything else the bytes given.
+fn content_of<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    files: &'a BTreeMap<String, PathBuf>,
+    scripts: &BTreeMap<String, Vec<u8>>,
+) -> Content<'a> {
+    match files.get(name) {
+        Some(path) if is_media(name) && !scripts.contains_key(name) => Content::File(path),
+        _ => Content::Text(bytes),
+    }
 }
 
 const SEARCH_PAGE: &str = "search/index.html";
@@ -102,7 +119,7 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
         }
         files.insert(name, entry.into_path());
     }
-    let mut scripts: BTreeMap<String, Vec<u8>> = crate::search::package_scripts(out_dir)?
+    let scripts: BTreeMap<String, Vec<u8>> = crate::search::package_scripts(out_dir)?
         .into_iter()
         .filter(|(name, _)| !files.contains_key(name)) // the build wrote them already
         .collect();
@@ -116,21 +133,35 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
         .map_err(|e| format!("cannot write beside {}: {e}", zip.display()))?;
     let failed = |e: std::io::Error| format!("cannot write {}: {e}", zip.display());
     let mut writer = ZipWriter::new(std::io::BufWriter::new(temp.as_file()));
-    for name in &names {
-        if let Some(bytes) = scripts.remove(name) {
-            writer.add(name, Content::Text(&bytes)).map_err(failed)?;
-            continue;
-        }
-        let path = &files[name];
-        if is_media(name) {
-            writer.add(name, Content::File(path)).map_err(failed)?;
-        } else {
-            let mut bytes =
-                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            if name == SEARCH_PAGE {
-                bytes = without_manifest_preload(&bytes);
-            }
-            writer.add(name, Content::Text(&bytes)).map_err(failed)?;
+    // Compress a batch of entries in parallel, then write them in order: bounded memory, all
+    // cores busy on the slow part.
+    for batch in names.chunks(PACK_BATCH) {
+        let prepared: Vec<Result<(Vec<u8>, zip::Prepared), String>> = batch
+            .par_iter()
+            .map(|name| {
+                let bytes = match scripts.get(name) {
+                    Some(bytes) => bytes.clone(),
+                    None if is_media(name) => Vec::new(),
+                    None => {
+                        let path = &files[name];
+                        let bytes = std::fs::read(path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                        if name == SEARCH_PAGE {
+                            without_manifest_preload(&bytes)
+                        } else {
+                            bytes
+                        }
+                    }
+                };
+                let content = content_of(name, &bytes, &files, &scripts);
+                let ready = zip::prepare(content).map_err(failed)?;
+                Ok((bytes, ready))
+            })
+            .collect();
+        for (name, result) in batch.iter().zip(prepared) {
+            let (bytes, ready) = result?;
+            let content = content_of(name, &bytes, &files, &scripts);
+            writer.add_prepared(name, content, ready).map_err(failed)?;
         }
     }
     let mut buffered = writer.finish().map_err(failed)?;

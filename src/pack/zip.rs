@@ -53,21 +53,26 @@ impl<W: Write> ZipWriter<W> {
     }
 
     /// Adds one entry named `name` (a relative path with `/`).
+    #[cfg(test)]
     pub fn add(&mut self, name: &str, content: Content<'_>) -> io::Result<()> {
-        let (method, crc, size, data) = match content {
-            Content::Text(bytes) => {
-                let mut encoder = DeflateEncoder::new(Vec::new(), Compression::new(6));
-                encoder.write_all(bytes)?;
-                let deflated = encoder.finish()?;
-                let mut crc = crc32fast::Hasher::new();
-                crc.update(bytes);
-                (DEFLATED, crc.finalize(), bytes.len() as u64, Some(deflated))
-            }
-            Content::File(path) => {
-                let (crc, size) = crc_of(path)?;
-                (STORED, crc, size, None)
-            }
-        };
+        let prepared = prepare(content)?;
+        self.add_prepared(name, content, prepared)
+    }
+
+    /// Adds an entry whose content `prepare` already compressed or checked (perhaps on another
+    /// thread: compression is the slow part, writing is in order).
+    pub fn add_prepared(
+        &mut self,
+        name: &str,
+        content: Content<'_>,
+        prepared: Prepared,
+    ) -> io::Result<()> {
+        let Prepared {
+            method,
+            crc,
+            size,
+            data,
+        } = prepared;
         let compressed = data.as_ref().map_or(size, |d| d.len() as u64);
         if size >= MAX32 || compressed >= MAX32 {
             return Err(io::Error::other(format!(
@@ -101,7 +106,11 @@ impl<W: Write> ZipWriter<W> {
                 }
                 self.at += copied;
             }
-            (None, Content::Text(_)) => unreachable!("text is always deflated"),
+            (None, Content::Text(_)) => {
+                return Err(io::Error::other(format!(
+                    "{name}: text prepared as a stored file"
+                )));
+            }
         }
         self.entries.push(Central {
             name: name.to_string(),
@@ -187,6 +196,43 @@ impl<W: Write> ZipWriter<W> {
         self.at += bytes.len() as u64;
         Ok(())
     }
+}
+
+/// An entry's content made ready to write: deflated text, or a file's CRC and length.
+pub struct Prepared {
+    method: u16,
+    crc: u32,
+    size: u64,
+    data: Option<Vec<u8>>,
+}
+
+/// Compresses text, or reads a file once for its CRC. Independent of the archive, so entries
+/// can be prepared in parallel.
+pub fn prepare(content: Content<'_>) -> io::Result<Prepared> {
+    Ok(match content {
+        Content::Text(bytes) => {
+            let mut encoder = DeflateEncoder::new(Vec::new(), Compression::new(6));
+            encoder.write_all(bytes)?;
+            let deflated = encoder.finish()?;
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(bytes);
+            Prepared {
+                method: DEFLATED,
+                crc: crc.finalize(),
+                size: bytes.len() as u64,
+                data: Some(deflated),
+            }
+        }
+        Content::File(path) => {
+            let (crc, size) = crc_of(path)?;
+            Prepared {
+                method: STORED,
+                crc,
+                size,
+                data: None,
+            }
+        }
+    })
 }
 
 /// CRC-32 and length of a file, read in blocks.
