@@ -102,6 +102,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Build the site and pack it as one zip whose search works from file:// after unzipping.
+    Pack {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The zip to write [default: ROOT/public.zip]; not inside the output folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Leave local video and audio files (under content/assets/) out of the zip.
+        #[arg(long)]
+        without_media: bool,
+        #[arg(long)]
+        strict: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -215,6 +228,12 @@ pub fn run() -> ExitCode {
             };
             run_stats(&options, format)
         }
+        Command::Pack {
+            root,
+            out,
+            without_media,
+            strict,
+        } => run_pack(root, out, !without_media, strict),
         Command::Init { dir } => report_outcome(crate::scaffold::init(&dir).map(|()| {
             let (command, installed) = invoked_as();
             crate::say!(
@@ -276,6 +295,16 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
     let display = crate::progress::start(&progress);
     let report = build::build(options, &mut diagnostics);
     drop(display);
+    if let Some(report) = &report {
+        // The bytes a visitor pays; over a `budget:` in site.yaml, a warning.
+        let weight = crate::weight::measure(&report.out);
+        crate::say!("{}", crate::weight::line(&weight));
+        if let Some(config) = crate::config::load(&options.root, &mut Diagnostics::new()) {
+            for warning in crate::weight::over_budget(&weight, &config.budget) {
+                diagnostics.push(warning);
+            }
+        }
+    }
     let code = finish(&diagnostics, Format::Human, strict);
     if let Some(report) = report {
         let mut err = std::io::stderr().lock();
@@ -298,6 +327,43 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
         );
     }
     code
+}
+
+/// `lectern pack`: a build as `lectern build` makes it, then the zip.
+fn run_pack(root: PathBuf, zip: Option<PathBuf>, with_media: bool, strict: bool) -> ExitCode {
+    let out = root.join("public");
+    let zip = zip.unwrap_or_else(|| root.join("public.zip"));
+    // Refused before building: a wrong --out should not cost a build.
+    if let Err(message) = crate::pack::check_target(&out, &zip) {
+        crate::say!("{}", Diagnostic::error(message).render());
+        return ExitCode::from(2);
+    }
+    let options = BuildOptions {
+        root,
+        out: Some(out.clone()),
+        ..BuildOptions::default()
+    };
+    let code = run_build(&options, strict, false);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    match crate::pack::pack(&out, &zip, with_media) {
+        Ok(packed) => {
+            crate::say!(
+                "Packed {} files into {} ({:.1} MB{}); unzip it anywhere and open index.html",
+                packed.entries,
+                packed.path.display(),
+                packed.bytes as f64 / 1_000_000.0,
+                if packed.media_skipped > 0 {
+                    format!(", {} media files left out", packed.media_skipped)
+                } else {
+                    String::new()
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => report_outcome(Err(Diagnostic::error(message))),
+    }
 }
 
 fn run_check(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {

@@ -70,6 +70,18 @@ pub struct Config {
     /// The textbooks resources may be aligned to (`textbook:`/`unit:`), in the order listed;
     /// empty when the site declares none.
     pub textbooks: Vec<Textbook>,
+    pub budget: BudgetConfig,
+}
+
+/// `budget:` — the most a visitor should pay, in KiB of gzip, for the home page's first view,
+/// the search page's first query and the heaviest page (`crate::weight`). Over it: a warning
+/// (an error with `--strict`). Unset: no limit.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetConfig {
+    pub first_view_kb: Option<f64>,
+    pub search_kb: Option<f64>,
+    pub page_kb: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -77,8 +89,9 @@ pub struct Config {
 pub struct SearchConfig {
     /// Characters of body text kept per document for result snippets.
     pub excerpt_chars: usize,
-    /// Also write the index as `<script>` files, so search works in a portal opened from disk
-    /// (`file://`, a USB stick). About doubles `search/` on disk; off saves that space.
+    /// Also write the index as `<script>` files into `public/`, so search works in that folder
+    /// opened from disk (`file://`). Off by default: it doubles `search/`, and `lectern pack`
+    /// adds the scripts to the offline package whatever this says.
     pub offline: bool,
 }
 
@@ -86,7 +99,7 @@ impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig {
             excerpt_chars: 600,
-            offline: true,
+            offline: false,
         }
     }
 }
@@ -118,6 +131,7 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     textbooks: Vec<textbooks::RawTextbook>,
+    budget: BudgetConfig,
 }
 
 const FIELDS: &[&str] = &[
@@ -134,6 +148,7 @@ const FIELDS: &[&str] = &[
     "topic_aliases",
     "search",
     "textbooks",
+    "budget",
 ];
 
 #[derive(Deserialize)]
@@ -318,6 +333,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         topic_aliases: raw.topic_aliases,
         search: raw.search,
         textbooks,
+        budget: raw.budget,
     }
 }
 

@@ -3,6 +3,7 @@
 //! by `serve` when one resource changes. The only module that knows the index format.
 
 pub mod codec;
+mod cost;
 mod documents;
 mod incremental;
 mod index;
@@ -11,9 +12,11 @@ pub mod script;
 pub mod tokenize;
 pub mod variants;
 
+pub use cost::{first_query, query_files};
 pub use documents::{document, documents, index_topics};
 pub use incremental::{IndexPatch, IndexState, Rearrangement};
 pub use index::{IndexFile, SearchDocument, build};
+pub use offline::package_scripts;
 
 /// A document's number in the index: the catalog's order (newest first) reversed, so that a
 /// new resource — usually the newest — takes the next number and every other document keeps

@@ -5,6 +5,10 @@
 //!
 //! A script is `LecternSearchBundle({"p/64.json":{…},"p/65.json":{…}});` — the key is the file's
 //! path under `search/<gen>/` (or `manifest.json`), the value its JSON unchanged.
+//!
+//! A build writes them only when `site.yaml` asks (`search: { offline: true }`): online they are
+//! dead weight, half the index. `lectern pack` makes them from a built output instead
+//! (`package_scripts`), for the offline package.
 
 use std::collections::BTreeMap;
 
@@ -85,6 +89,48 @@ pub fn scripts(files: &BTreeMap<String, Vec<u8>>) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|(name, members)| (name, script(members)))
         .collect()
+}
+
+/// The offline scripts for the index already written under `out` (a build's output folder),
+/// as (path relative to `out`, bytes): `search/manifest.js` and every `search/<gen>/offline/*.js`,
+/// exactly what a build with `search: { offline: true }` writes.
+pub fn package_scripts(out: &std::path::Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let manifest_path = out.join(super::MANIFEST_PATH);
+    let manifest = read(&manifest_path)?;
+    let generation = serde_json::from_slice::<serde_json::Value>(&manifest)
+        .ok()
+        .and_then(|m| m["gen"].as_str().map(str::to_string))
+        .filter(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_alphanumeric()))
+        .ok_or_else(|| {
+            format!(
+                "{} has no index generation (`gen`)",
+                manifest_path.display()
+            )
+        })?;
+    let folder = out.join("search").join(&generation);
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&folder).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+        let Ok(relative) = entry.path().strip_prefix(&folder) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_file() && relative.ends_with(".json") {
+            files.insert(relative, read(entry.path())?);
+        }
+    }
+    let mut out_files: Vec<(String, Vec<u8>)> = scripts(&files)
+        .into_iter()
+        .map(|(name, bytes)| (format!("search/{generation}/{name}"), bytes))
+        .collect();
+    out_files.push((
+        MANIFEST_SCRIPT.to_string(),
+        script([("manifest.json", manifest.as_slice())]),
+    ));
+    Ok(out_files)
 }
 
 /// The index files script `name` carries, in path order (as `scripts` writes them), for an

@@ -338,6 +338,9 @@ pub struct SearchView {
 #[derive(Debug, Hash, Serialize)]
 pub struct SearchFacets {
     pub manifest: String,
+    /// The index has its offline scripts beside it (`search.offline`): the page may be opened
+    /// from disk, where a preload of the manifest could only fail.
+    pub offline: bool,
     pub stages: Vec<Term>,
     pub grades: Vec<Term>,
     pub courses: Vec<Term>,

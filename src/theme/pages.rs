@@ -452,6 +452,7 @@ fn search_facets(input: &SiteInput<'_>, renderer: &Renderer) -> SearchFacets {
     let (config, catalog) = (input.config, input.catalog);
     SearchFacets {
         manifest: input.search_manifest.to_string(),
+        offline: config.search.offline,
         stages: stage_terms(config, catalog),
         grades: config
             .grades

@@ -427,6 +427,10 @@ describe("search page", { skip }, () => {
     const docs = loaded.filter((p) => /\/d\/\d+\.json$/.test(p));
     assert.equal(buckets.length, 1, loaded.join("\n"));
     assert.equal(docs.length, 1, loaded.join("\n"));
+    // search-boot.js may start the manifest, facets and postings requests; search.js takes them
+    // over: each file is asked for once.
+    assert.equal(loaded.filter((p) => p.endsWith("/manifest.json")).length, 1, loaded.join("\n"));
+    assert.equal(loaded.filter((p) => p.endsWith("/facets.json")).length, 1, loaded.join("\n"));
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -444,6 +448,34 @@ describe("search page", { skip }, () => {
     await page.waitForFunction(() => /\S/.test(document.getElementById("search-status").textContent) &&
       document.getElementById("results").getAttribute("data-state") === "done");
     assert.match(await status(page), /失败|error/i);
+    await page.close();
+  });
+
+  test("while search.js is slow to arrive, search-boot.js already fetches the manifest, facets and postings", async () => {
+    const q = "?q=" + encodeURIComponent("情绪");
+    const fast = await open(q);
+    const expected = await results(fast.page);
+    await fast.page.close();
+    const { page, errors } = await newPage();
+    let scriptDone = 0;
+    const started = {};
+    page.on("request", (r) => {
+      const name = r.url().replace(/\?.*$/, "").replace(/^.*\/search\/(?:[0-9a-f]+\/)?/, "");
+      if (!(name in started)) started[name] = Date.now();
+    });
+    await page.route("**/static/search.js*", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      scriptDone = Date.now();
+      await route.continue();
+    });
+    await page.goto(`${base}search/${q}`);
+    await settled(page);
+    assert.deepEqual(await results(page), expected);
+    for (const name of ["manifest.json", "facets.json"]) {
+      assert.ok(started[name] && started[name] < scriptDone, `${name} asked for before search.js arrived`);
+    }
+    assert.ok(Object.keys(started).some((n) => /^p\/\d+\.json$/.test(n) && started[n] < scriptDone), JSON.stringify(started));
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

@@ -610,8 +610,25 @@ fn bundle_files(script: &[u8]) -> serde_json::Map<String, serde_json::Value> {
 }
 
 #[test]
-fn offline_scripts_carry_every_index_file_unless_turned_off() {
-    let tree = full();
+fn offline_scripts_carry_every_index_file_when_asked_and_pack_makes_the_same() {
+    // By default a build writes no offline scripts: online they are half the index for nothing.
+    let default = full();
+    assert!(default.contains_key("search/manifest.json"));
+    assert!(
+        !default
+            .keys()
+            .any(|p| p.ends_with(".js") && p.starts_with("search/")),
+        "no offline scripts by default"
+    );
+    let site = copy_site("full");
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{config}\nsearch: {{ offline: true }}\n"),
+    );
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
     let manifest: serde_json::Value =
         serde_json::from_slice(&tree["search/manifest.json"]).unwrap();
     let generation = manifest["gen"].as_str().unwrap();
@@ -639,21 +656,21 @@ fn offline_scripts_carry_every_index_file_unless_turned_off() {
         let value: serde_json::Value = serde_json::from_slice(&tree[path]).unwrap();
         assert_eq!(carried[&path[prefix.len()..]], value, "{path}");
     }
-    let site = copy_site("full");
-    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
-    site.write(
-        "site.yaml",
-        format!("{config}\nsearch: {{ offline: false }}\n"),
-    );
-    let out = site.beside("public");
-    build(&site.root, &out, &[]).success();
-    let without = read_tree(&out);
-    assert!(without.contains_key("search/manifest.json"));
-    assert!(
-        !without
-            .keys()
-            .any(|p| p.ends_with(".js") && p.starts_with("search/")),
-        "no offline scripts"
+    // `lectern pack` makes the scripts from the JSON files: byte for byte what the build wrote
+    // (but for the manifest's `offline` layout key, which the browser defaults to the same).
+    let packed = lectern::search::package_scripts(&out).unwrap();
+    assert!(packed.len() > 2);
+    for (path, bytes) in &packed {
+        if path == "search/manifest.js" {
+            continue;
+        }
+        assert_eq!(&tree[path], bytes, "{path}");
+    }
+    assert_eq!(
+        packed.len(),
+        tree.keys()
+            .filter(|p| p.starts_with("search/") && p.ends_with(".js"))
+            .count()
     );
 }
 
@@ -755,4 +772,51 @@ fn a_review_links_its_cited_times_to_the_video() {
     assert!(review.contains(r##"href="../../videos/emotion-abc-class/#t=1">[0:01]</a>"##));
     assert!(review.contains("<code>[12:34]</code>"));
     assert!(!review.contains("lectern-video:"));
+}
+
+/// Every build ends with the bytes a visitor pays; `budget:` makes an overrun a warning, and
+/// `--strict` an error (after the build: the figures are read from what was written).
+#[test]
+fn a_build_says_what_a_visitor_pays_and_warns_over_budget() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Visitor pays (gzip): home "))
+        .unwrap_or_else(|| panic!("no visitor line:\n{}", run.stderr));
+    assert!(line.contains(", search “情绪管理” "), "{line}");
+    assert!(line.contains(", heaviest page "), "{line}");
+    assert!(run.warnings().iter().all(|w| !w.contains("budget")));
+    build(&site.root, &out, &["--strict"]).success(); // so the failure below is the budget's
+
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        format!("{config}\nbudget: {{ first_view_kb: 1, search_kb: 1000 }}\n"),
+    );
+    let over = build(&site.root, &out, &[]);
+    over.success();
+    let warnings = over.warnings();
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("over the budget"))
+            .count(),
+        1,
+        "{}",
+        over.stderr
+    );
+    assert!(over.stderr.contains("first_view_kb"), "{}", over.stderr);
+    build(&site.root, &out, &["--strict"]).expect_code(1);
+
+    site.write(
+        "site.yaml",
+        format!("{config}\nbudget: {{ first_kb: 1 }}\n"),
+    );
+    let typo = build(&site.root, &out, &[]);
+    typo.expect_code(1);
+    assert!(typo.stderr.contains("first_kb"), "{}", typo.stderr);
 }

@@ -433,7 +433,8 @@ fn random_structural_changes_equal_a_full_build() {
         ("page_size: 2\n", "5eed1e57".into(), BASE_URL),
         ("page_size: 2\nlanguage: en\n", "c0ffee".into(), BASE_URL),
         (
-            "page_size: 2\nsearch:\n  offline: false\n",
+            // the offline scripts (off by default) patched alongside the JSON files
+            "page_size: 2\nsearch:\n  offline: true\n",
             "ba5eba11".into(),
             BASE_URL,
         ),

@@ -15,7 +15,6 @@
     var entry = jsonCache[url];
     if (!entry) {
       entry = jsonCache[url] = { waiting: [], done: false, err: null, data: null };
-      var xhr = new XMLHttpRequest();
       var finish = function (err, data) {
         if (entry.done) return;
         entry.done = true;
@@ -26,25 +25,48 @@
         entry.waiting = [];
         for (var i = 0; i < w.length; i++) w[i](err, data);
       };
-      xhr.onreadystatechange = function () {
-        if (xhr.readyState !== 4) return;
-        var ok = (xhr.status >= 200 && xhr.status < 300) || (xhr.status === 0 && xhr.responseText);
-        if (!ok) return finish(new Error("HTTP " + xhr.status + " " + url), null);
+      var settle = function (status, text) {
+        var ok = (status >= 200 && status < 300) || (status === 0 && text);
+        if (!ok) return finish(new Error("HTTP " + status + " " + url), null);
         try {
-          finish(null, JSON.parse(xhr.responseText));
+          finish(null, JSON.parse(text));
         } catch (e) {
           finish(e, null);
         }
       };
-      try {
-        xhr.open("GET", url, true);
-        xhr.send();
-      } catch (e) {
-        finish(e, null);
+      if (!fromBoot(url, settle)) {
+        var xhr = new XMLHttpRequest();
+        xhr.onreadystatechange = function () {
+          if (xhr.readyState === 4) settle(xhr.status, xhr.responseText);
+        };
+        try {
+          xhr.open("GET", url, true);
+          xhr.send();
+        } catch (e) {
+          finish(e, null);
+        }
       }
     }
     if (entry.done) done(entry.err, entry.data);
     else entry.waiting.push(done);
+  }
+
+  /**
+   * A request that static/search-boot.js started for `url` before this script arrived (slow
+   * links): `settle(status, text)` when it ends, once; false when there is none. Each is taken
+   * once — a later load of the same URL (a retry) asks the server again.
+   */
+  function fromBoot(url, settle) {
+    var boot = global.LecternBoot, entry = boot && Object.prototype.hasOwnProperty.call(boot, url) ? boot[url] : null;
+    if (!entry) return false;
+    delete boot[url];
+    if (entry.done) settle(entry.status, entry.text);
+    else {
+      entry.waiting.push(function () {
+        settle(entry.status, entry.text);
+      });
+    }
+    return true;
   }
 
   // ---- offline (file://): <script src> bundles, docs/SEARCH-INDEX.md "Offline scripts" ----

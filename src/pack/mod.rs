@@ -1,0 +1,220 @@
+//! `lectern pack`: a built portal as one deterministic zip for a USB stick or an intranet share.
+//! Everything the build wrote, plus the index's offline `<script>` twins (which a build leaves
+//! out unless `site.yaml` asks), so search works from `file://` after unzipping; over http the
+//! same folder serves the JSON index as usual. Entries are sorted by path and carry one fixed
+//! timestamp, so the same output packs to the same bytes.
+
+mod zip;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use zip::{Content, ZipWriter};
+
+/// What `pack` wrote.
+pub struct Packed {
+    pub path: PathBuf,
+    pub entries: usize,
+    pub bytes: u64,
+    /// Video and audio files left out (`--without-media`).
+    pub media_skipped: usize,
+}
+
+/// Extensions of the media a video page plays from `assets/` (see `theme::page_views::media_view`).
+const MEDIA: &[&str] = &["mp4", "m4v", "webm", "ogv", "mov", "mp3", "m3u8", "ts"];
+
+/// Whether `path` (relative to the output) is a local video or audio file.
+fn is_media(path: &str) -> bool {
+    path.starts_with("assets/")
+        && path
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| MEDIA.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// Entries compressed in parallel before being written in order.
+const PACK_BATCH: usize = 256;
+
+/// An entry's content: a media file streamed from disk, anything else the bytes given.
+fn content_of<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    files: &'a BTreeMap<String, PathBuf>,
+    scripts: &BTreeMap<String, Vec<u8>>,
+) -> Content<'a> {
+    match files.get(name) {
+        Some(path) if is_media(name) && !scripts.contains_key(name) => Content::File(path),
+        _ => Content::Text(bytes),
+    }
+}
+
+const SEARCH_PAGE: &str = "search/index.html";
+
+/// The search page without its `<link rel="preload">` of the manifest: opened from disk the page
+/// reads `manifest.js`, and the preload could only fail (a CORS error in the console).
+fn without_manifest_preload(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let preload = line.starts_with("<link rel=\"preload\"") && line.contains("manifest.json");
+        if !preload {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
+}
+
+/// Refuses a zip path inside the folder it packs: the zip would end up packing itself, and the
+/// next build's atomic swap would throw it away.
+pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let dir = absolute(out_dir);
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let target = absolute(zip);
+    let parent = target
+        .parent()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+        .unwrap_or_default();
+    if parent.starts_with(&dir) {
+        return Err(format!(
+            "{} is inside the output folder {}: write the zip somewhere else, e.g. --out {}",
+            zip.display(),
+            out_dir.display(),
+            dir.with_extension("zip").display()
+        ));
+    }
+    if zip
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("zip"))
+    {
+        return Err(format!(
+            "{} does not end in .zip: name the package FILE.zip",
+            zip.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Packs the built output `out_dir` into `zip` (written beside it under a temporary name, then
+/// renamed, so a failed pack leaves no half zip).
+pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, String> {
+    check_target(out_dir, zip)?;
+    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut media_skipped = 0;
+    for entry in walkdir::WalkDir::new(out_dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", out_dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(out_dir) else {
+            continue;
+        };
+        let name = relative.to_string_lossy().replace('\\', "/");
+        if name == crate::output::MARKER {
+            continue; // the build's own bookkeeping, not the portal
+        }
+        if !with_media && is_media(&name) {
+            media_skipped += 1;
+            continue;
+        }
+        files.insert(name, entry.into_path());
+    }
+    let scripts: BTreeMap<String, Vec<u8>> = crate::search::package_scripts(out_dir)?
+        .into_iter()
+        .filter(|(name, _)| !files.contains_key(name)) // the build wrote them already
+        .collect();
+    let mut names: Vec<String> = files.keys().chain(scripts.keys()).cloned().collect();
+    names.sort();
+    let parent = zip.parent().filter(|p| !p.as_os_str().is_empty());
+    let temp = tempfile::Builder::new()
+        .prefix(".lectern-pack-")
+        .suffix(".zip")
+        .tempfile_in(parent.unwrap_or(Path::new(".")))
+        .map_err(|e| format!("cannot write beside {}: {e}", zip.display()))?;
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", zip.display());
+    let mut writer = ZipWriter::new(std::io::BufWriter::new(temp.as_file()));
+    // Compress a batch of entries in parallel, then write them in order: bounded memory, all
+    // cores busy on the slow part.
+    for batch in names.chunks(PACK_BATCH) {
+        let prepared: Vec<Result<(Vec<u8>, zip::Prepared), String>> = batch
+            .par_iter()
+            .map(|name| {
+                let bytes = match scripts.get(name) {
+                    Some(bytes) => bytes.clone(),
+                    None if is_media(name) => Vec::new(),
+                    None => {
+                        let path = &files[name];
+                        let bytes = std::fs::read(path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                        if name == SEARCH_PAGE {
+                            without_manifest_preload(&bytes)
+                        } else {
+                            bytes
+                        }
+                    }
+                };
+                let content = content_of(name, &bytes, &files, &scripts);
+                let ready = zip::prepare(content).map_err(failed)?;
+                Ok((bytes, ready))
+            })
+            .collect();
+        for (name, result) in batch.iter().zip(prepared) {
+            let (bytes, ready) = result?;
+            let content = content_of(name, &bytes, &files, &scripts);
+            writer.add_prepared(name, content, ready).map_err(failed)?;
+        }
+    }
+    let mut buffered = writer.finish().map_err(failed)?;
+    std::io::Write::flush(&mut buffered).map_err(failed)?;
+    drop(buffered);
+    temp.as_file().sync_all().map_err(failed)?;
+    let file = temp.persist(zip).map_err(|e| failed(e.error))?;
+    #[cfg(unix)]
+    {
+        // A temporary file is private (0600); a package is for sharing.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(failed)?;
+    }
+    drop(file);
+    let bytes = std::fs::metadata(zip).map_err(failed)?.len();
+    Ok(Packed {
+        path: zip.to_path_buf(),
+        entries: names.len(),
+        bytes,
+        media_skipped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_is_a_video_or_audio_file_under_assets() {
+        assert!(is_media("assets/media/a.MP4"));
+        assert!(is_media("assets/x.webm"));
+        assert!(!is_media("assets/worksheets/a.pdf"));
+        assert!(!is_media("videos/a/index.html"));
+    }
+
+    #[test]
+    fn the_packed_search_page_does_not_preload_the_manifest() {
+        let page = b"<head>\n<link rel=\"preload\" href=\"../search/manifest.json\" as=\"fetch\" crossorigin>\n<link rel=\"stylesheet\" href=\"a.css\">\n";
+        assert_eq!(
+            without_manifest_preload(page),
+            b"<head>\n<link rel=\"stylesheet\" href=\"a.css\">\n"
+        );
+    }
+
+    #[test]
+    fn a_zip_inside_the_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("search")).unwrap();
+        let inside = check_target(&out, &out.join("search/site.zip")).unwrap_err();
+        assert!(inside.contains("inside the output folder"), "{inside}");
+        assert!(check_target(&out, &dir.path().join("site.zip")).is_ok());
+        assert!(check_target(&out, &dir.path().join("site.tar")).is_err());
+    }
+}
