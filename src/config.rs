@@ -131,6 +131,7 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     textbooks: Vec<textbooks::RawTextbook>,
+    #[serde(default)]
     budget: BudgetConfig,
 }
 
