@@ -347,7 +347,7 @@ fn read_text(
         config,
         assets,
         stem: stem(&found.rel),
-        body: text[split.body.clone()].to_string(),
+        body_span: split.body.clone(),
         body_line: split.body_line,
         origin: Origin {
             file: found.rel.clone(),
@@ -463,7 +463,7 @@ fn read_catalog(
             config,
             assets,
             stem: id,
-            body: String::new(),
+            body_span: 0..0,
             body_line: yaml_line,
             origin,
         };
