@@ -173,7 +173,7 @@ def main():
     try:
         site = os.path.join(work, f"corpus-{a.docs}")
         t0 = time.time()
-        subprocess.check_call([sys.executable, GEN, "--out", site, "--docs", str(a.docs)], stdout=subprocess.DEVNULL)
+        subprocess.check_call([sys.executable, GEN, "--out", site, "--docs", str(a.docs)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"   corpus: {a.docs} docs generated in {time.time() - t0:.1f} s")
         tools = [Tool("render bound", lambda out: [bound, os.path.join(site, "content"), out])]
         for name, binary in lecterns:
@@ -206,7 +206,7 @@ def main():
                 if n == a.docs:
                     shutil.copytree(site, out)
                 else:
-                    subprocess.check_call([sys.executable, GEN, "--out", out, "--docs", str(n)], stdout=subprocess.DEVNULL)
+                    subprocess.check_call([sys.executable, GEN, "--out", out, "--docs", str(n)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
             tests = [
                 ("resources", f"resources {a.docs} → {2 * a.docs}", corpus, (a.docs, 2 * a.docs)),
