@@ -129,7 +129,7 @@ pub fn render_resource_body(
         config,
         catalog,
         assets,
-        (&r.origin.file, &r.origin.text, &r.body, r.body_line),
+        (&r.origin.file, &r.origin.text, r.body(), r.body_line),
         &catalog::resource_path(r),
         r.kind == crate::content::Kind::Review,
     );
@@ -286,7 +286,7 @@ pub fn render_page_body(
         config,
         catalog,
         assets,
-        (&p.origin.file, &p.origin.text, &p.body, p.body_line),
+        (&p.origin.file, &p.origin.text, p.body(), p.body_line),
         &catalog::page_path(p),
         false,
     )

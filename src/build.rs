@@ -136,13 +136,22 @@ pub fn build_with(
 ) -> Option<(BuildReport, Site, Written)> {
     let started = Instant::now();
     let mut timings = Timings::new();
-    let site = load(options, diagnostics, &mut timings)?;
+    let mut site = load(options, diagnostics, &mut timings)?;
     let staging = stage_target(options, diagnostics)?;
     let clock = Instant::now();
     stage(options, "writing pages");
     let keep_index = matches!(handover, Handover::Serve(_));
+    // A build that exits needs no body's HTML after its page: the pages take it and drop it.
+    // `serve` keeps it, to render pages again when an edit changes them.
+    let html = if keep_index {
+        Vec::new()
+    } else {
+        drop_sources(&mut site.catalog);
+        take_html(&mut site.bodies)
+    };
     let written = write_site(
         &site,
+        html,
         &staging,
         keep_index,
         options,
@@ -224,9 +233,33 @@ fn swap_in(staging: Staging, handover: Handover<'_>, diagnostics: &mut Diagnosti
     Some(())
 }
 
-/// Pages, search index, static files, assets and feeds into the staging folder.
+/// Every resource's file text dropped (a build that exits): it was needed to parse the
+/// resource, render its body and point diagnostics at its lines, all done in `load`; after it
+/// a resource is its fields and its rendered body. A record shared elsewhere keeps its text.
+fn drop_sources(catalog: &mut Catalog) {
+    let empty: Arc<str> = Arc::from("");
+    for resource in &mut catalog.resources {
+        if let Some(resource) = Arc::get_mut(resource) {
+            resource.origin.text = Arc::clone(&empty);
+            resource.body_span = 0..0;
+        }
+    }
+}
+
+/// Each body's HTML moved out of it (`None` for a body shared elsewhere, which keeps its own).
+fn take_html(bodies: &mut [Arc<Rendered>]) -> Vec<Option<String>> {
+    bodies
+        .iter_mut()
+        .map(|body| Arc::get_mut(body).map(|body| std::mem::take(&mut body.html)))
+        .collect()
+}
+
+/// Pages, search index, static files, assets and feeds into the staging folder. Pages are
+/// written as they are rendered, the index files as soon as the index is made: neither is
+/// held until the other is done.
 fn write_site(
     site: &Site,
+    html: Vec<Option<String>>,
     staging: &Staging,
     keep_index: bool,
     options: &BuildOptions,
@@ -242,10 +275,24 @@ fn write_site(
     };
     let input = site.input();
     let labels = site.theme.labels();
-    let ((rendering, pages_took), ((index_files, index), search_took)) = rayon::join(
-        || timed(|| Pages::new(&site.theme, &input).render_all(&sink)),
-        || timed(|| search_index(site, &labels, keep_index)),
-    );
+    let ((rendering, pages_took), (((index_count, index_problems), index), search_took)) =
+        rayon::join(
+            || {
+                timed(|| {
+                    Pages::new(&site.theme, &input)
+                        .spending(html)
+                        .render_all(&sink)
+                })
+            },
+            || {
+                timed(|| {
+                    let (index_files, index) = search_index(site, &labels, keep_index);
+                    let mut files = output::Files::new(staging);
+                    files.write_all(index_files.iter().map(|f| (f.path.as_str(), &f.bytes[..])));
+                    (files.finish(), index)
+                })
+            },
+        );
     timings.push(("pages", pages_took));
     timings.push(("search index", search_took));
     let Rendering {
@@ -254,8 +301,8 @@ fn write_site(
     } = rendering;
     diagnostics.extend(problems);
     let pages = digests.len();
+    diagnostics.extend(index_problems);
     let mut files = output::Files::new(staging);
-    files.write_all(index_files.iter().map(|f| (f.path.as_str(), &f.bytes[..])));
     files.write(
         "static/syntax.css",
         crate::markdown::stylesheet().as_bytes(),
@@ -273,7 +320,7 @@ fn write_site(
     diagnostics.extend(problems);
     (!diagnostics.has_errors()).then_some(Written {
         pages,
-        files: count + pages,
+        files: count + index_count + pages,
         digests,
         index,
     })

@@ -348,7 +348,7 @@ fn read_text(
         config,
         assets,
         stem: stem(&found.rel),
-        body: text[split.body.clone()].to_string(),
+        body_span: split.body.clone(),
         body_line: split.body_line,
         origin: Origin {
             file: found.rel.clone(),
@@ -466,7 +466,7 @@ fn read_catalog(
             config,
             assets,
             stem: id,
-            body: String::new(),
+            body_span: 0..0,
             body_line: yaml_line,
             origin,
         };

@@ -297,7 +297,7 @@ impl Origin {
         if let Some(row) = &self.row {
             return row.at_column(key, diagnostic.in_file(&self.file));
         }
-        let block = &self.text[self.yaml.clone()];
+        let block = self.text.get(self.yaml.clone()).unwrap_or("");
         let line = key_line_in_block(block, self.yaml_line, key).unwrap_or(self.yaml_line);
         diagnostic
             .in_file(&self.file)
@@ -329,10 +329,18 @@ pub struct Resource {
     pub school: String,
     /// Where it sits in a textbook the site declares (`textbook:`, `unit:`, `period:`).
     pub alignment: Option<Alignment>,
-    /// Markdown body and the file line it starts on.
-    pub body: String,
+    /// Markdown body, as a byte range of `origin.text` (not a copy: bodies are most of a
+    /// site's text), and the file line it starts on.
+    pub body_span: std::ops::Range<usize>,
     pub body_line: usize,
     pub detail: Detail,
+}
+
+impl Resource {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        self.origin.text.get(self.body_span.clone()).unwrap_or("")
+    }
 }
 
 impl Resource {
@@ -484,8 +492,16 @@ pub struct Page {
     pub title: String,
     pub summary: String,
     pub weight: i64,
-    pub body: String,
+    /// Markdown body, as a byte range of `origin.text`.
+    pub body_span: std::ops::Range<usize>,
     pub body_line: usize,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        self.origin.text.get(self.body_span.clone()).unwrap_or("")
+    }
 }
 
 /// A file under `content/assets/`, copied as it is.

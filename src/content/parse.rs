@@ -170,7 +170,8 @@ pub(super) struct Place<'a> {
     pub assets: &'a BTreeSet<String>,
     pub origin: Origin,
     pub stem: String,
-    pub body: String,
+    /// The body as a byte range of `origin.text`.
+    pub body_span: std::ops::Range<usize>,
     pub body_line: usize,
 }
 
@@ -343,6 +344,7 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
             "write a title: `title: 关于本资源库`",
         ));
     }
+    check_title(&place, &mut problems, &front.title);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
@@ -352,7 +354,7 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
         title: front.title.trim().to_string(),
         summary: front.summary.trim().to_string(),
         weight: front.weight,
-        body: place.body,
+        body_span: place.body_span,
         body_line: place.body_line,
     };
     Ok((Some(page), problems))
@@ -383,6 +385,51 @@ fn small_number(
     }
     problems.push(place.problem(key, format!("{key} {value} is out of range"), help));
     None
+}
+
+/// The longest title, in characters. A title is repeated on every page that shows its card
+/// (every listing of each of its topics, grades and courses, the home page, its links): a
+/// title of megabytes would make a site of gigabytes.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// The most topics one resource may have: each topic's listing shows the card with all of
+/// them, so the output grows with the square of a resource's topic count.
+pub const MAX_TOPICS: usize = 50;
+/// The longest topic name, in characters (it names a folder and is on every card that has it).
+pub const MAX_TOPIC_CHARS: usize = 50;
+
+fn check_title(place: &Place<'_>, problems: &mut Vec<Diagnostic>, title: &str) {
+    let chars = title.trim().chars().count();
+    if chars > MAX_TITLE_CHARS {
+        problems.push(place.problem(
+            "title",
+            format!("the title is {chars} characters long, more than the {MAX_TITLE_CHARS} a title may have"),
+            "shorten the title and move the rest into `summary:` or the body",
+        ));
+    }
+}
+
+fn check_topics(place: &Place<'_>, problems: &mut Vec<Diagnostic>, topics: &[String]) {
+    if topics.len() > MAX_TOPICS {
+        problems.push(place.problem(
+            "topics",
+            format!(
+                "{} topics, more than the {MAX_TOPICS} one resource may have",
+                topics.len()
+            ),
+            "keep the few topics a teacher would search by; put other words in the summary or the body",
+        ));
+    }
+    if let Some(long) = topics
+        .iter()
+        .find(|t| t.trim().chars().count() > MAX_TOPIC_CHARS)
+    {
+        let chars = long.trim().chars().count();
+        problems.push(place.problem(
+            "topics",
+            format!("a topic is {chars} characters long, more than the {MAX_TOPIC_CHARS} a topic may have"),
+            "a topic is a short tag such as `情绪管理`: shorten it",
+        ));
+    }
 }
 
 /// The fields every kind's front matter has, moved out of it for `common`.
@@ -440,6 +487,8 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
             "write a title, e.g. `title: 我的情绪小怪兽`",
         ));
     }
+    check_title(place, problems, &title);
+    check_topics(place, problems, &topics);
     let mut grades = Vec::new();
     for g in grade.0 {
         match u8::try_from(g).ok().filter(|g| config.grade(*g).is_some()) {
@@ -529,7 +578,7 @@ fn finish(
         date: common.date,
         school: common.school,
         alignment: common.alignment,
-        body: place.body,
+        body_span: place.body_span,
         body_line: place.body_line,
         detail,
     };

@@ -179,7 +179,7 @@ fn read_row(
         config: site.config,
         assets: site.assets,
         stem: front.id.clone().unwrap_or_default(),
-        body: String::new(),
+        body_span: 0..0,
         body_line: record.line,
         origin: origin.clone(),
     };

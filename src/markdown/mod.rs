@@ -100,11 +100,15 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
     };
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html.shrink_to_fit();
+    // The text lives as long as the site (search indexes it, `serve` compares it): no slack.
+    let mut text = state.text;
+    text.shrink_to_fit();
     Rendered {
         html_digest: digest(&html),
         html,
         toc: state.toc,
-        text: state.text,
+        text,
         anchors: state.anchors,
         fragment_links: state.fragment_links,
         linked_sources: state.linked_sources,

@@ -49,28 +49,41 @@ pub struct ResourceView<'a> {
 /// rendered (hashing ten thousand bodies again after every save would cost more than the
 /// rest of the patch). A review's cited times link to its video, whose address only the page
 /// knows (`markdown::times`): `video` is that address relative to the page, if it has one.
+///
+/// `taken` is the body's HTML when it was moved out of the body for this one page (a build
+/// that exits frees each body's HTML as soon as its page is written: see `Pages::spending`);
+/// `None` reads it from `body`. Either way the page is the same.
 #[derive(Debug)]
 pub struct BodyHtml<'a> {
     pub body: &'a crate::markdown::Rendered,
     pub video: Option<String>,
+    pub taken: Option<String>,
 }
 
 impl<'a> BodyHtml<'a> {
     pub fn new(body: &'a crate::markdown::Rendered) -> Self {
-        BodyHtml { body, video: None }
+        BodyHtml {
+            body,
+            video: None,
+            taken: None,
+        }
+    }
+
+    fn html(&self) -> &str {
+        self.taken.as_deref().unwrap_or(&self.body.html)
     }
 }
 
 impl Serialize for BodyHtml<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.body.cited_times.is_empty() {
-            return serializer.serialize_str(&self.body.html);
+            return serializer.serialize_str(self.html());
         }
         // Without a video the links stay on the page: `#t=…` only. Only the attribute is
         // replaced: the same words in text are escaped (`&quot;`) and never match.
         let placeholder = format!("href=\"{}", crate::markdown::times::PLACEHOLDER);
         let video = format!("href=\"{}", self.video.as_deref().unwrap_or(""));
-        let html = self.body.html.replace(&placeholder, &video);
+        let html = self.html().replace(&placeholder, &video);
         serializer.serialize_str(&html)
     }
 }

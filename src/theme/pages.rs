@@ -133,6 +133,9 @@ pub struct Pages<'a> {
     globals_digest: u64,
     /// The coverage figures (`coverage/`, `textbooks/`), counted once.
     figures: crate::coverage::Figures,
+    /// The resources' body HTML moved out of their bodies, each taken by its page (see
+    /// `spending`); empty when the pages read it from the bodies.
+    html: Vec<std::sync::Mutex<Option<String>>>,
 }
 
 impl<'a> Pages<'a> {
@@ -156,7 +159,22 @@ impl<'a> Pages<'a> {
             renderer: theme.renderer(&globals),
             globals_digest: hasher.finish(),
             figures: crate::coverage::figures(input.config, input.catalog),
+            html: Vec::new(),
         }
+    }
+
+    /// Pages that take each resource's body HTML from `html` (in catalog order; `None` reads
+    /// the body's own) and drop it once the page is made: a build that exits holds the HTML of
+    /// the pages being rendered, not of every body at once. The pages are the same.
+    pub fn spending(mut self, html: Vec<Option<String>>) -> Self {
+        self.html = html.into_iter().map(std::sync::Mutex::new).collect();
+        self
+    }
+
+    /// Resource `n`'s body HTML, if it was moved here and not taken yet.
+    fn take_html(&self, n: Place) -> Option<String> {
+        let slot = self.html.get(n.get())?;
+        slot.lock().ok()?.take()
     }
 
     /// The cards of this render, to be reused by the next (`serve`).
@@ -240,7 +258,8 @@ impl<'a> Pages<'a> {
             Job::Home => ("index.html".into(), View::Home(home(input, cards))),
             Job::Resource(n) => {
                 let path = catalog::resource_path(&catalog.resources[*n]);
-                let (template, view) = resource(input, cards, *n, &path);
+                let (template, mut view) = resource(input, cards, *n, &path);
+                view.page.content.taken = self.take_html(*n);
                 (format!("{path}index.html"), View::Resource(template, view))
             }
             Job::Chapters(n) => {
@@ -533,6 +552,7 @@ fn resource<'c>(
             card: &cards[n],
             content: BodyHtml {
                 body,
+                taken: None,
                 video: catalog
                     .review_video(n)
                     .map(|v| format!("{root}{}", catalog::resource_path(&catalog.resources[v]))),

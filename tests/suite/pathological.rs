@@ -301,3 +301,69 @@ fn a_catalog_of_25000_plain_entries() {
         run.elapsed.as_secs_f64()
     );
 }
+
+/// A lesson front matter with `title` and `topics` as given, built under the time limit.
+fn build_front(title: &str, topics: &[String]) -> Run {
+    let site = empty_site();
+    site.write("site.yaml", SITE_YAML);
+    let topics = topics
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    site.write(
+        "content/lessons/big.md",
+        format!("---\ngrade: 7\ncourse: mental-health\ntitle: \"{title}\"\ntopics: [{topics}]\n---\n\n正文。\n"),
+    );
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    if run.code != Some(0) {
+        assert!(!out.exists(), "a refused build wrote {}", out.display());
+    }
+    run
+}
+
+#[test]
+fn sixteen_thousand_topics_are_refused_at_their_line() {
+    let topics: Vec<String> = (0..16_000).map(|n| format!("话题{n}")).collect();
+    let run = build_front("很多话题", &topics);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert!(
+        run.stderr.contains("16000 topics, more than the 50"),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains("content/lessons/big.md:5"),
+        "{}",
+        tail(&run.stderr)
+    );
+    // Fifty is still fine.
+    let run = build_front("五十个话题", &topics[..50]);
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stderr));
+}
+
+#[test]
+fn a_three_megabyte_title_and_a_long_topic_are_refused() {
+    let title = "标题".repeat(3 * 1024 * 1024 / 6);
+    let topics: Vec<String> = (0..200).map(|n| format!("话题{n}")).collect();
+    let run = build_front(&title, &topics);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert!(
+        run.stderr.contains("more than the 200 a title may have"),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains("content/lessons/big.md:4"),
+        "{}",
+        tail(&run.stderr)
+    );
+    let run = build_front("一个长话题", &["话".repeat(51)]);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert!(
+        run.stderr.contains("more than the 50 a topic may have"),
+        "{}",
+        tail(&run.stderr)
+    );
+}
