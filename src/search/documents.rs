@@ -45,6 +45,10 @@ pub fn document<'a>(
     }
     SearchDocument {
         labels: labels(config, r, kind_name),
+        course_name: config
+            .course(&r.course)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
         path: crate::catalog::resource_path(r),
         title: &r.title,
         kind: r.kind.slug(),

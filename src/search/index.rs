@@ -67,6 +67,8 @@ pub struct SearchDocument<'a> {
     /// What the page shows about it as labels: kind, 说课/评课, grade, stage and course names —
     /// so 七年级 or 说课 in a query finds what is labelled so.
     pub labels: Vec<String>,
+    /// The course's display name: spelled in pinyin for search, like the title.
+    pub course_name: String,
     /// The body's visible text.
     pub body: &'a str,
     /// A video's cues, from its captions (empty for everything else).
@@ -113,6 +115,12 @@ pub fn build(
             .enumerate()
             .map(|(n, d)| (record_path(n), record(config, d))),
     );
+    let titles: Vec<super::suggest::Entry> = docs
+        .par_iter()
+        .map(|d| super::suggest::Entry::new(d.title))
+        .collect();
+    let suggest = super::suggest::SuggestState::new(titles, topics);
+    files.extend(suggest.written.iter().map(|(p, b)| (p.clone(), b.clone())));
     let records: Option<Vec<Vec<u8>>> = keep.then(|| {
         (0..docs.len())
             .map(|n| files[&record_path(n)].clone())
@@ -168,6 +176,7 @@ pub fn build(
             hashes,
             generation,
             kind_names,
+            suggest,
         });
     (out, state)
 }
@@ -228,6 +237,20 @@ fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
     each(doc.body, BODY);
 }
 
+/// Calls `each(text, weight)` for every field that is also indexed as pinyin and initials
+/// (docs/SEARCH-INDEX.md, "Pinyin terms"): the names a teacher may type without a Chinese
+/// keyboard — title, topics, people and the course — not the body, to keep the index small.
+fn pinyin_fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
+    each(doc.title, TITLE);
+    for topic in doc.topics {
+        each(topic, TOPICS);
+    }
+    for person in &doc.people {
+        each(person, PEOPLE);
+    }
+    each(&doc.course_name, PEOPLE);
+}
+
 /// A CJK term packed in a `u64`: bit 42 marks a bigram, the characters sit in bits 21–41 and
 /// 0–20. Packing keeps the hot counting loop free of allocation.
 fn pack(term: &Term) -> Option<u64> {
@@ -259,6 +282,7 @@ pub(super) struct DocTerms {
 pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     let mut counts = TermCounts::default();
     fields(doc, |text, weight| counts.add(text, weight));
+    pinyin_fields(doc, |text, weight| counts.add_pinyin(text, weight));
     let mut transcript = TermCounts::default();
     for cue in doc.transcript {
         transcript.add(&cue.text, BODY);
@@ -305,6 +329,16 @@ impl TermCounts {
                     }
                 }
             }
+        });
+    }
+}
+
+impl TermCounts {
+    /// Pinyin terms count like the field's characters, but add nothing to the document's
+    /// length: the length normalisation (and so every ranking without pinyin) stays as it was.
+    fn add_pinyin(&mut self, text: &str, weight: u32) {
+        super::pinyin::index_terms(text, |term| {
+            *self.words.entry(term.into_boxed_str()).or_insert(0) += weight;
         });
     }
 }
@@ -746,6 +780,7 @@ mod tests {
             summary: "",
             people: vec![],
             labels: vec![],
+            course_name: String::new(),
             body,
             transcript,
         }

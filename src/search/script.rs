@@ -27,6 +27,9 @@ pub fn shared_constants() -> Value {
         "ALPHABET": String::from_utf8_lossy(super::codec::ALPHABET),
         "OFFLINE_BUCKETS": super::offline::BUCKETS_PER_SCRIPT,
         "OFFLINE_RECORDS": super::offline::RECORDS_PER_SCRIPT,
+        "PINYIN_SYLLABLES": super::pinyin::SYLLABLES,
+        "MAX_PINYIN_LETTERS": super::pinyin::MAX_PINYIN_LETTERS,
+        "SUGGEST_HASH_SHARDS": super::suggest::HASH_SHARDS,
     })
 }
 
