@@ -139,6 +139,12 @@ fn words() -> &'static HashMap<String, Vec<&'static str>> {
     })
 }
 
+/// The first characters of the words of `WORDS`.
+fn first_chars() -> &'static std::collections::HashSet<char> {
+    static SET: OnceLock<std::collections::HashSet<char>> = OnceLock::new();
+    SET.get_or_init(|| WORDS.iter().filter_map(|(w, _)| w.chars().next()).collect())
+}
+
 fn syllables() -> &'static std::collections::HashSet<&'static str> {
     static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| SYLLABLES.split(' ').collect())
@@ -166,7 +172,13 @@ pub fn readings(chars: &[char]) -> Vec<Option<&'static str>> {
     let mut i = 0;
     while i < chars.len() {
         let mut step = 1;
-        for len in (2..=LONGEST_WORD.min(chars.len() - i)).rev() {
+        // Most characters start no listed word: no string is made for them.
+        let longest = if first_chars().contains(&chars[i]) {
+            LONGEST_WORD
+        } else {
+            1
+        };
+        for len in (2..=longest.min(chars.len() - i)).rev() {
             let word: String = chars[i..i + len].iter().collect();
             if let Some(found) = table.get(&word) {
                 for (k, r) in found.iter().enumerate() {
