@@ -304,7 +304,9 @@ pub fn query_terms(query: &str) -> Vec<String> {
             }
         }
     }
-    cut.windows(2).map(|w| format!("{}'{}", w[0], w[1])).collect()
+    cut.windows(2)
+        .map(|w| format!("{}'{}", w[0], w[1]))
+        .collect()
 }
 
 #[cfg(test)]

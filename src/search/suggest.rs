@@ -100,7 +100,12 @@ pub fn files(topics: &[Entry], titles: &[&Entry]) -> BTreeMap<String, Vec<u8>> {
     }
     shards
         .into_iter()
-        .map(|(key, (t, r))| (path_of(&key), json!({ "t": t, "r": r }).to_string().into_bytes()))
+        .map(|(key, (t, r))| {
+            (
+                path_of(&key),
+                json!({ "t": t, "r": r }).to_string().into_bytes(),
+            )
+        })
         .collect()
 }
 
@@ -209,7 +214,10 @@ mod tests {
         let files = files(&[], &[&a, &b, &a]);
         assert_eq!(
             parse(&files, "x")["r"],
-            json!([["心理委员", "xin li wei yuan"], ["心理健康", "xin li jian kang"]])
+            json!([
+                ["心理委员", "xin li wei yuan"],
+                ["心理健康", "xin li jian kang"]
+            ])
         );
     }
 }

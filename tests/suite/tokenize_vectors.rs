@@ -80,7 +80,12 @@ fn rust_pinyin_matches_shared_vectors() {
         index.sort();
         index.dedup();
         assert_eq!(index, v.index, "pinyin index terms of {:?}", v.text);
-        assert_eq!(pinyin::spelled(&v.text), v.spelled, "syllables of {:?}", v.text);
+        assert_eq!(
+            pinyin::spelled(&v.text),
+            v.spelled,
+            "syllables of {:?}",
+            v.text
+        );
     }
     for v in vectors.queries {
         assert_eq!(
