@@ -37,6 +37,7 @@ pub fn document<'a>(
     body: &'a Rendered,
     kind_name: &str,
 ) -> SearchDocument<'a> {
+    // The school first: the pinyin fields (`index::pinyin_fields`) skip it.
     let mut people = vec![r.school.as_str()];
     match &r.detail {
         Detail::Lesson(d) => people.push(&d.author),

@@ -245,7 +245,9 @@ fn pinyin_fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
     for topic in doc.topics {
         each(topic, TOPICS);
     }
-    for person in &doc.people {
+    // People's names, not the school's (`documents::document` puts the school first): a long
+    // name on every document, which would cost more index than it is worth typing in pinyin.
+    for person in doc.people.iter().skip(1) {
         each(person, PEOPLE);
     }
     each(&doc.course_name, PEOPLE);
@@ -337,8 +339,11 @@ impl TermCounts {
     /// Pinyin terms count like the field's characters, but add nothing to the document's
     /// length: the length normalisation (and so every ranking without pinyin) stays as it was.
     fn add_pinyin(&mut self, text: &str, weight: u32) {
-        super::pinyin::index_terms(text, |term| {
-            *self.words.entry(term.into_boxed_str()).or_insert(0) += weight;
+        super::pinyin::index_terms(text, |term| match self.words.get_mut(term) {
+            Some(tf) => *tf += weight,
+            None => {
+                self.words.insert(term.into(), weight);
+            }
         });
     }
 }

@@ -194,27 +194,29 @@ pub fn readings(chars: &[char]) -> Vec<Option<&'static str>> {
 }
 
 /// Calls `each` with every pinyin index term of `text` (each occurrence, in order): syllable
-/// pairs `a'b` and initial triples `'abc` within each CJK run.
-pub fn index_terms(text: &str, mut each: impl FnMut(String)) {
+/// pairs `a'b` and initial triples `'abc` within each CJK run. One buffer serves every term.
+pub fn index_terms(text: &str, mut each: impl FnMut(&str)) {
+    let mut term = String::with_capacity(16);
     runs(text, |run| {
         if let Run::Cjk(chars) = run {
             let read = readings(&chars);
             for i in 0..read.len().saturating_sub(1) {
                 if let (Some(a), Some(b)) = (read[i], read[i + 1]) {
-                    each(format!("{a}'{b}"));
+                    term.clear();
+                    term.push_str(a);
+                    term.push('\'');
+                    term.push_str(b);
+                    each(&term);
                     if let Some(Some(c)) = read.get(i + 2) {
-                        each(initials_term(&[a, b, c]));
+                        term.clear();
+                        term.push('\'');
+                        term.extend([a, b, c].iter().filter_map(|s| s.chars().next()));
+                        each(&term);
                     }
                 }
             }
         }
     });
-}
-
-fn initials_term(syllables: &[&str]) -> String {
-    let mut term = String::from("'");
-    term.extend(syllables.iter().filter_map(|s| s.chars().next()));
-    term
 }
 
 /// The syllables of `text` for suggestions: a CJK character's reading, or a word run as it is
@@ -315,7 +317,7 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        index_terms(text, |t| out.push(t));
+        index_terms(text, |t| out.push(t.to_string()));
         out
     }
 
