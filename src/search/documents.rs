@@ -37,6 +37,7 @@ pub fn document<'a>(
     body: &'a Rendered,
     kind_name: &str,
 ) -> SearchDocument<'a> {
+    // The school first: the pinyin fields (`index::pinyin_fields`) skip it.
     let mut people = vec![r.school.as_str()];
     match &r.detail {
         Detail::Lesson(d) => people.push(&d.author),
@@ -45,6 +46,10 @@ pub fn document<'a>(
     }
     SearchDocument {
         labels: labels(config, r, kind_name),
+        course_name: config
+            .course(&r.course)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
         path: crate::catalog::resource_path(r),
         title: &r.title,
         kind: r.kind.slug(),

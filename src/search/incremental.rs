@@ -42,6 +42,8 @@ pub struct IndexState {
     pub(super) generation: String,
     /// The kinds' display names, for the manifest of a new generation.
     pub(super) kind_names: [String; 3],
+    /// The titles behind the suggestion files, and those files.
+    pub(super) suggest: super::suggest::SuggestState,
 }
 
 /// The files to write after an edit. The generation folder `search/<from>/` must first be
@@ -203,6 +205,7 @@ impl IndexState {
                 .map(|n| (record_path(n), self.records[n].clone())),
         );
         changed.push((FACETS.into(), self.columns.json()));
+        changed.extend(self.suggest.refresh(topics));
         let mut removed: Vec<String> = (change.doc_count..old_count).map(record_path).collect();
         if config.search.offline {
             let scripts = self.offline_scripts(changed.iter().map(|(p, _)| p).chain(&removed));
@@ -285,7 +288,9 @@ impl IndexState {
             }
         }
         self.columns.rearrange(&change.moves, change.doc_count);
+        self.suggest.rearrange(&change.moves, change.doc_count);
         for (n, doc) in &change.added {
+            self.suggest.set(*n, doc.title);
             let length = doc_terms(doc).length_code;
             self.columns.set(config, topics, *n, doc, length);
             self.records[*n] = record_files(config, doc).0;
@@ -451,6 +456,8 @@ impl IndexState {
             self.records[n].clone()
         } else if path == FACETS {
             self.columns.json()
+        } else if let Some(bytes) = self.suggest.written.get(path) {
+            bytes.clone()
         } else {
             super::variants::json()
         }

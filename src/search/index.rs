@@ -84,6 +84,8 @@ pub struct SearchDocument<'a> {
     /// What the page shows about it as labels: kind, 说课/评课, grade, stage and course names —
     /// so 七年级 or 说课 in a query finds what is labelled so.
     pub labels: Vec<String>,
+    /// The course's display name: spelled in pinyin for search, like the title.
+    pub course_name: String,
     /// The body's visible text.
     pub body: &'a str,
     /// A video's cues, from its captions (empty for everything else).
@@ -139,6 +141,12 @@ pub fn build(
             }
         }
     }
+    let titles: Vec<super::suggest::Entry> = docs
+        .par_iter()
+        .map(|d| super::suggest::Entry::new(d.title))
+        .collect();
+    let suggest = super::suggest::SuggestState::new(titles, topics);
+    files.extend(suggest.written.iter().map(|(p, b)| (p.clone(), b.clone())));
     let records: Option<Vec<Vec<u8>>> = keep.then(|| {
         (0..docs.len())
             .map(|n| files[&record_path(n)].clone())
@@ -195,6 +203,7 @@ pub fn build(
             hashes,
             generation,
             kind_names,
+            suggest,
         });
     (out, state)
 }
@@ -255,6 +264,22 @@ fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
     each(doc.body, BODY);
 }
 
+/// Calls `each(text, weight)` for every field that is also indexed as pinyin and initials
+/// (docs/SEARCH-INDEX.md, "Pinyin terms"): the names a teacher may type without a Chinese
+/// keyboard — title, topics, people and the course — not the body, to keep the index small.
+fn pinyin_fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
+    each(doc.title, TITLE);
+    for topic in doc.topics {
+        each(topic, TOPICS);
+    }
+    // People's names, not the school's (`documents::document` puts the school first): a long
+    // name on every document, which would cost more index than it is worth typing in pinyin.
+    for person in doc.people.iter().skip(1) {
+        each(person, PEOPLE);
+    }
+    each(&doc.course_name, PEOPLE);
+}
+
 /// A CJK term packed in a `u64`: bit 42 marks a bigram, the characters sit in bits 21–41 and
 /// 0–20. Packing keeps the hot counting loop free of allocation.
 fn pack(term: &Term) -> Option<u64> {
@@ -286,6 +311,7 @@ pub(super) struct DocTerms {
 pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     let mut counts = TermCounts::default();
     fields(doc, |text, weight| counts.add(text, weight));
+    pinyin_fields(doc, |text, weight| counts.add_pinyin(text, weight));
     let mut transcript = TermCounts::default();
     for cue in doc.transcript {
         transcript.add(&cue.text, BODY);
@@ -356,6 +382,19 @@ impl TermCounts {
                         *self.words.entry(w).or_insert(0) += weight;
                     }
                 }
+            }
+        });
+    }
+}
+
+impl TermCounts {
+    /// Pinyin terms count like the field's characters, but add nothing to the document's
+    /// length: the length normalisation (and so every ranking without pinyin) stays as it was.
+    fn add_pinyin(&mut self, text: &str, weight: u32) {
+        super::pinyin::index_terms(text, |term| match self.words.get_mut(term) {
+            Some(tf) => *tf += weight,
+            None => {
+                self.words.insert(term.into(), weight);
             }
         });
     }
@@ -882,6 +921,7 @@ mod tests {
             summary: "",
             people: vec![],
             labels: vec![],
+            course_name: String::new(),
             body,
             transcript,
             textbook: None,

@@ -8,7 +8,9 @@ mod documents;
 mod incremental;
 mod index;
 mod offline;
+pub mod pinyin;
 pub mod script;
+pub mod suggest;
 pub mod tokenize;
 pub mod variants;
 

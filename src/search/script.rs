@@ -31,6 +31,9 @@ pub fn shared_constants() -> Value {
         "OFFLINE_RECORDS": super::offline::RECORDS_PER_SCRIPT,
         "PART_BITS": super::index::PART_BITS,
         "PART_MARK": super::index::PART_MARK.to_string(),
+        "PINYIN_SYLLABLES": super::pinyin::SYLLABLES,
+        "MAX_PINYIN_LETTERS": super::pinyin::MAX_PINYIN_LETTERS,
+        "SUGGEST_HASH_SHARDS": super::suggest::HASH_SHARDS,
     })
 }
 

@@ -1034,3 +1034,40 @@ fn an_edited_chapters_file_equals_a_full_build() {
     );
     s.assert_matches_full_build("after emptying the chapters file");
 }
+
+/// The suggestion file `key` of the served index, parsed.
+fn suggestions_of(out: &Path, key: &str) -> serde_json::Value {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search/manifest.json")).unwrap()).unwrap();
+    let generation = manifest["gen"].as_str().unwrap();
+    let path = out.join(format!("search/{generation}/sg{key}.json"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_title_edit_updates_pinyin_and_suggestions_like_a_full_build() {
+    let mut s = Session::start();
+    assert!(postings_of(&s.out, "jing'yu").is_empty());
+    assert!(!json_has(&suggestions_of(&s.out, "j"), "鲸鱼的旅行"));
+    s.save(LESSON, |t| t.replacen("title: ", "title: 鲸鱼的旅行——", 1));
+    assert_eq!(postings_of(&s.out, "jing'yu").len(), 1, "syllable pair");
+    assert_eq!(postings_of(&s.out, "'jyd").len(), 1, "initials");
+    let file = suggestions_of(&s.out, "j");
+    let text = file.to_string();
+    assert!(
+        text.contains("jing yu de lv xing"),
+        "the new title is suggested with its syllables: {text}"
+    );
+    s.assert_matches_full_build("after a title edit (pinyin, suggestions)");
+    // And away again: the suggestion leaves with the title.
+    let original = crate::common::repo_root();
+    let text = std::fs::read_to_string(original.join(LESSON)).unwrap();
+    s.save(LESSON, |_| text.clone());
+    assert!(postings_of(&s.out, "jing'yu").is_empty());
+    assert!(!suggestions_of(&s.out, "j").to_string().contains("鲸鱼"));
+    s.assert_matches_full_build("after reverting the title");
+}
+
+fn json_has(value: &serde_json::Value, text: &str) -> bool {
+    value.to_string().contains(text)
+}

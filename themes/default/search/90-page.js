@@ -193,7 +193,7 @@
       self.decoded = {};
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
       // The query's postings do not depend on facets.json: ask for both at once.
-      self.fetchBuckets(M, self.termsOf(self.q), function () {});
+      self.fetchBuckets(M, self.termsOf(self.q).concat(LS.pinyinQueryTerms(self.q)), function () {});
       loadJson(self.base + "facets.json", function (ferr, facets) {
         if (ferr || !facets) {
           if (!retry) self.load(true);
@@ -277,7 +277,7 @@
     var self = this, my = ++this.seq, terms = this.termsOf(this.q);
     this.setBusy(true);
     var ready = false;
-    this.fetchBuckets(this.M, terms, function () {
+    this.fetchBuckets(this.M, terms.concat(LS.pinyinQueryTerms(this.q)), function () {
       ready = true;
       if (my !== self.seq) return;
       if (self.needsVariants(terms)) {
@@ -328,6 +328,8 @@
     this.score = null; // browsing: document order is the rank order
     if (terms.length) {
       scored = scoreDocs(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
+      // A query of letters is tried as pinyin too (module 45), ranked below the same match in characters.
+      scored = LS.addPinyin(scored, this.q, this.lookupFn, M.n, this.cols.norm);
       cands = scored.docs;
       this.score = scored.score;
     } else if (filtered) {
