@@ -124,6 +124,11 @@ fn tag(text: &str) -> Option<(String, usize)> {
     if let Some(name) = inner.strip_prefix('/') {
         return ELEMENTS.contains(&name).then(|| (format!("</{name}>"), end + 1));
     }
+    // `<mspace width="1em" />`: MathML in HTML may close an empty element so.
+    let (inner, close) = match inner.strip_suffix('/') {
+        Some(open) => (open.trim_end(), " />"),
+        None => (inner, ">"),
+    };
     let (name, mut attrs) = inner.split_once(' ').unwrap_or((inner, ""));
     if !ELEMENTS.contains(&name) {
         return None;
@@ -140,7 +145,7 @@ fn tag(text: &str) -> Option<(String, usize)> {
         tag.push_str(&format!(" {key}=\"{value}\""));
         attrs = after;
     }
-    tag.push('>');
+    tag.push_str(close);
     Some((tag, end + 1))
 }
 
@@ -162,6 +167,8 @@ mod tests {
     fn unescaped_characters_are_escaped() {
         let html = to_mathml("a < 0", false).unwrap();
         assert!(html.contains("<mo>&lt;</mo>"), "{html}");
+        let html = to_mathml(r"a \, b", false).unwrap();
+        assert!(html.contains("<mspace width=\"0.1667em\" />"), "{html}");
         let html = to_mathml(r"a \gt 0 \text{ & }", false).unwrap();
         assert!(html.contains("<mo>&gt;</mo>"), "{html}");
         assert!(!html.contains("& "), "{html}");
