@@ -245,7 +245,8 @@ impl<'a, 'o> State<'a, 'o> {
                 self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                // Focusable, so that a table wider than a phone scrolls from the keyboard too.
+                out.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
                 out.push(event);
             }
             Event::End(TagEnd::Table) => {
