@@ -54,10 +54,14 @@ fn svg_of(data: &[u8]) -> Option<String> {
         .map(|c| c == qrcode::Color::Dark)
         .collect();
     let size = width + 2 * QUIET_ZONE;
+    // Each run of dark modules is one stroke along the middle of its row: `M` to the row's
+    // first run, `m` over each gap, `h` along each run — about half the bytes of a filled
+    // rectangle per run (a page may carry two codes; a portal, thousands of pages).
     let mut path = String::with_capacity(width * width);
     for y in 0..width {
         let row = &dark[y * width..(y + 1) * width];
         let mut x = 0;
+        let mut pen: Option<usize> = None;
         while x < width {
             if !row[x] {
                 x += 1;
@@ -67,16 +71,19 @@ fn svg_of(data: &[u8]) -> Option<String> {
             while x < width && row[x] {
                 x += 1;
             }
-            let (left, top) = (start + QUIET_ZONE, y + QUIET_ZONE);
-            let run = x - start;
-            path.push_str(&format!("M{left} {top}h{run}v1h-{run}z"));
+            match pen {
+                None => path.push_str(&format!("M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE)),
+                Some(end) => path.push_str(&format!("m{} 0", start - end)),
+            }
+            path.push_str(&format!("h{}", x - start));
+            pen = Some(x);
         }
     }
     Some(format!(
         "<svg class=\"qr-code\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" \
          width=\"{size}\" height=\"{size}\" shape-rendering=\"crispEdges\" aria-hidden=\"true\" \
          focusable=\"false\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/>\
-         <path fill=\"#000\" d=\"{path}\"/></svg>"
+         <path stroke=\"#000\" d=\"{path}\"/></svg>"
     ))
 }
 
@@ -92,8 +99,10 @@ mod tests {
         assert!(svg.starts_with("<svg class=\"qr-code\""), "{svg}");
         // Version 3 (29 modules) holds this address at level M; 8 more for the quiet zone.
         assert!(svg.contains("viewBox=\"0 0 37 37\""), "{svg}");
-        // The finder pattern's top row: seven dark modules after the quiet zone.
-        assert!(svg.contains("M4 4h7v1h-7z"), "{svg}");
+        // The finder pattern's top row: seven dark modules after the quiet zone, and the
+        // row's last run is the top-right finder pattern's, seven modules from the edge.
+        assert!(svg.contains("d=\"M4 4.5h7m"), "{svg}");
+        assert!(svg.contains("h7M4 5.5h1m5 0h1"), "{svg}");
         assert_eq!(svg, qr.svg(), "the same address draws the same code");
     }
 

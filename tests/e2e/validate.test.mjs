@@ -23,6 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const BIN = path.join(ROOT, "target", "debug", "lectern");
 const VNU = path.join(ROOT, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
 const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
+const JSQR = path.join(ROOT, "node_modules", "jsqr", "dist", "jsQR.js");
 // An absolute base URL, so that pages carry their QR codes and absolute metadata.
 const BASE = "https://example.org/portal/";
 // The lesson with formulas and a table, and a lesson with a video (two QR codes on paper).
@@ -32,7 +33,7 @@ const VIDEO_LESSON = "lessons/qing-xu-xiao-guai-shou/index.html";
 function whySkip() {
   if (!fs.existsSync(BIN)) return `no ${path.relative(ROOT, BIN)}: run cargo build`;
   if (!fs.existsSync(CHROMIUM)) return `no ${CHROMIUM}: apt-get install chromium`;
-  for (const file of [VNU, AXE]) {
+  for (const file of [VNU, AXE, JSQR]) {
     if (!fs.existsSync(file)) return `${path.relative(ROOT, file)} missing: npm ci`;
   }
   if (spawnSync("java", ["-version"]).status !== 0) return "no java: apt-get install default-jre-headless";
@@ -160,6 +161,28 @@ describe("every kind of page validates", { skip }, () => {
       assert.equal(layout.codes.length, expectedCodes, "QR codes on paper");
       for (const size of layout.codes) assert.ok(size >= 2, `a QR code is ${size.toFixed(2)} cm wide, under 2 cm`);
       assert.match(layout.pageStyle, /@top-center/, "the lesson's title in the page margin");
+
+      // Each code, drawn at its printed size, reads back as the address printed beside it.
+      await page.addScriptTag({ path: JSQR });
+      const readings = await page.evaluate(async () => {
+        const read = async (svg) => {
+          const size = Math.round(svg.getBoundingClientRect().width);
+          const image = new Image();
+          image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+          await image.decode();
+          const canvas = document.createElement("canvas");
+          canvas.width = canvas.height = size;
+          const context = canvas.getContext("2d");
+          context.drawImage(image, 0, 0, size, size);
+          // eslint-disable-next-line no-undef
+          const code = jsQR(context.getImageData(0, 0, size, size).data, size, size);
+          return code ? code.data : null;
+        };
+        const figures = [...document.querySelectorAll(".page-qr figure")];
+        return Promise.all(figures.map(async (f) => [await read(f.querySelector("svg")), f.querySelector(".qr-url").textContent]));
+      });
+      for (const [read, printed] of readings) assert.equal(read, printed, "a QR code does not read as its address");
+      assert.ok(readings.some(([, url]) => url === `${BASE}${lesson.replace(/index\.html$/, "")}`), "the lesson's own code");
 
       const pdf = await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: false });
       const pageCount = (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) || []).length;
