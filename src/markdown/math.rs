@@ -168,7 +168,7 @@ mod tests {
         let html = to_mathml("a < 0", false).unwrap();
         assert!(html.contains("<mo>&lt;</mo>"), "{html}");
         let html = to_mathml(r"a \, b", false).unwrap();
-        assert!(html.contains("<mspace width=\"0.1667em\" />"), "{html}");
+        assert!(html.contains("<mspace width=\"0.16666667em\" />"), "{html}");
         let html = to_mathml(r"a \gt 0 \text{ & }", false).unwrap();
         assert!(html.contains("<mo>&gt;</mo>"), "{html}");
         assert!(!html.contains("& "), "{html}");
