@@ -133,6 +133,41 @@ describe("every kind of page validates", { skip }, () => {
     assert.deepEqual(problems, [], `${problems.length} axe violations:\n${problems.join("\n")}`);
   });
 
+  test("every QR code of the portal reads back as its address", async () => {
+    // Codes use one fixed mask (src/theme/qr.rs): read every one the sample portal has.
+    const codes = [];
+    for (const rel of htmlFiles(out)) {
+      const html = fs.readFileSync(path.join(out, rel), "utf8");
+      const found = html.matchAll(/(<svg class="qr-code"[^]*?<\/svg>)[^]*?<span class="qr-url">([^<]*)<\/span>/g);
+      for (const [, svg, url] of found) codes.push({ rel, svg, url: url.replaceAll("&amp;", "&") });
+    }
+    assert.ok(codes.length >= 40, `only ${codes.length} QR codes in the sample portal`);
+    const page = await browser.newPage();
+    await page.setContent("<!DOCTYPE html><title>codes</title>");
+    await page.addScriptTag({ path: JSQR });
+    const unread = await page.evaluate(async (codes) => {
+      const size = 112; // the screen size in site.css: 2.7 px a module for a version 3 code
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = size;
+      const context = canvas.getContext("2d");
+      const wrong = [];
+      for (const code of codes) {
+        const image = new Image();
+        image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(code.svg);
+        await image.decode();
+        context.fillStyle = "#fff";
+        context.fillRect(0, 0, size, size);
+        context.drawImage(image, 0, 0, size, size);
+        // eslint-disable-next-line no-undef
+        const read = jsQR(context.getImageData(0, 0, size, size).data, size, size);
+        if (!read || read.data !== code.url) wrong.push(`${code.rel}: ${read ? read.data : "unreadable"} ≠ ${code.url}`);
+      }
+      return wrong;
+    }, codes);
+    await page.close();
+    assert.deepEqual(unread, []);
+  });
+
   // A4 less the @page margins of site.css (18 mm either side), in CSS pixels.
   const PRINTABLE_WIDTH = Math.floor(((210 - 36) / 25.4) * 96);
 
