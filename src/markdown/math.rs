@@ -58,18 +58,62 @@ fn convert(latex: &str, display: bool) -> Result<String, String> {
 
 /// The MathML elements the converter writes.
 const ELEMENTS: &[&str] = &[
-    "annotation", "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo",
-    "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt",
-    "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder",
-    "munderover", "none", "semantics",
+    "annotation",
+    "math",
+    "menclose",
+    "merror",
+    "mfrac",
+    "mi",
+    "mmultiscripts",
+    "mn",
+    "mo",
+    "mover",
+    "mpadded",
+    "mphantom",
+    "mprescripts",
+    "mroot",
+    "mrow",
+    "ms",
+    "mspace",
+    "msqrt",
+    "mstyle",
+    "msub",
+    "msubsup",
+    "msup",
+    "mtable",
+    "mtd",
+    "mtext",
+    "mtr",
+    "munder",
+    "munderover",
+    "none",
+    "semantics",
 ];
 
 /// The attributes it writes; none of them takes an address.
 const ATTRIBUTES: &[&str] = &[
-    "class", "columnalign", "depth", "display", "displaystyle", "encoding", "height",
-    "largeop", "linethickness", "lspace", "mathbackground", "mathcolor", "mathvariant",
-    "maxsize", "minsize", "movablelimits", "rspace", "scriptlevel", "stretchy", "style",
-    "symmetric", "width",
+    "class",
+    "columnalign",
+    "depth",
+    "display",
+    "displaystyle",
+    "encoding",
+    "height",
+    "largeop",
+    "linethickness",
+    "lspace",
+    "mathbackground",
+    "mathcolor",
+    "mathvariant",
+    "maxsize",
+    "minsize",
+    "movablelimits",
+    "rspace",
+    "scriptlevel",
+    "stretchy",
+    "style",
+    "symmetric",
+    "width",
 ];
 
 /// `html` written again: tags of `ELEMENTS` with `ATTRIBUTES` whose values are plain (no
@@ -122,7 +166,9 @@ fn tag(text: &str) -> Option<(String, usize)> {
     let end = text.find('>')?;
     let inner = &text[1..end];
     if let Some(name) = inner.strip_prefix('/') {
-        return ELEMENTS.contains(&name).then(|| (format!("</{name}>"), end + 1));
+        return ELEMENTS
+            .contains(&name)
+            .then(|| (format!("</{name}>"), end + 1));
     }
     // `<mspace width="1em" />`: MathML in HTML may close an empty element so.
     let (inner, close) = match inner.strip_suffix('/') {

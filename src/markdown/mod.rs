@@ -246,7 +246,9 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Event::Start(Tag::Table(_)) => {
                 // Focusable, so that a table wider than a phone scrolls from the keyboard too.
-                out.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                out.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 out.push(event);
             }
             Event::End(TagEnd::Table) => {
@@ -311,7 +313,9 @@ impl<'a, 'o> State<'a, 'o> {
                 let dropped = self.dropped_links.pop().unwrap_or(false);
                 (!dropped).then_some(event)
             }
-            Event::InlineMath(latex) => Some(Event::InlineHtml(self.formula(&latex, false, warnings))),
+            Event::InlineMath(latex) => {
+                Some(Event::InlineHtml(self.formula(&latex, false, warnings)))
+            }
             Event::DisplayMath(latex) => Some(Event::Html(self.formula(&latex, true, warnings))),
             other => Some(other),
         }
@@ -333,7 +337,11 @@ impl<'a, 'o> State<'a, 'o> {
                     format!("formula does not parse: {what}"),
                     "write LaTeX math between `$…$` (inline) or `$$…$$` (display), e.g. `$\\frac{a}{b}$`; a `$` meant as money is written `\\$`",
                 ));
-                let class = if display { "math-error math-error--block" } else { "math-error" };
+                let class = if display {
+                    "math-error math-error--block"
+                } else {
+                    "math-error"
+                };
                 format!("<code class=\"{class}\">{}</code>", escape(latex)).into()
             }
         }

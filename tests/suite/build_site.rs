@@ -491,8 +491,7 @@ fn sample_portal() -> &'static (Option<i32>, String, Tree) {
 }
 
 /// The one warning a site with a path-only `base_url` (the default `/`) gets.
-pub const NO_ABSOLUTE_BASE: &str =
-    "warning: sitemap.xml, feed.xml and the pages' QR codes are not made: base_url `/` is not an absolute address";
+pub const NO_ABSOLUTE_BASE: &str = "warning: sitemap.xml, feed.xml and the pages' QR codes are not made: base_url `/` is not an absolute address";
 
 #[test]
 fn the_sample_portal_builds_without_warnings() {

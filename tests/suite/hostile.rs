@@ -128,7 +128,10 @@ fn problems_in_page(path: &str, html: &str) -> Vec<String> {
         for element in math.descendants().filter_map(scraper::ElementRef::wrap) {
             let name = element.value().name();
             if !MATHML.contains(&name) {
-                problems.push(format!("{path}: <{name}> inside a formula: {}", math.html()));
+                problems.push(format!(
+                    "{path}: <{name}> inside a formula: {}",
+                    math.html()
+                ));
             }
         }
     }
@@ -137,10 +140,36 @@ fn problems_in_page(path: &str, html: &str) -> Vec<String> {
 
 /// The elements a formula's MathML may hold.
 const MATHML: &[&str] = &[
-    "math", "mi", "mn", "mo", "ms", "mspace", "mtext", "mrow", "mfrac", "msqrt", "mroot",
-    "mstyle", "merror", "mpadded", "mphantom", "msub", "msup", "msubsup", "munder", "mover",
-    "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "semantics",
-    "annotation", "menclose",
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mspace",
+    "mtext",
+    "mrow",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "merror",
+    "mpadded",
+    "mphantom",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "mtable",
+    "mtr",
+    "mtd",
+    "semantics",
+    "annotation",
+    "menclose",
 ];
 
 /// `@page { @top-center { content: "…"; } }` with nothing in the string that could end it.
@@ -233,7 +262,10 @@ fn formulas_are_mathml_with_their_text_escaped() {
         .collect();
     assert_eq!(formulas.len(), 4, "{formulas:?}");
     assert!(formulas[2].contains("onerror=alert(22)>"), "{formulas:?}");
-    assert!(formulas[3].contains("<svg onload=alert(23)>"), "{formulas:?}");
+    assert!(
+        formulas[3].contains("<svg onload=alert(23)>"),
+        "{formulas:?}"
+    );
 }
 
 #[test]
