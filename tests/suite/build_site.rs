@@ -702,3 +702,41 @@ fn a_review_links_its_cited_times_to_the_video() {
     assert!(review.contains("<code>[12:34]</code>"));
     assert!(!review.contains("lectern-video:"));
 }
+
+#[test]
+fn attachments_show_their_size_and_large_ones_are_warned_about() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let lesson =
+        String::from_utf8_lossy(&read_tree(&out)["lessons/emotion-abc/index.html"]).into_owned();
+    assert!(
+        lesson.contains("<span class=\"attachment-size\">95 B</span>"),
+        "{lesson}"
+    );
+    assert!(
+        !run.stderr.contains("MB this site allows"),
+        "{}",
+        run.stderr
+    );
+
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    std::fs::write(
+        site.root.join("site.yaml"),
+        format!("{yaml}\nmax_attachment_mb: 0\n"),
+    )
+    .unwrap();
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            "warning: attachment `worksheets/emotion-card.pdf` is 95 B, more than the 0 MB this site allows"
+        ) && run.stderr.contains("content/lessons/junior/emotion-abc.md:")
+            && run.stderr.contains("`max_attachment_mb` in site.yaml sets the limit"),
+        "{}",
+        run.stderr
+    );
+    let strict = build(&site.root, &out, &["--strict"]);
+    strict.expect_code(1);
+}
