@@ -68,8 +68,16 @@ fn modules(data: &[u8]) -> Option<(Vec<bool>, usize)> {
     Some((dark, version.width() as usize))
 }
 
+/// `n` in decimal, without `write!`'s formatting machinery: a code has a few hundred runs,
+/// and a portal thousands of codes.
+fn push_number(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
 fn svg_of(data: &[u8]) -> Option<String> {
-    use std::fmt::Write;
     let (dark, width) = modules(data)?;
     let size = width + 2 * QUIET_ZONE;
     // Each run of dark modules is one stroke along the middle of its row: `M` to the row's
@@ -89,12 +97,22 @@ fn svg_of(data: &[u8]) -> Option<String> {
             while x < width && row[x] {
                 x += 1;
             }
-            // Writing into a String cannot fail.
-            let _ = match pen {
-                None => write!(path, "M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE),
-                Some(end) => write!(path, "m{} 0", start - end),
-            };
-            let _ = write!(path, "h{}", x - start);
+            match pen {
+                None => {
+                    path.push('M');
+                    push_number(&mut path, start + QUIET_ZONE);
+                    path.push(' ');
+                    push_number(&mut path, y + QUIET_ZONE);
+                    path.push_str(".5");
+                }
+                Some(end) => {
+                    path.push('m');
+                    push_number(&mut path, start - end);
+                    path.push_str(" 0");
+                }
+            }
+            path.push('h');
+            push_number(&mut path, x - start);
             pen = Some(x);
         }
     }
