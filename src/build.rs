@@ -97,6 +97,7 @@ pub fn load(
     let content = content::load(&options.root, &config, options.drafts, diagnostics);
     lap.next("content", "linking resources");
     let catalog = catalog::assemble(&config, content, diagnostics);
+    diagnostics.extend(catalog.large_attachments(&config));
     lap.next("catalog", "rendering Markdown");
     let bodies = bodies::render_all(&config, &catalog, diagnostics);
     lap.next("markdown", "loading the theme");

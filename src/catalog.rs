@@ -465,6 +465,48 @@ fn topic_slugs(topics: BTreeMap<String, Vec<Place>>) -> Vec<Topic> {
 }
 
 impl Catalog {
+    /// The asset at `path` (relative to content/assets/). Assets are sorted by path
+    /// (`content::load`, `refresh::next`).
+    pub fn asset(&self, path: &str) -> Option<&crate::content::Asset> {
+        let at = self
+            .assets
+            .binary_search_by(|a| a.path.as_str().cmp(path))
+            .ok()?;
+        Some(&self.assets[at])
+    }
+
+    /// A warning for each lesson attachment larger than the site allows (`max_attachment_mb`),
+    /// at the lesson's `attachments` key.
+    pub fn large_attachments(&self, config: &Config) -> Vec<Diagnostic> {
+        let limit = config.max_attachment_mb.saturating_mul(1_000_000);
+        let mut warnings = Vec::new();
+        for r in &self.resources {
+            let crate::content::Detail::Lesson(lesson) = &r.detail else {
+                continue;
+            };
+            for link in &lesson.attachments {
+                let crate::content::Link::Asset(path) = link else {
+                    continue;
+                };
+                let Some(asset) = self.asset(path).filter(|a| a.size > limit) else {
+                    continue;
+                };
+                let message = format!(
+                    "attachment `{path}` is {}, more than the {} MB this site allows",
+                    crate::content::human_size(asset.size),
+                    config.max_attachment_mb
+                );
+                warnings.push(r.origin.at_key(
+                    "attachments",
+                    Diagnostic::warning(message).with_help(
+                        "teachers download it over school networks and phones: compress it, split it, or link to it on a file service; `max_attachment_mb` in site.yaml sets the limit",
+                    ),
+                ));
+            }
+        }
+        warnings
+    }
+
     /// The video a review's cited times link to: its own `video:`, else its lesson's first.
     pub fn review_video(&self, place: Place) -> Option<Place> {
         if self.resources[place].kind != Kind::Review {

@@ -61,6 +61,8 @@ pub struct Config {
     pub theme: String,
     pub raw_html: bool,
     pub page_size: usize,
+    /// Attachments larger than this many megabytes (10^6 bytes) are warned about.
+    pub max_attachment_mb: u64,
     pub stages: Vec<Stage>,
     pub grades: Vec<Grade>,
     pub courses: Vec<Course>,
@@ -104,6 +106,9 @@ impl Default for SearchConfig {
     }
 }
 
+/// Teachers download attachments over school networks and phones: larger files get a warning.
+pub const DEFAULT_MAX_ATTACHMENT_MB: u64 = 50;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -120,6 +125,8 @@ struct RawConfig {
     raw_html: bool,
     #[serde(default)]
     page_size: Option<usize>,
+    #[serde(default)]
+    max_attachment_mb: Option<u64>,
     #[serde(default)]
     stages: Option<Vec<RawStage>>,
     #[serde(default)]
@@ -143,6 +150,7 @@ const FIELDS: &[&str] = &[
     "theme",
     "raw_html",
     "page_size",
+    "max_attachment_mb",
     "stages",
     "grades",
     "courses",
@@ -328,6 +336,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         theme,
         raw_html: raw.raw_html,
         page_size: raw.page_size.unwrap_or(24).max(1),
+        max_attachment_mb: raw.max_attachment_mb.unwrap_or(DEFAULT_MAX_ATTACHMENT_MB),
         stages,
         grades,
         courses,

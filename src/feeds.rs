@@ -57,12 +57,12 @@ pub fn base_url_warning(config: &Config) -> Option<Diagnostic> {
     }
     Some(
         Diagnostic::warning(format!(
-            "sitemap.xml and feed.xml are not written: base_url `{}` is not an absolute address",
+            "sitemap.xml, feed.xml and the pages' QR codes are not made: base_url `{}` is not an absolute address",
             config.base_url
         ))
         .in_file(crate::config::CONFIG_FILE)
         .with_help(
-            "sitemaps and feeds need full addresses: set `base_url: https://example.org/portal/` in site.yaml, or build with `--base-url https://example.org/portal/`",
+            "sitemaps, feeds and QR codes (a phone that scans one opens the page) need full addresses: set `base_url: https://example.org/portal/` in site.yaml, or build with `--base-url https://example.org/portal/`",
         ),
     )
 }

@@ -76,9 +76,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
     let mut assets: Vec<Asset> = found
         .iter()
         .filter(|f| f.role == FileRole::Asset)
-        .map(|f| Asset {
-            path: f.rel.trim_start_matches("content/assets/").to_string(),
-            source: f.path.clone(),
+        .map(|f| {
+            let path = f.rel.trim_start_matches("content/assets/").to_string();
+            Asset::new(path, f.path.clone())
         })
         .collect();
     // By path, as `serve` keeps them, so an asset is found by binary search.

@@ -510,11 +510,50 @@ pub struct Asset {
     /// Relative to `content/assets/`, `/`-separated.
     pub path: String,
     pub source: std::path::PathBuf,
+    /// Size in bytes when the file was found (0 if it could not be read): a lesson shows its
+    /// attachments' sizes, and large ones are warned about.
+    pub size: u64,
+}
+
+/// A file size as people read it: `860 B`, `12 KB`, `1.2 MB`, `3.4 GB` (powers of 1000, one
+/// decimal below 10).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if value < 9.95 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+impl Asset {
+    pub fn new(path: String, source: std::path::PathBuf) -> Asset {
+        let size = std::fs::metadata(&source).map_or(0, |m| m.len());
+        Asset { path, source, size }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(860), "860 B");
+        assert_eq!(human_size(1_200_000), "1.2 MB");
+        assert_eq!(human_size(12_345), "12 KB");
+        assert_eq!(human_size(999_999), "1.0 MB");
+        assert_eq!(human_size(52_000_000), "52 MB");
+    }
 
     /// Found by the `csv_catalog` fuzz target: minutes this large overflowed (a panic in a
     /// debug build, a wrapped wrong duration in a release build).

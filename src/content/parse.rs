@@ -100,9 +100,26 @@ pub(super) struct ChapterFront {
 }
 
 pub(super) const VIDEO_FIELDS: &[&str] = &[
-    "title", "grade", "course", "topics", "summary", "date", "draft", "slug", "url", "duration",
-    "poster", "speaker", "school", "captions", "lesson", "chapters", "chapters_file", "textbook",
-    "unit", "period",
+    "title",
+    "grade",
+    "course",
+    "topics",
+    "summary",
+    "date",
+    "draft",
+    "slug",
+    "url",
+    "duration",
+    "poster",
+    "speaker",
+    "school",
+    "captions",
+    "lesson",
+    "chapters",
+    "chapters_file",
+    "textbook",
+    "unit",
+    "period",
 ];
 
 #[derive(Deserialize)]

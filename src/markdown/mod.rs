@@ -5,6 +5,7 @@
 
 mod highlight;
 pub mod links;
+pub mod math;
 pub mod times;
 
 use std::collections::{HashMap, HashSet};
@@ -80,6 +81,7 @@ fn parser_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
 }
 
 /// Render one body; its problems (dropped links are warnings, missing targets errors) go to
@@ -251,7 +253,10 @@ impl<'a, 'o> State<'a, 'o> {
                 self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                // Focusable, so that a table wider than a phone scrolls from the keyboard too.
+                out.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 out.push(event);
             }
             Event::End(TagEnd::Table) => {
@@ -316,7 +321,37 @@ impl<'a, 'o> State<'a, 'o> {
                 let dropped = self.dropped_links.pop().unwrap_or(false);
                 (!dropped).then_some(event)
             }
+            Event::InlineMath(latex) => {
+                Some(Event::InlineHtml(self.formula(&latex, false, warnings)))
+            }
+            Event::DisplayMath(latex) => Some(Event::Html(self.formula(&latex, true, warnings))),
             other => Some(other),
+        }
+    }
+
+    /// A formula's MathML; its source as code, and an error, when it does not parse.
+    fn formula(
+        &mut self,
+        latex: &str,
+        display: bool,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> CowStr<'a> {
+        push_text(&mut self.text, latex);
+        self.text.push(' ');
+        match math::to_mathml(latex, display) {
+            Ok(mathml) => mathml.into(),
+            Err(what) => {
+                warnings.push(self.broken(
+                    format!("formula does not parse: {what}"),
+                    "write LaTeX math between `$…$` (inline) or `$$…$$` (display), e.g. `$\\frac{a}{b}$`; a `$` meant as money is written `\\$`",
+                ));
+                let class = if display {
+                    "math-error math-error--block"
+                } else {
+                    "math-error"
+                };
+                format!("<code class=\"{class}\">{}</code>", escape(latex)).into()
+            }
         }
     }
 

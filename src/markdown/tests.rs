@@ -73,7 +73,8 @@ fn tables_scroll_and_tasks_and_footnotes_render() {
         false,
     );
     assert!(
-        r.html.contains("<div class=\"table-wrap\"><table>"),
+        r.html
+            .contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"),
         "{}",
         r.html
     );

@@ -105,10 +105,9 @@ fn note_asset(
 ) -> Result<(), Decline> {
     if path.is_file() {
         assets.insert(asset.to_string());
-        saved.assets_in.push(Asset {
-            path: asset.to_string(),
-            source: path.to_path_buf(),
-        });
+        saved
+            .assets_in
+            .push(Asset::new(asset.to_string(), path.to_path_buf()));
     } else if path.exists() || !assets.remove(asset) {
         return Err(Decline::Unknown(format!("content/assets/{asset}")));
     } else {

@@ -7,6 +7,7 @@ pub mod json_ld;
 mod listing;
 pub mod page_views;
 pub mod pages;
+pub mod qr;
 pub mod views;
 
 use std::collections::BTreeMap;

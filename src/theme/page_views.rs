@@ -106,8 +106,20 @@ pub struct ResourcePage<'a> {
     /// Its unit in a textbook of the site, if it is aligned to one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<super::curriculum::AlignmentView<'a>>,
+    /// The QR code of the page's absolute address; `None` with a relative base URL.
+    pub qr: Option<super::qr::Qr>,
+    /// The absolute address of the poster other apps show (`og:image`): the video's own, or
+    /// for a lesson or review its video's; `None` without one or without an absolute address.
+    pub og_image: Option<String>,
     #[serde(flatten)]
     pub detail: DetailView<'a>,
+}
+
+/// The QR code of a lesson's video page, printed beside the lesson's own.
+#[derive(Debug, Hash, Serialize)]
+pub struct VideoQr<'a> {
+    pub title: &'a str,
+    pub qr: super::qr::Qr,
 }
 
 /// What only one kind's page shows. Absent values are `None` or empty, never `0` or `""`.
@@ -121,6 +133,11 @@ pub enum DetailView<'a> {
         attachments: Vec<AttachmentView>,
         videos: Vec<&'a Hashed<Card>>,
         reviews: Vec<&'a Hashed<Card>>,
+        /// The code of the first video's page, for the printed lesson plan.
+        video_qr: Option<VideoQr<'a>>,
+        /// The title as a CSS string's contents (every character that could end the string
+        /// or the `<style>` element escaped), for the printed page's margin.
+        print_title: String,
     },
     Video {
         speaker: &'a str,
@@ -195,7 +212,8 @@ fn vtt_time(seconds: u32) -> String {
 }
 
 /// A lesson's attachment. `href` is ready for the page (the root prefixed to a local file);
-/// `print_url` is the address printed under it on paper.
+/// `print_url` is the address printed under it on paper; `size` a local file's size
+/// (`1.2 MB`), empty for a link.
 #[derive(Debug, Hash, Serialize)]
 pub struct AttachmentView {
     pub name: String,
@@ -203,6 +221,22 @@ pub struct AttachmentView {
     pub print_url: String,
     pub ext: String,
     pub external: bool,
+    pub size: String,
+}
+
+/// `text` inside a CSS string (`"…"`): letters, digits and non-ASCII characters as they
+/// are, every other character as a `\hex ` escape — so no quote, backslash, `<` or newline
+/// can end the string or the `<style>` element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' || (!c.is_ascii() && !c.is_control()) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out
 }
 
 /// A video's media: `kind` is `file` for what a `<video>` element plays, `link` for a page

@@ -22,6 +22,8 @@ use crate::content::{Detail, Kind, Resource};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 
+use super::qr::Qr;
+
 /// Receives each rendered page: its path relative to the output root, and its bytes.
 pub type PageSink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
 
@@ -502,6 +504,7 @@ fn resource<'c>(
     let frame = frame(config, path);
     let root = frame.root.clone();
     let card = |m: &Place| &*cards[*m];
+    let base = config.absolute_base_url();
     let (template, detail) = match &resource.detail {
         Detail::Lesson(d) => (
             "lesson.html",
@@ -512,10 +515,19 @@ fn resource<'c>(
                 attachments: d
                     .attachments
                     .iter()
-                    .map(|a| attachment_view(config, a, &root))
+                    .map(|a| attachment_view(config, catalog, a, &root))
                     .collect(),
                 videos: links.videos.iter().map(card).collect(),
                 reviews: links.reviews.iter().map(card).collect(),
+                print_title: css_string(&resource.title),
+                video_qr: links.videos.first().and_then(|v| {
+                    let video = &catalog.resources[*v];
+                    let qr = Qr::of(base, &catalog::resource_path(video))?;
+                    Some(VideoQr {
+                        title: &video.title,
+                        qr,
+                    })
+                }),
             },
         ),
         Detail::Video(d) => (
@@ -545,8 +557,10 @@ fn resource<'c>(
     let view = ResourceView {
         json_ld: super::json_ld::JsonLd {
             config,
-            resource,
+            catalog,
+            place: n,
             path: path.to_string(),
+            transcript: &body.transcript,
         },
         page: ResourcePage {
             card: &cards[n],
@@ -560,11 +574,31 @@ fn resource<'c>(
             toc: &body.toc,
             school: &resource.school,
             alignment: curriculum::alignment(config, resource),
+            qr: Qr::of(base, path),
+            og_image: og_image(config, catalog, n),
             detail,
         },
         frame,
     };
     (template, view)
+}
+
+/// The poster of the resource's video (its own for a video, else its lesson's first or its
+/// review's), as an absolute address.
+fn og_image(config: &Config, catalog: &Catalog, n: Place) -> Option<String> {
+    let video = match catalog.resources[n].kind {
+        Kind::Video => Some(n),
+        Kind::Lesson => catalog.links[n].videos.first().copied(),
+        Kind::Review => catalog.review_video(n),
+    }?;
+    let Detail::Video(detail) = &catalog.resources[video].detail else {
+        return None;
+    };
+    let poster = detail.poster.as_ref()?;
+    if poster.is_external() {
+        return Some(poster.href());
+    }
+    Some(format!("{}{}", config.absolute_base_url()?, poster.href()))
 }
 
 fn chapter_view(chapter: &crate::content::Chapter) -> MomentView<'_> {
@@ -594,7 +628,19 @@ fn transcript(cues: &[crate::vtt::Cue]) -> Vec<MomentView<'_>> {
         .collect()
 }
 
-fn attachment_view(config: &Config, a: &crate::content::Link, root: &str) -> AttachmentView {
+fn attachment_view(
+    config: &Config,
+    catalog: &Catalog,
+    a: &crate::content::Link,
+    root: &str,
+) -> AttachmentView {
+    let size = match a {
+        crate::content::Link::Asset(path) => catalog
+            .asset(path)
+            .map(|asset| crate::content::human_size(asset.size))
+            .unwrap_or_default(),
+        crate::content::Link::External(_) => String::new(),
+    };
     let print_url = if a.is_external() {
         a.href()
     } else {
@@ -606,6 +652,7 @@ fn attachment_view(config: &Config, a: &crate::content::Link, root: &str) -> Att
         print_url,
         ext: a.extension(),
         external: a.is_external(),
+        size,
     }
 }
 

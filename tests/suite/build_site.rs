@@ -491,8 +491,7 @@ fn sample_portal() -> &'static (Option<i32>, String, Tree) {
 }
 
 /// The one warning a site with a path-only `base_url` (the default `/`) gets.
-pub const NO_ABSOLUTE_BASE: &str =
-    "warning: sitemap.xml and feed.xml are not written: base_url `/` is not an absolute address";
+pub const NO_ABSOLUTE_BASE: &str = "warning: sitemap.xml, feed.xml and the pages' QR codes are not made: base_url `/` is not an absolute address";
 
 #[test]
 fn the_sample_portal_builds_without_warnings() {
@@ -819,4 +818,42 @@ fn a_build_says_what_a_visitor_pays_and_warns_over_budget() {
     let typo = build(&site.root, &out, &[]);
     typo.expect_code(1);
     assert!(typo.stderr.contains("first_kb"), "{}", typo.stderr);
+}
+
+#[test]
+fn attachments_show_their_size_and_large_ones_are_warned_about() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let lesson =
+        String::from_utf8_lossy(&read_tree(&out)["lessons/emotion-abc/index.html"]).into_owned();
+    assert!(
+        lesson.contains("<span class=\"attachment-size\">95 B</span>"),
+        "{lesson}"
+    );
+    assert!(
+        !run.stderr.contains("MB this site allows"),
+        "{}",
+        run.stderr
+    );
+
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    std::fs::write(
+        site.root.join("site.yaml"),
+        format!("{yaml}\nmax_attachment_mb: 0\n"),
+    )
+    .unwrap();
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            "warning: attachment `worksheets/emotion-card.pdf` is 95 B, more than the 0 MB this site allows"
+        ) && run.stderr.contains("content/lessons/junior/emotion-abc.md:")
+            && run.stderr.contains("`max_attachment_mb` in site.yaml sets the limit"),
+        "{}",
+        run.stderr
+    );
+    let strict = build(&site.root, &out, &["--strict"]);
+    strict.expect_code(1);
 }

@@ -344,3 +344,22 @@ fn a_chapter_after_the_video_ends_is_a_warning_and_the_site_builds() {
     );
     assert!(run.stderr.contains(rel), "{}", run.stderr);
 }
+
+/// An aligned lesson's JSON-LD names its textbook and unit (`educationalAlignment`).
+#[test]
+fn an_aligned_lesson_carries_its_unit_in_json_ld() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    let html = page(&tree, "lessons/emotion-abc/index.html");
+    let json = texts(&html, "script[type=\"application/ld+json\"]").join("");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let alignment = &value["educationalAlignment"];
+    assert_eq!(alignment["@type"], "AlignmentObject", "{json}");
+    assert_eq!(
+        alignment["educationalFramework"], "心理健康 八年级",
+        "{json}"
+    );
+    assert_eq!(alignment["targetName"], "2 情绪的秘密", "{json}");
+}

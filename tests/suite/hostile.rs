@@ -98,6 +98,9 @@ fn problems_in_page(path: &str, html: &str) -> Vec<String> {
                     _ => problems.push(format!("{path}: foreign script: {}", element.html())),
                 }
             }
+            // A lesson's print title in the page margin: the only style element, whose text
+            // is one rule with an escaped string (see `print_style_is_ours`).
+            "style" if print_style_is_ours(&element.inner_html()) => {}
             "iframe" | "object" | "embed" | "base" | "frame" | "frameset" | "applet" | "style" => {
                 problems.push(format!(
                     "{path}: <{}> element: {}",
@@ -114,14 +117,71 @@ fn problems_in_page(path: &str, html: &str) -> Vec<String> {
             _ => {}
         }
     }
-    // Markdown may not bring inline SVG or MathML (raw HTML is shown as text).
-    for element in doc.select(&selector(".prose svg, .prose math")) {
+    // Markdown may not bring inline SVG (raw HTML is shown as text); MathML comes only from
+    // formulas, and holds only MathML elements.
+    for element in doc.select(&selector(".prose svg")) {
         problems.push(format!(
             "{path}: inline markup in the body: {}",
             element.html()
         ));
     }
+    for math in doc.select(&selector(".prose math")) {
+        for element in math.descendants().filter_map(scraper::ElementRef::wrap) {
+            let name = element.value().name();
+            if !MATHML.contains(&name) {
+                problems.push(format!(
+                    "{path}: <{name}> inside a formula: {}",
+                    math.html()
+                ));
+            }
+        }
+    }
     problems
+}
+
+/// The elements a formula's MathML may hold.
+const MATHML: &[&str] = &[
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mspace",
+    "mtext",
+    "mrow",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "merror",
+    "mpadded",
+    "mphantom",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "mtable",
+    "mtr",
+    "mtd",
+    "semantics",
+    "annotation",
+    "menclose",
+];
+
+/// `@page { @top-center { content: "…"; } }` with nothing in the string that could end it.
+fn print_style_is_ours(css: &str) -> bool {
+    let Some(inner) = css
+        .strip_prefix("@page { @top-center { content: \"")
+        .and_then(|rest| rest.strip_suffix("\"; } }"))
+    else {
+        return false;
+    };
+    !inner.contains(['"', '<', '>', '\n', '{', '}', ';'])
 }
 
 #[test]
@@ -324,6 +384,22 @@ fn textbook_and_unit_names_are_shown_as_text() {
     assert_eq!(
         value["textbooks"][0]["units"][1]["name"],
         "</script><script>alert(2)</script>"
+    );
+}
+
+#[test]
+fn formulas_are_mathml_with_their_text_escaped() {
+    let html = String::from_utf8_lossy(&tree()["lessons/evil/index.html"]).into_owned();
+    let doc = parse_html(&html);
+    let formulas: Vec<String> = doc
+        .select(&selector(".prose math"))
+        .map(|m| m.text().collect())
+        .collect();
+    assert_eq!(formulas.len(), 4, "{formulas:?}");
+    assert!(formulas[2].contains("onerror=alert(22)>"), "{formulas:?}");
+    assert!(
+        formulas[3].contains("<svg onload=alert(23)>"),
+        "{formulas:?}"
     );
 }
 

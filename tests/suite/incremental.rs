@@ -605,13 +605,16 @@ fn a_free_page_body_and_a_replaced_asset_equal_a_full_build() {
     )]);
     assert_eq!(pages, ["about/index.html"]);
     s.assert_matches_full_build("after a free page's body edit");
-    // An asset no page reads: copied, nothing rendered.
+    // A worksheet: copied, and the lesson that lists it rendered again (it shows the size).
     let asset = assets_of(&s.root)
         .into_iter()
         .find(|a| a.ends_with(".pdf"))
         .expect("the sample has worksheets");
-    let pages = s.change(&[(asset.as_str(), Some("替换后的文件".to_string()))]);
-    assert_eq!(pages, [asset.trim_start_matches("content/")]);
+    let mut pages = s.change(&[(asset.as_str(), Some("替换后的文件".to_string()))]);
+    pages.sort();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert_eq!(pages[0], asset.trim_start_matches("content/"));
+    assert!(pages[1].starts_with("lessons/"), "{pages:?}");
     s.assert_matches_full_build("after replacing an asset");
     // A captions file: the video's transcript changes, and its search document.
     let captions = "content/assets/captions/kao-shi-jiao-lv.vtt";
@@ -963,10 +966,7 @@ fn long_transcripts_parts_equal_a_full_build() {
         Some(long_captions(700, "最后一句：鲸鱼飞过蒲公英。")),
     )]);
     let parts = transcript_parts(&s.out);
-    assert!(
-        parts.len() >= 4,
-        "{parts:?}: the later cues in parts"
-    );
+    assert!(parts.len() >= 4, "{parts:?}: the later cues in parts");
     s.assert_matches_full_build("after a long captions file");
 
     s.change(&[(first, Some(long_captions(700, "最后一句：鲸鱼游回大海。")))]);

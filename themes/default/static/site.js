@@ -1,14 +1,37 @@
 /*
  * Lectern default theme — site.js
  *
- * One job: when the portal is opened from disk (file://, e.g. a USB stick),
- * directory links such as "../../lessons/x/" do not open "index.html" by
+ * Two jobs. Show the print button of a lesson page. And when the portal is
+ * opened from disk (file://, e.g. a USB stick), directory links such as "../../lessons/x/" do not open "index.html" by
  * themselves, so append it to every relative link and form target that ends
  * with "/" (query string and fragment are kept: "search/?grade=7" becomes
  * "search/index.html?grade=7").
  *
  * Plain ES5 for old in-app browsers: no let/const, no arrow functions, no modules.
  */
+// A lesson page's 打印 button: hidden in the page, shown only where script can print.
+(function () {
+  "use strict";
+
+  if (!document.querySelectorAll || typeof window.print !== "function") {
+    return;
+  }
+  function show() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () {
+        window.print();
+      });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", show);
+  } else {
+    show();
+  }
+})();
+
 (function () {
   "use strict";
 

@@ -1,0 +1,228 @@
+// Every kind of page of the sample portal, checked as a whole: the Nu HTML checker (vnu-jar,
+// run with Debian's java) finds no error, axe-core in Chromium at 360 px finds no
+// accessibility violation, and a lesson plan printed to A4 by headless Chromium keeps its
+// tables, images and QR codes inside the printable width, with codes large enough to scan.
+//
+// The pages are picked from the built site, one of each kind (home, listings and their later
+// pages, term indexes, lessons, videos, reviews, search, free pages, 404, and any other folder
+// a build writes, such as textbooks/ or coverage/), so a new kind of page is checked without
+// changing this file.
+//
+//   npm ci && node --test tests/e2e/validate.test.mjs
+//   (needs target/debug/lectern, /usr/bin/chromium and java: apt-get install default-jre-headless)
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(ROOT, "target", "debug", "lectern");
+const VNU = path.join(ROOT, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
+const JSQR = path.join(ROOT, "node_modules", "jsqr", "dist", "jsQR.js");
+// An absolute base URL, so that pages carry their QR codes and absolute metadata.
+const BASE = "https://example.org/portal/";
+// The lesson with formulas and a table, and a lesson with a video (two QR codes on paper).
+const FORMULA_LESSON = "lessons/ya-li-yu-biao-xian/index.html";
+const VIDEO_LESSON = "lessons/qing-xu-xiao-guai-shou/index.html";
+
+function whySkip() {
+  if (!fs.existsSync(BIN)) return `no ${path.relative(ROOT, BIN)}: run cargo build`;
+  if (!fs.existsSync(CHROMIUM)) return `no ${CHROMIUM}: apt-get install chromium`;
+  for (const file of [VNU, AXE, JSQR]) {
+    if (!fs.existsSync(file)) return `${path.relative(ROOT, file)} missing: npm ci`;
+  }
+  if (spawnSync("java", ["-version"]).status !== 0) return "no java: apt-get install default-jre-headless";
+  return false;
+}
+const skip = whySkip();
+if (skip) console.log(`skipping the validation e2e tests: ${skip}`);
+
+/** Every HTML file under `dir`, relative and `/`-separated, sorted. */
+function htmlFiles(dir, prefix = "") {
+  const found = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) found.push(...htmlFiles(dir, rel));
+    else if (entry.name.endsWith(".html")) found.push(rel);
+  }
+  return found.sort();
+}
+
+/**
+ * The kind of a page, from its path: the first folder, how deep it is, and whether it is a
+ * later page of a listing. `lessons/x/index.html` → `lessons/*`, `grades/7/page/2/…` →
+ * `grades/*\/page`, `about/index.html` → `about`.
+ */
+export function pageKind(rel) {
+  const parts = rel.split("/").slice(0, -1);
+  if (parts.length === 0) return rel;
+  const paged = parts.includes("page") ? "/page" : "";
+  return parts.length === 1 ? parts[0] : `${parts[0]}/*${paged}`;
+}
+
+/** One page of each kind, plus the lessons the print checks need. */
+function pickPages(out) {
+  const byKind = new Map();
+  for (const rel of htmlFiles(out)) {
+    if (!byKind.has(pageKind(rel))) byKind.set(pageKind(rel), rel);
+  }
+  const picked = new Set(byKind.values());
+  picked.add(FORMULA_LESSON);
+  picked.add(VIDEO_LESSON);
+  return [...picked].sort();
+}
+
+describe("every kind of page validates", { skip }, () => {
+  let out, browser, pages;
+
+  before(async () => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-validate-"));
+    const built = spawnSync(BIN, ["build", "--root", ROOT, "--out", path.join(out, "public"), "--base-url", BASE],
+      { encoding: "utf8" });
+    assert.equal(built.status, 0, `lectern build failed:\n${built.stderr}`);
+    out = path.join(out, "public");
+    pages = pickPages(out);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (out) fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  });
+
+  test("one page of each kind is picked", () => {
+    const kinds = new Set(pages.map(pageKind));
+    for (const kind of ["index.html", "404.html", "lessons/*", "videos/*", "reviews/*", "lessons", "grades",
+      "grades/*", "courses/*", "topics/*", "stages/*", "search", "about"]) {
+      assert.ok(kinds.has(kind), `no page of kind ${kind} among ${[...kinds].join(", ")}`);
+    }
+  });
+
+  test("the Nu HTML checker finds no errors", () => {
+    const files = pages.map((rel) => path.join(out, rel));
+    const run = spawnSync("java", ["-Xss8m", "-jar", VNU, "--errors-only", "--format", "json", ...files],
+      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const report = JSON.parse(run.stderr || "{\"messages\":[]}");
+    const errors = report.messages
+      .filter((m) => m.type === "error" || m.subType === "fatal")
+      .map((m) => `${path.relative(out, fileURLToPath(m.url))}:${m.lastLine}: ${m.message}\n    ${m.extract || ""}`);
+    assert.deepEqual(errors, [], `${errors.length} HTML errors:\n${errors.join("\n")}`);
+  });
+
+  test("axe-core finds no violations at 360 px", async () => {
+    const problems = [];
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    for (const rel of pages) {
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(path.join(out, rel)).href);
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const result = await axe.run(document, { resultTypes: ["violations"] });
+        return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+      });
+      problems.push(...violations.map((v) => `${rel}: ${v}`));
+      await page.close();
+    }
+    await context.close();
+    assert.deepEqual(problems, [], `${problems.length} axe violations:\n${problems.join("\n")}`);
+  });
+
+  test("every QR code of the portal reads back as its address", async () => {
+    // Codes use one fixed mask (src/theme/qr.rs): read every one the sample portal has.
+    const codes = [];
+    for (const rel of htmlFiles(out)) {
+      const html = fs.readFileSync(path.join(out, rel), "utf8");
+      const found = html.matchAll(/(<svg class="qr-code"[^]*?<\/svg>)[^]*?<span class="qr-url">([^<]*)<\/span>/g);
+      for (const [, svg, url] of found) codes.push({ rel, svg, url: url.replaceAll("&amp;", "&") });
+    }
+    assert.ok(codes.length >= 40, `only ${codes.length} QR codes in the sample portal`);
+    const page = await browser.newPage();
+    await page.setContent("<!DOCTYPE html><title>codes</title>");
+    await page.addScriptTag({ path: JSQR });
+    const unread = await page.evaluate(async (codes) => {
+      const size = 112; // the screen size in site.css: 2.7 px a module for a version 3 code
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = size;
+      const context = canvas.getContext("2d");
+      const wrong = [];
+      for (const code of codes) {
+        const image = new Image();
+        image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(code.svg);
+        await image.decode();
+        context.fillStyle = "#fff";
+        context.fillRect(0, 0, size, size);
+        context.drawImage(image, 0, 0, size, size);
+        // eslint-disable-next-line no-undef
+        const read = jsQR(context.getImageData(0, 0, size, size).data, size, size);
+        if (!read || read.data !== code.url) wrong.push(`${code.rel}: ${read ? read.data : "unreadable"} ≠ ${code.url}`);
+      }
+      return wrong;
+    }, codes);
+    await page.close();
+    assert.deepEqual(unread, []);
+  });
+
+  // A4 less the @page margins of site.css (18 mm either side), in CSS pixels.
+  const PRINTABLE_WIDTH = Math.floor(((210 - 36) / 25.4) * 96);
+
+  for (const lesson of [FORMULA_LESSON, VIDEO_LESSON]) {
+    test(`${lesson} prints to A4 with nothing clipped and scannable QR codes`, async () => {
+      const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH, height: 1100 } });
+      await page.goto(pathToFileURL(path.join(out, lesson)).href);
+      await page.emulateMedia({ media: "print" });
+      const layout = await page.evaluate(() => {
+        const cm = 96 / 2.54;
+        const width = document.documentElement.clientWidth;
+        const visible = (el) => el.getClientRects().length > 0;
+        const wide = [...document.querySelectorAll("main table, main img, main svg, main math, main pre, .table-wrap")]
+          .filter(visible)
+          .filter((el) => el.getBoundingClientRect().right > width + 0.5 || el.scrollWidth > el.clientWidth + 1)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className}`);
+        const codes = [...document.querySelectorAll(".page-qr svg.qr-code")].filter(visible)
+          .map((svg) => svg.getBoundingClientRect().width / cm);
+        const hidden = [...document.querySelectorAll(".site-header, .site-footer, .print-button, .breadcrumbs")]
+          .filter(visible).map((el) => el.className);
+        return { wide, codes, hidden, pageStyle: [...document.querySelectorAll("style")].map((s) => s.textContent).join("") };
+      });
+      assert.deepEqual(layout.wide, [], "elements wider than the printable width");
+      assert.deepEqual(layout.hidden, [], "screen-only elements shown on paper");
+      const expectedCodes = lesson === VIDEO_LESSON ? 2 : 1;
+      assert.equal(layout.codes.length, expectedCodes, "QR codes on paper");
+      for (const size of layout.codes) assert.ok(size >= 2, `a QR code is ${size.toFixed(2)} cm wide, under 2 cm`);
+      assert.match(layout.pageStyle, /@top-center/, "the lesson's title in the page margin");
+
+      // Each code, drawn at its printed size, reads back as the address printed beside it.
+      await page.addScriptTag({ path: JSQR });
+      const readings = await page.evaluate(async () => {
+        const read = async (svg) => {
+          const size = Math.round(svg.getBoundingClientRect().width);
+          const image = new Image();
+          image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+          await image.decode();
+          const canvas = document.createElement("canvas");
+          canvas.width = canvas.height = size;
+          const context = canvas.getContext("2d");
+          context.drawImage(image, 0, 0, size, size);
+          // eslint-disable-next-line no-undef
+          const code = jsQR(context.getImageData(0, 0, size, size).data, size, size);
+          return code ? code.data : null;
+        };
+        const figures = [...document.querySelectorAll(".page-qr figure")];
+        return Promise.all(figures.map(async (f) => [await read(f.querySelector("svg")), f.querySelector(".qr-url").textContent]));
+      });
+      for (const [read, printed] of readings) assert.equal(read, printed, "a QR code does not read as its address");
+      assert.ok(readings.some(([, url]) => url === `${BASE}${lesson.replace(/index\.html$/, "")}`), "the lesson's own code");
+
+      const pdf = await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: false });
+      const pageCount = (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) || []).length;
+      assert.ok(pageCount >= 1 && pageCount <= 8, `the lesson prints on ${pageCount} pages`);
+      await page.close();
+    });
+  }
+});
