@@ -77,7 +77,7 @@ enum Job<'a> {
 #[derive(Hash)]
 enum View<'a> {
     Home(HomeView<'a>),
-    Resource(&'static str, ResourceView<'a>),
+    Resource(&'static str, Box<ResourceView<'a>>),
     Chapters(ChaptersTrack<'a>),
     FreePage(FreePageView<'a>),
     Listing(ListingView<'a>),
@@ -262,7 +262,7 @@ impl<'a> Pages<'a> {
                 let path = catalog::resource_path(&catalog.resources[*n]);
                 let (template, mut view) = resource(input, cards, *n, &path);
                 view.page.content.taken = self.take_html(*n);
-                (format!("{path}index.html"), View::Resource(template, view))
+                (format!("{path}index.html"), View::Resource(template, Box::new(view)))
             }
             Job::Chapters(n) => {
                 let r = &catalog.resources[*n];
