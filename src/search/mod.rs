@@ -7,6 +7,7 @@ mod documents;
 mod incremental;
 mod index;
 mod offline;
+pub mod query_words;
 pub mod script;
 pub mod tokenize;
 pub mod variants;
