@@ -13,11 +13,13 @@
 
   var SYNONYM_FACTOR = 0.7; // a synonym's match ranks below the same match of the word typed
   var FALLBACK_FACTOR = 0.5; // single characters rank below pairs
-  var GRADE_BOOST = 1.5; // a resource of the grade or stage named in the query
+  var GRADE_BOOST = 2; // a resource of the grade or stage named in the query
+  var BROKEN_FACTOR = 0.6; // a variant with a pair the index never saw: its words are found apart
   var LESSON_PRIOR = 1.1; // a lesson leads its own review or video when they match alike
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
   var FULL_SHARE = 0.999; // …and this is a complete one
   var MAX_VARIANTS = 8;
+  var TYPED_TIE = 0.1; // scores this close are a tie that the form typed (情緒 vs 情绪) decides
 
   var NUMERALS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10 };
   // The default 6-3-3 stages by their usual names: word → [first grade, last grade].
@@ -167,29 +169,45 @@
   }
 
   /**
-   * Ranks a plan: { docs (ascending), score, complete: count, partial: count }. A document's score
+   * Whether some CJK pair of a variant is missing from the index (心理卫生: 理卫): its documents
+   * hold the words apart, never the phrase — so another variant (a synonym whose phrase exists)
+   * may lead.
+   */
+  function isBroken(terms, lookup) {
+    for (var i = 0; i < terms.length; i++) {
+      var cps = codePoints(terms[i].term);
+      if (cps.length === 2 && isCjk(cps[0]) && !lookup(terms[i].term)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Ranks a plan: { docs (ascending), score, full (1 for a complete match, by document), complete:
+   * count, partial: count }. A document's score
    * is its best variant's (× factor), × GRADE_BOOST in the grades named, × LESSON_PRIOR for a
    * lesson. Partial matches below MIN_SHARE of their variant's weight are dropped. With no terms
-   * but grade words, every document of those grades (score null: newest first).
+   * but grade words, every document of those grades (score null, docs newest first); with
+   * neither, null.
    */
   function searchPlan(p, lookup, n, cols) {
-    var score = numbers(n), share = numbers(n), full = ints(n), v, d, s, x, k, terms = 0, docs = [], done = 0;
+    var score = numbers(n), share = numbers(n), full = ints(n), v, d, s, x, f, k, terms = 0, docs = [], done = 0;
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
       if (!p.mask || !grades) return null;
-      for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask) docs.push(d);
-      return { docs: docs.reverse(), score: null, complete: docs.length, partial: 0 };
+      for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask) docs.push(d); // newest first
+      return { docs: docs, score: null, full: null, complete: docs.length, partial: 0 };
     }
     for (v = 0; v < p.variants.length; v++) {
       if (!p.variants[v].terms.length) continue;
       s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
+      f = p.variants[v].factor * (isBroken(p.variants[v].terms, lookup) ? BROKEN_FACTOR : 1);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
         x = s.known > 0 ? s.cover[d] / s.known : 0;
         if (p.variants[v].complete && x >= FULL_SHARE) full[d] = 1;
         if (x > share[d]) share[d] = x;
-        x = s.score[d] * p.variants[v].factor;
+        x = s.score[d] * f;
         if (x > score[d]) score[d] = x;
       }
     }
@@ -200,9 +218,43 @@
       docs.push(d);
       done += full[d];
     }
-    return { docs: docs, score: score, complete: done, partial: docs.length - done };
+    return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done };
   }
 
+  /**
+   * The CJK runs of a query typed in a form the index folds away (情緒, folded to 情绪): what a
+   * record must hold to be "the form typed".
+   */
+  function typedForms(q) {
+    var out = [], runs = String(q == null ? "" : q).split(/[^\u3400-\u9fff\uf900-\ufaff]+/), i;
+    for (i = 0; i < runs.length; i++) if (runs[i] && fold(runs[i]) !== runs[i]) out.push(runs[i]);
+    return out;
+  }
+
+  /**
+   * A page of results (`slice`, document numbers in rank order) with each record that holds the
+   * query's traditional form as typed moved ahead of neighbours that do not and score at most
+   * TYPED_TIE above it: the exact form wins a tie. `recs` maps document → record.
+   */
+  function preferTyped(slice, recs, score, q) {
+    var forms = typedForms(q), out = slice.slice(), holds = {}, i, j, t, r, text;
+    if (!forms.length || !score) return out;
+    for (i = 0; i < out.length; i++) {
+      r = recs[out[i]];
+      text = r ? String(r.t) + " " + String(r.s) + " " + String(r.x) : "";
+      for (j = 0; j < forms.length; j++) if (text.indexOf(forms[j]) >= 0) holds[out[i]] = true;
+    }
+    for (i = 1; i < out.length; i++) {
+      for (j = i; j > 0 && holds[out[j]] && !holds[out[j - 1]] && score[out[j - 1]] <= score[out[j]] * (1 + TYPED_TIE); j--) {
+        t = out[j];
+        out[j] = out[j - 1];
+        out[j - 1] = t;
+      }
+    }
+    return out;
+  }
+
+  LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
   LS.gradeMask = gradeMask;
   LS.synonymTexts = synonymTexts;
