@@ -104,3 +104,16 @@ test("a snippet shows the window holding the most query terms, not the first mat
   assert.equal(h.pieces[0].text, "…");
   assert.ok(h.matched);
 });
+
+test("a typed word the index never holds as such yields to its synonym; a present one does not", () => {
+  const M = LS.model(manifest);
+  // 心理 and 卫生 occur apart in doc 1 (never 理卫); doc 2 says 心理健康.
+  const table = {
+    心理: post([[1, 2], [2, 8]]), 卫生: post([[1, 8]]), 理健: post([[2, 8]]), 健康: post([[2, 8]]),
+    紧张: post([[1, 8]]), 焦虑: post([[2, 8]]),
+  };
+  const r = LS.searchPlan(LS.plan("心理卫生", M, { 心理卫生: ["心理健康"] }), lookupOf(table), 4, cols4());
+  assert.ok(r.score[2] > r.score[1], `${r.score[2]} > ${r.score[1]}`);
+  const t = LS.searchPlan(LS.plan("紧张怎么办", M, { 紧张: ["焦虑"] }), lookupOf(table), 4, cols4());
+  assert.ok(t.score[1] > t.score[2], "紧张 itself exists: the word typed leads");
+});

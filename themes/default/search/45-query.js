@@ -85,7 +85,7 @@
 
   /**
    * The synonyms of the manifest ({ word: [other words] }, words folded) that a text holds, as
-   * new texts with the word replaced. At most MAX_VARIANTS − 2 (room for the query and a fallback).
+   * new texts with the word replaced: [{ text, word }]. At most MAX_VARIANTS − 2 (room for the query and a fallback).
    */
   function synonymTexts(text, synonyms) {
     var out = [], word, i, targets;
@@ -94,7 +94,8 @@
       if (!Object.prototype.hasOwnProperty.call(synonyms, word) || !word || text.indexOf(word) < 0) continue;
       targets = synonyms[word];
       for (i = 0; targets && i < targets.length && out.length < MAX_VARIANTS - 2; i++) {
-        if (typeof targets[i] === "string" && targets[i]) out.push(text.split(word).join(" " + targets[i] + " "));
+        if (typeof targets[i] !== "string" || !targets[i]) continue;
+        out.push({ text: text.split(word).join(" " + targets[i] + " "), word: word });
       }
     }
     return out;
@@ -108,7 +109,9 @@
     var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
     variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
     texts = synonymTexts(words.rest, synonyms);
-    for (i = 0; i < texts.length; i++) variants.push({ terms: queryTerms(texts[i]), factor: SYNONYM_FACTOR, complete: true });
+    for (i = 0; i < texts.length; i++) {
+      variants.push({ terms: queryTerms(texts[i].text), factor: SYNONYM_FACTOR, complete: true, word: texts[i].word });
+    }
     return { words: words, mask: gradeMask(words, M), variants: variants };
   }
 
@@ -169,9 +172,9 @@
   }
 
   /**
-   * Whether some CJK pair of a variant is missing from the index (心理卫生: 理卫): its documents
-   * hold the words apart, never the phrase — so another variant (a synonym whose phrase exists)
-   * may lead.
+   * Whether some CJK pair of a word is missing from the index (心理卫生: 理卫): documents hold its
+   * parts apart, never the word — so the query as typed ranks below BROKEN_FACTOR and the
+   * word's synonym (心理健康), whose phrase exists, may lead.
    */
   function isBroken(terms, lookup) {
     for (var i = 0; i < terms.length; i++) {
@@ -198,10 +201,14 @@
       for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask) docs.push(d); // newest first
       return { docs: docs, score: null, full: null, complete: docs.length, partial: 0 };
     }
+    var typed = 1; // the query as typed: scaled down when a word it has a synonym for is not in the index as such
+    for (v = 1; v < p.variants.length; v++) {
+      if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
+    }
     for (v = 0; v < p.variants.length; v++) {
       if (!p.variants[v].terms.length) continue;
       s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
-      f = p.variants[v].factor * (isBroken(p.variants[v].terms, lookup) ? BROKEN_FACTOR : 1);
+      f = p.variants[v].factor * (v === 0 ? typed : 1);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
         x = s.known > 0 ? s.cover[d] / s.known : 0;
