@@ -45,13 +45,16 @@ function cols4() {
   return LS.decodeFacets({ ...facets, lengths: LS.encodeVarints([64, 64, 64, 64]) }, LS.model(manifest));
 }
 
-test("a synonym's match ranks below the word itself, and both are complete matches", () => {
+test("a synonym's match ranks below the word itself and is partial when the word is found", () => {
   const table = { 紧张: post([[1, 8]]), 焦虑: post([[3, 8]]) };
   const p = LS.plan("紧张", LS.model(manifest), { 紧张: ["焦虑"] });
   const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
   assert.deepEqual(Array.from(r.docs), [1, 3]);
   assert.ok(r.score[1] > r.score[3], `${r.score[1]} > ${r.score[3]}`);
-  assert.deepEqual([r.complete, r.partial], [2, 0]);
+  assert.deepEqual([r.complete, r.partial], [1, 1]);
+  // a query with a term the index lacks has no complete match of its own
+  const gone = LS.searchPlan(LS.plan("紧张 梦", LS.model(manifest), null), lookupOf(table), 4, cols4());
+  assert.deepEqual([gone.complete, gone.partial], [0, 1]);
 });
 
 test("pairs never seen fall back to their characters, ranked below and counted partial", () => {

@@ -85,7 +85,7 @@
 
   /**
    * The synonyms of the manifest ({ word: [other words] }, words folded) that a text holds, as
-   * new texts with the word replaced: [{ text, word }]. At most MAX_VARIANTS − 2 (room for the query and a fallback).
+   * new texts with the word replaced: [{ text, word, target }]. At most MAX_VARIANTS − 2 (room for the query and a fallback).
    */
   function synonymTexts(text, synonyms) {
     var out = [], word, i, targets;
@@ -95,7 +95,7 @@
       targets = synonyms[word];
       for (i = 0; targets && i < targets.length && out.length < MAX_VARIANTS - 2; i++) {
         if (typeof targets[i] !== "string" || !targets[i]) continue;
-        out.push({ text: text.split(word).join(" " + targets[i] + " "), word: word });
+        out.push({ text: text.split(word).join(" " + targets[i] + " "), word: word, target: targets[i] });
       }
     }
     return out;
@@ -110,7 +110,13 @@
     variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
     texts = synonymTexts(words.rest, synonyms);
     for (i = 0; i < texts.length; i++) {
-      variants.push({ terms: queryTerms(texts[i].text), factor: SYNONYM_FACTOR, complete: true, word: texts[i].word });
+      variants.push({
+        terms: queryTerms(texts[i].text),
+        factor: SYNONYM_FACTOR,
+        complete: true,
+        word: texts[i].word,
+        target: queryTerms(texts[i].target)
+      });
     }
     return { words: words, mask: gradeMask(words, M), variants: variants };
   }
@@ -184,6 +190,12 @@
     return false;
   }
 
+  /** Whether the index holds every term (a document can hold them all). */
+  function allKnown(terms, lookup) {
+    for (var i = 0; i < terms.length; i++) if (!lookup(terms[i].term)) return false;
+    return true;
+  }
+
   /**
    * Ranks a plan: { docs (ascending), score, full (1 for a complete match, by document), complete:
    * count, partial: count }. A document's score
@@ -193,7 +205,8 @@
    * neither, null.
    */
   function searchPlan(p, lookup, n, cols) {
-    var score = numbers(n), share = numbers(n), full = ints(n), v, d, s, x, f, k, terms = 0, docs = [], done = 0;
+    var score = numbers(n), share = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
+    var v, d, s, x, f, k, whole, terms = 0, docs = [], done = 0;
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
@@ -206,18 +219,30 @@
       if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
     }
     for (v = 0; v < p.variants.length; v++) {
-      if (!p.variants[v].terms.length) continue;
+      // A synonym the index does not hold adds nothing but the query's other, weaker words.
+      if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
       s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
       f = p.variants[v].factor * (v === 0 ? typed : 1);
+      whole = p.variants[v].complete && allKnown(p.variants[v].terms, lookup);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
         x = s.known > 0 ? s.cover[d] / s.known : 0;
-        if (p.variants[v].complete && x >= FULL_SHARE) full[d] = 1;
+        if (whole && x >= FULL_SHARE) {
+          if (v === 0) {
+            full[d] = 1;
+            typedFull++;
+          } else {
+            other[d] = 1;
+          }
+        }
         if (x > share[d]) share[d] = x;
         x = s.score[d] * f;
         if (x > score[d]) score[d] = x;
       }
     }
+    // Complete: holds every term of the query as typed; only when none does (霸凌), every term
+    // of a synonym's variant (欺凌).
+    if (!typedFull) full = other;
     for (d = 0; d < n; d++) {
       if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
       if (p.mask && grades && grades[d] & p.mask) score[d] *= GRADE_BOOST;
