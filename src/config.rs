@@ -153,20 +153,31 @@ fn synonym_entry_pairs(entry: &Synonym) -> Result<Vec<(String, String)>, String>
             }
             Ok(words
                 .iter()
-                .flat_map(|a| words.iter().filter(move |b| *b != a).map(move |b| (a.clone(), b.clone())))
+                .flat_map(|a| {
+                    words
+                        .iter()
+                        .filter(move |b| *b != a)
+                        .map(move |b| (a.clone(), b.clone()))
+                })
                 .collect())
         }
         Synonym::OneWay(text) => {
             let (from, to) = text
                 .split_once("->")
                 .or_else(|| text.split_once('→'))
-                .ok_or_else(|| format!("`{text}` is neither a list of words nor `word -> other word`"))?;
+                .ok_or_else(|| {
+                    format!("`{text}` is neither a list of words nor `word -> other word`")
+                })?;
             let from = word(from)?;
             let to: Vec<String> = to
                 .split([',', '，', '、'])
                 .map(word)
                 .collect::<Result<_, _>>()?;
-            Ok(to.into_iter().filter(|t| *t != from).map(|t| (from.clone(), t)).collect())
+            Ok(to
+                .into_iter()
+                .filter(|t| *t != from)
+                .map(|t| (from.clone(), t))
+                .collect())
         }
     }
 }
@@ -381,7 +392,11 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
             "use letters, digits and hyphens, naming a folder under themes/",
         );
     }
-    check_synonyms(raw.search.synonyms.as_deref().unwrap_or_default(), text, diagnostics);
+    check_synonyms(
+        raw.search.synonyms.as_deref().unwrap_or_default(),
+        text,
+        diagnostics,
+    );
     Config {
         title: raw.title,
         description: raw.description,
@@ -631,13 +646,34 @@ mod tests {
         let pairs = c.search.synonym_pairs();
         assert!(pairs.len() >= 30, "{}", pairs.len());
         let has = |a: &str, b: &str| pairs.contains(&(a.to_string(), b.to_string()));
-        assert!(has("紧张", "焦虑") && has("焦虑", "紧张"), "a group goes both ways");
-        assert!(has("霸凌", "欺凌") && !has("欺凌", "霸凌"), "an arrow goes one way");
-        assert!(default_synonyms().iter().all(|e| synonym_entry_pairs(e).is_ok()));
-        assert_eq!(default_synonyms().len(), DEFAULT_SYNONYMS.lines().filter(|l| l.trim_start().starts_with('-')).count());
+        assert!(
+            has("紧张", "焦虑") && has("焦虑", "紧张"),
+            "a group goes both ways"
+        );
+        assert!(
+            has("霸凌", "欺凌") && !has("欺凌", "霸凌"),
+            "an arrow goes one way"
+        );
+        assert!(
+            default_synonyms()
+                .iter()
+                .all(|e| synonym_entry_pairs(e).is_ok())
+        );
+        assert_eq!(
+            default_synonyms().len(),
+            DEFAULT_SYNONYMS
+                .lines()
+                .filter(|l| l.trim_start().starts_with('-'))
+                .count()
+        );
         let none = parse_ok(&format!("{SITE}search:\n  synonyms: []\n"));
-        assert!(none.search.synonym_pairs().is_empty(), "an empty list turns them off");
-        let own = parse_ok(&format!("{SITE}search:\n  synonyms:\n    - [甲, 乙, 丙]\n    - 丁 → 戊，己\n"));
+        assert!(
+            none.search.synonym_pairs().is_empty(),
+            "an empty list turns them off"
+        );
+        let own = parse_ok(&format!(
+            "{SITE}search:\n  synonyms:\n    - [甲, 乙, 丙]\n    - 丁 → 戊，己\n"
+        ));
         assert_eq!(own.search.synonym_pairs().len(), 8);
     }
 

@@ -33,7 +33,9 @@ fn is_boundary(c: Option<&char>) -> bool {
 }
 
 fn at(chars: &[char], i: usize, word: &str) -> bool {
-    word.chars().enumerate().all(|(k, w)| chars.get(i + k) == Some(&w))
+    word.chars()
+        .enumerate()
+        .all(|(k, w)| chars.get(i + k) == Some(&w))
 }
 
 /// `十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9]` at `i`, in the regex's order of preference:
@@ -65,7 +67,10 @@ fn numerals_at(chars: &[char], i: usize) -> Vec<(u8, usize)> {
 /// `(小学|初中|高中)?(numeral)(年级|年級)` at `i`: (grade, length).
 fn grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
     let stage = STAGES.iter().find(|(word, _)| at(chars, i, word));
-    let starts = stage.map(|s| (Some(*s), i + 2)).into_iter().chain([(None, i)]);
+    let starts = stage
+        .map(|s| (Some(*s), i + 2))
+        .into_iter()
+        .chain([(None, i)]);
     for (stage, from) in starts {
         for (n, len) in numerals_at(chars, from) {
             if at(chars, from + len, "年级") || at(chars, from + len, "年級") {
@@ -87,7 +92,11 @@ fn short_grade_at(chars: &[char], i: usize) -> Option<u8> {
         Some('高') => 9,
         _ => return None,
     };
-    let n = chars.get(i + 1).copied().and_then(numeral).filter(|n| *n <= 3)?;
+    let n = chars
+        .get(i + 1)
+        .copied()
+        .and_then(numeral)
+        .filter(|n| *n <= 3)?;
     let next = chars.get(i + 2).copied();
     (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some(n + offset)
 }
@@ -170,7 +179,9 @@ pub fn grade_words(folded: &str) -> GradeWords {
         }
     };
     let chars: Vec<char> = folded.chars().collect();
-    let chars = replace(&chars, |c, i| grade_at(c, i).map(|(n, len)| (grade(n), len).1));
+    let chars = replace(&chars, |c, i| {
+        grade_at(c, i).map(|(n, len)| (grade(n), len).1)
+    });
     let chars = replace(&chars, |c, i| {
         let boundary = i == 0 || is_boundary(c.get(i - 1));
         let n = short_grade_at(c, i).filter(|_| boundary)?;
@@ -271,6 +282,9 @@ mod tests {
     fn characters_never_seen_in_a_pair_fall_back() {
         let has = |t: &str| ["校园", "欺凌"].contains(&t);
         assert_eq!(fallback_chars(&query_runs("校园霸凌"), has), ['霸', '凌']);
-        assert_eq!(fallback_chars(&query_runs("校园欺凌"), has), Vec::<char>::new());
+        assert_eq!(
+            fallback_chars(&query_runs("校园欺凌"), has),
+            Vec::<char>::new()
+        );
     }
 }

@@ -46,7 +46,10 @@ fn init_makes_a_site_that_builds_cleanly_and_refuses_a_non_empty_folder() {
     }
     // The site.yaml written out lists the default synonyms, and the manifest carries them.
     let yaml = std::fs::read_to_string(site.join("site.yaml")).unwrap();
-    assert!(yaml.contains("- [紧张, 焦虑]") && yaml.contains("- 霸凌 -> 欺凌"), "{yaml}");
+    assert!(
+        yaml.contains("- [紧张, 焦虑]") && yaml.contains("- 霸凌 -> 欺凌"),
+        "{yaml}"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("search/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["synonyms"]["霸凌"], serde_json::json!(["欺凌"]));
