@@ -41,7 +41,10 @@ function open(publicDir) {
       p = LS.plan(q, M, manifest.synonyms);
     }
     LS.addFallback(p, has);
-    const r = LS.searchPlan(p, lookup, M.n, cols);
+    const typed = LS.typedPlan(p);
+    let r = LS.searchPlan(typed, lookup, M.n, cols);
+    if (LS.wantsSynonyms(p, r)) r = LS.searchPlan(p, lookup, M.n, cols);
+    else p = typed;
     const sel = LS.emptySelection(M);
     sel.grade = grade.map((g) => M.grades.findIndex((x) => x.number === g));
     sel.kind = kind.map((k) => LS.KINDS.indexOf(k));

@@ -19,6 +19,7 @@
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
   var FULL_SHARE = 0.999; // …and this is a complete one
   var MAX_VARIANTS = 8;
+  var ENOUGH_COMPLETE = 20; // with this many complete matches of the words typed, synonyms are not fetched
   var TYPED_TIE = 0.1; // scores this close are a tie that the form typed (情緒 vs 情绪) decides
 
   var NUMERALS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10 };
@@ -119,6 +120,23 @@
       });
     }
     return { words: words, mask: gradeMask(words, M), variants: variants };
+  }
+
+  /**
+   * The plan without its synonym variants: what is fetched and ranked first. Synonyms widen a
+   * query only when its own words find fewer than ENOUGH_COMPLETE complete matches
+   * (`wantsSynonyms`): a query they would not change costs no extra postings file.
+   */
+  function typedPlan(p) {
+    var out = { words: p.words, mask: p.mask, variants: [] }, v;
+    for (v = 0; v < p.variants.length; v++) if (!p.variants[v].word) out.variants.push(p.variants[v]);
+    return out;
+  }
+
+  /** Whether a plan has synonym variants that the typed plan's result `r` calls for. */
+  function wantsSynonyms(p, r) {
+    for (var v = 0; v < p.variants.length; v++) if (p.variants[v].word) return !r || r.complete < ENOUGH_COMPLETE;
+    return false;
   }
 
   /** Every distinct term of a plan's variants, in order ([{ term, group, pos }]). */
@@ -292,6 +310,8 @@
   LS.synonymTexts = synonymTexts;
   LS.plan = plan;
   LS.planTerms = planTerms;
+  LS.typedPlan = typedPlan;
+  LS.wantsSynonyms = wantsSynonyms;
   LS.fallbackChars = fallbackChars;
   LS.addFallback = addFallback;
   LS.searchPlan = searchPlan;

@@ -9,6 +9,7 @@
   var FORMAT_VERSION = LS.FORMAT_VERSION, KINDS = LS.KINDS, MAX_QUERY = LS.MAX_QUERY;
   var list = LS.list, str = LS.str, codePoints = LS.codePoints, isCjk = LS.isCjk, setVariants = LS.setVariants;
   var plan = LS.plan, planTerms = LS.planTerms, addFallback = LS.addFallback, searchPlan = LS.searchPlan;
+  var typedPlan = LS.typedPlan, wantsSynonyms = LS.wantsSynonyms;
   var preferTyped = LS.preferTyped, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
   var topK = LS.topK, highlight = LS.highlight, bestCue = LS.bestCue, clock = LS.clock;
   var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
@@ -199,7 +200,7 @@
       self.decoded = {};
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
       // The query's postings do not depend on facets.json: ask for both at once.
-      self.fetchBuckets(M, planTerms(self.planOf(self.q, M)), function () {});
+      self.fetchBuckets(M, planTerms(typedPlan(self.planOf(self.q, M))), function () {});
       loadJson(self.base + "facets.json", function (ferr, facets) {
         if (ferr || !facets) {
           if (!retry) self.load(true);
@@ -284,17 +285,33 @@
     var self = this, my = ++this.seq, p = this.planOf(this.q, this.M);
     this.setBusy(true);
     var ready = false;
-    function go() {
-      ready = true;
+    function rank(plan, r) {
       if (my !== self.seq) return;
       try {
-        self.compute(p, my);
+        self.compute(plan, my, r);
       } catch (e) {
         self.say(self.str.noResults);
         self.setBusy(false);
       }
     }
-    this.fetchBuckets(this.M, planTerms(p), function () {
+    function go() {
+      ready = true;
+      if (my !== self.seq) return;
+      var typed = typedPlan(p), r = null;
+      self.rankStart = now(); // compute's timing includes this first ranking
+      try {
+        r = searchPlan(typed, self.lookupFn || (self.lookupFn = bindLookup(self)), self.M.n, self.cols);
+      } catch (e) {
+        /* ranked again below */
+      }
+      if (!wantsSynonyms(p, r)) rank(typed, r);
+      else {
+        self.fetchBuckets(self.M, planTerms(p), function () {
+          rank(p, undefined);
+        });
+      }
+    }
+    this.fetchBuckets(this.M, planTerms(typedPlan(p)), function () {
       if (my !== self.seq) return;
       if (self.needsVariants(p.variants[0].terms)) {
         self.loadVariants(function () {
@@ -341,9 +358,9 @@
    * Ranks (or, with an empty query, browses every resource newest first), filters, counts and
    * draws the first page. The status says how many match the whole query and how many only part.
    */
-  Page.prototype.compute = function (p, my) {
-    var M = this.M, T, filtered = hasFilters(this.sel), t0 = now(), i, full = 0;
-    var r = searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
+  Page.prototype.compute = function (p, my, ranked) {
+    var M = this.M, T, filtered = hasFilters(this.sel), t0 = ranked !== undefined ? this.rankStart : now(), i, full = 0;
+    var r = ranked !== undefined ? ranked : searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
     var cands = r ? r.docs : this.allDocs();
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
     T = tally(cands, this.sel, M, this.cols);
