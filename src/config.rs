@@ -95,6 +95,112 @@ pub struct SearchConfig {
     /// opened from disk (`file://`). Off by default: it doubles `search/`, and `lectern pack`
     /// adds the scripts to the offline package whatever this says.
     pub offline: bool,
+    /// Words a query also looks for (see `Synonym`); `None`: the default list.
+    pub synonyms: Option<Vec<Synonym>>,
+}
+
+/// One entry of `search.synonyms`: a YAML list `[紧张, 焦虑]` is a two-way group (each word also
+/// finds the others), a string `霸凌 -> 欺凌` (or `→`) is one way (the left finds the right, which
+/// may list several words separated by commas). Checked by `synonym_pairs`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Synonym {
+    Group(Vec<String>),
+    OneWay(String),
+}
+
+/// The synonym list a site without `search.synonyms` gets, the same text `lectern init`
+/// writes into a new site.yaml.
+pub const DEFAULT_SYNONYMS: &str = include_str!("scaffold/synonyms.yaml");
+
+impl SearchConfig {
+    /// Every (word, other word) pair the synonyms give, in order, without repeats: what a query
+    /// holding `word` also looks for.
+    pub fn synonym_pairs(&self) -> Vec<(String, String)> {
+        let defaults;
+        let entries = match &self.synonyms {
+            Some(entries) => entries,
+            None => {
+                defaults = default_synonyms();
+                &defaults
+            }
+        };
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for entry in entries {
+            for pair in synonym_entry_pairs(entry).unwrap_or_default() {
+                if !pairs.contains(&pair) {
+                    pairs.push(pair);
+                }
+            }
+        }
+        pairs
+    }
+}
+
+fn default_synonyms() -> Vec<Synonym> {
+    #[derive(Deserialize)]
+    struct List {
+        synonyms: Vec<Synonym>,
+    }
+    let text = format!("synonyms:\n{DEFAULT_SYNONYMS}");
+    let source = YamlSource {
+        file: CONFIG_FILE,
+        file_text: &text,
+        text: &text,
+        first_line: 1,
+        what: "the default synonyms",
+    };
+    // A test checks that the default list parses and every entry is valid.
+    yaml::parse::<List>(&source, &["synonyms"])
+        .map(|l| l.synonyms)
+        .unwrap_or_default()
+}
+
+/// The pairs of one entry, or what is wrong with it.
+fn synonym_entry_pairs(entry: &Synonym) -> Result<Vec<(String, String)>, String> {
+    let word = |w: &str| -> Result<String, String> {
+        let w = w.trim();
+        if w.chars().any(char::is_alphanumeric) {
+            Ok(w.to_string())
+        } else {
+            Err(format!("`{w}` has no letters or characters to search for"))
+        }
+    };
+    match entry {
+        Synonym::Group(words) => {
+            let words: Vec<String> = words.iter().map(|w| word(w)).collect::<Result<_, _>>()?;
+            if words.len() < 2 {
+                return Err("a synonym group needs at least two words".into());
+            }
+            Ok(words
+                .iter()
+                .flat_map(|a| {
+                    words
+                        .iter()
+                        .filter(move |b| *b != a)
+                        .map(move |b| (a.clone(), b.clone()))
+                })
+                .collect())
+        }
+        Synonym::OneWay(text) => {
+            let (from, to) = text
+                .split_once("->")
+                .or_else(|| text.split_once('→'))
+                .ok_or_else(|| {
+                    format!("`{text}` is neither a list of words nor `word -> other word`")
+                })?;
+            let from = word(from)?;
+            let to: Vec<String> = to
+                .split([',', '，', '、'])
+                .map(word)
+                .collect::<Result<_, _>>()?;
+            Ok(to
+                .into_iter()
+                .filter(|t| *t != from)
+                .map(|t| (from.clone(), t))
+                .collect())
+        }
+    }
 }
 
 impl Default for SearchConfig {
@@ -102,6 +208,7 @@ impl Default for SearchConfig {
         SearchConfig {
             excerpt_chars: 600,
             offline: false,
+            synonyms: None,
         }
     }
 }
@@ -328,6 +435,11 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
                 .with_help(p.help),
         );
     }
+    check_synonyms(
+        raw.search.synonyms.as_deref().unwrap_or_default(),
+        text,
+        diagnostics,
+    );
     Config {
         title: raw.title,
         description: raw.description,
@@ -344,6 +456,32 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         search: raw.search,
         textbooks,
         budget: raw.budget,
+    }
+}
+
+/// Each bad `search.synonyms` entry, at its own line of site.yaml.
+fn check_synonyms(entries: &[Synonym], text: &str, diagnostics: &mut Diagnostics) {
+    let start = yaml::key_line(text, 1, "search").unwrap_or(1);
+    for entry in entries {
+        let Err(why) = synonym_entry_pairs(entry) else {
+            continue;
+        };
+        let first = match entry {
+            Synonym::Group(words) => words.first().map(String::as_str).unwrap_or("["),
+            Synonym::OneWay(text) => text.as_str(),
+        };
+        let line = text
+            .lines()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| l.trim_start().starts_with('-') && l.contains(first.trim()))
+            .map_or(start, |(i, _)| i + 1);
+        diagnostics.push(
+            Diagnostic::error(format!("bad entry in `search.synonyms`: {why}"))
+                .in_file(CONFIG_FILE)
+                .at_line(text, line, 1)
+                .with_help("write a group as `- [紧张, 焦虑]` or one way as `- 霸凌 -> 欺凌`"),
+        );
     }
 }
 
@@ -544,6 +682,62 @@ mod tests {
         let config = parse(text, &mut d);
         assert!(!d.has_errors(), "{:?}", d.sorted());
         config.unwrap()
+    }
+
+    const SITE: &str = "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n";
+
+    #[test]
+    fn synonyms_default_to_the_list_init_writes() {
+        let c = parse_ok(SITE);
+        let pairs = c.search.synonym_pairs();
+        assert!(pairs.len() >= 30, "{}", pairs.len());
+        let has = |a: &str, b: &str| pairs.contains(&(a.to_string(), b.to_string()));
+        assert!(
+            has("紧张", "焦虑") && has("焦虑", "紧张"),
+            "a group goes both ways"
+        );
+        assert!(
+            has("霸凌", "欺凌") && !has("欺凌", "霸凌"),
+            "an arrow goes one way"
+        );
+        assert!(
+            default_synonyms()
+                .iter()
+                .all(|e| synonym_entry_pairs(e).is_ok())
+        );
+        assert_eq!(
+            default_synonyms().len(),
+            DEFAULT_SYNONYMS
+                .lines()
+                .filter(|l| l.trim_start().starts_with('-'))
+                .count()
+        );
+        let none = parse_ok(&format!("{SITE}search:\n  synonyms: []\n"));
+        assert!(
+            none.search.synonym_pairs().is_empty(),
+            "an empty list turns them off"
+        );
+        let own = parse_ok(&format!(
+            "{SITE}search:\n  synonyms:\n    - [甲, 乙, 丙]\n    - 丁 → 戊，己\n"
+        ));
+        assert_eq!(own.search.synonym_pairs().len(), 8);
+    }
+
+    #[test]
+    fn a_bad_synonym_is_reported_at_its_line() {
+        for (entry, why) in [
+            ("[孤单]", "at least two words"),
+            ("只有一个词", "neither a list"),
+            ("霸凌 -> ！", "no letters"),
+        ] {
+            let mut d = Diagnostics::new();
+            let text = format!("{SITE}search:\n  synonyms:\n    - [紧张, 焦虑]\n    - {entry}\n");
+            assert!(parse(&text, &mut d).is_none(), "{entry}");
+            let all = d.sorted();
+            assert_eq!(all.len(), 1, "{all:?}");
+            assert_eq!(all[0].line, Some(7), "{entry}: {all:?}");
+            assert!(all[0].message.contains(why), "{}", all[0].message);
+        }
     }
 
     #[test]

@@ -141,7 +141,13 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
 }
 
 const STARTER: &[(&str, &str)] = &[
-    ("site.yaml", include_str!("scaffold/site.yaml")),
+    (
+        "site.yaml",
+        concat!(
+            include_str!("scaffold/site.yaml"),
+            include_str!("scaffold/synonyms.yaml")
+        ),
+    ),
     (
         "content/lessons/wo-de-qing-xu-ri-ji.md",
         include_str!("scaffold/lesson.md"),

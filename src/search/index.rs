@@ -30,8 +30,12 @@ const BODY: u32 = 1;
 /// a long recording would outrank a resource whose title or topics name the word. Below the
 /// title's weight, so one title occurrence outweighs any transcript.
 pub(super) const TRANSCRIPT_TF_CAP: u32 = 4;
-// The promise above, checked when the crate compiles.
-const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE);
+/// The body saturates too, and sooner: a term's weighted frequency from the body stops at
+/// this, so a title or topic that names the word clearly beats a body that mentions it many
+/// times (weights no longer tie at eight body mentions = one title).
+pub(super) const BODY_TF_CAP: u32 = 2;
+// The promises above, checked when the crate compiles.
+const _: () = assert!(TRANSCRIPT_TF_CAP < TITLE && BODY_TF_CAP < SUMMARY && BODY_TF_CAP < TOPICS);
 /// A record carries its cues' texts up to this many characters (whole cues): enough for a
 /// classroom lesson's captions, and a bound on what one result costs to fetch.
 pub(super) const TRANSCRIPT_CHARS: usize = 8000;
@@ -248,7 +252,8 @@ pub(super) fn generation(hashes: &BTreeMap<String, u64>) -> String {
     )
 }
 
-/// Calls `each(text, weight)` for every field of a document.
+/// Calls `each(text, weight)` for every field of a document but the body and transcript
+/// (counted apart, each saturating on its own: `doc_terms`).
 fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
     each(doc.title, TITLE);
     for topic in doc.topics {
@@ -261,7 +266,6 @@ fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
     for label in &doc.labels {
         each(label, PEOPLE);
     }
-    each(doc.body, BODY);
 }
 
 /// Calls `each(text, weight)` for every field that is also indexed as pinyin and initials
@@ -312,17 +316,14 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     let mut counts = TermCounts::default();
     fields(doc, |text, weight| counts.add(text, weight));
     pinyin_fields(doc, |text, weight| counts.add_pinyin(text, weight));
+    let mut body = TermCounts::default();
+    body.add(doc.body, BODY);
+    counts.merge(body, BODY_TF_CAP);
     let mut transcript = TermCounts::default();
     for cue in doc.transcript {
         transcript.add(&cue.text, BODY);
     }
-    counts.length += transcript.length;
-    for (key, tf) in transcript.cjk {
-        *counts.cjk.entry(key).or_insert(0) += tf.min(TRANSCRIPT_TF_CAP);
-    }
-    for (word, tf) in transcript.words {
-        *counts.words.entry(word).or_insert(0) += tf.min(TRANSCRIPT_TF_CAP);
-    }
+    counts.merge(transcript, TRANSCRIPT_TF_CAP);
     let part_masks = part_masks(doc.transcript);
     DocTerms {
         cjk: counts
@@ -372,6 +373,18 @@ struct TermCounts {
 }
 
 impl TermCounts {
+    /// Adds another field's counts, each term's frequency from it capped at `cap`; its whole
+    /// length counts.
+    fn merge(&mut self, other: TermCounts, cap: u32) {
+        self.length += other.length;
+        for (key, tf) in other.cjk {
+            *self.cjk.entry(key).or_insert(0) += tf.min(cap);
+        }
+        for (word, tf) in other.words {
+            *self.words.entry(word).or_insert(0) += tf.min(cap);
+        }
+    }
+
     fn add(&mut self, text: &str, weight: u32) {
         index_terms(text, |term| {
             self.length += u64::from(weight);
@@ -820,6 +833,21 @@ fn collapse_whitespace(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// `search.synonyms` for the browser: folded word → the folded words it also looks for. In the
+/// manifest, not the index files, so editing the list changes no postings.
+fn synonyms(config: &Config) -> Value {
+    let fold = |w: &str| -> String { w.chars().map(super::tokenize::fold).collect() };
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (word, other) in config.search.synonym_pairs() {
+        let others = map.entry(fold(&word)).or_default();
+        let other = fold(&other);
+        if !others.contains(&other) {
+            others.push(other);
+        }
+    }
+    json!(map)
+}
+
 pub(super) fn manifest(
     config: &Config,
     kind_names: &[String; 3],
@@ -856,6 +884,7 @@ pub(super) fn manifest(
         "version": super::FORMAT_VERSION, "gen": generation, "doc_count": doc_count, "buckets": buckets,
         "k1": K1, "b": B, "length_steps": LENGTH_STEPS,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
+        "synonyms": synonyms(config),
     });
     if !config.textbooks.is_empty() {
         manifest["textbooks"] = config
@@ -1040,6 +1069,20 @@ mod tests {
         assert_eq!(
             doc_terms(&video("", &many)).into_map()["#鲸鱼"],
             1 << (PART_BITS - 1)
+        );
+    }
+
+    #[test]
+    fn many_body_mentions_stay_below_one_title() {
+        let body = "鲸鱼".repeat(40);
+        let terms = doc_terms(&video(&body, &[])).into_map();
+        assert_eq!(terms["鲸鱼"], BODY_TF_CAP);
+        assert_eq!(doc_terms(&video("鲸鱼", &[])).into_map()["鲸鱼"], 1);
+        let titled = doc_terms(&video(&body, &[])).into_map()["考试"];
+        assert_eq!(titled, TITLE, "the title's word keeps its full weight");
+        assert!(
+            doc_terms(&video(&body, &[])).length_code > doc_terms(&video("鲸鱼", &[])).length_code,
+            "every body mention adds to the length"
         );
     }
 

@@ -9,6 +9,7 @@ mod incremental;
 mod index;
 mod offline;
 pub mod pinyin;
+pub mod query_words;
 pub mod script;
 pub mod suggest;
 pub mod tokenize;

@@ -44,6 +44,16 @@ fn init_makes_a_site_that_builds_cleanly_and_refuses_a_non_empty_folder() {
     ] {
         assert!(out.join(page).is_file(), "{page} missing");
     }
+    // The site.yaml written out lists the default synonyms, and the manifest carries them.
+    let yaml = std::fs::read_to_string(site.join("site.yaml")).unwrap();
+    assert!(
+        yaml.contains("- [紧张, 焦虑]") && yaml.contains("- 霸凌 -> 欺凌"),
+        "{yaml}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["synonyms"]["霸凌"], serde_json::json!(["欺凌"]));
+    assert_eq!(manifest["synonyms"]["焦虑"], serde_json::json!(["紧张"]));
     let again = lectern(["init".as_ref(), site.as_os_str()]);
     again.expect_code(1);
     assert!(again.stderr.contains("not empty"), "{}", again.stderr);

@@ -104,3 +104,54 @@ fn rust_pinyin_matches_shared_vectors() {
         );
     }
 }
+
+#[derive(serde::Deserialize)]
+struct QueryWords {
+    grades: Vec<GradeVector>,
+    fallback: Vec<FallbackVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct GradeVector {
+    input: String,
+    grades: Vec<u8>,
+    stages: Vec<String>,
+    rest: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct FallbackVector {
+    input: String,
+    index_has: Vec<String>,
+    fallback: Vec<String>,
+}
+
+/// Grade words and single-character fallbacks agree with the vectors that
+/// `tests/js/query.test.js` checks against the browser's module 45.
+#[test]
+fn rust_query_words_match_shared_vectors() {
+    use lectern::search::query_words::{fallback_chars, grade_words, query_runs};
+    use lectern::search::tokenize::fold;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/query-words.json"
+    ))
+    .unwrap();
+    let vectors: QueryWords = serde_json::from_str(&text).unwrap();
+    assert!(vectors.grades.len() >= 20 && vectors.fallback.len() >= 5);
+    for v in vectors.grades {
+        let folded: String = v.input.chars().map(fold).collect();
+        let words = grade_words(&folded);
+        assert_eq!(words.grades, v.grades, "grades of {:?}", v.input);
+        assert_eq!(words.stages, v.stages, "stages of {:?}", v.input);
+        assert_eq!(query_terms(&words.rest), v.rest, "rest of {:?}", v.input);
+    }
+    for v in vectors.fallback {
+        let has = |t: &str| v.index_has.iter().any(|h| h == t);
+        let chars: Vec<String> = fallback_chars(&query_runs(&v.input), has)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(chars, v.fallback, "fallback of {:?}", v.input);
+    }
+}

@@ -15,13 +15,15 @@
    * `lookup(term)` returns decoded postings (decodePostings) or null; `n` is doc_count; `norm`
    * (from decodeFacets) holds each document's BM25 length normalisation k1 × (1 − b + b × len /
    * avg), or is left out to treat every document as of average length.
-   * Returns { docs: the matching documents, ascending; score: score by document number }.
+   * Returns { docs: the matching documents, ascending; score: score by document number; cover:
+   * the idf weight of the query's terms each document holds; known: that of all the terms the
+   * index has }.
    */
   function scoreDocs(qterms, lookup, n, norm) {
     var ids = {}, terms = [], occ = [], at = [], posts = [], w = [];
     var i, j, k, p, d, key, a, b, bonus, count, docs = [];
     n = n > 0 ? Math.floor(n) : 0;
-    if (!qterms || !qterms.length || n === 0) return { docs: [], score: numbers(0) };
+    if (!qterms || !qterms.length || n === 0) return { docs: [], score: numbers(0), cover: numbers(0), known: 0 };
     for (i = 0; i < qterms.length; i++) {
       key = "~" + qterms[i].term;
       if (typeof ids[key] !== "number") {
@@ -80,7 +82,7 @@
       score[d] *= 1 + (0.5 * cover[d]) / count;
       docs.push(d);
     }
-    return { docs: docs, score: score };
+    return { docs: docs, score: score, cover: cover, known: known };
   }
 
   /** Rank order: higher score first, ties by document number (higher is newer: first). */

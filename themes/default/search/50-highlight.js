@@ -64,31 +64,55 @@
     }
   }
 
+  var MAX_ANCHORS = 200; // window starts tried when choosing a snippet
+
+  /**
+   * Where a `max`-character window over `n` characters should start to hold the most distinct
+   * query terms of `hits` ([start, end, term id], in order), the earliest of equals; each
+   * candidate window puts one hit a quarter of the way in, as a reader expects some lead-in.
+   */
+  function bestWindow(hits, n, max) {
+    var best = 0, bestCount = -1, i, j, from, seen, count;
+    for (i = 0; i < hits.length && i < MAX_ANCHORS; i++) {
+      from = Math.max(0, Math.min(hits[i][0] - Math.floor(max / 4), n - max));
+      if (i > 0 && from === best) continue;
+      seen = {};
+      count = 0;
+      for (j = 0; j < hits.length; j++) {
+        if (hits[j][0] < from || hits[j][1] > from + max || seen[hits[j][2]] === true) continue;
+        seen[hits[j][2]] = true;
+        count++;
+      }
+      if (count > bestCount) {
+        best = from;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
   /**
    * Splits `text` into pieces [{ text, mark }] where `mark` pieces are the places that match the
    * query's terms, found with the tokenizer itself (so `python` does not light up inside `python3`).
-   * With `max` > 0 only about `max` characters around the first match are kept ("…" at cut ends),
-   * and the scan stops at the end of that window.
+   * With `max` > 0 only about `max` characters are kept ("…" at cut ends): the window that holds
+   * the most of the query's distinct terms.
    */
   function highlight(text, qterms, max) {
     text = text == null ? "" : String(text);
     var orig = codePoints(text), n = orig.length, idx = termIndex(qterms || []);
     var state = { limit: qterms && qterms.length ? n : 0 };
-    var ranges = [], first = -1, from = 0, to = n, cut = max > 0 && n > max;
-    scan(orig, idx, state, function (a, z) {
+    var ranges = [], hits = [], first = -1, from = 0, to = n, cut = max > 0 && n > max;
+    scan(orig, idx, state, function (a, z, id) {
       var last = ranges.length - 1;
       if (last >= 0 && a <= ranges[last][1]) ranges[last][1] = Math.max(ranges[last][1], z);
       else ranges.push([a, z]);
-      if (first < 0) {
-        first = a;
-        if (cut) {
-          from = Math.max(0, Math.min(first - Math.floor(max / 4), n - max));
-          to = from + max;
-          state.limit = to;
-        }
-      }
+      if (first < 0) first = a;
+      hits.push([a, z, id]);
     });
-    if (cut && first < 0) to = max;
+    if (cut) {
+      from = first < 0 ? 0 : bestWindow(hits, n, max);
+      to = from + max;
+    }
     var pieces = [], r = 0, at = from, end;
     if (from > 0) pieces.push({ text: "…", mark: false });
     while (at < to) {

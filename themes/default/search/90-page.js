@@ -8,8 +8,10 @@
   var FAILED = {}; // a bucket file that could not be loaded
   var FORMAT_VERSION = LS.FORMAT_VERSION, KINDS = LS.KINDS, MAX_QUERY = LS.MAX_QUERY;
   var list = LS.list, str = LS.str, codePoints = LS.codePoints, isCjk = LS.isCjk, setVariants = LS.setVariants;
-  var queryTerms = LS.queryTerms, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
-  var scoreDocs = LS.scoreDocs, topK = LS.topK, highlight = LS.highlight, bestCue = LS.bestCue, clock = LS.clock;
+  var plan = LS.plan, planTerms = LS.planTerms, addFallback = LS.addFallback, searchPlan = LS.searchPlan;
+  var typedPlan = LS.typedPlan, wantsSynonyms = LS.wantsSynonyms;
+  var preferTyped = LS.preferTyped, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
+  var topK = LS.topK, highlight = LS.highlight, bestCue = LS.bestCue, clock = LS.clock;
   var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
   var hasFilters = LS.hasFilters, tally = LS.tally;
   var parseParams = LS.parseParams, selectionFrom = LS.selectionFrom, buildParams = LS.buildParams;
@@ -50,6 +52,9 @@
       textbook: attr("str-textbook"),
       filters: attr("str-filters"),
       resultsCount: attr("str-results-count"),
+      resultsSplit: attr("str-results-split"),
+      browseCount: attr("str-browse-count"),
+      onlyGrade: attr("str-only-grade"),
       noResults: attr("str-no-results"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
@@ -73,6 +78,8 @@
     this.filters = document.getElementById("search-filters");
     this.filtersLabel = document.getElementById("search-filters-label");
     this.clearButton = document.getElementById("search-clear");
+    this.gradeButton = null; // 只看七年级: made when a query names a grade
+    this.synonyms = null; // the manifest's synonyms
     this.M = null;
     this.cols = null;
     this.base = "";
@@ -188,12 +195,13 @@
         return;
       }
       var M = model(manifest, self.kindNames);
+      self.synonyms = manifest.synonyms && typeof manifest.synonyms === "object" ? manifest.synonyms : null;
       LS.setOfflineLayout(M.offline);
       self.buckets = {}; // (a retry may bring another gen)
       self.decoded = {};
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
       // The query's postings do not depend on facets.json: ask for both at once.
-      self.fetchBuckets(M, self.termsOf(self.q).concat(LS.pinyinQueryTerms(self.q)), function () {});
+      self.fetchBuckets(M, planTerms(typedPlan(self.planOf(self.q, M))).concat(LS.pinyinQueryTerms(self.q)), function () {});
       loadJson(self.base + "facets.json", function (ferr, facets) {
         if (ferr || !facets) {
           if (!retry) self.load(true);
@@ -219,8 +227,9 @@
     if (this.status) this.status.className = "search-status search-status--error";
   };
 
-  Page.prototype.termsOf = function (q) {
-    return queryTerms(cutQuery(q, MAX_QUERY));
+  /** What to look up for a query (module 45): grade words, synonym variants. */
+  Page.prototype.planOf = function (q, M) {
+    return plan(cutQuery(q, MAX_QUERY), M, this.synonyms);
   };
 
   /** Loads the buckets of the terms that are not cached yet (missing files count as empty). */
@@ -274,24 +283,47 @@
   };
 
   Page.prototype.run = function () {
-    var self = this, my = ++this.seq, terms = this.termsOf(this.q);
+    var self = this, my = ++this.seq, p = this.planOf(this.q, this.M);
     this.setBusy(true);
     var ready = false;
-    this.fetchBuckets(this.M, terms.concat(LS.pinyinQueryTerms(this.q)), function () {
+    function rank(plan, r) {
+      if (my !== self.seq) return;
+      try {
+        self.compute(plan, my, r);
+      } catch (e) {
+        self.say(self.str.noResults);
+        self.setBusy(false);
+      }
+    }
+    function go() {
       ready = true;
       if (my !== self.seq) return;
-      if (self.needsVariants(terms)) {
+      var typed = typedPlan(p), r = null;
+      self.rankStart = now(); // compute's timing includes this first ranking
+      try {
+        r = searchPlan(typed, self.lookupFn || (self.lookupFn = bindLookup(self)), self.M.n, self.cols);
+      } catch (e) {
+        /* ranked again below */
+      }
+      if (!wantsSynonyms(p, r)) rank(typed, r);
+      else {
+        self.fetchBuckets(self.M, planTerms(p), function () {
+          rank(p, undefined);
+        });
+      }
+    }
+    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.pinyinQueryTerms(this.q)), function () {
+      if (my !== self.seq) return;
+      if (self.needsVariants(p.variants[0].terms)) {
         self.loadVariants(function () {
           if (my === self.seq) self.run();
         });
         return;
       }
-      try {
-        self.compute(terms, my);
-      } catch (e) {
-        self.say(self.str.noResults);
-        self.setBusy(false);
-      }
+      // Pairs the index never saw: their characters, fetched before ranking.
+      var extra = addFallback(p, self.hasFn || (self.hasFn = bindHas(self)));
+      if (extra.length) self.fetchBuckets(self.M, extra, go);
+      else go();
     });
     if (!ready) this.say(this.str.loading);
   };
@@ -323,36 +355,112 @@
     return window.performance && window.performance.now ? window.performance.now() : new Date().getTime();
   }
 
-  Page.prototype.compute = function (terms, my) {
-    var M = this.M, cands = null, scored, T, filtered = hasFilters(this.sel), t0 = now();
-    this.score = null; // browsing: document order is the rank order
-    if (terms.length) {
-      scored = scoreDocs(terms, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
-      // A query of letters is tried as pinyin too (module 45), ranked below the same match in characters.
-      scored = LS.addPinyin(scored, this.q, this.lookupFn, M.n, this.cols.norm);
-      cands = scored.docs;
-      this.score = scored.score;
-    } else if (filtered) {
-      cands = this.allDocs();
+  /**
+   * A query of letters is tried as pinyin too (module 45-pinyin): a resource holding every
+   * pinyin term of it is a complete match, ranked below the same match in characters. Adds
+   * to `r` (a ranking of `searchPlan`) in place; a second call adds nothing more.
+   */
+  function addPinyinMatches(r, q, lookup, n, norm) {
+    if (!r || !r.score || !r.full) return r;
+    var had = LS.ints(n), i, merged, added = 0;
+    for (i = 0; i < r.docs.length; i++) had[r.docs[i]] = 1;
+    merged = LS.addPinyin({ docs: r.docs, score: r.score }, q, lookup, n, norm);
+    for (i = 0; i < merged.docs.length; i++) {
+      if (!had[merged.docs[i]]) {
+        r.full[merged.docs[i]] = 1;
+        added++;
+      }
     }
-    T = tally(cands || this.allDocs(), this.sel, M, this.cols);
+    r.docs = merged.docs;
+    r.score = merged.score;
+    r.complete += added;
+    return r;
+  }
+
+  /**
+   * Ranks (or, with an empty query, browses every resource newest first), filters, counts and
+   * draws the first page. The status says how many match the whole query and how many only part.
+   */
+  Page.prototype.compute = function (p, my, ranked) {
+    var M = this.M, T, filtered = hasFilters(this.sel), t0 = ranked !== undefined ? this.rankStart : now(), i, full = 0;
+    var r = ranked !== undefined ? ranked : searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
+    r = addPinyinMatches(r, this.q, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
+    var cands = r ? r.docs : this.allDocs();
+    this.score = r ? r.score : null; // null: browsing, document order is the rank order
+    T = tally(cands, this.sel, M, this.cols);
     this.updateCounts(T.counts);
-    this.terms = terms;
-    this.matches = cands ? T.docs : [];
+    this.terms = planTerms(p);
+    this.matches = T.docs;
     this.ordered = this.score ? topK(this.matches, this.score, PAGE_SIZE) : this.matches.slice(0, PAGE_SIZE);
     this.shown = 0;
     // How long ranking, filtering, counting and ordering took (read by tests and benchmarks).
     this.results.setAttribute("data-compute-ms", String(Math.round(now() - t0)));
     show(this.clearButton, filtered);
-    var text = "";
-    if (cands && this.matches.length) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(this.matches.length));
-    else if (cands || /\S/.test(this.q)) text = this.str.noResults;
+    this.offerGrade(p);
+    var n = this.matches.length, text = this.str.noResults;
+    if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
+    else full = n;
+    if (n && !r) text = this.str.browseCount.replace(/\{count\}/g, String(n));
+    else if (n && full < n) text = this.str.resultsSplit.replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
+    else if (n) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(n));
+    this.results.setAttribute("data-complete", String(full));
+    this.results.setAttribute("data-partial", String(n - full));
     this.page(my, true, text);
   };
+
+  /**
+   * A query that names grades or stages (七年级, 初中) gets one button that filters to them
+   * (只看七年级), unless that filter is on already.
+   */
+  Page.prototype.offerGrade = function (p) {
+    var self = this, M = this.M, grades = [], stages = [], names = [], i, j, g;
+    for (i = 0; i < p.words.grades.length; i++) {
+      for (j = 0; j < M.grades.length; j++) {
+        if (M.grades[j].number === p.words.grades[i] && this.sel.grade.indexOf(j) < 0) {
+          grades.push(j);
+          names.push(M.grades[j].name);
+        }
+      }
+    }
+    for (i = 0; i < p.words.stages.length; i++) {
+      for (j = 0; j < M.stages.length; j++) {
+        if (M.stages[j].name === p.words.stages[i] && this.sel.stage.indexOf(j) < 0) {
+          stages.push(j);
+          names.push(M.stages[j].name);
+        }
+      }
+    }
+    if (this.gradeButton && this.gradeButton.parentNode) this.gradeButton.parentNode.removeChild(this.gradeButton);
+    this.gradeButton = null;
+    if (!names.length || !this.status || !this.status.parentNode) return;
+    var b = el("button", "button button--small search-only-grade", this.str.onlyGrade.replace(/\{name\}/g, names.join(this.listSep)));
+    b.setAttribute("type", "button");
+    b.id = "search-only-grade";
+    b.addEventListener("click", function () {
+      for (g = 0; g < grades.length; g++) self.sel.grade.push(grades[g]);
+      for (g = 0; g < stages.length; g++) self.sel.stage.push(stages[g]);
+      self.sel.grade.sort(byNumber);
+      self.sel.stage.sort(byNumber);
+      self.syncBoxes();
+      self.change(true);
+    });
+    this.status.parentNode.insertBefore(b, this.status.nextSibling);
+    this.gradeButton = b;
+  };
+
+  function byNumber(a, b) {
+    return a - b;
+  }
 
   function bindLookup(page) {
     return function (term) {
       return page.lookup(term);
+    };
+  }
+
+  function bindHas(page) {
+    return function (term) {
+      return page.lookup(term) !== null;
     };
   }
 
@@ -411,6 +519,7 @@
   Page.prototype.draw = function (slice, recs, reset) {
     var byDoc = {}, i, ol, first = null, a;
     for (i = 0; i < recs.length; i++) byDoc[recs[i].doc] = recs[i].rec;
+    slice = preferTyped(slice, byDoc, this.score, this.q);
     ol = reset ? null : this.results.querySelector("ol");
     if (!ol) {
       ol = el("ol", "search-results");
@@ -484,6 +593,11 @@
     if (!h.matched && rec.s) {
       var hs = highlight(str(rec.s), this.terms, 120);
       if (hs.matched || !text) h = hs;
+    }
+    // A match in the topics only (beyond the excerpt, or none in the text): show the topics.
+    if (!h.matched && list(rec.p).length) {
+      var hp = highlight(list(rec.p).join(this.listSep), this.terms, 120);
+      if (hp.matched) h = hp;
     }
     if (h.pieces.length) {
       var snip = el("span", "result-snippet");

@@ -1,0 +1,290 @@
+//! Query words the browser reads before ranking (`search/45-query.js`): grade and stage words
+//! (七年级, 初一, 高中, grade 7), which boost a grade instead of matching digits in text, and the
+//! single characters a query falls back to when the index never saw them in a pair. The browser
+//! does this work; this copy exists so the shared vectors (`tests/fixtures/query-words.json`)
+//! prove that both sides read a query alike, and it follows the script's regular expressions
+//! step by step.
+
+use super::tokenize::Run;
+
+/// A query's grade and stage words, taken out of its text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GradeWords {
+    /// The query with each grade or stage word replaced by a space.
+    pub rest: String,
+    /// Grades 1–12 named, ascending.
+    pub grades: Vec<u8>,
+    /// Stage words as typed (小学, 初中, 高中), in order.
+    pub stages: Vec<String>,
+}
+
+const STAGES: [(&str, u8); 3] = [("小学", 1), ("初中", 7), ("高中", 10)];
+
+fn numeral(c: char) -> Option<u8> {
+    "一二三四五六七八九"
+        .chars()
+        .position(|n| n == c)
+        .map(|i| i as u8 + 1)
+}
+
+/// The script's `[^\u3400-\u9fff]` boundary: a character that is not a common CJK one.
+fn is_boundary(c: Option<&char>) -> bool {
+    c.is_none_or(|c| !matches!(*c as u32, 0x3400..=0x9FFF))
+}
+
+fn at(chars: &[char], i: usize, word: &str) -> bool {
+    word.chars()
+        .enumerate()
+        .all(|(k, w)| chars.get(i + k) == Some(&w))
+}
+
+/// `十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9]` at `i`, in the regex's order of preference:
+/// (value, length) candidates.
+fn numerals_at(chars: &[char], i: usize) -> Vec<(u8, usize)> {
+    let mut out = Vec::new();
+    let c = chars.get(i).copied();
+    let next = chars.get(i + 1).copied();
+    if c == Some('十') {
+        if let Some(n @ 1..=2) = next.and_then(numeral) {
+            out.push((10 + n, 2));
+        }
+        out.push((10, 1));
+    }
+    if let Some(n) = c.and_then(numeral) {
+        out.push((n, 1));
+    }
+    if c == Some('1')
+        && let Some(d @ '0'..='2') = next
+    {
+        out.push((10 + (d as u8 - b'0'), 2));
+    }
+    if let Some(d @ '1'..='9') = c {
+        out.push((d as u8 - b'0', 1));
+    }
+    out
+}
+
+/// `(小学|初中|高中)?(numeral)(年级|年級)` at `i`: (grade, length).
+fn grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
+    let stage = STAGES.iter().find(|(word, _)| at(chars, i, word));
+    let starts = stage
+        .map(|s| (Some(*s), i + 2))
+        .into_iter()
+        .chain([(None, i)]);
+    for (stage, from) in starts {
+        for (n, len) in numerals_at(chars, from) {
+            if at(chars, from + len, "年级") || at(chars, from + len, "年級") {
+                let grade = match stage {
+                    Some((word, first)) if n <= 3 && word != "小学" => n + first - 1,
+                    _ => n,
+                };
+                return Some((grade, from + len + 2 - i));
+            }
+        }
+    }
+    None
+}
+
+/// `(^|[^CJK])([初高])([一二三])(?![点些下样般])` at `i` (the boundary already checked): grade.
+fn short_grade_at(chars: &[char], i: usize) -> Option<u8> {
+    let offset = match chars.get(i) {
+        Some('初') => 6,
+        Some('高') => 9,
+        _ => return None,
+    };
+    let n = chars
+        .get(i + 1)
+        .copied()
+        .and_then(numeral)
+        .filter(|n| *n <= 3)?;
+    let next = chars.get(i + 2).copied();
+    (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some(n + offset)
+}
+
+fn is_ascii_word(c: Option<&char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+}
+
+/// `1[0-2]|[1-9]` at `i` followed by a word boundary (JavaScript's ASCII `\b`).
+fn latin_number_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
+    numerals_at(chars, i)
+        .into_iter()
+        .filter(|(_, len)| chars[i..i + len].iter().all(char::is_ascii_digit))
+        .find(|(_, len)| !is_ascii_word(chars.get(i + len)))
+}
+
+/// `\bgrade\s*N\b|\bN(st|nd|rd|th)?\s*grade\b` at `i`: (grade, length).
+fn latin_grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
+    if i > 0 && is_ascii_word(chars.get(i - 1)) {
+        return None;
+    }
+    let spaces = |mut j: usize| {
+        while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+            j += 1;
+        }
+        j
+    };
+    if at(chars, i, "grade") {
+        let j = spaces(i + 5);
+        if let Some((n, len)) = latin_number_at(chars, j) {
+            return Some((n, j + len - i));
+        }
+    }
+    for (n, len) in numerals_at(chars, i) {
+        if !chars[i..i + len].iter().all(char::is_ascii_digit) {
+            continue;
+        }
+        let after = i + len;
+        let suffixed = ["st", "nd", "rd", "th"]
+            .iter()
+            .find(|s| at(chars, after, s))
+            .map(|_| after + 2);
+        for end in suffixed.into_iter().chain([after]) {
+            let j = spaces(end);
+            if at(chars, j, "grade") && !is_ascii_word(chars.get(j + 5)) {
+                return Some((n, j + 5 - i));
+            }
+        }
+    }
+    None
+}
+
+/// One pass of the script's `replace`: `found(chars, i)` gives the length of a match at `i`
+/// (after its one-character boundary, when it has one) and records it; a match becomes a space.
+fn replace(chars: &[char], mut found: impl FnMut(&[char], usize) -> Option<usize>) -> Vec<char> {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        match found(chars, i) {
+            Some(len) => {
+                out.push(' ');
+                i += len;
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The grade and stage words of a folded query (see `GradeWords`).
+pub fn grade_words(folded: &str) -> GradeWords {
+    let mut grades: Vec<u8> = Vec::new();
+    let mut stages: Vec<String> = Vec::new();
+    let mut grade = |n: u8| {
+        if (1..=12).contains(&n) && !grades.contains(&n) {
+            grades.push(n);
+        }
+    };
+    let chars: Vec<char> = folded.chars().collect();
+    let chars = replace(&chars, |c, i| {
+        grade_at(c, i).map(|(n, len)| (grade(n), len).1)
+    });
+    let chars = replace(&chars, |c, i| {
+        let boundary = i == 0 || is_boundary(c.get(i - 1));
+        let n = short_grade_at(c, i).filter(|_| boundary)?;
+        grade(n);
+        Some(2)
+    });
+    let chars = replace(&chars, |c, i| {
+        if !(i == 0 || is_boundary(c.get(i - 1))) {
+            return None;
+        }
+        let (word, _) = STAGES.iter().find(|(word, _)| at(c, i, word))?;
+        if !stages.iter().any(|s| s == word) {
+            stages.push(word.to_string());
+        }
+        Some(2)
+    });
+    let chars = replace(&chars, |c, i| {
+        latin_grade_at(c, i).map(|(n, len)| (grade(n), len).1)
+    });
+    grades.sort_unstable();
+    GradeWords {
+        rest: chars.into_iter().collect(),
+        grades,
+        stages,
+    }
+}
+
+/// The single characters of a query's CJK pairs that the index never saw in a pair with their
+/// neighbours, once each, in order. `terms` are the query's terms with their run number
+/// (`query_runs`); `has(term)` says whether the index holds a term.
+pub fn fallback_chars(terms: &[(String, usize)], has: impl Fn(&str) -> bool) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for (i, (term, run)) in terms.iter().enumerate() {
+        let chars: Vec<char> = term.chars().collect();
+        if chars.len() != 2 || !super::tokenize::is_cjk(chars[0]) || has(term) {
+            continue;
+        }
+        let neighbour_missing = |j: Option<usize>| {
+            j.and_then(|j| terms.get(j))
+                .filter(|(_, r)| r == run)
+                .is_none_or(|(t, _)| !has(t))
+        };
+        let left = neighbour_missing(i.checked_sub(1));
+        let right = neighbour_missing(Some(i + 1));
+        for (wanted, c) in [(left, chars[0]), (right, chars[1])] {
+            if wanted && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A query's terms with the number of the run each comes from (the script's `group`).
+pub fn query_runs(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut run = 0;
+    // The same terms as `tokenize::query_terms`, run by run.
+    super::tokenize::runs(text, |r| {
+        let terms: Vec<String> = match r {
+            Run::Word(w) => vec![w],
+            Run::Cjk(chars) if chars.len() == 1 => vec![chars[0].to_string()],
+            Run::Cjk(chars) => chars.windows(2).map(|w| w.iter().collect()).collect(),
+        };
+        out.extend(terms.into_iter().map(|t| (t, run)));
+        run += 1;
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grade_words_become_grades_and_leave_the_rest() {
+        let g = grade_words("7年级 情绪");
+        assert_eq!(g.grades, [7]);
+        assert_eq!(g.rest.trim(), "情绪");
+        assert_eq!(grade_words("初中二年级").grades, [8]);
+        assert_eq!(grade_words("高三 考试").grades, [12]);
+        assert_eq!(grade_words("小学三年级").grades, [3]);
+        assert_eq!(grade_words("grade 10").grades, [10]);
+        assert_eq!(grade_words("9th grade").grades, [9]);
+        assert_eq!(grade_words("高中心理").stages, ["高中"]);
+    }
+
+    #[test]
+    fn grade_like_text_inside_words_is_left_alone() {
+        for text in ["提高一点注意力", "grade13", "最高一"] {
+            let g = grade_words(text);
+            assert!(g.grades.is_empty() && g.stages.is_empty(), "{text}: {g:?}");
+            assert_eq!(g.rest, text);
+        }
+    }
+
+    #[test]
+    fn characters_never_seen_in_a_pair_fall_back() {
+        let has = |t: &str| ["校园", "欺凌"].contains(&t);
+        assert_eq!(fallback_chars(&query_runs("校园霸凌"), has), ['霸', '凌']);
+        assert_eq!(
+            fallback_chars(&query_runs("校园欺凌"), has),
+            Vec::<char>::new()
+        );
+    }
+}

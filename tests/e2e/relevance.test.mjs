@@ -1,0 +1,265 @@
+// The relevance suite: teacher-like queries on the repository's own sample portal (site.yaml +
+// content/), built with the real binary. Ranking runs in Node through the search page's own
+// modules (tests/js/search-engine.js: the same calls as the page); then Chromium checks that
+// the page shows what the suite expects — grade words, fallback, synonyms, lesson first,
+// honest counts, the empty query and highlighted snippets.
+//
+//   npm run test:e2e          (needs target/debug/lectern and /usr/bin/chromium)
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CHROMIUM, launchChromium } from "./chromium.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(ROOT, "target", "debug", "lectern");
+const require = createRequire(import.meta.url);
+
+const skip = !fs.existsSync(BIN) ? `no ${path.relative(ROOT, BIN)}: run cargo build` : false;
+const skipBrowser = skip || (!fs.existsSync(CHROMIUM) && `no ${CHROMIUM}`) ||
+  (!fs.existsSync(path.join(ROOT, "node_modules", "playwright-core")) && "playwright-core missing");
+
+let out = null;
+function built() {
+  if (out) return out;
+  out = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-relevance-"));
+  const r = spawnSync(BIN, ["build", "--root", ROOT, "--out", out], { encoding: "utf8" });
+  assert.equal(r.status, 0, `lectern build failed:\n${r.stderr}`);
+  return out;
+}
+after(() => out && fs.rmSync(out, { recursive: true, force: true }));
+
+describe("relevance on the sample portal", { skip }, () => {
+  let engine;
+  before(() => {
+    engine = require(path.join(ROOT, "tests", "js", "search-engine.js")).open(built());
+  });
+  const search = (q, opts) => engine.search(q, opts);
+  const titles = (r, n = 3) => r.results.slice(0, n).map((x) => x.title);
+  const gradesOf = (M, n) => M.grades.find((g) => g.number === n);
+
+  test("7年级 情绪: grade-7 resources lead, the digit 7 matches nothing", () => {
+    const r = search("7年级 情绪");
+    assert.ok(r.results.slice(0, 3).every((x) => x.grades.includes(7)), JSON.stringify(titles(r)));
+    assert.deepEqual(r.terms, ["情绪"]);
+  });
+
+  test("初一, 9年级, grade 7 and 七年级 list exactly that grade's resources", () => {
+    const seven = search("七年级");
+    assert.ok(seven.results.length > 3 && seven.results.every((x) => x.grades.includes(7)));
+    assert.equal(search("初一").complete, seven.complete);
+    assert.equal(search("grade 7").complete, seven.complete);
+    const nine = search("9年级");
+    assert.ok(nine.results.every((x) => x.grades.includes(9)), JSON.stringify(titles(nine)));
+    assert.ok(gradesOf(engine.M, 9));
+  });
+
+  test("高中 考试焦虑 and 高三 prefer senior resources", () => {
+    const r = search("高三 焦虑");
+    assert.ok(r.results[0].grades.includes(12), JSON.stringify(titles(r)));
+    const s = search("小学 情绪");
+    assert.ok(s.results.slice(0, 3).every((x) => x.grades.some((g) => g <= 6)), JSON.stringify(titles(s)));
+  });
+
+  test("霸凌 and 网瘾 lead to the bullying and internet-addiction lessons", () => {
+    assert.equal(search("霸凌").results[0].title, "向校园欺凌说“不”");
+    assert.equal(search("校园霸凌").results[0].title, "向校园欺凌说“不”");
+    assert.equal(search("网瘾").results[0].title, "从屏幕里抬起头——走出网络沉迷");
+  });
+
+  test("a pair never seen falls back to its characters, below pair matches", () => {
+    const r = search("成瘾");
+    assert.ok(r.terms.includes("瘾"), r.terms.join(" "));
+    assert.equal(r.results[0].title, "从屏幕里抬起头——走出网络沉迷");
+    assert.equal(r.complete, 0, "single characters are partial matches");
+  });
+
+  test("紧张 finds what says only 焦虑; the word typed ranks above its synonym", () => {
+    const r = search("紧张");
+    assert.ok(r.results.some((x) => x.title === "与考试焦虑和平相处"), JSON.stringify(titles(r, 10)));
+    const direct = search("焦虑").results[0];
+    assert.equal(direct.title, "与考试焦虑和平相处");
+    const viaSynonym = r.results.find((x) => x.title === "与考试焦虑和平相处");
+    assert.ok(viaSynonym.score < direct.score);
+  });
+
+  test("心理卫生 leads to mental-health resources, not to puberty hygiene", () => {
+    const r = search("心理卫生");
+    assert.notEqual(r.results[0].title, "悄悄长大的我");
+    assert.notEqual(r.results[0].title, "《悄悄长大的我》说课稿");
+  });
+
+  test("a lesson leads its own review and video", () => {
+    for (const [q, lesson] of [
+      ["考试焦虑", "与考试焦虑和平相处"],
+      ["焦虑", "与考试焦虑和平相处"],
+      ["生涯规划", "选科路口的自我探索"],
+      ["职业生涯规划", "选科路口的自我探索"],
+      ["情绪小怪兽", "我的情绪小怪兽"],
+      ["防溺水", "珍爱生命，远离危险水域"],
+      ["校园欺凌", "向校园欺凌说“不”"],
+    ]) {
+      const r = search(q);
+      assert.equal(r.results[0].title, lesson, `${q}: ${JSON.stringify(titles(r))}`);
+      assert.equal(r.results[0].kind, "lesson");
+    }
+  });
+
+  test("a title or topic match beats body mentions", () => {
+    const r = search("睡眠");
+    assert.equal(r.results[0].title, "睡个好觉，是高中生的必修课");
+    const t = search("挫折");
+    assert.ok(t.results.slice(0, 3).every((x) => x.topics.includes("挫折应对")), JSON.stringify(titles(t)));
+  });
+
+  test("情緒 as typed ranks the resource written 情緒 first among equals", () => {
+    const r = search("情緒");
+    assert.equal(r.results[0].title, "認識情緒的顏色——交流課堂錄影");
+    assert.notEqual(search("情绪").results[0].title, "認識情緒的顏色——交流課堂錄影");
+  });
+
+  test("counts: complete and partial matches; thin partial matches are dropped", () => {
+    const r = search("学生不想上学怎么办");
+    assert.ok(r.results.length >= 1 && r.results[0].title === "点燃学习的小火苗", JSON.stringify(titles(r)));
+    assert.equal(r.complete, 0, "no resource holds every pair (学怎 is in none)");
+    assert.ok(r.complete + r.partial < engine.M.n / 2, `${r.complete} + ${r.partial} of ${engine.M.n}`);
+    const one = search("考试焦虑");
+    assert.equal(one.complete, 3, "the lesson, its review and its video");
+  });
+
+  test("the empty query lists every resource, newest first, with facet counts", () => {
+    const r = search("", { size: 1000 });
+    assert.equal(r.results.length, engine.M.n);
+    assert.deepEqual(r.results.map((x) => x.doc), [...r.results.map((x) => x.doc)].sort((a, b) => b - a));
+    assert.equal(r.counts.kind.reduce((a, b) => a + b, 0), engine.M.n);
+  });
+});
+
+describe("search page on the sample portal", { skip: skipBrowser }, () => {
+  let srv, browser, base;
+  before(async () => {
+    const dir = built();
+    srv = http.createServer((req, res) => {
+      let file = path.join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
+      if (!file.startsWith(dir)) return res.writeHead(403).end();
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+      fs.readFile(file, (err, body) => {
+        if (err) return res.writeHead(404).end();
+        const type = { ".html": "text/html", ".js": "text/javascript", ".json": "application/json", ".css": "text/css" };
+        res.writeHead(200, { "content-type": (type[path.extname(file)] || "application/octet-stream") + "; charset=utf-8" }).end(body);
+      });
+    });
+    await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${srv.address().port}/`;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (srv) srv.close();
+  });
+
+  async function open(url) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(url);
+    await settled(page);
+    return { page, errors };
+  }
+  async function settled(page, after = 0) {
+    await page.waitForFunction((n) => {
+      const r = document.getElementById("results");
+      return r && r.getAttribute("data-state") === "done" && +r.getAttribute("data-seq") > n;
+    }, after, { timeout: 10000 });
+  }
+  const search = (q) => open(`${base}search/?q=${encodeURIComponent(q)}`);
+  const shown = (page) =>
+    page.$$eval("#results a", (as) => as.map((a) => ({
+      title: a.querySelector(".result-title").textContent,
+      kind: a.querySelector(".badge") ? a.querySelector(".badge").textContent : "",
+      grades: a.querySelector(".result-grades") ? a.querySelector(".result-grades").textContent : "",
+      snippet: a.querySelector(".result-snippet") ? a.querySelector(".result-snippet").textContent : "",
+      marks: Array.from(a.querySelectorAll(".result-snippet mark")).map((m) => m.textContent),
+    })));
+
+  test("7年级 情绪 boosts grade 7 and offers 只看七年级 as one click", async () => {
+    const { page, errors } = await search("7年级 情绪");
+    const before = await shown(page);
+    assert.ok(before.slice(0, 3).every((r) => r.grades.includes("七年级")), JSON.stringify(before));
+    assert.ok(before.some((r) => !r.grades.includes("七年级")), "a boost, not a filter");
+    assert.equal(await page.textContent("#search-only-grade"), "只看七年级");
+    const seq = +(await page.getAttribute("#results", "data-seq"));
+    await page.click("#search-only-grade");
+    await settled(page, seq);
+    assert.match(await page.evaluate(() => location.search), /grade=7/);
+    assert.ok((await shown(page)).every((r) => r.grades.includes("七年级")));
+    assert.equal(await page.$("#search-only-grade"), null, "the offer goes once taken");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("霸凌 (fallback and synonym) finds the bullying lesson, with 欺凌 marked", async () => {
+    const { page, errors } = await search("霸凌");
+    const r = await shown(page);
+    assert.equal(r[0].title, "向校园欺凌说“不”");
+    assert.ok(r[0].marks.includes("欺凌"), JSON.stringify(r[0]));
+    assert.match(await page.textContent("#search-status"), /完整匹配.*部分匹配/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("紧张 shows the 焦虑 lesson; 考试焦虑 puts the lesson before its review and video", async () => {
+    const { page, errors } = await search("紧张");
+    assert.ok((await shown(page)).some((r) => r.title === "与考试焦虑和平相处"));
+    await page.close();
+    const exam = await search("考试焦虑");
+    const r = await shown(exam.page);
+    assert.equal(r[0].kind, "教学设计");
+    assert.equal(r[0].title, "与考试焦虑和平相处");
+    assert.ok(r.slice(1, 3).every((x) => x.title.includes("与考试焦虑和平相处")), JSON.stringify(r.slice(0, 3)));
+    assert.match(await exam.page.textContent("#search-status"), /找到 3 条完整匹配/);
+    assert.deepEqual([...errors, ...exam.errors], []);
+    await exam.page.close();
+  });
+
+  test("an empty query lists every resource newest first, with facet counts", async () => {
+    const { page, errors } = await open(`${base}search/`);
+    const n = JSON.parse(fs.readFileSync(path.join(built(), "search", "manifest.json"), "utf8")).doc_count;
+    assert.match(await page.textContent("#search-status"), new RegExp(`共 ${n} 条资源`));
+    assert.equal((await shown(page)).length, 10);
+    const kinds = await page.$$eval('#search-filters input[name="kind"]', (is) =>
+      is.map((i) => +i.closest("label").querySelector(".facet-count").textContent));
+    assert.equal(kinds.reduce((a, b) => a + b, 0), n);
+    const dates = await page.$$eval("#results .result-date", (ds) => ds.map((d) => d.textContent));
+    assert.deepEqual(dates, [...dates].sort().reverse());
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("every snippet of a text match shows a highlighted match", async () => {
+    for (const q of ["焦虑", "屏幕时间", "欺凌", "情绪 温度计"]) {
+      const { page, errors } = await search(q);
+      const r = await shown(page);
+      assert.ok(r.length > 0, q);
+      for (const x of r) {
+        if (x.snippet) assert.ok(x.marks.length > 0 || !/焦虑|屏幕|欺凌|情绪|温度计/.test(x.snippet), `${q}: ${JSON.stringify(x)}`);
+      }
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+  });
+
+  test("from disk (file://) synonyms and grade words work too", async () => {
+    const { page, errors } = await open(pathToFileURL(path.join(built(), "search", "index.html")).href + "?q=" + encodeURIComponent("初一 网瘾"));
+    const r = await shown(page);
+    assert.equal(r[0].title, "从屏幕里抬起头——走出网络沉迷");
+    assert.ok(await page.$("#search-only-grade"));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

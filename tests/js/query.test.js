@@ -1,0 +1,122 @@
+// Query words (module 45 of themes/default/search/): grade and stage words, synonym variants,
+// single-character fallback, complete and partial matches, the form typed; and the snippet
+// window (module 50). The grade-word and fallback vectors are shared with the Rust suite.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const LS = require("./search-modules.js");
+const vectors = require("../fixtures/query-words.json");
+const { lookupOf, post, manifest, facets } = require("./search-fixtures.js");
+
+test("grade and stage words match the shared vectors", () => {
+  for (const v of vectors.grades) {
+    const g = LS.gradeWords(LS.fold(v.input));
+    assert.deepEqual([g.grades, g.stages, LS.tokenizeQuery(g.rest)], [v.grades, v.stages, v.rest], v.input);
+  }
+});
+
+test("single-character fallbacks match the shared vectors", () => {
+  for (const v of vectors.fallback) {
+    const has = (t) => v.index_has.includes(t);
+    assert.deepEqual(LS.fallbackChars(LS.queryTerms(v.input), has), v.fallback, v.input);
+  }
+});
+
+test("a grade word becomes a mask, a stage word the manifest's stage or the 6-3-3 default", () => {
+  const M = LS.model(manifest);
+  assert.equal(LS.gradeMask(LS.gradeWords("7年级"), M), 1 << 6);
+  assert.equal(LS.gradeMask(LS.gradeWords("初中"), M), (1 << 6) | (1 << 7) | (1 << 8));
+  assert.equal(LS.gradeMask(LS.gradeWords("高中"), null), 0b111 << 9);
+});
+
+test("a plan: the query without grade words, then each synonym's variant", () => {
+  const p = LS.plan("七年级 紧张怎么办", LS.model(manifest), { 紧张: ["焦虑"], 无关: ["别的"] });
+  assert.deepEqual(p.variants.map((v) => v.terms.map((t) => t.term)), [["紧张", "张怎", "怎么", "么办"], ["焦虑", "怎么", "么办"]]);
+  assert.deepEqual(p.variants.map((v) => v.factor < 1), [false, true]);
+  assert.equal(p.mask, 1 << 6);
+  assert.deepEqual(LS.planTerms(p).map((t) => t.term), ["紧张", "张怎", "怎么", "么办", "焦虑"]);
+  // hostile manifests: no synonyms object, or odd values
+  assert.equal(LS.plan("紧张", null, null).variants.length, 1);
+  assert.equal(LS.plan("紧张", null, { 紧张: [1, null, ""] }).variants.length, 1);
+});
+
+// Four documents: 0 and 2 lessons, 1 a video, 3 a review (search-fixtures' facet columns).
+function cols4() {
+  return LS.decodeFacets({ ...facets, lengths: LS.encodeVarints([64, 64, 64, 64]) }, LS.model(manifest));
+}
+
+test("a synonym's match ranks below the word itself and is partial when the word is found", () => {
+  const table = { 紧张: post([[1, 8]]), 焦虑: post([[3, 8]]) };
+  const p = LS.plan("紧张", LS.model(manifest), { 紧张: ["焦虑"] });
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.deepEqual(Array.from(r.docs), [1, 3]);
+  assert.ok(r.score[1] > r.score[3], `${r.score[1]} > ${r.score[3]}`);
+  assert.deepEqual([r.complete, r.partial], [1, 1]);
+  // a query with a term the index lacks has no complete match of its own
+  const gone = LS.searchPlan(LS.plan("紧张 梦", LS.model(manifest), null), lookupOf(table), 4, cols4());
+  assert.deepEqual([gone.complete, gone.partial], [0, 1]);
+});
+
+test("pairs never seen fall back to their characters, ranked below and counted partial", () => {
+  const table = { 欺凌: post([[0, 8]]), 凌: post([[0, 8], [2, 1]]), 霸: post([[3, 1]]) };
+  const p = LS.plan("霸凌", LS.model(manifest), { 霸凌: ["欺凌"] });
+  const has = (t) => Object.prototype.hasOwnProperty.call(table, t);
+  assert.deepEqual(LS.addFallback(p, has).map((t) => t.term), ["霸", "凌"]);
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.equal(r.docs[0], 0);
+  assert.deepEqual(LS.topK(r.docs, r.score, 4), [0, 2, 3].filter((d) => r.docs.includes(d)).sort((a, b) => r.score[b] - r.score[a]));
+  assert.equal(r.complete, 1, "欺凌 is a complete match (a synonym)");
+  assert.equal(r.partial, r.docs.length - 1, "单字 matches are partial");
+});
+
+test("partial matches below the share threshold are dropped; a lesson leads its review; a grade is boosted", () => {
+  // 学生 is everywhere (low idf); 厌学 is rare.
+  const table = { 学生: post([[0, 1], [1, 1], [2, 1], [3, 1]]), 厌学: post([[0, 2], [3, 2]]) };
+  const p = LS.plan("学生厌学", LS.model(manifest), null);
+  p.variants[0].terms = LS.queryTerms("学生 厌学");
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.deepEqual(Array.from(r.docs), [0, 3], "1 and 2 hold only 学生");
+  assert.ok(r.score[0] > r.score[3], "the lesson (0) leads the review (3) on equal postings");
+  const g = LS.plan("十二年级 学生 厌学", LS.model(manifest), null);
+  const rg = LS.searchPlan(g, lookupOf(table), 4, cols4());
+  assert.ok(rg.score[3] > rg.score[0], "the grade-12 review now leads");
+  const only = LS.searchPlan(LS.plan("七年级", LS.model(manifest), null), lookupOf(table), 4, cols4());
+  assert.deepEqual(only.docs, [2, 0], "grade words alone: that grade's documents, newest first");
+  assert.equal(only.score, null);
+  assert.equal(LS.searchPlan(LS.plan("", LS.model(manifest), null), lookupOf(table), 4, cols4()), null);
+});
+
+test("the exact traditional form typed wins a tie, not a clear loss", () => {
+  LS.setVariants("緒", "绪");
+  try {
+    const recs = { 1: { t: "情绪" }, 2: { t: "情緒" }, 3: { t: "情绪" } };
+    const score = [0, 1.0, 0.95, 2];
+    assert.deepEqual(LS.preferTyped([1, 2], recs, score, "情緒"), [2, 1]);
+    assert.deepEqual(LS.preferTyped([3, 2], recs, score, "情緒"), [3, 2], "2 vs 0.95 is no tie");
+    assert.deepEqual(LS.preferTyped([1, 2], recs, score, "情绪"), [1, 2], "a simplified query changes nothing");
+  } finally {
+    LS.setVariants("", "");
+  }
+});
+
+test("a snippet shows the window holding the most query terms, not the first match", () => {
+  const text = "考试" + "。".repeat(200) + "考试前的焦虑怎么办" + "。".repeat(200);
+  const h = LS.highlight(text, LS.queryTerms("考试 焦虑"), 40);
+  const marks = h.pieces.filter((p) => p.mark).map((p) => p.text);
+  assert.deepEqual(marks, ["考试", "焦虑"]);
+  assert.equal(h.pieces[0].text, "…");
+  assert.ok(h.matched);
+});
+
+test("a typed word the index never holds as such yields to its synonym; a present one does not", () => {
+  const M = LS.model(manifest);
+  // 心理 and 卫生 occur apart in doc 1 (never 理卫); doc 2 says 心理健康.
+  const table = {
+    心理: post([[1, 2], [2, 8]]), 卫生: post([[1, 8]]), 理健: post([[2, 8]]), 健康: post([[2, 8]]),
+    紧张: post([[1, 8]]), 焦虑: post([[2, 8]]),
+  };
+  const r = LS.searchPlan(LS.plan("心理卫生", M, { 心理卫生: ["心理健康"] }), lookupOf(table), 4, cols4());
+  assert.ok(r.score[2] > r.score[1], `${r.score[2]} > ${r.score[1]}`);
+  const t = LS.searchPlan(LS.plan("紧张怎么办", M, { 紧张: ["焦虑"] }), lookupOf(table), 4, cols4());
+  assert.ok(t.score[1] > t.score[2], "紧张 itself exists: the word typed leads");
+});

@@ -1,0 +1,318 @@
+/* Lectern search, module 45: what a teacher's query means before it is ranked — grade and stage
+ * words (七年级, 初一, 高中, grade 7) taken out of the text and turned into a boost, synonyms from
+ * site.yaml (carried by the manifest) as extra variants of the query, and single characters for
+ * pairs the index has never seen (霸凌 → 霸 + 凌). Each variant is ranked by scoreDocs; a document
+ * keeps its best variant's score, scaled down for synonyms and fallbacks so the word itself leads.
+ * Also: which matches are complete, which partial, and which partial ones are too thin to show.
+ * Spec: docs/SEARCH-INDEX.md "Query words". Test vectors: tests/fixtures/query-words.json. */
+(function (LS) {
+  "use strict";
+
+  var queryTerms = LS.queryTerms, scoreDocs = LS.scoreDocs, codePoints = LS.codePoints, fromCp = LS.fromCp;
+  var isCjk = LS.isCjk, fold = LS.fold, numbers = LS.numbers, ints = LS.ints;
+
+  var SYNONYM_FACTOR = 0.7; // a synonym's match ranks below the same match of the word typed
+  var FALLBACK_FACTOR = 0.5; // single characters rank below pairs
+  var GRADE_BOOST = 2; // a resource of the grade or stage named in the query
+  var BROKEN_FACTOR = 0.6; // a variant with a pair the index never saw: its words are found apart
+  var LESSON_PRIOR = 1.1; // a lesson leads its own review or video when they match alike
+  var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
+  var FULL_SHARE = 0.999; // …and this is a complete one
+  var MAX_VARIANTS = 8;
+  var ENOUGH_COMPLETE = 20; // with this many complete matches of the words typed, synonyms are not fetched
+  var TYPED_TIE = 0.1; // scores this close are a tie that the form typed (情緒 vs 情绪) decides
+
+  var NUMERALS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10 };
+  // The default 6-3-3 stages by their usual names: word → [first grade, last grade].
+  var STAGES = { "小学": [1, 6], "初中": [7, 9], "高中": [10, 12] };
+  var GRADE_RE = /(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)/g;
+  var SHORT_RE = /(^|[^\u3400-\u9fff])([初高])([一二三])(?![点些下样般])/g; // not 高一点
+  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)/g;
+  var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
+
+  /** 七 → 7, 十二 → 12, "7" → 7. */
+  function numeral(s) {
+    if (/^\d+$/.test(s)) return +s;
+    if (s.length === 2) return 10 + NUMERALS[s.charAt(1)];
+    return NUMERALS[s] || 0;
+  }
+
+  /**
+   * Grade and stage words of a (folded) query: { rest: the query without them, grades: [1–12],
+   * stages: [stage words as typed, e.g. "初中"] } — a stage word before a grade (小学三年级) only
+   * says which grade is meant, so it is not a stage of its own.
+   */
+  function gradeWords(q) {
+    var grades = [], stages = [], rest;
+    function grade(n) {
+      if (n >= 1 && n <= 12 && grades.indexOf(n) < 0) grades.push(n);
+    }
+    rest = String(q == null ? "" : q).replace(GRADE_RE, function (all, stage, num) {
+      var n = numeral(num);
+      if (stage && n <= 3 && stage !== "小学") n += STAGES[stage][0] - 1; // 初中一年级 = 7
+      grade(n);
+      return " ";
+    });
+    rest = rest.replace(SHORT_RE, function (all, before, stage, num) {
+      grade(numeral(num) + (stage === "初" ? 6 : 9));
+      return before + " ";
+    });
+    rest = rest.replace(STAGE_RE, function (all, before, stage) {
+      if (stages.indexOf(stage) < 0) stages.push(stage);
+      return before + " ";
+    });
+    rest = rest.replace(LATIN_RE, function (all, a, b) {
+      grade(+(a || b));
+      return " ";
+    });
+    grades.sort(function (x, y) {
+      return x - y;
+    });
+    return { rest: rest, grades: grades, stages: stages };
+  }
+
+  /** The grade mask a query's grade words name, with the manifest's stages where the names agree. */
+  function gradeMask(words, M) {
+    var mask = 0, i, j, r;
+    for (i = 0; i < words.grades.length; i++) mask |= 1 << (words.grades[i] - 1);
+    for (i = 0; i < words.stages.length; i++) {
+      r = 0;
+      for (j = 0; j < (M ? M.stages.length : 0); j++) if (M.stages[j].name === words.stages[i]) r = M.stages[j].mask;
+      if (!r) for (j = STAGES[words.stages[i]][0]; j <= STAGES[words.stages[i]][1]; j++) r |= 1 << (j - 1);
+      mask |= r;
+    }
+    return mask;
+  }
+
+  /**
+   * The synonyms of the manifest ({ word: [other words] }, words folded) that a text holds, as
+   * new texts with the word replaced: [{ text, word, target }]. At most MAX_VARIANTS − 2 (room for the query and a fallback).
+   */
+  function synonymTexts(text, synonyms) {
+    var out = [], word, i, targets;
+    if (!synonyms || typeof synonyms !== "object") return out;
+    for (word in synonyms) {
+      if (!Object.prototype.hasOwnProperty.call(synonyms, word) || !word || text.indexOf(word) < 0) continue;
+      targets = synonyms[word];
+      for (i = 0; targets && i < targets.length && out.length < MAX_VARIANTS - 2; i++) {
+        if (typeof targets[i] !== "string" || !targets[i]) continue;
+        out.push({ text: text.split(word).join(" " + targets[i] + " "), word: word, target: targets[i] });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What to look up for a query: { words (gradeWords), mask, variants: [{ terms, factor, complete }] }.
+   * The first variant is the query as typed (without grade words); then its synonym variants.
+   */
+  function plan(q, M, synonyms) {
+    var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
+    variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
+    texts = synonymTexts(words.rest, synonyms);
+    for (i = 0; i < texts.length; i++) {
+      variants.push({
+        terms: queryTerms(texts[i].text),
+        factor: SYNONYM_FACTOR,
+        complete: true,
+        word: texts[i].word,
+        target: queryTerms(texts[i].target)
+      });
+    }
+    return { words: words, mask: gradeMask(words, M), variants: variants };
+  }
+
+  /**
+   * The plan without its synonym variants: what is fetched and ranked first. Synonyms widen a
+   * query only when its own words find fewer than ENOUGH_COMPLETE complete matches
+   * (`wantsSynonyms`): a query they would not change costs no extra postings file.
+   */
+  function typedPlan(p) {
+    var out = { words: p.words, mask: p.mask, variants: [] }, v;
+    for (v = 0; v < p.variants.length; v++) if (!p.variants[v].word) out.variants.push(p.variants[v]);
+    return out;
+  }
+
+  /** Whether a plan has synonym variants that the typed plan's result `r` calls for. */
+  function wantsSynonyms(p, r) {
+    for (var v = 0; v < p.variants.length; v++) if (p.variants[v].word) return !r || r.complete < ENOUGH_COMPLETE;
+    return false;
+  }
+
+  /** Every distinct term of a plan's variants, in order ([{ term, group, pos }]). */
+  function planTerms(p) {
+    var seen = {}, out = [], v, i, t;
+    for (v = 0; v < p.variants.length; v++) {
+      for (i = 0; i < p.variants[v].terms.length; i++) {
+        t = p.variants[v].terms[i];
+        if (seen["~" + t.term] !== 1) {
+          seen["~" + t.term] = 1;
+          out.push(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The single characters of a query's CJK runs that the index never saw in a pair with their
+   * neighbours (`has(term)` says whether the index holds a term): each one, once, in order.
+   */
+  function fallbackChars(terms, has) {
+    var out = [], seen = {}, i, cps, left, right, prev, next;
+    for (i = 0; i < terms.length; i++) {
+      cps = codePoints(terms[i].term);
+      if (cps.length !== 2 || !isCjk(cps[0]) || has(terms[i].term)) continue;
+      prev = i > 0 && terms[i - 1].group === terms[i].group ? terms[i - 1].term : null;
+      next = i + 1 < terms.length && terms[i + 1].group === terms[i].group ? terms[i + 1].term : null;
+      left = prev === null || !has(prev); // the first character has no pair on its left either
+      right = next === null || !has(next);
+      if (left && seen[cps[0]] !== 1) {
+        seen[cps[0]] = 1;
+        out.push(fromCp(cps[0]));
+      }
+      if (right && seen[cps[1]] !== 1) {
+        seen[cps[1]] = 1;
+        out.push(fromCp(cps[1]));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds the fallback variant to a plan once the first variant's postings are known: its pairs
+   * that exist and the lone characters of those that do not. Returns the new terms to fetch.
+   */
+  function addFallback(p, has) {
+    var base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i, out = [];
+    if (!chars.length) return out;
+    for (i = 0; i < base.length; i++) if (has(base[i].term)) terms.push({ term: base[i].term, group: base[i].group, pos: base[i].pos });
+    for (i = 0; i < chars.length; i++) {
+      terms.push({ term: chars[i], group: -1 - i, pos: 0 });
+      out.push(terms[terms.length - 1]);
+    }
+    p.variants.push({ terms: terms, factor: FALLBACK_FACTOR, complete: false });
+    return out;
+  }
+
+  /**
+   * Whether some CJK pair of a word is missing from the index (心理卫生: 理卫): documents hold its
+   * parts apart, never the word — so the query as typed ranks below BROKEN_FACTOR and the
+   * word's synonym (心理健康), whose phrase exists, may lead.
+   */
+  function isBroken(terms, lookup) {
+    for (var i = 0; i < terms.length; i++) {
+      var cps = codePoints(terms[i].term);
+      if (cps.length === 2 && isCjk(cps[0]) && !lookup(terms[i].term)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the index holds every term (a document can hold them all). */
+  function allKnown(terms, lookup) {
+    for (var i = 0; i < terms.length; i++) if (!lookup(terms[i].term)) return false;
+    return true;
+  }
+
+  /**
+   * Ranks a plan: { docs (ascending), score, full (1 for a complete match, by document), complete:
+   * count, partial: count }. A document's score
+   * is its best variant's (× factor), × GRADE_BOOST in the grades named, × LESSON_PRIOR for a
+   * lesson. Partial matches below MIN_SHARE of their variant's weight are dropped. With no terms
+   * but grade words, every document of those grades (score null, docs newest first); with
+   * neither, null.
+   */
+  function searchPlan(p, lookup, n, cols) {
+    var score = numbers(n), share = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
+    var v, d, s, x, f, k, whole, terms = 0, docs = [], done = 0;
+    var grades = cols && cols.grades, kinds = cols && cols.kind;
+    for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
+    if (!terms) {
+      if (!p.mask || !grades) return null;
+      for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask) docs.push(d); // newest first
+      return { docs: docs, score: null, full: null, complete: docs.length, partial: 0 };
+    }
+    var typed = 1; // the query as typed: scaled down when a word it has a synonym for is not in the index as such
+    for (v = 1; v < p.variants.length; v++) {
+      if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
+    }
+    for (v = 0; v < p.variants.length; v++) {
+      // A synonym the index does not hold adds nothing but the query's other, weaker words.
+      if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
+      s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
+      f = p.variants[v].factor * (v === 0 ? typed : 1);
+      whole = p.variants[v].complete && allKnown(p.variants[v].terms, lookup);
+      for (k = 0; k < s.docs.length; k++) {
+        d = s.docs[k];
+        x = s.known > 0 ? s.cover[d] / s.known : 0;
+        if (whole && x >= FULL_SHARE) {
+          if (v === 0) {
+            full[d] = 1;
+            typedFull++;
+          } else {
+            other[d] = 1;
+          }
+        }
+        if (x > share[d]) share[d] = x;
+        x = s.score[d] * f;
+        if (x > score[d]) score[d] = x;
+      }
+    }
+    // Complete: holds every term of the query as typed; only when none does (霸凌), every term
+    // of a synonym's variant (欺凌).
+    if (!typedFull) full = other;
+    for (d = 0; d < n; d++) {
+      if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
+      if (p.mask && grades && grades[d] & p.mask) score[d] *= GRADE_BOOST;
+      if (kinds && kinds[d] === 0) score[d] *= LESSON_PRIOR;
+      docs.push(d);
+      done += full[d];
+    }
+    return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done };
+  }
+
+  /**
+   * The CJK runs of a query typed in a form the index folds away (情緒, folded to 情绪): what a
+   * record must hold to be "the form typed".
+   */
+  function typedForms(q) {
+    var out = [], runs = String(q == null ? "" : q).split(/[^\u3400-\u9fff\uf900-\ufaff]+/), i;
+    for (i = 0; i < runs.length; i++) if (runs[i] && fold(runs[i]) !== runs[i]) out.push(runs[i]);
+    return out;
+  }
+
+  /**
+   * A page of results (`slice`, document numbers in rank order) with each record that holds the
+   * query's traditional form as typed moved ahead of neighbours that do not and score at most
+   * TYPED_TIE above it: the exact form wins a tie. `recs` maps document → record.
+   */
+  function preferTyped(slice, recs, score, q) {
+    var forms = typedForms(q), out = slice.slice(), holds = {}, i, j, t, r, text;
+    if (!forms.length || !score) return out;
+    for (i = 0; i < out.length; i++) {
+      r = recs[out[i]];
+      text = r ? String(r.t) + " " + String(r.s) + " " + String(r.x) : "";
+      for (j = 0; j < forms.length; j++) if (text.indexOf(forms[j]) >= 0) holds[out[i]] = true;
+    }
+    for (i = 1; i < out.length; i++) {
+      for (j = i; j > 0 && holds[out[j]] && !holds[out[j - 1]] && score[out[j - 1]] <= score[out[j]] * (1 + TYPED_TIE); j--) {
+        t = out[j];
+        out[j] = out[j - 1];
+        out[j - 1] = t;
+      }
+    }
+    return out;
+  }
+
+  LS.preferTyped = preferTyped;
+  LS.gradeWords = gradeWords;
+  LS.gradeMask = gradeMask;
+  LS.synonymTexts = synonymTexts;
+  LS.plan = plan;
+  LS.planTerms = planTerms;
+  LS.typedPlan = typedPlan;
+  LS.wantsSynonyms = wantsSynonyms;
+  LS.fallbackChars = fallbackChars;
+  LS.addFallback = addFallback;
+  LS.searchPlan = searchPlan;
+})(LecternSearch);
