@@ -34,6 +34,22 @@ function built() {
 }
 after(() => out && fs.rmSync(out, { recursive: true, force: true }));
 
+// From disk the index loads from <script> twins, which only `lectern pack` (or `search.offline`)
+// writes: the sample portal packed and unzipped, as a teacher would from a USB stick.
+let unpacked;
+function packed() {
+  if (unpacked) return unpacked;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-relevance-pack-"));
+  const zip = path.join(tmp, "portal.zip");
+  const r = spawnSync(BIN, ["pack", "--root", ROOT, "--out", zip, "--without-media"], { encoding: "utf8" });
+  assert.equal(r.status, 0, `lectern pack failed:\n${r.stderr}`);
+  const unzip = spawnSync("python3", ["-m", "zipfile", "-e", zip, path.join(tmp, "portal")], { encoding: "utf8" });
+  assert.equal(unzip.status, 0, unzip.stderr);
+  unpacked = path.join(tmp, "portal");
+  return unpacked;
+}
+after(() => unpacked && fs.rmSync(path.dirname(unpacked), { recursive: true, force: true }));
+
 describe("relevance on the sample portal", { skip }, () => {
   let engine;
   before(() => {
@@ -255,7 +271,7 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
   });
 
   test("from disk (file://) synonyms and grade words work too", async () => {
-    const { page, errors } = await open(pathToFileURL(path.join(built(), "search", "index.html")).href + "?q=" + encodeURIComponent("初一 网瘾"));
+    const { page, errors } = await open(pathToFileURL(path.join(packed(), "search", "index.html")).href + "?q=" + encodeURIComponent("初一 网瘾"));
     const r = await shown(page);
     assert.equal(r[0].title, "从屏幕里抬起头——走出网络沉迷");
     assert.ok(await page.$("#search-only-grade"));

@@ -98,7 +98,7 @@ describe("every kind of page validates", { skip }, () => {
   test("one page of each kind is picked", () => {
     const kinds = new Set(pages.map(pageKind));
     for (const kind of ["index.html", "404.html", "lessons/*", "videos/*", "reviews/*", "lessons", "grades",
-      "grades/*", "courses/*", "topics/*", "stages/*", "search", "about"]) {
+      "grades/*", "courses/*", "topics/*", "stages/*", "search", "about", "textbooks", "textbooks/*", "coverage"]) {
       assert.ok(kinds.has(kind), `no page of kind ${kind} among ${[...kinds].join(", ")}`);
     }
   });
