@@ -262,7 +262,10 @@ impl<'a> Pages<'a> {
                 let path = catalog::resource_path(&catalog.resources[*n]);
                 let (template, mut view) = resource(input, cards, *n, &path);
                 view.page.content.taken = self.take_html(*n);
-                (format!("{path}index.html"), View::Resource(template, Box::new(view)))
+                (
+                    format!("{path}index.html"),
+                    View::Resource(template, Box::new(view)),
+                )
             }
             Job::Chapters(n) => {
                 let r = &catalog.resources[*n];

@@ -144,9 +144,9 @@ fn the_coverage_map_counts_each_cell_and_says_which_are_empty() {
     let rows = texts(&html, "table.coverage tbody tr");
     assert_eq!(rows.len(), 12, "one row per grade");
     assert_eq!(rows[0], "一年级 无 无 无 无", "empty cells say so in words");
-    // Grade 7 × 道德与法治: 3 lessons, 2 videos, 1 review, each linking to the search listing them.
+    // Grade 7 × 道德与法治: 4 lessons, 2 videos, 1 review, each linking to the search listing them.
     let links = hrefs(&html, "table.coverage td a");
-    for (kind, count) in [("lesson", 3), ("video", 2), ("review", 1)] {
+    for (kind, count) in [("lesson", 4), ("video", 2), ("review", 1)] {
         let href = format!("../search/?grade=7&course=morality-law&kind={kind}");
         assert!(links.contains(&href), "no link {href}");
         let doc = parse_html(&html);
@@ -214,7 +214,7 @@ fn stats_prints_the_coverage_figures_as_a_table_and_as_json() {
             cell["video"].as_u64(),
             cell["review"].as_u64()
         ),
-        (Some(3), Some(2), Some(1))
+        (Some(4), Some(2), Some(1))
     );
     assert_eq!(json["textbooks"][0]["slug"], "daofa-7a");
     assert_eq!(
@@ -238,7 +238,7 @@ fn stats_prints_the_coverage_figures_as_a_table_and_as_json() {
     text.success();
     assert!(text.stdout.contains("mental-health"), "{}", text.stdout);
     assert!(
-        text.stdout.contains("  7 七年级  -              3/2/1"),
+        text.stdout.contains("  7 七年级  -              4/2/1"),
         "{}",
         text.stdout
     );

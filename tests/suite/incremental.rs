@@ -963,13 +963,13 @@ fn long_transcripts_parts_equal_a_full_build() {
 
     s.change(&[(
         first,
-        Some(long_captions(700, "最后一句：鲸鱼飞过蒲公英。")),
+        Some(long_captions(500, "最后一句：鲸鱼飞过蒲公英。")),
     )]);
     let parts = transcript_parts(&s.out);
     assert!(parts.len() >= 4, "{parts:?}: the later cues in parts");
     s.assert_matches_full_build("after a long captions file");
 
-    s.change(&[(first, Some(long_captions(700, "最后一句：鲸鱼游回大海。")))]);
+    s.change(&[(first, Some(long_captions(500, "最后一句：鲸鱼游回大海。")))]);
     let edited = transcript_parts(&s.out);
     assert_eq!(edited.len(), parts.len());
     assert_eq!(
@@ -979,7 +979,7 @@ fn long_transcripts_parts_equal_a_full_build() {
     );
     s.assert_matches_full_build("after editing the last cue");
 
-    s.change(&[(second, Some(long_captions(700, "最后一句：鲸鱼游回大海。")))]);
+    s.change(&[(second, Some(long_captions(500, "最后一句：鲸鱼游回大海。")))]);
     assert_eq!(
         transcript_parts(&s.out),
         edited,
