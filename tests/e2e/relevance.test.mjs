@@ -270,6 +270,15 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     }
   });
 
+  test("from disk without the offline scripts, the page says how to get them", async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(built(), "search", "index.html")).href + "?q=" + encodeURIComponent("情绪"));
+    await page.waitForSelector(".search-status--error", { timeout: 10000 });
+    const status = await page.$eval(".search-status--error", (e) => e.textContent);
+    assert.match(status, /lectern pack/);
+    await page.close();
+  });
+
   test("from disk (file://) synonyms and grade words work too", async () => {
     const { page, errors } = await open(pathToFileURL(path.join(packed(), "search", "index.html")).href + "?q=" + encodeURIComponent("初一 网瘾"));
     const r = await shown(page);

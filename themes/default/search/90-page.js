@@ -58,6 +58,7 @@
       noResults: attr("str-no-results"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
+      errorDisk: attr("str-search-error-disk"),
       moreTopics: attr("str-more-topics"),
       fewerTopics: attr("str-fewer-topics")
     };
@@ -223,7 +224,10 @@
 
   Page.prototype.fail = function () {
     this.setBusy(false);
-    this.say(this.str.error);
+    // From disk the index loads only from its offline scripts, which a plain build leaves out:
+    // say how to get them rather than blame the connection.
+    var disk = window.location && window.location.protocol === "file:";
+    this.say(disk && this.str.errorDisk ? this.str.errorDisk : this.str.error);
     if (this.status) this.status.className = "search-status search-status--error";
   };
 
