@@ -1,7 +1,8 @@
 // Every kind of page of the sample portal, checked as a whole: the Nu HTML checker (vnu-jar,
 // run with Debian's java) finds no error, axe-core in Chromium at 360 px finds no
 // accessibility violation, and a lesson plan printed to A4 by headless Chromium keeps its
-// tables, images and QR codes inside the printable width, with codes large enough to scan.
+// tables, images and QR codes inside the printable width, with codes large enough to scan, its
+// title and page numbers in the margins of every page and no heading left at the foot of one.
 //
 // The pages are picked from the built site, one of each kind (home, listings and their later
 // pages, term indexes, lessons, videos, reviews, search, free pages, 404, and any other folder
@@ -9,7 +10,8 @@
 // changing this file.
 //
 //   npm ci && node --test tests/e2e/validate.test.mjs
-//   (needs target/debug/lectern, /usr/bin/chromium and java: apt-get install default-jre-headless)
+//   (needs target/debug/lectern, /usr/bin/chromium, java and pdftotext:
+//    apt-get install default-jre-headless poppler-utils)
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -75,6 +77,39 @@ function pickPages(out) {
   picked.add(FORMULA_LESSON);
   picked.add(VIDEO_LESSON);
   return [...picked].sort();
+}
+
+// The PDF read back as text, page by page (poppler's pdftotext; CI installs poppler-utils):
+// every page carries the lesson's title in its top margin and "n / total" in its bottom one,
+// and no page ends with a heading whose text went on to the next page.
+const PDFTOTEXT = "/usr/bin/pdftotext";
+function checkPrintedPages(pdf, title, headings) {
+  if (!fs.existsSync(PDFTOTEXT)) {
+    assert.ok(!process.env.CI, "pdftotext missing: apt-get install poppler-utils");
+    console.log("skipping the PDF text checks: no pdftotext (apt-get install poppler-utils)");
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-print-"));
+  try {
+    const file = path.join(dir, "lesson.pdf");
+    fs.writeFileSync(file, pdf);
+    const r = spawnSync(PDFTOTEXT, ["-layout", "-enc", "UTF-8", file, "-"], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const pages = r.stdout.split("\f").map((p) => p.split("\n").map((l) => l.trim()).filter(Boolean)).filter((p) => p.length);
+    assert.ok(pages.length >= 1, "no text in the PDF");
+    const squash = (t) => t.replace(/\s+/g, "");
+    pages.forEach((lines, i) => {
+      const n = i + 1;
+      assert.ok(squash(lines[0]).includes(squash(title).slice(0, 8)), `page ${n} has no title on top: ${lines[0]}`);
+      assert.match(lines[lines.length - 1], new RegExp(`^${n}\\s*/\\s*${pages.length}$`), `page ${n} has no page number at its foot`);
+      if (n < pages.length) {
+        const last = squash(lines[lines.length - 2] || "");
+        assert.ok(!headings.some((h) => squash(h) === last), `page ${n} ends with the heading ${last}`);
+      }
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("every kind of page validates", { skip }, () => {
@@ -188,7 +223,10 @@ describe("every kind of page validates", { skip }, () => {
           .map((svg) => svg.getBoundingClientRect().width / cm);
         const hidden = [...document.querySelectorAll(".site-header, .site-footer, .print-button, .breadcrumbs")]
           .filter(visible).map((el) => el.className);
-        return { wide, codes, hidden, pageStyle: [...document.querySelectorAll("style")].map((s) => s.textContent).join("") };
+        const title = document.querySelector("main h1").textContent.trim();
+        const headings = [...document.querySelectorAll("main h2, main h3, main h4")].filter(visible)
+          .map((h) => h.textContent.replace(/#$/, "").trim()).filter(Boolean);
+        return { title, headings, wide, codes, hidden, pageStyle: [...document.querySelectorAll("style")].map((s) => s.textContent).join("") };
       });
       assert.deepEqual(layout.wide, [], "elements wider than the printable width");
       assert.deepEqual(layout.hidden, [], "screen-only elements shown on paper");
@@ -222,6 +260,7 @@ describe("every kind of page validates", { skip }, () => {
       const pdf = await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: false });
       const pageCount = (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) || []).length;
       assert.ok(pageCount >= 1 && pageCount <= 8, `the lesson prints on ${pageCount} pages`);
+      checkPrintedPages(pdf, layout.title, layout.headings);
       await page.close();
     });
   }
