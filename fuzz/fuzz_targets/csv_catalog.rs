@@ -21,7 +21,7 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(!video.grades.is_empty());
         assert!(video.grades.iter().all(|g| config.grade(*g).is_some()));
         assert!(config.course(&video.course).is_some());
-        assert!(video.body.is_empty(), "a catalog entry has no body");
+        assert!(video.body().is_empty(), "a catalog entry has no body");
         for asset in video.asset_paths() {
             assert!(
                 lectern_fuzz::assets().contains(asset),

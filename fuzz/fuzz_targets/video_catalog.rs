@@ -12,6 +12,6 @@ fuzz_target!(|bytes: &[u8]| {
     assert!(read.pages.is_empty());
     for video in &read.resources {
         assert_eq!(video.kind, lectern::content::Kind::Video);
-        assert!(video.body.is_empty(), "a catalog entry has no body");
+        assert!(video.body().is_empty(), "a catalog entry has no body");
     }
 });
