@@ -316,14 +316,17 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     let mut counts = TermCounts::default();
     fields(doc, |text, weight| counts.add(text, weight));
     pinyin_fields(doc, |text, weight| counts.add_pinyin(text, weight));
-    let mut body = TermCounts::default();
-    body.add(doc.body, BODY);
-    counts.merge(body, BODY_TF_CAP);
-    let mut transcript = TermCounts::default();
-    for cue in doc.transcript {
-        transcript.add(&cue.text, BODY);
-    }
-    counts.merge(transcript, TRANSCRIPT_TF_CAP);
+    // The body and the transcript are counted apart (each term's frequency is capped per field)
+    // in one scratch table per thread, whose capacity outlives the document: a fresh table per
+    // field cost ~5% of a build in allocation and rehashing.
+    FIELD_SCRATCH.with_borrow_mut(|scratch| {
+        scratch.add(doc.body, BODY);
+        counts.merge(scratch, BODY_TF_CAP);
+        for cue in doc.transcript {
+            scratch.add(&cue.text, BODY);
+        }
+        counts.merge(scratch, TRANSCRIPT_TF_CAP);
+    });
     let part_masks = part_masks(doc.transcript);
     DocTerms {
         cjk: counts
@@ -364,6 +367,11 @@ fn part_masks(cues: &[crate::vtt::Cue]) -> FxHashMap<Box<str>, u32> {
     masks
 }
 
+thread_local! {
+    /// `doc_terms`'s table for one field at a time (see there).
+    static FIELD_SCRATCH: std::cell::RefCell<TermCounts> = std::cell::RefCell::new(TermCounts::default());
+}
+
 /// Weighted term counts of some texts, and their weighted length.
 #[derive(Default)]
 struct TermCounts {
@@ -375,12 +383,13 @@ struct TermCounts {
 impl TermCounts {
     /// Adds another field's counts, each term's frequency from it capped at `cap`; its whole
     /// length counts.
-    fn merge(&mut self, other: TermCounts, cap: u32) {
-        self.length += other.length;
-        for (key, tf) in other.cjk {
+    /// Empties `other`, keeping its capacity for the next field.
+    fn merge(&mut self, other: &mut TermCounts, cap: u32) {
+        self.length += std::mem::take(&mut other.length);
+        for (key, tf) in other.cjk.drain() {
             *self.cjk.entry(key).or_insert(0) += tf.min(cap);
         }
-        for (word, tf) in other.words {
+        for (word, tf) in other.words.drain() {
             *self.words.entry(word).or_insert(0) += tf.min(cap);
         }
     }
