@@ -1,0 +1,58 @@
+// The boot script (themes/default/static/search-boot.js) guesses, before search.js arrives, which
+// postings files a query needs, with its own small copy of the hash and of the bigram rule. This
+// keeps the copy honest: for simplified Chinese queries every file it starts is one search.js
+// asks for too (module 20's queryTerms, module 30's bucketOf). Run: node --test tests/js/
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+const LS = require("./search-modules.js");
+
+const BOOT = fs.readFileSync(path.join(__dirname, "..", "..", "themes", "default", "static", "search-boot.js"), "utf8");
+
+/** Runs the boot script for query `q` against a manifest; resolves to the URLs it requested. */
+async function bootRequests(q, manifest) {
+  const urls = [];
+  function XMLHttpRequest() {}
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.url = url;
+  };
+  XMLHttpRequest.prototype.send = function () {
+    urls.push(this.url);
+    if (/manifest\.json$/.test(this.url)) {
+      // Answered later, as a network would.
+      setImmediate(() => {
+        this.readyState = 4;
+        this.status = 200;
+        this.responseText = JSON.stringify(manifest);
+        this.onreadystatechange();
+      });
+    }
+  };
+  const window = {
+    location: { protocol: "https:", search: "?q=" + encodeURIComponent(q) },
+  };
+  const document = { currentScript: { getAttribute: () => "../search/manifest.json" } };
+  vm.runInNewContext(BOOT, { window, document, XMLHttpRequest, JSON, decodeURIComponent });
+  await new Promise((resolve) => setImmediate(resolve));
+  return urls;
+}
+
+test("the boot script starts only postings that search.js needs", async () => {
+  const manifest = { gen: "abc123", buckets: 512 };
+  for (const q of ["情绪", "考试焦虑", "情绪 管理", "心", "学生不想上学怎么办"]) {
+    const urls = await bootRequests(q, manifest);
+    const started = urls.filter((u) => /\/p\/\d+\.json$/.test(u)).map((u) => +u.match(/(\d+)\.json$/)[1]);
+    const needed = new Set(LS.queryTerms(q).map((t) => LS.bucketOf(t.term, manifest.buckets)));
+    assert.ok(started.length > 0, `${q}: nothing started`);
+    for (const b of started) assert.ok(needed.has(b), `${q}: bucket ${b} is not one search.js fetches`);
+    assert.ok(urls.includes("../search/abc123/facets.json"), `${q}: ${urls.join(" ")}`);
+  }
+});
+
+test("the boot script leaves queries it cannot read to search.js", async () => {
+  const urls = await bootRequests("qxgl", { gen: "abc123", buckets: 512 });
+  assert.deepEqual(urls.filter((u) => /\/p\//.test(u)), []);
+});
