@@ -604,9 +604,58 @@ fn settles_on_a_full_build(server: &Server, site: &Path, out: &Path) {
     build(site, out, &["--base-url", &base_url]).success();
     let served = server.served();
     let expected = read_tree(out);
-    wait_for("the served site to equal a full build", || {
-        read_tree(&served) == expected
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = read_tree(&served);
+        if now == expected {
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!(
+                "timed out waiting for the served site to equal a full build: {}",
+                tree_differences(&now, &expected)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Which files differ between two trees, and how the first differing page differs: enough to
+/// tell a missed save from a patch that disagrees with a full build.
+fn tree_differences(
+    served: &std::collections::BTreeMap<String, Vec<u8>>,
+    expected: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> String {
+    let only_served: Vec<&String> = served
+        .keys()
+        .filter(|k| !expected.contains_key(*k))
+        .collect();
+    let only_full: Vec<&String> = expected
+        .keys()
+        .filter(|k| !served.contains_key(*k))
+        .collect();
+    let differ: Vec<&String> = served
+        .iter()
+        .filter(|(k, v)| expected.get(*k).is_some_and(|e| e != *v))
+        .map(|(k, _)| k)
+        .collect();
+    let first = differ.first().map(|k| {
+        let (a, b) = (&served[*k], &expected[*k]);
+        let at = a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count();
+        let window = |s: &[u8]| {
+            String::from_utf8_lossy(&s[at.saturating_sub(80).min(s.len())..(at + 160).min(s.len())])
+                .into_owned()
+        };
+        format!(
+            "\n{k} served: …{}…\n{k} full:   …{}…",
+            window(&a),
+            window(&b)
+        )
     });
+    format!(
+        "only served {only_served:?}; only in the full build {only_full:?}; differ {differ:?}{}",
+        first.unwrap_or_default()
+    )
 }
 
 #[test]
