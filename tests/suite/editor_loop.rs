@@ -646,11 +646,7 @@ fn tree_differences(
             String::from_utf8_lossy(&s[at.saturating_sub(80).min(s.len())..(at + 160).min(s.len())])
                 .into_owned()
         };
-        format!(
-            "\n{k} served: …{}…\n{k} full:   …{}…",
-            window(&a),
-            window(&b)
-        )
+        format!("\n{k} served: …{}…\n{k} full:   …{}…", window(a), window(b))
     });
     format!(
         "only served {only_served:?}; only in the full build {only_full:?}; differ {differ:?}{}",
