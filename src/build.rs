@@ -39,6 +39,8 @@ pub struct BuildReport {
     pub timings: Timings,
     /// How files were read (which encoding each CSV catalog was read as), for `--timings`.
     pub notes: Vec<String>,
+    /// The largest HTML page written (relative to `out`), for the weight line.
+    pub heaviest_page: Option<String>,
 }
 
 /// Seconds per stage, in order.
@@ -83,6 +85,8 @@ pub struct Written {
     pub digests: Digests,
     /// The search index's postings (only for `Handover::Serve`).
     pub index: Option<IndexState>,
+    /// The largest HTML page, relative to the output.
+    pub heaviest_page: Option<String>,
 }
 
 /// Read and check everything (`lectern check` stops here, plus a dry render).
@@ -126,7 +130,12 @@ pub fn load_catalog(
 
 /// `lectern build`: check, render, index, and swap the new site in.
 pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<BuildReport> {
-    build_with(options, Handover::Exit, diagnostics).map(|(report, _, _)| report)
+    build_with(options, Handover::Exit, diagnostics).map(|(report, site, written)| {
+        // Freeing a big site's records and digests takes tens of milliseconds that nobody waits
+        // for: a process about to exit need not see it through.
+        std::thread::spawn(move || drop((site, written)));
+        report
+    })
 }
 
 /// A build handed over as `handover` says, returning the site and what was written.
@@ -173,6 +182,7 @@ pub fn build_with(
         out,
         timings,
         notes: site.catalog.notes.clone(),
+        heaviest_page: written.heaviest_page.clone(),
     };
     Some((report, site, written))
 }
@@ -268,10 +278,12 @@ fn write_site(
     diagnostics: &mut Diagnostics,
 ) -> Option<Written> {
     let progress = options.progress.as_deref();
+    let heaviest = HeaviestPage::default();
     let sink = |path: &str, bytes: Vec<u8>| {
         if let Some(progress) = progress {
             progress.tick();
         }
+        heaviest.note(path, bytes.len());
         staging.write(path, &bytes)
     };
     let input = site.input();
@@ -324,7 +336,35 @@ fn write_site(
         files: count + index_count + pages,
         digests,
         index,
+        heaviest_page: heaviest.take(),
     })
+}
+
+/// The largest HTML page as the pages are written (the weight line reports it; finding it
+/// afterwards meant a walk over every output file). Equal sizes go to the first path in order.
+#[derive(Default)]
+struct HeaviestPage(std::sync::Mutex<Option<(usize, String)>>);
+
+impl HeaviestPage {
+    fn note(&self, path: &str, size: usize) {
+        if !path.ends_with(".html") {
+            return;
+        }
+        let Ok(mut heaviest) = self.0.lock() else {
+            return;
+        };
+        let heavier = match heaviest.as_ref() {
+            None => true,
+            Some((most, first)) => size > *most || (size == *most && path < first.as_str()),
+        };
+        if heavier {
+            *heaviest = Some((size, path.to_string()));
+        }
+    }
+
+    fn take(self) -> Option<String> {
+        self.0.into_inner().ok().flatten().map(|(_, path)| path)
+    }
 }
 
 use crate::theme::Rendering;

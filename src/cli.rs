@@ -297,7 +297,7 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
     drop(display);
     if let Some(report) = &report {
         // The bytes a visitor pays; over a `budget:` in site.yaml, a warning.
-        let weight = crate::weight::measure(&report.out);
+        let weight = crate::weight::measure(&report.out, report.heaviest_page.as_deref());
         crate::say!("{}", crate::weight::line(&weight));
         if let Some(config) = crate::config::load(&options.root, &mut Diagnostics::new()) {
             for warning in crate::weight::over_budget(&weight, &config.budget) {

@@ -39,10 +39,12 @@ pub struct Weight {
     pub heaviest: Option<(String, Cost)>,
 }
 
-/// Measures the built output `out`.
-pub fn measure(out: &Path) -> Weight {
+/// Measures the built output `out`; `heaviest_page` (relative to `out`) when the build kept
+/// track of it, else the output is walked to find it.
+pub fn measure(out: &Path, heaviest_page: Option<&str>) -> Weight {
+    let mut gzip = GzipMemo::default();
     let mut weight = Weight {
-        first_view: cost(&first_view(out, &out.join("index.html"))),
+        first_view: gzip.cost(&first_view(out, &out.join("index.html"))),
         ..Weight::default()
     };
     let search_page = out.join("search/index.html");
@@ -52,14 +54,18 @@ pub fn measure(out: &Path) -> Weight {
     {
         let mut files = first_view(out, &search_page);
         files.extend(index_files);
-        weight.search = Some((query, cost(&files)));
+        weight.search = Some((query, gzip.cost(&files)));
     }
-    if let Some(page) = heaviest_html(out) {
+    let heaviest = match heaviest_page {
+        Some(page) => Some(out.join(page)),
+        None => heaviest_html(out),
+    };
+    if let Some(page) = heaviest {
         let name = page
             .strip_prefix(out)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        weight.heaviest = Some((name, cost(&first_view(out, &page))));
+        weight.heaviest = Some((name, gzip.cost(&first_view(out, &page))));
     }
     weight
 }
@@ -210,16 +216,27 @@ fn heaviest_html(out: &Path) -> Option<PathBuf> {
         .map(|(_, path)| path)
 }
 
-/// The files' gzip sizes, each compressed on its own as a server sends it.
-fn cost(files: &[PathBuf]) -> Cost {
-    let gzip = files
-        .iter()
-        .filter_map(|f| std::fs::read(f).ok())
-        .map(|bytes| gzip_len(&bytes))
-        .sum();
-    Cost {
-        files: files.len(),
-        gzip,
+/// Gzip sizes by file: the three figures share their stylesheets and scripts.
+#[derive(Default)]
+struct GzipMemo(std::collections::HashMap<PathBuf, u64>);
+
+impl GzipMemo {
+    /// The files' gzip sizes, each compressed on its own as a server sends it.
+    fn cost(&mut self, files: &[PathBuf]) -> Cost {
+        let gzip = files.iter().map(|file| self.gzip_len(file)).sum();
+        Cost {
+            files: files.len(),
+            gzip,
+        }
+    }
+
+    fn gzip_len(&mut self, file: &Path) -> u64 {
+        if let Some(len) = self.0.get(file) {
+            return *len;
+        }
+        let len = std::fs::read(file).map_or(0, |bytes| gzip_len(&bytes));
+        self.0.insert(file.to_path_buf(), len);
+        len
     }
 }
 

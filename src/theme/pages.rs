@@ -107,12 +107,12 @@ impl View<'_> {
         }
     }
 
-    fn render(&self, renderer: &Renderer) -> Result<String, Diagnostic> {
+    fn render(&self, renderer: &Renderer) -> Result<Vec<u8>, Diagnostic> {
         let template = self.template();
         match self {
             View::Home(v) => renderer.render(template, v),
             View::Resource(_, v) => renderer.render(template, v),
-            View::Chapters(track) => Ok(track.to_vtt()),
+            View::Chapters(track) => Ok(track.to_vtt().into_bytes()),
             View::FreePage(v) => renderer.render(template, v),
             View::Listing(v) => renderer.render(template, v),
             View::Terms(v) => renderer.render(template, v),
@@ -224,7 +224,7 @@ impl<'a> Pages<'a> {
                 let digest = self.digest(&view);
                 let problem = if wanted(&file, digest) {
                     match view.render(&self.renderer) {
-                        Ok(html) => sink(&file, html.into_bytes()).err(),
+                        Ok(html) => sink(&file, html).err(),
                         Err(problem) => Some(problem),
                     }
                 } else {
