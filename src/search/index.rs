@@ -271,17 +271,24 @@ fn fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
 /// Calls `each(text, weight)` for every field that is also indexed as pinyin and initials
 /// (docs/SEARCH-INDEX.md, "Pinyin terms"): the names a teacher may type without a Chinese
 /// keyboard — title, topics, people and the course — not the body, to keep the index small.
-fn pinyin_fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32)) {
-    each(doc.title, TITLE);
+fn pinyin_fields(doc: &SearchDocument<'_>, mut each: impl FnMut(&str, u32, Spoken)) {
+    each(doc.title, TITLE, Spoken::Words);
     for topic in doc.topics {
-        each(topic, TOPICS);
+        each(topic, TOPICS, Spoken::Words);
     }
     // People's names, not the school's (`documents::document` puts the school first): a long
     // name on every document, which would cost more index than it is worth typing in pinyin.
     for person in doc.people.iter().skip(1) {
-        each(person, PEOPLE);
+        each(person, PEOPLE, Spoken::Names);
     }
-    each(&doc.course_name, PEOPLE);
+    each(&doc.course_name, PEOPLE, Spoken::Words);
+}
+
+/// How a field is read aloud: names start with surnames, which some characters read otherwise.
+#[derive(Clone, Copy)]
+enum Spoken {
+    Words,
+    Names,
 }
 
 /// A CJK term packed in a `u64`: bit 42 marks a bigram, the characters sit in bits 21–41 and
@@ -315,7 +322,9 @@ pub(super) struct DocTerms {
 pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     let mut counts = TermCounts::default();
     fields(doc, |text, weight| counts.add(text, weight));
-    pinyin_fields(doc, |text, weight| counts.add_pinyin(text, weight));
+    pinyin_fields(doc, |text, weight, spoken| {
+        counts.add_pinyin(text, weight, spoken)
+    });
     // The body and the transcript are counted apart (each term's frequency is capped per field)
     // in one scratch table per thread, whose capacity outlives the document: a fresh table per
     // field cost ~5% of a build in allocation and rehashing.
@@ -412,13 +421,17 @@ impl TermCounts {
 impl TermCounts {
     /// Pinyin terms count like the field's characters, but add nothing to the document's
     /// length: the length normalisation (and so every ranking without pinyin) stays as it was.
-    fn add_pinyin(&mut self, text: &str, weight: u32) {
-        super::pinyin::index_terms(text, |term| match self.words.get_mut(term) {
+    fn add_pinyin(&mut self, text: &str, weight: u32, spoken: Spoken) {
+        let mut count = |term: &str| match self.words.get_mut(term) {
             Some(tf) => *tf += weight,
             None => {
                 self.words.insert(term.into(), weight);
             }
-        });
+        };
+        match spoken {
+            Spoken::Words => super::pinyin::index_terms(text, count),
+            Spoken::Names => super::pinyin::index_name_terms(text, &mut count),
+        }
     }
 }
 

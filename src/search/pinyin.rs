@@ -129,6 +129,26 @@ const WORDS: &[(&str, &str)] = &[
 /// The longest word of `WORDS`, in characters.
 const LONGEST_WORD: usize = 3;
 
+/// Surnames read otherwise than the character's everyday reading (曾 is céng in 曾经, but the
+/// teacher 曾丽 is Zēng Lì). A person's name is indexed under both readings: people type
+/// either.
+const SURNAMES: &[(char, &str)] = &[
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('解', "xie"),
+    ('朴', "piao"),
+    ('查', "zha"),
+    ('翟', "zhai"),
+    ('盖', "ge"),
+    ('缪', "miao"),
+    ('覃', "qin"),
+    ('召', "shao"),
+    ('种', "chong"),
+    ('秘', "bi"),
+];
+
 fn words() -> &'static HashMap<String, Vec<&'static str>> {
     static WORDS_MAP: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
     WORDS_MAP.get_or_init(|| {
@@ -199,24 +219,61 @@ pub fn index_terms(text: &str, mut each: impl FnMut(&str)) {
     let mut term = String::with_capacity(16);
     runs(text, |run| {
         if let Run::Cjk(chars) = run {
-            let read = readings(&chars);
-            for i in 0..read.len().saturating_sub(1) {
-                if let (Some(a), Some(b)) = (read[i], read[i + 1]) {
-                    term.clear();
-                    term.push_str(a);
-                    term.push('\'');
-                    term.push_str(b);
-                    each(&term);
-                    if let Some(Some(c)) = read.get(i + 2) {
-                        term.clear();
-                        term.push('\'');
-                        term.extend([a, b, c].iter().filter_map(|s| s.chars().next()));
-                        each(&term);
-                    }
-                }
-            }
+            terms_of_readings(&readings(&chars), &mut term, &mut each);
         }
     });
+}
+
+/// `index_terms` for people's names (`张明、曾丽`): where a name starts with a surname of
+/// `SURNAMES`, the terms of its first syllables are given with the surname's reading as well,
+/// where they differ from the everyday reading's (a term counted twice would weigh double).
+pub fn index_name_terms(names: &str, mut each: impl FnMut(&str)) {
+    let mut term = String::with_capacity(16);
+    runs(names, |run| {
+        let Run::Cjk(chars) = run else {
+            return;
+        };
+        let read = readings(&chars);
+        terms_of_readings(&read, &mut term, &mut each);
+        let Some((_, surname)) = SURNAMES.iter().find(|(c, _)| *c == chars[0]) else {
+            return;
+        };
+        let everyday = read[0].unwrap_or("");
+        let Some(Some(second)) = read.get(1) else {
+            return;
+        };
+        if *surname != everyday {
+            each(&format!("{surname}'{second}"));
+        }
+        if let Some(Some(third)) = read.get(2)
+            && surname.chars().next() != everyday.chars().next()
+        {
+            let initials: String = [surname, second, third]
+                .iter()
+                .filter_map(|s| s.chars().next())
+                .collect();
+            each(&format!("'{initials}"));
+        }
+    });
+}
+
+/// The pairs and triples of one run's readings.
+fn terms_of_readings(read: &[Option<&str>], term: &mut String, each: &mut impl FnMut(&str)) {
+    for i in 0..read.len().saturating_sub(1) {
+        if let (Some(a), Some(b)) = (read[i], read[i + 1]) {
+            term.clear();
+            term.push_str(a);
+            term.push('\'');
+            term.push_str(b);
+            each(term);
+            if let Some(Some(c)) = read.get(i + 2) {
+                term.clear();
+                term.push('\'');
+                term.extend([a, b, c].iter().filter_map(|s| s.chars().next()));
+                each(term);
+            }
+        }
+    }
 }
 
 /// The syllables of `text` for suggestions: a CJK character's reading, or a word run as it is
@@ -341,6 +398,32 @@ mod tests {
         assert_eq!(spell("觉得想睡觉"), "jue de xiang shui jiao");
         assert_eq!(spell("朝气"), "zhao qi");
         assert_eq!(spell("绿色 Python"), "lv se python");
+    }
+
+    #[test]
+    fn a_surname_is_read_as_a_surname_too() {
+        let mut out = Vec::new();
+        index_name_terms("曾丽华", |t| out.push(t.to_string()));
+        assert!(out.contains(&"zeng'li".to_string()), "{out:?}");
+        assert!(out.contains(&"'zlh".to_string()), "{out:?}");
+        assert!(out.contains(&"li'hua".to_string()), "{out:?}");
+        let everyday = terms("曾丽华");
+        assert!(
+            everyday.iter().all(|t| out.contains(t)),
+            "the everyday reading stays"
+        );
+        let mut plain = Vec::new();
+        index_name_terms("王芳", |t| plain.push(t.to_string()));
+        assert_eq!(plain, terms("王芳"), "other names as before");
+        let mut two = Vec::new();
+        index_name_terms("王芳、单明", |t| two.push(t.to_string()));
+        assert!(
+            two.contains(&"shan'ming".to_string()),
+            "each name of a list: {two:?}"
+        );
+        for (c, reading) in SURNAMES {
+            assert!(syllables().contains(reading), "{c}: {reading}");
+        }
     }
 
     #[test]
