@@ -297,14 +297,7 @@ fn write_site(
                         .render_all(&sink)
                 })
             },
-            || {
-                timed(|| {
-                    let (index_files, index) = search_index(site, &labels, keep_index);
-                    let mut files = output::Files::new(staging);
-                    files.write_all(index_files.iter().map(|f| (f.path.as_str(), &f.bytes[..])));
-                    (files.finish(), index)
-                })
-            },
+            || timed(|| write_search_index(site, &labels, keep_index, staging)),
         );
     timings.push(("pages", pages_took));
     timings.push(("search index", search_took));
@@ -369,16 +362,48 @@ impl HeaviestPage {
 
 use crate::theme::Rendering;
 
-fn search_index(
+/// Where the search index's postings and records go as they are made, before the index
+/// folder's name (a hash of all its files) is known. Not a hex name, so never a generation.
+const EARLY_INDEX: &str = "search/_early";
+
+/// The search index, written into `staging`: the files written, what failed, and what `serve`
+/// keeps (with `keep`).
+fn write_search_index(
     site: &Site,
     labels: &theme::views::Labels,
     keep: bool,
-) -> (Vec<search::IndexFile>, Option<IndexState>) {
+    staging: &Staging,
+) -> ((usize, Vec<Diagnostic>), Option<IndexState>) {
     let kind_name = |kind| labels.of(kind).to_string();
     let docs = search::documents(&site.config, &site.catalog, &site.bodies, &kind_name);
     let topics = search::index_topics(&site.catalog);
     let kind_names = crate::content::Kind::ALL.map(|kind| labels.of(kind));
-    search::build(&site.config, kind_names, &topics, &docs, keep)
+    let early_count = std::sync::atomic::AtomicUsize::new(0);
+    let early_problems = std::sync::Mutex::new(Vec::new());
+    let write_early = |rel: &str, bytes: &[u8]| {
+        early_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Err(problem) = staging.write(&format!("{EARLY_INDEX}/{rel}"), bytes)
+            && let Ok(mut problems) = early_problems.lock()
+        {
+            problems.push(problem);
+        }
+    };
+    let built = search::build(
+        &site.config,
+        kind_names,
+        &topics,
+        &docs,
+        keep,
+        Some(&write_early),
+    );
+    let mut files = output::Files::new(staging);
+    let early = early_count.into_inner();
+    if early > 0 {
+        files.add_written(early, early_problems.into_inner().unwrap_or_default());
+        files.rename(EARLY_INDEX, &format!("search/{}", built.generation));
+    }
+    files.write_all(built.files.iter().map(|f| (f.path.as_str(), &f.bytes[..])));
+    (files.finish(), built.state)
 }
 
 fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {

@@ -87,6 +87,17 @@ impl<'s> Files<'s> {
         self.problems.extend(problems);
     }
 
+    /// Files written by others (in parallel, before this writer was made): counted here.
+    pub fn add_written(&mut self, count: usize, problems: Vec<Diagnostic>) {
+        self.count += count;
+        self.problems.extend(problems);
+    }
+
+    /// A folder renamed in the staging folder (`Staging::rename`).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        self.problems.extend(self.staging.rename(from, to).err());
+    }
+
     /// How many files were written, and what failed.
     pub fn finish(self) -> (usize, Vec<Diagnostic>) {
         (self.count, self.problems)
@@ -135,6 +146,14 @@ impl Staging {
         let path = self.inside(rel)?;
         self.make_parent(rel, &path)?;
         fs::write(&path, bytes).map_err(|e| write_error(rel, &e))
+    }
+
+    /// Moves a folder written under a provisional name to its final one (the search index's,
+    /// named by a hash of its files once they are all made).
+    pub fn rename(&self, from: &str, to: &str) -> Result<(), Diagnostic> {
+        let (from_path, to_path) = (self.inside(from)?, self.inside(to)?);
+        self.make_parent(to, &to_path)?;
+        fs::rename(&from_path, &to_path).map_err(|e| write_error(to, &e))
     }
 
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {

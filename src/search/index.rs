@@ -110,38 +110,86 @@ const CHUNK_DOCS: usize = 512;
 /// The index's files, and — when `keep` — what `serve` needs to patch them later.
 /// `kind_names` are the kinds' display names in `Kind::ALL` order: the manifest carries them
 /// for the facets, but the words belong to the theme.
+/// Where `build` may write the bulk of the index (postings and records) as it makes them,
+/// under a path relative to the index folder, before the folder's name (the generation, a hash
+/// of every file) is known; `build` then names that folder in its result.
+pub type EarlyWriter<'w> = &'w (dyn Fn(&str, &[u8]) + Sync);
+
+/// What `build` made: the files it did not write early (each with its full output path), the
+/// state `serve` keeps, and the index folder's name.
+pub struct Built {
+    pub files: Vec<IndexFile>,
+    pub state: Option<super::IndexState>,
+    pub generation: String,
+}
+
 pub fn build(
     config: &Config,
     kind_names: [&str; 3],
     topics: &[(String, String)],
     docs: &[SearchDocument<'_>],
     keep: bool,
-) -> (Vec<IndexFile>, Option<super::IndexState>) {
+    early: Option<EarlyWriter<'_>>,
+) -> Built {
+    // `serve` keeps the bytes to patch them, and the offline twins are made from them: only an
+    // exiting online build hands postings and records over as they are made (~40 MB on 10k
+    // resources that were otherwise all in memory at once).
+    let early = early.filter(|_| !keep && !config.search.offline);
     let kind_names = kind_names.map(str::to_string);
     let (postings, lengths) = invert(docs);
     let estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
     let bucket_count = self::bucket_count(estimate);
     let grouped = group(postings, bucket_count);
-    let mut files: BTreeMap<String, Vec<u8>> = grouped
-        .par_iter()
-        .enumerate()
-        .map(|(b, bucket)| (bucket_path(b as u32), bucket_json(bucket)))
-        .collect();
+    let mut early_hashes = Vec::new();
+    let mut files: BTreeMap<String, Vec<u8>> = match early {
+        Some(write) => {
+            early_hashes = grouped
+                .par_iter()
+                .enumerate()
+                .map(|(b, bucket)| written_early(write, bucket_path(b as u32), bucket_json(bucket)))
+                .collect();
+            BTreeMap::new()
+        }
+        None => grouped
+            .par_iter()
+            .enumerate()
+            .map(|(b, bucket)| (bucket_path(b as u32), bucket_json(bucket)))
+            .collect(),
+    };
     // Without `keep`, the postings go before the records are made: less memory at the peak.
     let kept_buckets = keep.then_some(grouped);
     let columns = FacetColumns::new(config, topics, docs, lengths);
     files.insert(FACETS.into(), columns.json());
     // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
     files.insert("t2s.json".into(), super::variants::json());
-    let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
-        docs.par_iter().map(|d| record_files(config, d)).collect();
     let mut parts = super::incremental::Parts::default();
-    for (n, (record, doc_parts)) in made.into_iter().enumerate() {
-        files.insert(record_path(n), record);
-        for part in doc_parts {
-            files.insert(part.path(), part.bytes.clone());
-            if keep {
-                parts.add(part);
+    match early {
+        Some(write) => {
+            let hashes: Vec<Vec<(String, u64)>> = (docs.par_iter().enumerate())
+                .map(|(n, d)| {
+                    let (record, doc_parts) = record_files(config, d);
+                    let mut hashes = vec![written_early(write, record_path(n), record)];
+                    hashes.extend(
+                        doc_parts
+                            .into_iter()
+                            .map(|p| written_early(write, p.path(), p.bytes)),
+                    );
+                    hashes
+                })
+                .collect();
+            early_hashes.extend(hashes.into_iter().flatten());
+        }
+        None => {
+            let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
+                docs.par_iter().map(|d| record_files(config, d)).collect();
+            for (n, (record, doc_parts)) in made.into_iter().enumerate() {
+                files.insert(record_path(n), record);
+                for part in doc_parts {
+                    files.insert(part.path(), part.bytes.clone());
+                    if keep {
+                        parts.add(part);
+                    }
+                }
             }
         }
     }
@@ -167,10 +215,11 @@ pub fn build(
         let scripts = super::offline::scripts(&files);
         files.extend(scripts);
     }
-    let hashes: BTreeMap<String, u64> = files
+    let mut hashes: BTreeMap<String, u64> = files
         .par_iter()
         .map(|(path, bytes)| (path.clone(), content_hash(bytes)))
         .collect();
+    hashes.extend(early_hashes);
     let generation = generation(&hashes);
     let mut out: Vec<IndexFile> = files
         .into_iter()
@@ -205,11 +254,22 @@ pub fn build(
             records,
             parts,
             hashes,
-            generation,
+            generation: generation.clone(),
             kind_names,
             suggest,
         });
-    (out, state)
+    Built {
+        files: out,
+        state,
+        generation,
+    }
+}
+
+/// Hands a file to the early writer; its path and hash, for the generation.
+fn written_early(write: EarlyWriter<'_>, path: String, bytes: Vec<u8>) -> (String, u64) {
+    write(&path, &bytes);
+    let hash = content_hash(&bytes);
+    (path, hash)
 }
 
 pub(super) const FACETS: &str = "facets.json";
