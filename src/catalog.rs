@@ -234,37 +234,51 @@ fn duplicate(resource: &Resource, kept: &Resource) -> Diagnostic {
 }
 
 fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
+    // Compared ignoring case: on a USB stick (FAT32), Windows or macOS, `About/` and `about/`
+    // are one folder, and one page would overwrite the other.
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::new();
     for page in pages {
-        if RESERVED.contains(&page.slug.as_str()) {
+        let folder = page.slug.to_lowercase();
+        let key = address_key(&page);
+        if RESERVED.contains(&folder.as_str()) {
             diagnostics.push(
                 page.origin.at_key(
-                    "title",
+                    key,
                     Diagnostic::error(format!(
                         "the page address `{}/` is taken by Lectern",
                         page.slug
                     ))
-                    .with_help("rename the file or add `slug: another-name`"),
+                    .with_help("rename the file or add `slug: another-name` (addresses that differ only in case count as the same)"),
                 ),
             );
-        } else if let Some(other) = seen.get(&page.slug) {
+        } else if let Some(other) = seen.get(&folder) {
             diagnostics.push(
                 page.origin.at_key(
-                    "title",
+                    key,
                     Diagnostic::error(format!(
                         "two pages would be written to `{}/`: {} and {}",
                         page.slug, other, page.origin.file
                     ))
-                    .with_help("give one of them another file name or `slug:`"),
+                    .with_help("give one of them another file name or `slug:` (addresses that differ only in case count as the same)"),
                 ),
             );
         } else {
-            seen.insert(page.slug.clone(), page.origin.file.clone());
+            seen.insert(folder, page.origin.file.clone());
             kept.push(page);
         }
     }
     kept
+}
+
+/// Where a page's address comes from: its `slug:` line, or else the file name (reported at the
+/// title).
+fn address_key(page: &Page) -> &'static str {
+    let block = page.origin.text.get(page.origin.yaml.clone()).unwrap_or("");
+    let has_slug = block.lines().any(|line| {
+        (line.strip_prefix("slug")).is_some_and(|rest| rest.trim_start().starts_with(':'))
+    });
+    if has_slug { "slug" } else { "title" }
 }
 
 fn resolve_links(

@@ -237,10 +237,12 @@ fn value_line(text: &str, from: usize, key: &str, value: &str) -> Option<usize> 
         .find_map(|(i, line)| {
             let at = line.find(&format!("{key}:"))?;
             let rest = line[at + key.len() + 1..].trim_start();
-            let rest = rest.trim_start_matches(['"', '\'']);
-            let next = rest[value.len().min(rest.len())..].chars().next();
-            let ends = next.is_none_or(|c| matches!(c, ' ' | ',' | '}' | '"' | '\'' | '#'));
-            (rest.starts_with(value) && ends).then_some(i + 1)
+            // `strip_prefix`, not slicing at the value's length: the line may hold another,
+            // non-ASCII value whose bytes that length would cut in two.
+            let after = rest.trim_start_matches(['"', '\'']).strip_prefix(value)?;
+            let next = after.chars().next();
+            next.is_none_or(|c| matches!(c, ' ' | ',' | '}' | '"' | '\'' | '#'))
+                .then_some(i + 1)
         })
 }
 
@@ -306,6 +308,18 @@ mod tests {
         let twice = find("lists unit 1 twice");
         assert_eq!(twice.line, Some(18));
         find("unit 1 of textbook `xl-7` has an empty name");
+    }
+
+    #[test]
+    fn a_chinese_slug_before_another_textbook_is_an_error_not_a_crash() {
+        // Finding the second textbook's line once cut the first one's Chinese slug mid-character.
+        let (config, d) = parse_with(
+            "textbooks:\n  - { slug: 道法, name: x, course: morality-law, grade: 7, units: [{ number: 1, name: A }] }\n  - { slug: ab, name: y, course: morality-law, grade: 7, units: [{ number: 1, name: A }] }\n",
+        );
+        assert!(config.is_none());
+        let all = d.sorted();
+        let not_ascii = all.iter().find(|d| d.message.contains("is not ASCII"));
+        assert_eq!(not_ascii.and_then(|d| d.line), Some(6), "{all:?}");
     }
 
     #[test]

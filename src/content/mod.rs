@@ -83,6 +83,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         .collect();
     // By path, as `serve` keeps them, so an asset is found by binary search.
     assets.sort_by(|a, b| a.path.cmp(&b.path));
+    diagnostics.extend(assets_differing_in_case(&assets));
     diagnostics.extend(active::check(&assets));
     let asset_paths: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
     let outcomes: Vec<FileOutcome> = found
@@ -104,6 +105,26 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         content.notes.extend(outcome.note);
     }
     content
+}
+
+/// Assets whose paths differ only in case: one folder on a USB stick (FAT32), Windows or
+/// macOS, where the last copied overwrites the other.
+fn assets_differing_in_case(assets: &[Asset]) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for asset in assets {
+        if let Some(other) = seen.insert(asset.path.to_lowercase(), &asset.path) {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "content/assets/{other} and content/assets/{} differ only in case: copied to a USB stick, Windows or macOS, one overwrites the other",
+                    asset.path
+                ))
+                .in_file(&format!("content/assets/{}", asset.path))
+                .with_help("rename one of the two"),
+            );
+        }
+    }
+    problems
 }
 
 /// Every file under content/, classified; hidden files, editor backups and symlinks are skipped.
@@ -139,6 +160,18 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
             continue;
         }
         if !entry.file_type().is_file() {
+            continue;
+        }
+        let inside = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
+        if let Some(problem) = unpublishable_name(inside) {
+            diagnostics.push(
+                Diagnostic::error(format!("file name not publishable: {problem}"))
+                    .in_file(&rel)
+                    .with_help("rename the file (and its folders) with letters, digits, `-`, `_` and `.`; Chinese names are fine"),
+            );
             continue;
         }
         match classify(&rel) {
@@ -219,6 +252,24 @@ pub fn is_ignored(name: &str) -> bool {
         || [".swp", ".swx", ".tmp", ".bak", ".crdownload", ".part"]
             .iter()
             .any(|ext| name.ends_with(ext))
+}
+
+/// Why a path under content/ cannot be published under its own name, if it cannot. A name
+/// that is not UTF-8 would be written with U+FFFD, so two such files would land on one; a
+/// backslash separates folders on Windows; control characters break addresses.
+pub fn unpublishable_name(path: &Path) -> Option<&'static str> {
+    for part in path.components() {
+        let Some(name) = part.as_os_str().to_str() else {
+            return Some("it is not valid UTF-8 (saved on another system?)");
+        };
+        if name.contains('\\') {
+            return Some("it holds a backslash `\\`, a folder separator on Windows");
+        }
+        if name.chars().any(char::is_control) {
+            return Some("it holds a control character");
+        }
+    }
+    None
 }
 
 fn relative(root: &Path, path: &Path) -> String {

@@ -94,6 +94,9 @@ fn check_readable_here(rel: &str) -> Result<(), Decline> {
     if !rel.starts_with("content/") {
         return Err(Decline::NotContent(rel.to_string()));
     }
+    if let Some(problem) = content::unpublishable_name(Path::new(rel)) {
+        return Err(Decline::Problem(format!("{rel}: {problem}")));
+    }
     Ok(())
 }
 

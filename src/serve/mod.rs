@@ -239,20 +239,48 @@ fn rebuild_loop(
         }
         paths.sort();
         paths.dedup();
-        let refreshed = match served.as_mut() {
-            Some(current) => refresh_pages(options, state, current, &paths),
-            None => Err(Decline::LastBuildFailed),
-        };
-        if let Err(decline) = refreshed {
-            say!("full rebuild: {decline}");
-            served = rebuild(options, state, &paths);
-        }
+        served = update_surviving_bugs(options, state, served.take(), &paths);
         if let (Some(root), Some(current)) = (&recheck_sources, &served) {
             let gone = vanished_sources(root, &current.site);
             // Still listed after its deletion was just handled: asking again would only loop.
             vanished = if gone == paths { Vec::new() } else { gone };
         }
     }
+}
+
+/// Patch or rebuild the site for `paths`. A bug of ours that panics must not end this thread:
+/// the preview would go on serving a stale site, deaf to every save. It is reported like a
+/// failed build, and the next save builds everything.
+fn update_surviving_bugs(
+    options: &BuildOptions,
+    state: &http::ServerState,
+    mut served: Option<Served>,
+    paths: &[PathBuf],
+) -> Option<Served> {
+    let update = std::panic::AssertUnwindSafe(|| {
+        let refreshed = match served.as_mut() {
+            Some(current) => refresh_pages(options, state, current, paths),
+            None => Err(Decline::LastBuildFailed),
+        };
+        match refreshed {
+            Ok(()) => served,
+            Err(decline) => {
+                say!("full rebuild: {decline}");
+                rebuild(options, state, paths)
+            }
+        }
+    });
+    std::panic::catch_unwind(update).unwrap_or_else(|_| {
+        let bug = Diagnostic::error("Lectern hit an internal error while updating the preview")
+            .with_help("this is a bug in Lectern, not in your files: please report it with the message above; save again to retry, or restart `lectern serve`");
+        say!("{}", bug.render());
+        if let Ok(mut current) = state.errors.write() {
+            *current = vec![bug];
+        }
+        state.count_build();
+        state.announce();
+        None
+    })
 }
 
 /// A poller compares two looks at the files, half a second apart: a file saved just after one

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{build, copy_site, leftovers_beside, list_dir, read_tree};
+use crate::common::{build, copy_site, leftovers_beside, list_dir, read_tree, write_file};
 
 /// A small tmpfs mounted for one test, unmounted when dropped (declare it after the temp
 /// dir that holds it, so it goes first).
@@ -387,4 +387,74 @@ impl XorShift {
         self.0 ^= self.0 << 17;
         self.0
     }
+}
+
+/// Names that cannot be published as they are: a name that is not UTF-8 (two such files would
+/// land on one `�` name), a backslash. Each is an error naming the file; `public/` stays.
+#[test]
+fn unpublishable_file_names_are_errors_that_keep_the_last_build() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let before = read_tree(&out);
+    let assets = site.root.join("content/assets");
+    let bad = assets.join(std::ffi::OsStr::from_bytes(b"a\xff.pdf"));
+    write_file(&bad, b"one");
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("not valid UTF-8"), "{}", run.stderr);
+    assert!(run.stderr.contains("rename the file"), "{}", run.stderr);
+    std::fs::remove_file(&bad).unwrap();
+    write_file(&assets.join("back\\slash.pdf"), b"two");
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("content/assets/back\\slash.pdf") && run.stderr.contains("backslash"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("internal"), "{}", run.stderr);
+    assert_eq!(read_tree(&out), before, "a failed build keeps public/");
+}
+
+/// On a USB stick (FAT32), Windows or macOS, names that differ only in case are one file.
+#[test]
+fn names_differing_only_in_case_are_caught() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    site.write("content/assets/Plan.pdf", "A");
+    site.write("content/assets/plan.pdf", "a");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.warnings()
+            .iter()
+            .any(|w| w.contains("differ only in case")),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "content/pages/p.md",
+        "---\ntitle: 页面\nslug: Lessons\n---\n\n正文\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("`Lessons/` is taken"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/pages/p.md:3"),
+        "at the slug line: {}",
+        run.stderr
+    );
+    site.write(
+        "content/pages/p.md",
+        "---\ntitle: 页面\nslug: ABOUT\n---\n\n正文\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("two pages would be written to"),
+        "{}",
+        run.stderr
+    );
 }
