@@ -145,6 +145,9 @@ struct State<'a, 'o> {
     dropped_links: Vec<bool>,
     fragment_links: Vec<FragmentLink>,
     linked_sources: Vec<String>,
+    /// A `$` the parser left as text, where it was and the text after it: a formula whose
+    /// braces do not pair up, or which is never closed, is not read as one at all.
+    stray_dollar: Option<(usize, String)>,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -167,6 +170,7 @@ impl<'a, 'o> State<'a, 'o> {
             dropped_links: Vec::new(),
             fragment_links: Vec::new(),
             linked_sources: Vec::new(),
+            stray_dollar: None,
         }
     }
 
@@ -285,6 +289,7 @@ impl<'a, 'o> State<'a, 'o> {
 
     /// Raw HTML → text (unless allowed); links and images → checked and rewritten.
     fn filter(&mut self, event: Event<'a>, warnings: &mut Vec<Diagnostic>) -> Option<Event<'a>> {
+        self.watch_dollars(&event, warnings);
         match event {
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
                 Some(Event::Text(html))
@@ -327,6 +332,58 @@ impl<'a, 'o> State<'a, 'o> {
             Event::DisplayMath(latex) => Some(Event::Html(self.formula(&latex, true, warnings))),
             other => Some(other),
         }
+    }
+
+    /// Follows the `$` signs the parser did not read as formulas (it needs paired braces and a
+    /// closing `$`): text after one that reads as LaTeX (`\\frac`, `^{`) is a broken formula,
+    /// which would otherwise be published as its source without a word.
+    fn watch_dollars(&mut self, event: &Event<'a>, warnings: &mut Vec<Diagnostic>) {
+        match event {
+            Event::Text(t) if t.as_ref() == "$" => {
+                let escaped = self.body[..self.offset.min(self.body.len())].ends_with('\\')
+                    || self.body[self.offset.min(self.body.len())..].starts_with("\\$");
+                if escaped {
+                    return;
+                }
+                match self.stray_dollar.take() {
+                    // `$$`: the opening of a display formula.
+                    Some((at, between)) if between.is_empty() => {
+                        self.stray_dollar = Some((at, between))
+                    }
+                    Some((at, between)) => self.check_stray(at, &between, warnings),
+                    None => self.stray_dollar = Some((self.offset, String::new())),
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, between)) = &mut self.stray_dollar {
+                    between.push_str(t);
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => {
+                if let Some((at, between)) = self.stray_dollar.take() {
+                    self.check_stray(at, &between, warnings);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_stray(&mut self, at: usize, between: &str, warnings: &mut Vec<Diagnostic>) {
+        let command = between
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic());
+        if !(command || between.contains("^{") || between.contains("_{")) {
+            return;
+        }
+        let now = std::mem::replace(&mut self.offset, at);
+        warnings.push(self.broken(
+            "a formula is not read as one: its braces `{}` do not pair up, or its closing `$` is missing".into(),
+            "close every `{` with `}` and end the formula with `$` (`$$` for a display formula); a `$` meant as money is written `\\$`",
+        ));
+        self.offset = now;
     }
 
     /// A formula's MathML; its source as code, and an error, when it does not parse.

@@ -94,3 +94,28 @@ fn deep_nesting_does_not_overflow() {
     let (r, _) = render_str(&list, false);
     assert!(r.html.contains("<li>"));
 }
+
+#[test]
+fn a_formula_the_parser_cannot_read_is_an_error_at_its_dollar() {
+    for (body, line) in [
+        ("分数 $\\frac{1}{2$ 不对。", 1),
+        ("第一段。\n\n然后 $x^{$ 与 $\\sqrt{$ x", 3),
+        ("$$\n\\sqrt{2\n", 1),
+    ] {
+        let (_, problems) = render_str(body, false);
+        let found = problems
+            .iter()
+            .find(|d| d.message.contains("a formula is not read as one"))
+            .unwrap_or_else(|| panic!("{body:?}: {problems:?}"));
+        assert_eq!(found.line, Some(line), "{body:?}");
+    }
+    // Money, escaped dollars and good formulas say nothing.
+    for body in [
+        "价格 $5 和 $6。",
+        "写作 \\$\\frac 不是公式。",
+        "$\\frac{1}{2}$ 与 $x^{2}$",
+    ] {
+        let (_, problems) = render_str(body, false);
+        assert!(problems.is_empty(), "{body:?}: {problems:?}");
+    }
+}
