@@ -38,7 +38,22 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
                 .with_help("binary files belong under content/assets/"),
         );
     }
+    if let Some((offset, c)) = text.char_indices().find(|(_, c)| forbidden_control(*c)) {
+        let (line, column) = line_col(text, offset);
+        return Err(Diagnostic::error(format!(
+            "file contains an invisible control character U+{:04X} at line {line}, column {column}",
+            c as u32
+        ))
+        .in_file(file)
+        .at_line_only(line)
+        .with_help("delete it (it usually comes with text pasted from another program): a web page cannot carry it"));
+    }
     Ok(normalise_newlines(text))
+}
+
+/// A control character HTML forbids: all but tab, line feed, form feed and carriage return.
+pub fn forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\x0C' | '\r')
 }
 
 fn normalise_newlines(text: &str) -> String {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-pub use frontmatter::decode_text;
+pub use frontmatter::{decode_text, forbidden_control};
 pub use model::*;
 pub use parse::is_id;
 

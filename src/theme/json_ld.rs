@@ -244,11 +244,18 @@ impl std::hash::Hash for JsonLd<'_> {
 /// JSON made safe inside `<script>`: `<`, `>`, `&` and the JavaScript line separators as
 /// `\u` escapes, which JSON reads as the same characters.
 pub fn escape_json_for_script(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // Inside a JSON string (where serialised JSON has these), `\uXXXX` means the same.
+        // Control characters are included: HTML forbids them even in a script (serde_json
+        // leaves DEL and C1 as they are).
+        if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || c.is_control() {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

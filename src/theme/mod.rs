@@ -187,6 +187,7 @@ fn build(
     }
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_without_controls);
     let adding = tera.add_raw_templates(
         sources
             .iter()
@@ -325,6 +326,21 @@ pub struct Renderer {
     sources: Arc<BTreeMap<String, TemplateSource>>,
     strings: serde_json::Map<String, Value>,
     labels: views::Labels,
+}
+
+/// Tera's HTML escaping, minus the control characters HTML forbids: YAML lets a title say
+/// `"a\u0001b"`, which would otherwise make the page invalid.
+fn escape_without_controls(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Bytes first: controls are below 0x20, 0x7F, or after 0xC2 (C1); most text has none.
+    let suspect = input.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0C | b'\r')) || b == 0x7F || b == 0xC2
+    });
+    let forbidden = crate::content::forbidden_control;
+    if !suspect || !input.chars().any(forbidden) {
+        return tera::escape_html(input, out);
+    }
+    let clean: String = input.chars().filter(|c| !forbidden(*c)).collect();
+    tera::escape_html(&clean, out)
 }
 
 /// What a page's buffer starts at: most pages of the sample portal and the benchmark corpus

@@ -458,3 +458,35 @@ fn names_differing_only_in_case_are_caught() {
         run.stderr
     );
 }
+
+/// HTML forbids control characters (but tab, line feeds and form feed): one typed raw into a
+/// file is an error at its place; one that YAML spells with an escape is left out of the page.
+#[test]
+fn control_characters_never_reach_a_page() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    site.write(
+        "content/lessons/kong-zhi.md",
+        "---\ntitle: \"控\\u0001制\\x7f字符\"\ngrade: 5\ncourse: mental-health\ntopics: [\"情绪\\0管理\"]\n---\n\n正文。\n",
+    );
+    build(&site.root, &out, &[]).success();
+    let page = std::fs::read_to_string(out.join("lessons/kong-zhi/index.html")).unwrap();
+    assert!(page.contains("控制字符"), "the title, without its controls");
+    let bad: Vec<char> = page
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\x0C' | '\r'))
+        .collect();
+    assert!(bad.is_empty(), "control characters in the page: {bad:?}");
+    site.write(
+        "content/lessons/kong-zhi.md",
+        "---\ntitle: 控制字符\ngrade: 5\ncourse: mental-health\n---\n\n正文\u{1}。\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("content/lessons/kong-zhi.md:7")
+            && run.stderr.contains("U+0001 at line 7, column 3"),
+        "{}",
+        run.stderr
+    );
+}
