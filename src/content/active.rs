@@ -34,7 +34,8 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
             .with_help("publish it as a PDF, or host it on another site and link to it; if it must stay, serve assets with `Content-Disposition: attachment` or a sandboxing CSP (see README, Hosting)"),
         );
     }
-    if extension != "svg" {
+    // An XML file may hold an XHTML script as well, which a browser runs when it is opened.
+    if !matches!(extension.as_str(), "svg" | "xml" | "xsl" | "xslt") {
         return None;
     }
     let size = std::fs::metadata(&asset.source).ok()?.len();
@@ -46,7 +47,7 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
     let (line, column) = line_col(&text, offset);
     Some(
         Diagnostic::warning(format!(
-            "the SVG `{file}` contains {what}: it runs on the portal's origin when the image is opened"
+            "`{file}` contains {what}: it runs on the portal's origin when the file is opened"
         ))
         .in_file(&file)
         .at_line(&text, line, column)
@@ -54,17 +55,91 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
     )
 }
 
-/// Byte offset and description of the first script in an SVG: a `<script` element, an event
-/// attribute (`onload=`), or a `javascript:` URL. Case-insensitive, as browsers are.
+/// Byte offset and description of the first script in an SVG: a `<script` element (also with
+/// a namespace prefix, `<x:script`), an event attribute (`onload=`), a `javascript:` URL, or
+/// an embedded page (`<iframe`, `<embed`, `<object`, `srcdoc=`). Case-insensitive, as browsers
+/// are; then once more with character references and entities decoded and line breaks
+/// dropped, as a browser reads an attribute (`jav&#x61;script:`), reported at the file's start.
 fn find_script(text: &str) -> Option<(usize, &'static str)> {
     let lower = text.to_ascii_lowercase();
-    let script = lower.find("<script").map(|i| (i, "a <script> element"));
-    let url = lower.find("javascript:").map(|i| (i, "a javascript: URL"));
     let event = event_attribute(&lower).map(|i| (i, "an event attribute (on…=)"));
-    [script, url, event]
+    let plain = [first_of(&lower), event]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(i, _)| *i);
+    plain.or_else(|| first_of(&decode_references(&lower)).map(|(_, what)| (0, what)))
+}
+
+/// The first script element, `javascript:` URL or embedded page in lower-case text.
+fn first_of(lower: &str) -> Option<(usize, &'static str)> {
+    let script = lower.find("<script").map(|i| (i, "a <script> element"));
+    let prefixed = prefixed_script(lower).map(|i| (i, "a <script> element"));
+    let url = lower.find("javascript:").map(|i| (i, "a javascript: URL"));
+    let embedded = ["<iframe", "<embed", "<object", "srcdoc="]
+        .iter()
+        .filter_map(|tag| lower.find(tag))
+        .min()
+        .map(|i| (i, "an embedded page (iframe, embed, object)"));
+    [script, prefixed, url, embedded]
         .into_iter()
         .flatten()
         .min_by_key(|(i, _)| *i)
+}
+
+/// Offset of `<prefix:script`.
+fn prefixed_script(lower: &str) -> Option<usize> {
+    lower
+        .match_indices(":script")
+        .map(|(i, _)| i)
+        .find_map(|i| {
+            let start = lower[..i].rfind('<')?;
+            let name = &lower[start + 1..i];
+            let plain = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            plain.then_some(start)
+        })
+}
+
+/// `&#97;`, `&#x61;`, `&lt;`, `&gt;`, `&amp;`, `&colon;` decoded; tabs and line breaks dropped
+/// (a URL's scheme may hold them: browsers remove them).
+fn decode_references(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len());
+    let mut rest = lower;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map(|n| n + 1);
+        let name = end.map(|e| &rest[1..e]).unwrap_or("");
+        let decoded = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "colon" => Some(':'),
+            "tab" | "newline" => Some('\n'),
+            _ => name
+                .strip_prefix("#x")
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.extend(c.to_lowercase());
+                rest = rest[e..].strip_prefix(';').unwrap_or(&rest[e..]);
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.retain(|c| !matches!(c, '\t' | '\n' | '\r'));
+    out
 }
 
 /// Offset of ` onsomething=` (after whitespace, `/`, or a quote), in lower-case text.
@@ -96,12 +171,21 @@ mod tests {
             "<svg onload=alert(1)>",
             "<svg><rect\n  OnClick = \"x()\"/></svg>",
             "<svg><a href=\"javascript:alert(1)\">x</a></svg>",
+            "<svg><x:script xmlns:x=\"http://www.w3.org/1999/xhtml\">alert(1)</x:script></svg>",
+            "<svg><a href=\"jav&#x61;script:alert(1)\">x</a></svg>",
+            "<svg><a href=\"java&#x0A;script:alert(1)\">x</a></svg>",
+            "<svg><a href=\"javascript&colon;alert(1)\">x</a></svg>",
+            "<svg><foreignObject><iframe srcdoc=\"x\"/></foreignObject></svg>",
+            "<!DOCTYPE svg [<!ENTITY x \"&#60;script&#62;alert(1)&#60;/script&#62;\">]><svg>&x;</svg>",
         ] {
             assert!(find_script(svg).is_some(), "{svg}");
         }
         for svg in [
             "<svg><text>Once upon a time: on = off</text></svg>",
             "<svg font=\"Monospace\"><rect id=\"button\"/></svg>",
+            "<!DOCTYPE svg [<!ENTITY ns_svg \"http://www.w3.org/2000/svg\">]><svg xmlns=\"&ns_svg;\"/>",
+            "<svg><foreignObject><div xmlns=\"http://www.w3.org/1999/xhtml\">文字 &amp; 图</div></foreignObject></svg>",
+            "<svg><text>a:script b</text></svg>",
         ] {
             assert!(find_script(svg).is_none(), "{svg}");
         }
