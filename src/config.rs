@@ -78,8 +78,8 @@ pub struct Config {
 /// `budget:` — the most a visitor should pay, in KiB of gzip, for the home page's first view,
 /// the search page's first query and the heaviest page (`crate::weight`). Over it: a warning
 /// (an error with `--strict`). Unset: no limit.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// Read from `RawBudget` and checked (`check_budget`): each limit positive and finite.
+#[derive(Clone, Debug, Default)]
 pub struct BudgetConfig {
     pub first_view_kb: Option<f64>,
     pub search_kb: Option<f64>,
