@@ -128,9 +128,29 @@ pub fn load_catalog(
     (!diagnostics.has_errors()).then_some((config, catalog))
 }
 
+/// The bytes-a-visitor-pays check of `lectern build` (`crate::weight`), made on the staging
+/// folder before the swap: an overrun of `budget:` is a warning, and with `strict` it stops the
+/// build there, so a failing `--strict` build leaves the output folder as it was.
+#[derive(Debug, Default)]
+pub struct Weighing {
+    pub strict: bool,
+    /// The figures measured (also when the budget stopped the build), for the weight line.
+    pub weight: Option<crate::weight::Weight>,
+}
+
 /// `lectern build`: check, render, index, and swap the new site in.
 pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<BuildReport> {
-    build_with(options, Handover::Exit, diagnostics).map(|(report, site, written)| {
+    build_weighed(options, None, diagnostics)
+}
+
+/// `lectern build` with the visitor's bytes measured and checked against `budget:` (when
+/// `weighing` is given) before the swap.
+pub fn build_weighed(
+    options: &BuildOptions,
+    weighing: Option<&mut Weighing>,
+    diagnostics: &mut Diagnostics,
+) -> Option<BuildReport> {
+    build_inner(options, Handover::Exit, weighing, diagnostics).map(|(report, site, written)| {
         // Freeing a big site's records and digests takes tens of milliseconds that nobody waits
         // for: a process about to exit need not see it through.
         std::thread::spawn(move || drop((site, written)));
@@ -142,6 +162,15 @@ pub fn build(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Bu
 pub fn build_with(
     options: &BuildOptions,
     handover: Handover<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(BuildReport, Site, Written)> {
+    build_inner(options, handover, None, diagnostics)
+}
+
+fn build_inner(
+    options: &BuildOptions,
+    handover: Handover<'_>,
+    weighing: Option<&mut Weighing>,
     diagnostics: &mut Diagnostics,
 ) -> Option<(BuildReport, Site, Written)> {
     let started = Instant::now();
@@ -170,6 +199,13 @@ pub fn build_with(
     );
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
+    if let Some(weighing) = weighing {
+        let clock = Instant::now();
+        let within = weigh(&staging, &site.config, &written, weighing, diagnostics);
+        timings.push(("weight", clock.elapsed()));
+        // Dropping the staging folder removes it: the output folder is untouched.
+        within?;
+    }
     let clock = Instant::now();
     let out = staging.target().to_path_buf();
     swap_in(staging, handover, diagnostics)?;
@@ -185,6 +221,23 @@ pub fn build_with(
         heaviest_page: written.heaviest_page.clone(),
     };
     Some((report, site, written))
+}
+
+/// Measures the staged site and reports every figure over `budget:`; `None` when `--strict`
+/// makes an overrun stop the build.
+fn weigh(
+    staging: &Staging,
+    config: &Config,
+    written: &Written,
+    weighing: &mut Weighing,
+    diagnostics: &mut Diagnostics,
+) -> Option<()> {
+    let weight = crate::weight::measure(staging.dir(), written.heaviest_page.as_deref());
+    let over = crate::weight::over_budget(&weight, &config.budget);
+    weighing.weight = Some(weight);
+    let refused = weighing.strict && !over.is_empty();
+    diagnostics.extend(over);
+    (!refused).then_some(())
 }
 
 /// `lectern check`: everything `build` validates, templates rendered, nothing written.

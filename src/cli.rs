@@ -293,17 +293,16 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
         ..options.clone()
     };
     let display = crate::progress::start(&progress);
-    let report = build::build(options, &mut diagnostics);
+    // The bytes a visitor pays, measured before the swap: over a `budget:` in site.yaml, a
+    // warning, which under --strict stops the build with the old site still in place.
+    let mut weighing = build::Weighing {
+        strict,
+        weight: None,
+    };
+    let report = build::build_weighed(options, Some(&mut weighing), &mut diagnostics);
     drop(display);
-    if let Some(report) = &report {
-        // The bytes a visitor pays; over a `budget:` in site.yaml, a warning.
-        let weight = crate::weight::measure(&report.out, report.heaviest_page.as_deref());
-        crate::say!("{}", crate::weight::line(&weight));
-        if let Some(config) = crate::config::load(&options.root, &mut Diagnostics::new()) {
-            for warning in crate::weight::over_budget(&weight, &config.budget) {
-                diagnostics.push(warning);
-            }
-        }
+    if let Some(weight) = &weighing.weight {
+        crate::say!("{}", crate::weight::line(weight));
     }
     let code = finish(&diagnostics, Format::Human, strict);
     if let Some(report) = report {
@@ -334,8 +333,8 @@ fn run_pack(root: PathBuf, zip: Option<PathBuf>, with_media: bool, strict: bool)
     let out = root.join("public");
     let zip = zip.unwrap_or_else(|| root.join("public.zip"));
     // Refused before building: a wrong --out should not cost a build.
-    if let Err(message) = crate::pack::check_target(&out, &zip) {
-        crate::say!("{}", Diagnostic::error(message).render());
+    if let Err(diagnostic) = crate::pack::check_out(&root, &out, &zip) {
+        crate::say!("{}", diagnostic.render());
         return ExitCode::from(2);
     }
     let options = BuildOptions {

@@ -78,8 +78,8 @@ pub struct Config {
 /// `budget:` — the most a visitor should pay, in KiB of gzip, for the home page's first view,
 /// the search page's first query and the heaviest page (`crate::weight`). Over it: a warning
 /// (an error with `--strict`). Unset: no limit.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// Read from `RawBudget` and checked (`check_budget`): each limit positive and finite.
+#[derive(Clone, Debug, Default)]
 pub struct BudgetConfig {
     pub first_view_kb: Option<f64>,
     pub search_kb: Option<f64>,
@@ -246,7 +246,24 @@ struct RawConfig {
     #[serde(default)]
     textbooks: Vec<textbooks::RawTextbook>,
     #[serde(default)]
-    budget: BudgetConfig,
+    budget: RawBudget,
+}
+
+/// `budget:` as written: any scalar per key, so a value that is not a number gets our own
+/// diagnostic (with its line and a help) rather than the parser's bare "invalid floating point".
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawBudget {
+    first_view_kb: Option<BudgetValue>,
+    search_kb: Option<BudgetValue>,
+    page_kb: Option<BudgetValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BudgetValue {
+    Number(f64),
+    Other(serde::de::IgnoredAny),
 }
 
 const FIELDS: &[&str] = &[
@@ -440,6 +457,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         text,
         diagnostics,
     );
+    let budget = check_budget(raw.budget, text, diagnostics);
     Config {
         title: raw.title,
         description: raw.description,
@@ -455,8 +473,57 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         topic_aliases: raw.topic_aliases,
         search: raw.search,
         textbooks,
-        budget: raw.budget,
+        budget,
     }
+}
+
+/// Each `budget:` limit, which must be a positive, finite number of KiB; a bad one is an error at
+/// its own line of site.yaml.
+fn check_budget(raw: RawBudget, text: &str, diagnostics: &mut Diagnostics) -> BudgetConfig {
+    let mut limit = |key: &str, value: Option<BudgetValue>| {
+        let why = match value? {
+            BudgetValue::Number(kib) if kib.is_finite() && kib > 0.0 => return Some(kib),
+            BudgetValue::Number(kib) if kib.is_nan() => "is not a number (NaN)".to_string(),
+            BudgetValue::Number(kib) if kib.is_infinite() => "is infinite".to_string(),
+            BudgetValue::Number(kib) => format!("is {kib}, not above zero"),
+            BudgetValue::Other(_) => "is not a number".to_string(),
+        };
+        let (line, column) = budget_key_place(text, key);
+        diagnostics.push(
+            Diagnostic::error(format!("`budget.{key}` {why}"))
+                .in_file(CONFIG_FILE)
+                .at_line(text, line, column)
+                .underline(key.len())
+                .with_help(format!(
+                    "write a positive number of KiB, e.g. `{key}: 100`, or remove it for no limit"
+                )),
+        );
+        None
+    };
+    BudgetConfig {
+        first_view_kb: limit("first_view_kb", raw.first_view_kb),
+        search_kb: limit("search_kb", raw.search_kb),
+        page_kb: limit("page_kb", raw.page_kb),
+    }
+}
+
+/// The line and column of `key:` inside the top-level `budget:` block (flow `{ … }` or
+/// indented), else of `budget:` itself.
+fn budget_key_place(text: &str, key: &str) -> (usize, usize) {
+    let start = yaml::key_line(text, 1, "budget").unwrap_or(1);
+    let pattern = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .skip(start - 1)
+        .take_while(|(i, line)| {
+            // The block ends at the next top-level key.
+            *i + 1 == start || line.is_empty() || line.starts_with([' ', '#', '}'])
+        })
+        .find_map(|(i, line)| {
+            let at = line.find(&pattern)?;
+            Some((i + 1, line[..at].chars().count() + 1))
+        })
+        .unwrap_or((start, 1))
 }
 
 /// Each bad `search.synonyms` entry, at its own line of site.yaml.

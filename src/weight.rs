@@ -7,8 +7,9 @@
 //! - the heaviest page: the largest HTML file, with its stylesheets and scripts.
 //!
 //! Images, fonts and video are not counted. `site.yaml`'s `budget:` turns an overrun into a
-//! warning (an error with `--strict`). Read back from the output folder after the build, so
-//! it measures exactly what was written.
+//! warning (with `--strict`, a failed build). Read back from the staging folder once every file
+//! is written and before the swap (`build::build_weighed`), so it measures exactly what will be
+//! served, and a `--strict` build over budget leaves the old site in place.
 
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -300,6 +300,9 @@ fn to_diagnostic(
         diagnostic = diagnostic.with_help("each key may appear only once: remove one of them");
     } else if let Some(help) = budget_help(&message) {
         diagnostic = diagnostic.with_help(help);
+    } else if message.starts_with("non-finite float") {
+        diagnostic = diagnostic
+            .with_help("write an ordinary number such as `100`: `.nan` and `.inf` are not numbers Lectern can use");
     }
     diagnostic
 }

@@ -136,6 +136,11 @@ impl Staging {
         })
     }
 
+    /// The staging folder itself: the new site as it will be served, before the swap.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The output folder this staging folder will replace.
     pub fn target(&self) -> &Path {
         &self.target.path

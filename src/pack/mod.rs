@@ -9,6 +9,8 @@ mod zip;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostics::Diagnostic;
+
 use rayon::prelude::*;
 use zip::{Content, ZipWriter};
 
@@ -67,13 +69,10 @@ fn without_manifest_preload(page: &[u8]) -> Vec<u8> {
 /// Refuses a zip path inside the folder it packs: the zip would end up packing itself, and the
 /// next build's atomic swap would throw it away.
 pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let dir = absolute(out_dir);
-    let dir = dir.canonicalize().unwrap_or(dir);
-    let target = absolute(zip);
-    let parent = target
+    let dir = resolved(out_dir);
+    let parent = resolved(zip)
         .parent()
-        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+        .map(Path::to_path_buf)
         .unwrap_or_default();
     if parent.starts_with(&dir) {
         return Err(format!(
@@ -93,6 +92,77 @@ pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Refuses, before anything is built, a zip path that could only fail or do harm: inside the
+/// site's `content/` (each pack would publish the previous zip under `assets/` and pack it into
+/// the next), inside the output folder, not ending in `.zip`, in a folder that does not exist,
+/// or naming an existing folder.
+pub fn check_out(root: &Path, out_dir: &Path, zip: &Path) -> Result<(), Diagnostic> {
+    let content = resolved(&root.join("content"));
+    let target = resolved(zip);
+    if target.starts_with(&content) {
+        return Err(Diagnostic::error(format!(
+            "{} is inside the site's content folder {}: every pack would publish the previous zip under assets/ and pack it again",
+            zip.display(),
+            root.join("content").display()
+        ))
+        .with_help(format!(
+            "write the zip outside content/, e.g. --out {}",
+            root.join("public.zip").display()
+        )));
+    }
+    if zip.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "{} is an existing folder, not a zip file",
+            zip.display()
+        ))
+        .with_help(format!(
+            "name the zip file itself, e.g. --out {}",
+            zip.join("site.zip").display()
+        )));
+    }
+    check_target(out_dir, zip).map_err(Diagnostic::error)?;
+    let parent = zip
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "cannot write {}: the folder {} does not exist",
+            zip.display(),
+            parent.display()
+        ))
+        .with_help(format!(
+            "create it first (mkdir -p {}) or choose a zip path in an existing folder",
+            parent.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with its longest existing ancestor's links resolved (the rest may not
+/// exist yet), so that two spellings of one place compare equal.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let parts: Vec<_> = absolute.components().collect();
+    for kept in (1..=parts.len()).rev() {
+        let Ok(mut real) = parts[..kept].iter().collect::<PathBuf>().canonicalize() else {
+            continue;
+        };
+        // The rest does not exist: its `..` can only mean the folder above.
+        for part in &parts[kept..] {
+            match part {
+                std::path::Component::ParentDir => {
+                    real.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => real.push(other),
+            }
+        }
+        return real;
+    }
+    absolute
 }
 
 /// Packs the built output `out_dir` into `zip` (written beside it under a temporary name, then

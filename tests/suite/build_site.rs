@@ -774,7 +774,7 @@ fn a_review_links_its_cited_times_to_the_video() {
 }
 
 /// Every build ends with the bytes a visitor pays; `budget:` makes an overrun a warning, and
-/// `--strict` an error (after the build: the figures are read from what was written).
+/// `--strict` an error (measured on the staged site before the swap).
 #[test]
 fn a_build_says_what_a_visitor_pays_and_warns_over_budget() {
     let site = copy_site("full");

@@ -13,4 +13,5 @@ mod hostile;
 mod incremental;
 mod pathological;
 mod snapshots;
+mod strict_gate;
 mod tokenize_vectors;
