@@ -289,9 +289,17 @@ fn to_diagnostic(
         .at_line(source.file_text, line_in_file, column);
     if let Some(unknown) = quoted_after(&message, "unknown field `") {
         diagnostic = diagnostic.underline(unknown.chars().count());
-        diagnostic = match suggest(&unknown, fields.iter().copied()) {
+        // A nested block (`search:`, `budget:`, a course) has keys of its own, which serde
+        // names; `fields` are the block's top-level keys.
+        let nested = expected_fields(error);
+        let allowed: Vec<&str> = if nested.is_empty() {
+            fields.to_vec()
+        } else {
+            nested.iter().map(String::as_str).collect()
+        };
+        diagnostic = match suggest(&unknown, allowed.iter().copied()) {
             Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
-            None => diagnostic.with_help(format!("the allowed keys are: {}", fields.join(", "))),
+            None => diagnostic.with_help(format!("the allowed keys are: {}", allowed.join(", "))),
         };
     } else if let Some(missing) = quoted_after(&message, "missing field `") {
         diagnostic =
@@ -371,6 +379,25 @@ fn closes_cleanly(lines: &[&str], column: usize, quote: char) -> bool {
 
 /// saphyr's message without its own location suffix and without the list of expected fields
 /// (we give a better help line).
+/// The field names serde lists after "expected one of" (or "expected") for an unknown field.
+fn expected_fields(error: &serde_saphyr::Error) -> Vec<String> {
+    let options = serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    };
+    let rendered = error.render_with_options(options);
+    let first = rendered.lines().next().unwrap_or("");
+    let Some(at) = first.find(", expected ") else {
+        return Vec::new();
+    };
+    let list = &first[at + ", expected ".len()..];
+    let list = list.strip_prefix("one of ").unwrap_or(list);
+    let list = list.find(" at line ").map_or(list, |end| &list[..end]);
+    list.split(", ")
+        .map(|name| name.trim().trim_matches('`').to_string())
+        .filter(|name| !name.is_empty() && !name.contains(' '))
+        .collect()
+}
+
 fn clean_message(error: &serde_saphyr::Error) -> String {
     let options = serde_saphyr::render_options! {
         snippets: serde_saphyr::SnippetMode::Off,

@@ -323,6 +323,20 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_nested_key_is_matched_against_its_own_block() {
+        for (yaml, near) in [
+            ("search:\n  ofline: true\n", "offline"),
+            ("budget: { pagekb: 1 }\n", "page_kb"),
+        ] {
+            let (config, d) = parse_with(yaml);
+            assert!(config.is_none());
+            let all = d.sorted();
+            let help = all.iter().find_map(|d| d.help.clone()).unwrap_or_default();
+            assert_eq!(help, format!("did you mean `{near}`?"), "{all:?}");
+        }
+    }
+
+    #[test]
     fn unknown_textbook_keys_get_did_you_mean() {
         let (config, d) = parse_with(
             "textbooks:\n  - slug: a\n    name: A\n    course: mental-health\n    grade: 7\n    unit: []\n",
