@@ -159,11 +159,13 @@ pub enum DetailView<'a> {
 }
 
 /// A moment of a video: a chapter or a transcript cue. `at` is in whole seconds (for the
-/// `#t=` link), `time` as the page shows it (`1:05`).
+/// `#t=` link), `time` as the page shows it (`1:05`), `datetime` the same as a valid HTML
+/// duration (`PT1M5S`) for `<time datetime>`.
 #[derive(Debug, Hash, Serialize)]
 pub struct MomentView<'a> {
     pub at: u32,
     pub time: String,
+    pub datetime: String,
     pub speaker: Option<&'a str>,
     pub text: &'a str,
 }
