@@ -102,11 +102,132 @@ pub struct SearchConfig {
 /// One entry of `search.synonyms`: a YAML list `[紧张, 焦虑]` is a two-way group (each word also
 /// finds the others), a string `霸凌 -> 欺凌` (or `→`) is one way (the left finds the right, which
 /// may list several words separated by commas). Checked by `synonym_pairs`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Synonym {
     Group(Vec<String>),
     OneWay(String),
+}
+
+/// The shapes a `search.synonyms` entry may take, said by every message about a bad one.
+pub const SYNONYM_HELP: &str = "write a group as `- [紧张, 焦虑]` (each word also finds the others) or one way as `- 霸凌 -> 欺凌` (the left finds the right)";
+
+/// The start of every message about a bad `search.synonyms` entry (`yaml` adds `SYNONYM_HELP`).
+pub const BAD_SYNONYM: &str = "bad entry in `search.synonyms`";
+
+/// By hand rather than `#[serde(untagged)]`: a number or a map in the list would otherwise be
+/// "data did not match any variant of untagged enum", which tells an editor nothing.
+impl<'de> Deserialize<'de> for Synonym {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SynonymVisitor)
+    }
+}
+
+struct SynonymVisitor;
+
+fn not_a_synonym<E: serde::de::Error>(found: std::fmt::Arguments<'_>) -> E {
+    E::custom(format!(
+        "{BAD_SYNONYM}: {found} is neither a list of words nor a string `word -> other word`"
+    ))
+}
+
+impl<'de> serde::de::Visitor<'de> for SynonymVisitor {
+    type Value = Synonym;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of words or a string `word -> other word`")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Synonym, E> {
+        Ok(Synonym::OneWay(text.to_string()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Synonym, A::Error> {
+        let mut words = Vec::new();
+        while let Some(SynonymWord(word)) = seq.next_element()? {
+            words.push(word);
+        }
+        Ok(Synonym::Group(words))
+    }
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("the number `{n}`")))
+    }
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("the number `{n}`")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("the number `{n}`")))
+    }
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("`{b}`")))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("an empty entry")))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Synonym, E> {
+        self.visit_unit()
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Synonym, A::Error> {
+        Err(not_a_synonym(format_args!(
+            "a `key: value` map (a `:` in a word needs quotes)"
+        )))
+    }
+}
+
+/// One word of a synonym group: text only, so that a number says so instead of failing the
+/// whole entry without a reason.
+struct SynonymWord(String);
+
+impl<'de> Deserialize<'de> for SynonymWord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SynonymWordVisitor)
+    }
+}
+
+struct SynonymWordVisitor;
+
+fn not_a_word<E: serde::de::Error>(found: std::fmt::Arguments<'_>) -> E {
+    E::custom(format!(
+        "{BAD_SYNONYM}: a group lists words, and {found} is not one (quote it, `\"{found}\"`, to search for it as a word)"
+    ))
+}
+
+impl<'de> serde::de::Visitor<'de> for SynonymWordVisitor {
+    type Value = SynonymWord;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a word")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SynonymWord, E> {
+        Ok(SynonymWord(text.to_string()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{n}")))
+    }
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{n}")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{n}")))
+    }
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{b}")))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<SynonymWord, E> {
+        Err(E::custom(format!(
+            "{BAD_SYNONYM}: a group has an empty word"
+        )))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<SynonymWord, E> {
+        self.visit_unit()
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<SynonymWord, A::Error> {
+        Err(serde::de::Error::custom(format!(
+            "{BAD_SYNONYM}: a group lists words, not lists: write each group as its own `- [...]` line"
+        )))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<SynonymWord, A::Error> {
+        Err(serde::de::Error::custom(format!(
+            "{BAD_SYNONYM}: a group lists words, not `key: value` maps (a `:` in a word needs quotes)"
+        )))
+    }
 }
 
 /// The synonym list a site without `search.synonyms` gets, the same text `lectern init`
@@ -477,10 +598,10 @@ fn check_synonyms(entries: &[Synonym], text: &str, diagnostics: &mut Diagnostics
             .find(|(_, l)| l.trim_start().starts_with('-') && l.contains(first.trim()))
             .map_or(start, |(i, _)| i + 1);
         diagnostics.push(
-            Diagnostic::error(format!("bad entry in `search.synonyms`: {why}"))
+            Diagnostic::error(format!("{BAD_SYNONYM}: {why}"))
                 .in_file(CONFIG_FILE)
                 .at_line(text, line, 1)
-                .with_help("write a group as `- [紧张, 焦虑]` or one way as `- 霸凌 -> 欺凌`"),
+                .with_help(SYNONYM_HELP),
         );
     }
 }
@@ -729,6 +850,13 @@ mod tests {
             ("[孤单]", "at least two words"),
             ("只有一个词", "neither a list"),
             ("霸凌 -> ！", "no letters"),
+            // Shapes serde alone rejected with "did not match any variant of untagged enum".
+            ("[焦虑, 7]", "7 is not one (quote it"),
+            ("1", "the number `1` is neither a list"),
+            ("true", "`true` is neither a list"),
+            ("{紧张: 焦虑}", "a `key: value` map"),
+            ("[[紧张, 焦虑], [难过, 伤心]]", "not lists"),
+            ("[紧张, ~]", "an empty word"),
         ] {
             let mut d = Diagnostics::new();
             let text = format!("{SITE}search:\n  synonyms:\n    - [紧张, 焦虑]\n    - {entry}\n");
@@ -737,6 +865,8 @@ mod tests {
             assert_eq!(all.len(), 1, "{all:?}");
             assert_eq!(all[0].line, Some(7), "{entry}: {all:?}");
             assert!(all[0].message.contains(why), "{}", all[0].message);
+            assert!(all[0].message.starts_with(BAD_SYNONYM), "{}", all[0].message);
+            assert_eq!(all[0].help.as_deref(), Some(SYNONYM_HELP), "{entry}");
         }
     }
 

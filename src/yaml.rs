@@ -298,6 +298,8 @@ fn to_diagnostic(
             diagnostic.with_help(format!("add a line `{missing}: …` to the {}", source.what));
     } else if message.contains("duplicate") {
         diagnostic = diagnostic.with_help("each key may appear only once: remove one of them");
+    } else if message.starts_with(crate::config::BAD_SYNONYM) {
+        diagnostic = diagnostic.with_help(crate::config::SYNONYM_HELP);
     } else if let Some(help) = budget_help(&message) {
         diagnostic = diagnostic.with_help(help);
     }
