@@ -556,6 +556,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
                 .with_help(p.help),
         );
     }
+    check_topic_aliases(&raw.topic_aliases, text, diagnostics);
     check_synonyms(
         raw.search.synonyms.as_deref().unwrap_or_default(),
         text,
@@ -578,6 +579,108 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         textbooks,
         budget: raw.budget,
     }
+}
+
+/// `topic_aliases` maps a name once, to the topic pages use: an empty name, or an alias whose
+/// topic is itself an alias (a chain, or a cycle that would swap topics round), is an error
+/// at the alias's own line of site.yaml.
+fn check_topic_aliases(
+    aliases: &BTreeMap<String, String>,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut report = |alias: &str, message: String, help: String| {
+        diagnostics.push(
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at_line(text, alias_line(text, alias), 1)
+                .with_help(help),
+        );
+    };
+    for (alias, topic) in aliases {
+        if alias.trim().is_empty() {
+            report(
+                alias,
+                format!("an alias in `topic_aliases` is empty (it maps to `{topic}`)"),
+                "write the name editors use before the `:`, e.g. `情绪调节: 情绪管理`, or remove the line".into(),
+            );
+            continue;
+        }
+        if topic.trim().is_empty() {
+            report(
+                alias,
+                format!("the alias `{alias}` in `topic_aliases` maps to an empty topic"),
+                format!(
+                    "write the topic `{alias}` stands for after the `:`, e.g. `{alias}: 情绪管理`, or remove the line"
+                ),
+            );
+            continue;
+        }
+        let Some(next) = aliases.get(topic) else {
+            continue;
+        };
+        // Follow the chain to a topic that is no alias, or back to a name already seen.
+        let mut path = vec![alias.as_str(), topic.as_str()];
+        let mut current = next.as_str();
+        while !path.contains(&current) {
+            path.push(current);
+            match aliases.get(current) {
+                Some(following) => current = following,
+                None => break,
+            }
+        }
+        if path.contains(&current) && aliases.contains_key(current) {
+            // A cycle: report it once, at its first name in order, and only from inside it.
+            let start = path.iter().position(|p| *p == current).unwrap_or(0);
+            let cycle = &path[start..];
+            if cycle.first() != Some(&alias.as_str()) || cycle.iter().any(|p| p < &alias.as_str()) {
+                continue;
+            }
+            let round = cycle
+                .iter()
+                .chain(cycle.first())
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            report(
+                alias,
+                format!("`topic_aliases` goes round in a circle: {round}"),
+                "an alias maps a name to the topic pages use, and that topic must not be an alias itself: keep one entry, e.g. `情绪调节: 情绪管理`, and remove the others".into(),
+            );
+        } else {
+            report(
+                alias,
+                format!(
+                    "the alias `{alias}` maps to `{topic}`, which is itself an alias (of `{next}`)"
+                ),
+                format!("aliases are not followed twice: write `{alias}: {current}`"),
+            );
+        }
+    }
+}
+
+/// The line of `alias`'s entry under `topic_aliases:` (the key's own line where the map is
+/// written inline or the entry is not found).
+fn alias_line(text: &str, alias: &str) -> usize {
+    let start = yaml::key_line(text, 1, "topic_aliases").unwrap_or(1);
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, l)| {
+            l.starts_with([' ', '\t']) || l.trim().is_empty() || l.trim_start().starts_with('#')
+        })
+        .find(|(_, l)| {
+            let key = l.trim_start();
+            let key = key.strip_prefix(['"', '\'']).unwrap_or(key);
+            key.strip_prefix(alias).is_some_and(|rest| {
+                rest.trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+            })
+        })
+        .map_or(start, |(i, _)| i + 1)
 }
 
 /// Each bad `search.synonyms` entry, at its own line of site.yaml.
@@ -865,9 +968,66 @@ mod tests {
             assert_eq!(all.len(), 1, "{all:?}");
             assert_eq!(all[0].line, Some(7), "{entry}: {all:?}");
             assert!(all[0].message.contains(why), "{}", all[0].message);
-            assert!(all[0].message.starts_with(BAD_SYNONYM), "{}", all[0].message);
+            assert!(
+                all[0].message.starts_with(BAD_SYNONYM),
+                "{}",
+                all[0].message
+            );
             assert_eq!(all[0].help.as_deref(), Some(SYNONYM_HELP), "{entry}");
         }
+    }
+
+    #[test]
+    fn bad_topic_aliases_are_reported_at_their_lines() {
+        let aliases = |entries: &str| {
+            let mut d = Diagnostics::new();
+            let text = format!("{SITE}topic_aliases:\n  情绪调节: 情绪管理\n{entries}");
+            assert!(parse(&text, &mut d).is_none(), "{entries}");
+            d.sorted()
+        };
+        let cycle = aliases("  情绪管理: 情绪调节\n");
+        assert_eq!(cycle.len(), 1, "a cycle is reported once: {cycle:?}");
+        assert!(
+            cycle[0]
+                .message
+                .contains("`情绪管理` → `情绪调节` → `情绪管理`"),
+            "{}",
+            cycle[0].message
+        );
+        assert_eq!(cycle[0].line, Some(6));
+        assert!(cycle[0].help.as_deref().unwrap().contains("keep one entry"));
+        let itself = aliases("  压力: 压力\n");
+        assert!(itself[0].message.contains("`压力` → `压力`"), "{itself:?}");
+        assert_eq!(itself[0].line, Some(6));
+        let chain = aliases("  调节情绪: 情绪调节\n");
+        assert_eq!(chain.len(), 1, "{chain:?}");
+        assert!(
+            chain[0]
+                .message
+                .contains("which is itself an alias (of `情绪管理`)")
+        );
+        assert_eq!(
+            chain[0].help.as_deref(),
+            Some("aliases are not followed twice: write `调节情绪: 情绪管理`")
+        );
+        let empty_key = aliases("  \"\": 情绪管理\n");
+        assert!(empty_key[0].message.contains("is empty"), "{empty_key:?}");
+        assert_eq!(empty_key[0].line, Some(6));
+        let empty_topic = aliases("  压力: \"  \"\n");
+        assert!(
+            empty_topic[0].message.contains("maps to an empty topic"),
+            "{empty_topic:?}"
+        );
+        assert_eq!(empty_topic[0].line, Some(6));
+        // An inline map points at its key's line.
+        let mut d = Diagnostics::new();
+        let inline = format!("{SITE}topic_aliases: {{情绪调节: 情绪管理, 情绪管理: 情绪调节}}\n");
+        assert!(parse(&inline, &mut d).is_none());
+        assert_eq!(d.sorted()[0].line, Some(4));
+        let fine = parse_ok(&format!(
+            "{SITE}topic_aliases:\n  情绪调节: 情绪管理\n  调节情绪: 情绪管理\n"
+        ));
+        assert_eq!(fine.canonical_topic("调节情绪"), "情绪管理");
     }
 
     #[test]
