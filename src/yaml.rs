@@ -7,7 +7,7 @@
 
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Diagnostic, suggest_field};
 
 /// A YAML block inside a file: `text` starts at line `first_line` (1-based) of `file_text`.
 pub struct YamlSource<'a> {
@@ -95,7 +95,7 @@ fn unknown_keys(source: &YamlSource<'_>, block: &mut Block, fields: &[&str]) -> 
         .into_iter()
         .map(|key| {
             block.set_aside(&key.name);
-            let help = match suggest(&key.name, fields.iter().copied()) {
+            let help = match suggest_field(&key.name, fields) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("the allowed keys are: {}", fields.join(", ")),
             };
@@ -289,7 +289,7 @@ fn to_diagnostic(
         .at_line(source.file_text, line_in_file, column);
     if let Some(unknown) = quoted_after(&message, "unknown field `") {
         diagnostic = diagnostic.underline(unknown.chars().count());
-        diagnostic = match suggest(&unknown, fields.iter().copied()) {
+        diagnostic = match suggest_field(&unknown, fields) {
             Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
             None => diagnostic.with_help(format!("the allowed keys are: {}", fields.join(", "))),
         };

@@ -193,7 +193,8 @@ fn new_refuses_a_too_long_title_and_an_unknown_lesson() {
     ]);
     typo.expect_code(1);
     assert!(
-        typo.stderr.contains("lesson `wo-de-qing-xu-ri-jj` does not exist")
+        typo.stderr
+            .contains("lesson `wo-de-qing-xu-ri-jj` does not exist")
             && typo.stderr.contains("did you mean `wo-de-qing-xu-ri-ji`?"),
         "{}",
         typo.stderr
@@ -211,7 +212,11 @@ fn new_refuses_a_too_long_title_and_an_unknown_lesson() {
             !site.join("content").join(dir).join("x.md").exists()
                 && std::fs::read_dir(site.join("content").join(dir))
                     .unwrap()
-                    .all(|f| !f.unwrap().file_name().to_string_lossy().starts_with("chang")),
+                    .all(|f| !f
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with("chang")),
             "a refused file was written in {dir}"
         );
     }
