@@ -102,11 +102,132 @@ pub struct SearchConfig {
 /// One entry of `search.synonyms`: a YAML list `[紧张, 焦虑]` is a two-way group (each word also
 /// finds the others), a string `霸凌 -> 欺凌` (or `→`) is one way (the left finds the right, which
 /// may list several words separated by commas). Checked by `synonym_pairs`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Synonym {
     Group(Vec<String>),
     OneWay(String),
+}
+
+/// The shapes a `search.synonyms` entry may take, said by every message about a bad one.
+pub const SYNONYM_HELP: &str = "write a group as `- [紧张, 焦虑]` (each word also finds the others) or one way as `- 霸凌 -> 欺凌` (the left finds the right)";
+
+/// The start of every message about a bad `search.synonyms` entry (`yaml` adds `SYNONYM_HELP`).
+pub const BAD_SYNONYM: &str = "bad entry in `search.synonyms`";
+
+/// By hand rather than `#[serde(untagged)]`: a number or a map in the list would otherwise be
+/// "data did not match any variant of untagged enum", which tells an editor nothing.
+impl<'de> Deserialize<'de> for Synonym {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SynonymVisitor)
+    }
+}
+
+struct SynonymVisitor;
+
+fn not_a_synonym<E: serde::de::Error>(found: std::fmt::Arguments<'_>) -> E {
+    E::custom(format!(
+        "{BAD_SYNONYM}: {found} is neither a list of words nor a string `word -> other word`"
+    ))
+}
+
+impl<'de> serde::de::Visitor<'de> for SynonymVisitor {
+    type Value = Synonym;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of words or a string `word -> other word`")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Synonym, E> {
+        Ok(Synonym::OneWay(text.to_string()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Synonym, A::Error> {
+        let mut words = Vec::new();
+        while let Some(SynonymWord(word)) = seq.next_element()? {
+            words.push(word);
+        }
+        Ok(Synonym::Group(words))
+    }
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("the number `{n}`")))
+    }
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("the number `{n}`")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("the number `{n}`")))
+    }
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("`{b}`")))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Synonym, E> {
+        Err(not_a_synonym(format_args!("an empty entry")))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Synonym, E> {
+        self.visit_unit()
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Synonym, A::Error> {
+        Err(not_a_synonym(format_args!(
+            "a `key: value` map (a `:` in a word needs quotes)"
+        )))
+    }
+}
+
+/// One word of a synonym group: text only, so that a number says so instead of failing the
+/// whole entry without a reason.
+struct SynonymWord(String);
+
+impl<'de> Deserialize<'de> for SynonymWord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SynonymWordVisitor)
+    }
+}
+
+struct SynonymWordVisitor;
+
+fn not_a_word<E: serde::de::Error>(found: std::fmt::Arguments<'_>) -> E {
+    E::custom(format!(
+        "{BAD_SYNONYM}: a group lists words, and {found} is not one (quote it, `\"{found}\"`, to search for it as a word)"
+    ))
+}
+
+impl<'de> serde::de::Visitor<'de> for SynonymWordVisitor {
+    type Value = SynonymWord;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a word")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SynonymWord, E> {
+        Ok(SynonymWord(text.to_string()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{n}")))
+    }
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{n}")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{n}")))
+    }
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<SynonymWord, E> {
+        Err(not_a_word(format_args!("{b}")))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<SynonymWord, E> {
+        Err(E::custom(format!(
+            "{BAD_SYNONYM}: a group has an empty word"
+        )))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<SynonymWord, E> {
+        self.visit_unit()
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<SynonymWord, A::Error> {
+        Err(serde::de::Error::custom(format!(
+            "{BAD_SYNONYM}: a group lists words, not lists: write each group as its own `- [...]` line"
+        )))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<SynonymWord, A::Error> {
+        Err(serde::de::Error::custom(format!(
+            "{BAD_SYNONYM}: a group lists words, not `key: value` maps (a `:` in a word needs quotes)"
+        )))
+    }
 }
 
 /// The synonym list a site without `search.synonyms` gets, the same text `lectern init`
@@ -452,6 +573,7 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
                 .with_help(p.help),
         );
     }
+    check_topic_aliases(&raw.topic_aliases, text, diagnostics);
     check_synonyms(
         raw.search.synonyms.as_deref().unwrap_or_default(),
         text,
@@ -526,6 +648,108 @@ fn budget_key_place(text: &str, key: &str) -> (usize, usize) {
         .unwrap_or((start, 1))
 }
 
+/// `topic_aliases` maps a name once, to the topic pages use: an empty name, or an alias whose
+/// topic is itself an alias (a chain, or a cycle that would swap topics round), is an error
+/// at the alias's own line of site.yaml.
+fn check_topic_aliases(
+    aliases: &BTreeMap<String, String>,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut report = |alias: &str, message: String, help: String| {
+        diagnostics.push(
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at_line(text, alias_line(text, alias), 1)
+                .with_help(help),
+        );
+    };
+    for (alias, topic) in aliases {
+        if alias.trim().is_empty() {
+            report(
+                alias,
+                format!("an alias in `topic_aliases` is empty (it maps to `{topic}`)"),
+                "write the name editors use before the `:`, e.g. `情绪调节: 情绪管理`, or remove the line".into(),
+            );
+            continue;
+        }
+        if topic.trim().is_empty() {
+            report(
+                alias,
+                format!("the alias `{alias}` in `topic_aliases` maps to an empty topic"),
+                format!(
+                    "write the topic `{alias}` stands for after the `:`, e.g. `{alias}: 情绪管理`, or remove the line"
+                ),
+            );
+            continue;
+        }
+        let Some(next) = aliases.get(topic) else {
+            continue;
+        };
+        // Follow the chain to a topic that is no alias, or back to a name already seen.
+        let mut path = vec![alias.as_str(), topic.as_str()];
+        let mut current = next.as_str();
+        while !path.contains(&current) {
+            path.push(current);
+            match aliases.get(current) {
+                Some(following) => current = following,
+                None => break,
+            }
+        }
+        if path.contains(&current) && aliases.contains_key(current) {
+            // A cycle: report it once, at its first name in order, and only from inside it.
+            let start = path.iter().position(|p| *p == current).unwrap_or(0);
+            let cycle = &path[start..];
+            if cycle.first() != Some(&alias.as_str()) || cycle.iter().any(|p| p < &alias.as_str()) {
+                continue;
+            }
+            let round = cycle
+                .iter()
+                .chain(cycle.first())
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(" → ");
+            report(
+                alias,
+                format!("`topic_aliases` goes round in a circle: {round}"),
+                "an alias maps a name to the topic pages use, and that topic must not be an alias itself: keep one entry, e.g. `情绪调节: 情绪管理`, and remove the others".into(),
+            );
+        } else {
+            report(
+                alias,
+                format!(
+                    "the alias `{alias}` maps to `{topic}`, which is itself an alias (of `{next}`)"
+                ),
+                format!("aliases are not followed twice: write `{alias}: {current}`"),
+            );
+        }
+    }
+}
+
+/// The line of `alias`'s entry under `topic_aliases:` (the key's own line where the map is
+/// written inline or the entry is not found).
+fn alias_line(text: &str, alias: &str) -> usize {
+    let start = yaml::key_line(text, 1, "topic_aliases").unwrap_or(1);
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, l)| {
+            l.starts_with([' ', '\t']) || l.trim().is_empty() || l.trim_start().starts_with('#')
+        })
+        .find(|(_, l)| {
+            let key = l.trim_start();
+            let key = key.strip_prefix(['"', '\'']).unwrap_or(key);
+            key.strip_prefix(alias).is_some_and(|rest| {
+                rest.trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+            })
+        })
+        .map_or(start, |(i, _)| i + 1)
+}
+
 /// Each bad `search.synonyms` entry, at its own line of site.yaml.
 fn check_synonyms(entries: &[Synonym], text: &str, diagnostics: &mut Diagnostics) {
     let start = yaml::key_line(text, 1, "search").unwrap_or(1);
@@ -544,10 +768,10 @@ fn check_synonyms(entries: &[Synonym], text: &str, diagnostics: &mut Diagnostics
             .find(|(_, l)| l.trim_start().starts_with('-') && l.contains(first.trim()))
             .map_or(start, |(i, _)| i + 1);
         diagnostics.push(
-            Diagnostic::error(format!("bad entry in `search.synonyms`: {why}"))
+            Diagnostic::error(format!("{BAD_SYNONYM}: {why}"))
                 .in_file(CONFIG_FILE)
                 .at_line(text, line, 1)
-                .with_help("write a group as `- [紧张, 焦虑]` or one way as `- 霸凌 -> 欺凌`"),
+                .with_help(SYNONYM_HELP),
         );
     }
 }
@@ -796,6 +1020,13 @@ mod tests {
             ("[孤单]", "at least two words"),
             ("只有一个词", "neither a list"),
             ("霸凌 -> ！", "no letters"),
+            // Shapes serde alone rejected with "did not match any variant of untagged enum".
+            ("[焦虑, 7]", "7 is not one (quote it"),
+            ("1", "the number `1` is neither a list"),
+            ("true", "`true` is neither a list"),
+            ("{紧张: 焦虑}", "a `key: value` map"),
+            ("[[紧张, 焦虑], [难过, 伤心]]", "not lists"),
+            ("[紧张, ~]", "an empty word"),
         ] {
             let mut d = Diagnostics::new();
             let text = format!("{SITE}search:\n  synonyms:\n    - [紧张, 焦虑]\n    - {entry}\n");
@@ -804,7 +1035,66 @@ mod tests {
             assert_eq!(all.len(), 1, "{all:?}");
             assert_eq!(all[0].line, Some(7), "{entry}: {all:?}");
             assert!(all[0].message.contains(why), "{}", all[0].message);
+            assert!(
+                all[0].message.starts_with(BAD_SYNONYM),
+                "{}",
+                all[0].message
+            );
+            assert_eq!(all[0].help.as_deref(), Some(SYNONYM_HELP), "{entry}");
         }
+    }
+
+    #[test]
+    fn bad_topic_aliases_are_reported_at_their_lines() {
+        let aliases = |entries: &str| {
+            let mut d = Diagnostics::new();
+            let text = format!("{SITE}topic_aliases:\n  情绪调节: 情绪管理\n{entries}");
+            assert!(parse(&text, &mut d).is_none(), "{entries}");
+            d.sorted()
+        };
+        let cycle = aliases("  情绪管理: 情绪调节\n");
+        assert_eq!(cycle.len(), 1, "a cycle is reported once: {cycle:?}");
+        assert!(
+            cycle[0]
+                .message
+                .contains("`情绪管理` → `情绪调节` → `情绪管理`"),
+            "{}",
+            cycle[0].message
+        );
+        assert_eq!(cycle[0].line, Some(6));
+        assert!(cycle[0].help.as_deref().unwrap().contains("keep one entry"));
+        let itself = aliases("  压力: 压力\n");
+        assert!(itself[0].message.contains("`压力` → `压力`"), "{itself:?}");
+        assert_eq!(itself[0].line, Some(6));
+        let chain = aliases("  调节情绪: 情绪调节\n");
+        assert_eq!(chain.len(), 1, "{chain:?}");
+        assert!(
+            chain[0]
+                .message
+                .contains("which is itself an alias (of `情绪管理`)")
+        );
+        assert_eq!(
+            chain[0].help.as_deref(),
+            Some("aliases are not followed twice: write `调节情绪: 情绪管理`")
+        );
+        let empty_key = aliases("  \"\": 情绪管理\n");
+        assert!(empty_key[0].message.contains("is empty"), "{empty_key:?}");
+        assert_eq!(empty_key[0].line, Some(6));
+        let empty_topic = aliases("  压力: \"  \"\n");
+        assert!(
+            empty_topic[0].message.contains("maps to an empty topic"),
+            "{empty_topic:?}"
+        );
+        assert_eq!(empty_topic[0].line, Some(6));
+        // An inline map points at its key's line.
+        let mut d = Diagnostics::new();
+        let inline = format!("{SITE}topic_aliases: {{情绪调节: 情绪管理, 情绪管理: 情绪调节}}\n");
+        assert!(parse(&inline, &mut d).is_none());
+        assert_eq!(d.sorted()[0].line, Some(4));
+        let fine = parse_ok(&format!(
+            "{SITE}topic_aliases:\n  情绪调节: 情绪管理\n  调节情绪: 情绪管理\n"
+        ));
+        assert_eq!(fine.canonical_topic("调节情绪"), "情绪管理");
     }
 
     #[test]

@@ -247,14 +247,58 @@ impl Diagnostics {
 /// "did you mean `x`?" for a misspelt name: the closest candidate within a small edit distance.
 /// Swapped neighbours (`cuorse`) count as one edit, as a typist makes them (strsim's optimal
 /// string alignment distance).
+/// A candidate sharing no character with the name is never suggested: for short names the
+/// distance alone would offer `id` for `标题` (two edits, within the limit).
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wrong.chars().count() / 3).max(1) + 1;
     candidates
         .into_iter()
+        .filter(|c| c.chars().any(|ch| wrong.contains(ch)))
         .map(|c| (strsim::osa_distance(wrong, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// Chinese names editors give a field (a spreadsheet's column, a front matter key), and the
+/// field each stands for.
+const CHINESE_FIELDS: &[(&str, &str)] = &[
+    ("标题", "title"),
+    ("题目", "title"),
+    ("名称", "title"),
+    ("年级", "grade"),
+    ("学科", "course"),
+    ("课程", "course"),
+    ("主题", "topics"),
+    ("专题", "topics"),
+    ("日期", "date"),
+    ("简介", "summary"),
+    ("摘要", "summary"),
+    ("编号", "id"),
+    ("链接", "url"),
+    ("网址", "url"),
+    ("视频地址", "url"),
+    ("时长", "duration"),
+    ("封面", "poster"),
+    ("主讲", "speaker"),
+    ("主讲人", "speaker"),
+    ("学校", "school"),
+    ("字幕", "captions"),
+    ("章节", "chapters"),
+    ("教材", "textbook"),
+    ("单元", "unit"),
+    ("课时", "period"),
+    ("草稿", "draft"),
+];
+
+/// The field an unknown field name means: its English name when it is a known Chinese one
+/// (`标题` → `title`) and `fields` has it, else the closest misspelling (`suggest`).
+pub fn suggest_field<'a>(wrong: &str, fields: &[&'a str]) -> Option<&'a str> {
+    let translated = CHINESE_FIELDS
+        .iter()
+        .find(|(chinese, _)| *chinese == wrong.trim())
+        .and_then(|(_, field)| fields.iter().copied().find(|f| f == field));
+    translated.or_else(|| suggest(wrong, fields.iter().copied()))
 }
 
 /// 1-based (line, column in characters) of a byte offset in `text`.
@@ -319,6 +363,32 @@ mod tests {
         assert_eq!(suggest("zzzzzz", fields), None);
         // a swap of neighbours is one edit, so short names get their suggestion too
         assert_eq!(suggest("tilte", fields), Some("title"));
+        // Within the distance but sharing no character is no suggestion.
+        assert_eq!(suggest("标题", ["id", "url"]), None);
+        assert_eq!(suggest("ab", ["id"]), None);
+        assert_eq!(suggest("ib", ["id"]), Some("id"));
+    }
+
+    #[test]
+    fn known_chinese_field_names_suggest_their_field() {
+        let fields = [
+            "id", "title", "grade", "course", "topics", "date", "summary",
+        ];
+        for (chinese, field) in [
+            ("标题", "title"),
+            ("年级", "grade"),
+            ("学科", "course"),
+            ("主题", "topics"),
+            ("日期", "date"),
+            ("简介", "summary"),
+            ("摘要", "summary"),
+        ] {
+            assert_eq!(suggest_field(chinese, &fields), Some(field), "{chinese}");
+        }
+        // A translation the fields lack, or an unknown Chinese name: nothing misleading.
+        assert_eq!(suggest_field("时长", &fields), None);
+        assert_eq!(suggest_field("备注", &fields), None);
+        assert_eq!(suggest_field("titel", &fields), Some("title"));
     }
 
     #[test]

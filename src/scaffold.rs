@@ -32,6 +32,9 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         return Err(Diagnostic::error("the title is empty")
             .with_help("write the title in quotes: lectern new lesson \"情绪管理小课堂\""));
     }
+    if let Some((message, help)) = crate::content::title_too_long(title) {
+        return Err(Diagnostic::error(message).with_help(help));
+    }
     let grade = request
         .grade
         .unwrap_or_else(|| config.grades.first().map_or(1, |g| g.number));
@@ -48,6 +51,9 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         let known: Vec<&str> = config.courses.iter().map(|c| c.slug.as_str()).collect();
         return Err(Diagnostic::error(format!("unknown course `{course}`"))
             .with_help(format!("use one of: {}", known.join(", "))));
+    }
+    if let Some(lesson) = request.lesson {
+        check_lesson(root, &config, lesson)?;
     }
     let dir = root.join("content").join(request.kind.dir());
     let path = dir.join(format!("{}.md", slugify(title)));
@@ -69,6 +75,38 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     write_new(&path, &text)?;
     Ok(path)
+}
+
+/// `--lesson ID` must name a lesson of the site (its `slug:`, or its file name without .md), as
+/// the build requires: read `content/` as the build does and look the id up. A lesson whose
+/// file has errors or is a draft still counts, as the build reports those itself.
+fn check_lesson(root: &Path, config: &config::Config, lesson: &str) -> Result<(), Diagnostic> {
+    let mut ignored = Diagnostics::new();
+    let content = crate::content::load(root, config, true, &mut ignored);
+    let ids: Vec<&str> = content
+        .resources
+        .iter()
+        .filter(|r| r.kind == Kind::Lesson)
+        .map(|r| r.id.as_str())
+        .chain(
+            content
+                .unavailable
+                .keys()
+                .filter(|(kind, _)| *kind == Kind::Lesson)
+                .map(|(_, id)| id.as_str()),
+        )
+        .collect();
+    if ids.contains(&lesson) {
+        return Ok(());
+    }
+    let help = match crate::diagnostics::suggest(lesson, ids.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if ids.is_empty() => {
+            "the site has no lesson yet: create one with `lectern new lesson \"标题\"`, or leave out --lesson".to_string()
+        }
+        None => "`--lesson` takes the id of a lesson (its file name without .md)".to_string(),
+    };
+    Err(Diagnostic::error(format!("lesson `{lesson}` does not exist")).with_help(help))
 }
 
 /// Create the file only if it does not exist (no race with another writer either).

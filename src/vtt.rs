@@ -384,6 +384,18 @@ pub fn clock(millis: u32) -> String {
     }
 }
 
+/// Milliseconds as an HTML duration string (`PT1M5S`, `PT1H0M2S`, `PT0S`), for the
+/// `datetime` of a `<time>` that shows `clock`'s text: `1:05` alone is no valid time value.
+pub fn duration_string(millis: u32) -> String {
+    let seconds = millis / 1000;
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("PT{s}S"),
+        (0, _) => format!("PT{m}M{s}S"),
+        _ => format!("PT{h}H{m}M{s}S"),
+    }
+}
+
 fn shorten(text: &str) -> String {
     let mut short: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
     if text.chars().count() > 40 {
@@ -397,6 +409,15 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "WEBVTT - 情绪ABC课堂实录\n\nNOTE 由教研组整理\n\n1\n00:00:01.000 --> 00:00:04.500 align:start\n<v 李老师>同学们好，今天我们来认识情绪。\n\n00:01:05.250 --> 00:01:09.000\n<v.teacher 李老师>想一想：&lt;生气&gt;的时候\n身体有什么变化？\n\n01:00:00.000 --> 01:00:02.000\n<c.yellow>下课</c>&amp;再见\n";
+
+    #[test]
+    fn durations_are_valid_html_duration_strings() {
+        assert_eq!(duration_string(0), "PT0S");
+        assert_eq!(duration_string(999), "PT0S");
+        assert_eq!(duration_string(65_500), "PT1M5S");
+        assert_eq!(duration_string(3_602_000), "PT1H0M2S");
+        assert_eq!(clock(3_602_000), "1:00:02");
+    }
 
     #[test]
     fn reads_cues_speakers_and_entities() {

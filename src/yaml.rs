@@ -7,7 +7,7 @@
 
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Diagnostic, suggest_field};
 
 /// A YAML block inside a file: `text` starts at line `first_line` (1-based) of `file_text`.
 pub struct YamlSource<'a> {
@@ -95,7 +95,7 @@ fn unknown_keys(source: &YamlSource<'_>, block: &mut Block, fields: &[&str]) -> 
         .into_iter()
         .map(|key| {
             block.set_aside(&key.name);
-            let help = match suggest(&key.name, fields.iter().copied()) {
+            let help = match suggest_field(&key.name, fields) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("the allowed keys are: {}", fields.join(", ")),
             };
@@ -297,7 +297,7 @@ fn to_diagnostic(
         } else {
             nested.iter().map(String::as_str).collect()
         };
-        diagnostic = match suggest(&unknown, allowed.iter().copied()) {
+        diagnostic = match suggest_field(&unknown, &allowed) {
             Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
             None => diagnostic.with_help(format!("the allowed keys are: {}", allowed.join(", "))),
         };
@@ -306,6 +306,8 @@ fn to_diagnostic(
             diagnostic.with_help(format!("add a line `{missing}: …` to the {}", source.what));
     } else if message.contains("duplicate") {
         diagnostic = diagnostic.with_help("each key may appear only once: remove one of them");
+    } else if message.starts_with(crate::config::BAD_SYNONYM) {
+        diagnostic = diagnostic.with_help(crate::config::SYNONYM_HELP);
     } else if let Some(help) = budget_help(&message) {
         diagnostic = diagnostic.with_help(help);
     } else if message.starts_with("non-finite float") {

@@ -19,7 +19,7 @@ use walkdir::WalkDir;
 
 pub use frontmatter::{decode_text, forbidden_control};
 pub use model::*;
-pub use parse::is_id;
+pub use parse::{is_id, title_too_long};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};

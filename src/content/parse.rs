@@ -414,14 +414,21 @@ pub const MAX_TOPICS: usize = 50;
 /// The longest topic name, in characters (it names a folder and is on every card that has it).
 pub const MAX_TOPIC_CHARS: usize = 50;
 
-fn check_title(place: &Place<'_>, problems: &mut Vec<Diagnostic>, title: &str) {
+/// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
+/// Shared with `lectern new`, so that it never writes a file the build then rejects.
+pub fn title_too_long(title: &str) -> Option<(String, &'static str)> {
     let chars = title.trim().chars().count();
-    if chars > MAX_TITLE_CHARS {
-        problems.push(place.problem(
-            "title",
+    (chars > MAX_TITLE_CHARS).then(|| {
+        (
             format!("the title is {chars} characters long, more than the {MAX_TITLE_CHARS} a title may have"),
             "shorten the title and move the rest into `summary:` or the body",
-        ));
+        )
+    })
+}
+
+fn check_title(place: &Place<'_>, problems: &mut Vec<Diagnostic>, title: &str) {
+    if let Some((message, help)) = title_too_long(title) {
+        problems.push(place.problem("title", message, help));
     }
 }
 

@@ -12,7 +12,7 @@ use super::model::*;
 use super::parse::{self, ChapterFront, VideoFront};
 use super::{FileOutcome, Found};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, suggest};
+use crate::diagnostics::{Diagnostic, suggest_field};
 
 /// Columns a catalog cannot do without: a YAML entry without them is refused too.
 const REQUIRED: &[&str] = &["id", "title", "grade", "course", "url"];
@@ -134,7 +134,7 @@ fn fields() -> Vec<&'static str> {
 }
 
 fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
-    let help = match suggest(name, fields.iter().copied()) {
+    let help = match suggest_field(name, fields) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("the columns a video catalog knows: {}", fields.join(", ")),
     };

@@ -159,11 +159,13 @@ pub enum DetailView<'a> {
 }
 
 /// A moment of a video: a chapter or a transcript cue. `at` is in whole seconds (for the
-/// `#t=` link), `time` as the page shows it (`1:05`).
+/// `#t=` link), `time` as the page shows it (`1:05`), `datetime` the same as a valid HTML
+/// duration (`PT1M5S`) for `<time datetime>`.
 #[derive(Debug, Hash, Serialize)]
 pub struct MomentView<'a> {
     pub at: u32,
     pub time: String,
+    pub datetime: String,
     pub speaker: Option<&'a str>,
     pub text: &'a str,
 }
@@ -189,7 +191,7 @@ impl ChaptersTrack<'_> {
                 .map(|next| next.at.0)
                 .or(self.end.filter(|end| *end > start))
                 .unwrap_or(start + 3600);
-            let title = chapter.title.replace(['\n', '\r'], " ").replace("-->", "→");
+            let title = cue_text(&chapter.title);
             vtt.push_str(&format!(
                 "\n{}\n{} --> {}\n{}\n",
                 i + 1,
@@ -200,6 +202,23 @@ impl ChaptersTrack<'_> {
         }
         vtt
     }
+}
+
+/// A chapter title as WebVTT cue text: one line, with `&`, `<` and `>` as character
+/// references, so a player shows the title as the page does (cue text is markup, and a
+/// `>` escaped also keeps a `-->` from reading as a timing line).
+fn cue_text(title: &str) -> String {
+    let mut text = String::with_capacity(title.len());
+    for c in title.chars() {
+        match c {
+            '&' => text.push_str("&amp;"),
+            '<' => text.push_str("&lt;"),
+            '>' => text.push_str("&gt;"),
+            '\n' | '\r' => text.push(' '),
+            c => text.push(c),
+        }
+    }
+    text
 }
 
 fn vtt_time(seconds: u32) -> String {
@@ -477,4 +496,35 @@ pub struct NavPage {
 #[derive(Debug, Hash, Serialize)]
 pub struct BuildInfo {
     pub generator: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Chapter, Duration};
+
+    /// Chapter titles are cue text: markup characters are escaped so players show them as
+    /// written, and no title can break a cue or start a timing line.
+    #[test]
+    fn chapter_titles_are_escaped_cue_text() {
+        let chapters = [
+            Chapter {
+                at: Duration(0),
+                title: "A & B <i>x</i> &lt;".to_string(),
+            },
+            Chapter {
+                at: Duration(65),
+                title: "一 --> 二\n\n三".to_string(),
+            },
+        ];
+        let track = ChaptersTrack {
+            chapters: &chapters,
+            end: Some(120),
+        };
+        assert_eq!(
+            track.to_vtt(),
+            "WEBVTT\n\n1\n00:00:00.000 --> 00:01:05.000\nA &amp; B &lt;i&gt;x&lt;/i&gt; &amp;lt;\n\n\
+             2\n00:01:05.000 --> 00:02:00.000\n一 --&gt; 二  三\n"
+        );
+    }
 }

@@ -608,6 +608,7 @@ fn chapter_view(chapter: &crate::content::Chapter) -> MomentView<'_> {
     MomentView {
         at: chapter.at.0,
         time: crate::vtt::clock(chapter.at.0.saturating_mul(1000)),
+        datetime: crate::vtt::duration_string(chapter.at.0.saturating_mul(1000)),
         speaker: None,
         text: &chapter.title,
     }
@@ -624,6 +625,7 @@ fn transcript(cues: &[crate::vtt::Cue]) -> Vec<MomentView<'_>> {
             MomentView {
                 at: cue.start / 1000,
                 time: crate::vtt::clock(cue.start),
+                datetime: crate::vtt::duration_string(cue.start),
                 speaker: speaker.filter(|_| changed),
                 text: &cue.text,
             }

@@ -683,13 +683,18 @@ fn a_video_shows_its_transcript_and_chapters() {
             r#"<track kind="chapters" srclang="zh" label="课堂环节" src="chapters.vtt">"#
         )
     );
-    // A cue names its speaker when the speaker changes; its time is text (video.js links it).
+    // A cue names its speaker when the speaker changes; its time is text (video.js links it),
+    // a `<time>` with a valid duration as its `datetime`.
     assert!(
-        video.contains("<li><time>0:01</time> <b>李敏：</b>今天我们来认识自己的想法。</li>"),
+        video.contains(
+            r#"<li><time datetime="PT1S">0:01</time> <b>李敏：</b>今天我们来认识自己的想法。</li>"#
+        ),
         "{video}"
     );
-    assert!(video.contains("<li><time>3:20</time> 同样被同学撞了一下"));
-    assert!(video.contains("<li><time>3:27</time> <b>学生：</b>因为他们想的不一样！</li>"));
+    assert!(video.contains(r#"<li><time datetime="PT3M20S">3:20</time> 同样被同学撞了一下"#));
+    assert!(video.contains(
+        r#"<li><time datetime="PT3M27S">3:27</time> <b>学生：</b>因为他们想的不一样！</li>"#
+    ));
     assert!(
         video.contains(r##"<li><a href="#t=200">3:20</a> 新授：情绪ABC</li>"##),
         "chapters are links"

@@ -82,3 +82,28 @@ fn a_ten_megabyte_cell_is_refused_and_the_previous_build_stays() {
     assert_same_tree(&before, &read_tree(&out), "after the refused build");
     assert!(leftovers_beside(&out).is_empty());
 }
+
+/// An unknown Chinese column is offered the field it translates (`标题` → `title`), and an
+/// unknown one with nothing in common with any field gets the list of columns, not a
+/// far-fetched "did you mean `id`?".
+#[test]
+fn an_unknown_chinese_column_suggests_its_field_or_nothing() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        LIST,
+        "id,标题,grade,course,url,备注\nok,合格的一行,7,mental-health,https://media.example.org/a.mp4,无\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "unknown column `标题`",
+        "content/videos/list.csv:1:2",
+        "did you mean `title`?",
+        "unknown column `备注`",
+        "content/videos/list.csv:1:6",
+        "the columns a video catalog knows: id, title",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("did you mean `id`"), "{}", run.stderr);
+}

@@ -165,6 +165,73 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
     assert!(bad.stderr.contains("unknown course"), "{}", bad.stderr);
 }
 
+/// `new` refuses what the next build would reject, before writing anything: a title over the
+/// build's length limit (with the build's message), and a `--lesson` that names no lesson
+/// (with a did-you-mean).
+#[test]
+fn new_refuses_a_too_long_title_and_an_unknown_lesson() {
+    let (_tmp, site) = init_site();
+    let root = site.to_str().unwrap();
+    let long = "长".repeat(201);
+    let run = lectern(["new", "lesson", long.as_str(), "--root", root]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("the title is 201 characters long, more than the 200 a title may have")
+            && run.stderr.contains("shorten the title"),
+        "{}",
+        run.stderr
+    );
+    let typo = lectern([
+        "new",
+        "review",
+        "x",
+        "--lesson",
+        "wo-de-qing-xu-ri-jj",
+        "--root",
+        root,
+    ]);
+    typo.expect_code(1);
+    assert!(
+        typo.stderr
+            .contains("lesson `wo-de-qing-xu-ri-jj` does not exist")
+            && typo.stderr.contains("did you mean `wo-de-qing-xu-ri-ji`?"),
+        "{}",
+        typo.stderr
+    );
+    let nope = lectern(["new", "video", "x", "--lesson", "nope", "--root", root]);
+    nope.expect_code(1);
+    assert!(
+        nope.stderr.contains("lesson `nope` does not exist")
+            && nope.stderr.contains("takes the id of a lesson"),
+        "{}",
+        nope.stderr
+    );
+    for dir in ["lessons", "videos", "reviews"] {
+        assert!(
+            !site.join("content").join(dir).join("x.md").exists()
+                && std::fs::read_dir(site.join("content").join(dir))
+                    .unwrap()
+                    .all(|f| !f
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with("chang")),
+            "a refused file was written in {dir}"
+        );
+    }
+    lectern([
+        "new",
+        "review",
+        "x",
+        "--lesson",
+        "wo-de-qing-xu-ri-ji",
+        "--root",
+        root,
+    ])
+    .success();
+}
+
 #[test]
 fn check_reports_each_kind_of_broken_link_by_line_and_as_json() {
     let (_tmp, site) = init_site();
