@@ -88,9 +88,12 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     let watching = watch::start(&root, ignore, options.poll, changed_tx)?;
     let loop_state = state.clone();
     // Only a poller can miss a file that comes and goes between two of its looks.
-    let recheck = options.poll.then(|| root.clone());
+    let memory = match &watching {
+        watch::Watching::Poll(poller) => Some(poller.memory()),
+        watch::Watching::Native(_) => None,
+    };
     std::thread::spawn(move || {
-        rebuild_loop(&build_options, &loop_state, &changed_rx, site, recheck)
+        rebuild_loop(&build_options, &loop_state, &changed_rx, site, memory)
     });
     if !options.bind.is_loopback() {
         say!(
@@ -212,26 +215,17 @@ async fn stop_signal() {
 }
 
 /// Wait for changes; coalesce a burst of saves into one update; update again if more arrived
-/// meanwhile, so the served site always ends up matching the files on disk. With
-/// `recheck_sources` (the site root, under `--poll`), every update ends by looking for files
-/// the site was made from that are gone since.
+/// meanwhile, so the served site always ends up matching the files on disk. Under `--poll`,
+/// every update ends by telling the poller which files the site was made from.
 fn rebuild_loop(
     options: &BuildOptions,
     state: &http::ServerState,
     changed: &mpsc::Receiver<Vec<PathBuf>>,
     mut served: Option<Served>,
-    recheck_sources: Option<PathBuf>,
+    poll_memory: Option<watch::PollMemory>,
 ) {
-    let mut vanished = Vec::new();
-    loop {
-        let mut paths = if vanished.is_empty() {
-            match changed.recv() {
-                Ok(paths) => paths,
-                Err(_) => return,
-            }
-        } else {
-            std::mem::take(&mut vanished)
-        };
+    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
+    while let Ok(mut paths) = changed.recv() {
         // The watcher's debouncer has already gathered the events of one save; this only
         // joins a batch that arrives right behind it.
         while let Ok(more) = changed.recv_timeout(Duration::from_millis(2)) {
@@ -240,12 +234,25 @@ fn rebuild_loop(
         paths.sort();
         paths.dedup();
         served = update_surviving_bugs(options, state, served.take(), &paths);
-        if let (Some(root), Some(current)) = (&recheck_sources, &served) {
-            let gone = vanished_sources(root, &current.site);
-            // Still listed after its deletion was just handled: asking again would only loop.
-            vanished = if gone == paths { Vec::new() } else { gone };
+        if let (Some(memory), Some(current)) = (&poll_memory, &served) {
+            memory.remember(sources(&root, &current.site));
         }
     }
+}
+
+/// Every file the site was made from: resources, free pages and assets.
+fn sources<'s>(root: &'s Path, site: &'s build::Site) -> impl Iterator<Item = PathBuf> + 's {
+    let catalog = &site.catalog;
+    let records = catalog.resources.iter().map(|r| r.origin.file.as_str());
+    let pages = catalog.pages.iter().map(|p| p.origin.file.as_str());
+    let assets = catalog
+        .assets
+        .iter()
+        .map(|a| format!("content/assets/{}", a.path));
+    records
+        .chain(pages)
+        .map(|file| root.join(file))
+        .chain(assets.map(|file| root.join(file)))
 }
 
 /// Patch or rebuild the site for `paths`. A bug of ours that panics must not end this thread:
@@ -281,25 +288,6 @@ fn update_surviving_bugs(
         state.announce();
         None
     })
-}
-
-/// A poller compares two looks at the files, half a second apart: a file saved just after one
-/// look and deleted before the next is never reported, yet a build running in between may have
-/// read it, and the served site would keep its page for good. So the files the site was made
-/// from are looked for once more; those gone are handled like any deletion.
-fn vanished_sources(root: &Path, site: &build::Site) -> Vec<PathBuf> {
-    let catalog = &site.catalog;
-    let records = catalog.resources.iter().map(|r| r.origin.file.as_str());
-    let pages = catalog.pages.iter().map(|p| p.origin.file.as_str());
-    let mut gone: Vec<PathBuf> = records
-        .chain(pages)
-        .map(|file| root.join(file))
-        .chain((catalog.assets.iter()).map(|a| root.join("content/assets").join(&a.path)))
-        .filter(|path| !path.exists())
-        .collect();
-    gone.sort();
-    gone.dedup();
-    gone
 }
 
 /// The fast path: patch the served site for the saved files, or say why not.

@@ -106,31 +106,88 @@ pub fn start(
 /// a second look like one) or else reads every file each time — too much on a network drive.
 pub struct Poller {
     stop: Arc<AtomicBool>,
+    looks: Arc<Mutex<Looks>>,
 }
 
 /// What a poll sees of one file.
 type Stamp = (u64, Option<SystemTime>);
+
+/// The files as last seen, and those the rebuild loop added since the current look began.
+#[derive(Default)]
+struct Looks {
+    seen: FxHashMap<PathBuf, Stamp>,
+    remembered: Vec<PathBuf>,
+}
 
 impl Poller {
     fn start(root: &Path, ignore: Vec<PathBuf>, changed: Sender<Vec<PathBuf>>) -> Poller {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
         let root = root.to_path_buf();
-        let mut seen = stamps(&root, &ignore);
+        let looks = Arc::new(Mutex::new(Looks {
+            seen: stamps(&root, &ignore),
+            remembered: Vec::new(),
+        }));
+        let shared = looks.clone();
         std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
                 std::thread::sleep(POLL_INTERVAL);
+                if let Ok(mut looks) = shared.lock() {
+                    looks.remembered.clear();
+                }
                 let now = stamps(&root, &ignore);
-                let differ = differences(&seen, &now);
+                let Ok(mut looks) = shared.lock() else {
+                    return;
+                };
+                let differ = differences(&looks.seen, &now);
+                let mut next = now;
+                // Added during this look, which may have missed them: kept, so the next look
+                // reports them if they are gone.
+                for path in std::mem::take(&mut looks.remembered) {
+                    next.entry(path).or_insert(MISSING);
+                }
+                looks.seen = next;
+                drop(looks);
                 if !differ.is_empty() && changed.send(differ).is_err() {
                     return;
                 }
-                seen = now;
             }
         });
-        Poller { stop }
+        Poller { stop, looks }
+    }
+
+    /// What the rebuild loop tells this poller.
+    pub fn memory(&self) -> PollMemory {
+        PollMemory(self.looks.clone())
     }
 }
+
+/// A handle on a poller's last look, for the rebuild loop.
+pub struct PollMemory(Arc<Mutex<Looks>>);
+
+impl PollMemory {
+    /// Files a build read: a poll compares two looks half a second apart, so a file saved just
+    /// after one and deleted before the next is never reported, yet a build running between
+    /// them may have read it, and the served site would keep its page for good. Added to what
+    /// was seen, such a file is reported gone at the next look.
+    pub fn remember(&self, paths: impl Iterator<Item = PathBuf>) {
+        let Ok(mut looks) = self.0.lock() else {
+            return;
+        };
+        for path in paths {
+            if !looks.seen.contains_key(&path) {
+                let stamp = std::fs::metadata(&path)
+                    .map(|m| (m.len(), m.modified().ok()))
+                    .unwrap_or(MISSING);
+                looks.seen.insert(path.clone(), stamp);
+                looks.remembered.push(path);
+            }
+        }
+    }
+}
+
+/// The stamp of a file remembered but not found: any later look differs from it.
+const MISSING: Stamp = (u64::MAX, None);
 
 impl Drop for Poller {
     fn drop(&mut self) {
@@ -237,6 +294,23 @@ mod tests {
             ["/s/a.md", "/s/gone.md", "/s/new.md"].map(PathBuf::from)
         );
         assert!(differences(&after, &after).is_empty());
+    }
+
+    /// A file that came and went between two looks, but that a build read: remembered, it is
+    /// reported at the next look.
+    #[test]
+    fn a_remembered_file_is_reported_when_it_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let poller = Poller::start(&root, Vec::new(), tx);
+        let brief = root.join("content/pages/brief.md");
+        std::fs::write(&brief, "---\ntitle: x\n---\n").unwrap();
+        poller.memory().remember(std::iter::once(brief.clone()));
+        std::fs::remove_file(&brief).unwrap();
+        let reported = rx.recv_timeout(POLL_INTERVAL * 6).expect("no report");
+        assert_eq!(reported, [brief]);
     }
 
     #[test]
