@@ -850,6 +850,16 @@ impl Config {
 }
 
 pub fn check_base_url(url: &str) -> Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    if (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        let (scheme, rest) = url.split_once("://").unwrap_or((url, ""));
+        return Err(format!(
+            "base_url `{url}` writes its scheme in capitals: write `{}://{rest}`",
+            scheme.to_ascii_lowercase()
+        ));
+    }
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
@@ -1127,6 +1137,8 @@ mod tests {
         ] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
+        let capitals = check_base_url("HTTPS://X.ORG/").unwrap_err();
+        assert!(capitals.contains("write `https://X.ORG/`"), "{capitals}");
         let text = "title: T\nbase_url: javascript:alert(1)\ncourses:\n  - { slug: a, name: A }\n  - { slug: a, name: B }\n";
         assert!(parse(text, &mut d).is_none());
         let messages: Vec<_> = d.sorted().into_iter().map(|d| d.message).collect();

@@ -83,8 +83,12 @@ pub(super) fn validate(
     let start = crate::yaml::key_line(text, 1, "textbooks").unwrap_or(1);
     let mut seen = BTreeSet::new();
     let mut books = Vec::with_capacity(raw.len());
+    // Textbooks come in order: each one's slug is looked for after the previous one's, so a
+    // slug written twice is reported at its second place.
+    let mut from = start;
     for raw in raw {
-        let line = value_line(text, start, "slug", &raw.slug).unwrap_or(start);
+        let line = value_line(text, from, "slug", &raw.slug).unwrap_or(from);
+        from = line + 1;
         let mut problem = |message: String, help: String| {
             problems.push(Problem {
                 line,
@@ -320,6 +324,19 @@ mod tests {
         let all = d.sorted();
         let not_ascii = all.iter().find(|d| d.message.contains("is not ASCII"));
         assert_eq!(not_ascii.and_then(|d| d.line), Some(6), "{all:?}");
+    }
+
+    #[test]
+    fn a_second_textbook_is_reported_at_its_own_line() {
+        let (config, d) = parse_with(
+            "textbooks:\n  - { slug: ab, name: x, course: morality-law, grade: 7, units: [{ number: 1, name: A }] }\n  - { slug: ab, name: y, course: nope, grade: 99, units: [{ number: 1, name: A }] }\n",
+        );
+        assert!(config.is_none());
+        let all = d.sorted();
+        for text in ["appears twice", "unknown course `nope`", "grade 99"] {
+            let found = all.iter().find(|d| d.message.contains(text));
+            assert_eq!(found.and_then(|d| d.line), Some(7), "{text}: {all:?}");
+        }
     }
 
     #[test]

@@ -68,6 +68,15 @@ struct Found {
 
 pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagnostics) -> Content {
     let content_dir = root.join(CONTENT_DIR);
+    if content_dir.exists() && !content_dir.is_dir() {
+        // Building on would replace the portal with an empty one.
+        diagnostics.push(
+            Diagnostic::error("content is a file, not a folder")
+                .in_file(CONTENT_DIR)
+                .with_help("rename or remove the file `content` and put lessons, videos and reviews in a folder content/"),
+        );
+        return Content::default();
+    }
     if !content_dir.is_dir() {
         diagnostics.push(Diagnostic::warning("there is no content/ folder: the site has no resources").with_help("create content/lessons/, content/videos/ and content/reviews/ and put Markdown files there"));
         return Content::default();

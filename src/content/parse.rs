@@ -733,6 +733,17 @@ fn check_link(
             ));
             return None;
         }
+        let host = value.split_once("://").map_or("", |(_, rest)| {
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        });
+        if host.is_empty() || host.contains('@') {
+            problems.push(place.problem(
+                key,
+                format!("the address `{value}` names no plain host"),
+                "write the whole address, e.g. `https://example.org/file.pdf`",
+            ));
+            return None;
+        }
         return Some(Link::External(value.to_string()));
     }
     if lower.contains(':') && !lower.contains('/')

@@ -490,3 +490,22 @@ fn control_characters_never_reach_a_page() {
         run.stderr
     );
 }
+
+/// A file named `content` would otherwise build an empty portal over the last good one.
+#[test]
+fn a_content_file_instead_of_a_folder_keeps_the_last_build() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let before = read_tree(&out);
+    std::fs::remove_dir_all(site.root.join("content")).unwrap();
+    site.write("content", "oops");
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("content is a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read_tree(&out), before);
+}
