@@ -66,17 +66,23 @@ pub fn times_past_the_end(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic>
         let Some(end) = detail.duration.map(|d| d.0) else {
             continue;
         };
-        if let Some(late) = body.cited_times.iter().find(|t| **t > end) {
-            let review = &catalog.resources[place];
-            problems.push(
-                Diagnostic::warning(format!(
-                    "the review cites {}, after the end of its video ({})",
-                    crate::vtt::clock(late * 1000),
-                    crate::vtt::clock(end * 1000)
-                ))
-                .in_file(&review.origin.file)
-                .with_help("correct the time, or the video's `duration:`"),
-            );
+        let review = &catalog.resources[place];
+        let source = review.body();
+        let mut places = crate::markdown::times::cited_in_source(source).into_iter();
+        for late in body.cited_times.iter().filter(|t| **t > end) {
+            let mut warning = Diagnostic::warning(format!(
+                "the review cites {}, after the end of its video ({})",
+                crate::vtt::clock(late * 1000),
+                crate::vtt::clock(end * 1000)
+            ))
+            .in_file(&review.origin.file)
+            .with_help("correct the time, or the video's `duration:`");
+            // Cited in order, so the next place with the same time is this one.
+            if let Some((_, offset)) = places.by_ref().find(|(seconds, _)| seconds == late) {
+                let line = review.body_line + source[..offset].matches('\n').count();
+                warning = warning.at_line(&review.origin.text, line, 1);
+            }
+            problems.push(warning);
         }
     }
     problems

@@ -56,6 +56,18 @@ fn flush<'a>(text: &mut String, out: &mut Vec<Event<'a>>, cited: &mut Vec<u32>) 
     text.clear();
 }
 
+/// Every cited time in a body's source, in seconds, with its byte offset: where a warning
+/// about it points (inside links and code too, which are not linked; a warning's place only).
+pub fn cited_in_source(source: &str) -> Vec<(u32, usize)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some((start, end, seconds)) = next_time(&source[from..]) {
+        found.push((seconds, from + start));
+        from += end;
+    }
+    found
+}
+
 /// The first cited time in `text`: (byte start, byte end, seconds).
 fn next_time(text: &str) -> Option<(usize, usize, u32)> {
     let mut from = 0;

@@ -509,3 +509,27 @@ fn a_content_file_instead_of_a_folder_keeps_the_last_build() {
     );
     assert_eq!(read_tree(&out), before);
 }
+
+/// Every time a review cites past its video's end is a warning at its own line.
+#[test]
+fn each_late_time_in_a_review_is_warned_at_its_line() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let review = site.root.join("content/reviews/emotion-abc-ping-ke.md");
+    let text = std::fs::read_to_string(&review).unwrap();
+    let late = "\n第一处 [50:00]，\n\n还有 【1:00:00】。\n";
+    std::fs::write(&review, format!("{text}{late}")).unwrap();
+    let first_line = text.lines().count() + 2;
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let warnings = run.stderr.matches("after the end of its video").count();
+    assert_eq!(warnings, 2, "{}", run.stderr);
+    for (line, time) in [(first_line, "50:00"), (first_line + 2, "1:00:00")] {
+        let place = format!("content/reviews/emotion-abc-ping-ke.md:{line}");
+        assert!(
+            run.stderr.contains(&place) && run.stderr.contains(&format!("cites {time}")),
+            "{place} {time}: {}",
+            run.stderr
+        );
+    }
+}
