@@ -228,7 +228,7 @@ fn duplicate(resource: &Resource, kept: &Resource) -> Diagnostic {
         )
     };
     resource.origin.at_key(
-        "title",
+        address_key(&resource.origin),
         Diagnostic::error(message).with_help("ids come from file names (or `slug:`/`id:`) and must be unique per kind, ignoring case: rename one of the two"),
     )
 }
@@ -240,7 +240,7 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
     let mut kept = Vec::new();
     for page in pages {
         let folder = page.slug.to_lowercase();
-        let key = address_key(&page);
+        let key = address_key(&page.origin);
         if RESERVED.contains(&folder.as_str()) {
             diagnostics.push(
                 page.origin.at_key(
@@ -271,14 +271,23 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
     kept
 }
 
-/// Where a page's address comes from: its `slug:` line, or else the file name (reported at the
-/// title).
-fn address_key(page: &Page) -> &'static str {
-    let block = page.origin.text.get(page.origin.yaml.clone()).unwrap_or("");
-    let has_slug = block.lines().any(|line| {
-        (line.strip_prefix("slug")).is_some_and(|rest| rest.trim_start().starts_with(':'))
-    });
-    if has_slug { "slug" } else { "title" }
+/// Where a record's address comes from: a catalog row's `id` cell, its `id:` or `slug:`
+/// line, or else the file name (reported at the title).
+fn address_key(origin: &crate::content::Origin) -> &'static str {
+    if origin.row.is_some() {
+        return "id";
+    }
+    let block = origin.text.get(origin.yaml.clone()).unwrap_or("");
+    let has = |key: &str| {
+        block.lines().any(|line| {
+            let line = line.trim_start().trim_start_matches("- ");
+            (line.strip_prefix(key)).is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    };
+    ["id", "slug"]
+        .into_iter()
+        .find(|key| has(key))
+        .unwrap_or("title")
 }
 
 fn resolve_links(
