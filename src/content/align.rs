@@ -37,11 +37,14 @@ pub(super) fn alignment(
         return None;
     };
     let Some(unit) = unit else {
-        problems.push(place.problem(
-            "unit",
-            format!("textbook `{slug}` is given without `unit:`"),
-            format!("add the unit's number: {}", unit_list(book)),
-        ));
+        // A `unit:` whose value was refused has its own error already.
+        if !place.origin.has_key("unit") {
+            problems.push(place.problem(
+                "textbook",
+                format!("textbook `{slug}` is given without `unit:`"),
+                format!("add the unit's number: {}", unit_list(book)),
+            ));
+        }
         return None;
     };
     let Some(found) = book.unit(unit) else {

@@ -306,6 +306,14 @@ impl Origin {
     }
 }
 
+impl Origin {
+    /// Whether the record's YAML writes `key:` (a value it set aside as bad included).
+    pub fn has_key(&self, key: &str) -> bool {
+        let block = self.text.get(self.yaml.clone()).unwrap_or("");
+        key_line_in_block(block, self.yaml_line, key).is_some()
+    }
+}
+
 /// Line of `key:` in a block, also inside a catalog entry (`- key:` or indented `key:`).
 fn key_line_in_block(block: &str, first_line: usize, key: &str) -> Option<usize> {
     block.lines().enumerate().find_map(|(i, line)| {

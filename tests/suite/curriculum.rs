@@ -363,3 +363,42 @@ fn an_aligned_lesson_carries_its_unit_in_json_ld() {
     );
     assert_eq!(alignment["targetName"], "2 情绪的秘密", "{json}");
 }
+
+/// `textbook:` without `unit:` is reported at the textbook's line; a `unit:` whose value is
+/// refused gets its own error only.
+#[test]
+fn a_missing_or_bad_unit_is_reported_once_at_the_right_line() {
+    let site = copy_site("full");
+    let path = site.root.join("content/lessons/junior/emotion-abc.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let unit_line = text
+        .lines()
+        .find(|l| l.starts_with("unit:"))
+        .expect("the fixture has a unit")
+        .to_string();
+    let textbook_line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("textbook:"))
+        .unwrap();
+    let out = site.beside("public");
+    site.write(
+        "content/lessons/junior/emotion-abc.md",
+        text.replacen(&format!("{unit_line}\n"), "", 1),
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    let place = format!("content/lessons/junior/emotion-abc.md:{textbook_line}:1");
+    assert!(
+        run.stderr.contains("is given without `unit:`") && run.stderr.contains(&place),
+        "{place}: {}",
+        run.stderr
+    );
+    site.write(
+        "content/lessons/junior/emotion-abc.md",
+        text.replacen(&unit_line, "unit: \"one\"", 1),
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(!run.stderr.contains("given without"), "{}", run.stderr);
+    assert!(run.stderr.contains("unit"), "{}", run.stderr);
+}
