@@ -307,6 +307,35 @@ impl Origin {
 }
 
 impl Origin {
+    /// A diagnostic pointing at `value` of `key:` — the entry of a list (`attachments:`), on its
+    /// own line below the key — else at the key.
+    pub fn at_value(&self, key: &str, value: &str, diagnostic: Diagnostic) -> Diagnostic {
+        let block = self.text.get(self.yaml.clone()).unwrap_or("");
+        let value = value.trim();
+        let found = (self.row.is_none() && !value.is_empty())
+            .then(|| key_line_in_block(block, self.yaml_line, key))
+            .flatten()
+            .and_then(|key_line| {
+                let lines = block.lines().enumerate().skip(key_line - self.yaml_line);
+                // The key's own line, then its indented or `- ` entries.
+                lines
+                    .take_while(|(i, line)| {
+                        *i + self.yaml_line == key_line || line.starts_with([' ', '-', '\t'])
+                    })
+                    .find_map(|(i, line)| {
+                        let at = line.find(value)?;
+                        Some((i + self.yaml_line, line[..at].chars().count() + 1))
+                    })
+            });
+        match found {
+            Some((line, column)) => diagnostic
+                .in_file(&self.file)
+                .at_line(&self.text, line, column)
+                .underline(value.chars().count()),
+            None => self.at_key(key, diagnostic),
+        }
+    }
+
     /// Whether the record's YAML writes `key:` (a value it set aside as bad included).
     pub fn has_key(&self, key: &str) -> bool {
         let block = self.text.get(self.yaml.clone()).unwrap_or("");

@@ -212,6 +212,18 @@ impl Place<'_> {
         self.origin
             .at_key(key, Diagnostic::error(message).with_help(help))
     }
+
+    /// `problem`, at the value itself where it has a line of its own (a list's entry).
+    pub(super) fn problem_at(
+        &self,
+        key: &str,
+        value: &str,
+        message: String,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        self.origin
+            .at_value(key, value, Diagnostic::error(message).with_help(help))
+    }
 }
 
 /// This record's front matter as `T`, with the problems found on the way (every unknown key,
@@ -726,8 +738,9 @@ fn check_link(
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
         {
-            problems.push(place.problem(
+            problems.push(place.problem_at(
                 key,
+                value,
                 format!("the address `{value}` contains spaces or quotes"),
                 "percent-encode spaces as %20",
             ));
@@ -737,8 +750,9 @@ fn check_link(
             rest.split(['/', '?', '#']).next().unwrap_or("")
         });
         if host.is_empty() || host.contains('@') {
-            problems.push(place.problem(
+            problems.push(place.problem_at(
                 key,
+                value,
                 format!("the address `{value}` names no plain host"),
                 "write the whole address, e.g. `https://example.org/file.pdf`",
             ));
@@ -750,8 +764,9 @@ fn check_link(
         || lower.starts_with("javascript:")
         || lower.starts_with("data:")
     {
-        problems.push(place.problem(
+        problems.push(place.problem_at(
             key,
+            value,
             format!("`{value}` is not an http(s) address or a file"),
             "use an https:// address or a file under content/assets/",
         ));
@@ -761,8 +776,9 @@ fn check_link(
     let path = path.strip_prefix("content/").unwrap_or(path);
     let path = path.strip_prefix("assets/").unwrap_or(path);
     if path.split('/').any(|part| part == ".." || part.is_empty()) || path.contains('\\') {
-        problems.push(place.problem(
+        problems.push(place.problem_at(
             key,
+            value,
             format!("`{value}` leaves content/assets/"),
             "name a file inside content/assets/, e.g. `worksheets/emotions.pdf`",
         ));
@@ -775,8 +791,9 @@ fn check_link(
             None => "put the file under content/assets/ and write its path relative to that folder"
                 .to_string(),
         };
-        problems.push(place.problem(
+        problems.push(place.problem_at(
             key,
+            value,
             format!("file `{value}` not found in content/assets/"),
             help,
         ));
