@@ -277,16 +277,9 @@ fn address_key(origin: &crate::content::Origin) -> &'static str {
     if origin.row.is_some() {
         return "id";
     }
-    let block = origin.text.get(origin.yaml.clone()).unwrap_or("");
-    let has = |key: &str| {
-        block.lines().any(|line| {
-            let line = line.trim_start().trim_start_matches("- ");
-            (line.strip_prefix(key)).is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-    };
     ["id", "slug"]
         .into_iter()
-        .find(|key| has(key))
+        .find(|key| origin.has_key(key))
         .unwrap_or("title")
 }
 

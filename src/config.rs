@@ -610,7 +610,8 @@ fn check_budget(raw: RawBudget, text: &str, diagnostics: &mut Diagnostics) -> Bu
             BudgetValue::Number(kib) => format!("is {kib}, not above zero"),
             BudgetValue::Other(_) => "is not a number".to_string(),
         };
-        let (line, column) = budget_key_place(text, key);
+        let start = yaml::key_line(text, 1, "budget").unwrap_or(1);
+        let (line, column) = yaml::entry_place(text, "budget", key).unwrap_or((start, 1));
         diagnostics.push(
             Diagnostic::error(format!("`budget.{key}` {why}"))
                 .in_file(CONFIG_FILE)
@@ -627,25 +628,6 @@ fn check_budget(raw: RawBudget, text: &str, diagnostics: &mut Diagnostics) -> Bu
         search_kb: limit("search_kb", raw.search_kb),
         page_kb: limit("page_kb", raw.page_kb),
     }
-}
-
-/// The line and column of `key:` inside the top-level `budget:` block (flow `{ … }` or
-/// indented), else of `budget:` itself.
-fn budget_key_place(text: &str, key: &str) -> (usize, usize) {
-    let start = yaml::key_line(text, 1, "budget").unwrap_or(1);
-    let pattern = format!("{key}:");
-    text.lines()
-        .enumerate()
-        .skip(start - 1)
-        .take_while(|(i, line)| {
-            // The block ends at the next top-level key.
-            *i + 1 == start || line.is_empty() || line.starts_with([' ', '#', '}'])
-        })
-        .find_map(|(i, line)| {
-            let at = line.find(&pattern)?;
-            Some((i + 1, line[..at].chars().count() + 1))
-        })
-        .unwrap_or((start, 1))
 }
 
 /// `topic_aliases` maps a name once, to the topic pages use: an empty name, or an alias whose
@@ -726,28 +708,11 @@ fn check_topic_aliases(
     }
 }
 
-/// The line of `alias`'s entry under `topic_aliases:` (the key's own line where the map is
-/// written inline or the entry is not found).
+/// The line of `alias`'s entry under `topic_aliases:` (the key's own line where the entry is
+/// not found).
 fn alias_line(text: &str, alias: &str) -> usize {
     let start = yaml::key_line(text, 1, "topic_aliases").unwrap_or(1);
-    let lines: Vec<&str> = text.lines().collect();
-    lines
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take_while(|(_, l)| {
-            l.starts_with([' ', '\t']) || l.trim().is_empty() || l.trim_start().starts_with('#')
-        })
-        .find(|(_, l)| {
-            let key = l.trim_start();
-            let key = key.strip_prefix(['"', '\'']).unwrap_or(key);
-            key.strip_prefix(alias).is_some_and(|rest| {
-                rest.trim_start_matches(['"', '\''])
-                    .trim_start()
-                    .starts_with(':')
-            })
-        })
-        .map_or(start, |(i, _)| i + 1)
+    yaml::entry_place(text, "topic_aliases", alias).map_or(start, |(line, _)| line)
 }
 
 /// Each bad `search.synonyms` entry, at its own line of site.yaml.

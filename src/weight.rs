@@ -40,8 +40,8 @@ pub struct Weight {
     pub heaviest: Option<(String, Cost)>,
 }
 
-/// Measures the built output `out`; `heaviest_page` (relative to `out`) when the build kept
-/// track of it, else the output is walked to find it.
+/// Measures the built output `out`; `heaviest_page` (relative to `out`) is the largest HTML
+/// page, which the build notes as it writes the pages.
 pub fn measure(out: &Path, heaviest_page: Option<&str>) -> Weight {
     let mut gzip = GzipMemo::default();
     let mut weight = Weight {
@@ -57,11 +57,7 @@ pub fn measure(out: &Path, heaviest_page: Option<&str>) -> Weight {
         files.extend(index_files);
         weight.search = Some((query, gzip.cost(&files)));
     }
-    let heaviest = match heaviest_page {
-        Some(page) => Some(out.join(page)),
-        None => heaviest_html(out),
-    };
-    if let Some(page) = heaviest {
+    if let Some(page) = heaviest_page.map(|page| out.join(page)) {
         let name = page
             .strip_prefix(out)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -203,18 +199,6 @@ fn resolve(out: &Path, folder: &Path, href: &str) -> Option<PathBuf> {
         }
     }
     path.starts_with(out).then_some(path)
-}
-
-/// The largest `.html` file.
-fn heaviest_html(out: &Path) -> Option<PathBuf> {
-    walkdir::WalkDir::new(out)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
-        .filter_map(|e| Some((e.metadata().ok()?.len(), e.into_path())))
-        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
-        .map(|(_, path)| path)
 }
 
 /// Gzip sizes by file: the three figures share their stylesheets and scripts.

@@ -507,6 +507,29 @@ pub fn key_line(source_text: &str, first_line: usize, key: &str) -> Option<usize
     })
 }
 
+/// Where `entry:` is written inside the top-level block `block:` of `text` — on the block's
+/// own line (flow style, `{ entry: … }`) or on a line under it, quoted or not: (line, column),
+/// both from 1. The block ends at the next top-level key.
+pub fn entry_place(text: &str, block: &str, entry: &str) -> Option<(usize, usize)> {
+    let start = key_line(text, 1, block)?;
+    text.lines()
+        .enumerate()
+        .skip(start - 1)
+        .take_while(|(i, line)| {
+            *i + 1 == start || line.trim().is_empty() || line.starts_with([' ', '\t', '#', '}'])
+        })
+        .find_map(|(i, line)| {
+            line.match_indices(entry).find_map(|(at, _)| {
+                let before = line[..at].chars().last();
+                let starts =
+                    before.is_none_or(|c| matches!(c, ' ' | '\t' | '{' | ',' | '"' | '\''));
+                let after = line[at + entry.len()..].trim_start_matches(['"', '\'']);
+                (starts && after.trim_start().starts_with(':'))
+                    .then(|| (i + 1, line[..at].chars().count() + 1))
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
