@@ -862,9 +862,13 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The base URL ending in `/`, in ASCII (`crate::url::ascii_base_url`): a Chinese host or
+/// path would otherwise reach the sitemap, the feed and the QR codes raw, where the sitemap
+/// protocol and many phone scanners take only ASCII.
 pub fn normalise_base_url(url: &str) -> String {
+    let url = crate::url::ascii_base_url(url);
     if url.ends_with('/') {
-        url.to_string()
+        url
     } else {
         format!("{url}/")
     }

@@ -76,7 +76,7 @@ pub fn sitemap(config: &Config, paths: &[&str]) -> Option<String> {
     for path in paths {
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            xml_text(&format!("{base}{path}"))
+            xml_text(&crate::url::ascii_base_url(&format!("{base}{path}")))
         ));
     }
     xml.push_str("</urlset>\n");
@@ -108,7 +108,11 @@ pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
     ));
     xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
     for r in catalog.resources.iter().take(30) {
-        let url = format!("{}{}", config.base_url, catalog::resource_path(r));
+        let url = crate::url::ascii_base_url(&format!(
+            "{}{}",
+            config.base_url,
+            catalog::resource_path(r)
+        ));
         let date = r
             .date
             .map(|d| d.to_string())

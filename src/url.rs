@@ -52,6 +52,111 @@ pub fn decode_lenient(text: &str) -> String {
     decode(text).unwrap_or_else(|| text.to_string())
 }
 
+/// A base URL in the ASCII form sitemaps, feeds, QR codes and every HTTP client take: a host
+/// written in Chinese (`https://心理.中国/`) becomes its IDNA form (`https://xn--…`), lower
+/// case, and a path's non-ASCII characters become `%XX`; ASCII (escapes already written
+/// included) is left as it is.
+pub fn ascii_base_url(url: &str) -> String {
+    let (prefix, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let (host, path) = match (prefix.is_empty(), rest.find('/')) {
+        (true, _) => ("", rest),
+        (false, Some(slash)) => rest.split_at(slash),
+        (false, None) => (rest, ""),
+    };
+    let host: Vec<String> = host.split('.').map(ascii_label).collect();
+    let path: String = path
+        .chars()
+        .map(|c| match c.is_ascii() {
+            true => c.to_string(),
+            false => utf8_percent_encode(c.encode_utf8(&mut [0; 4]), NON_ALPHANUMERIC).to_string(),
+        })
+        .collect();
+    match prefix.is_empty() {
+        true => path,
+        false => format!("{prefix}{}{path}", host.join(".")),
+    }
+}
+
+/// One host label: ASCII labels lower-cased, others as `xn--` + Punycode (RFC 3492).
+fn ascii_label(label: &str) -> String {
+    let label = label.to_lowercase();
+    if label.is_ascii() {
+        return label;
+    }
+    format!("xn--{}", punycode(&label))
+}
+
+/// RFC 3492's encoder with its parameters for IDNA (base 36, tmin 1, tmax 26, skew 38,
+/// damp 700, initial bias 72, initial n 128). Overflow cannot happen for a host label.
+fn punycode(label: &str) -> String {
+    const BASE: u32 = 36;
+    let code_points: Vec<u32> = label.chars().map(u32::from).collect();
+    let mut out: String = label.chars().filter(char::is_ascii).collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let (mut n, mut delta, mut bias, mut handled) = (128u32, 0u32, 72u32, basic);
+    while (handled as usize) < code_points.len() {
+        let next = code_points
+            .iter()
+            .copied()
+            .filter(|&c| c >= n)
+            .min()
+            .unwrap_or(n);
+        delta += (next - n) * (handled + 1);
+        n = next;
+        for &c in &code_points {
+            if c < n {
+                delta += 1;
+            }
+            if c != n {
+                continue;
+            }
+            let mut q = delta;
+            let mut k = BASE;
+            loop {
+                let t = (k.saturating_sub(bias)).clamp(1, 26);
+                if q < t {
+                    break;
+                }
+                out.push(digit(t + (q - t) % (BASE - t)));
+                q = (q - t) / (BASE - t);
+                k += BASE;
+            }
+            out.push(digit(q));
+            bias = adapt(delta, handled + 1, handled == basic);
+            delta = 0;
+            handled += 1;
+        }
+        delta += 1;
+        n += 1;
+    }
+    out
+}
+
+/// RFC 3492 §6.1: the bias after a code point, so later deltas are written in fewer digits.
+fn adapt(delta: u32, points: u32, first: bool) -> u32 {
+    let mut delta = if first { delta / 700 } else { delta / 2 };
+    delta += delta / points;
+    let mut k = 0;
+    while delta > ((36 - 1) * 26) / 2 {
+        delta /= 36 - 1;
+        k += 36;
+    }
+    k + (36 * delta) / (delta + 38)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +180,22 @@ mod tests {
         assert_eq!(decode("a%+0"), None);
         assert_eq!(decode("%-1"), None);
         assert_eq!(decode_lenient("%+1"), "%+1");
+    }
+
+    /// RFC 3492's own samples and the `.中国` top-level domain.
+    #[test]
+    fn writes_a_chinese_host_in_its_ascii_form() {
+        assert_eq!(punycode("中国"), "fiqs8s");
+        assert_eq!(punycode("bücher"), "bcher-kva");
+        assert_eq!(punycode("他们为什么不说中文"), "ihqwcrb4cv8a8dqg056pqjye");
+        assert_eq!(
+            ascii_base_url("https://心理.中国/资源/"),
+            "https://xn--15ty46b.xn--fiqs8s/%E8%B5%84%E6%BA%90/"
+        );
+        assert_eq!(
+            ascii_base_url("https://Example.ORG/a%20b/"),
+            "https://example.org/a%20b/"
+        );
+        assert_eq!(ascii_base_url("/门户/"), "/%E9%97%A8%E6%88%B7/");
     }
 }

@@ -378,6 +378,27 @@ fn a_path_base_url_writes_no_sitemap_or_feed_and_says_how_once() {
     strict.expect_code(1);
 }
 
+/// A host and a path written in Chinese reach the sitemap, the feed and the canonical links in
+/// the ASCII form the sitemap protocol and phone scanners take.
+#[test]
+fn a_chinese_base_url_is_written_in_ascii() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &["--base-url", "https://心理.中国/门户"]).success();
+    let tree = read_tree(&out);
+    let ascii = "https://xn--15ty46b.xn--fiqs8s/%E9%97%A8%E6%88%B7/";
+    let sitemap = page(&tree, "sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>{ascii}lessons/emotion-abc/</loc>")),
+        "{sitemap}"
+    );
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    let feed = page(&tree, "feed.xml");
+    assert!(feed.contains(&format!("<id>{ascii}lessons/")), "{feed}");
+    let lesson = page(&tree, "lessons/emotion-abc/index.html");
+    assert!(lesson.contains(&format!("href=\"{ascii}lessons/emotion-abc/\"")));
+}
+
 #[test]
 fn base_url_goes_into_canonical_sitemap_and_feed_only() {
     let base = "https://example.org/portal/";
