@@ -439,6 +439,31 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("typing Chinese asks for its postings before the search itself runs", async () => {
+    const { page, errors } = await open("");
+    const seq = await seqOf(page);
+    await page.evaluate(() => {
+      // the moment the search starts (a cached search may finish in the same task, unseen by
+      // a MutationObserver)
+      const r = document.getElementById("results");
+      const set = r.setAttribute;
+      r.setAttribute = function (name, value) {
+        if (name === "data-state" && value === "loading" && window.__searchAt === undefined) window.__searchAt = performance.now();
+        return set.call(this, name, value);
+      };
+    });
+    await page.fill("#search-input", "梦想");
+    await settled(page, seq);
+    const [searchAt, bucketAt] = await page.evaluate(() => [
+      window.__searchAt,
+      Math.min(...performance.getEntriesByType("resource").filter((e) => /\/p\/\d+\.json$/.test(e.name)).map((e) => e.startTime)),
+    ]);
+    assert.ok(bucketAt < searchAt, `postings asked for at ${bucketAt} ms, the search ran at ${searchAt} ms`);
+    assert.ok((await results(page)).length > 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("a missing bucket means no postings; a missing manifest shows an error", async () => {
     const { page, errors } = await newPage();
     await page.route("**/p/*.json", (route) => route.fulfill({ status: 404, body: "" }));

@@ -125,6 +125,7 @@
       // While an IME composes (pinyin), the box holds Latin letters: wait longer before searching.
       this.input.addEventListener("input", function () {
         later(composing ? 1000 : 200);
+        if (!composing) self.prefetch();
       });
     }
     if (this.form) {
@@ -268,6 +269,18 @@
     return p;
   };
 
+  /**
+   * While the box is typed in, the postings of what it holds are asked for at once (the search
+   * itself waits for a pause, or Enter): by the time it runs they are mostly here. Only for
+   * Chinese characters: letters typed one by one would ask for a file per prefix, and pinyin
+   * terms of a half-typed syllable are rarely the ones searched for.
+   */
+  Page.prototype.prefetch = function () {
+    if (!this.M || !this.input || !/[\u3400-\u9fff]/.test(this.input.value)) return;
+    var p = this.planOf(this.input.value, this.M);
+    this.fetchBuckets(this.M, planTerms(typedPlan(p)), function () {});
+  };
+
   /** A change by the user: read the box, write the URL, search. */
   Page.prototype.change = function (writeUrl) {
     if (this.input) this.q = this.input.value;
@@ -392,15 +405,15 @@
     var cands = r ? r.docs : this.allDocs();
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
     T = tally(cands, this.sel, M, this.cols);
-    this.updateCounts(T.counts);
     this.terms = planTerms(p);
     this.matches = T.docs;
     this.ordered = this.score ? topK(this.matches, this.score, PAGE_SIZE) : this.matches.slice(0, PAGE_SIZE);
     this.shown = 0;
     // How long ranking, filtering, counting and ordering took (read by tests and benchmarks).
     this.results.setAttribute("data-compute-ms", String(Math.round(now() - t0)));
-    show(this.clearButton, filtered);
-    this.offerGrade(p);
+    // The facet counts, the clear button and the grade offer are drawn while the first records
+    // download (or, when they are cached, before the results are drawn): see finishFacets.
+    this.facetsPending = { counts: T.counts, plan: p, filtered: filtered };
     var n = this.matches.length, text = this.str.noResults;
     if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
     else full = n;
@@ -410,6 +423,17 @@
     this.results.setAttribute("data-complete", String(full));
     this.results.setAttribute("data-partial", String(n - full));
     this.page(my, true, text);
+    this.finishFacets();
+  };
+
+  /** The DOM work of a new ranking that the results do not wait for; once per ranking. */
+  Page.prototype.finishFacets = function () {
+    var f = this.facetsPending;
+    if (!f) return;
+    this.facetsPending = null;
+    this.updateCounts(f.counts);
+    show(this.clearButton, f.filtered);
+    this.offerGrade(f.plan);
   };
 
   /**
@@ -500,6 +524,7 @@
     }, function () {
       if (my !== self.seq) return;
       self.loadingMore = false;
+      self.finishFacets(); // cached records come back at once: the counts go first
       var t0 = now();
       try {
         self.draw(slice, recs, reset);
