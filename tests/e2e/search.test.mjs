@@ -550,6 +550,45 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("a match far past the record's excerpt is highlighted in a snippet taken from the page", { skip: PREBUILT && "needs the binary" }, async () => {
+    // dream-5 gets a long body; 蒲公英 is written only in its last paragraph, past the 600
+    // characters a search record carries.
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-deep-"));
+    fs.cpSync(SITE, site, { recursive: true });
+    const file = path.join(site, "content", "lessons", "dream-5.md");
+    const filler = "同学们围坐在一起，轮流说出自己心里的愿望，老师认真倾听并给予鼓励。\n\n".repeat(30);
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8") + "\n" + filler + "最后，大家把写好的心愿卡系在蒲公英形状的展板上<b>。\n");
+    const dir = build(site);
+    const deep = await serve(dir);
+    try {
+      const { page, errors } = await newPage();
+      await page.goto(`${deep.base}search/?q=` + encodeURIComponent("蒲公英"));
+      await settled(page);
+      await page.waitForSelector(".result-snippet[data-deep=done]");
+      const r = await results(page);
+      const dream = r.find((x) => /dream-5/.test(x.href)); // relax-7 says 蒲公英 in a cue
+      assert.ok(dream, JSON.stringify(r));
+      assert.deepEqual(dream.marks, ["蒲公英"], JSON.stringify(r));
+      assert.match(dream.snippet, /心愿卡系在蒲公英形状的展板上<b>。/); // the page's text, as text
+      assert.deepEqual(errors, []);
+      // a match the excerpt holds fetches no page
+      const shallow = await newPage();
+      const pages = [];
+      shallow.page.on("request", (q) => /\/lessons\//.test(q.url()) && pages.push(q.url()));
+      await shallow.page.goto(`${deep.base}search/?q=` + encodeURIComponent("梦想"));
+      await settled(shallow.page);
+      await shallow.page.waitForTimeout(300);
+      assert.deepEqual(pages, []);
+      assert.ok((await results(shallow.page)).length > 0);
+      await page.close();
+      await shallow.page.close();
+    } finally {
+      deep.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
   test("a word only in the last cue of a two-hour transcript links to that moment, over HTTP and from disk", { skip: PREBUILT && "needs the binary" }, async () => {
     // drowning-4 becomes a two-hour recording with 2,000 cues; 银杏叶 is said only in the last,
     // at 1:39:59 — far past what a search record carries, so its cue comes from a part file.

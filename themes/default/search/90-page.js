@@ -594,7 +594,8 @@
     a = el("a", "result-link");
     a.setAttribute("href", cue ? href + "#t=" + cue.start : href);
     var title = el("span", "result-title");
-    appendPieces(title, highlight(str(rec.t), this.terms, 0).pieces);
+    var inTitle = highlight(str(rec.t), this.terms, 0);
+    appendPieces(title, inTitle.pieces);
     a.appendChild(title);
     meta = el("span", "result-meta");
     k = KINDS.indexOf(str(rec.k));
@@ -628,13 +629,65 @@
       var hp = highlight(list(rec.p).join(this.listSep), this.terms, 120);
       if (hp.matched) h = hp;
     }
-    if (h.pieces.length) {
-      var snip = el("span", "result-snippet");
-      appendPieces(snip, h.pieces);
-      a.appendChild(snip);
+    var snip = el("span", "result-snippet");
+    appendPieces(snip, h.pieces);
+    if (h.pieces.length) a.appendChild(snip);
+    // The match lies beyond the record's excerpt: look for it in the page itself (not when the
+    // title shows the match already, nor for pinyin terms, which no text holds).
+    if (!h.matched && !inTitle.matched && hasTextTerms(this.terms) && /^https?:$/.test(window.location.protocol)) {
+      if (!h.pieces.length) a.appendChild(snip);
+      this.deepen(snip, href);
     }
     return a;
   };
+
+  /**
+   * Fills `snip` with the window around the best match in the page at `href` (its `.prose`
+   * text). A record carries only the first 600 characters of a body; the page is fetched only
+   * for a shown result whose match lies further on, after the results are drawn. The page is
+   * parsed as a document (no script runs) and only its text is used, drawn as text nodes.
+   * `data-deep` on the snippet says "loading", then "done".
+   */
+  Page.prototype.deepen = function (snip, href) {
+    var self = this, terms = this.terms, cache = this.pageTexts || (this.pageTexts = {});
+    snip.setAttribute("data-deep", "loading");
+    function fill(text) {
+      var h = text ? highlight(text, terms, 120) : null;
+      if (h && h.matched) {
+        clear(snip);
+        appendPieces(snip, h.pieces);
+      }
+      snip.setAttribute("data-deep", "done");
+    }
+    if (cache.hasOwnProperty(href)) return fill(cache[href]);
+    var xhr = new XMLHttpRequest();
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) return;
+      var doc = xhr.status >= 200 && xhr.status < 300 ? xhr.responseXML : null;
+      cache[href] = doc ? proseText(doc) : "";
+      if (terms === self.terms) fill(cache[href]);
+    };
+    try {
+      xhr.open("GET", href, true);
+      xhr.responseType = "document";
+      xhr.send();
+    } catch (e) {
+      snip.setAttribute("data-deep", "done");
+    }
+  };
+
+  /** Whether some query term is written as text is (pinyin terms hold an apostrophe). */
+  function hasTextTerms(terms) {
+    for (var i = 0; i < terms.length; i++) if (terms[i].term.indexOf("'") < 0) return true;
+    return false;
+  }
+
+  /** The text of a page's Markdown bodies, blocks apart. */
+  function proseText(doc) {
+    var blocks = doc.querySelectorAll ? doc.querySelectorAll(".prose") : [], out = [], i;
+    for (i = 0; i < blocks.length; i++) out.push(blocks[i].textContent || "");
+    return out.join(" ");
+  }
 
   LS.el = el;
   LS.clear = clear;
