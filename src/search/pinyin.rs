@@ -6,7 +6,8 @@
 //! never be a word of the text:
 //! - a pair of adjacent syllables, `qing'xu` (情绪) — as character bigrams are for Chinese;
 //! - three adjacent initials after a `'`, `'qxg` (情绪管) — typed initials (`qxgl`) are cut
-//!   into these, so `qxgl` needs `'qxg` and `'xgl`.
+//!   into these, so `qxgl` needs `'qxg` and `'xgl`;
+//! - two adjacent initials after a `'`, `'xl` (心理), for a query of just two initials.
 //!
 //! Polyphones: the `pinyin` crate gives one reading per character; `WORDS` lists school words
 //! whose reading differs from it (重复, 长度, 银行, 音乐, 睡觉…). A word found in a run takes its
@@ -245,6 +246,16 @@ pub fn index_name_terms(names: &str, mut each: impl FnMut(&str)) {
         if *surname != everyday {
             each(&format!("{surname}'{second}"));
         }
+        let initial = |s: &str| s.chars().next();
+        if initial(surname) != initial(everyday) {
+            each(&format!(
+                "'{}",
+                [surname, second]
+                    .iter()
+                    .filter_map(|s| initial(s))
+                    .collect::<String>()
+            ));
+        }
         if let Some(Some(third)) = read.get(2)
             && surname.chars().next() != everyday.chars().next()
         {
@@ -257,7 +268,7 @@ pub fn index_name_terms(names: &str, mut each: impl FnMut(&str)) {
     });
 }
 
-/// The pairs and triples of one run's readings.
+/// The pairs, initial pairs and initial triples of one run's readings.
 fn terms_of_readings(read: &[Option<&str>], term: &mut String, each: &mut impl FnMut(&str)) {
     for i in 0..read.len().saturating_sub(1) {
         if let (Some(a), Some(b)) = (read[i], read[i + 1]) {
@@ -265,6 +276,10 @@ fn terms_of_readings(read: &[Option<&str>], term: &mut String, each: &mut impl F
             term.push_str(a);
             term.push('\'');
             term.push_str(b);
+            each(term);
+            term.clear();
+            term.push('\'');
+            term.extend([a, b].iter().filter_map(|s| s.chars().next()));
             each(term);
             if let Some(Some(c)) = read.get(i + 2) {
                 term.clear();
@@ -356,9 +371,12 @@ pub fn query_terms(query: &str) -> Vec<String> {
             Some(syllables) => cut.extend(syllables),
             None => {
                 let letters: Vec<char> = pieces.concat().chars().collect();
+                // Two initials (`xl`, 心理) are one pair; more are cut into triples, which
+                // narrow far better than pairs.
+                let width = if letters.len() == 2 { 2 } else { 3 };
                 return letters
-                    .windows(3)
-                    .map(|w| format!("'{}{}{}", w[0], w[1], w[2]))
+                    .windows(width)
+                    .map(|w| format!("'{}", w.iter().collect::<String>()))
                     .collect();
             }
         }
@@ -379,12 +397,14 @@ mod tests {
     }
 
     #[test]
-    fn pairs_of_syllables_and_triples_of_initials() {
+    fn pairs_of_syllables_and_pairs_and_triples_of_initials() {
         assert_eq!(
             terms("情绪管理"),
-            ["qing'xu", "'qxg", "xu'guan", "'xgl", "guan'li"]
+            [
+                "qing'xu", "'qx", "'qxg", "xu'guan", "'xg", "'xgl", "guan'li", "'gl"
+            ]
         );
-        assert_eq!(terms("心理 ABC"), ["xin'li"]);
+        assert_eq!(terms("心理 ABC"), ["xin'li", "'xl"]);
         assert!(terms("abc 3").is_empty());
     }
 
@@ -406,6 +426,7 @@ mod tests {
         index_name_terms("曾丽华", |t| out.push(t.to_string()));
         assert!(out.contains(&"zeng'li".to_string()), "{out:?}");
         assert!(out.contains(&"'zlh".to_string()), "{out:?}");
+        assert!(out.contains(&"'zl".to_string()), "{out:?}");
         assert!(out.contains(&"li'hua".to_string()), "{out:?}");
         let everyday = terms("曾丽华");
         assert!(
@@ -432,11 +453,12 @@ mod tests {
         assert_eq!(query_terms("Qing Xu"), ["qing'xu"]);
         assert_eq!(query_terms("fangnishui"), ["fang'ni", "ni'shui"]);
         assert_eq!(query_terms("qxgl"), ["'qxg", "'xgl"]);
+        assert_eq!(query_terms("xl"), ["'xl"], "two initials are a pair");
+        assert_eq!(query_terms("x l"), ["'xl"]);
         assert_eq!(query_terms("xi'an"), ["xi'an"]);
         assert!(query_terms("qing").is_empty(), "one syllable: words only");
         assert!(query_terms("情绪").is_empty());
         assert!(query_terms("abc3").is_empty());
-        assert!(query_terms("xl").is_empty(), "two initials make no triple");
     }
 
     #[test]

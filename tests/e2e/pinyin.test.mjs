@@ -96,6 +96,9 @@ describe("pinyin search and suggestions", { skip }, () => {
       ["qingxu", (t) => t.includes("认识我的情绪")],
       ["qxgl", (t) => t.includes("认识我的情绪") && t.includes("高中生的情绪调适")],
       ["QXGL", (t) => t.includes("认识我的情绪")],
+      // two initials: a pair (防溺, 心理)
+      ["fn", (t) => t.slice(0, 2).sort().join() === ["防溺水安全教育", "夏季防溺水（微课）"].sort().join()],
+      ["xl", (t) => t.includes("考试焦虑怎么办——七年级心理健康课")],
       ["wangchunyan", (t) => t[0] === "防溺水安全教育"],
       // A surname read as a surname (曾 zēng, not céng), and the everyday reading still found.
       ["zenghua", (t) => t.length === 1 && t[0] === "评《七年级心理健康课》"],

@@ -50,15 +50,17 @@
     return go(0) ? out : null;
   }
 
-  /** The pinyin terms of a query, as strings: syllable pairs `a'b`, or initial triples `'abc`. */
+  /** The pinyin terms of a query, as strings: syllable pairs `a'b`, or initial triples `'abc` (a pair `'ab` for two initials). */
   function pinyinTerms(q) {
-    var pieces = letterPieces(q), cut = [], out = [], i, j, seg, all;
+    var pieces = letterPieces(q), cut = [], out = [], i, j, seg, all, w;
     if (!pieces) return out;
     for (i = 0; i < pieces.length; i++) {
       seg = segment(pieces[i]);
       if (!seg) {
         all = pieces.join("");
-        for (j = 0; j + 3 <= all.length; j++) out.push("'" + all.substring(j, j + 3));
+        // two initials (xl, 心理) are one pair; more are cut into triples, which narrow far better
+        w = all.length === 2 ? 2 : 3;
+        for (j = 0; j + w <= all.length; j++) out.push("'" + all.substring(j, j + w));
         return out;
       }
       cut = cut.concat(seg);
