@@ -49,41 +49,107 @@ pub fn render_all(config: &Config, catalog: &Catalog, diagnostics: &mut Diagnost
     bodies
 }
 
+/// The free pages' bodies only, for a build that renders each resource's body with its page
+/// (`build::write_site_streamed`); the fragment links are checked once those are rendered too.
+pub fn render_page_bodies(
+    config: &Config,
+    catalog: &Catalog,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Arc<Rendered>> {
+    let assets = asset_set(catalog);
+    let pages: Vec<(Rendered, Vec<Diagnostic>)> = catalog
+        .pages
+        .par_iter()
+        .map(|p| render_page_body(config, catalog, &assets, p))
+        .collect();
+    pages
+        .into_iter()
+        .map(|(rendered, warnings)| {
+            diagnostics.extend(warnings);
+            Arc::new(rendered)
+        })
+        .collect()
+}
+
+/// Stand-ins for the resources' bodies before they are rendered: empty, but for a video's
+/// chapters read from its `chapters_file:`, which other pages need first (its `chapters.vtt`,
+/// the list of pages). The file's problems are reported when the body itself is rendered.
+pub fn chapter_stubs(catalog: &Catalog) -> Vec<Arc<Rendered>> {
+    let empty = Arc::new(Rendered::default());
+    catalog
+        .resources
+        .iter()
+        .map(|r| match &r.detail {
+            Detail::Video(video) if video.chapters_file.is_some() => {
+                let mut stub = Rendered::default();
+                if let Some(file) = &video.chapters_file {
+                    add_chapters(catalog, file, video.duration, &mut stub, &mut Vec::new());
+                }
+                Arc::new(stub)
+            }
+            _ => Arc::clone(&empty),
+        })
+        .collect()
+}
+
+/// What the checks after the pages (`missing_fragments`, `times_past_the_end`) and `Site`
+/// keep of a rendered body: all but its HTML, text and transcript.
+pub fn slim(mut body: Rendered) -> Rendered {
+    body.html = String::new();
+    body.text = String::new();
+    body.transcript = Vec::new();
+    body
+}
+
 /// A warning for each review that cites a time (`[12:34]`) after its video's end.
 pub fn times_past_the_end(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> {
+    catalog
+        .places()
+        .flat_map(|place| {
+            let text = &catalog.resources[place].origin.text;
+            late_times(catalog, place, &bodies.resources[place], text)
+        })
+        .collect()
+}
+
+/// `times_past_the_end` for the resource at `place` (`file_text` is its file's text): nothing
+/// unless it is a review whose video has a `duration:`.
+pub fn late_times(
+    catalog: &Catalog,
+    place: catalog::Place,
+    body: &Rendered,
+    file_text: &str,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    for place in catalog.places() {
-        let body = &bodies.resources[place];
-        let Some(video) = catalog
-            .review_video(place)
-            .filter(|_| !body.cited_times.is_empty())
-        else {
-            continue;
-        };
-        let Detail::Video(detail) = &catalog.resources[video].detail else {
-            continue;
-        };
-        let Some(end) = detail.duration.map(|d| d.0) else {
-            continue;
-        };
-        let review = &catalog.resources[place];
-        let source = review.body();
-        let mut places = crate::markdown::times::cited_in_source(source).into_iter();
-        for late in body.cited_times.iter().filter(|t| **t > end) {
-            let mut warning = Diagnostic::warning(format!(
-                "the review cites {}, after the end of its video ({})",
-                crate::vtt::clock(late * 1000),
-                crate::vtt::clock(end * 1000)
-            ))
-            .in_file(&review.origin.file)
-            .with_help("correct the time, or the video's `duration:`");
-            // Cited in order, so the next place with the same time is this one.
-            if let Some((_, offset)) = places.by_ref().find(|(seconds, _)| seconds == late) {
-                let line = review.body_line + source[..offset].matches('\n').count();
-                warning = warning.at_line(&review.origin.text, line, 1);
-            }
-            problems.push(warning);
+    let Some(video) = catalog
+        .review_video(place)
+        .filter(|_| !body.cited_times.is_empty())
+    else {
+        return problems;
+    };
+    let Detail::Video(detail) = &catalog.resources[video].detail else {
+        return problems;
+    };
+    let Some(end) = detail.duration.map(|d| d.0) else {
+        return problems;
+    };
+    let review = &catalog.resources[place];
+    let source = file_text.get(review.body_span.clone()).unwrap_or("");
+    let mut places = crate::markdown::times::cited_in_source(source).into_iter();
+    for late in body.cited_times.iter().filter(|t| **t > end) {
+        let mut warning = Diagnostic::warning(format!(
+            "the review cites {}, after the end of its video ({})",
+            crate::vtt::clock(late * 1000),
+            crate::vtt::clock(end * 1000)
+        ))
+        .in_file(&review.origin.file)
+        .with_help("correct the time, or the video's `duration:`");
+        // Cited in order, so the next place with the same time is this one.
+        if let Some((_, offset)) = places.by_ref().find(|(seconds, _)| seconds == late) {
+            let line = review.body_line + source[..offset].matches('\n').count();
+            warning = warning.at_line(file_text, line, 1);
         }
+        problems.push(warning);
     }
     problems
 }
@@ -131,11 +197,24 @@ pub fn render_resource_body(
     assets: &BTreeSet<String>,
     r: &Resource,
 ) -> (Rendered, Vec<Diagnostic>) {
+    render_resource_body_of(config, catalog, assets, r, &r.origin.text)
+}
+
+/// `render_resource_body` from the file's text `file_text`, which a streaming build keeps
+/// apart from the resource (`build::stream`), to drop it as soon as the body is rendered.
+pub fn render_resource_body_of(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+    r: &Resource,
+    file_text: &str,
+) -> (Rendered, Vec<Diagnostic>) {
+    let body = file_text.get(r.body_span.clone()).unwrap_or("");
     let (mut rendered, mut problems) = render_body(
         config,
         catalog,
         assets,
-        (&r.origin.file, &r.origin.text, r.body(), r.body_line),
+        (&r.origin.file, file_text, body, r.body_line),
         &catalog::resource_path(r),
         r.kind == crate::content::Kind::Review,
     );
@@ -325,7 +404,6 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
         .chain(catalog.pages.iter().map(|p| &p.origin).zip(&bodies.pages));
     let mut problems = Vec::new();
     for (origin, body) in sources {
-        let mut lines: Option<Vec<&str>> = None;
         for link in &body.fragment_links {
             let known = pages
                 .get(&link.page_path)
@@ -334,7 +412,7 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
                 problems.push(
                     Diagnostic::error(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
                         .in_file(&origin.file)
-                        .at_source_line(lines.get_or_insert_with(|| origin.text.lines().collect()).get(link.line - 1).copied().unwrap_or(""), link.line, link.column)
+                        .at_source_line(&link.source_line, link.line, link.column)
                         .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
                 );
             }

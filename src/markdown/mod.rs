@@ -58,6 +58,9 @@ pub struct FragmentLink {
     pub fragment: String,
     pub line: usize,
     pub column: usize,
+    /// The text of its line, for the diagnostic when it finds no heading (checked after
+    /// every body is rendered, when a streaming build no longer holds the file's text).
+    pub source_line: String,
 }
 
 /// Where the body sits in its file, for warnings with line numbers.
@@ -182,6 +185,14 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     /// (line in the file, column in characters) of the current event.
+    /// The text of the body's line `line` (a line of the file), without its line break.
+    fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts[line - self.options.span.first_line];
+        let rest = &self.body[start.min(self.body.len())..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
+    }
+
     fn position(&self) -> (usize, usize) {
         let line = self.line();
         let start = self.line_starts[line - self.options.span.first_line];
@@ -415,11 +426,13 @@ impl<'a, 'o> State<'a, 'o> {
     fn check_url(&mut self, url: &str, warnings: &mut Vec<Diagnostic>) -> Option<CowStr<'a>> {
         if let Some((page_path, fragment)) = self.options.links.fragment_target(url) {
             let (line, column) = self.position();
+            let source_line = self.line_text(line).to_string();
             self.fragment_links.push(FragmentLink {
                 page_path,
                 fragment,
                 line,
                 column,
+                source_line,
             });
         }
         if let Some(source) = self.options.links.linked_source(url)

@@ -135,133 +135,238 @@ pub fn build(
     // exiting online build hands postings and records over as they are made (~40 MB on 10k
     // resources that were otherwise all in memory at once).
     let early = early.filter(|_| !keep && !config.search.offline);
-    let kind_names = kind_names.map(str::to_string);
     let (postings, lengths) = invert(docs);
-    let estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
-    let bucket_count = self::bucket_count(estimate);
-    let grouped = group(postings, bucket_count);
-    let mut early_hashes = Vec::new();
-    let mut files: BTreeMap<String, Vec<u8>> = match early {
-        Some(write) => {
-            early_hashes = grouped
-                .par_iter()
-                .enumerate()
-                .map(|(b, bucket)| written_early(write, bucket_path(b as u32), bucket_json(bucket)))
-                .collect();
-            BTreeMap::new()
-        }
-        None => grouped
-            .par_iter()
-            .enumerate()
-            .map(|(b, bucket)| (bucket_path(b as u32), bucket_json(bucket)))
-            .collect(),
-    };
+    let mut made = Made::new(early);
     // Without `keep`, the postings go before the records are made: less memory at the peak.
-    let kept_buckets = keep.then_some(grouped);
+    let kept_buckets = made.postings(postings, keep);
     let columns = FacetColumns::new(config, topics, docs, lengths);
-    files.insert(FACETS.into(), columns.json());
-    // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
-    files.insert("t2s.json".into(), super::variants::json());
-    let mut parts = super::incremental::Parts::default();
-    match early {
-        Some(write) => {
-            let hashes: Vec<Vec<(String, u64)>> = (docs.par_iter().enumerate())
-                .map(|(n, d)| {
-                    let (record, doc_parts) = record_files(config, d);
-                    let mut hashes = vec![written_early(write, record_path(n), record)];
-                    hashes.extend(
-                        doc_parts
-                            .into_iter()
-                            .map(|p| written_early(write, p.path(), p.bytes)),
-                    );
-                    hashes
-                })
-                .collect();
-            early_hashes.extend(hashes.into_iter().flatten());
+    made.records(config, docs, 0, keep);
+    made.finish(config, kind_names, topics, docs, columns, kept_buckets)
+}
+
+/// The index of a build that streams (`lectern build` without offline scripts): documents
+/// come a chunk at a time, in document-number order, each chunk with its bodies, which are
+/// dropped once it is counted and its records are written; the rest is made at `finish` from
+/// the documents without their bodies. The files are those `build` makes of the same documents.
+pub struct IndexStream<'w> {
+    inverter: Inverter,
+    made: Made<'w>,
+}
+
+impl<'w> IndexStream<'w> {
+    /// A stream writing postings and records through `write`. `None` when the index must be
+    /// made whole (`search.offline`: the offline scripts are made from every file's bytes).
+    pub fn new(config: &Config, documents: usize, write: EarlyWriter<'w>) -> Option<Self> {
+        (!config.search.offline).then(|| IndexStream {
+            inverter: Inverter::new(documents),
+            made: Made::new(Some(write)),
+        })
+    }
+
+    /// The next documents in number order, with their bodies.
+    pub fn add(&mut self, config: &Config, docs: &[SearchDocument<'_>]) {
+        let first = self.inverter.lengths.len();
+        self.inverter.add(docs);
+        self.made.records(config, docs, first, false);
+    }
+
+    /// The rest of the index; `docs` are every document (bodies not needed), in number order.
+    pub fn finish(
+        self,
+        config: &Config,
+        kind_names: [&str; 3],
+        topics: &[(String, String)],
+        docs: &[SearchDocument<'_>],
+    ) -> Built {
+        let (postings, lengths) = self.inverter.finish();
+        let mut made = self.made;
+        made.postings(postings, false);
+        let columns = FacetColumns::new(config, topics, docs, lengths);
+        made.finish(config, kind_names, topics, docs, columns, None)
+    }
+}
+
+/// The index's files as they are made: written early (their hashes kept for the generation)
+/// or held in `files`.
+struct Made<'w> {
+    early: Option<EarlyWriter<'w>>,
+    files: BTreeMap<String, Vec<u8>>,
+    early_hashes: Vec<(String, u64)>,
+    parts: super::incremental::Parts,
+    bucket_count: u32,
+    estimate: usize,
+}
+
+impl<'w> Made<'w> {
+    fn new(early: Option<EarlyWriter<'w>>) -> Self {
+        Made {
+            early,
+            files: BTreeMap::new(),
+            early_hashes: Vec::new(),
+            parts: super::incremental::Parts::default(),
+            bucket_count: 0,
+            estimate: 0,
         }
-        None => {
-            let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
-                docs.par_iter().map(|d| record_files(config, d)).collect();
-            for (n, (record, doc_parts)) in made.into_iter().enumerate() {
-                files.insert(record_path(n), record);
-                for part in doc_parts {
-                    files.insert(part.path(), part.bytes.clone());
-                    if keep {
-                        parts.add(part);
+    }
+
+    /// The postings files; their buckets, for `serve`, when `keep`.
+    fn postings(
+        &mut self,
+        postings: Vec<(String, PostingList)>,
+        keep: bool,
+    ) -> Option<Vec<Bucket>> {
+        self.estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
+        self.bucket_count = bucket_count(self.estimate);
+        let grouped = group(postings, self.bucket_count);
+        match self.early {
+            Some(write) => {
+                let hashes: Vec<(String, u64)> = grouped
+                    .par_iter()
+                    .enumerate()
+                    .map(|(b, bucket)| {
+                        written_early(write, bucket_path(b as u32), bucket_json(bucket))
+                    })
+                    .collect();
+                self.early_hashes.extend(hashes);
+            }
+            None => {
+                let files: Vec<(String, Vec<u8>)> = grouped
+                    .par_iter()
+                    .enumerate()
+                    .map(|(b, bucket)| (bucket_path(b as u32), bucket_json(bucket)))
+                    .collect();
+                self.files.extend(files);
+            }
+        }
+        keep.then_some(grouped)
+    }
+
+    /// The records (and transcript parts) of `docs`, numbered from `first`.
+    fn records(&mut self, config: &Config, docs: &[SearchDocument<'_>], first: usize, keep: bool) {
+        match self.early {
+            Some(write) => {
+                let hashes: Vec<Vec<(String, u64)>> = (docs.par_iter().enumerate())
+                    .map(|(n, d)| {
+                        let (record, doc_parts) = record_files(config, d);
+                        let mut hashes = vec![written_early(write, record_path(first + n), record)];
+                        hashes.extend(
+                            doc_parts
+                                .into_iter()
+                                .map(|p| written_early(write, p.path(), p.bytes)),
+                        );
+                        hashes
+                    })
+                    .collect();
+                self.early_hashes.extend(hashes.into_iter().flatten());
+            }
+            None => {
+                let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
+                    docs.par_iter().map(|d| record_files(config, d)).collect();
+                for (n, (record, doc_parts)) in made.into_iter().enumerate() {
+                    self.files.insert(record_path(first + n), record);
+                    for part in doc_parts {
+                        self.files.insert(part.path(), part.bytes.clone());
+                        if keep {
+                            self.parts.add(part);
+                        }
                     }
                 }
             }
         }
     }
-    let titles: Vec<super::suggest::Entry> = docs
-        .par_iter()
-        .map(|d| super::suggest::Entry::new(d.title))
-        .collect();
-    let suggest = super::suggest::SuggestState::new(titles, topics);
-    files.extend(suggest.written.iter().map(|(p, b)| (p.clone(), b.clone())));
-    let records: Option<Vec<Vec<u8>>> = keep.then(|| {
-        (0..docs.len())
-            .map(|n| files[&record_path(n)].clone())
-            .collect()
-    });
-    let bucket_bytes: Vec<Vec<u8>> = if keep {
-        (0..bucket_count)
-            .map(|b| files[&bucket_path(b)].clone())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if config.search.offline {
-        let scripts = super::offline::scripts(&files);
-        files.extend(scripts);
-    }
-    let mut hashes: BTreeMap<String, u64> = files
-        .par_iter()
-        .map(|(path, bytes)| (path.clone(), content_hash(bytes)))
-        .collect();
-    hashes.extend(early_hashes);
-    let generation = generation(&hashes);
-    let mut out: Vec<IndexFile> = files
-        .into_iter()
-        .map(|(path, bytes)| IndexFile {
-            path: format!("search/{generation}/{path}"),
-            bytes,
-        })
-        .collect();
-    out.extend(
-        manifest_files(
-            config,
-            manifest(
-                config,
-                &kind_names,
-                topics,
-                docs.len(),
-                bucket_count,
-                &generation,
-            ),
-        )
-        .into_iter()
-        .map(|(path, bytes)| IndexFile { path, bytes }),
-    );
-    let state = kept_buckets
-        .zip(records)
-        .map(|(buckets, records)| super::IndexState {
-            buckets,
-            bucket_bytes,
+
+    /// Facets, suggestions, offline scripts and manifest; the generation named; what `serve`
+    /// keeps when `kept_buckets` is given.
+    fn finish(
+        self,
+        config: &Config,
+        kind_names: [&str; 3],
+        topics: &[(String, String)],
+        docs: &[SearchDocument<'_>],
+        columns: FacetColumns,
+        kept_buckets: Option<Vec<Bucket>>,
+    ) -> Built {
+        let Made {
+            mut files,
+            early_hashes,
+            parts,
             bucket_count,
             estimate,
-            columns,
-            records,
-            parts,
-            hashes,
-            generation: generation.clone(),
-            kind_names,
-            suggest,
+            ..
+        } = self;
+        let keep = kept_buckets.is_some();
+        let kind_names = kind_names.map(str::to_string);
+        files.insert(FACETS.into(), columns.json());
+        // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
+        files.insert("t2s.json".into(), super::variants::json());
+        let titles: Vec<super::suggest::Entry> = docs
+            .par_iter()
+            .map(|d| super::suggest::Entry::new(d.title))
+            .collect();
+        let suggest = super::suggest::SuggestState::new(titles, topics);
+        files.extend(suggest.written.iter().map(|(p, b)| (p.clone(), b.clone())));
+        let records: Option<Vec<Vec<u8>>> = keep.then(|| {
+            (0..docs.len())
+                .map(|n| files[&record_path(n)].clone())
+                .collect()
         });
-    Built {
-        files: out,
-        state,
-        generation,
+        let bucket_bytes: Vec<Vec<u8>> = if keep {
+            (0..bucket_count)
+                .map(|b| files[&bucket_path(b)].clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if config.search.offline {
+            let scripts = super::offline::scripts(&files);
+            files.extend(scripts);
+        }
+        let mut hashes: BTreeMap<String, u64> = files
+            .par_iter()
+            .map(|(path, bytes)| (path.clone(), content_hash(bytes)))
+            .collect();
+        hashes.extend(early_hashes);
+        let generation = generation(&hashes);
+        let mut out: Vec<IndexFile> = files
+            .into_iter()
+            .map(|(path, bytes)| IndexFile {
+                path: format!("search/{generation}/{path}"),
+                bytes,
+            })
+            .collect();
+        let manifest = manifest(
+            config,
+            &kind_names,
+            topics,
+            docs.len(),
+            bucket_count,
+            &generation,
+        );
+        out.extend(
+            manifest_files(config, manifest)
+                .into_iter()
+                .map(|(path, bytes)| IndexFile { path, bytes }),
+        );
+        let state = kept_buckets
+            .zip(records)
+            .map(|(buckets, records)| super::IndexState {
+                buckets,
+                bucket_bytes,
+                bucket_count,
+                estimate,
+                columns,
+                records,
+                parts,
+                hashes,
+                generation: generation.clone(),
+                kind_names,
+                suggest,
+            });
+        Built {
+            files: out,
+            state,
+            generation,
+        }
     }
 }
 
@@ -537,43 +642,71 @@ impl PostingList {
     }
 }
 
-/// Term → posting list, sorted by term, and each document's length code. Terms are split
-/// between threads by key, so each thread owns its maps and no lock is needed.
+/// Term → posting list, sorted by term, and each document's length code.
 fn invert(docs: &[SearchDocument<'_>]) -> (Vec<(String, PostingList)>, Vec<u32>) {
-    let parts = rayon::current_num_threads().max(1);
-    let mut cjk_maps: Vec<FxHashMap<u64, PostingList>> =
-        (0..parts).map(|_| FxHashMap::default()).collect();
-    let mut word_map: FxHashMap<Box<str>, PostingList> = FxHashMap::default();
-    let mut lengths = Vec::with_capacity(docs.len());
-    for (chunk_number, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
-        let first = (chunk_number * CHUNK_DOCS) as u32;
+    let mut inverter = Inverter::new(docs.len());
+    for chunk in docs.chunks(CHUNK_DOCS) {
+        inverter.add(chunk);
+    }
+    inverter.finish()
+}
+
+/// Posting lists made from documents given a chunk at a time, in document-number order. Terms
+/// are split between threads by key, so each thread owns its maps and no lock is needed.
+struct Inverter {
+    cjk_maps: Vec<FxHashMap<u64, PostingList>>,
+    word_map: FxHashMap<Box<str>, PostingList>,
+    lengths: Vec<u32>,
+}
+
+impl Inverter {
+    fn new(documents: usize) -> Self {
+        let parts = rayon::current_num_threads().max(1);
+        Inverter {
+            cjk_maps: (0..parts).map(|_| FxHashMap::default()).collect(),
+            word_map: FxHashMap::default(),
+            lengths: Vec::with_capacity(documents),
+        }
+    }
+
+    /// The next documents (numbered on from the last ones added).
+    fn add(&mut self, chunk: &[SearchDocument<'_>]) {
+        let first = self.lengths.len() as u32;
         let chunk_terms: Vec<DocTerms> = chunk.par_iter().map(doc_terms).collect();
-        cjk_maps.par_iter_mut().enumerate().for_each(|(part, map)| {
-            for (offset, doc) in chunk_terms.iter().enumerate() {
-                for (key, tf) in &doc.cjk {
-                    if (*key as usize) % parts == part {
-                        map.entry(*key).or_default().add(first + offset as u32, *tf);
+        let parts = self.cjk_maps.len();
+        self.cjk_maps
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(part, map)| {
+                for (offset, doc) in chunk_terms.iter().enumerate() {
+                    for (key, tf) in &doc.cjk {
+                        if (*key as usize) % parts == part {
+                            map.entry(*key).or_default().add(first + offset as u32, *tf);
+                        }
                     }
                 }
-            }
-        });
+            });
         for (offset, doc) in chunk_terms.into_iter().enumerate() {
-            lengths.push(doc.length_code);
+            self.lengths.push(doc.length_code);
             for (word, tf) in doc.words {
-                word_map
+                self.word_map
                     .entry(word)
                     .or_default()
                     .add(first + offset as u32, tf);
             }
         }
     }
-    let mut list: Vec<(String, PostingList)> = cjk_maps
-        .into_iter()
-        .flat_map(|map| map.into_iter().map(|(k, p)| (unpack(k), p)))
-        .chain(word_map.into_iter().map(|(w, p)| (w.into_string(), p)))
-        .collect();
-    list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (list, lengths)
+
+    fn finish(self) -> (Vec<(String, PostingList)>, Vec<u32>) {
+        let mut list: Vec<(String, PostingList)> = self
+            .cjk_maps
+            .into_iter()
+            .flat_map(|map| map.into_iter().map(|(k, p)| (unpack(k), p)))
+            .chain(self.word_map.into_iter().map(|(w, p)| (w.into_string(), p)))
+            .collect();
+        list.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        (list, self.lengths)
+    }
 }
 
 pub(super) fn bucket_count(estimate: usize) -> u32 {

@@ -18,7 +18,7 @@ pub mod variants;
 pub use cost::{first_query, query_files};
 pub use documents::{document, documents, index_topics};
 pub use incremental::{IndexPatch, IndexState, Rearrangement};
-pub use index::{Built, EarlyWriter, IndexFile, SearchDocument, build};
+pub use index::{Built, EarlyWriter, IndexFile, IndexStream, SearchDocument, build};
 pub use offline::package_scripts;
 
 /// A document's number in the index: the catalog's order (newest first) reversed, so that a

@@ -210,29 +210,37 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Every page's digest; the pages `wanted` (by file and digest) rendered into `sink`.
-    fn render_where(
-        &self,
-        wanted: impl Fn(&str, u64) -> bool + Sync,
-        sink: &PageSink<'_>,
-    ) -> Rendering {
-        let results: Vec<(String, u64, Option<Diagnostic>)> = self
+    /// Every page but the resources' own (`render_resource` makes those, each given its body):
+    /// for a build that renders each resource's body with its page.
+    pub fn render_all_but_resources(&self, sink: &PageSink<'_>) -> Rendering {
+        let jobs = self
             .jobs
-            .par_iter()
-            .map(|job| {
-                let (file, view) = self.view(job);
-                let digest = self.digest(&view);
-                let problem = if wanted(&file, digest) {
-                    match view.render(&self.renderer) {
-                        Ok(html) => sink(&file, html).err(),
-                        Err(problem) => Some(problem),
-                    }
-                } else {
-                    None
-                };
-                (file, digest, problem)
-            })
-            .collect();
+            .iter()
+            .filter(|job| !matches!(job, Job::Resource(_)));
+        Self::gathered(
+            jobs.collect::<Vec<_>>()
+                .par_iter()
+                .map(|job| self.made(self.view(job), &|_, _| true, sink))
+                .collect(),
+        )
+    }
+
+    /// The page of the resource at `n`, made with `body` (which `input.bodies` need not hold):
+    /// its file, digest and problem, as `render_all` would give them.
+    pub fn render_resource(
+        &self,
+        n: Place,
+        body: &Rendered,
+        sink: &PageSink<'_>,
+    ) -> (String, u64, Option<Diagnostic>) {
+        let path = catalog::resource_path(&self.input.catalog.resources[n]);
+        let (template, view) = resource(self.input, &self.cards, n, body, &path);
+        let view = View::Resource(template, Box::new(view));
+        self.made((format!("{path}index.html"), view), &|_, _| true, sink)
+    }
+
+    /// The problems and digests of pages made one by one (`render_resource`).
+    pub fn gathered(results: Vec<(String, u64, Option<Diagnostic>)>) -> Rendering {
         let mut problems = Vec::new();
         let mut digests = Digests::default();
         for (file, digest, problem) in results {
@@ -242,6 +250,39 @@ impl<'a> Pages<'a> {
         problems.sort_by(|a, b| a.message.cmp(&b.message));
         problems.dedup_by(|a, b| a.message == b.message && a.line == b.line);
         Rendering { problems, digests }
+    }
+
+    /// One page's file and digest, rendered into `sink` when `wanted`, and its problem.
+    fn made(
+        &self,
+        (file, view): (String, View<'_>),
+        wanted: &(dyn Fn(&str, u64) -> bool + Sync),
+        sink: &PageSink<'_>,
+    ) -> (String, u64, Option<Diagnostic>) {
+        let digest = self.digest(&view);
+        let problem = if wanted(&file, digest) {
+            match view.render(&self.renderer) {
+                Ok(html) => sink(&file, html).err(),
+                Err(problem) => Some(problem),
+            }
+        } else {
+            None
+        };
+        (file, digest, problem)
+    }
+
+    /// Every page's digest; the pages `wanted` (by file and digest) rendered into `sink`.
+    fn render_where(
+        &self,
+        wanted: impl Fn(&str, u64) -> bool + Sync,
+        sink: &PageSink<'_>,
+    ) -> Rendering {
+        let results: Vec<(String, u64, Option<Diagnostic>)> = self
+            .jobs
+            .par_iter()
+            .map(|job| self.made(self.view(job), &wanted, sink))
+            .collect();
+        Self::gathered(results)
     }
 
     fn digest(&self, view: &View<'_>) -> u64 {
@@ -260,7 +301,7 @@ impl<'a> Pages<'a> {
             Job::Home => ("index.html".into(), View::Home(home(input, cards))),
             Job::Resource(n) => {
                 let path = catalog::resource_path(&catalog.resources[*n]);
-                let (template, mut view) = resource(input, cards, *n, &path);
+                let (template, mut view) = resource(input, cards, *n, &input.bodies[*n], &path);
                 view.page.content.taken = self.take_html(*n);
                 (
                     format!("{path}index.html"),
@@ -498,12 +539,12 @@ fn resource<'c>(
     input: &'c SiteInput<'_>,
     cards: &'c [SharedCard],
     n: Place,
+    body: &'c Rendered,
     path: &str,
 ) -> (&'static str, ResourceView<'c>) {
     let (config, catalog) = (input.config, input.catalog);
     let resource: &'c Resource = &catalog.resources[n];
     let links = &catalog.links[n];
-    let body: &'c Rendered = &input.bodies[n];
     let frame = frame(config, path);
     let root = frame.root.clone();
     let card = |m: &Place| &*cards[*m];

@@ -163,6 +163,24 @@ impl Session {
 
 const LESSON: &str = "content/lessons/junior/ren-ji-chong-tu.md";
 
+/// `lectern build` renders each body with its page, a chunk at a time (`build::stream`);
+/// `serve` renders every body first and keeps them. Same files, byte for byte — on the sample
+/// portal and on the fixture with captions, chapter files, cited times and fragment links.
+#[test]
+fn a_streaming_build_equals_serves_build() {
+    let (tmp, portal) = sample_portal();
+    let full = crate::common::copy_site("full");
+    for (name, root) in [("portal", portal.as_path()), ("full", full.root.as_path())] {
+        let served = tmp.path().join(format!("served-{name}"));
+        let streamed = tmp.path().join(format!("streamed-{name}"));
+        let lock = RwLock::new(0);
+        full_build(root, &served, BASE_URL, &lock);
+        let problems = plain_build(root, &streamed, BASE_URL);
+        assert!(problems.is_empty(), "{name}: {:?}", problems.sorted());
+        assert_same_tree(&read_tree(&streamed), &read_tree(&served), name);
+    }
+}
+
 #[test]
 fn every_quick_refresh_equals_a_full_build() {
     let mut s = Session::start();

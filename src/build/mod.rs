@@ -16,6 +16,9 @@ use crate::output::{self, Staging};
 use crate::search::{self, IndexState};
 use crate::theme::{self, Digests, Pages, SiteInput};
 
+mod stream;
+use stream::write_site_streamed;
+
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -53,6 +56,13 @@ pub struct Site {
     pub bodies: Vec<Arc<Rendered>>,
     pub page_bodies: Vec<Arc<Rendered>>,
     pub theme: theme::Theme,
+    /// The resources' bodies are not rendered yet: `bodies` holds stand-ins
+    /// (`bodies::chapter_stubs`) and `write_site_streamed` renders each body with its page.
+    pub streaming: bool,
+    /// While `streaming`: each resource's file text, taken out of the catalog (its
+    /// `origin.text` is empty), so that the streaming build drops it once the body is rendered.
+    /// Empty otherwise.
+    pub sources: Vec<std::sync::Mutex<Option<Arc<str>>>>,
 }
 
 impl Site {
@@ -95,25 +105,57 @@ pub fn load(
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Option<Site> {
+    load_for(options, false, diagnostics, timings)
+}
+
+/// `load`, leaving the resources' bodies to be rendered with their pages when `stream` is
+/// asked for and the site allows it (see `streams`).
+fn load_for(
+    options: &BuildOptions,
+    stream: bool,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Site> {
     let mut lap = Lap::start(options, timings);
     let config = configure(options, diagnostics)?;
     lap.next("config", "reading content");
     let content = content::load(&options.root, &config, options.drafts, diagnostics);
     lap.next("content", "linking resources");
-    let catalog = catalog::assemble(&config, content, diagnostics);
+    let mut catalog = catalog::assemble(&config, content, diagnostics);
     diagnostics.extend(catalog.large_attachments(&config));
-    lap.next("catalog", "rendering Markdown");
-    let bodies = bodies::render_all(&config, &catalog, diagnostics);
+    let streaming = stream && streams(&config);
+    let (bodies, page_bodies) = if streaming {
+        lap.next("catalog", "rendering pages' Markdown");
+        let pages = bodies::render_page_bodies(&config, &catalog, diagnostics);
+        (bodies::chapter_stubs(&catalog), pages)
+    } else {
+        lap.next("catalog", "rendering Markdown");
+        let bodies = bodies::render_all(&config, &catalog, diagnostics);
+        (bodies.resources, bodies.pages)
+    };
     lap.next("markdown", "loading the theme");
     let theme = theme::load(&options.root, &config, diagnostics);
     lap.next("theme", "");
+    let sources = match streaming {
+        true => take_sources(&mut catalog),
+        false => Vec::new(),
+    };
     (!diagnostics.has_errors()).then_some(Site {
         config,
         catalog,
-        bodies: bodies.resources,
-        page_bodies: bodies.pages,
+        bodies,
+        page_bodies,
         theme: theme?,
+        streaming,
+        sources,
     })
+}
+
+/// Whether an exiting build renders each resource's body with its page and indexes it at
+/// once, holding a chunk of bodies at a time instead of all (`write_site_streamed`). Not with
+/// `search.offline`: the offline scripts are made from the whole index's bytes.
+fn streams(config: &Config) -> bool {
+    !config.search.offline
 }
 
 /// The configuration and catalog only, for `lectern stats`: no Markdown, no theme.
@@ -175,28 +217,32 @@ fn build_inner(
 ) -> Option<(BuildReport, Site, Written)> {
     let started = Instant::now();
     let mut timings = Timings::new();
-    let mut site = load(options, diagnostics, &mut timings)?;
+    let keep_index = matches!(handover, Handover::Serve(_));
+    let mut site = load_for(options, !keep_index, diagnostics, &mut timings)?;
     let staging = stage_target(options, diagnostics)?;
     let clock = Instant::now();
     stage(options, "writing pages");
-    let keep_index = matches!(handover, Handover::Serve(_));
-    // A build that exits needs no body's HTML after its page: the pages take it and drop it.
-    // `serve` keeps it, to render pages again when an edit changes them.
-    let html = if keep_index {
-        Vec::new()
+    let written = if site.streaming {
+        write_site_streamed(&mut site, &staging, options, &mut timings, diagnostics)
     } else {
-        drop_sources(&mut site.catalog);
-        take_html(&mut site.bodies)
+        // A build that exits needs no body's HTML after its page: the pages take it and drop
+        // it. `serve` keeps it, to render pages again when an edit changes them.
+        let html = if keep_index {
+            Vec::new()
+        } else {
+            drop_sources(&mut site.catalog);
+            take_html(&mut site.bodies)
+        };
+        write_site(
+            &site,
+            html,
+            &staging,
+            keep_index,
+            options,
+            &mut timings,
+            diagnostics,
+        )
     };
-    let written = write_site(
-        &site,
-        html,
-        &staging,
-        keep_index,
-        options,
-        &mut timings,
-        diagnostics,
-    );
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
     if let Some(weighing) = weighing {
@@ -310,6 +356,21 @@ fn drop_sources(catalog: &mut Catalog) {
     }
 }
 
+/// Every resource's file text moved out of it (see `Site::sources`); `None` for a record
+/// shared elsewhere, which keeps its own (the streaming build then reads that).
+fn take_sources(catalog: &mut Catalog) -> Vec<std::sync::Mutex<Option<Arc<str>>>> {
+    let empty: Arc<str> = Arc::from("");
+    catalog
+        .resources
+        .iter_mut()
+        .map(|resource| {
+            let text = Arc::get_mut(resource)
+                .map(|r| std::mem::replace(&mut r.origin.text, Arc::clone(&empty)));
+            std::sync::Mutex::new(text)
+        })
+        .collect()
+}
+
 /// Each body's HTML moved out of it (`None` for a body shared elsewhere, which keeps its own).
 fn take_html(bodies: &mut [Arc<Rendered>]) -> Vec<Option<String>> {
     bodies
@@ -330,15 +391,8 @@ fn write_site(
     timings: &mut Timings,
     diagnostics: &mut Diagnostics,
 ) -> Option<Written> {
-    let progress = options.progress.as_deref();
     let heaviest = HeaviestPage::default();
-    let sink = |path: &str, bytes: Vec<u8>| {
-        if let Some(progress) = progress {
-            progress.tick();
-        }
-        heaviest.note(path, bytes.len());
-        staging.write(path, &bytes)
-    };
+    let sink = page_sink(staging, options.progress.as_deref(), &heaviest);
     let input = site.input();
     let labels = site.theme.labels();
     let ((rendering, pages_took), (((index_count, index_problems), index), search_took)) =
@@ -354,13 +408,27 @@ fn write_site(
         );
     timings.push(("pages", pages_took));
     timings.push(("search index", search_took));
-    let Rendering {
-        problems,
-        mut digests,
-    } = rendering;
+    let Rendering { problems, digests } = rendering;
     diagnostics.extend(problems);
-    let pages = digests.len();
     diagnostics.extend(index_problems);
+    drop(sink);
+    finish_site(site, staging, digests, index_count, heaviest, diagnostics).map(|mut written| {
+        written.index = index;
+        written
+    })
+}
+
+/// Static files, feeds and assets, after the pages (`digests`) and the index (`index_files`
+/// written); `None` when something failed.
+fn finish_site(
+    site: &Site,
+    staging: &Staging,
+    mut digests: Digests,
+    index_files: usize,
+    heaviest: HeaviestPage,
+    diagnostics: &mut Diagnostics,
+) -> Option<Written> {
+    let pages = digests.len();
     let mut files = output::Files::new(staging);
     files.write(
         "static/syntax.css",
@@ -379,11 +447,27 @@ fn write_site(
     diagnostics.extend(problems);
     (!diagnostics.has_errors()).then_some(Written {
         pages,
-        files: count + index_count + pages,
+        files: count + index_files + pages,
         digests,
-        index,
+        index: None,
         heaviest_page: heaviest.take(),
     })
+}
+
+/// The page sink of a build: each page written into `staging` as it comes, noted for the
+/// progress line and the heaviest page.
+fn page_sink<'s>(
+    staging: &'s Staging,
+    progress: Option<&'s crate::progress::Progress>,
+    heaviest: &'s HeaviestPage,
+) -> impl Fn(&str, Vec<u8>) -> Result<(), Diagnostic> + Sync + 's {
+    move |path: &str, bytes: Vec<u8>| {
+        if let Some(progress) = progress {
+            progress.tick();
+        }
+        heaviest.note(path, bytes.len());
+        staging.write(path, &bytes)
+    }
 }
 
 /// The largest HTML page as the pages are written (the weight line reports it; finding it
@@ -431,16 +515,8 @@ fn write_search_index(
     let docs = search::documents(&site.config, &site.catalog, &site.bodies, &kind_name);
     let topics = search::index_topics(&site.catalog);
     let kind_names = crate::content::Kind::ALL.map(|kind| labels.of(kind));
-    let early_count = std::sync::atomic::AtomicUsize::new(0);
-    let early_problems = std::sync::Mutex::new(Vec::new());
-    let write_early = |rel: &str, bytes: &[u8]| {
-        early_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Err(problem) = staging.write(&format!("{EARLY_INDEX}/{rel}"), bytes)
-            && let Ok(mut problems) = early_problems.lock()
-        {
-            problems.push(problem);
-        }
-    };
+    let early = EarlyIndex::new(staging);
+    let write_early = |rel: &str, bytes: &[u8]| early.write(rel, bytes);
     let built = search::build(
         &site.config,
         kind_names,
@@ -449,14 +525,48 @@ fn write_search_index(
         keep,
         Some(&write_early),
     );
-    let mut files = output::Files::new(staging);
-    let early = early_count.into_inner();
-    if early > 0 {
-        files.add_written(early, early_problems.into_inner().unwrap_or_default());
-        files.rename(EARLY_INDEX, &format!("search/{}", built.generation));
+    (early.finish(&built), built.state)
+}
+
+/// The index's files written as they are made, into `EARLY_INDEX`, renamed to the index's
+/// generation once it is known.
+struct EarlyIndex<'s> {
+    staging: &'s Staging,
+    count: std::sync::atomic::AtomicUsize,
+    problems: std::sync::Mutex<Vec<Diagnostic>>,
+}
+
+impl<'s> EarlyIndex<'s> {
+    fn new(staging: &'s Staging) -> Self {
+        EarlyIndex {
+            staging,
+            count: std::sync::atomic::AtomicUsize::new(0),
+            problems: std::sync::Mutex::new(Vec::new()),
+        }
     }
-    files.write_all(built.files.iter().map(|f| (f.path.as_str(), &f.bytes[..])));
-    (files.finish(), built.state)
+
+    fn write(&self, rel: &str, bytes: &[u8]) {
+        self.count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Err(problem) = self.staging.write(&format!("{EARLY_INDEX}/{rel}"), bytes)
+            && let Ok(mut problems) = self.problems.lock()
+        {
+            problems.push(problem);
+        }
+    }
+
+    /// The early files moved under the generation and the rest of `built` written: how many
+    /// files the index has, and what failed.
+    fn finish(self, built: &search::Built) -> (usize, Vec<Diagnostic>) {
+        let mut files = output::Files::new(self.staging);
+        let early = self.count.into_inner();
+        if early > 0 {
+            files.add_written(early, self.problems.into_inner().unwrap_or_default());
+            files.rename(EARLY_INDEX, &format!("search/{}", built.generation));
+        }
+        files.write_all(built.files.iter().map(|f| (f.path.as_str(), &f.bytes[..])));
+        files.finish()
+    }
 }
 
 fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
