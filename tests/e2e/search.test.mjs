@@ -464,6 +464,33 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("typing letters asks for postings only once the word has three", async () => {
+    const { page, errors } = await open("");
+    const buckets = () => page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /\/p\/\d+\.json$/.test(e.name)).length);
+    const before = await buckets();
+    // one keystroke at a time, each well inside the search's pause
+    await page.evaluate(() => {
+      const box = document.getElementById("search-input");
+      for (const value of ["q", "qx"]) {
+        box.value = value;
+        box.dispatchEvent(new Event("input"));
+      }
+    });
+    await page.waitForTimeout(50);
+    assert.equal(await buckets(), before, "q and qx ask for nothing");
+    const seq = await seqOf(page);
+    await page.evaluate(() => {
+      const box = document.getElementById("search-input");
+      box.value = "qxgl";
+      box.dispatchEvent(new Event("input"));
+    });
+    await page.waitForFunction((n) => performance.getEntriesByType("resource").filter((e) => /\/p\/\d+\.json$/.test(e.name)).length > n, before);
+    await settled(page, seq);
+    assert.ok((await results(page)).length > 0, "qxgl finds 情绪管理");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("a missing bucket means no postings; a missing manifest shows an error", async () => {
     const { page, errors } = await newPage();
     await page.route("**/p/*.json", (route) => route.fulfill({ status: 404, body: "" }));

@@ -271,14 +271,17 @@
 
   /**
    * While the box is typed in, the postings of what it holds are asked for at once (the search
-   * itself waits for a pause, or Enter): by the time it runs they are mostly here. Only for
-   * Chinese characters: letters typed one by one would ask for a file per prefix, and pinyin
-   * terms of a half-typed syllable are rarely the ones searched for.
+   * itself waits for a pause, or Enter): by the time it runs they are mostly here. For Chinese
+   * characters at every change; for letters (a word, or pinyin) once the last word has three,
+   * since each letter typed makes another word whose file would mostly go unused.
    */
   Page.prototype.prefetch = function () {
-    if (!this.M || !this.input || !/[\u3400-\u9fff]/.test(this.input.value)) return;
-    var p = this.planOf(this.input.value, this.M);
-    this.fetchBuckets(this.M, planTerms(typedPlan(p)), function () {});
+    var q = this.input ? this.input.value : "", terms;
+    if (!this.M) return;
+    if (/[\u3400-\u9fff]/.test(q)) terms = planTerms(typedPlan(this.planOf(q, this.M)));
+    else if (/[A-Za-z]{3}[\s']*$/.test(q)) terms = planTerms(typedPlan(this.planOf(q, this.M))).concat(LS.pinyinQueryTerms(q));
+    else return;
+    this.fetchBuckets(this.M, terms, function () {});
   };
 
   /** A change by the user: read the box, write the URL, search. */
