@@ -279,14 +279,6 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
         diagnostics.push(d);
         return finish(&diagnostics, Format::Human, strict);
     }
-    if strict {
-        // Check first, so warnings stop the build before anything is written.
-        let mut first = Diagnostics::new();
-        let ok = build::check(options, &mut first);
-        if !ok || first.warning_count() > 0 {
-            return finish(&first, Format::Human, true);
-        }
-    }
     let progress = std::sync::Arc::new(crate::progress::Progress::default());
     let options = &BuildOptions {
         progress: Some(progress.clone()),
@@ -294,7 +286,8 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
     };
     let display = crate::progress::start(&progress);
     // The bytes a visitor pays, measured before the swap: over a `budget:` in site.yaml, a
-    // warning, which under --strict stops the build with the old site still in place.
+    // warning. Under --strict any warning stops the build before the swap, with the old site
+    // still in place (one pass: the new site is complete in the staging folder, then dropped).
     let mut weighing = build::Weighing {
         strict,
         weight: None,

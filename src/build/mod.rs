@@ -172,7 +172,8 @@ pub fn load_catalog(
 
 /// The bytes-a-visitor-pays check of `lectern build` (`crate::weight`), made on the staging
 /// folder before the swap: an overrun of `budget:` is a warning, and with `strict` it stops the
-/// build there, so a failing `--strict` build leaves the output folder as it was.
+/// build there, so a failing `--strict` build leaves the output folder as it was. With `strict`
+/// any other warning stops the build before the swap too.
 #[derive(Debug, Default)]
 pub struct Weighing {
     pub strict: bool,
@@ -245,6 +246,10 @@ fn build_inner(
     };
     timings.push(("render+write", clock.elapsed()));
     let written = written?;
+    // `--strict`: a warning stops the build here, the new site staged but not swapped in.
+    if weighing.as_ref().is_some_and(|w| w.strict) && diagnostics.warning_count() > 0 {
+        return None;
+    }
     if let Some(weighing) = weighing {
         let clock = Instant::now();
         let within = weigh(&staging, &site.config, &written, weighing, diagnostics);
