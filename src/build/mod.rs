@@ -293,9 +293,12 @@ fn weigh(
 
 /// `lectern check`: everything `build` validates, templates rendered, nothing written.
 pub fn check(options: &BuildOptions, diagnostics: &mut Diagnostics) -> bool {
-    let Some(site) = load(options, diagnostics, &mut Timings::new()) else {
+    let Some(mut site) = load_for(options, true, diagnostics, &mut Timings::new()) else {
         return false;
     };
+    if site.streaming {
+        return stream::check_streamed(&mut site, diagnostics);
+    }
     let input = site.input();
     let rendering = Pages::new(&site.theme, &input).render_all(&|_, _| Ok(()));
     let ok = rendering.problems.is_empty();

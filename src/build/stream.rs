@@ -52,9 +52,12 @@ pub(super) fn write_site_streamed(
     let (rest, streamed) = {
         let input = site.input();
         let pages = Pages::new(&site.theme, &input);
+        let index = IndexStream::new(&site.config, site.catalog.resources.len(), &write_early)
+            .expect("a streaming build has no offline scripts (build::streams)");
         let ((mut streamed, index), took) =
-            super::timed(|| stream_resources(site, &pages, &sink, &labels, &write_early));
+            super::timed(|| stream_resources(site, &pages, &sink, &labels, Some(index)));
         timings.push(("resources", took));
+        let index = index.expect("given above");
         // The other pages need no body: they render beside the end of the index.
         let ((rest, rest_took), (built, index_took)) = rayon::join(
             || super::timed(|| pages.render_all_but_resources(&sink)),
@@ -92,21 +95,45 @@ pub(super) fn write_site_streamed(
     written
 }
 
-/// Every resource's body rendered, its page written and its text indexed, a chunk at a time
-/// in document-number order (the index numbers documents as they come).
+/// `lectern check` on a streaming site: every page rendered into a sink that drops it, each
+/// resource's body with its page, a chunk at a time. Whether the site is free of errors.
+pub(super) fn check_streamed(site: &mut Site, diagnostics: &mut Diagnostics) -> bool {
+    let labels = site.theme.labels();
+    let discard = |_: &str, _: Vec<u8>| Ok(());
+    let (rest, streamed) = {
+        let input = site.input();
+        let pages = Pages::new(&site.theme, &input);
+        let (streamed, _) = stream_resources(site, &pages, &discard, &labels, None);
+        (pages.render_all_but_resources(&discard), streamed)
+    };
+    let problems = rest.problems.len();
+    diagnostics.extend(rest.problems);
+    let resources = Pages::gathered(streamed.pages);
+    let failed = problems + resources.problems.len();
+    diagnostics.extend(resources.problems);
+    diagnostics.extend(streamed.problems);
+    let all = bodies::Bodies {
+        resources: streamed.bodies,
+        pages: site.page_bodies.clone(),
+    };
+    diagnostics.extend(bodies::missing_fragments(&site.catalog, &all));
+    site.bodies = all.resources;
+    failed == 0 && !diagnostics.has_errors()
+}
+
+/// Every resource's body rendered, its page written and (given an `index`) its text indexed,
+/// a chunk at a time in document-number order (the index numbers documents as they come).
 fn stream_resources<'w>(
     site: &Site,
     pages: &Pages<'_>,
     sink: &PageSink<'_>,
     labels: &Labels,
-    write_early: search::EarlyWriter<'w>,
-) -> (Streamed, IndexStream<'w>) {
+    mut index: Option<IndexStream<'w>>,
+) -> (Streamed, Option<IndexStream<'w>>) {
     let (config, catalog) = (&site.config, &site.catalog);
     let kind_name = |kind| labels.of(kind).to_string();
     let assets = bodies::asset_set(catalog);
     let count = catalog.resources.len();
-    let mut index = IndexStream::new(config, count, write_early)
-        .expect("a streaming build has no offline scripts (build::streams)");
     let mut made = Streamed {
         pages: Vec::with_capacity(count),
         bodies: site.bodies.clone(),
@@ -128,6 +155,9 @@ fn stream_resources<'w>(
                     .collect::<Vec<_>>()
             },
             || {
+                let Some(index) = index.as_mut() else {
+                    return;
+                };
                 let docs: Vec<search::SearchDocument<'_>> = chunk
                     .iter()
                     .zip(&rendered)

@@ -88,6 +88,18 @@ fn run_case(case: &Path) -> Result<(), String> {
             None => {}
         }
     }
+    // `check` finds the same problems (it renders each body with its page, as `build` does).
+    let check_args: Vec<std::ffi::OsString> =
+        vec!["check".into(), "--root".into(), site.root.clone().into()];
+    let checked = lectern_with_timeout(check_args, BAD_BUILD_LIMIT);
+    if checked.code != Some(1) {
+        problems.push(format!("check: exit code {:?}, expected 1", checked.code));
+    }
+    for line in expected_lines(case).iter().filter(|l| !l.starts_with("! ")) {
+        if !checked.stderr.contains(line.as_str()) {
+            problems.push(format!("check's stderr lacks `{line}`"));
+        }
+    }
     let after = read_tree(&out);
     if after != before {
         let changed: std::collections::BTreeSet<&String> = before
