@@ -93,6 +93,15 @@ pub struct Catalog {
     pub notes: Vec<String>,
 }
 
+/// The catalog's order: date (newest first), then kind, then id — one place per record,
+/// since a kind's ids are unique.
+pub fn document_order(a: &Resource, b: &Resource) -> std::cmp::Ordering {
+    b.date
+        .cmp(&a.date)
+        .then(a.kind.cmp(&b.kind))
+        .then(a.id.cmp(&b.id))
+}
+
 /// Folders of the output that a free page may not take.
 pub const RESERVED: &[&str] = &[
     "lessons",
@@ -122,12 +131,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         unavailable,
         notes,
     } = content;
-    resources.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.id.cmp(&b.id))
-    });
+    resources.sort_by(|a, b| document_order(a, b));
     let resources = drop_duplicates(resources, diagnostics);
     diagnostics.extend(crate::content::align::course_warnings(config, &resources));
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));

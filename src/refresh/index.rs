@@ -108,7 +108,7 @@ fn moves(site: &Site, next: &Next, saved: &Saved) -> Moves {
 
 /// The index's files as a change of the output folder: the generation folder renamed, its
 /// files written and removed, the manifest beside it.
-fn into_patch(index: IndexPatch) -> Patch {
+pub(super) fn into_patch(index: IndexPatch) -> Patch {
     let mut patch = Patch::default();
     if index.from != index.to {
         patch.moves.push((

@@ -8,6 +8,9 @@
 //! documents (`index`). The result is byte for byte what `lectern build` writes
 //! (tests/suite/incremental.rs).
 //!
+//! A save that changes only bodies, no front matter, takes a shorter way (`body`): the
+//! catalog stays, and only those bodies' pages and search documents are made again.
+//!
 //! Everything is computed before anything is committed: the served site, its digests and its
 //! cards change only once the patch is on disk. The one exception is the search index's state,
 //! which `IndexState::rearrange` changes in place (copying its postings would cost more than
@@ -15,6 +18,7 @@
 //! build's, so a half-rearranged index is never used. A save that cannot be patched is declined
 //! with its reason (`Decline`), and `serve` builds everything.
 
+mod body;
 mod index;
 mod next;
 mod saved;
@@ -102,6 +106,8 @@ impl std::fmt::Display for Decline {
 pub struct Refreshed {
     pub pages: Vec<String>,
     pub search_index: bool,
+    /// Taken the short way of a save that changed bodies only (`body`).
+    pub bodies_only: bool,
 }
 
 /// Patch the served folder `out` for the `changed` files, or say why not. `lock` is the one the
@@ -116,6 +122,9 @@ pub fn refresh(
     let root = std::fs::canonicalize(&options.root)
         .map_err(|e| Decline::Problem(format!("cannot read the site folder: {e}")))?;
     let saved = saved::read(&served.site, options, &root, changed)?;
+    if let Some(edits) = body::edits(served, &saved) {
+        return body::refresh(served, out, lock, edits);
+    }
     let next = next::assemble(&served.site, &saved)?;
     let Served {
         site,
@@ -144,6 +153,7 @@ pub fn refresh(
     Ok(Refreshed {
         pages: shown,
         search_index,
+        bodies_only: false,
     })
 }
 

@@ -174,7 +174,7 @@ fn first_problem(problems: Vec<Diagnostic>) -> Result<(), Decline> {
     }
 }
 
-fn describe(problem: &Diagnostic) -> String {
+pub(super) fn describe(problem: &Diagnostic) -> String {
     match (&problem.file, problem.line) {
         (Some(file), Some(line)) => format!("{file}:{line}: {}", problem.message),
         (Some(file), None) => format!("{file}: {}", problem.message),

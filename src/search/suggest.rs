@@ -115,6 +115,10 @@ pub struct SuggestState {
     pub(super) titles: Vec<Entry>,
     /// The files as last written, by path.
     pub(super) written: BTreeMap<String, Vec<u8>>,
+    /// The topics those files were made with.
+    topics: Vec<(String, String)>,
+    /// Whether a title changed, came, went or moved since: the files may differ.
+    stale: bool,
 }
 
 impl SuggestState {
@@ -122,13 +126,20 @@ impl SuggestState {
         let mut state = SuggestState {
             titles,
             written: BTreeMap::new(),
+            topics: topics.to_vec(),
+            stale: false,
         };
         state.written = state.files(topics);
         state
     }
 
-    /// Make the files again; returns those whose bytes changed.
+    /// Make the files again; returns those whose bytes changed. Nothing to make when no
+    /// title and no topic changed (a body edited): on a large site making them all costs
+    /// most of an index patch.
     pub(super) fn refresh(&mut self, topics: &[(String, String)]) -> Vec<(String, Vec<u8>)> {
+        if !self.stale && self.topics == topics {
+            return Vec::new();
+        }
         let mut changed = Vec::new();
         for (path, bytes) in self.files(topics) {
             if self.written.get(&path) != Some(&bytes) {
@@ -136,6 +147,8 @@ impl SuggestState {
                 changed.push((path, bytes));
             }
         }
+        self.topics = topics.to_vec();
+        self.stale = false;
         changed
     }
 
@@ -150,6 +163,14 @@ impl SuggestState {
     /// `count` documents, each old one at its new number (`moves`, by old number; `None`:
     /// gone); the new ones are set next by `set`.
     pub(super) fn rearrange(&mut self, moves: &[Option<u32>], count: usize) {
+        let kept_in_place = moves.iter().enumerate().all(|(n, to)| match to {
+            Some(to) => *to as usize == n,
+            None => true,
+        });
+        if count == self.titles.len() && kept_in_place {
+            return; // the documents that leave are replaced at their numbers by `set`
+        }
+        self.stale = true;
         let mut out = vec![
             Entry {
                 text: String::new(),
@@ -171,8 +192,11 @@ impl SuggestState {
     }
 
     pub(super) fn set(&mut self, n: usize, title: &str) {
-        if let Some(slot) = self.titles.get_mut(n) {
+        if let Some(slot) = self.titles.get_mut(n)
+            && slot.text != title
+        {
             *slot = Entry::new(title);
+            self.stale = true;
         }
     }
 }

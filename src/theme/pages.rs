@@ -165,6 +165,63 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// Pages that can render only the resources at `places` (`render_resource`): only their
+    /// cards and their linked resources' are made, and no other page is listed. For `serve`
+    /// when a save changed bodies only: every card and job of a large site cost more than
+    /// the rest of the patch. The pages are those `reusing` makes.
+    pub fn for_resources(
+        theme: &Theme,
+        input: &'a SiteInput<'a>,
+        memo: &CardMemo,
+        places: &[Place],
+    ) -> Pages<'a> {
+        let labels = theme.labels();
+        let catalog = input.catalog;
+        let topic_index = catalog.topic_index();
+        let needed: std::collections::BTreeSet<Place> = places
+            .iter()
+            .flat_map(|n| {
+                let links = &catalog.links[*n];
+                std::iter::once(*n)
+                    .chain(links.lesson)
+                    .chain(links.video)
+                    .chain(links.videos.iter().copied())
+                    .chain(links.reviews.iter().copied())
+            })
+            .collect();
+        let made: rustc_hash::FxHashMap<Place, SharedCard> = needed
+            .iter()
+            .map(|n| {
+                let r = &catalog.resources[*n];
+                let card =
+                    super::views::card_of(input.config, &labels, catalog, memo, &topic_index, r);
+                (*n, card)
+            })
+            .collect();
+        // The other places are never read (only `places`' pages are rendered): any card fills them.
+        let cards = match made.values().next() {
+            Some(filler) => catalog
+                .places()
+                .map(|n| made.get(&n).unwrap_or(filler).clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        let globals = globals(theme, input, &labels);
+        let mut hasher = FxHasher::default();
+        serde_json::to_string(&globals)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        Pages {
+            input,
+            jobs: Vec::new(),
+            cards,
+            renderer: theme.renderer(&globals),
+            globals_digest: hasher.finish(),
+            figures: crate::coverage::figures(input.config, input.catalog),
+            html: Vec::new(),
+        }
+    }
+
     /// Pages that take each resource's body HTML from `html` (in catalog order; `None` reads
     /// the body's own) and drop it once the page is made: a build that exits holds the HTML of
     /// the pages being rendered, not of every body at once. The pages are the same.
@@ -233,10 +290,21 @@ impl<'a> Pages<'a> {
         body: &Rendered,
         sink: &PageSink<'_>,
     ) -> (String, u64, Option<Diagnostic>) {
+        self.render_resource_where(n, body, &|_, _| true, sink)
+    }
+
+    /// `render_resource`, rendering the page only when `wanted` (by file and digest).
+    pub fn render_resource_where(
+        &self,
+        n: Place,
+        body: &Rendered,
+        wanted: &(dyn Fn(&str, u64) -> bool + Sync),
+        sink: &PageSink<'_>,
+    ) -> (String, u64, Option<Diagnostic>) {
         let path = catalog::resource_path(&self.input.catalog.resources[n]);
         let (template, view) = resource(self.input, &self.cards, n, body, &path);
         let view = View::Resource(template, Box::new(view));
-        self.made((format!("{path}index.html"), view), &|_, _| true, sink)
+        self.made((format!("{path}index.html"), view), wanted, sink)
     }
 
     /// The problems and digests of pages made one by one (`render_resource`).

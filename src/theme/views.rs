@@ -239,18 +239,28 @@ pub fn cards(
     catalog
         .resources
         .par_iter()
-        .map(|r| {
-            let topics: Vec<TermRef> = r
-                .topics
-                .iter()
-                .filter_map(|t| topic_index.get(t.as_str()))
-                .map(|i| topic_term(&catalog.topics[*i]).into())
-                .collect();
-            memo.get(r, &topics).unwrap_or_else(|| {
-                std::sync::Arc::new(Hashed::new(card(config, labels, catalog, r, topics)))
-            })
-        })
+        .map(|r| card_of(config, labels, catalog, memo, &topic_index, r))
         .collect()
+}
+
+/// One resource's card (reusing what `memo` has); `topic_index` is `catalog.topic_index()`.
+pub fn card_of(
+    config: &Config,
+    labels: &Labels,
+    catalog: &Catalog,
+    memo: &CardMemo,
+    topic_index: &rustc_hash::FxHashMap<&str, usize>,
+    r: &std::sync::Arc<Resource>,
+) -> SharedCard {
+    let topics: Vec<TermRef> = r
+        .topics
+        .iter()
+        .filter_map(|t| topic_index.get(t.as_str()))
+        .map(|i| topic_term(&catalog.topics[*i]).into())
+        .collect();
+    memo.get(r, &topics).unwrap_or_else(|| {
+        std::sync::Arc::new(Hashed::new(card(config, labels, catalog, r, topics)))
+    })
 }
 
 fn topic_term(t: &crate::catalog::Topic) -> Term {

@@ -94,6 +94,8 @@ struct Session {
     lock: RwLock<u64>,
     served: Served,
     builds: usize,
+    /// Whether the last `save` took the short way of a body-only save.
+    bodies_only: bool,
 }
 
 impl Session {
@@ -124,6 +126,7 @@ impl Session {
             lock,
             served,
             builds: 0,
+            bodies_only: false,
         }
     }
 
@@ -145,9 +148,11 @@ impl Session {
         let after = edit(&before);
         assert_ne!(before, after, "the edit of {rel} changed nothing");
         std::fs::write(&path, after).unwrap();
-        self.refresh(&[path])
-            .unwrap_or_else(|why| panic!("the quick path refused the edit of {rel}: {why}"))
-            .pages
+        let refreshed = self
+            .refresh(&[path])
+            .unwrap_or_else(|why| panic!("the quick path refused the edit of {rel}: {why}"));
+        self.bodies_only = refreshed.bodies_only;
+        refreshed.pages
     }
 
     /// The served folder must equal a full build of the files as they are now.
@@ -203,6 +208,7 @@ fn every_quick_refresh_equals_a_full_build() {
         format!("{t}\n\n## 补充活动\n\n请同学们画一头鲸鱼，写下 zebrafish 一词。\n")
     });
     assert_eq!(pages, ["lessons/ren-ji-chong-tu/index.html"]);
+    assert!(s.bodies_only, "a body edit takes the short way");
     assert_eq!(postings_of(&s.out, "鲸鱼"), [lesson_doc(&s)]);
     assert_eq!(postings_of(&s.out, "zebrafish"), [lesson_doc(&s)]);
     assert_ne!(
@@ -225,6 +231,7 @@ fn every_quick_refresh_equals_a_full_build() {
 
     // 3. A title edit: every page showing the card, the record, the title's terms.
     let pages = s.save(LESSON, |t| t.replacen("title: ", "title: 新版·", 1));
+    assert!(!s.bodies_only, "a title edit goes the general way");
     assert!(pages.len() > 1, "{pages:?}");
     assert!(postings_of(&s.out, "新版").contains(&lesson_doc(&s)));
     s.assert_matches_full_build("after a title edit");
@@ -236,6 +243,7 @@ fn every_quick_refresh_equals_a_full_build() {
     s.save("content/reviews/ya-li-guan-li-ping-ke.md", |t| {
         format!("{t}\n评课补记：课堂节奏把握得当，板书清楚。\n")
     });
+    assert!(s.bodies_only, "a review's body edit takes the short way");
     s.assert_matches_full_build("after a video and a review");
 
     // 5. Everything back as it was: the index returns to its first generation.
@@ -381,13 +389,20 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
 fn a_change_with_problems_is_left_to_a_full_build() {
     let duplicate = std::fs::read_to_string(crate::common::repo_root().join(LESSON)).unwrap();
     let broken_link = new_lesson("断链课", "2024-01-01", "no-such-lesson.md");
-    let cases: [(&str, &str, Option<&str>); 3] = [
+    // The short way of a body-only save declines the same.
+    let broken_in_body = format!("{duplicate}\n见[另一课](no-such-lesson.md)。\n");
+    let cases: [(&str, &str, Option<&str>); 4] = [
         (
             "a second file with one id",
             "content/lessons/senior/ren-ji-chong-tu.md",
             Some(&duplicate),
         ),
         ("a link to a missing lesson", NEW, Some(&broken_link)),
+        (
+            "a body edit linking to a missing lesson",
+            LESSON,
+            Some(&broken_in_body),
+        ),
         ("deleting a lesson a review points to", LESSON, None),
     ];
     for (what, rel, text) in cases {
