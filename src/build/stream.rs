@@ -69,14 +69,8 @@ pub(super) fn write_site_streamed(
         (rest, streamed)
     };
     let clock = Instant::now();
-    let Rendering {
-        problems,
-        mut digests,
-    } = rest;
+    let Rendering { problems, digests } = rest.merged(Pages::gathered(streamed.pages));
     diagnostics.extend(problems);
-    let resources = Pages::gathered(streamed.pages);
-    diagnostics.extend(resources.problems);
-    digests.extend(resources.digests);
     diagnostics.extend(streamed.problems);
     // The checks that need every body, on their slim copies.
     let all = bodies::Bodies {
@@ -106,11 +100,9 @@ pub(super) fn check_streamed(site: &mut Site, diagnostics: &mut Diagnostics) -> 
         let (streamed, _) = stream_resources(site, &pages, &discard, &labels, None);
         (pages.render_all_but_resources(&discard), streamed)
     };
-    let problems = rest.problems.len();
-    diagnostics.extend(rest.problems);
-    let resources = Pages::gathered(streamed.pages);
-    let failed = problems + resources.problems.len();
-    diagnostics.extend(resources.problems);
+    let rendering = rest.merged(Pages::gathered(streamed.pages));
+    let failed = rendering.problems.len();
+    diagnostics.extend(rendering.problems);
     diagnostics.extend(streamed.problems);
     let all = bodies::Bodies {
         resources: streamed.bodies,

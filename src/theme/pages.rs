@@ -51,6 +51,23 @@ pub struct Rendering {
     pub digests: Digests,
 }
 
+impl Rendering {
+    /// Both renderings' pages; a problem both report (a template's, on every page) told once.
+    pub fn merged(mut self, other: Rendering) -> Rendering {
+        self.problems.extend(other.problems);
+        self.digests.extend(other.digests);
+        once_each(&mut self.problems);
+        self
+    }
+}
+
+/// Problems sorted by message, each (message, line) once: a template's problem comes from
+/// every page made with it.
+fn once_each(problems: &mut Vec<Diagnostic>) {
+    problems.sort_by(|a, b| a.message.cmp(&b.message));
+    problems.dedup_by(|a, b| a.message == b.message && a.line == b.line);
+}
+
 /// One page to make, before its view is built.
 enum Job<'a> {
     Home,
@@ -315,8 +332,7 @@ impl<'a> Pages<'a> {
             problems.extend(problem);
             digests.insert(file, digest);
         }
-        problems.sort_by(|a, b| a.message.cmp(&b.message));
-        problems.dedup_by(|a, b| a.message == b.message && a.line == b.line);
+        once_each(&mut problems);
         Rendering { problems, digests }
     }
 
