@@ -27,12 +27,11 @@ use crate::theme::{PageSink, Pages, Rendering, views::Labels};
 const CHUNK: usize = 256;
 
 /// What the chunks made: the resources' pages (file, digest, problem), the slim bodies in
-/// catalog order, the bodies' warnings, and (once finished) the index.
+/// catalog order, and the bodies' warnings.
 struct Streamed {
     pages: Vec<(String, u64, Option<Diagnostic>)>,
     bodies: Vec<Arc<Rendered>>,
     problems: Vec<Diagnostic>,
-    index: Option<search::Built>,
 }
 
 /// Pages, index, static files, assets and feeds into the staging folder, each resource's body
@@ -49,38 +48,32 @@ pub(super) fn write_site_streamed(
     let early = EarlyIndex::new(staging);
     let labels = site.theme.labels();
     let write_early = |rel: &str, bytes: &[u8]| early.write(rel, bytes);
-    let (rest, streamed) = {
+    // `build::streams` leaves out the sites it cannot stream (offline scripts).
+    let Some(mut index) =
+        IndexStream::new(&site.config, site.catalog.resources.len(), &write_early)
+    else {
+        diagnostics.push(Diagnostic::error(
+            "internal error: a site with offline search scripts was built streaming",
+        ));
+        return None;
+    };
+    let (rest, streamed, built) = {
         let input = site.input();
         let pages = Pages::new(&site.theme, &input);
-        let index = IndexStream::new(&site.config, site.catalog.resources.len(), &write_early)
-            .expect("a streaming build has no offline scripts (build::streams)");
-        let ((mut streamed, index), took) =
-            super::timed(|| stream_resources(site, &pages, &sink, &labels, Some(index)));
+        let (streamed, took) =
+            super::timed(|| stream_resources(site, &pages, &sink, &labels, Some(&mut index)));
         timings.push(("resources", took));
-        let index = index.expect("given above");
         // The other pages need no body: they render beside the end of the index.
         let ((rest, rest_took), (built, index_took)) = rayon::join(
             || super::timed(|| pages.render_all_but_resources(&sink)),
             || super::timed(|| finish_index(site, &labels, index, &streamed.bodies)),
         );
-        streamed.index = Some(built);
         timings.push(("other pages", rest_took));
         timings.push(("search index", index_took));
-        (rest, streamed)
+        (rest, streamed, built)
     };
     let clock = Instant::now();
-    let Rendering { problems, digests } = rest.merged(Pages::gathered(streamed.pages));
-    diagnostics.extend(problems);
-    diagnostics.extend(streamed.problems);
-    // The checks that need every body, on their slim copies.
-    let all = bodies::Bodies {
-        resources: streamed.bodies,
-        pages: site.page_bodies.clone(),
-    };
-    // (A review's late times were checked with its body, while its file's text was there.)
-    diagnostics.extend(bodies::missing_fragments(&site.catalog, &all));
-    site.bodies = all.resources;
-    let built = streamed.index.expect("the index is finished above");
+    let (digests, _) = gather(site, rest, streamed, diagnostics);
     let (index_files, index_problems) = early.finish(&built);
     diagnostics.extend(index_problems);
     drop(sink);
@@ -97,12 +90,25 @@ pub(super) fn check_streamed(site: &mut Site, diagnostics: &mut Diagnostics) -> 
     let (rest, streamed) = {
         let input = site.input();
         let pages = Pages::new(&site.theme, &input);
-        let (streamed, _) = stream_resources(site, &pages, &discard, &labels, None);
+        let streamed = stream_resources(site, &pages, &discard, &labels, None);
         (pages.render_all_but_resources(&discard), streamed)
     };
-    let rendering = rest.merged(Pages::gathered(streamed.pages));
-    let failed = rendering.problems.len();
-    diagnostics.extend(rendering.problems);
+    let (_, page_problems) = gather(site, rest, streamed, diagnostics);
+    page_problems == 0 && !diagnostics.has_errors()
+}
+
+/// The pages' digests and problems (and how many there were), the bodies' warnings, and the
+/// checks that need every body, made on their slim copies, which `site.bodies` then holds. (A
+/// review's late times were checked with its body, while its file's text was there.)
+fn gather(
+    site: &mut Site,
+    rest: Rendering,
+    streamed: Streamed,
+    diagnostics: &mut Diagnostics,
+) -> (crate::theme::Digests, usize) {
+    let Rendering { problems, digests } = rest.merged(Pages::gathered(streamed.pages));
+    let page_problems = problems.len();
+    diagnostics.extend(problems);
     diagnostics.extend(streamed.problems);
     let all = bodies::Bodies {
         resources: streamed.bodies,
@@ -110,18 +116,18 @@ pub(super) fn check_streamed(site: &mut Site, diagnostics: &mut Diagnostics) -> 
     };
     diagnostics.extend(bodies::missing_fragments(&site.catalog, &all));
     site.bodies = all.resources;
-    failed == 0 && !diagnostics.has_errors()
+    (digests, page_problems)
 }
 
 /// Every resource's body rendered, its page written and (given an `index`) its text indexed,
 /// a chunk at a time in document-number order (the index numbers documents as they come).
-fn stream_resources<'w>(
+fn stream_resources(
     site: &Site,
     pages: &Pages<'_>,
     sink: &PageSink<'_>,
     labels: &Labels,
-    mut index: Option<IndexStream<'w>>,
-) -> (Streamed, Option<IndexStream<'w>>) {
+    mut index: Option<&mut IndexStream<'_>>,
+) -> Streamed {
     let (config, catalog) = (&site.config, &site.catalog);
     let kind_name = |kind| labels.of(kind).to_string();
     let assets = bodies::asset_set(catalog);
@@ -130,7 +136,6 @@ fn stream_resources<'w>(
         pages: Vec::with_capacity(count),
         bodies: site.bodies.clone(),
         problems: Vec::new(),
-        index: None,
     };
     let order: Vec<Place> = DocNumber::order(catalog.places()).collect();
     for chunk in order.chunks(CHUNK) {
@@ -167,7 +172,7 @@ fn stream_resources<'w>(
             made.bodies[n.get()] = Arc::new(bodies::slim(body));
         }
     }
-    (made, index)
+    made
 }
 
 /// The index's postings files, facets, suggestions and manifest, once every document is in:

@@ -166,14 +166,24 @@ impl<'a> Pages<'a> {
     pub fn reusing(theme: &Theme, input: &'a SiteInput<'a>, memo: &CardMemo) -> Pages<'a> {
         let labels = theme.labels();
         let cards = cards(input.config, &labels, input.catalog, memo);
-        let globals = globals(theme, input, &labels);
+        Self::made_of(theme, input, jobs(input, &labels), cards)
+    }
+
+    /// Pages of these jobs and cards, with the renderer holding the globals.
+    fn made_of(
+        theme: &Theme,
+        input: &'a SiteInput<'a>,
+        jobs: Vec<Job<'a>>,
+        cards: Vec<SharedCard>,
+    ) -> Pages<'a> {
+        let globals = globals(theme, input, &theme.labels());
         let mut hasher = FxHasher::default();
         serde_json::to_string(&globals)
             .unwrap_or_default()
             .hash(&mut hasher);
         Pages {
             input,
-            jobs: jobs(input, &labels),
+            jobs,
             cards,
             renderer: theme.renderer(&globals),
             globals_digest: hasher.finish(),
@@ -223,20 +233,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             None => Vec::new(),
         };
-        let globals = globals(theme, input, &labels);
-        let mut hasher = FxHasher::default();
-        serde_json::to_string(&globals)
-            .unwrap_or_default()
-            .hash(&mut hasher);
-        Pages {
-            input,
-            jobs: Vec::new(),
-            cards,
-            renderer: theme.renderer(&globals),
-            globals_digest: hasher.finish(),
-            figures: crate::coverage::figures(input.config, input.catalog),
-            html: Vec::new(),
-        }
+        Self::made_of(theme, input, Vec::new(), cards)
     }
 
     /// Pages that take each resource's body HTML from `html` (in catalog order; `None` reads
