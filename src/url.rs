@@ -67,13 +67,8 @@ pub fn ascii_base_url(url: &str) -> String {
         (false, None) => (rest, ""),
     };
     let host: Vec<String> = host.split('.').map(ascii_label).collect();
-    let path: String = path
-        .chars()
-        .map(|c| match c.is_ascii() {
-            true => c.to_string(),
-            false => utf8_percent_encode(c.encode_utf8(&mut [0; 4]), NON_ALPHANUMERIC).to_string(),
-        })
-        .collect();
+    // Non-ASCII bytes (and controls, which `check_base_url` refuses anyway) only.
+    let path = utf8_percent_encode(path, percent_encoding::CONTROLS).to_string();
     match prefix.is_empty() {
         true => path,
         false => format!("{prefix}{}{path}", host.join(".")),

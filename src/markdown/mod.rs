@@ -184,7 +184,6 @@ impl<'a, 'o> State<'a, 'o> {
         self.options.span.first_line + index.saturating_sub(1)
     }
 
-    /// (line in the file, column in characters) of the current event.
     /// The text of the body's line `line` (a line of the file), without its line break.
     fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - self.options.span.first_line];
@@ -193,6 +192,7 @@ impl<'a, 'o> State<'a, 'o> {
         rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
     }
 
+    /// (line in the file, column in characters) of the current event.
     fn position(&self) -> (usize, usize) {
         let line = self.line();
         let start = self.line_starts[line - self.options.span.first_line];

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use crate::bodies::{self, Bodies};
 use crate::catalog::Place;
 use crate::content::Resource;
-use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::output::{Patch, apply_patch};
 use crate::search::{self, DocNumber, Rearrangement};
 use crate::theme::Pages;
 
+use super::next::first_problem;
 use super::saved::Saved;
 use super::{Decline, Refreshed, Served};
 
@@ -39,7 +39,6 @@ pub fn edits(served: &Served, saved: &Saved) -> Option<Vec<BodyEdit>> {
     if !nothing_else {
         return None;
     }
-    let head = |r: &Resource| r.origin.text.get(..r.body_span.start).map(str::to_owned);
     let mut edits = Vec::new();
     for record in &saved.resources {
         // Not a row of a CSV or YAML catalog: their records share a file and have no body.
@@ -59,8 +58,7 @@ pub fn edits(served: &Served, saved: &Saved) -> Option<Vec<BodyEdit>> {
             && before.kind == record.kind
             && before.id == record.id
             && before.body_line == record.body_line
-            && head(before).is_some()
-            && head(before) == head(record);
+            && head(before).is_some_and(|h| Some(h) == head(record));
         if !same {
             return None;
         }
@@ -70,6 +68,11 @@ pub fn edits(served: &Served, saved: &Saved) -> Option<Vec<BodyEdit>> {
         });
     }
     Some(edits)
+}
+
+/// A record's file text before its body: its front matter, delimiters included.
+fn head(r: &Resource) -> Option<&str> {
+    r.origin.text.get(..r.body_span.start)
 }
 
 /// Patch the served folder for body edits: their bodies rendered and checked, their pages
@@ -148,15 +151,11 @@ fn pages(
     };
     let mut digests = Vec::new();
     for (place, body) in places.iter().zip(bodies) {
-        let file = format!(
-            "{}index.html",
-            crate::catalog::resource_path(&site.catalog.resources[*place])
-        );
         // Rendered only when its digest differs, as the general path does.
-        let (_, digest, problem) = pages.render_resource_where(
+        let (file, digest, problem) = pages.render_resource_where(
             *place,
             body,
-            &|_, digest| served.digests.get(&file) != Some(&digest),
+            &|file, digest| served.digests.get(file) != Some(&digest),
             &sink,
         );
         if let Some(problem) = problem {
@@ -217,11 +216,4 @@ fn index(
         .rearrange(&site.config, &topics, &change)
         .ok_or(Decline::IndexResized)?;
     Ok(super::index::into_patch(rearranged))
-}
-
-fn first_problem(problems: Vec<Diagnostic>) -> Result<(), Decline> {
-    match problems.into_iter().next() {
-        Some(problem) => Err(Decline::Problem(super::next::describe(&problem))),
-        None => Ok(()),
-    }
 }

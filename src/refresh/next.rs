@@ -167,14 +167,14 @@ fn render_bodies(site: &Site, catalog: &Catalog, saved: &Saved) -> Result<Bodies
     Ok(Bodies { resources, pages })
 }
 
-fn first_problem(problems: Vec<Diagnostic>) -> Result<(), Decline> {
+pub(super) fn first_problem(problems: Vec<Diagnostic>) -> Result<(), Decline> {
     match problems.into_iter().next() {
         Some(problem) => Err(Decline::Problem(describe(&problem))),
         None => Ok(()),
     }
 }
 
-pub(super) fn describe(problem: &Diagnostic) -> String {
+fn describe(problem: &Diagnostic) -> String {
     match (&problem.file, problem.line) {
         (Some(file), Some(line)) => format!("{file}:{line}: {}", problem.message),
         (Some(file), None) => format!("{file}: {}", problem.message),
