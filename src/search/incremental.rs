@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::codec::decode_varints;
 use super::index::{
-    Bucket, FACETS, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count,
+    Bucket, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count,
     bucket_json, bucket_of, bucket_path, content_hash, doc_terms, generation, manifest,
     manifest_files, record_files, record_path,
 };
@@ -204,7 +204,7 @@ impl IndexState {
                 .filter(|n| !stayed(*n))
                 .map(|n| (record_path(n), self.records[n].clone())),
         );
-        changed.push((FACETS.into(), self.columns.json()));
+        changed.extend(self.columns.files());
         changed.extend(self.suggest.refresh(topics));
         let mut removed: Vec<String> = (change.doc_count..old_count).map(record_path).collect();
         if config.search.offline {
@@ -454,8 +454,8 @@ impl IndexState {
             self.bucket_bytes[bucket].clone()
         } else if let Some(n) = number("d/") {
             self.records[n].clone()
-        } else if path == FACETS {
-            self.columns.json()
+        } else if let Some((_, bytes)) = self.columns.files().into_iter().find(|(p, _)| p == path) {
+            bytes
         } else if let Some(bytes) = self.suggest.written.get(path) {
             bytes.clone()
         } else {

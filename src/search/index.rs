@@ -296,7 +296,7 @@ impl<'w> Made<'w> {
         } = self;
         let keep = kept_buckets.is_some();
         let kind_names = kind_names.map(str::to_string);
-        files.insert(FACETS.into(), columns.json());
+        files.extend(columns.files());
         // Only fetched by a browser whose query has a term the index lacks (a 繁體 query).
         files.insert("t2s.json".into(), super::variants::json());
         let titles: Vec<super::suggest::Entry> = docs
@@ -378,6 +378,9 @@ fn written_early(write: EarlyWriter<'_>, path: String, bytes: Vec<u8>) -> (Strin
 }
 
 pub(super) const FACETS: &str = "facets.json";
+/// The topics column, apart: every query needs the other columns to rank, but only the
+/// filter panel needs the topics, and on a phone that panel starts closed.
+pub(super) const TOPICS_FILE: &str = "topics.json";
 
 /// `search/manifest.json` and its offline twin `search/manifest.js`.
 pub(super) fn manifest_files(config: &Config, manifest: Vec<u8>) -> Vec<(String, Vec<u8>)> {
@@ -837,8 +840,9 @@ impl FacetColumns {
         self.textbooks[n] = codes.textbook(doc);
     }
 
-    /// b64 varints: small, because every search downloads this file.
-    pub(super) fn json(&self) -> Vec<u8> {
+    /// `facets.json` and `topics.json`, in b64 varints: small, because every search downloads
+    /// the first, and every search whose filter panel is open the second.
+    pub(super) fn files(&self) -> [(String, Vec<u8>); 2] {
         let column = |values: &[u32]| {
             let mut text = String::with_capacity(values.len() * 2);
             for v in values {
@@ -846,26 +850,34 @@ impl FacetColumns {
             }
             text
         };
-        let mut topic_column = String::new();
-        for indexes in &self.topics {
-            if indexes.is_empty() {
-                push_varint(&mut topic_column, 0);
-            }
-            for (i, index) in indexes.iter().enumerate() {
-                let more = u32::from(i + 1 < indexes.len());
-                push_varint(&mut topic_column, (index + 1) * 2 + more);
-            }
-        }
         let mut facets = json!({
             "kind_course": column(&self.kind_course),
             "grades": column(&self.grades),
-            "topics": topic_column,
             "lengths": column(&self.lengths),
         });
         if self.has_textbooks {
             facets["textbooks"] = Value::String(column(&self.textbooks));
         }
-        facets.to_string().into_bytes()
+        let topics = json!({ "topics": self.topic_column() });
+        [
+            (FACETS.to_string(), facets.to_string().into_bytes()),
+            (TOPICS_FILE.to_string(), topics.to_string().into_bytes()),
+        ]
+    }
+
+    /// Per document: 0 without topics, else each topic's (index + 1) × 2, + 1 when another follows.
+    fn topic_column(&self) -> String {
+        let mut text = String::with_capacity(self.topics.len() * 3);
+        for indexes in &self.topics {
+            if indexes.is_empty() {
+                push_varint(&mut text, 0);
+            }
+            for (i, index) in indexes.iter().enumerate() {
+                let more = u32::from(i + 1 < indexes.len());
+                push_varint(&mut text, (index + 1) * 2 + more);
+            }
+        }
+        text
     }
 }
 

@@ -37,6 +37,23 @@ pub fn shared_constants() -> Value {
     })
 }
 
+/// The line that puts a module into `static/suggest.js` as well: the small script of the pages
+/// that only offer suggestions (the home page), which need the folding, the loader and the
+/// suggestion module, not the ranking or the results page (a quarter of the bytes).
+pub const SUGGEST_MARK: &str = "// lectern: also in suggest.js";
+
+/// `static/suggest.js`: the constants and the modules that carry `SUGGEST_MARK`, in name order.
+pub fn join_suggest_modules<'a>(
+    modules: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Vec<u8> {
+    let marked = modules.into_iter().filter(|(_, bytes)| {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .any(|line| line.trim_start().starts_with(SUGGEST_MARK))
+    });
+    join_modules(marked)
+}
+
 /// `static/search.js`: the generated constants, then the modules (path → bytes) in name order.
 pub fn join_modules<'a>(modules: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
     let mut out = format!(
@@ -145,7 +162,7 @@ mod tests {
         assert!(constants < a && a < b, "{text}");
         assert!(text.ends_with("b();\n"));
         assert!(text.starts_with("/*! Lectern search"));
-        assert!(text.contains("index format version 5"));
+        assert!(text.contains(&format!("index format version {}", super::super::FORMAT_VERSION)));
     }
 
     #[test]

@@ -439,6 +439,38 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("the topic counts wait for the filter panel: closed on a phone, open on a wide screen", async () => {
+    const from = srv.hits.length;
+    const { page, errors } = await open("?q=" + encodeURIComponent("情绪"));
+    const topicsAsked = () => srv.hits.slice(from).filter((p) => p.endsWith("/topics.json")).length;
+    assert.equal(topicsAsked(), 0, "a closed panel needs no topics.json");
+    assert.deepEqual(await facetCounts(page, "topic"), {});
+    await page.click("#search-filters-box summary");
+    await page.waitForFunction(() => document.querySelectorAll('#search-filters input[name="topic"]').length > 0);
+    assert.equal(topicsAsked(), 1);
+    const counts = await facetCounts(page, "topic");
+    assert.ok(counts["情绪管理"] > 0, JSON.stringify(counts));
+    // The counts are those of the query's matches, not of the whole portal.
+    const matches = await page.evaluate(() => {
+      const r = document.getElementById("results");
+      return +r.getAttribute("data-complete") + +r.getAttribute("data-partial");
+    });
+    assert.ok(matches > 0 && Object.values(counts).every((c) => c <= matches), `${matches} ${JSON.stringify(counts)}`);
+    // Filtering by a topic still works once its counts are in.
+    const before = await seqOf(page);
+    await page.click('#search-filters input[name="topic"][value="情绪管理"]');
+    await settled(page, before);
+    assert.ok((await results(page)).length > 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+
+    const wide = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await wide.goto(`${base}search/?q=` + encodeURIComponent("情绪"));
+    await settled(wide);
+    await wide.waitForFunction(() => document.querySelectorAll('#search-filters input[name="topic"]').length > 0);
+    await wide.close();
+  });
+
   test("typing Chinese asks for its postings before the search itself runs", async () => {
     const { page, errors } = await open("");
     const seq = await seqOf(page);

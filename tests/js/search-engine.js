@@ -11,7 +11,11 @@ function open(publicDir) {
   const read = (rel) => JSON.parse(fs.readFileSync(path.join(publicDir, "search", rel), "utf8"));
   const manifest = read("manifest.json");
   const M = LS.model(manifest, {});
-  const cols = LS.decodeFacets(read(`${manifest.gen}/facets.json`), M);
+  // The page decodes facets.json alone, then again with topics.json's column when the filter
+  // panel needs it; the suite filters by topic, so it takes both at once.
+  const facets = read(`${manifest.gen}/facets.json`);
+  facets.topics = read(`${manifest.gen}/topics.json`).topics;
+  const cols = LS.decodeFacets(facets, M);
   const buckets = {};
   const decoded = {};
   let variantsLoaded = false;

@@ -83,6 +83,9 @@
     this.synonyms = null; // the manifest's synonyms
     this.M = null;
     this.cols = null;
+    this.facets = null; // facets.json as parsed, to decode again with topics.json's column
+    this.topics = null; // topics.json: null, "loading" (callbacks waiting), "done"
+    this.topicsWaiting = [];
     this.base = "";
     this.buckets = {}; // bucket number → parsed file (FAILED: asked again by the next search)
     this.decoded = {}; // "~term" → decoded postings
@@ -161,6 +164,12 @@
         self.run();
       }
     });
+    // The topic counts are in topics.json, asked for when the panel opens (a phone's starts closed).
+    if (this.filtersBox && this.filtersBox.addEventListener) {
+      this.filtersBox.addEventListener("toggle", function () {
+        if (self.filtersBox.open && self.M) self.withTopics(null);
+      });
+    }
     if (this.filtersBox && window.matchMedia) {
       var wide = window.matchMedia("(min-width: 50em)");
       var apply = function () {
@@ -187,7 +196,10 @@
     if (this.status && this.status.textContent !== text) this.status.textContent = text;
   };
 
-  /** Manifest, then facets.json; a stale cached manifest (its gen gone) is fetched once more. */
+  /**
+   * Manifest, then facets.json; a stale cached manifest (its gen gone) is fetched once more.
+   * topics.json waits until a topic filter or the open filter panel needs it (withTopics).
+   */
   Page.prototype.load = function (retry) {
     var self = this, url = this.manifestUrl + (retry ? (this.manifestUrl.indexOf("?") < 0 ? "?" : "&") + "t=" + new Date().getTime() : "");
     this.say(this.str.loading);
@@ -212,6 +224,8 @@
         }
         try {
           self.M = M;
+          self.facets = facets;
+          self.topics = null;
           self.cols = decodeFacets(facets, M);
           self.sel = selectionFrom(self.raw, M);
           self.buildFilters();
@@ -221,6 +235,48 @@
         }
       });
     });
+  };
+
+  /**
+   * Loads topics.json once and decodes the facets again with its column, then calls `done`
+   * (with null: only the filter panel and its counts are drawn again). Without it (a missing
+   * file) the topic filter is empty and everything else works.
+   */
+  Page.prototype.withTopics = function (done) {
+    var self = this, base = this.base;
+    if (done) this.topicsWaiting.push(done);
+    if (this.topics === "done") return this.topicsArrived();
+    if (this.topics === "loading" || !this.M) return;
+    this.topics = "loading";
+    loadJson(base + "topics.json", function (err, data) {
+      if (self.base !== base) return;
+      self.topics = "done";
+      if (!err && data && typeof data === "object" && self.facets) {
+        var merged = {}, k;
+        for (k in self.facets) if (Object.prototype.hasOwnProperty.call(self.facets, k)) merged[k] = self.facets[k];
+        merged.topics = data.topics;
+        try {
+          self.cols = decodeFacets(merged, self.M);
+        } catch (e) {
+          /* the topics stay empty */
+        }
+        self.buildFilters();
+        if (self.lastCands) self.updateCounts(tally(self.lastCands, self.sel, self.M, self.cols).counts);
+      }
+      self.topicsArrived();
+    });
+  };
+
+  /** Whether the filter panel shows (an engine without <details> shows it always). */
+  Page.prototype.panelOpen = function () {
+    var box = this.filtersBox;
+    return !!box && (box.open || !("open" in box));
+  };
+
+  Page.prototype.topicsArrived = function () {
+    var waiting = this.topicsWaiting, i;
+    this.topicsWaiting = [];
+    for (i = 0; i < waiting.length; i++) waiting[i]();
   };
 
   Page.prototype.fail = function () {
@@ -303,7 +359,16 @@
   };
 
   Page.prototype.run = function () {
-    var self = this, my = ++this.seq, p = this.planOf(this.q, this.M);
+    var self = this;
+    // A topic filter (from the address, or a box of the drawn panel) needs the topics column.
+    if (this.topics !== "done" && this.sel && this.sel.topic && this.sel.topic.length) {
+      ++this.seq;
+      this.setBusy(true);
+      return this.withTopics(function () {
+        self.run();
+      });
+    }
+    var my = ++this.seq, p = this.planOf(this.q, this.M);
     this.setBusy(true);
     var ready = false;
     function rank(plan, r) {
@@ -406,6 +471,7 @@
     var r = ranked !== undefined ? ranked : searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
     r = addPinyinMatches(r, this.q, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
     var cands = r ? r.docs : this.allDocs();
+    this.lastCands = cands; // counted again when topics.json arrives
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
     T = tally(cands, this.sel, M, this.cols);
     this.terms = planTerms(p);
@@ -539,6 +605,8 @@
       show(self.more, self.shown < self.matches.length);
       if (reset) self.say(text);
       self.setBusy(false);
+      // Once results are shown (not before: on a slow link they would share the bandwidth).
+      if (self.panelOpen()) self.withTopics(null);
     });
   };
 
