@@ -208,18 +208,24 @@ fn build(
     })
 }
 
-/// `static/search.js` joined from the theme's search modules — unless the theme ships a
-/// `static/search.js` of its own, which then replaces the script whole (docs/THEME.md).
+/// `static/search.js` joined from the theme's search modules, and `static/suggest.js` from those
+/// marked for it — unless the theme ships that file of its own, which then replaces the script
+/// whole (docs/THEME.md).
 fn add_search_script(
     static_files: &mut BTreeMap<String, Vec<u8>>,
     modules: &BTreeMap<String, Vec<u8>>,
 ) {
-    if static_files.contains_key("search.js") || modules.is_empty() {
+    use crate::search::script::{join_modules, join_suggest_modules};
+    if modules.is_empty() {
         return;
     }
-    let modules = modules.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
-    let script = crate::search::script::join_modules(modules);
-    static_files.insert("search.js".to_string(), script);
+    let modules = || modules.iter().map(|(p, b)| (p.as_str(), b.as_slice()));
+    if !static_files.contains_key("search.js") {
+        static_files.insert("search.js".to_string(), join_modules(modules()));
+    }
+    if !static_files.contains_key("suggest.js") {
+        static_files.insert("suggest.js".to_string(), join_suggest_modules(modules()));
+    }
 }
 
 fn load_strings(
@@ -387,6 +393,21 @@ mod tests {
         add_search_script(&mut files, &modules());
         let script = String::from_utf8(files["search.js"].clone()).unwrap();
         assert!(script.contains("var LecternSearch = {") && script.ends_with("a();\n"));
+    }
+
+    #[test]
+    fn suggest_script_holds_only_the_marked_modules() {
+        let mark = crate::search::script::SUGGEST_MARK;
+        let mut modules = modules();
+        let marked = format!("{mark}\nb();\n");
+        modules.insert("search/20-b.js".to_string(), marked.into_bytes());
+        let mut files = BTreeMap::new();
+        add_search_script(&mut files, &modules);
+        let suggest = String::from_utf8(files["suggest.js"].clone()).unwrap();
+        assert!(suggest.contains("var LecternSearch = {") && suggest.ends_with("b();\n"));
+        assert!(!suggest.contains("a();") && !suggest.contains(mark), "{suggest}");
+        let search = String::from_utf8(files["search.js"].clone()).unwrap();
+        assert!(search.contains("a();") && search.contains("b();"));
     }
 
     #[test]

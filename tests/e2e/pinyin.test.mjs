@@ -146,8 +146,13 @@ describe("pinyin search and suggestions", { skip }, () => {
 
   test("home page: typed pinyin suggests 防溺水; arrows, Enter and Escape work from the keyboard", async () => {
     const { page, errors } = await newPage();
+    const opened = srv.hits.length;
     await page.goto(base);
     const before = srv.hits.length;
+    // The home page loads the small suggestions script, not the results page's search.js.
+    const scripts = srv.hits.slice(opened, before).filter((h) => h.endsWith(".js"));
+    assert.ok(scripts.some((h) => h.endsWith("/static/suggest.js")), scripts.join(" "));
+    assert.ok(!scripts.some((h) => h.endsWith("/static/search.js")), scripts.join(" "));
     await page.focus("#hero-q");
     await page.keyboard.type("fang");
     await page.waitForFunction(() => {

@@ -8,6 +8,7 @@
  * functions, let/const, classes, template literals or Promise: WeChat's in-app browser runs old
  * engines. Node tests load the same files (tests/js/search-modules.js).
  */
+// lectern: also in suggest.js (the home page's suggestions need this module)
 (function (LS) {
   "use strict";
 

@@ -1,5 +1,6 @@
 /* Lectern search, module 10: characters — code points, classes (CJK, word, separator), folding
  * (spec "Tokenizer" steps 1–3, docs/SEARCH-INDEX.md). */
+// lectern: also in suggest.js (the home page's suggestions need this module)
 (function (LS) {
   "use strict";
 

@@ -1,5 +1,6 @@
 /* Lectern search, module 30: the term hash, buckets and the "b64 varint" integer codec (spec
  * "Hash and buckets", "Integer codec", "p/<bucket>.json"). */
+// lectern: also in suggest.js (the home page's suggestions need this module)
 (function (LS) {
   "use strict";
 

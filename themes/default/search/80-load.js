@@ -1,5 +1,6 @@
 /* Lectern search, module 80: loading index files — XHR over HTTP(S), and under file:// the offline
  * scripts that carry them (spec "Offline scripts"). */
+// lectern: also in suggest.js (the home page's suggestions need this module)
 (function (LS, global) {
   "use strict";
 

@@ -4,6 +4,7 @@
  * with role=option items; arrows move, Enter takes the option and searches, Escape closes.
  * All of it is added here: without the script the box is the plain form it always was.
  * The suggestion file for a prefix is fetched on the first keystroke that needs it. */
+// lectern: also in suggest.js (the home page's suggestions need this module)
 (function (LS, global) {
   "use strict";
 
