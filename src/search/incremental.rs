@@ -16,9 +16,9 @@ use rayon::prelude::*;
 
 use super::codec::decode_varints;
 use super::index::{
-    Bucket, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count,
-    bucket_json, bucket_of, bucket_path, content_hash, doc_terms, generation, manifest,
-    manifest_files, record_files, record_path,
+    Bucket, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count, bucket_json,
+    bucket_of, bucket_path, content_hash, doc_terms, generation, manifest, manifest_files,
+    record_files, record_path,
 };
 use super::offline;
 use crate::config::Config;

@@ -43,9 +43,7 @@ pub fn shared_constants() -> Value {
 pub const SUGGEST_MARK: &str = "// lectern: also in suggest.js";
 
 /// `static/suggest.js`: the constants and the modules that carry `SUGGEST_MARK`, in name order.
-pub fn join_suggest_modules<'a>(
-    modules: impl IntoIterator<Item = (&'a str, &'a [u8])>,
-) -> Vec<u8> {
+pub fn join_suggest_modules<'a>(modules: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
     let marked = modules.into_iter().filter(|(_, bytes)| {
         String::from_utf8_lossy(bytes)
             .lines()
@@ -162,7 +160,10 @@ mod tests {
         assert!(constants < a && a < b, "{text}");
         assert!(text.ends_with("b();\n"));
         assert!(text.starts_with("/*! Lectern search"));
-        assert!(text.contains(&format!("index format version {}", super::super::FORMAT_VERSION)));
+        assert!(text.contains(&format!(
+            "index format version {}",
+            super::super::FORMAT_VERSION
+        )));
     }
 
     #[test]

@@ -405,7 +405,10 @@ mod tests {
         add_search_script(&mut files, &modules);
         let suggest = String::from_utf8(files["suggest.js"].clone()).unwrap();
         assert!(suggest.contains("var LecternSearch = {") && suggest.ends_with("b();\n"));
-        assert!(!suggest.contains("a();") && !suggest.contains(mark), "{suggest}");
+        assert!(
+            !suggest.contains("a();") && !suggest.contains(mark),
+            "{suggest}"
+        );
         let search = String::from_utf8(files["search.js"].clone()).unwrap();
         assert!(search.contains("a();") && search.contains("b();"));
     }
