@@ -80,7 +80,18 @@ pub fn join_modules<'a>(modules: impl IntoIterator<Item = (&'a str, &'a [u8])>) 
 /// starts a line and whose last line ends with `*/`), blank lines and leading white space.
 /// Line-based and conservative: a comment after code stays, as does anything it is unsure of,
 /// so the code itself is never touched — ES5 has no multi-line strings or templates.
-fn lean(source: &str) -> String {
+pub(crate) fn lean(source: &str) -> String {
+    lean_lines(source, true)
+}
+
+/// A style sheet without its comment-only lines, blank lines and indentation (`lean`'s rule;
+/// CSS has no `//` comments, so such a line is kept): a sixth of the theme's CSS, which every
+/// first visit pays in full from a server without gzip.
+pub(crate) fn lean_css(source: &str) -> String {
+    lean_lines(source, false)
+}
+
+fn lean_lines(source: &str, line_comments: bool) -> String {
     let mut out = String::with_capacity(source.len());
     let mut in_block = false;
     let mut block: Vec<&str> = Vec::new();
@@ -101,11 +112,12 @@ fn lean(source: &str) -> String {
             }
             continue;
         }
-        if text.is_empty() || text.starts_with("//") {
+        if text.is_empty() || (line_comments && text.starts_with("//")) {
             continue;
         }
         if text.starts_with("/*") {
-            if text.ends_with("*/") && text.len() >= 4 {
+            // a comment alone on its line: its first end is the line's end
+            if text.len() >= 4 && text[2..].find("*/") == Some(text.len() - 4) {
                 continue;
             }
             if !text.contains("*/") {
@@ -164,6 +176,15 @@ mod tests {
             "index format version {}",
             super::super::FORMAT_VERSION
         )));
+    }
+
+    #[test]
+    fn lean_css_keeps_every_rule() {
+        let source = "/* Base. */\n/* a */ .b { } /* c */\n.a {\n  content: \"/* no */\";\n\n  /* why */\n  color: red; /* kept */\n}\n//odd\n";
+        assert_eq!(
+            lean_css(source),
+            "/* a */ .b { } /* c */\n.a {\ncontent: \"/* no */\";\ncolor: red; /* kept */\n}\n//odd\n"
+        );
     }
 
     #[test]

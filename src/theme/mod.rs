@@ -171,7 +171,7 @@ fn build(
                 ),
             }
         } else if let Some(name) = path.strip_prefix("static/") {
-            static_files.insert(name.to_string(), file.bytes);
+            static_files.insert(name.to_string(), lean_static(name, file.bytes));
         } else if let Some(name) = path.strip_prefix("i18n/") {
             i18n.insert(name.to_string(), file);
         } else if path.starts_with(crate::search::script::MODULES_DIR) && path.ends_with(".js") {
@@ -206,6 +206,32 @@ fn build(
         strings,
         asset_version,
     })
+}
+
+/// A theme's `.css` or `.js` file without its comment-only lines, blank lines and indentation
+/// (`search::script::lean`), as the joined search script is. A script holding a backtick is
+/// left whole: a template literal may span lines that only look like comments. Not UTF-8: as it is.
+fn lean_static(name: &str, bytes: Vec<u8>) -> Vec<u8> {
+    use crate::search::script::{lean, lean_css};
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return error.into_bytes(),
+    };
+    if name.ends_with(".css") {
+        lean_css(&text).into_bytes()
+    } else if name.ends_with(".js") && !has_template_literal(&text) {
+        lean(&text).into_bytes()
+    } else {
+        text.into_bytes()
+    }
+}
+
+/// Whether a line of code (not a comment line) holds a backtick: a template literal may start there.
+fn has_template_literal(script: &str) -> bool {
+    script
+        .lines()
+        .map(str::trim_start)
+        .any(|line| line.contains('`') && !["//", "/*", "*"].iter().any(|c| line.starts_with(c)))
 }
 
 /// `static/search.js` joined from the theme's search modules, and `static/suggest.js` from those
@@ -411,6 +437,19 @@ mod tests {
         );
         let search = String::from_utf8(files["search.js"].clone()).unwrap();
         assert!(search.contains("a();") && search.contains("b();"));
+    }
+
+    #[test]
+    fn static_scripts_and_styles_are_lean_but_template_literals_stay_whole() {
+        let lean =
+            |name: &str, text: &str| String::from_utf8(lean_static(name, text.into())).unwrap();
+        assert_eq!(lean("a.js", "// why\n  go();\n"), "go();\n");
+        assert_eq!(lean("a.css", "/* why */\n  a { }\n"), "a { }\n");
+        let template = "var s = `\n// text\n`;\n";
+        assert_eq!(lean("a.js", template), template);
+        assert_eq!(lean("a.js", "/* `x` */\n  go();\n"), "go();\n");
+        assert_eq!(lean("a.svg", "  <svg/>\n"), "  <svg/>\n");
+        assert_eq!(lean_static("a.js", vec![0xff, b'\n']), [0xff, b'\n']);
     }
 
     #[test]
