@@ -115,9 +115,12 @@ fn lean_lines(source: &str, line_comments: bool) -> String {
         if text.is_empty() || (line_comments && text.starts_with("//")) {
             continue;
         }
-        if text.starts_with("/*") {
+        if let Some(comment) = text.strip_prefix("/*") {
             // a comment alone on its line: its first end is the line's end
-            if text.len() >= 4 && text[2..].find("*/") == Some(text.len() - 4) {
+            if comment
+                .find("*/")
+                .is_some_and(|end| end + 2 == comment.len())
+            {
                 continue;
             }
             if !text.contains("*/") {
