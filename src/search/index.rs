@@ -63,9 +63,14 @@ pub(super) const B: f64 = 0.75;
 /// Weighted term frequencies are stored up to this (two varint characters); BM25 saturates
 /// long before it.
 pub(super) const TF_CAP: u32 = 1023;
-/// Document lengths are stored as `round(LENGTH_STEPS × log2(length))`: two characters, and
-/// within 2.2 % of the true length — plenty for length normalisation.
-pub(super) const LENGTH_STEPS: f64 = 16.0;
+/// Document lengths are stored as `round(LENGTH_STEPS × log2(length)) − LENGTH_FLOOR`, held to
+/// 0..=63: one character per document (the alphabet's), within 9 % of the true length — BM25's
+/// length normalisation needs no more (Lucene keeps its norms in a byte), and every search
+/// downloads the column. Lengths from 2^4 to 2^19.75 weighted terms stay apart.
+pub(super) const LENGTH_STEPS: f64 = 4.0;
+pub(super) const LENGTH_FLOOR: u32 = 16;
+/// The largest length code: one alphabet character.
+const LENGTH_CODE_MAX: u32 = 63;
 /// Grades 1..=MAX_GRADE fit the facet column's grade mask.
 pub(super) const MAX_GRADE: u8 = 12;
 /// A grade code from this up is a mask of several grades; below it, one grade g as g − 1.
@@ -615,7 +620,8 @@ impl DocTerms {
 }
 
 fn length_code(length: u64) -> u32 {
-    ((length.max(1) as f64).log2() * LENGTH_STEPS).round() as u32
+    let steps = ((length.max(1) as f64).log2() * LENGTH_STEPS).round() as u32;
+    steps.saturating_sub(LENGTH_FLOOR).min(LENGTH_CODE_MAX)
 }
 
 /// A posting list: `df` and the encoded `(doc delta, tf)` pairs.
@@ -853,7 +859,7 @@ impl FacetColumns {
         let mut facets = json!({
             "kind_course": column(&self.kind_course),
             "grades": column(&self.grades),
-            "lengths": column(&self.lengths),
+            "lengths": self.lengths.iter().map(|&code| char::from(super::codec::ALPHABET[code as usize])).collect::<String>(),
         });
         if self.has_textbooks {
             facets["textbooks"] = Value::String(column(&self.textbooks));
@@ -1109,7 +1115,7 @@ pub(super) fn manifest(
         .collect();
     let mut manifest = json!({
         "version": super::FORMAT_VERSION, "gen": generation, "doc_count": doc_count, "buckets": buckets,
-        "k1": K1, "b": B, "length_steps": LENGTH_STEPS,
+        "k1": K1, "b": B, "length_steps": LENGTH_STEPS, "length_floor": LENGTH_FLOOR,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
         "synonyms": synonyms(config),
     });
@@ -1149,10 +1155,14 @@ mod tests {
     #[test]
     fn length_codes_grow_with_the_log_of_the_length() {
         assert_eq!(length_code(0), 0);
-        assert_eq!(length_code(1), 0);
-        assert_eq!(length_code(2), 16);
-        assert_eq!(length_code(1024), 160);
-        assert!(length_code(1_000_000) < 1024, "two characters at most");
+        assert_eq!(length_code(16), 0);
+        assert_eq!(length_code(32), 4);
+        assert_eq!(length_code(1024), 24);
+        assert!(
+            length_code(1300) > length_code(1024),
+            "a quarter doubling apart"
+        );
+        assert_eq!(length_code(u64::MAX), 63, "one character at most");
     }
 
     fn cue(start: u32, text: &str) -> crate::vtt::Cue {

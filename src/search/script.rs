@@ -23,6 +23,7 @@ pub fn shared_constants() -> Value {
         "K1": super::index::K1,
         "B": super::index::B,
         "LENGTH_STEPS": super::index::LENGTH_STEPS,
+        "LENGTH_FLOOR": super::index::LENGTH_FLOOR,
         "MAX_GRADE": super::index::MAX_GRADE,
         "MANY_GRADES": super::index::MANY_GRADES,
         "MAX_WORD": super::tokenize::MAX_WORD_CHARS,

@@ -68,3 +68,9 @@ test("offline (file://): each index file maps to the script that carries it", ()
   assert.deepEqual(M.offline, { buckets: 32, records: 100 });
   assert.deepEqual(LS.model({}).offline, { buckets: 16, records: 256 }, "defaults");
 });
+
+test("decodeChars reads one alphabet character per number; anything else reads as 0", () => {
+  assert.deepEqual(LS.decodeChars("AB_-9"), [0, 1, 63, 62, 61]);
+  assert.deepEqual(LS.decodeChars("A€ "), [0, 0, 0]);
+  assert.deepEqual(LS.decodeChars(null), []);
+});

@@ -23,9 +23,9 @@ test("a one-term query: idf × tf / (tf + norm), × 1.5 since every term matched
 });
 
 test("length normalisation: the same tf weighs more in a shorter document", () => {
-  const M = LS.model({ ...manifest, doc_count: 3, k1: 1.2, b: 0.75, length_steps: 16 });
-  // lengths 2^4 = 16, 2^6 = 64, 2^8 = 256 → average 112
-  const cols = LS.decodeFacets({ ...facets, lengths: LS.encodeVarints([64, 96, 128]) }, M);
+  const M = LS.model({ ...manifest, doc_count: 3, k1: 1.2, b: 0.75, length_steps: 4, length_floor: 16 });
+  // one character each, 4 × log2(length) − 16: A = 0 → 2^4 = 16, I = 8 → 2^6 = 64, Q = 16 → 2^8 = 256; average 112
+  const cols = LS.decodeFacets({ ...facets, lengths: "AIQ" }, M);
   const avg = (16 + 64 + 256) / 3;
   [16, 64, 256].forEach((len, d) => close(cols.norm[d], 1.2 * (1 - 0.75 + (0.75 * len) / avg), `doc ${d}`));
   const table = { 梦: post([[0, 3], [1, 3], [2, 3]]) };

@@ -63,6 +63,17 @@
     return out;
   }
 
+  /** One number per character (its place in the alphabet): the fixed-width `lengths` column. */
+  function decodeChars(s) {
+    var out = [], i, c;
+    if (typeof s !== "string") return out;
+    for (i = 0; i < s.length; i++) {
+      c = s.charCodeAt(i);
+      out.push(c < 128 && B64[c] >= 0 ? B64[c] : 0);
+    }
+    return out;
+  }
+
   /** The inverse of decodeVarints (for tests and tools). */
   function encodeVarints(nums) {
     var s = "", i, n, groups;
@@ -115,6 +126,7 @@
   LS.fnv1a32 = fnv1a32;
   LS.bucketOf = bucketOf;
   LS.decodeVarints = decodeVarints;
+  LS.decodeChars = decodeChars;
   LS.encodeVarints = encodeVarints;
   LS.decodePostings = decodePostings;
 })(LecternSearch);

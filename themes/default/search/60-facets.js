@@ -20,6 +20,7 @@
       k1: positive(m.k1, LS.K1),
       b: +m.b >= 0 && +m.b <= 1 ? +m.b : LS.B,
       lengthSteps: positive(m.length_steps, LS.LENGTH_STEPS),
+      lengthFloor: typeof m.length_floor === "number" && m.length_floor >= 0 ? m.length_floor : LS.LENGTH_FLOOR,
       offline: {
         buckets: Math.floor(positive(m.offline && m.offline.buckets_per_file, LS.OFFLINE_BUCKETS)),
         records: Math.floor(positive(m.offline && m.offline.records_per_file, LS.OFFLINE_RECORDS))
@@ -111,19 +112,20 @@
       topicStart: topicStart,
       topicList: topicList,
       textbook: textbook,
-      norm: lengthNorms(decodeVarints(str(f.lengths)), M)
+      norm: lengthNorms(LS.decodeChars(str(f.lengths)), M)
     };
   }
 
   /**
    * k1 × (1 − b + b × length / average length) per document, from the `lengths` column
-   * (round(steps × log2(length))). A missing entry counts as an average document.
+   * (one alphabet character per document: round(steps × log2(length)) − floor). A missing
+   * entry counts as an average document.
    */
   function lengthNorms(codes, M) {
     var n = M.n, norm = numbers(n), len = numbers(n), total = 0, known = 0, avg, d;
     for (d = 0; d < n; d++) {
       if (d < codes.length) {
-        len[d] = Math.pow(2, codes[d] / M.lengthSteps);
+        len[d] = Math.pow(2, (codes[d] + M.lengthFloor) / M.lengthSteps);
         total += len[d];
         known++;
       }
