@@ -64,6 +64,10 @@ impl LinkContext<'_> {
             return None;
         }
         let fragment = crate::url::decode_lenient(fragment);
+        // `#t=754` is a time link (a video's moment, DESIGN §4), not a heading.
+        if fragment.starts_with("t=") {
+            return None;
+        }
         if path.is_empty() {
             return Some((self.page_path.to_string(), fragment));
         }

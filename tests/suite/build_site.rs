@@ -883,3 +883,22 @@ fn attachments_show_their_size_and_large_ones_are_warned_about() {
     let strict = build(&site.root, &out, &["--strict"]);
     strict.expect_code(1);
 }
+
+/// `[课堂实录](../videos/x.md#t=60)`: a time link to another page is not a heading to look for.
+#[test]
+fn a_lesson_links_to_a_moment_of_a_video_by_its_file() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/junior/emotion-abc.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    site.write(
+        lesson,
+        format!("{text}\n见[课堂实录](../../videos/emotion-abc-class.md#t=60)，[再看](/videos/emotion-abc-class/#t=1:05)。\n"),
+    );
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let page = std::fs::read_to_string(out.join("lessons/emotion-abc/index.html")).unwrap();
+    assert!(
+        page.contains(r##"href="../../videos/emotion-abc-class/#t=60""##),
+        "{page}"
+    );
+}
