@@ -178,6 +178,7 @@ fn render_body(
             source_paths: &catalog.source_paths,
             page_paths: &catalog.page_paths,
             assets,
+            unavailable: &catalog.unavailable,
         },
         span: SourceSpan {
             file,

@@ -2,7 +2,9 @@
 //! survive; relative `.md` links become the target's page, links into `content/assets/` become
 //! the copied asset, and `/`-rooted links become relative so the site works under any sub-path.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::content::{Kind, Unavailable};
 
 /// What the renderer needs to know about the page it is rendering.
 pub struct LinkContext<'a> {
@@ -16,6 +18,8 @@ pub struct LinkContext<'a> {
     pub page_paths: &'a rustc_hash::FxHashSet<String>,
     /// Files under `content/assets/`, relative to it.
     pub assets: &'a BTreeSet<String>,
+    /// Resources left out of the build: drafts, and files with errors of their own.
+    pub unavailable: &'a BTreeMap<(Kind, String), Unavailable>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -26,6 +30,17 @@ pub enum Resolved {
     Forbidden(String),
     /// A relative link to a file that is not there (the href is kept as written).
     Missing(String),
+    /// A link to a draft, which this build leaves out: drop the link, keep its text.
+    Draft(String),
+}
+
+/// Why a link to this site leads nowhere.
+#[derive(Debug, PartialEq, Eq)]
+enum Gone {
+    Missing,
+    Draft,
+    /// A resource whose file has errors, reported on their own: no second complaint.
+    Broken,
 }
 
 impl LinkContext<'_> {
@@ -51,7 +66,9 @@ impl LinkContext<'_> {
         };
         match site_target {
             Some(Ok(target)) => Resolved::Keep(format!("{}{}{}", self.up(), target, suffix)),
-            Some(Err(())) => Resolved::Missing(url.to_string()),
+            Some(Err(Gone::Missing)) => Resolved::Missing(url.to_string()),
+            Some(Err(Gone::Draft)) => Resolved::Draft(url.to_string()),
+            Some(Err(Gone::Broken)) => Resolved::Keep(url.to_string()),
             None => Resolved::Keep(url.to_string()),
         }
     }
@@ -115,9 +132,9 @@ impl LinkContext<'_> {
     /// path (a link `/lessons/x/` on a site under `/portal/` goes to `/portal/lessons/x/`), so
     /// a body works under any sub-path. Assets and the pages of resources and free pages are
     /// checked; listing pages (`/grades/7/`, `/search/`) are made later and pass unchecked.
-    fn resolve_rooted(&self, rooted: &str) -> Option<Result<String, ()>> {
+    fn resolve_rooted(&self, rooted: &str) -> Option<Result<String, Gone>> {
         if rooted.contains("..") {
-            return Some(Err(()));
+            return Some(Err(Gone::Missing));
         }
         let decoded = crate::url::decode_lenient(rooted);
         if let Some(asset) = decoded.strip_prefix("assets/") {
@@ -125,7 +142,7 @@ impl LinkContext<'_> {
                 self.assets
                     .contains(asset)
                     .then(|| rooted.to_string())
-                    .ok_or(()),
+                    .ok_or(Gone::Missing),
             );
         }
         let folder = decoded.strip_suffix("index.html").unwrap_or(&decoded);
@@ -134,25 +151,31 @@ impl LinkContext<'_> {
             .iter()
             .any(|kind| page.starts_with(kind));
         if is_resource && !self.page_paths.contains(&page) {
-            return Some(Err(()));
+            let (folder, id) = page.trim_end_matches('/').split_once('/')?;
+            let kind = Kind::ALL.into_iter().find(|k| k.dir() == folder)?;
+            return Some(Err(self.gone(kind, id)));
         }
         Some(Ok(rooted.to_string()))
     }
 
     /// A path relative to the Markdown file: resolve it inside the site, then map it.
-    fn resolve_relative(&self, path: &str) -> Option<Result<String, ()>> {
+    fn resolve_relative(&self, path: &str) -> Option<Result<String, Gone>> {
         let dir = self.source_dir();
         let Some(joined) = normalise(&format!("{dir}/{}", crate::url::decode_lenient(path))) else {
-            return Some(Err(()));
+            return Some(Err(Gone::Missing));
         };
         if joined.ends_with(".md") || joined.ends_with(".markdown") {
-            return Some(self.source_paths.get(&joined).cloned().ok_or(()));
+            return Some(match self.source_paths.get(&joined) {
+                Some(page) => Ok(page.clone()),
+                None => Err(crate::content::unavailable_key(&joined)
+                    .map_or(Gone::Missing, |(kind, id)| self.gone(kind, &id))),
+            });
         }
         if let Some(asset) = joined.strip_prefix("content/assets/") {
             return Some(if self.assets.contains(asset) {
                 Ok(format!("assets/{}", crate::url::encode_path(asset)))
             } else {
-                Err(())
+                Err(Gone::Missing)
             });
         }
         // A file (it has an extension) outside content/assets/ is never published. Any other
@@ -160,9 +183,18 @@ impl LinkContext<'_> {
         let name = joined.rsplit('/').next().unwrap_or("");
         let page = name.ends_with(".html") || name.ends_with(".htm");
         if name.contains('.') && !page {
-            return Some(Err(()));
+            return Some(Err(Gone::Missing));
         }
         None
+    }
+
+    /// Why the resource `kind`/`id` has no page in this build.
+    fn gone(&self, kind: Kind, id: &str) -> Gone {
+        match self.unavailable.get(&(kind, id.to_string())) {
+            Some(Unavailable::Draft) => Gone::Draft,
+            Some(Unavailable::Broken) => Gone::Broken,
+            None => Gone::Missing,
+        }
     }
 }
 
@@ -228,10 +260,18 @@ mod tests {
             source_paths: paths,
             page_paths: PAGES.get_or_init(|| ["lessons/b/".to_string()].into_iter().collect()),
             assets,
+            unavailable: UNAVAILABLE.get_or_init(|| {
+                BTreeMap::from([
+                    ((Kind::Lesson, "dr".to_string()), Unavailable::Draft),
+                    ((Kind::Lesson, "bad".to_string()), Unavailable::Broken),
+                ])
+            }),
         }
     }
 
     static PAGES: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
+    static UNAVAILABLE: std::sync::OnceLock<BTreeMap<(Kind, String), Unavailable>> =
+        std::sync::OnceLock::new();
 
     #[test]
     fn rooted_and_file_links_are_checked() {
@@ -261,6 +301,24 @@ mod tests {
         ] {
             assert!(matches!(c.resolve(fine), Resolved::Keep(_)), "{fine}");
         }
+    }
+
+    #[test]
+    fn a_draft_is_no_missing_file_and_a_broken_file_is_not_blamed_twice() {
+        let paths = rustc_hash::FxHashMap::default();
+        let assets = BTreeSet::new();
+        let c = context(&paths, &assets);
+        assert_eq!(c.resolve("dr.md"), Resolved::Draft("dr.md".into()));
+        assert_eq!(
+            c.resolve("/lessons/dr/"),
+            Resolved::Draft("/lessons/dr/".into())
+        );
+        assert_eq!(c.resolve("bad.md#x"), Resolved::Keep("bad.md#x".into()));
+        assert_eq!(c.resolve("gone.md"), Resolved::Missing("gone.md".into()));
+        assert_eq!(
+            c.resolve("/lessons/gone/"),
+            Resolved::Missing("/lessons/gone/".into())
+        );
     }
 
     #[test]

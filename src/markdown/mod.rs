@@ -461,6 +461,16 @@ impl<'a, 'o> State<'a, 'o> {
                 self.dropped_links.push(false);
                 Some(href.into())
             }
+            Resolved::Draft(href) => {
+                warnings.push(self.warn(
+                    format!(
+                        "link target `{href}` is a draft: the link is left out, its text stays"
+                    ),
+                    "build with --drafts to include drafts, or remove `draft: true` from it",
+                ));
+                self.dropped_links.push(true);
+                None
+            }
         }
     }
 

@@ -14,6 +14,7 @@ fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
             source_paths: &paths,
             page_paths: &Default::default(),
             assets: &assets,
+            unavailable: &Default::default(),
         },
         span: SourceSpan {
             file: "content/lessons/a.md",

@@ -902,3 +902,42 @@ fn a_lesson_links_to_a_moment_of_a_video_by_its_file() {
         "{page}"
     );
 }
+
+/// A link to a draft is a warning that drops the link (its text stays), as a video's `lesson:`
+/// to a draft is — not "does not exist", which would break the site for marking a lesson draft.
+#[test]
+fn a_link_to_a_draft_is_left_out_with_a_warning() {
+    let site = copy_site("full");
+    site.write(
+        "content/lessons/junior/dr.md",
+        "---\ntitle: 草稿课\ngrade: 7\ncourse: mental-health\ndraft: true\n---\n\n草稿。\n",
+    );
+    let lesson = "content/lessons/junior/emotion-abc.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    site.write(lesson, format!("{text}\n另见[草稿课](dr.md)。\n"));
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.warnings()
+            .iter()
+            .any(|w| w.contains("`dr.md` is a draft")),
+        "{:?}",
+        run.warnings()
+    );
+    let page = std::fs::read_to_string(out.join("lessons/emotion-abc/index.html")).unwrap();
+    assert!(
+        page.contains("另见草稿课。"),
+        "the link's text stays, without the link"
+    );
+    build(&site.root, &site.beside("with-drafts"), &["--drafts"]).success();
+    let page = std::fs::read_to_string(
+        site.beside("with-drafts")
+            .join("lessons/emotion-abc/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains(r#"<a href="../../lessons/dr/">草稿课</a>"#),
+        "{page}"
+    );
+}
