@@ -148,6 +148,32 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.equal(one.complete, 3, "the lesson, its review and its video");
   });
 
+  test("pinyin and initials find the titles, and a lesson leads its own review and video", () => {
+    // The suite's engine ranks pinyin as the page does (LS.addPinyinMatches): without it these
+    // found nothing here although the page found them.
+    for (const [q, lesson] of [
+      ["kaoshijiaolv", "与考试焦虑和平相处"],
+      ["ksjl", "与考试焦虑和平相处"],
+      ["sygh", "选科路口的自我探索"],
+      ["fangnishui", "珍爱生命，远离危险水域"],
+      ["qingxu", "我的情绪小怪兽"],
+    ]) {
+      const r = search(q);
+      assert.equal(r.results[0].title, lesson, `${q}: ${JSON.stringify(titles(r))}`);
+      assert.equal(r.partial, 0, `${q}: a pinyin match is complete or none`);
+    }
+    // qxgl: every 情绪管理 resource, each lesson before its own review and video
+    const r = search("qxgl", { size: 100 });
+    assert.equal(r.complete, search("情绪管理", { size: 100 }).results.filter((x) => x.topics.includes("情绪管理") || x.title.includes("情绪管理")).length);
+    assert.equal(r.results[0].kind, "lesson");
+  });
+
+  test("grade words around pinyin: grade 10 shengya is read as 生涯 with the grade boost", () => {
+    const r = search("grade 10 shengya");
+    assert.ok(r.results.length > 0, "the digits of a grade word do not stop the pinyin reading");
+    assert.equal(r.results[0].title, "选科路口的自我探索");
+  });
+
   test("the empty query lists every resource, newest first, with facet counts", () => {
     const r = search("", { size: 1000 });
     assert.equal(r.results.length, engine.M.n);

@@ -271,6 +271,45 @@
     return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done };
   }
 
+  /** The factor searchPlan gives document `d` beyond its text score: its grade named, a lesson. */
+  function priorOf(p, cols) {
+    var grades = cols && cols.grades, kinds = cols && cols.kind;
+    return function (d) {
+      var f = 1;
+      if (p.mask && grades && grades[d] & p.mask) f *= GRADE_BOOST;
+      if (kinds && kinds[d] === 0) f *= LESSON_PRIOR;
+      return f;
+    };
+  }
+
+  /**
+   * Adds a query's pinyin reading (module 45-pinyin) to `r`, a result of searchPlan for plan `p`,
+   * in place: a resource holding every pinyin term is a complete match, ranked below the same
+   * match in characters, with the same grade and lesson factors. The pinyin is read from the
+   * query without its grade words (grade 7 qxgl). Returns `r`.
+   */
+  function addPinyinMatches(r, p, lookup, n, cols) {
+    if (!r || !r.score || !r.full) return r;
+    var had = ints(n), i, merged, added = 0;
+    for (i = 0; i < r.docs.length; i++) had[r.docs[i]] = 1;
+    merged = LS.addPinyin({ docs: r.docs, score: r.score }, p.words.rest, lookup, n, null, priorOf(p, cols));
+    for (i = 0; i < merged.docs.length; i++) {
+      if (!had[merged.docs[i]]) {
+        r.full[merged.docs[i]] = 1;
+        added++;
+      }
+    }
+    r.docs = merged.docs;
+    r.score = merged.score;
+    r.complete += added;
+    return r;
+  }
+
+  /** The pinyin terms to fetch for plan `p` (its text without grade words). */
+  function planPinyinTerms(p) {
+    return LS.pinyinQueryTerms(p.words.rest);
+  }
+
   /**
    * The CJK runs of a query typed in a form the index folds away (情緒, folded to 情绪): what a
    * record must hold to be "the form typed".
@@ -315,4 +354,6 @@
   LS.fallbackChars = fallbackChars;
   LS.addFallback = addFallback;
   LS.searchPlan = searchPlan;
+  LS.addPinyinMatches = addPinyinMatches;
+  LS.planPinyinTerms = planPinyinTerms;
 })(LecternSearch);
