@@ -78,15 +78,34 @@ fn grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
                     Some((word, first)) if n <= 3 && word != "小学" => n + first - 1,
                     _ => n,
                 };
-                return Some((grade, from + len + 2 - i));
+                let end = from + len + 2;
+                let term = term_at(chars, end).or_else(|| {
+                    let bare = matches!(chars.get(end), Some('上' | '下'))
+                        && is_boundary(chars.get(end + 1));
+                    bare.then_some(1)
+                });
+                return Some((grade, end + term.unwrap_or(0) - i));
             }
         }
     }
     None
 }
 
-/// `(^|[^CJK])([初高])([一二三])(?![点些下样般])` at `i` (the boundary already checked): grade.
-fn short_grade_at(chars: &[char], i: usize) -> Option<u8> {
+/// The script's `TERM`, `[上下](?:册|冊|学期|學期)|全一[册冊]`, at `i`: its length.
+fn term_at(chars: &[char], i: usize) -> Option<usize> {
+    if matches!(chars.get(i), Some('上' | '下')) {
+        if matches!(chars.get(i + 1), Some('册' | '冊')) {
+            return Some(2);
+        }
+        if at(chars, i + 1, "学期") || at(chars, i + 1, "學期") {
+            return Some(3);
+        }
+    }
+    (at(chars, i, "全一") && matches!(chars.get(i + 2), Some('册' | '冊'))).then_some(3)
+}
+
+/// `([初高])([一二三])` at `i`: the grade it names.
+fn short_numeral_at(chars: &[char], i: usize) -> Option<u8> {
     let offset = match chars.get(i) {
         Some('初') => 6,
         Some('高') => 9,
@@ -97,8 +116,48 @@ fn short_grade_at(chars: &[char], i: usize) -> Option<u8> {
         .copied()
         .and_then(numeral)
         .filter(|n| *n <= 3)?;
+    Some(n + offset)
+}
+
+/// `(^|[^CJK])([初高])([一二三])(?:TERM|(?![点些下样般]))` at `i` (the boundary already
+/// checked): (grade, length).
+fn short_grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
+    let grade = short_numeral_at(chars, i)?;
+    if let Some(term) = term_at(chars, i + 2) {
+        return Some((grade, 2 + term));
+    }
     let next = chars.get(i + 2).copied();
-    (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some(n + offset)
+    (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some((grade, 2))
+}
+
+/// `([初高])([一二三])(?=学生|新生)` at `i`: grade (适合初三学生).
+fn short_grade_in_context_at(chars: &[char], i: usize) -> Option<u8> {
+    let grade = short_numeral_at(chars, i)?;
+    (at(chars, i + 2, "学生") || at(chars, i + 2, "新生")).then_some(grade)
+}
+
+/// `(^|[^CJK])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)` at `i` (the boundary
+/// already checked): (first grade, last grade, length).
+fn band_at(chars: &[char], i: usize) -> Option<(u8, u8, usize)> {
+    let from = if at(chars, i, "小学") { i + 2 } else { i };
+    let bands: [(&str, u8, u8); 5] = [
+        ("低中", 1, 4),
+        ("中高", 3, 6),
+        ("低", 1, 2),
+        ("中", 3, 4),
+        ("高", 5, 6),
+    ];
+    for (word, first, last) in bands {
+        let end = from + word.chars().count();
+        if at(chars, from, word)
+            && ["年级", "年級", "年段", "学段"]
+                .iter()
+                .any(|s| at(chars, end, s))
+        {
+            return Some((first, last, end + 2 - i));
+        }
+    }
+    None
 }
 
 fn is_ascii_word(c: Option<&char>) -> bool {
@@ -183,8 +242,21 @@ pub fn grade_words(folded: &str) -> GradeWords {
         grade_at(c, i).map(|(n, len)| (grade(n), len).1)
     });
     let chars = replace(&chars, |c, i| {
+        if !(i == 0 || is_boundary(c.get(i - 1))) {
+            return None;
+        }
+        let (first, last, len) = band_at(c, i)?;
+        (first..=last).for_each(&mut grade);
+        Some(len)
+    });
+    let chars = replace(&chars, |c, i| {
         let boundary = i == 0 || is_boundary(c.get(i - 1));
-        let n = short_grade_at(c, i).filter(|_| boundary)?;
+        let (n, len) = short_grade_at(c, i).filter(|_| boundary)?;
+        grade(n);
+        Some(len)
+    });
+    let chars = replace(&chars, |c, i| {
+        let n = short_grade_in_context_at(c, i)?;
         grade(n);
         Some(2)
     });
@@ -206,6 +278,40 @@ pub fn grade_words(folded: &str) -> GradeWords {
         rest: chars.into_iter().collect(),
         grades,
         stages,
+    }
+}
+
+/// The words that ask rather than name, longest first where one starts another (the script's
+/// `QUESTION_RE` without its last alternative, a final 吗 or 呢).
+const QUESTION_WORDS: [&str; 9] = [
+    "怎么办",
+    "怎么样",
+    "怎么做",
+    "怎么",
+    "怎样",
+    "如何",
+    "有没有",
+    "有哪些",
+    "哪些",
+];
+
+/// A folded query without its question words (怎么办, 如何, 有没有, 请问, a 吗 or 呢 not before
+/// another CJK character), each replaced by a space; a query of nothing else is left as it is.
+pub fn drop_question_words(folded: &str) -> String {
+    let chars: Vec<char> = folded.chars().collect();
+    let rest = replace(&chars, |c, i| {
+        if let Some(w) = QUESTION_WORDS.iter().chain(&["请问"]).find(|w| at(c, i, w)) {
+            return Some(w.chars().count());
+        }
+        (matches!(c[i], '吗' | '呢') && is_boundary(c.get(i + 1))).then_some(1)
+    });
+    let names = rest
+        .iter()
+        .any(|c| matches!(*c as u32, 0x3400..=0x9FFF) || c.is_ascii_alphanumeric() || *c == '_');
+    if names {
+        rest.into_iter().collect()
+    } else {
+        folded.to_string()
     }
 }
 

@@ -174,6 +174,40 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.equal(r.results[0].title, "选科路口的自我探索");
   });
 
+  test("a grade word with its term (三年级上册, 初二上册) lists that grade, not every 上册", () => {
+    const r = search("三年级上册", { size: 100 });
+    assert.ok(r.results.length > 0 && r.results.every((x) => x.grades.includes(3)), JSON.stringify(titles(r, 10)));
+    assert.equal(r.complete, search("三年级", { size: 100 }).complete);
+    assert.equal(r.partial, 0);
+    const t = search("八年级下学期 学习");
+    assert.deepEqual(t.terms, ["学习"]);
+    assert.ok(t.results[0].grades.includes(8), JSON.stringify(titles(t)));
+  });
+
+  test("低年级, 中年级, 高年级 are the primary bands", () => {
+    const r = search("小学低年级 情绪");
+    assert.deepEqual(r.terms, ["情绪"]);
+    assert.ok(r.results[0].grades.some((g) => g <= 2), JSON.stringify(titles(r)));
+    const m = search("中年级", { size: 100 });
+    assert.ok(m.results.length > 0 && m.results.every((x) => x.grades.some((g) => g === 3 || g === 4)), JSON.stringify(titles(m, 10)));
+  });
+
+  test("a question (怎么办, 有没有, 如何) is read for what it names", () => {
+    const r = search("考试焦虑怎么办");
+    assert.equal(r.results[0].title, "与考试焦虑和平相处", JSON.stringify(titles(r)));
+    assert.equal(r.results[0].kind, "lesson");
+    assert.equal(r.complete, search("考试焦虑").complete, "怎么办 is not a word a resource must hold");
+    const long = search("期末考试前怎么帮助学生缓解焦虑情绪，有没有适合初三学生的班会课教案？");
+    assert.ok(!long.terms.includes("初三") && !long.terms.includes("怎么"), long.terms.join(" "));
+    assert.equal(long.results[0].title, "与考试焦虑和平相处", JSON.stringify(titles(long)));
+  });
+
+  test("a character no resource holds keeps the thin partial matches out (学生厌学)", () => {
+    const r = search("学生厌学");
+    assert.equal(r.results[0].title, "点燃学习的小火苗", "via the default synonym 厌学 -> 学习动力");
+    assert.ok(r.complete + r.partial <= 3, `${r.complete} + ${r.partial}: 学生 alone is not half of 学生厌学`);
+  });
+
   test("the empty query lists every resource, newest first, with facet counts", () => {
     const r = search("", { size: 1000 });
     assert.equal(r.results.length, engine.M.n);
@@ -250,7 +284,18 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     const r = await shown(page);
     assert.equal(r[0].title, "向校园欺凌说“不”");
     assert.ok(r[0].marks.includes("欺凌"), JSON.stringify(r[0]));
-    assert.match(await page.textContent("#search-status"), /完整匹配.*部分匹配/);
+    // 霸 is in no resource: a resource holding only 凌 is not a partial match of 霸凌
+    assert.equal(await page.textContent("#search-status"), "找到 4 条结果");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("学生厌学: the synonym's match is complete, the rest partial, and the status says both", async () => {
+    const { page, errors } = await search("学生厌学");
+    const r = await shown(page);
+    assert.equal(r[0].title, "点燃学习的小火苗");
+    assert.ok(r[0].marks.includes("学习动力"), JSON.stringify(r[0]));
+    assert.match(await page.textContent("#search-status"), /找到 1 条完整匹配，另有 2 条部分匹配/);
     assert.deepEqual(errors, []);
     await page.close();
   });

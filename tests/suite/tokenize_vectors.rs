@@ -109,6 +109,13 @@ fn rust_pinyin_matches_shared_vectors() {
 struct QueryWords {
     grades: Vec<GradeVector>,
     fallback: Vec<FallbackVector>,
+    questions: Vec<QuestionVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct QuestionVector {
+    input: String,
+    rest: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -130,7 +137,9 @@ struct FallbackVector {
 /// `tests/js/query.test.js` checks against the browser's module 45.
 #[test]
 fn rust_query_words_match_shared_vectors() {
-    use lectern::search::query_words::{fallback_chars, grade_words, query_runs};
+    use lectern::search::query_words::{
+        drop_question_words, fallback_chars, grade_words, query_runs,
+    };
     use lectern::search::tokenize::fold;
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -145,6 +154,16 @@ fn rust_query_words_match_shared_vectors() {
         assert_eq!(words.grades, v.grades, "grades of {:?}", v.input);
         assert_eq!(words.stages, v.stages, "stages of {:?}", v.input);
         assert_eq!(query_terms(&words.rest), v.rest, "rest of {:?}", v.input);
+    }
+    assert!(vectors.questions.len() >= 5);
+    for v in vectors.questions {
+        let folded: String = v.input.chars().map(fold).collect();
+        assert_eq!(
+            query_terms(&drop_question_words(&folded)),
+            v.rest,
+            "question words of {:?}",
+            v.input
+        );
     }
     for v in vectors.fallback {
         let has = |t: &str| v.index_has.iter().any(|h| h == t);

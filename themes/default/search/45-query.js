@@ -25,9 +25,19 @@
   var NUMERALS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10 };
   // The default 6-3-3 stages by their usual names: word → [first grade, last grade].
   var STAGES = { "小学": [1, 6], "初中": [7, 9], "高中": [10, 12] };
-  var GRADE_RE = /(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)/g;
-  var SHORT_RE = /(^|[^\u3400-\u9fff])([初高])([一二三])(?![点些下样般])/g; // not 高一点
+  // A grade word may end in its term (三年级上册, 七年级下): the term goes with it, since a
+  // resource is not written 上册, and as text 上册 matches every textbook's first volume.
+  var TERM = "[上下](?:册|冊|学期|學期)|全一[册冊]";
+  var GRADE_RE = new RegExp("(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)(?:" + TERM + "|[上下](?![\\u3400-\\u9fff]))?", "g");
+  // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
+  var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
+  var BANDS = { "低": [1, 2], "中": [3, 4], "高": [5, 6], "低中": [1, 4], "中高": [3, 6] };
+  var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
+  // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
+  var SHORT_CTX_RE = /([初高])([一二三])(?=学生|新生)/g;
   var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)/g;
+  // How a question is asked, not what it is about (考试焦虑怎么办): taken out of the query.
+  var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|[吗呢](?![\u3400-\u9fff])/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
 
   /** 七 → 7, 十二 → 12, "7" → 7. */
@@ -53,9 +63,17 @@
       grade(n);
       return " ";
     });
+    rest = rest.replace(BAND_RE, function (all, before, band) {
+      for (var g = BANDS[band][0]; g <= BANDS[band][1]; g++) grade(g);
+      return before + " ";
+    });
     rest = rest.replace(SHORT_RE, function (all, before, stage, num) {
       grade(numeral(num) + (stage === "初" ? 6 : 9));
       return before + " ";
+    });
+    rest = rest.replace(SHORT_CTX_RE, function (all, stage, num) {
+      grade(numeral(num) + (stage === "初" ? 6 : 9));
+      return " ";
     });
     rest = rest.replace(STAGE_RE, function (all, before, stage) {
       if (stages.indexOf(stage) < 0) stages.push(stage);
@@ -69,6 +87,16 @@
       return x - y;
     });
     return { rest: rest, grades: grades, stages: stages };
+  }
+
+  /**
+   * A (folded) query without the words that ask rather than name (怎么办, 如何, 有没有, a final
+   * 吗): 考试焦虑怎么办 is about 考试焦虑, and a resource need not say 怎么办 to match it whole.
+   * A query of nothing else is left as it is.
+   */
+  function dropQuestionWords(q) {
+    var rest = String(q == null ? "" : q).replace(QUESTION_RE, " ");
+    return /[\u3400-\u9fff\w]/.test(rest) ? rest : String(q == null ? "" : q);
   }
 
   /** The grade mask a query's grade words name, with the manifest's stages where the names agree. */
@@ -108,6 +136,7 @@
    */
   function plan(q, M, synonyms) {
     var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
+    words.rest = dropQuestionWords(words.rest);
     variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
     texts = synonymTexts(words.rest, synonyms);
     for (i = 0; i < texts.length; i++) {
@@ -208,6 +237,24 @@
     return false;
   }
 
+  /**
+   * The idf weight of the fallback characters that the index does not hold at all (its largest,
+   * ln(1 + (n + 0.5) / 0.5), each): what no partial match of the query as typed can cover.
+   */
+  function absentWeight(p, lookup, n) {
+    var w = 0, v, i, t, seen = {};
+    for (v = 1; v < p.variants.length; v++) {
+      if (p.variants[v].word || p.variants[v].complete) continue; // the fallback variant only
+      for (i = 0; i < p.variants[v].terms.length; i++) {
+        t = p.variants[v].terms[i];
+        if (t.group >= 0 || seen["~" + t.term] === 1 || lookup(t.term)) continue;
+        seen["~" + t.term] = 1;
+        w += LS.idf(n, 0);
+      }
+    }
+    return w;
+  }
+
   /** Whether the index holds every term (a document can hold them all). */
   function allKnown(terms, lookup) {
     for (var i = 0; i < terms.length; i++) if (!lookup(terms[i].term)) return false;
@@ -236,6 +283,7 @@
     for (v = 1; v < p.variants.length; v++) {
       if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
     }
+    var absent = absentWeight(p, lookup, n);
     for (v = 0; v < p.variants.length; v++) {
       // A synonym the index does not hold adds nothing but the query's other, weaker words.
       if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
@@ -244,7 +292,9 @@
       whole = p.variants[v].complete && allKnown(p.variants[v].terms, lookup);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
-        x = s.known > 0 ? s.cover[d] / s.known : 0;
+        // a character no resource holds is still part of what was asked (学生厌学 with no 厌
+        // anywhere: 学生 alone covers little of it); a synonym's variant no longer holds it
+        x = s.known > 0 ? s.cover[d] / (s.known + (p.variants[v].word ? 0 : absent)) : 0;
         if (whole && x >= FULL_SHARE) {
           if (v === 0) {
             full[d] = 1;
@@ -345,6 +395,7 @@
 
   LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
+  LS.dropQuestionWords = dropQuestionWords;
   LS.gradeMask = gradeMask;
   LS.synonymTexts = synonymTexts;
   LS.plan = plan;
