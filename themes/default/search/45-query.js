@@ -255,6 +255,26 @@
     return w;
   }
 
+  /**
+   * Whether a document can hold all of a query's text: the index has every term, except a CJK
+   * pair between two pairs it has (命远 in 珍爱生命远离危险水域, typed without the title's
+   * comma): the index never sees a pair across punctuation, and a document holding 生命 and
+   * 远离 holds what was typed on either side of it.
+   */
+  function allFound(terms, lookup) {
+    for (var i = 0; i < terms.length; i++) {
+      if (!lookup(terms[i].term) && !isBridged(terms, i, lookup)) return false;
+    }
+    return true;
+  }
+
+  function isBridged(terms, i, lookup) {
+    var t = terms[i], prev = terms[i - 1], next = terms[i + 1], cps = codePoints(t.term);
+    if (cps.length !== 2 || !isCjk(cps[0]) || !prev || !next) return false;
+    if (prev.group !== t.group || prev.pos !== t.pos - 1 || next.group !== t.group || next.pos !== t.pos + 1) return false;
+    return !!lookup(prev.term) && !!lookup(next.term);
+  }
+
   /** Whether the index holds every term (a document can hold them all). */
   function allKnown(terms, lookup) {
     for (var i = 0; i < terms.length; i++) if (!lookup(terms[i].term)) return false;
@@ -289,7 +309,7 @@
       if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
       s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
       f = p.variants[v].factor * (v === 0 ? typed : 1);
-      whole = p.variants[v].complete && allKnown(p.variants[v].terms, lookup);
+      whole = p.variants[v].complete && allFound(p.variants[v].terms, lookup);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
         // a character no resource holds is still part of what was asked (学生厌学 with no 厌
