@@ -305,14 +305,73 @@ pub fn drop_question_words(folded: &str) -> String {
         }
         (matches!(c[i], '吗' | '呢') && is_boundary(c.get(i + 1))).then_some(1)
     });
-    let names = rest
-        .iter()
-        .any(|c| matches!(*c as u32, 0x3400..=0x9FFF) || c.is_ascii_alphanumeric() || *c == '_');
-    if names {
+    if names_something(&rest) {
         rest.into_iter().collect()
     } else {
         folded.to_string()
     }
+}
+
+/// Words naming a kind of resource, found anywhere (the script's `KIND_RE`, first group), with
+/// the kind's index (0 lesson, 1 video, 2 review).
+const KIND_WORDS: [(&str, u8); 9] = [
+    ("课堂视频", 1),
+    ("课堂实录", 1),
+    ("课堂录像", 1),
+    ("微课", 1),
+    ("评课记录", 2),
+    ("说课稿", 2),
+    ("评课稿", 2),
+    ("教学设计", 0),
+    ("教案", 0),
+];
+
+/// …and those found only after a character that is not CJK, since they also end other words
+/// (短视频, 听说课); 说课 not before 稿, 评课 not before 记录 or 稿 (the long forms above).
+const SHORT_KIND_WORDS: [(&str, u8); 5] = [
+    ("视频", 1),
+    ("实录", 1),
+    ("录像", 1),
+    ("说课", 2),
+    ("评课", 2),
+];
+
+/// A folded query's kind words: (the query with each replaced by a space, kind indexes
+/// ascending). A query of nothing else keeps them as text and names no kind.
+pub fn kind_words(folded: &str) -> (String, Vec<u8>) {
+    let mut kinds: Vec<u8> = Vec::new();
+    let chars: Vec<char> = folded.chars().collect();
+    let rest = replace(&chars, |c, i| {
+        let long = KIND_WORDS.iter().find(|(w, _)| at(c, i, w));
+        let short = || {
+            let boundary = i == 0 || is_boundary(c.get(i - 1));
+            let (w, k) = SHORT_KIND_WORDS.iter().find(|(w, _)| at(c, i, w))?;
+            let end = i + w.chars().count();
+            let longer = match *w {
+                "说课" => at(c, end, "稿"),
+                "评课" => at(c, end, "记录") || at(c, end, "稿"),
+                _ => false,
+            };
+            (boundary && !longer).then_some((*w, *k))
+        };
+        let (word, kind) = long.copied().or_else(short)?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+        Some(word.chars().count())
+    });
+    if !names_something(&rest) {
+        return (folded.to_string(), Vec::new());
+    }
+    kinds.sort_unstable();
+    (rest.into_iter().collect(), kinds)
+}
+
+/// The script's `/[\u3400-\u9fff\w]/`: whether a text has a CJK or an ASCII word character.
+fn names_something(chars: &[char]) -> bool {
+    chars
+        .iter()
+        .any(|c| matches!(*c as u32, 0x3400..=0x9FFF) || c.is_ascii_alphanumeric() || *c == '_')
 }
 
 /// The single characters of a query's CJK pairs that the index never saw in a pair with their

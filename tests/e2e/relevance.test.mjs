@@ -208,6 +208,29 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.ok(r.complete + r.partial <= 3, `${r.complete} + ${r.partial}: 学生 alone is not half of 学生厌学`);
   });
 
+  test("a kind named (视频, 录像, 说课, 评课, 教案) leads over the lesson-first order", () => {
+    for (const [q, kind, title] of [
+      ["防溺水 视频", "video", "《珍爱生命，远离危险水域》课堂录像"],
+      ["考试焦虑 课堂实录", "video", "《与考试焦虑和平相处》高三心理辅导课实录"],
+      ["生涯规划 说课", "review", "《选科路口的自我探索》说课稿"],
+      ["与考试焦虑和平相处 评课", "review", "《与考试焦虑和平相处》评课记录"],
+      ["fangnishui 视频", "video", "《珍爱生命，远离危险水域》课堂录像"],
+    ]) {
+      const r = search(q);
+      assert.equal(r.results[0].kind, kind, `${q}: ${JSON.stringify(titles(r))}`);
+      assert.equal(r.results[0].title, title, q);
+    }
+    assert.equal(search("防溺水 视频").complete, search("防溺水").complete, "视频 names the kind, not a word to hold");
+    assert.equal(search("短视频").results[0].title, "从屏幕里抬起头——走出网络沉迷", "短视频 is a word");
+  });
+
+  test("a title typed without its punctuation is a complete match", () => {
+    const r = search("珍爱生命远离危险水域");
+    assert.equal(r.results[0].title, "珍爱生命，远离危险水域");
+    assert.equal(r.complete, 3, "the lesson, its video and its review; 命远 lies across the comma");
+    assert.equal(search("虑焦试考").complete, 0, "pairs the index lacks on both sides are still missing");
+  });
+
   test("the empty query lists every resource, newest first, with facet counts", () => {
     const r = search("", { size: 1000 });
     assert.equal(r.results.length, engine.M.n);

@@ -21,6 +21,25 @@ test("question words match the shared vectors", () => {
   }
 });
 
+test("kind words match the shared vectors", () => {
+  for (const v of vectors.kinds) {
+    const k = LS.kindWords(LS.fold(v.input));
+    assert.deepEqual([k.kinds, LS.tokenizeQuery(k.rest)], [v.kinds, v.rest], v.input);
+  }
+});
+
+test("a kind named leads over the lesson-first order; without one, the lesson leads", () => {
+  // documents 0 and 2 lessons, 1 a video, 3 a review; each holds 溺水 alike
+  const table = { 溺水: post([[0, 8], [1, 8], [2, 8], [3, 8]]) };
+  const rank = (q) => {
+    const r = LS.searchPlan(LS.plan(q, LS.model(manifest), null), lookupOf(table), 4, cols4());
+    return LS.topK(r.docs, r.score, 4);
+  };
+  assert.equal(rank("溺水 视频")[0], 1);
+  assert.equal(rank("溺水 评课")[0], 3);
+  assert.ok([0, 2].includes(rank("溺水")[0]));
+});
+
 test("single-character fallbacks match the shared vectors", () => {
   for (const v of vectors.fallback) {
     const has = (t) => v.index_has.includes(t);

@@ -110,6 +110,14 @@ struct QueryWords {
     grades: Vec<GradeVector>,
     fallback: Vec<FallbackVector>,
     questions: Vec<QuestionVector>,
+    kinds: Vec<KindVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct KindVector {
+    input: String,
+    kinds: Vec<u8>,
+    rest: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -138,7 +146,7 @@ struct FallbackVector {
 #[test]
 fn rust_query_words_match_shared_vectors() {
     use lectern::search::query_words::{
-        drop_question_words, fallback_chars, grade_words, query_runs,
+        drop_question_words, fallback_chars, grade_words, kind_words, query_runs,
     };
     use lectern::search::tokenize::fold;
     let text = std::fs::read_to_string(concat!(
@@ -164,6 +172,13 @@ fn rust_query_words_match_shared_vectors() {
             "question words of {:?}",
             v.input
         );
+    }
+    assert!(vectors.kinds.len() >= 5);
+    for v in vectors.kinds {
+        let folded: String = v.input.chars().map(fold).collect();
+        let (rest, kinds) = kind_words(&folded);
+        assert_eq!(kinds, v.kinds, "kinds of {:?}", v.input);
+        assert_eq!(query_terms(&rest), v.rest, "rest of {:?}", v.input);
     }
     for v in vectors.fallback {
         let has = |t: &str| v.index_has.iter().any(|h| h == t);

@@ -36,6 +36,12 @@
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
   var SHORT_CTX_RE = /([初高])([一二三])(?=学生|新生)/g;
   var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)/g;
+  // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
+  // else too, and the kind preferred. The long ones anywhere; the short ones, which also end
+  // other words (短视频, 听说课), only where no CJK character precedes them.
+  var KIND_RE = /(课堂视频|课堂实录|课堂录像|微课|评课记录|说课稿|评课稿|教学设计|教案)|(^|[^\u3400-\u9fff])(视频|实录|录像|说课(?!稿)|评课(?!记录|稿))/g;
+  var KIND_OF = { "视频": 1, "实录": 1, "录像": 1, "微课": 1, "说课": 2, "评课": 2, "教学设计": 0, "教案": 0 };
+  var KIND_BOOST = 2; // a resource of the kind named
   // How a question is asked, not what it is about (考试焦虑怎么办): taken out of the query.
   var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|[吗呢](?![\u3400-\u9fff])/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
@@ -99,6 +105,26 @@
     return /[\u3400-\u9fff\w]/.test(rest) ? rest : String(q == null ? "" : q);
   }
 
+  /**
+   * The kind words of a (folded) query: { rest, kinds: kind indexes (0 lesson, 1 video, 2
+   * review), ascending }. A query of nothing else keeps them as text (说课 alone finds what
+   * says 说课) and names no kind.
+   */
+  function kindWords(q) {
+    var kinds = [], text = String(q == null ? "" : q), rest;
+    rest = text.replace(KIND_RE, function (all, long, before, short) {
+      var word = long || short, k = KIND_OF[word];
+      if (k === undefined) k = /^课堂/.test(word) ? 1 : 2; // 课堂视频/实录/录像; 评课记录, 说课稿, 评课稿
+      if (kinds.indexOf(k) < 0) kinds.push(k);
+      return (before || "") + " ";
+    });
+    if (!/[\u3400-\u9fff\w]/.test(rest)) return { rest: text, kinds: [] };
+    kinds.sort(function (x, y) {
+      return x - y;
+    });
+    return { rest: rest, kinds: kinds };
+  }
+
   /** The grade mask a query's grade words name, with the manifest's stages where the names agree. */
   function gradeMask(words, M) {
     var mask = 0, i, j, r;
@@ -137,6 +163,9 @@
   function plan(q, M, synonyms) {
     var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
     words.rest = dropQuestionWords(words.rest);
+    var named = kindWords(words.rest);
+    words.rest = named.rest;
+    words.kinds = named.kinds;
     variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
     texts = synonymTexts(words.rest, synonyms);
     for (i = 0; i < texts.length; i++) {
@@ -304,6 +333,7 @@
       if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
     }
     var absent = absentWeight(p, lookup, n);
+    var prior = priorOf(p, cols);
     for (v = 0; v < p.variants.length; v++) {
       // A synonym the index does not hold adds nothing but the query's other, weaker words.
       if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
@@ -333,21 +363,28 @@
     if (!typedFull) full = other;
     for (d = 0; d < n; d++) {
       if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
-      if (p.mask && grades && grades[d] & p.mask) score[d] *= GRADE_BOOST;
-      if (kinds && kinds[d] === 0) score[d] *= LESSON_PRIOR;
+      score[d] *= prior(d);
       docs.push(d);
       done += full[d];
     }
     return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done };
   }
 
-  /** The factor searchPlan gives document `d` beyond its text score: its grade named, a lesson. */
+  /**
+   * The factor searchPlan gives document `d` beyond its text score: its grade named, its kind
+   * named, else a lesson's lead over its own review and video.
+   */
   function priorOf(p, cols) {
-    var grades = cols && cols.grades, kinds = cols && cols.kind;
+    var grades = cols && cols.grades, kinds = cols && cols.kind, named = (p.words && p.words.kinds) || [];
     return function (d) {
       var f = 1;
       if (p.mask && grades && grades[d] & p.mask) f *= GRADE_BOOST;
-      if (kinds && kinds[d] === 0) f *= LESSON_PRIOR;
+      if (!kinds) return f;
+      if (named.length) {
+        if (named.indexOf(kinds[d]) >= 0) f *= KIND_BOOST; // 防溺水 视频: the video, not its review
+      } else if (kinds[d] === 0) {
+        f *= LESSON_PRIOR;
+      }
       return f;
     };
   }
@@ -416,6 +453,7 @@
   LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
   LS.dropQuestionWords = dropQuestionWords;
+  LS.kindWords = kindWords;
   LS.gradeMask = gradeMask;
   LS.synonymTexts = synonymTexts;
   LS.plan = plan;
