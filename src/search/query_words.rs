@@ -400,6 +400,17 @@ pub fn fallback_chars(terms: &[(String, usize)], has: impl Fn(&str) -> bool) -> 
     out
 }
 
+/// A word of ASCII letters then digits, or digits then letters (`unit3`, `3a`), as its two
+/// parts (the script's `wordParts`): a query's word the index lacks is also tried so.
+pub fn word_parts(term: &str) -> Option<(String, String)> {
+    let cut =
+        term.find(|c: char| c.is_ascii_digit() != term.starts_with(|c: char| c.is_ascii_digit()))?;
+    let (a, b) = term.split_at(cut);
+    let letters = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    ((letters(a) && digits(b)) || (digits(a) && letters(b))).then(|| (a.to_string(), b.to_string()))
+}
+
 /// A query's terms with the number of the run each comes from (the script's `group`).
 pub fn query_runs(text: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();

@@ -40,6 +40,24 @@ test("a kind named leads over the lesson-first order; without one, the lesson le
   assert.ok([0, 2].includes(rank("溺水")[0]));
 });
 
+test("word parts (unit3 → unit, 3) match the shared vectors", () => {
+  for (const v of vectors.word_parts) assert.deepEqual(LS.wordParts(v.input), v.parts, v.input);
+});
+
+test("a word the index lacks is tried as its parts, complete when a resource holds both", () => {
+  const table = { unit: post([[1, 8], [2, 1]]), 3: post([[1, 8], [3, 1]]) };
+  const p = LS.plan("Unit3", LS.model(manifest), null);
+  const has = (t) => Object.prototype.hasOwnProperty.call(table, t);
+  assert.deepEqual(LS.addFallback(p, has).map((t) => t.term), ["unit", "3"]);
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.equal(LS.topK(r.docs, r.score, 4)[0], 1);
+  assert.equal(r.complete, 1);
+  // lesson5 where no resource says "lesson": a 5 alone is not a match
+  const none = LS.plan("lesson5", LS.model(manifest), null);
+  LS.addFallback(none, has);
+  assert.equal(LS.searchPlan(none, lookupOf({ 5: post([[0, 8]]) }), 4, cols4()).docs.length, 0);
+});
+
 test("single-character fallbacks match the shared vectors", () => {
   for (const v of vectors.fallback) {
     const has = (t) => v.index_has.includes(t);

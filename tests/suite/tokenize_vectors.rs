@@ -111,6 +111,13 @@ struct QueryWords {
     fallback: Vec<FallbackVector>,
     questions: Vec<QuestionVector>,
     kinds: Vec<KindVector>,
+    word_parts: Vec<PartsVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct PartsVector {
+    input: String,
+    parts: Option<(String, String)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -146,7 +153,7 @@ struct FallbackVector {
 #[test]
 fn rust_query_words_match_shared_vectors() {
     use lectern::search::query_words::{
-        drop_question_words, fallback_chars, grade_words, kind_words, query_runs,
+        drop_question_words, fallback_chars, grade_words, kind_words, query_runs, word_parts,
     };
     use lectern::search::tokenize::fold;
     let text = std::fs::read_to_string(concat!(
@@ -179,6 +186,9 @@ fn rust_query_words_match_shared_vectors() {
         let (rest, kinds) = kind_words(&folded);
         assert_eq!(kinds, v.kinds, "kinds of {:?}", v.input);
         assert_eq!(query_terms(&rest), v.rest, "rest of {:?}", v.input);
+    }
+    for v in vectors.word_parts {
+        assert_eq!(word_parts(&v.input), v.parts, "parts of {:?}", v.input);
     }
     for v in vectors.fallback {
         let has = |t: &str| v.index_has.iter().any(|h| h == t);

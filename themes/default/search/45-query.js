@@ -18,6 +18,7 @@
   var LESSON_PRIOR = 1.1; // a lesson leads its own review or video when they match alike
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
   var FULL_SHARE = 0.999; // …and this is a complete one
+  var PARTS_FACTOR = 0.9; // unit3 read as unit 3: what was typed, but not as typed
   var MAX_VARIANTS = 8;
   var ENOUGH_COMPLETE = 20; // with this many complete matches of the words typed, synonyms are not fetched
   var TYPED_TIE = 0.1; // scores this close are a tie that the form typed (情緒 vs 情绪) decides
@@ -238,11 +239,41 @@
   }
 
   /**
+   * A word of letters then digits, or digits then letters (unit3, 3a), as its two parts; else
+   * null. The index has the parts of "Unit 3" apart; a teacher types Unit3.
+   */
+  function wordParts(term) {
+    var m = /^([a-z]+)([0-9]+)$/.exec(term) || /^([0-9]+)([a-z]+)$/.exec(term);
+    return m ? [m[1], m[2]] : null;
+  }
+
+  /**
+   * When the index lacks such a word of the query as typed, a variant with its parts in its
+   * place, one run (the phrase bonus joins them): what was typed, spaced as the text is, so its
+   * matches can be complete. Returns the new terms to fetch.
+   */
+  function addWordParts(p, has) {
+    var base = p.variants[0].terms, terms = [], out = [], i, parts, split = false;
+    for (i = 0; i < base.length; i++) {
+      parts = isCjk(codePoints(base[i].term)[0]) || has(base[i].term) ? null : wordParts(base[i].term);
+      if (!parts) {
+        terms.push(base[i]);
+        continue;
+      }
+      split = true;
+      terms.push({ term: parts[0], group: base[i].group, pos: 0 }, { term: parts[1], group: base[i].group, pos: 1 });
+      out.push(terms[terms.length - 2], terms[terms.length - 1]);
+    }
+    if (split) p.variants.push({ terms: terms, factor: PARTS_FACTOR, complete: true, parts: true });
+    return out;
+  }
+
+  /**
    * Adds the fallback variant to a plan once the first variant's postings are known: its pairs
    * that exist and the lone characters of those that do not. Returns the new terms to fetch.
    */
   function addFallback(p, has) {
-    var base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i, out = [];
+    var out = addWordParts(p, has), base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i;
     if (!chars.length) return out;
     for (i = 0; i < base.length; i++) if (has(base[i].term)) terms.push({ term: base[i].term, group: base[i].group, pos: base[i].pos });
     for (i = 0; i < chars.length; i++) {
@@ -264,6 +295,17 @@
       if (cps.length === 2 && isCjk(cps[0]) && !lookup(terms[i].term)) return true;
     }
     return false;
+  }
+
+  /** The idf weight, each at its largest, of the terms the index does not hold. */
+  function unknownWeight(terms, lookup, n) {
+    var w = 0, seen = {}, i;
+    for (i = 0; i < terms.length; i++) {
+      if (seen["~" + terms[i].term] === 1 || lookup(terms[i].term)) continue;
+      seen["~" + terms[i].term] = 1;
+      w += LS.idf(n, 0);
+    }
+    return w;
   }
 
   /**
@@ -320,7 +362,7 @@
    */
   function searchPlan(p, lookup, n, cols) {
     var score = numbers(n), share = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
-    var v, d, s, x, f, k, whole, terms = 0, docs = [], done = 0;
+    var v, d, s, x, f, k, whole, missing, terms = 0, docs = [], done = 0;
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
@@ -338,13 +380,14 @@
       // A synonym the index does not hold adds nothing but the query's other, weaker words.
       if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
       s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
+      missing = p.variants[v].parts ? unknownWeight(p.variants[v].terms, lookup, n) : 0; // lesson5 with no "lesson" anywhere
       f = p.variants[v].factor * (v === 0 ? typed : 1);
       whole = p.variants[v].complete && allFound(p.variants[v].terms, lookup);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
         // a character no resource holds is still part of what was asked (学生厌学 with no 厌
         // anywhere: 学生 alone covers little of it); a synonym's variant no longer holds it
-        x = s.known > 0 ? s.cover[d] / (s.known + (p.variants[v].word ? 0 : absent)) : 0;
+        x = s.known > 0 ? s.cover[d] / (s.known + (p.variants[v].word ? 0 : absent) + missing) : 0;
         if (whole && x >= FULL_SHARE) {
           if (v === 0) {
             full[d] = 1;
@@ -462,6 +505,7 @@
   LS.wantsSynonyms = wantsSynonyms;
   LS.fallbackChars = fallbackChars;
   LS.addFallback = addFallback;
+  LS.wordParts = wordParts;
   LS.searchPlan = searchPlan;
   LS.addPinyinMatches = addPinyinMatches;
   LS.planPinyinTerms = planPinyinTerms;
