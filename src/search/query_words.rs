@@ -268,7 +268,9 @@ pub fn grade_words(folded: &str) -> GradeWords {
         if !stages.iter().any(|s| s == word) {
             stages.push(word.to_string());
         }
-        Some(2)
+        // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
+        let student = c.get(i + 2) == Some(&'生') && is_boundary(c.get(i + 3));
+        Some(if student { 3 } else { 2 })
     });
     let chars = replace(&chars, |c, i| {
         latin_grade_at(c, i).map(|(n, len)| (grade(n), len).1)

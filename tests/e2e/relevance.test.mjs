@@ -188,6 +188,8 @@ describe("relevance on the sample portal", { skip }, () => {
     const r = search("小学低年级 情绪");
     assert.deepEqual(r.terms, ["情绪"]);
     assert.ok(r.results[0].grades.some((g) => g <= 2), JSON.stringify(titles(r)));
+    assert.equal(search("高中生").complete, search("高中").complete, "高中生 names the stage, not the character 生");
+    assert.deepEqual(search("初中生 压力").terms, ["压力"]);
     const m = search("中年级", { size: 100 });
     assert.ok(m.results.length > 0 && m.results.every((x) => x.grades.some((g) => g === 3 || g === 4)), JSON.stringify(titles(m, 10)));
   });

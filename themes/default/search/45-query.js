@@ -36,7 +36,8 @@
   var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
   var SHORT_CTX_RE = /([初高])([一二三])(?=学生|新生)/g;
-  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)/g;
+  // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
+  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?![\u3400-\u9fff]))?/g;
   // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
   // else too, and the kind preferred. The long ones anywhere; the short ones, which also end
   // other words (短视频, 听说课), only where no CJK character precedes them.
