@@ -78,15 +78,34 @@ fn grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
                     Some((word, first)) if n <= 3 && word != "小学" => n + first - 1,
                     _ => n,
                 };
-                return Some((grade, from + len + 2 - i));
+                let end = from + len + 2;
+                let term = term_at(chars, end).or_else(|| {
+                    let bare = matches!(chars.get(end), Some('上' | '下'))
+                        && is_boundary(chars.get(end + 1));
+                    bare.then_some(1)
+                });
+                return Some((grade, end + term.unwrap_or(0) - i));
             }
         }
     }
     None
 }
 
-/// `(^|[^CJK])([初高])([一二三])(?![点些下样般])` at `i` (the boundary already checked): grade.
-fn short_grade_at(chars: &[char], i: usize) -> Option<u8> {
+/// The script's `TERM`, `[上下](?:册|冊|学期|學期)|全一[册冊]`, at `i`: its length.
+fn term_at(chars: &[char], i: usize) -> Option<usize> {
+    if matches!(chars.get(i), Some('上' | '下')) {
+        if matches!(chars.get(i + 1), Some('册' | '冊')) {
+            return Some(2);
+        }
+        if at(chars, i + 1, "学期") || at(chars, i + 1, "學期") {
+            return Some(3);
+        }
+    }
+    (at(chars, i, "全一") && matches!(chars.get(i + 2), Some('册' | '冊'))).then_some(3)
+}
+
+/// `([初高])([一二三])` at `i`: the grade it names.
+fn short_numeral_at(chars: &[char], i: usize) -> Option<u8> {
     let offset = match chars.get(i) {
         Some('初') => 6,
         Some('高') => 9,
@@ -97,8 +116,48 @@ fn short_grade_at(chars: &[char], i: usize) -> Option<u8> {
         .copied()
         .and_then(numeral)
         .filter(|n| *n <= 3)?;
+    Some(n + offset)
+}
+
+/// `(^|[^CJK])([初高])([一二三])(?:TERM|(?![点些下样般]))` at `i` (the boundary already
+/// checked): (grade, length).
+fn short_grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
+    let grade = short_numeral_at(chars, i)?;
+    if let Some(term) = term_at(chars, i + 2) {
+        return Some((grade, 2 + term));
+    }
     let next = chars.get(i + 2).copied();
-    (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some(n + offset)
+    (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some((grade, 2))
+}
+
+/// `([初高])([一二三])(?=学生|新生)` at `i`: grade (适合初三学生).
+fn short_grade_in_context_at(chars: &[char], i: usize) -> Option<u8> {
+    let grade = short_numeral_at(chars, i)?;
+    (at(chars, i + 2, "学生") || at(chars, i + 2, "新生")).then_some(grade)
+}
+
+/// `(^|[^CJK])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)` at `i` (the boundary
+/// already checked): (first grade, last grade, length).
+fn band_at(chars: &[char], i: usize) -> Option<(u8, u8, usize)> {
+    let from = if at(chars, i, "小学") { i + 2 } else { i };
+    let bands: [(&str, u8, u8); 5] = [
+        ("低中", 1, 4),
+        ("中高", 3, 6),
+        ("低", 1, 2),
+        ("中", 3, 4),
+        ("高", 5, 6),
+    ];
+    for (word, first, last) in bands {
+        let end = from + word.chars().count();
+        if at(chars, from, word)
+            && ["年级", "年級", "年段", "学段"]
+                .iter()
+                .any(|s| at(chars, end, s))
+        {
+            return Some((first, last, end + 2 - i));
+        }
+    }
+    None
 }
 
 fn is_ascii_word(c: Option<&char>) -> bool {
@@ -183,8 +242,21 @@ pub fn grade_words(folded: &str) -> GradeWords {
         grade_at(c, i).map(|(n, len)| (grade(n), len).1)
     });
     let chars = replace(&chars, |c, i| {
+        if !(i == 0 || is_boundary(c.get(i - 1))) {
+            return None;
+        }
+        let (first, last, len) = band_at(c, i)?;
+        (first..=last).for_each(&mut grade);
+        Some(len)
+    });
+    let chars = replace(&chars, |c, i| {
         let boundary = i == 0 || is_boundary(c.get(i - 1));
-        let n = short_grade_at(c, i).filter(|_| boundary)?;
+        let (n, len) = short_grade_at(c, i).filter(|_| boundary)?;
+        grade(n);
+        Some(len)
+    });
+    let chars = replace(&chars, |c, i| {
+        let n = short_grade_in_context_at(c, i)?;
         grade(n);
         Some(2)
     });
@@ -196,7 +268,9 @@ pub fn grade_words(folded: &str) -> GradeWords {
         if !stages.iter().any(|s| s == word) {
             stages.push(word.to_string());
         }
-        Some(2)
+        // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
+        let student = c.get(i + 2) == Some(&'生') && is_boundary(c.get(i + 3));
+        Some(if student { 3 } else { 2 })
     });
     let chars = replace(&chars, |c, i| {
         latin_grade_at(c, i).map(|(n, len)| (grade(n), len).1)
@@ -207,6 +281,99 @@ pub fn grade_words(folded: &str) -> GradeWords {
         grades,
         stages,
     }
+}
+
+/// The words that ask rather than name, longest first where one starts another (the script's
+/// `QUESTION_RE` without its last alternative, a final 吗 or 呢).
+const QUESTION_WORDS: [&str; 9] = [
+    "怎么办",
+    "怎么样",
+    "怎么做",
+    "怎么",
+    "怎样",
+    "如何",
+    "有没有",
+    "有哪些",
+    "哪些",
+];
+
+/// A folded query without its question words (怎么办, 如何, 有没有, 请问, a 吗 or 呢 not before
+/// another CJK character), each replaced by a space; a query of nothing else is left as it is.
+pub fn drop_question_words(folded: &str) -> String {
+    let chars: Vec<char> = folded.chars().collect();
+    let rest = replace(&chars, |c, i| {
+        if let Some(w) = QUESTION_WORDS.iter().chain(&["请问"]).find(|w| at(c, i, w)) {
+            return Some(w.chars().count());
+        }
+        (matches!(c[i], '吗' | '呢') && is_boundary(c.get(i + 1))).then_some(1)
+    });
+    if names_something(&rest) {
+        rest.into_iter().collect()
+    } else {
+        folded.to_string()
+    }
+}
+
+/// Words naming a kind of resource, found anywhere (the script's `KIND_RE`, first group), with
+/// the kind's index (0 lesson, 1 video, 2 review).
+const KIND_WORDS: [(&str, u8); 9] = [
+    ("课堂视频", 1),
+    ("课堂实录", 1),
+    ("课堂录像", 1),
+    ("微课", 1),
+    ("评课记录", 2),
+    ("说课稿", 2),
+    ("评课稿", 2),
+    ("教学设计", 0),
+    ("教案", 0),
+];
+
+/// …and those found only after a character that is not CJK, since they also end other words
+/// (短视频, 听说课); 说课 not before 稿, 评课 not before 记录 or 稿 (the long forms above).
+const SHORT_KIND_WORDS: [(&str, u8); 5] = [
+    ("视频", 1),
+    ("实录", 1),
+    ("录像", 1),
+    ("说课", 2),
+    ("评课", 2),
+];
+
+/// A folded query's kind words: (the query with each replaced by a space, kind indexes
+/// ascending). A query of nothing else keeps them as text and names no kind.
+pub fn kind_words(folded: &str) -> (String, Vec<u8>) {
+    let mut kinds: Vec<u8> = Vec::new();
+    let chars: Vec<char> = folded.chars().collect();
+    let rest = replace(&chars, |c, i| {
+        let long = KIND_WORDS.iter().find(|(w, _)| at(c, i, w));
+        let short = || {
+            let boundary = i == 0 || is_boundary(c.get(i - 1));
+            let (w, k) = SHORT_KIND_WORDS.iter().find(|(w, _)| at(c, i, w))?;
+            let end = i + w.chars().count();
+            let longer = match *w {
+                "说课" => at(c, end, "稿"),
+                "评课" => at(c, end, "记录") || at(c, end, "稿"),
+                _ => false,
+            };
+            (boundary && !longer).then_some((*w, *k))
+        };
+        let (word, kind) = long.copied().or_else(short)?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+        Some(word.chars().count())
+    });
+    if !names_something(&rest) {
+        return (folded.to_string(), Vec::new());
+    }
+    kinds.sort_unstable();
+    (rest.into_iter().collect(), kinds)
+}
+
+/// The script's `/[\u3400-\u9fff\w]/`: whether a text has a CJK or an ASCII word character.
+fn names_something(chars: &[char]) -> bool {
+    chars
+        .iter()
+        .any(|c| matches!(*c as u32, 0x3400..=0x9FFF) || c.is_ascii_alphanumeric() || *c == '_')
 }
 
 /// The single characters of a query's CJK pairs that the index never saw in a pair with their
@@ -233,6 +400,17 @@ pub fn fallback_chars(terms: &[(String, usize)], has: impl Fn(&str) -> bool) -> 
         }
     }
     out
+}
+
+/// A word of ASCII letters then digits, or digits then letters (`unit3`, `3a`), as its two
+/// parts (the script's `wordParts`): a query's word the index lacks is also tried so.
+pub fn word_parts(term: &str) -> Option<(String, String)> {
+    let cut =
+        term.find(|c: char| c.is_ascii_digit() != term.starts_with(|c: char| c.is_ascii_digit()))?;
+    let (a, b) = term.split_at(cut);
+    let letters = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    ((letters(a) && digits(b)) || (digits(a) && letters(b))).then(|| (a.to_string(), b.to_string()))
 }
 
 /// A query's terms with the number of the run each comes from (the script's `group`).

@@ -15,6 +15,49 @@ test("grade and stage words match the shared vectors", () => {
   }
 });
 
+test("question words match the shared vectors", () => {
+  for (const v of vectors.questions) {
+    assert.deepEqual(LS.tokenizeQuery(LS.dropQuestionWords(LS.fold(v.input))), v.rest, v.input);
+  }
+});
+
+test("kind words match the shared vectors", () => {
+  for (const v of vectors.kinds) {
+    const k = LS.kindWords(LS.fold(v.input));
+    assert.deepEqual([k.kinds, LS.tokenizeQuery(k.rest)], [v.kinds, v.rest], v.input);
+  }
+});
+
+test("a kind named leads over the lesson-first order; without one, the lesson leads", () => {
+  // documents 0 and 2 lessons, 1 a video, 3 a review; each holds 溺水 alike
+  const table = { 溺水: post([[0, 8], [1, 8], [2, 8], [3, 8]]) };
+  const rank = (q) => {
+    const r = LS.searchPlan(LS.plan(q, LS.model(manifest), null), lookupOf(table), 4, cols4());
+    return LS.topK(r.docs, r.score, 4);
+  };
+  assert.equal(rank("溺水 视频")[0], 1);
+  assert.equal(rank("溺水 评课")[0], 3);
+  assert.ok([0, 2].includes(rank("溺水")[0]));
+});
+
+test("word parts (unit3 → unit, 3) match the shared vectors", () => {
+  for (const v of vectors.word_parts) assert.deepEqual(LS.wordParts(v.input), v.parts, v.input);
+});
+
+test("a word the index lacks is tried as its parts, complete when a resource holds both", () => {
+  const table = { unit: post([[1, 8], [2, 1]]), 3: post([[1, 8], [3, 1]]) };
+  const p = LS.plan("Unit3", LS.model(manifest), null);
+  const has = (t) => Object.prototype.hasOwnProperty.call(table, t);
+  assert.deepEqual(LS.addFallback(p, has).map((t) => t.term), ["unit", "3"]);
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.equal(LS.topK(r.docs, r.score, 4)[0], 1);
+  assert.equal(r.complete, 1);
+  // lesson5 where no resource says "lesson": a 5 alone is not a match
+  const none = LS.plan("lesson5", LS.model(manifest), null);
+  LS.addFallback(none, has);
+  assert.equal(LS.searchPlan(none, lookupOf({ 5: post([[0, 8]]) }), 4, cols4()).docs.length, 0);
+});
+
 test("single-character fallbacks match the shared vectors", () => {
   for (const v of vectors.fallback) {
     const has = (t) => v.index_has.includes(t);
@@ -31,10 +74,11 @@ test("a grade word becomes a mask, a stage word the manifest's stage or the 6-3-
 
 test("a plan: the query without grade words, then each synonym's variant", () => {
   const p = LS.plan("七年级 紧张怎么办", LS.model(manifest), { 紧张: ["焦虑"], 无关: ["别的"] });
-  assert.deepEqual(p.variants.map((v) => v.terms.map((t) => t.term)), [["紧张", "张怎", "怎么", "么办"], ["焦虑", "怎么", "么办"]]);
+  // 怎么办 asks; it names nothing a resource must hold
+  assert.deepEqual(p.variants.map((v) => v.terms.map((t) => t.term)), [["紧张"], ["焦虑"]]);
   assert.deepEqual(p.variants.map((v) => v.factor < 1), [false, true]);
   assert.equal(p.mask, 1 << 6);
-  assert.deepEqual(LS.planTerms(p).map((t) => t.term), ["紧张", "张怎", "怎么", "么办", "焦虑"]);
+  assert.deepEqual(LS.planTerms(p).map((t) => t.term), ["紧张", "焦虑"]);
   // hostile manifests: no synonyms object, or odd values
   assert.equal(LS.plan("紧张", null, null).variants.length, 1);
   assert.equal(LS.plan("紧张", null, { 紧张: [1, null, ""] }).variants.length, 1);

@@ -49,6 +49,7 @@ function open(publicDir) {
     let r = LS.searchPlan(typed, lookup, M.n, cols);
     if (LS.wantsSynonyms(p, r)) r = LS.searchPlan(p, lookup, M.n, cols);
     else p = typed;
+    r = LS.addPinyinMatches(r, p, lookup, M.n, cols);
     const sel = LS.emptySelection(M);
     sel.grade = grade.map((g) => M.grades.findIndex((x) => x.number === g));
     sel.kind = kind.map((k) => LS.KINDS.indexOf(k));

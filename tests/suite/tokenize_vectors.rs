@@ -109,6 +109,28 @@ fn rust_pinyin_matches_shared_vectors() {
 struct QueryWords {
     grades: Vec<GradeVector>,
     fallback: Vec<FallbackVector>,
+    questions: Vec<QuestionVector>,
+    kinds: Vec<KindVector>,
+    word_parts: Vec<PartsVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct PartsVector {
+    input: String,
+    parts: Option<(String, String)>,
+}
+
+#[derive(serde::Deserialize)]
+struct KindVector {
+    input: String,
+    kinds: Vec<u8>,
+    rest: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct QuestionVector {
+    input: String,
+    rest: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -130,7 +152,9 @@ struct FallbackVector {
 /// `tests/js/query.test.js` checks against the browser's module 45.
 #[test]
 fn rust_query_words_match_shared_vectors() {
-    use lectern::search::query_words::{fallback_chars, grade_words, query_runs};
+    use lectern::search::query_words::{
+        drop_question_words, fallback_chars, grade_words, kind_words, query_runs, word_parts,
+    };
     use lectern::search::tokenize::fold;
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -145,6 +169,26 @@ fn rust_query_words_match_shared_vectors() {
         assert_eq!(words.grades, v.grades, "grades of {:?}", v.input);
         assert_eq!(words.stages, v.stages, "stages of {:?}", v.input);
         assert_eq!(query_terms(&words.rest), v.rest, "rest of {:?}", v.input);
+    }
+    assert!(vectors.questions.len() >= 5);
+    for v in vectors.questions {
+        let folded: String = v.input.chars().map(fold).collect();
+        assert_eq!(
+            query_terms(&drop_question_words(&folded)),
+            v.rest,
+            "question words of {:?}",
+            v.input
+        );
+    }
+    assert!(vectors.kinds.len() >= 5);
+    for v in vectors.kinds {
+        let folded: String = v.input.chars().map(fold).collect();
+        let (rest, kinds) = kind_words(&folded);
+        assert_eq!(kinds, v.kinds, "kinds of {:?}", v.input);
+        assert_eq!(query_terms(&rest), v.rest, "rest of {:?}", v.input);
+    }
+    for v in vectors.word_parts {
+        assert_eq!(word_parts(&v.input), v.parts, "parts of {:?}", v.input);
     }
     for v in vectors.fallback {
         let has = |t: &str| v.index_has.iter().any(|h| h == t);

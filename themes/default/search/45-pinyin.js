@@ -79,9 +79,11 @@
   /**
    * Adds the pinyin reading of query `q` to `scored` (scoreDocs' result for its words): a
    * document that has every pinyin term scores PINYIN_WEIGHT × its pinyin score, unless its
-   * word score is higher. Returns { docs (ascending), score } like scoreDocs.
+   * word score is higher. `prior(d)`, when given, multiplies a document's pinyin score (the
+   * grade and lesson factors its word score already carries). Returns { docs (ascending), score }
+   * like scoreDocs.
    */
-  function addPinyin(scored, q, lookup, n, norm) {
+  function addPinyin(scored, q, lookup, n, norm, prior) {
     var pt = pinyinQueryTerms(q), seen = {}, lists = [], i, k, p, d, s, have, extra = [], docs;
     if (!pt.length || !(n > 0)) return scored;
     for (i = 0; i < pt.length; i++) {
@@ -101,7 +103,7 @@
     for (i = 0; i < ps.docs.length; i++) {
       d = ps.docs[i];
       if (have[d] !== lists.length) continue;
-      s = PINYIN_WEIGHT * ps.score[d];
+      s = PINYIN_WEIGHT * ps.score[d] * (prior ? prior(d) : 1);
       if (!matched[d]) {
         extra.push(d);
         score[d] = s;

@@ -18,6 +18,7 @@
   var LESSON_PRIOR = 1.1; // a lesson leads its own review or video when they match alike
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
   var FULL_SHARE = 0.999; // …and this is a complete one
+  var PARTS_FACTOR = 0.9; // unit3 read as unit 3: what was typed, but not as typed
   var MAX_VARIANTS = 8;
   var ENOUGH_COMPLETE = 20; // with this many complete matches of the words typed, synonyms are not fetched
   var TYPED_TIE = 0.1; // scores this close are a tie that the form typed (情緒 vs 情绪) decides
@@ -25,9 +26,26 @@
   var NUMERALS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10 };
   // The default 6-3-3 stages by their usual names: word → [first grade, last grade].
   var STAGES = { "小学": [1, 6], "初中": [7, 9], "高中": [10, 12] };
-  var GRADE_RE = /(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)/g;
-  var SHORT_RE = /(^|[^\u3400-\u9fff])([初高])([一二三])(?![点些下样般])/g; // not 高一点
-  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)/g;
+  // A grade word may end in its term (三年级上册, 七年级下): the term goes with it, since a
+  // resource is not written 上册, and as text 上册 matches every textbook's first volume.
+  var TERM = "[上下](?:册|冊|学期|學期)|全一[册冊]";
+  var GRADE_RE = new RegExp("(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)(?:" + TERM + "|[上下](?![\\u3400-\\u9fff]))?", "g");
+  // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
+  var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
+  var BANDS = { "低": [1, 2], "中": [3, 4], "高": [5, 6], "低中": [1, 4], "中高": [3, 6] };
+  var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
+  // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
+  var SHORT_CTX_RE = /([初高])([一二三])(?=学生|新生)/g;
+  // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
+  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?![\u3400-\u9fff]))?/g;
+  // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
+  // else too, and the kind preferred. The long ones anywhere; the short ones, which also end
+  // other words (短视频, 听说课), only where no CJK character precedes them.
+  var KIND_RE = /(课堂视频|课堂实录|课堂录像|微课|评课记录|说课稿|评课稿|教学设计|教案)|(^|[^\u3400-\u9fff])(视频|实录|录像|说课(?!稿)|评课(?!记录|稿))/g;
+  var KIND_OF = { "视频": 1, "实录": 1, "录像": 1, "微课": 1, "说课": 2, "评课": 2, "教学设计": 0, "教案": 0 };
+  var KIND_BOOST = 2; // a resource of the kind named
+  // How a question is asked, not what it is about (考试焦虑怎么办): taken out of the query.
+  var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|[吗呢](?![\u3400-\u9fff])/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
 
   /** 七 → 7, 十二 → 12, "7" → 7. */
@@ -53,9 +71,17 @@
       grade(n);
       return " ";
     });
+    rest = rest.replace(BAND_RE, function (all, before, band) {
+      for (var g = BANDS[band][0]; g <= BANDS[band][1]; g++) grade(g);
+      return before + " ";
+    });
     rest = rest.replace(SHORT_RE, function (all, before, stage, num) {
       grade(numeral(num) + (stage === "初" ? 6 : 9));
       return before + " ";
+    });
+    rest = rest.replace(SHORT_CTX_RE, function (all, stage, num) {
+      grade(numeral(num) + (stage === "初" ? 6 : 9));
+      return " ";
     });
     rest = rest.replace(STAGE_RE, function (all, before, stage) {
       if (stages.indexOf(stage) < 0) stages.push(stage);
@@ -69,6 +95,36 @@
       return x - y;
     });
     return { rest: rest, grades: grades, stages: stages };
+  }
+
+  /**
+   * A (folded) query without the words that ask rather than name (怎么办, 如何, 有没有, a final
+   * 吗): 考试焦虑怎么办 is about 考试焦虑, and a resource need not say 怎么办 to match it whole.
+   * A query of nothing else is left as it is.
+   */
+  function dropQuestionWords(q) {
+    var rest = String(q == null ? "" : q).replace(QUESTION_RE, " ");
+    return /[\u3400-\u9fff\w]/.test(rest) ? rest : String(q == null ? "" : q);
+  }
+
+  /**
+   * The kind words of a (folded) query: { rest, kinds: kind indexes (0 lesson, 1 video, 2
+   * review), ascending }. A query of nothing else keeps them as text (说课 alone finds what
+   * says 说课) and names no kind.
+   */
+  function kindWords(q) {
+    var kinds = [], text = String(q == null ? "" : q), rest;
+    rest = text.replace(KIND_RE, function (all, long, before, short) {
+      var word = long || short, k = KIND_OF[word];
+      if (k === undefined) k = /^课堂/.test(word) ? 1 : 2; // 课堂视频/实录/录像; 评课记录, 说课稿, 评课稿
+      if (kinds.indexOf(k) < 0) kinds.push(k);
+      return (before || "") + " ";
+    });
+    if (!/[\u3400-\u9fff\w]/.test(rest)) return { rest: text, kinds: [] };
+    kinds.sort(function (x, y) {
+      return x - y;
+    });
+    return { rest: rest, kinds: kinds };
   }
 
   /** The grade mask a query's grade words name, with the manifest's stages where the names agree. */
@@ -108,6 +164,10 @@
    */
   function plan(q, M, synonyms) {
     var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
+    words.rest = dropQuestionWords(words.rest);
+    var named = kindWords(words.rest);
+    words.rest = named.rest;
+    words.kinds = named.kinds;
     variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
     texts = synonymTexts(words.rest, synonyms);
     for (i = 0; i < texts.length; i++) {
@@ -180,11 +240,41 @@
   }
 
   /**
+   * A word of letters then digits, or digits then letters (unit3, 3a), as its two parts; else
+   * null. The index has the parts of "Unit 3" apart; a teacher types Unit3.
+   */
+  function wordParts(term) {
+    var m = /^([a-z]+)([0-9]+)$/.exec(term) || /^([0-9]+)([a-z]+)$/.exec(term);
+    return m ? [m[1], m[2]] : null;
+  }
+
+  /**
+   * When the index lacks such a word of the query as typed, a variant with its parts in its
+   * place, one run (the phrase bonus joins them): what was typed, spaced as the text is, so its
+   * matches can be complete. Returns the new terms to fetch.
+   */
+  function addWordParts(p, has) {
+    var base = p.variants[0].terms, terms = [], out = [], i, parts, split = false;
+    for (i = 0; i < base.length; i++) {
+      parts = isCjk(codePoints(base[i].term)[0]) || has(base[i].term) ? null : wordParts(base[i].term);
+      if (!parts) {
+        terms.push(base[i]);
+        continue;
+      }
+      split = true;
+      terms.push({ term: parts[0], group: base[i].group, pos: 0 }, { term: parts[1], group: base[i].group, pos: 1 });
+      out.push(terms[terms.length - 2], terms[terms.length - 1]);
+    }
+    if (split) p.variants.push({ terms: terms, factor: PARTS_FACTOR, complete: true, parts: true });
+    return out;
+  }
+
+  /**
    * Adds the fallback variant to a plan once the first variant's postings are known: its pairs
    * that exist and the lone characters of those that do not. Returns the new terms to fetch.
    */
   function addFallback(p, has) {
-    var base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i, out = [];
+    var out = addWordParts(p, has), base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i;
     if (!chars.length) return out;
     for (i = 0; i < base.length; i++) if (has(base[i].term)) terms.push({ term: base[i].term, group: base[i].group, pos: base[i].pos });
     for (i = 0; i < chars.length; i++) {
@@ -208,6 +298,55 @@
     return false;
   }
 
+  /** The idf weight, each at its largest, of the terms the index does not hold. */
+  function unknownWeight(terms, lookup, n) {
+    var w = 0, seen = {}, i;
+    for (i = 0; i < terms.length; i++) {
+      if (seen["~" + terms[i].term] === 1 || lookup(terms[i].term)) continue;
+      seen["~" + terms[i].term] = 1;
+      w += LS.idf(n, 0);
+    }
+    return w;
+  }
+
+  /**
+   * The idf weight of the fallback characters that the index does not hold at all (its largest,
+   * ln(1 + (n + 0.5) / 0.5), each): what no partial match of the query as typed can cover.
+   */
+  function absentWeight(p, lookup, n) {
+    var w = 0, v, i, t, seen = {};
+    for (v = 1; v < p.variants.length; v++) {
+      if (p.variants[v].word || p.variants[v].complete) continue; // the fallback variant only
+      for (i = 0; i < p.variants[v].terms.length; i++) {
+        t = p.variants[v].terms[i];
+        if (t.group >= 0 || seen["~" + t.term] === 1 || lookup(t.term)) continue;
+        seen["~" + t.term] = 1;
+        w += LS.idf(n, 0);
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Whether a document can hold all of a query's text: the index has every term, except a CJK
+   * pair between two pairs it has (命远 in 珍爱生命远离危险水域, typed without the title's
+   * comma): the index never sees a pair across punctuation, and a document holding 生命 and
+   * 远离 holds what was typed on either side of it.
+   */
+  function allFound(terms, lookup) {
+    for (var i = 0; i < terms.length; i++) {
+      if (!lookup(terms[i].term) && !isBridged(terms, i, lookup)) return false;
+    }
+    return true;
+  }
+
+  function isBridged(terms, i, lookup) {
+    var t = terms[i], prev = terms[i - 1], next = terms[i + 1], cps = codePoints(t.term);
+    if (cps.length !== 2 || !isCjk(cps[0]) || !prev || !next) return false;
+    if (prev.group !== t.group || prev.pos !== t.pos - 1 || next.group !== t.group || next.pos !== t.pos + 1) return false;
+    return !!lookup(prev.term) && !!lookup(next.term);
+  }
+
   /** Whether the index holds every term (a document can hold them all). */
   function allKnown(terms, lookup) {
     for (var i = 0; i < terms.length; i++) if (!lookup(terms[i].term)) return false;
@@ -224,7 +363,7 @@
    */
   function searchPlan(p, lookup, n, cols) {
     var score = numbers(n), share = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
-    var v, d, s, x, f, k, whole, terms = 0, docs = [], done = 0;
+    var v, d, s, x, f, k, whole, missing, terms = 0, docs = [], done = 0;
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
@@ -236,15 +375,20 @@
     for (v = 1; v < p.variants.length; v++) {
       if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
     }
+    var absent = absentWeight(p, lookup, n);
+    var prior = priorOf(p, cols);
     for (v = 0; v < p.variants.length; v++) {
       // A synonym the index does not hold adds nothing but the query's other, weaker words.
       if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
       s = scoreDocs(p.variants[v].terms, lookup, n, cols && cols.norm);
+      missing = p.variants[v].parts ? unknownWeight(p.variants[v].terms, lookup, n) : 0; // lesson5 with no "lesson" anywhere
       f = p.variants[v].factor * (v === 0 ? typed : 1);
-      whole = p.variants[v].complete && allKnown(p.variants[v].terms, lookup);
+      whole = p.variants[v].complete && allFound(p.variants[v].terms, lookup);
       for (k = 0; k < s.docs.length; k++) {
         d = s.docs[k];
-        x = s.known > 0 ? s.cover[d] / s.known : 0;
+        // a character no resource holds is still part of what was asked (学生厌学 with no 厌
+        // anywhere: 学生 alone covers little of it); a synonym's variant no longer holds it
+        x = s.known > 0 ? s.cover[d] / (s.known + (p.variants[v].word ? 0 : absent) + missing) : 0;
         if (whole && x >= FULL_SHARE) {
           if (v === 0) {
             full[d] = 1;
@@ -263,12 +407,58 @@
     if (!typedFull) full = other;
     for (d = 0; d < n; d++) {
       if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
-      if (p.mask && grades && grades[d] & p.mask) score[d] *= GRADE_BOOST;
-      if (kinds && kinds[d] === 0) score[d] *= LESSON_PRIOR;
+      score[d] *= prior(d);
       docs.push(d);
       done += full[d];
     }
     return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done };
+  }
+
+  /**
+   * The factor searchPlan gives document `d` beyond its text score: its grade named, its kind
+   * named, else a lesson's lead over its own review and video.
+   */
+  function priorOf(p, cols) {
+    var grades = cols && cols.grades, kinds = cols && cols.kind, named = (p.words && p.words.kinds) || [];
+    return function (d) {
+      var f = 1;
+      if (p.mask && grades && grades[d] & p.mask) f *= GRADE_BOOST;
+      if (!kinds) return f;
+      if (named.length) {
+        if (named.indexOf(kinds[d]) >= 0) f *= KIND_BOOST; // 防溺水 视频: the video, not its review
+      } else if (kinds[d] === 0) {
+        f *= LESSON_PRIOR;
+      }
+      return f;
+    };
+  }
+
+  /**
+   * Adds a query's pinyin reading (module 45-pinyin) to `r`, a result of searchPlan for plan `p`,
+   * in place: a resource holding every pinyin term is a complete match, ranked below the same
+   * match in characters, with the same grade and lesson factors. The pinyin is read from the
+   * query without its grade words (grade 7 qxgl). Returns `r`.
+   */
+  function addPinyinMatches(r, p, lookup, n, cols) {
+    if (!r || !r.score || !r.full) return r;
+    var had = ints(n), i, merged, added = 0;
+    for (i = 0; i < r.docs.length; i++) had[r.docs[i]] = 1;
+    merged = LS.addPinyin({ docs: r.docs, score: r.score }, p.words.rest, lookup, n, null, priorOf(p, cols));
+    for (i = 0; i < merged.docs.length; i++) {
+      if (!had[merged.docs[i]]) {
+        r.full[merged.docs[i]] = 1;
+        added++;
+      }
+    }
+    r.docs = merged.docs;
+    r.score = merged.score;
+    r.complete += added;
+    return r;
+  }
+
+  /** The pinyin terms to fetch for plan `p` (its text without grade words). */
+  function planPinyinTerms(p) {
+    return LS.pinyinQueryTerms(p.words.rest);
   }
 
   /**
@@ -306,6 +496,8 @@
 
   LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
+  LS.dropQuestionWords = dropQuestionWords;
+  LS.kindWords = kindWords;
   LS.gradeMask = gradeMask;
   LS.synonymTexts = synonymTexts;
   LS.plan = plan;
@@ -314,5 +506,8 @@
   LS.wantsSynonyms = wantsSynonyms;
   LS.fallbackChars = fallbackChars;
   LS.addFallback = addFallback;
+  LS.wordParts = wordParts;
   LS.searchPlan = searchPlan;
+  LS.addPinyinMatches = addPinyinMatches;
+  LS.planPinyinTerms = planPinyinTerms;
 })(LecternSearch);

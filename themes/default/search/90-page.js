@@ -215,7 +215,8 @@
       self.decoded = {};
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
       // The query's postings do not depend on facets.json: ask for both at once.
-      self.fetchBuckets(M, planTerms(typedPlan(self.planOf(self.q, M))).concat(LS.pinyinQueryTerms(self.q)), function () {});
+      var first = self.planOf(self.q, M);
+      self.fetchBuckets(M, planTerms(typedPlan(first)).concat(LS.planPinyinTerms(first)), function () {});
       loadJson(self.base + "facets.json", function (ferr, facets) {
         if (ferr || !facets) {
           if (!retry) self.load(true);
@@ -332,10 +333,13 @@
    * since each letter typed makes another word whose file would mostly go unused.
    */
   Page.prototype.prefetch = function () {
-    var q = this.input ? this.input.value : "", terms;
+    var q = this.input ? this.input.value : "", terms, p;
     if (!this.M) return;
     if (/[\u3400-\u9fff]/.test(q)) terms = planTerms(typedPlan(this.planOf(q, this.M)));
-    else if (/[A-Za-z]{3}[\s']*$/.test(q)) terms = planTerms(typedPlan(this.planOf(q, this.M))).concat(LS.pinyinQueryTerms(q));
+    else if (/[A-Za-z]{3}[\s']*$/.test(q)) {
+      p = this.planOf(q, this.M);
+      terms = planTerms(typedPlan(p)).concat(LS.planPinyinTerms(p));
+    }
     else return;
     this.fetchBuckets(this.M, terms, function () {});
   };
@@ -397,7 +401,7 @@
         });
       }
     }
-    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.pinyinQueryTerms(this.q)), function () {
+    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.planPinyinTerms(p)), function () {
       if (my !== self.seq) return;
       if (self.needsVariants(p.variants[0].terms)) {
         self.loadVariants(function () {
@@ -441,35 +445,13 @@
   }
 
   /**
-   * A query of letters is tried as pinyin too (module 45-pinyin): a resource holding every
-   * pinyin term of it is a complete match, ranked below the same match in characters. Adds
-   * to `r` (a ranking of `searchPlan`) in place; a second call adds nothing more.
-   */
-  function addPinyinMatches(r, q, lookup, n, norm) {
-    if (!r || !r.score || !r.full) return r;
-    var had = LS.ints(n), i, merged, added = 0;
-    for (i = 0; i < r.docs.length; i++) had[r.docs[i]] = 1;
-    merged = LS.addPinyin({ docs: r.docs, score: r.score }, q, lookup, n, norm);
-    for (i = 0; i < merged.docs.length; i++) {
-      if (!had[merged.docs[i]]) {
-        r.full[merged.docs[i]] = 1;
-        added++;
-      }
-    }
-    r.docs = merged.docs;
-    r.score = merged.score;
-    r.complete += added;
-    return r;
-  }
-
-  /**
    * Ranks (or, with an empty query, browses every resource newest first), filters, counts and
    * draws the first page. The status says how many match the whole query and how many only part.
    */
   Page.prototype.compute = function (p, my, ranked) {
     var M = this.M, T, filtered = hasFilters(this.sel), t0 = ranked !== undefined ? this.rankStart : now(), i, full = 0;
     var r = ranked !== undefined ? ranked : searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
-    r = addPinyinMatches(r, this.q, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols.norm);
+    r = LS.addPinyinMatches(r, p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
     var cands = r ? r.docs : this.allDocs();
     this.lastCands = cands; // counted again when topics.json arrives
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
