@@ -91,3 +91,18 @@ test("textbook facet: optional column, filter by slug in the URL, counts with th
   assert.deepEqual(Array.from(plainCols.textbook), [-1, -1, -1, -1]);
   assert.deepEqual(LS.tally(all, LS.emptySelection(M), LS.model(manifest), plainCols).counts.textbook, []);
 });
+
+test("a topic's name in the address wins over another topic's slug that reads the same", () => {
+  const M = LS.model({
+    ...manifest,
+    topics: [
+      { name: "PPT", slug: "ppt" },
+      { name: "ppt", slug: "ppt-2" },
+    ],
+  });
+  assert.deepEqual(LS.selectionFrom({ topic: ["ppt"] }, M).topic, [1]);
+  assert.deepEqual(LS.selectionFrom({ topic: ["PPT"] }, M).topic, [0]);
+  assert.deepEqual(LS.selectionFrom({ topic: ["ppt-2"] }, M).topic, [1]);
+  // the page writes the name, so a value read back is the one clicked
+  assert.equal(LS.valueKey(M, "topic", 1), "ppt");
+});

@@ -21,8 +21,11 @@
     }
     items = facet === "stage" ? M.stages : facet === "course" ? M.courses : facet === "topic" ? M.topics :
       facet === "textbook" ? M.textbooks : [];
-    for (i = 0; i < items.length; i++) if (items[i].slug === v) return i;
-    for (i = 0; i < items.length; i++) if (items[i].name === v) return i;
+    // What the page writes wins over the other form: a topic's name (PPT's slug `ppt` must not
+    // take the topic written `ppt`, whose slug is `ppt-2`), the others' slug.
+    var first = facet === "topic" ? "name" : "slug", second = facet === "topic" ? "slug" : "name";
+    for (i = 0; i < items.length; i++) if (items[i][first] === v) return i;
+    for (i = 0; i < items.length; i++) if (items[i][second] === v) return i;
     return -1;
   }
 
