@@ -305,7 +305,34 @@ fn template_diagnostic(
         }
         current = e.source();
     }
-    Diagnostic::error(format!("template error: {error}")).with_help("check the theme's templates")
+    report_diagnostic(&error.to_string(), sources)
+}
+
+/// A Tera error whose report is only text (an unknown filter, test or function): its first line
+/// is the message and a ` --> name:line:column` line the place, which is the template's file.
+fn report_diagnostic(report: &str, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
+    let mut lines = report.lines();
+    let first = lines.next().unwrap_or_default();
+    let message = first.trim().strip_prefix("error: ").unwrap_or(first.trim());
+    let mut d = Diagnostic::error(format!("template error: {message}"));
+    let place = lines.find_map(|l| l.trim_start().strip_prefix("--> "));
+    let parsed = place.and_then(|p| {
+        let mut parts = p.trim().rsplitn(3, ':');
+        let column = parts.next()?.parse::<usize>().ok()?;
+        let line = parts.next()?.parse::<usize>().ok()?;
+        Some((parts.next()?, line, column))
+    });
+    if let Some((name, line, column)) = parsed {
+        match sources.get(name) {
+            Some(source) => {
+                d = d
+                    .in_file(&source.shown_as)
+                    .at_line(&source.text, line.max(1), column)
+            }
+            None => d = d.in_file(name),
+        }
+    }
+    d.with_help("fix the template: a filter, test or function it names must exist (the Tera 2 syntax and its built-in filters are described at keats.github.io/tera)")
 }
 
 impl Theme {
@@ -450,6 +477,31 @@ mod tests {
         assert_eq!(lean("a.js", "/* `x` */\n  go();\n"), "go();\n");
         assert_eq!(lean("a.svg", "  <svg/>\n"), "  <svg/>\n");
         assert_eq!(lean_static("a.js", vec![0xff, b'\n']), [0xff, b'\n']);
+    }
+
+    #[test]
+    fn a_text_only_tera_report_becomes_file_line_and_message() {
+        let sources = BTreeMap::from([(
+            "404.html".to_string(),
+            TemplateSource {
+                text: "a\nb\n{{ x | nosuch }}\n".to_string(),
+                shown_as: "themes/default/templates/404.html".to_string(),
+            },
+        )]);
+        let report =
+            "error: Unknown filter `nosuch`\n --> 404.html:3:8\n  |\n3 | {{ x | nosuch }}\n";
+        let d = report_diagnostic(report, &sources);
+        let text = format!("{d:?}");
+        assert!(
+            text.contains("template error: Unknown filter `nosuch`"),
+            "{text}"
+        );
+        assert!(!text.contains("-->"), "{text}");
+        assert!(text.contains("themes/default/templates/404.html"), "{text}");
+        assert!(
+            text.contains("line: Some(3)") || text.contains("3"),
+            "{text}"
+        );
     }
 
     #[test]
