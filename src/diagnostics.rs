@@ -212,12 +212,13 @@ impl Diagnostics {
         self.items.extend(other);
     }
 
+    /// Errors as reported: a problem found twice (a full disk, by every write after it) once.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted().iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn has_errors(&self) -> bool {

@@ -17,7 +17,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -37,6 +37,9 @@ pub struct Staging {
     committed: bool,
     /// Folders already made: creating them again costs a system call per file.
     made: Mutex<HashSet<PathBuf>>,
+    /// Set once a write finds the disk full: later writes are not tried, since each would fail
+    /// the same way and thousands of equal errors would bury the one that says what to do.
+    disk_full: AtomicBool,
     /// Held from the staging folder's creation to the swap; released last (fields drop after
     /// `Drop::drop`), so the staging folder is gone before another build may start.
     _lock: OutputLock,
@@ -98,9 +101,9 @@ impl<'s> Files<'s> {
         self.problems.extend(self.staging.rename(from, to).err());
     }
 
-    /// How many files were written, and what failed.
+    /// How many files were written, and what failed (a full disk told once).
     pub fn finish(self) -> (usize, Vec<Diagnostic>) {
-        (self.count, self.problems)
+        (self.count, disk_full_once(self.problems))
     }
 }
 
@@ -132,6 +135,7 @@ impl Staging {
             prefix,
             committed: false,
             made: Mutex::new(HashSet::new()),
+            disk_full: AtomicBool::new(false),
             _lock: lock,
         })
     }
@@ -148,9 +152,26 @@ impl Staging {
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.room_left(rel)?;
         let path = self.inside(rel)?;
         self.make_parent(rel, &path)?;
-        fs::write(&path, bytes).map_err(|e| write_error(rel, &e))
+        fs::write(&path, bytes).map_err(|e| self.failed(rel, &e))
+    }
+
+    /// Fails at once when an earlier write found the disk full.
+    fn room_left(&self, rel: &str) -> Result<(), Diagnostic> {
+        if self.disk_full.load(Ordering::Relaxed) {
+            return Err(disk_full_error(rel));
+        }
+        Ok(())
+    }
+
+    /// The diagnostic for a failed write; a full disk is remembered (`disk_full`).
+    fn failed(&self, rel: &str, error: &io::Error) -> Diagnostic {
+        if error.kind() == io::ErrorKind::StorageFull {
+            self.disk_full.store(true, Ordering::Relaxed);
+        }
+        write_error(rel, error)
     }
 
     /// Moves a folder written under a provisional name to its final one (the search index's,
@@ -158,15 +179,16 @@ impl Staging {
     pub fn rename(&self, from: &str, to: &str) -> Result<(), Diagnostic> {
         let (from_path, to_path) = (self.inside(from)?, self.inside(to)?);
         self.make_parent(to, &to_path)?;
-        fs::rename(&from_path, &to_path).map_err(|e| write_error(to, &e))
+        fs::rename(&from_path, &to_path).map_err(|e| self.failed(to, &e))
     }
 
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+        self.room_left(rel)?;
         let path = self.inside(rel)?;
         self.make_parent(rel, &path)?;
         fs::copy(from, &path)
             .map(|_| ())
-            .map_err(|e| write_error(rel, &e))
+            .map_err(|e| self.failed(rel, &e))
     }
 
     fn make_parent(&self, rel: &str, path: &Path) -> Result<(), Diagnostic> {
@@ -179,7 +201,7 @@ impl Staging {
             .map(|made| made.contains(parent))
             .unwrap_or(false);
         if !known {
-            fs::create_dir_all(parent).map_err(|e| write_error(rel, &e))?;
+            fs::create_dir_all(parent).map_err(|e| self.failed(rel, &e))?;
             if let Ok(mut made) = self.made.lock() {
                 made.insert(parent.to_path_buf());
             }
@@ -507,6 +529,57 @@ fn check_relative(rel: &str) -> Result<(), Diagnostic> {
 }
 
 fn write_error(rel: &str, error: &io::Error) -> Diagnostic {
+    if error.kind() == io::ErrorKind::StorageFull {
+        return disk_full_error(rel);
+    }
     Diagnostic::error(format!("cannot write {rel}: {error}"))
         .with_help("check the disk space and the permissions of the output folder")
+}
+
+const DISK_FULL: &str =
+    "the disk of the output folder is full: the build stopped writing and changed nothing";
+
+/// The same for every file (`rel` aside), so that a report lists it once.
+fn disk_full_error(_rel: &str) -> Diagnostic {
+    Diagnostic::error(DISK_FULL).with_help(
+        "free some space on that disk, or build somewhere else with --out; the last good output is untouched",
+    )
+}
+
+/// `problems` with only the first of its full-disk errors.
+fn disk_full_once(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut told = false;
+    problems
+        .into_iter()
+        .filter(|p| {
+            if !p.message.starts_with(DISK_FULL) {
+                return true;
+            }
+            !std::mem::replace(&mut told, true)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_told_once_and_other_failures_each() {
+        let full = io::Error::from(io::ErrorKind::StorageFull);
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        let problems = vec![
+            write_error("a.html", &full),
+            write_error("b.html", &denied),
+            write_error("c.html", &full),
+            write_error("d.html", &denied),
+        ];
+        let kept = disk_full_once(problems);
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept[0].message, DISK_FULL);
+        assert!(kept[1].message.contains("b.html") && kept[2].message.contains("d.html"));
+        let mut all = crate::diagnostics::Diagnostics::new();
+        all.extend([write_error("x", &full), write_error("y", &full)]);
+        assert_eq!(all.error_count(), 1, "counted as reported");
+    }
 }
