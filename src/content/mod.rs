@@ -93,6 +93,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
     // By path, as `serve` keeps them, so an asset is found by binary search.
     assets.sort_by(|a, b| a.path.cmp(&b.path));
     diagnostics.extend(assets_differing_in_case(&assets));
+    diagnostics.extend(found.iter().filter_map(|f| name_windows_refuses(&f.rel)));
     diagnostics.extend(active::check(&assets));
     let asset_paths: BTreeSet<String> = assets.iter().map(|a| a.path.clone()).collect();
     let outcomes: Vec<FileOutcome> = found
@@ -134,6 +135,55 @@ fn assets_differing_in_case(assets: &[Asset]) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// What a full build warns about the saved `files` and new `assets` on their own (an asset a
+/// browser would run as a page, a name Windows refuses): `serve` checks its saves with it.
+pub fn saved_file_warnings<'a>(
+    assets: &[Asset],
+    files: impl Iterator<Item = &'a String>,
+) -> Vec<Diagnostic> {
+    let mut warnings = active::check(assets);
+    warnings.extend(files.filter_map(|rel| name_windows_refuses(rel)));
+    warnings
+}
+
+/// A file under content/ whose published name Windows cannot store — characters it forbids, a
+/// name ending in a dot or space, or a device name such as CON or LPT1 (with any extension, as
+/// Windows counts it): a portal unzipped or copied onto a school's Windows PC loses that file.
+fn name_windows_refuses(rel: &str) -> Option<Diagnostic> {
+    let inside = rel.strip_prefix("content/")?;
+    let published = inside
+        .strip_suffix(".md")
+        .or_else(|| inside.strip_suffix(".markdown"))
+        .unwrap_or(inside);
+    let why = published.split('/').find_map(windows_trouble)?;
+    Some(
+        Diagnostic::warning(format!("{why}: Windows cannot store the file or folder it is published as (a portal unzipped or copied onto a Windows PC loses it)"))
+            .in_file(rel)
+            .with_help("rename it with letters, digits, `-` and `_` (Chinese is fine)"),
+    )
+}
+
+fn windows_trouble(part: &str) -> Option<String> {
+    if let Some(c) = part.chars().find(|c| "<>:\"|?*\\".contains(*c)) {
+        return Some(format!("the name holds `{c}`"));
+    }
+    if part.ends_with('.') || part.ends_with(' ') {
+        return Some("the name ends in a dot or a space".to_string());
+    }
+    let stem = part
+        .split('.')
+        .next()
+        .unwrap_or(part)
+        .trim_end()
+        .to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0');
+    device.then(|| format!("`{stem}` is a device name on Windows"))
 }
 
 /// Every file under content/, classified; hidden files, editor backups and symlinks are skipped.
@@ -559,6 +609,32 @@ fn entry_ranges(text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_windows_refuses_are_found() {
+        for bad in [
+            "content/assets/问卷?.pdf",
+            "content/assets/a:b.pdf",
+            "content/assets/CON.pdf",
+            "content/assets/sub/lpt1",
+            "content/assets/trailing. ",
+            "content/assets/dot./x.png",
+            "content/lessons/con.md",
+            "content/lessons/g7/Aux.md",
+        ] {
+            assert!(name_windows_refuses(bad).is_some(), "{bad}");
+        }
+        for fine in [
+            "content/assets/问卷.pdf",
+            "content/assets/console.pdf",
+            "content/assets/com10.txt",
+            "content/assets/com0.txt",
+            "content/lessons/conflict.md",
+            "content/lessons/a.b.md",
+        ] {
+            assert!(name_windows_refuses(fine).is_none(), "{fine}");
+        }
+    }
 
     #[test]
     fn classifies_paths() {

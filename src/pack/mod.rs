@@ -113,13 +113,19 @@ pub fn check_out(root: &Path, out_dir: &Path, zip: &Path) -> Result<(), Diagnost
         )));
     }
     if zip.is_dir() {
+        // The folder itself may be the output folder, where no zip may go: then beside it.
+        let inside = zip.join("site.zip");
+        let example = match check_target(out_dir, &inside) {
+            Ok(()) => inside,
+            Err(_) => root.join("site.zip"),
+        };
         return Err(Diagnostic::error(format!(
             "{} is an existing folder, not a zip file",
             zip.display()
         ))
         .with_help(format!(
             "name the zip file itself, e.g. --out {}",
-            zip.join("site.zip").display()
+            example.display()
         )));
     }
     check_target(out_dir, zip).map_err(Diagnostic::error)?;

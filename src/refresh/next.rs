@@ -48,6 +48,11 @@ impl Next {
 /// The site as it is after `saved`; declined on any problem a full build would report.
 pub fn assemble(site: &Site, saved: &Saved) -> Result<Next, Decline> {
     let mut diagnostics = Diagnostics::new();
+    // A warning is a full build's to report (the patch declines): one about a saved file too.
+    diagnostics.extend(crate::content::saved_file_warnings(
+        &saved.assets_in,
+        saved.dirty.iter(),
+    ));
     let content = content(site, saved);
     let catalog = catalog::assemble(&site.config, content, &mut diagnostics);
     first_problem(diagnostics.sorted())?;

@@ -941,3 +941,24 @@ fn a_link_to_a_draft_is_left_out_with_a_warning() {
         "{page}"
     );
 }
+
+/// Names a Windows PC cannot store (a portal copied there loses them) are warned about.
+#[test]
+fn names_windows_refuses_are_warned_about() {
+    let site = copy_site("full");
+    site.write("content/assets/问卷?.txt", "x");
+    site.write("content/assets/CON.pdf", "x");
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    let warnings = run.warnings();
+    assert!(
+        warnings.iter().any(|w| w.contains("the name holds `?`")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`CON` is a device name")),
+        "{warnings:?}"
+    );
+}
