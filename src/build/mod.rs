@@ -123,7 +123,9 @@ fn load_for(
     lap.next("content", "linking resources");
     let mut catalog = catalog::assemble(&config, content, diagnostics);
     diagnostics.extend(catalog.large_attachments(&config));
-    let streaming = stream && streams(&config);
+    // A site with errors already is not built: render every body now, so that its link and
+    // anchor errors are reported with the others in this one run, not after the next fix.
+    let streaming = stream && streams(&config) && !diagnostics.has_errors();
     let (bodies, page_bodies) = if streaming {
         lap.next("catalog", "rendering pages' Markdown");
         let pages = bodies::render_page_bodies(&config, &catalog, diagnostics);
