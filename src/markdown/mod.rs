@@ -166,7 +166,7 @@ impl<'a, 'o> State<'a, 'o> {
             toc: Vec::new(),
             text: String::new(),
             anchors: Vec::new(),
-            used_ids: HashSet::new(),
+            used_ids: THEME_IDS.iter().map(|id| id.to_string()).collect(),
             next_suffix: HashMap::new(),
             heading: None,
             code: None,
@@ -525,7 +525,7 @@ impl<'a, 'o> State<'a, 'o> {
         self.anchors.push(id);
     }
 
-    /// `base`, or `base-1`, `base-2` … — remembering the last suffix per base, so a thousand
+    /// `base`, or `base-1`, `base-2` … (never one of `THEME_IDS`) — remembering the last suffix per base, so a thousand
     /// equal headings cost a thousand steps, not half a million.
     fn unique_id(&mut self, base: String) -> String {
         let mut n = self.next_suffix.get(&base).copied().unwrap_or(0);
@@ -589,6 +589,21 @@ fn push_text(text: &mut String, piece: &str) {
         text.push_str(piece);
     }
 }
+
+/// Ids the default theme gives elements of a page that shows a body (and that its scripts add):
+/// a heading never takes one, or a link to it would land on the theme's element (`## main`).
+const THEME_IDS: &[&str] = &[
+    "main",
+    "site-title",
+    "header-q",
+    "header-q-suggestions",
+    "details-title",
+    "toc-title",
+    "chapters-title",
+    "transcript-title",
+    "attachments-title",
+    "course-textbooks-title",
+];
 
 /// A heading id that keeps Chinese: lower-case letters, digits and CJK, `-` between words.
 pub fn heading_id(title: &str) -> String {

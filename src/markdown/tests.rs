@@ -42,6 +42,14 @@ fn headings_get_unique_cjk_ids_and_a_toc() {
 }
 
 #[test]
+fn a_heading_never_takes_an_id_of_the_theme() {
+    let (r, _) = render_str("## main\n\n## TOC title\n\n## 标题 {#header-q}\n", false);
+    assert!(r.html.contains("<h2 id=\"main-1\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"toc-title-1\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"header-q-1\">"), "{}", r.html);
+}
+
+#[test]
 fn raw_html_is_text_by_default() {
     let (r, _) = render_str(
         "<script>alert(1)</script>\n\nhi <b onclick=x>b</b>\n",
