@@ -223,7 +223,7 @@ fn a_full_disk_leaves_the_previous_site() {
         build(&site.root, out, &[]).success();
         let before = read_tree(out);
         site.write("content/assets/big.bin", vec![7u8; 3 << 20]);
-        fails_with(&site.root, out, "No space left on device");
+        fails_with(&site.root, out, "the disk of the output folder is full");
         assert_eq!(read_tree(out), before, "{} changed", out.display());
         assert!(leftovers_beside(&inside).is_empty() && temporaries_inside(&mount.0).is_empty());
         if out == &mount.0 {
