@@ -350,7 +350,9 @@ fn unclosed_quote(source: &YamlSource<'_>, error_line: usize) -> Option<Diagnost
 fn opening_quote(line: &str) -> Option<(&str, usize, char)> {
     let (key, rest) = line.split_once(':')?;
     let key = key.trim().trim_start_matches("- ");
-    if key.is_empty() || key.contains(['"', '\'', '#']) {
+    // Inside a flow collection (`- {at: "00:00", title: 导入}`) a quote closes before `,` or
+    // `}`: this check is for block values only.
+    if key.is_empty() || key.contains(['"', '\'', '#', '{', '[', ',']) {
         return None;
     }
     let value = rest.trim_start();
@@ -583,6 +585,31 @@ mod tests {
         // A quoted value continued on the next line is valid YAML.
         let ok = "title: \"情\n  绪\"\ngrade: 7\n";
         assert!(parse_each::<Front>(&source(ok), FIELDS).0.is_some());
+    }
+
+    #[test]
+    fn a_quote_closed_inside_a_flow_collection_is_not_called_open() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Chapter {
+            at: String,
+            title: String,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Video {
+            chapters: Vec<Chapter>,
+            grade: u32,
+        }
+        let text =
+            "chapters:\n  - {at: \"00:00\", title: 导入}\n  - {at: 31, title: [x]}\ngrade: 7\n";
+        let (_, problems) = parse_each::<Video>(&source(text), &["chapters", "grade"]);
+        assert!(!problems.is_empty());
+        assert!(
+            !problems[0].message.contains("never closed"),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].line, Some(3), "{problems:?}");
     }
 
     #[derive(serde::Deserialize)]
