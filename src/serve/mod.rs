@@ -356,8 +356,13 @@ fn rebuild(
             report.pages,
             started.elapsed().as_millis()
         ),
-        None => say!(
+        // Serving goes on either way: the pages show the errors, and the next save builds again.
+        None if state.served.join(crate::output::MARKER).exists() => say!(
             "Build failed with {} error(s){what}; still serving the last good build",
+            errors.len()
+        ),
+        None => say!(
+            "Build failed with {} error(s){what}; nothing is built yet: fix them and save, the pages will follow",
             errors.len()
         ),
     }
