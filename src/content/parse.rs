@@ -631,7 +631,12 @@ fn choose_id(place: &Place<'_>, slug: Option<String>, problems: &mut Vec<Diagnos
         return id;
     }
     let suggestion = crate::slug::slugify(&id);
-    let help = if key == "slug" {
+    let table = place.origin.file.to_ascii_lowercase().ends_with(".csv");
+    let help = if table {
+        format!(
+            "ids become URL paths: write this row's id (its `id` cell, or `slug` if the table has that column) with ASCII letters, digits, `-` and `_`, e.g. `{suggestion}`"
+        )
+    } else if key == "slug" {
         format!(
             "ids become URL paths: use ASCII letters, digits, `-` and `_`, e.g. `slug: {suggestion}`"
         )
