@@ -130,7 +130,7 @@ fn owner(name: &str, prefix: &str) -> Option<u32> {
 }
 
 /// The process is known to be gone. Where processes cannot be listed, none is.
-fn is_gone(pid: u32) -> bool {
+pub(crate) fn is_gone(pid: u32) -> bool {
     let proc = Path::new("/proc");
     proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }

@@ -6,7 +6,7 @@
 //! `target` decides which output folders may be replaced, `lock` keeps builds into one folder
 //! apart and removes what killed builds left, `mount` swaps the contents of a mount point.
 
-mod lock;
+pub(crate) mod lock;
 mod mount;
 mod target;
 

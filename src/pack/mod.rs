@@ -171,6 +171,30 @@ fn resolved(path: &Path) -> PathBuf {
     absolute
 }
 
+/// A zip being written is named `.lectern-pack-<pid>-<random>.zip` beside its final name.
+const TEMP_PREFIX: &str = ".lectern-pack-";
+
+/// Removes the temporary zips that killed packs left in `dir` (their process is gone).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|digits| digits.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && name.ends_with(".zip")
+            && pid != std::process::id()
+            && crate::output::lock::is_gone(pid)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Packs the built output `out_dir` into `zip` (written beside it under a temporary name, then
 /// renamed, so a failed pack leaves no half zip).
 pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, String> {
@@ -202,8 +226,9 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
     let mut names: Vec<String> = files.keys().chain(scripts.keys()).cloned().collect();
     names.sort();
     let parent = zip.parent().filter(|p| !p.as_os_str().is_empty());
+    remove_stale_temporaries(parent.unwrap_or(Path::new(".")));
     let temp = tempfile::Builder::new()
-        .prefix(".lectern-pack-")
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .suffix(".zip")
         .tempfile_in(parent.unwrap_or(Path::new(".")))
         .map_err(|e| format!("cannot write beside {}: {e}", zip.display()))?;
@@ -265,6 +290,22 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_packs_temporary_zip_is_removed_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        // pid 4194305 is above Linux's largest, so its process is surely gone
+        let stale = dir.path().join(".lectern-pack-4194305-abc.zip");
+        let mine = dir
+            .path()
+            .join(format!(".lectern-pack-{}-x.zip", std::process::id()));
+        let other = dir.path().join("keep.zip");
+        for f in [&stale, &mine, &other] {
+            std::fs::write(f, b"x").unwrap();
+        }
+        remove_stale_temporaries(dir.path());
+        assert!(!stale.exists() && mine.exists() && other.exists());
+    }
 
     #[test]
     fn media_is_a_video_or_audio_file_under_assets() {
