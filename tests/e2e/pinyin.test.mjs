@@ -197,6 +197,19 @@ describe("pinyin search and suggestions", { skip }, () => {
     await page.close();
   });
 
+  test("home page: a prefix typed in traditional characters (情緒) suggests the simplified topic", async () => {
+    const { page, errors } = await newPage();
+    await page.goto(base);
+    await page.focus("#hero-q");
+    await page.keyboard.type("情緒");
+    await page.waitForFunction(() => {
+      const l = document.getElementById("hero-q-suggestions");
+      return l && !l.hidden && l.textContent.indexOf("情绪管理") >= 0;
+    });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("search page: initials suggest 情绪管理 and Enter on it searches", async () => {
     const { page, errors } = await newPage();
     await page.goto(`${base}search/`);

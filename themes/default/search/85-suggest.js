@@ -80,6 +80,7 @@
     this.manifestUrl = input.getAttribute("data-suggest");
     this.base = null; // search/<gen>/ once the manifest is loaded
     this.files = {}; // key → parsed file
+    this.variantsTried = false; // t2s.json asked for (a traditional prefix found nothing)
     this.items = [];
     this.active = -1;
     this.seq = 0;
@@ -134,8 +135,32 @@
     if (!key) return this.close();
     this.need(key, function (file) {
       if (my !== self.seq) return;
-      self.draw(suggest(file, typed, MAX_SHOWN), t0);
+      var items = suggest(file, typed, MAX_SHOWN);
+      // Typed in traditional characters (情緒), which only fold with the index's t2s.json:
+      // fetched once, when a CJK prefix finds nothing, as the search page does for a query.
+      if (!items.length && !self.variantsTried && self.base !== null && /[\u3400-\u9fff]/.test(typed)) {
+        self.variantsTried = true;
+        LS.loadJson(self.base + "t2s.json", function (err, data) {
+          if (!err && data && typeof data === "object" && LS.setVariants(data.from, data.to)) self.refold();
+          if (my === self.seq) self.update(t0);
+        });
+        return;
+      }
+      self.draw(items, t0);
     });
+  };
+
+  /** Forgets the folded forms of the loaded entries (the folding has changed). */
+  Combo.prototype.refold = function () {
+    var key, file, g, i, list;
+    for (key in this.files) {
+      if (!Object.prototype.hasOwnProperty.call(this.files, key)) continue;
+      file = this.files[key];
+      for (g = 0; g < 2; g++) {
+        list = LS.list(g === 0 ? file && file.t : file && file.r);
+        for (i = 0; i < list.length; i++) if (list[i] && list[i].f) list[i].f = null;
+      }
+    }
   };
 
   /** Calls `done(file)` with the parsed file for `key` (an empty one when it fails). */
