@@ -399,6 +399,10 @@ describe("search page", { skip }, () => {
     }
     const { page, errors } = await open(odd[0]);
     assert.ok((await results(page)).length >= 5, "unknown values are ignored");
+    // … and the status says so once, as text (the <b> of the address stays letters)
+    const said = await status(page);
+    assert.ok(said.includes("找不到") && said.includes("“bogus”") && said.includes("“99”"), said);
+    assert.equal(await page.$$eval("#search-status b", (b) => b.length), 0);
     // typing a huge mixed query
     const seq = await seqOf(page);
     await page.fill("#search-input", "考试焦虑".repeat(1000) + "😀<b>x</b>".repeat(500));

@@ -71,11 +71,13 @@
   /** Raw URL values → the selection { facet: [value indexes] }, deduplicated, in manifest order. */
   function selectionFrom(raw, M) {
     var sel = emptySelection(M), f, i, idx;
+    sel.unknown = []; // values no facet of this site has (at most 3, cut to 20 characters)
     for (f = 0; f < FACETS.length; f++) {
       var vals = list(raw && raw[FACETS[f]]);
       for (i = 0; i < vals.length; i++) {
         idx = valueIndex(M, FACETS[f], vals[i]);
         if (idx >= 0 && sel[FACETS[f]].indexOf(idx) < 0) sel[FACETS[f]].push(idx);
+        else if (idx < 0 && str(vals[i]) && sel.unknown.length < 3) sel.unknown.push(str(vals[i]).slice(0, 20));
       }
       sel[FACETS[f]].sort(function (a, b) {
         return a - b;

@@ -55,6 +55,7 @@
       resultsSplit: attr("str-results-split"),
       browseCount: attr("str-browse-count"),
       onlyGrade: attr("str-only-grade"),
+      unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
@@ -229,6 +230,7 @@
           self.topics = null;
           self.cols = decodeFacets(facets, M);
           self.sel = selectionFrom(self.raw, M);
+          self.unknownNote = self.sel.unknown; // said with the first results only
           self.buildFilters();
           self.change(self.urlPending);
         } catch (e) {
@@ -471,6 +473,10 @@
     if (n && !r) text = this.str.browseCount.replace(/\{count\}/g, String(n));
     else if (n && full < n) text = this.str.resultsSplit.replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
     else if (n) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(n));
+    if (this.unknownNote && this.unknownNote.length && this.str.unknownFilter) {
+      text += " " + this.str.unknownFilter.replace(/\{values\}/g, "“" + this.unknownNote.join("”“") + "”");
+    }
+    this.unknownNote = null;
     this.results.setAttribute("data-complete", String(full));
     this.results.setAttribute("data-partial", String(n - full));
     this.page(my, true, text);
