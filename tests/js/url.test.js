@@ -21,6 +21,9 @@ test("URL parameters: repeated values, topic by name or slug, unknown values ign
   );
   // round trip
   assert.deepEqual(LS.selectionFrom(LS.parseParams(LS.buildParams("x", sel, M)).raw, M), sel);
+  // what was left out, for the status line
+  assert.deepEqual(LS.unknownValues(p.raw, M), ["nope", "99", "x"]);
+  assert.deepEqual(LS.unknownValues(LS.parseParams("?topic=" + "长".repeat(30)).raw, M), ["长".repeat(20)]);
 });
 
 test("URL parameters: malformed input never throws", () => {

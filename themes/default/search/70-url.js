@@ -71,19 +71,29 @@
   /** Raw URL values → the selection { facet: [value indexes] }, deduplicated, in manifest order. */
   function selectionFrom(raw, M) {
     var sel = emptySelection(M), f, i, idx;
-    sel.unknown = []; // values no facet of this site has (at most 3, cut to 20 characters)
     for (f = 0; f < FACETS.length; f++) {
       var vals = list(raw && raw[FACETS[f]]);
       for (i = 0; i < vals.length; i++) {
         idx = valueIndex(M, FACETS[f], vals[i]);
         if (idx >= 0 && sel[FACETS[f]].indexOf(idx) < 0) sel[FACETS[f]].push(idx);
-        else if (idx < 0 && str(vals[i]) && sel.unknown.length < 3) sel.unknown.push(str(vals[i]).slice(0, 20));
       }
       sel[FACETS[f]].sort(function (a, b) {
         return a - b;
       });
     }
     return sel;
+  }
+
+  /** The address's facet values this site does not have (at most 3, each cut to 20 characters). */
+  function unknownValues(raw, M) {
+    var out = [], f, i, vals;
+    for (f = 0; f < FACETS.length; f++) {
+      vals = list(raw && raw[FACETS[f]]);
+      for (i = 0; i < vals.length && out.length < 3; i++) {
+        if (str(vals[i]) && valueIndex(M, FACETS[f], vals[i]) < 0) out.push(str(vals[i]).slice(0, 20));
+      }
+    }
+    return out;
   }
 
   /** The query string for a state: q first, then the facets in a fixed order. */
@@ -102,5 +112,6 @@
   LS.valueKey = valueKey;
   LS.parseParams = parseParams;
   LS.selectionFrom = selectionFrom;
+  LS.unknownValues = unknownValues;
   LS.buildParams = buildParams;
 })(LecternSearch);

@@ -230,7 +230,7 @@
           self.topics = null;
           self.cols = decodeFacets(facets, M);
           self.sel = selectionFrom(self.raw, M);
-          self.unknownNote = self.sel.unknown; // said with the first results only
+          self.unknownNote = LS.unknownValues(self.raw, M); // said with the first results only
           self.buildFilters();
           self.change(self.urlPending);
         } catch (e) {
