@@ -107,10 +107,15 @@ describe("pinyin search and suggestions", { skip }, () => {
     ];
     for (const [q, ok] of cases) {
       const { page, errors } = await newPage();
+      const from = srv.hits.length;
       await page.goto(`${base}search/?q=${encodeURIComponent(q)}`);
       await settled(page);
       const t = await titles(page);
       assert.ok(ok(t), `${q}: ${JSON.stringify(t)}`);
+      // No page is fetched for a deeper snippet: no text holds a pinyin query.
+      await page.waitForTimeout(100);
+      const pages = srv.hits.slice(from).filter((h) => /\/(lessons|videos|reviews)\//.test(h));
+      assert.deepEqual(pages, [], q);
       assert.deepEqual(errors, []);
       await page.close();
     }

@@ -693,7 +693,7 @@
     if (h.pieces.length) a.appendChild(snip);
     // The match lies beyond the record's excerpt: look for it in the page itself (not when the
     // title shows the match already, nor for pinyin terms, which no text holds).
-    if (!h.matched && !inTitle.matched && hasTextTerms(this.terms) && /^https?:$/.test(window.location.protocol)) {
+    if (!h.matched && !inTitle.matched && this.hasTextTerms() && /^https?:$/.test(window.location.protocol)) {
       if (!h.pieces.length) a.appendChild(snip);
       this.deepen(snip, href);
     }
@@ -735,11 +735,16 @@
     }
   };
 
-  /** Whether some query term is written as text is (pinyin terms hold an apostrophe). */
-  function hasTextTerms(terms) {
-    for (var i = 0; i < terms.length; i++) if (terms[i].term.indexOf("'") < 0) return true;
+  /**
+   * Whether some query term could be in a page's text: not a pinyin term (those hold an
+   * apostrophe), and one the index has — `qxgl`, tried as a word too, is in no text, and
+   * fetching ten pages to find it would cost a phone 150 KB for nothing.
+   */
+  Page.prototype.hasTextTerms = function () {
+    var terms = this.terms, i;
+    for (i = 0; i < terms.length; i++) if (terms[i].term.indexOf("'") < 0 && this.lookup(terms[i].term)) return true;
     return false;
-  }
+  };
 
   /** The text of a page's Markdown bodies, blocks apart. */
   function proseText(doc) {

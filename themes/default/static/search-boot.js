@@ -143,6 +143,9 @@
   function guessRecords(m, base, t, bucketUrl) {
     var facets = parsed(base + "facets.json"), n = m.doc_count, k1 = m.k1, b = m.b, steps = m.length_steps;
     var floor = m.length_floor, i, j, d, w = [], posts = [], seen = {}, total = 0, known = 0;
+    // search.js is here already (a fast link): it asks for its own records, so a guess could
+    // only ask twice.
+    if (global.LecternSearch) return;
     if (!facets || typeof facets.lengths !== "string" || !(n > 0) || !(steps > 0) || typeof floor !== "number") return;
     // Words search.js takes out of the text and turns into a preference (module 45: grade and
     // stage words, kind words, the words of a question, a grade band): its ranking is not this one.
