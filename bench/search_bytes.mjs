@@ -183,7 +183,13 @@ async function coldLoad(browser, srv, url, flag, initScript) {
   const nodeMs = performance.now() - t0;
   const done = await page.evaluate((f) => window[f], flag);
   await page.waitForTimeout(100); // let stray requests (favicon …) land, so nothing is missed
-  const responses = await Promise.all(pending);
+  // What the page asked for only after its results were shown (topics.json for an open filter
+  // panel), by the page's own clock: bytes of the visit, not of the answer.
+  const later = typeof done.t !== "number" ? [] : await page.evaluate(
+    (t) => performance.getEntriesByType("resource").filter((e) => e.startTime > t).map((e) => new URL(e.name).pathname),
+    done.t,
+  );
+  const responses = (await Promise.all(pending)).map((r) => ({ ...r, after: later.includes(r.path) }));
   const serverBytes = srv.log.reduce((s, r) => s + r.bytes, 0);
   const serverCount = srv.log.length;
   const serverLog = srv.log.slice();
@@ -268,6 +274,8 @@ async function runLectern(browser, srv, q) {
     page: sum(resp, (r) => lecternCategory(r.path) === "page"),
     other: sum(resp, (r) => lecternCategory(r.path) === "other"),
     all: sum(resp, () => true),
+    toResults: sum(resp, (r) => !r.after),
+    afterResults: resp.filter((r) => r.after),
     indexFiles: resp.filter((r) => lecternCategory(r.path) === "index").map((r) => r.path),
     computeMs: median(reps.map((r) => r.done.computeMs)),
     drawMs: median(reps.map((r) => r.done.drawMs)),
@@ -407,10 +415,10 @@ try {
   for (const q of QUERIES) ours.push(await runLectern(browser, srv, q));
   console.log(`\n-- Lectern: search/?q=… (index = search/ minus search/index.html; static = static/…; KiB = 1024 B)`);
   table([
-    ["query", "results", "shown", "requests", "index req", "index KiB", "index gz", "static KiB", "static gz", "page KiB", "all KiB", "all gz", "compute ms", "draw ms", "nav→done ms"],
+    ["query", "results", "shown", "requests", "index req", "index KiB", "index gz", "static KiB", "static gz", "page KiB", "all KiB", "all gz", "to results gz", "compute ms", "draw ms", "nav→done ms"],
     ...ours.map((o) => [
       o.q, o.error ? "ERROR" : o.results, o.shown, o.requests, o.index.n, kb(o.index.raw), kb(o.index.gz),
-      kb(o.static.raw), kb(o.static.gz), kb(o.page.raw), kb(o.all.raw), kb(o.all.gz), ms(o.computeMs), ms(o.drawMs), ms(o.navMs),
+      kb(o.static.raw), kb(o.static.gz), kb(o.page.raw), kb(o.all.raw), kb(o.all.gz), kb(o.toResults.gz), ms(o.computeMs), ms(o.drawMs), ms(o.navMs),
     ]),
   ]);
   for (const o of ours) {
@@ -423,6 +431,10 @@ try {
     }
     console.log(`  ${o.q}: index files: manifest ${kinds.manifest}, facets ${kinds.facets}, postings ${kinds.p}, records ${kinds.d}; ` +
       `nav→done per rep: ${o.navAll.map(ms).join(", ")} ms; status "${o.status}"` + (o.bytesStable ? "" : " (bytes varied between reps!)"));
+    if (o.afterResults.length) {
+      console.log(`    asked for after the results were shown (in "all", not in "to results"): ` +
+        o.afterResults.map((r) => `${r.path} ${kb(r.gz)} KiB gz`).join(", "));
+    }
   }
 
   // ---- Pagefind

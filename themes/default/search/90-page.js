@@ -593,8 +593,13 @@
       show(self.more, self.shown < self.matches.length);
       if (reset) self.say(text);
       self.setBusy(false);
-      // Once results are shown (not before: on a slow link they would share the bandwidth).
-      if (self.panelOpen()) self.withTopics(null);
+      // Once results are shown (not before: on a slow link they would share the bandwidth),
+      // and after this task, so the browser draws them first.
+      if (self.panelOpen()) {
+        setTimeout(function () {
+          self.withTopics(null);
+        }, 0);
+      }
     });
   };
 
