@@ -143,6 +143,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         || index(config, &resources, &pages),
     );
     diagnostics.extend(link_problems.sorted());
+    diagnostics.extend(topic_spellings(&indexes.topics, &resources));
     Catalog {
         links,
         pages,
@@ -453,6 +454,39 @@ fn push_under(map: &mut BTreeMap<String, Vec<Place>>, key: &str, place: Place) {
             map.insert(key.to_string(), vec![place]);
         }
     }
+}
+
+/// Topics written two ways — traditional or simplified characters, full-width letters, case
+/// (考試焦慮 and 考试焦虑, PPT and ppt) — are two topics with two pages where the editor meant
+/// one: a warning at the first use of each rarer spelling.
+fn topic_spellings(topics: &[Topic], resources: &[Arc<Resource>]) -> Vec<Diagnostic> {
+    let fold = |name: &str| -> String { name.chars().map(crate::search::tokenize::fold).collect() };
+    let mut by_folded: BTreeMap<String, Vec<&Topic>> = BTreeMap::new();
+    for topic in topics {
+        by_folded.entry(fold(&topic.name)).or_default().push(topic);
+    }
+    let mut warnings = Vec::new();
+    for (folded, group) in by_folded.iter_mut().filter(|(_, g)| g.len() > 1) {
+        // The most used spelling; between equals, the folded one (simplified, lower case).
+        group.sort_by_key(|t| (std::cmp::Reverse(t.resources.len()), t.name != *folded));
+        let common = group[0];
+        for other in &group[1..] {
+            let Some(first) = other.resources.first().and_then(|p| resources.get(p.0)) else {
+                continue;
+            };
+            warnings.push(first.origin.at_key(
+                "topics",
+                Diagnostic::warning(format!(
+                    "topic `{}` is written `{}` in {} other resource(s): the two spellings make two topic pages",
+                    other.name,
+                    common.name,
+                    common.resources.len()
+                ))
+                .with_help(format!("write `{}` here too, if it is the same topic", common.name)),
+            ));
+        }
+    }
+    warnings
 }
 
 /// Slugs in name order, with `-2`, `-3` … when two names give the same pinyin.

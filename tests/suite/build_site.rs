@@ -962,3 +962,24 @@ fn names_windows_refuses_are_warned_about() {
         "{warnings:?}"
     );
 }
+
+/// One topic written two ways (考試焦慮 / 考试焦虑, PPT / ppt) is two topic pages: a warning at
+/// the rarer spelling, naming the common one.
+#[test]
+fn a_topic_written_two_ways_is_warned_about() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/junior/emotion-abc.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    let edited = text.replacen("topics: [", "topics: [考試焦慮, ", 1);
+    assert_ne!(edited, text, "the fixture lists its topics in brackets");
+    site.write(lesson, edited);
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    let warnings = run.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("topic `考試焦慮` is written `考试焦虑`")),
+        "{warnings:?}"
+    );
+}
