@@ -624,6 +624,11 @@ fn length_code(length: u64) -> u32 {
     steps.saturating_sub(LENGTH_FLOOR).min(LENGTH_CODE_MAX)
 }
 
+/// A length code as its one character of the `lengths` column.
+fn length_char(code: u32) -> char {
+    char::from(super::codec::ALPHABET[code.min(LENGTH_CODE_MAX) as usize])
+}
+
 /// A posting list: `df` and the encoded `(doc delta, tf)` pairs.
 #[derive(Default)]
 pub(super) struct PostingList {
@@ -846,8 +851,9 @@ impl FacetColumns {
         self.textbooks[n] = codes.textbook(doc);
     }
 
-    /// `facets.json` and `topics.json`, in b64 varints: small, because every search downloads
-    /// the first, and every search whose filter panel is open the second.
+    /// `facets.json` and `topics.json`, in b64 varints (the lengths in one alphabet character
+    /// each): small, because every search downloads the first, and every search whose filter
+    /// panel is open the second.
     pub(super) fn files(&self) -> [(String, Vec<u8>); 2] {
         let column = |values: &[u32]| {
             let mut text = String::with_capacity(values.len() * 2);
@@ -859,7 +865,7 @@ impl FacetColumns {
         let mut facets = json!({
             "kind_course": column(&self.kind_course),
             "grades": column(&self.grades),
-            "lengths": self.lengths.iter().map(|&code| char::from(super::codec::ALPHABET[code as usize])).collect::<String>(),
+            "lengths": self.lengths.iter().map(|&code| length_char(code)).collect::<String>(),
         });
         if self.has_textbooks {
             facets["textbooks"] = Value::String(column(&self.textbooks));
