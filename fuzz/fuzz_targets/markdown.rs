@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 
+use lectern::content::{Kind, Unavailable};
 use lectern::markdown::{LinkContext, RenderOptions, SourceSpan};
 use libfuzzer_sys::fuzz_target;
 
@@ -38,6 +39,18 @@ fn page_paths() -> &'static rustc_hash::FxHashSet<String> {
     PAGES.get_or_init(|| source_paths().values().cloned().collect())
 }
 
+/// A draft and a file with errors, so links to both are fuzzed as well.
+fn unavailable() -> &'static std::collections::BTreeMap<(Kind, String), Unavailable> {
+    static GONE: std::sync::OnceLock<std::collections::BTreeMap<(Kind, String), Unavailable>> =
+        std::sync::OnceLock::new();
+    GONE.get_or_init(|| {
+        std::collections::BTreeMap::from([
+            ((Kind::Lesson, "draft".to_string()), Unavailable::Draft),
+            ((Kind::Lesson, "broken".to_string()), Unavailable::Broken),
+        ])
+    })
+}
+
 fuzz_target!(|bytes: &[u8]| {
     let Ok(body) = std::str::from_utf8(bytes) else {
         return;
@@ -54,6 +67,7 @@ fuzz_target!(|bytes: &[u8]| {
             source_paths: source_paths(),
             page_paths: page_paths(),
             assets: lectern_fuzz::assets(),
+            unavailable: unavailable(),
         },
         span: SourceSpan {
             file: FILE,
