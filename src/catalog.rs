@@ -477,7 +477,7 @@ fn topic_spellings(topics: &[Topic], resources: &[Arc<Resource>]) -> Vec<Diagnos
             warnings.push(first.origin.at_key(
                 "topics",
                 Diagnostic::warning(format!(
-                    "topic `{}` is written `{}` in {} other resource(s): the two spellings make two topic pages",
+                    "topic `{}` is also written `{}` (in {} resource(s)): the two spellings make two topic pages",
                     other.name,
                     common.name,
                     common.resources.len()

@@ -177,6 +177,8 @@ impl Staging {
     /// Moves a folder written under a provisional name to its final one (the search index's,
     /// named by a hash of its files once they are all made).
     pub fn rename(&self, from: &str, to: &str) -> Result<(), Diagnostic> {
+        // After a full disk the folder may never have been made: say the cause, not "no such file".
+        self.room_left()?;
         let (from_path, to_path) = (self.inside(from)?, self.inside(to)?);
         self.make_parent(to, &to_path)?;
         fs::rename(&from_path, &to_path).map_err(|e| self.failed(to, &e))

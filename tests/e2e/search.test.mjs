@@ -475,6 +475,22 @@ describe("search page", { skip }, () => {
     await wide.close();
   });
 
+  test("a topic filter whose topics.json is missing or cut short still shows the results, and says the filter was left out", async () => {
+    for (const body of [null, '{"topics":"ABC"}', '{"topics":5}', "{\"topics\":\"AA"]) {
+      const { page, errors } = await newPage();
+      await page.route("**/topics.json", (route) =>
+        body === null ? route.fulfill({ status: 404, body: "" }) : route.fulfill({ status: 200, contentType: "application/json", body }),
+      );
+      await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}&topic=${encodeURIComponent("情绪管理")}`);
+      await settled(page);
+      assert.ok((await results(page)).length > 0, String(body));
+      const said = await status(page);
+      assert.ok(said.includes("情绪管理") && said.includes("已忽略"), `${body}: ${said}`);
+      assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), [], String(body));
+      await page.close();
+    }
+  });
+
   test("typing Chinese asks for its postings before the search itself runs", async () => {
     const { page, errors } = await open("");
     const seq = await seqOf(page);

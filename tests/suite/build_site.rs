@@ -979,7 +979,7 @@ fn a_topic_written_two_ways_is_warned_about() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("topic `考試焦慮` is written `考试焦虑`")),
+            .any(|w| w.contains("topic `考試焦慮` is also written `考试焦虑`")),
         "{warnings:?}"
     );
 }

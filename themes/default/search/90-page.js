@@ -254,7 +254,11 @@
     loadJson(base + "topics.json", function (err, data) {
       if (self.base !== base) return;
       self.topics = "done";
-      if (!err && data && typeof data === "object" && self.facets) {
+      if (err || !data || typeof data !== "object" || !topicColumnFits(data.topics, self.M.n)) {
+        // No topics to filter by: a topic filter from the address is dropped (and named in
+        // the status line), so the teacher still gets the results.
+        self.dropTopicFilter();
+      } else if (self.facets) {
         var merged = {}, k;
         for (k in self.facets) if (Object.prototype.hasOwnProperty.call(self.facets, k)) merged[k] = self.facets[k];
         merged.topics = data.topics;
@@ -269,6 +273,27 @@
       self.topicsArrived();
     });
   };
+
+  /** A topic filter the topics column cannot serve: left out, and said once. */
+  Page.prototype.dropTopicFilter = function () {
+    var M = this.M, i, dropped = [];
+    if (!this.sel || !this.sel.topic.length) return;
+    for (i = 0; i < this.sel.topic.length; i++) if (M.topics[this.sel.topic[i]]) dropped.push(M.topics[this.sel.topic[i]].name);
+    this.sel.topic = [];
+    this.unknownNote = (this.unknownNote || []).concat(dropped).slice(0, 3);
+    this.syncBoxes();
+  };
+
+  /**
+   * Whether a topics column holds exactly `n` documents (each ends at a value that is 0 or
+   * even): a cut or foreign file would give made-up counts.
+   */
+  function topicColumnFits(column, n) {
+    if (typeof column !== "string") return false;
+    var values = LS.decodeVarints(column), ends = 0, i;
+    for (i = 0; i < values.length; i++) if ((values[i] & 1) === 0) ends++;
+    return ends === n && (!values.length || (values[values.length - 1] & 1) === 0);
+  }
 
   /** Whether the filter panel shows (an engine without <details> shows it always). */
   Page.prototype.panelOpen = function () {

@@ -78,7 +78,9 @@
         out.push(runs[i].substr(j, 2));
       }
     }
-    if (out.length > 8) out.length = 8;
+    // More terms than the requests are started for: the page ranks with all of them.
+    out.cut = out.length > 8;
+    if (out.cut) out.length = 8;
     return out;
   }
 
@@ -144,8 +146,9 @@
     var facets = parsed(base + "facets.json"), n = m.doc_count, k1 = m.k1, b = m.b, steps = m.length_steps;
     var floor = m.length_floor, i, j, d, w = [], posts = [], seen = {}, total = 0, known = 0;
     // search.js is here already (a fast link): it asks for its own records, so a guess could
-    // only ask twice.
-    if (global.LecternSearch) return;
+    // only ask twice. Filters in the address (kind, grade, topic…) change the first ten, and so
+    // does a query longer than the terms asked for.
+    if (global.LecternSearch || t.cut || /(^|[?&])(kind|stage|grade|course|topic|textbook)=/.test(global.location.search)) return;
     if (!facets || typeof facets.lengths !== "string" || !(n > 0) || !(steps > 0) || typeof floor !== "number") return;
     // Words search.js takes out of the text and turns into a preference (module 45: grade and
     // stage words, kind words, the words of a question, a grade band): its ranking is not this one.
