@@ -13,7 +13,6 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import vm from "node:vm";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CHROMIUM, launchChromium } from "./chromium.mjs";
 
@@ -66,29 +65,16 @@ describe("relevance on the sample portal", { skip }, () => {
     const dir = built();
     const BOOT = fs.readFileSync(path.join(dir, "static", "search-boot.js"), "utf8");
     let guessed = 0;
-    /** The boot script run for the address `search` over the built files: the records it asks for. */
-    const guessesOf = async (search) => {
-      const urls = [];
-      function XMLHttpRequest() {}
-      XMLHttpRequest.prototype.open = function (method, url) {
-        this.url = url;
-      };
-      XMLHttpRequest.prototype.send = function () {
-        urls.push(this.url);
-        const file = path.join(dir, "search", this.url.replace(/^\.\.\/search\//, ""));
-        setImmediate(() => {
-          this.readyState = 4;
-          this.status = fs.existsSync(file) ? 200 : 404;
-          this.responseText = this.status === 200 ? fs.readFileSync(file, "utf8") : "";
-          this.onreadystatechange();
-        });
-      };
-      const window = { location: { protocol: "https:", search } };
-      const document = { currentScript: { getAttribute: () => "../search/manifest.json" } };
-      vm.runInNewContext(BOOT, { window, document, XMLHttpRequest, JSON, Math, decodeURIComponent });
-      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-      return urls.filter((u) => /\/d\/\d+\.json$/.test(u)).map((u) => +u.match(/(\d+)\.json$/)[1]);
+    const { runBoot } = require(path.join(ROOT, "tests", "js", "boot-harness.js"));
+    const answer = (url) => {
+      const file = path.join(dir, "search", url.replace(/^\.\.\/search\//, ""));
+      return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     };
+    /** The boot script run for the address `search` over the built files: the records it asks for. */
+    const guessesOf = async (search) =>
+      (await runBoot(BOOT, search, answer))
+        .filter((u) => /\/d\/\d+\.json$/.test(u))
+        .map((u) => +u.match(/(\d+)\.json$/)[1]);
     // Filters in the address or more terms than it asks postings for: the page's first ten
     // differ from the plain ranking, so no guess.
     const plain = "?q=" + encodeURIComponent("情绪");
