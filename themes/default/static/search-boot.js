@@ -98,7 +98,8 @@
 
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-  /** b64 varints (docs/SEARCH-INDEX.md "Integer codec"). */
+  /** b64 varints (docs/SEARCH-INDEX.md "Integer codec"): module 30's decodeVarints again, since
+   *  this script runs before search.js exists; the relevance suite checks the two agree. */
   function varints(s) {
     var out = [], acc = 0, i, v;
     for (i = 0; i < s.length; i++) {
