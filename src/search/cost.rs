@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::codec::decode_varints;
+use super::codec::decode_postings;
 use super::index::{bucket_of, record_path};
 use super::tokenize::query_terms;
 
@@ -71,18 +71,10 @@ pub fn query_files(out: &Path, query: &str) -> Result<Vec<PathBuf>, String> {
 
 /// `[df, "postings"]` → document numbers by tf, highest first, then newest first.
 fn top_documents(entry: &Value) -> Vec<usize> {
-    let Some(values) = entry[1].as_str().and_then(decode_varints) else {
+    let Some(pairs) = entry[1].as_str().and_then(decode_postings) else {
         return Vec::new();
     };
-    let mut doc = 0u32;
-    let mut scored: Vec<(u32, u32)> = values
-        .chunks_exact(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            doc = if i == 0 { pair[0] } else { doc + pair[0] };
-            (pair[1], doc)
-        })
-        .collect();
+    let mut scored: Vec<(u32, u32)> = pairs.into_iter().map(|(doc, tf)| (tf, doc)).collect();
     scored.sort_unstable_by(|a, b| b.cmp(a));
     scored.into_iter().map(|(_, d)| d as usize).collect()
 }

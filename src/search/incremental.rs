@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::codec::decode_varints;
+use super::codec::decode_postings;
 use super::index::{
     Bucket, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count, bucket_json,
     bucket_of, bucket_path, content_hash, doc_terms, generation, manifest, manifest_files,
@@ -520,18 +520,7 @@ fn fills_every_number(change: &Rearrangement<'_, '_>) -> bool {
 
 /// A posting list back as (document, frequency) pairs.
 fn decode(list: &PostingList) -> Option<Vec<(u32, u32)>> {
-    let values = decode_varints(&list.encoded)?;
-    let mut pairs = Vec::with_capacity(values.len() / 2);
-    let mut doc = 0u32;
-    for (i, pair) in values.chunks_exact(2).enumerate() {
-        doc = if i == 0 {
-            pair[0]
-        } else {
-            doc.checked_add(pair[0])?
-        };
-        pairs.push((doc, pair[1]));
-    }
-    Some(pairs)
+    decode_postings(&list.encoded)
 }
 
 /// A posting list's (document, frequency) pairs with `edits` applied; both ascending.

@@ -47,4 +47,4 @@ impl DocNumber {
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 
 /// `manifest.json`'s `version`: the browser refuses any other.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;

@@ -3,6 +3,8 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
 const LS = require("./search-modules.js");
 
 test("fnv1a32 known values", () => {
@@ -51,6 +53,24 @@ test("postings: (doc delta, tf) pairs, first delta is the document itself", () =
   assert.equal(LS.decodePostings(null), null);
   assert.equal(LS.decodePostings([1]), null);
   assert.equal(LS.decodePostings([1, 5]).n, 0);
+});
+
+// The vectors the Rust codec writes and reads too (src/search/codec.rs).
+const POSTING_VECTORS = JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/postings.json"), "utf8"));
+
+test("postings: both forms decode to the shared vectors' pairs", () => {
+  assert.ok(POSTING_VECTORS.some((v) => v.encoded.startsWith("~")), "the vectors hold a dense list");
+  for (const v of POSTING_VECTORS) {
+    const p = plainPostings(LS.decodePostings([v.pairs.length, v.encoded]));
+    assert.deepEqual(p.docs, v.pairs.map((x) => x[0]), v.encoded);
+    assert.deepEqual(p.tfs, v.pairs.map((x) => x[1]), v.encoded);
+  }
+});
+
+test("postings: a malformed dense list is refused", () => {
+  for (const bad of ["~B", "~B~", "~?~A", "~D~", "~B~D", "~B~?", "~\u4e00~A"]) {
+    assert.equal(LS.decodePostings([1, bad]), null, bad);
+  }
 });
 
 test("offline (file://): each index file maps to the script that carries it", () => {

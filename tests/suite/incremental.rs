@@ -11,7 +11,7 @@ use lectern::build::{self, BuildOptions, Handover};
 use lectern::diagnostics::Diagnostics;
 use lectern::refresh::{Decline, Refreshed, Served};
 use lectern::search::DocNumber;
-use lectern::search::codec::decode_varints;
+use lectern::search::codec::decode_postings;
 use lectern::search::tokenize::fnv1a32;
 
 const BASE_URL: &str = "http://127.0.0.1:1111/";
@@ -73,15 +73,10 @@ fn postings_of(out: &Path, term: &str) -> Vec<u32> {
     let Some(entry) = file.get(term) else {
         return Vec::new();
     };
-    let values = decode_varints(entry[1].as_str().unwrap()).unwrap();
-    let mut doc = 0;
-    values
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            doc = if i == 0 { pair[0] } else { doc + pair[0] };
-            doc
-        })
+    decode_postings(entry[1].as_str().unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|(doc, _)| doc)
         .collect()
 }
 

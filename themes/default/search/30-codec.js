@@ -93,11 +93,12 @@
   /**
    * A bucket entry `[df, postings]` → { df, n, docs, tfs } (null when malformed): the first `n`
    * entries of `docs` (ascending document numbers) and `tfs` (weighted term frequencies). One
-   * pass, no garbage.
+   * pass, no garbage. A list starting with "~" is dense (spec "p/<bucket>.json").
    */
   function decodePostings(entry) {
     if (!entry || typeof entry.length !== "number" || entry.length < 2) return null;
     var s = typeof entry[1] === "string" ? entry[1] : "", df = +entry[0];
+    if (s.charAt(0) === DENSE_MARK) return decodeDense(s, df >= 0 ? df : 0);
     var docs = ints(s.length >> 1), tfs = ints(s.length >> 1), n = 0, acc = 0, doc = 0, first = true;
     var i, c, v;
     for (i = 0; i < s.length; i++) {
@@ -121,6 +122,39 @@
       }
     }
     return { df: df >= 0 ? df : 0, n: n, docs: docs, tfs: tfs };
+  }
+
+  var DENSE_MARK = "~";
+
+  /**
+   * "~" bitmap "~" codes escapes: six documents a bitmap character (bit j of character i is
+   * document 6i + j), then each posting's tf as a two-bit code, three a character (0, 1, 2 →
+   * tf 1, 2, 3; 3 → the next escape), then the escapes as varints. Null when malformed.
+   */
+  function decodeDense(s, df) {
+    var end = s.indexOf(DENSE_MARK, 1), n = 0, i, j, v, k, code, at, escapes;
+    if (end < 0) return null;
+    for (i = 1; i < end; i++) {
+      v = B64[s.charCodeAt(i)];
+      if (!(v >= 0)) return null;
+      for (; v; v &= v - 1) n++;
+    }
+    var docs = ints(n), tfs = ints(n);
+    for (i = 1, k = 0; i < end; i++) {
+      v = B64[s.charCodeAt(i)];
+      for (j = 0; j < 6; j++) if (v & (1 << j)) docs[k++] = (i - 1) * 6 + j;
+    }
+    at = end + 1;
+    escapes = decodeVarints(s.slice(at + Math.ceil(n / 3)));
+    for (k = 0, j = 0; k < n; k++) {
+      v = B64[s.charCodeAt(at + ((k / 3) | 0))];
+      if (!(v >= 0)) return null;
+      code = (v >> (2 * (k % 3))) & 3;
+      if (code < 3) tfs[k] = code + 1;
+      else if (j < escapes.length) tfs[k] = escapes[j++];
+      else return null;
+    }
+    return { df: df, n: n, docs: docs, tfs: tfs };
   }
 
   LS.fnv1a32 = fnv1a32;

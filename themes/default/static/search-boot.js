@@ -114,6 +114,28 @@
     return out;
   }
 
+  /** A posting list in either form (module 30's decodePostings) → { document: tf }. */
+  function postingMap(s) {
+    var map = {}, pairs, j, d = 0, end, docs = [], bits, codes, escapes, e = 0, code;
+    if (s.charAt(0) !== "~") {
+      pairs = varints(s);
+      for (j = 0; j + 1 < pairs.length; j += 2) map[(d += pairs[j])] = pairs[j + 1];
+      return map;
+    }
+    end = s.indexOf("~", 1);
+    for (j = 1; j < end; j++) {
+      bits = ALPHABET.indexOf(s.charAt(j));
+      for (d = 0; d < 6; d++) if (bits & (1 << d)) docs.push((j - 1) * 6 + d);
+    }
+    codes = s.slice(end + 1, end + 1 + Math.ceil(docs.length / 3));
+    escapes = varints(s.slice(end + 1 + codes.length));
+    for (j = 0; j < docs.length; j++) {
+      code = (ALPHABET.indexOf(codes.charAt((j / 3) | 0)) >> (2 * (j % 3))) & 3;
+      map[docs[j]] = code < 3 ? code + 1 : escapes[e++];
+    }
+    return map;
+  }
+
   /** JSON of a finished request, or null. */
   function parsed(url) {
     try {
@@ -162,9 +184,7 @@
     for (i = 0; i < t.length; i++) {
       var file = parsed(bucketUrl[t[i]]), entry = file && Object.prototype.hasOwnProperty.call(file, t[i]) ? file[t[i]] : null;
       if (!entry || typeof entry[1] !== "string") return; // a term the index lacks: fallback or synonyms
-      var pairs = varints(entry[1]), map = {};
-      for (j = 0, d = 0; j + 1 < pairs.length; j += 2) map[(d += pairs[j])] = pairs[j + 1];
-      posts[i] = map;
+      posts[i] = postingMap(entry[1]);
       w[i] = Math.log(1 + (n - entry[0] + 0.5) / (entry[0] + 0.5));
       if (!seen[t[i]]) known += w[i];
       seen[t[i]] = true;
