@@ -86,10 +86,12 @@ pub struct BudgetConfig {
     pub page_kb: Option<f64>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SearchConfig {
-    /// Characters of body text kept per document for result snippets.
+    /// Characters of body text kept per document for result snippets. 0 by default: a result
+    /// whose match lies in the body has its snippet from the page itself, fetched once the
+    /// results are drawn, and a record without 600 characters of body is a seventh of the size.
     pub excerpt_chars: usize,
     /// Also write the index as `<script>` files into `public/`, so search works in that folder
     /// opened from disk (`file://`). Off by default: it doubles `search/`, and `lectern pack`
@@ -320,16 +322,6 @@ fn synonym_entry_pairs(entry: &Synonym) -> Result<Vec<(String, String)>, String>
                 .filter(|t| *t != from)
                 .map(|t| (from.clone(), t))
                 .collect())
-        }
-    }
-}
-
-impl Default for SearchConfig {
-    fn default() -> Self {
-        SearchConfig {
-            excerpt_chars: 600,
-            offline: false,
-            synonyms: None,
         }
     }
 }

@@ -16,9 +16,9 @@ use rayon::prelude::*;
 
 use super::codec::decode_postings;
 use super::index::{
-    Bucket, FacetColumns, PostingList, SearchDocument, TranscriptPart, bucket_count, bucket_json,
-    bucket_of, bucket_path, content_hash, doc_terms, generation, manifest, manifest_files,
-    record_files, record_path,
+    Bucket, FacetColumns, PostingList, RECORDS_PER_FILE, SearchDocument, TranscriptPart,
+    bucket_count, bucket_json, bucket_of, bucket_path, content_hash, doc_terms, generation,
+    manifest, manifest_files, record_file, record_file_count, record_file_path, record_files,
 };
 use super::offline;
 use crate::config::Config;
@@ -199,14 +199,24 @@ impl IndexState {
         // A number's record changed unless the document that held it still does (new
         // documents take only numbers that no kept one holds).
         let stayed = |n: usize| change.moves.get(n).copied().flatten() == Some(n as u32);
+        let kept_files = record_file_count(change.doc_count);
+        // A record file changed when one of its numbers did, or when it lost its last ones.
+        let record_files_changed: BTreeSet<usize> = (0..change.doc_count)
+            .filter(|n| !stayed(*n))
+            .chain(change.doc_count..old_count)
+            .map(|n| n / RECORDS_PER_FILE)
+            .filter(|k| *k < kept_files)
+            .collect();
         changed.extend(
-            (0..change.doc_count)
-                .filter(|n| !stayed(*n))
-                .map(|n| (record_path(n), self.records[n].clone())),
+            record_files_changed
+                .into_iter()
+                .map(|k| (record_file_path(k), self.record_file(k))),
         );
         changed.extend(self.columns.files());
         changed.extend(self.suggest.refresh(topics));
-        let mut removed: Vec<String> = (change.doc_count..old_count).map(record_path).collect();
+        let mut removed: Vec<String> = (kept_files..record_file_count(old_count))
+            .map(record_file_path)
+            .collect();
         if config.search.offline {
             let scripts = self.offline_scripts(changed.iter().map(|(p, _)| p).chain(&removed));
             let (kept, emptied): (Vec<_>, Vec<_>) =
@@ -428,7 +438,11 @@ impl IndexState {
         names
             .into_iter()
             .map(|name| {
-                let paths = offline::member_paths(&name, self.bucket_count, self.records.len());
+                let paths = offline::member_paths(
+                    &name,
+                    self.bucket_count,
+                    record_file_count(self.records.len()),
+                );
                 let members: Vec<(String, Vec<u8>)> = paths
                     .into_iter()
                     .map(|path| {
@@ -443,6 +457,13 @@ impl IndexState {
             .collect()
     }
 
+    /// Record file `k` as it is now.
+    fn record_file(&self, k: usize) -> Vec<u8> {
+        let first = (k * RECORDS_PER_FILE).min(self.records.len());
+        let end = (first + RECORDS_PER_FILE).min(self.records.len());
+        record_file(&self.records[first..end])
+    }
+
     /// The current bytes of an index file that the state can make again.
     fn current(&self, path: &str) -> Vec<u8> {
         let number = |prefix: &str| {
@@ -452,8 +473,8 @@ impl IndexState {
         };
         if let Some(bucket) = number("p/") {
             self.bucket_bytes[bucket].clone()
-        } else if let Some(n) = number("d/") {
-            self.records[n].clone()
+        } else if let Some(k) = number("d/") {
+            self.record_file(k)
         } else if let Some((_, bytes)) = self.columns.files().into_iter().find(|(p, _)| p == path) {
             bytes
         } else if let Some(bytes) = self.suggest.written.get(path) {

@@ -202,6 +202,11 @@ struct Made<'w> {
     parts: super::incremental::Parts,
     bucket_count: u32,
     estimate: usize,
+    /// The records of the record file not yet complete (it starts at `pending_first`).
+    pending: Vec<Vec<u8>>,
+    pending_first: usize,
+    /// Every document's record, for `serve` (when `keep`).
+    kept_records: Vec<Vec<u8>>,
 }
 
 impl<'w> Made<'w> {
@@ -213,6 +218,9 @@ impl<'w> Made<'w> {
             parts: super::incremental::Parts::default(),
             bucket_count: 0,
             estimate: 0,
+            pending: Vec::new(),
+            pending_first: 0,
+            kept_records: Vec::new(),
         }
     }
 
@@ -248,44 +256,68 @@ impl<'w> Made<'w> {
         keep.then_some(grouped)
     }
 
-    /// The records (and transcript parts) of `docs`, numbered from `first`.
+    /// The records (and transcript parts) of `docs`, numbered from `first` (the number after
+    /// the last call's documents). Complete record files are written now; the rest waits for
+    /// the next documents or `flush_records`.
     fn records(&mut self, config: &Config, docs: &[SearchDocument<'_>], first: usize, keep: bool) {
+        debug_assert_eq!(first, self.pending_first + self.pending.len());
+        let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
+            docs.par_iter().map(|d| record_files(config, d)).collect();
+        let mut records = std::mem::take(&mut self.pending);
+        records.reserve(made.len());
+        let mut parts = Vec::new();
+        for (record, doc_parts) in made {
+            if keep {
+                self.kept_records.push(record.clone());
+            }
+            records.push(record);
+            parts.extend(doc_parts);
+        }
+        let whole = records.len() / RECORDS_PER_FILE * RECORDS_PER_FILE;
+        self.pending = records.split_off(whole);
+        let first_file = self.pending_first / RECORDS_PER_FILE;
+        self.pending_first += whole;
+        let mut files: Vec<(String, Vec<u8>)> = records
+            .par_chunks(RECORDS_PER_FILE)
+            .enumerate()
+            .map(|(k, chunk)| (record_file_path(first_file + k), record_file(chunk)))
+            .collect();
+        for part in parts {
+            files.push((part.path(), part.bytes.clone()));
+            if keep {
+                self.parts.add(part);
+            }
+        }
+        self.add_files(files);
+    }
+
+    /// The last, short record file.
+    fn flush_records(&mut self) {
+        if !self.pending.is_empty() {
+            let path = record_path(self.pending_first);
+            let bytes = record_file(&std::mem::take(&mut self.pending));
+            self.add_files(vec![(path, bytes)]);
+        }
+    }
+
+    /// Writes files early (in parallel), or holds them for `finish`.
+    fn add_files(&mut self, files: Vec<(String, Vec<u8>)>) {
         match self.early {
             Some(write) => {
-                let hashes: Vec<Vec<(String, u64)>> = (docs.par_iter().enumerate())
-                    .map(|(n, d)| {
-                        let (record, doc_parts) = record_files(config, d);
-                        let mut hashes = vec![written_early(write, record_path(first + n), record)];
-                        hashes.extend(
-                            doc_parts
-                                .into_iter()
-                                .map(|p| written_early(write, p.path(), p.bytes)),
-                        );
-                        hashes
-                    })
+                let hashes: Vec<(String, u64)> = files
+                    .into_par_iter()
+                    .map(|(path, bytes)| written_early(write, path, bytes))
                     .collect();
-                self.early_hashes.extend(hashes.into_iter().flatten());
+                self.early_hashes.extend(hashes);
             }
-            None => {
-                let made: Vec<(Vec<u8>, Vec<TranscriptPart>)> =
-                    docs.par_iter().map(|d| record_files(config, d)).collect();
-                for (n, (record, doc_parts)) in made.into_iter().enumerate() {
-                    self.files.insert(record_path(first + n), record);
-                    for part in doc_parts {
-                        self.files.insert(part.path(), part.bytes.clone());
-                        if keep {
-                            self.parts.add(part);
-                        }
-                    }
-                }
-            }
+            None => self.files.extend(files),
         }
     }
 
     /// Facets, suggestions, offline scripts and manifest; the generation named; what `serve`
     /// keeps when `kept_buckets` is given.
     fn finish(
-        self,
+        mut self,
         config: &Config,
         kind_names: [&str; 3],
         topics: &[(String, String)],
@@ -293,12 +325,14 @@ impl<'w> Made<'w> {
         columns: FacetColumns,
         kept_buckets: Option<Vec<Bucket>>,
     ) -> Built {
+        self.flush_records();
         let Made {
             mut files,
             early_hashes,
             parts,
             bucket_count,
             estimate,
+            kept_records,
             ..
         } = self;
         let keep = kept_buckets.is_some();
@@ -312,11 +346,7 @@ impl<'w> Made<'w> {
             .collect();
         let suggest = super::suggest::SuggestState::new(titles, topics);
         files.extend(suggest.written.iter().map(|(p, b)| (p.clone(), b.clone())));
-        let records: Option<Vec<Vec<u8>>> = keep.then(|| {
-            (0..docs.len())
-                .map(|n| files[&record_path(n)].clone())
-                .collect()
-        });
+        let records: Option<Vec<Vec<u8>>> = keep.then_some(kept_records);
         let bucket_bytes: Vec<Vec<u8>> = if keep {
             (0..bucket_count)
                 .map(|b| files[&bucket_path(b)].clone())
@@ -404,8 +434,37 @@ pub(super) fn bucket_path(bucket: u32) -> String {
     format!("p/{bucket}.json")
 }
 
+/// Records per `d/<k>.json` file: ten results cost about the bytes of ten lone records (a
+/// record without its body excerpt is ~260 bytes, and a file's JSON overhead is shared), while a
+/// 10,000-resource index has 1,250 record files instead of 10,000.
+pub const RECORDS_PER_FILE: usize = 8;
+
+/// The file holding document `n`'s record.
 pub(super) fn record_path(n: usize) -> String {
-    format!("d/{n}.json")
+    record_file_path(n / RECORDS_PER_FILE)
+}
+
+pub(super) fn record_file_path(k: usize) -> String {
+    format!("d/{k}.json")
+}
+
+/// How many record files `doc_count` documents take.
+pub(super) fn record_file_count(doc_count: usize) -> usize {
+    doc_count.div_ceil(RECORDS_PER_FILE)
+}
+
+/// A record file: its documents' records as a JSON array, in document order.
+pub(super) fn record_file(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, record) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(record);
+    }
+    out.push(b']');
+    out
 }
 
 /// A fast 64-bit hash of a file's bytes (FxHash, many bytes a step): `serve` hashes every file
@@ -739,10 +798,18 @@ impl Inverter {
     }
 }
 
+/// The power of two nearest (by ratio) to `estimate / BUCKET_TARGET_BYTES`: a bucket averages
+/// between 0.7 and 1.4 times the target. Rounding up instead would halve the average and double
+/// the files (4,096 of them for 10,000 resources) to save a query a few KB.
 pub(super) fn bucket_count(estimate: usize) -> u32 {
-    (estimate / BUCKET_TARGET_BYTES)
-        .clamp(1, 8192)
-        .next_power_of_two() as u32
+    let wanted = (estimate / BUCKET_TARGET_BYTES).clamp(1, 8192);
+    let up = wanted.next_power_of_two();
+    let nearest = if up * up / 2 < wanted * wanted {
+        up
+    } else {
+        (up / 2).max(1)
+    };
+    nearest as u32
 }
 
 /// A term's bucket; `#term` (transcript parts, `PART_MARK`) lives beside `term`.
@@ -999,11 +1066,14 @@ pub(super) fn record_files(
     config: &Config,
     doc: &SearchDocument<'_>,
 ) -> (Vec<u8>, Vec<TranscriptPart>) {
-    let excerpt: String = collapse_whitespace(doc.body, config.search.excerpt_chars);
     let mut record = json!({
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
-        "p": doc.topics, "d": doc.date, "s": doc.summary, "x": excerpt,
+        "p": doc.topics, "d": doc.date, "s": doc.summary,
     });
+    if config.search.excerpt_chars > 0 {
+        let excerpt = collapse_whitespace(doc.body, config.search.excerpt_chars);
+        record["x"] = Value::String(excerpt);
+    }
     let mut chunks = cue_chunks(doc.transcript).into_iter();
     let mut parts = Vec::new();
     if let Some((texts, starts)) = chunks.next() {
@@ -1137,6 +1207,7 @@ pub(super) fn manifest(
         .collect();
     let mut manifest = json!({
         "version": super::FORMAT_VERSION, "gen": generation, "doc_count": doc_count, "buckets": buckets,
+        "records_per_file": RECORDS_PER_FILE,
         "k1": K1, "b": B, "length_steps": LENGTH_STEPS, "length_floor": LENGTH_FLOOR,
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
         "synonyms": synonyms(config),
@@ -1151,7 +1222,7 @@ pub(super) fn manifest(
     if config.search.offline {
         manifest["offline"] = json!({
             "buckets_per_file": super::offline::BUCKETS_PER_SCRIPT,
-            "records_per_file": super::offline::RECORDS_PER_SCRIPT,
+            "records_per_file": super::offline::RECORD_FILES_PER_SCRIPT,
         });
     }
     manifest.to_string().into_bytes()
@@ -1230,7 +1301,12 @@ mod tests {
         ];
         let rec: Value =
             serde_json::from_slice(&record_files(&config, &video("正文", &cues)).0).unwrap();
-        assert_eq!(rec["x"], "正文", "the transcript is not in the excerpt");
+        assert!(rec.get("x").is_none(), "no excerpt by default");
+        let mut with_excerpt = config.clone();
+        with_excerpt.search.excerpt_chars = 600;
+        let rec_x: Value =
+            serde_json::from_slice(&record_files(&with_excerpt, &video("正文", &cues)).0).unwrap();
+        assert_eq!(rec_x["x"], "正文", "the transcript is not in the excerpt");
         assert_eq!(rec["v"], "同学们好。\n橡皮筋 拉得太紧，就断了。");
         let mut starts = String::new();
         push_varint(&mut starts, 5);

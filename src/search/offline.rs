@@ -1,7 +1,7 @@
 //! The index for a portal opened from disk (a USB stick, `file://`), where browsers refuse
 //! `fetch` and XHR: the same JSON files, wrapped in scripts that the search page loads with
 //! `<script src>`. Local reads are cheap and requests are not, so the scripts group files:
-//! `BUCKETS_PER_SCRIPT` postings buckets or `RECORDS_PER_SCRIPT` records to a script.
+//! `BUCKETS_PER_SCRIPT` postings buckets or `RECORD_FILES_PER_SCRIPT` record files to a script.
 //!
 //! A script is `LecternSearchBundle({"p/64.json":{…},"p/65.json":{…}});` — the key is the file's
 //! path under `search/<gen>/` (or `manifest.json`), the value its JSON unchanged.
@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 /// Postings buckets per offline script.
 pub const BUCKETS_PER_SCRIPT: u32 = 16;
-/// Document records per offline script.
-pub const RECORDS_PER_SCRIPT: usize = 256;
+/// Record files (`d/<k>.json`, `RECORDS_PER_FILE` records each) per offline script: 256 records.
+pub const RECORD_FILES_PER_SCRIPT: usize = 32;
 /// The manifest's twin, beside it.
 pub const MANIFEST_SCRIPT: &str = "search/manifest.js";
 
@@ -34,7 +34,7 @@ pub fn script_of(path: &str) -> Option<String> {
         ));
     }
     if let Some(record) = number("d/") {
-        return Some(format!("offline/d-{}.js", record / RECORDS_PER_SCRIPT));
+        return Some(format!("offline/d-{}.js", record / RECORD_FILES_PER_SCRIPT));
     }
     let name = path.strip_suffix(".json")?;
     (!name.contains('/')).then(|| format!("offline/{name}.js"))
@@ -134,8 +134,8 @@ pub fn package_scripts(out: &std::path::Path) -> Result<Vec<(String, Vec<u8>)>, 
 }
 
 /// The index files script `name` carries, in path order (as `scripts` writes them), for an
-/// index of `buckets` buckets and `records` documents.
-pub fn member_paths(name: &str, buckets: u32, records: usize) -> Vec<String> {
+/// index of `buckets` buckets and `record_files` record files.
+pub fn member_paths(name: &str, buckets: u32, record_files: usize) -> Vec<String> {
     let range = |prefix: &str, per: usize, total: usize| {
         let k: Option<usize> = name
             .strip_prefix(prefix)
@@ -146,7 +146,7 @@ pub fn member_paths(name: &str, buckets: u32, records: usize) -> Vec<String> {
     let mut paths: Vec<String> =
         if let Some(list) = range("offline/p-", BUCKETS_PER_SCRIPT as usize, buckets as usize) {
             list.into_iter().map(|b| format!("p/{b}.json")).collect()
-        } else if let Some(list) = range("offline/d-", RECORDS_PER_SCRIPT, records) {
+        } else if let Some(list) = range("offline/d-", RECORD_FILES_PER_SCRIPT, record_files) {
             list.into_iter().map(|n| format!("d/{n}.json")).collect()
         } else {
             name.strip_prefix("offline/")
@@ -167,8 +167,8 @@ mod tests {
         assert_eq!(script_of("p/0.json").unwrap(), "offline/p-0.js");
         assert_eq!(script_of("p/15.json").unwrap(), "offline/p-0.js");
         assert_eq!(script_of("p/16.json").unwrap(), "offline/p-1.js");
-        assert_eq!(script_of("d/255.json").unwrap(), "offline/d-0.js");
-        assert_eq!(script_of("d/256.json").unwrap(), "offline/d-1.js");
+        assert_eq!(script_of("d/31.json").unwrap(), "offline/d-0.js");
+        assert_eq!(script_of("d/32.json").unwrap(), "offline/d-1.js");
         assert_eq!(script_of("facets.json").unwrap(), "offline/facets.js");
         assert_eq!(script_of("offline/p-0.js"), None);
         assert_eq!(script_of("p/x.json"), None);

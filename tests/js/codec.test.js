@@ -86,7 +86,9 @@ test("offline (file://): each index file maps to the script that carries it", ()
   assert.deepEqual(LS.offlineScriptOf("g/p/5.json", { buckets: 4, records: 2 }).src, "g/offline/p-1.js");
   const M = LS.model({ offline: { buckets_per_file: 32, records_per_file: 100 } });
   assert.deepEqual(M.offline, { buckets: 32, records: 100 });
-  assert.deepEqual(LS.model({}).offline, { buckets: 16, records: 256 }, "defaults");
+  assert.deepEqual(LS.model({}).offline, { buckets: 16, records: 32 }, "defaults");
+  assert.equal(LS.model({}).recordsPerFile, 8, "records a file, by default");
+  assert.equal(LS.model({ records_per_file: 4 }).recordsPerFile, 4);
 });
 
 test("decodeChars reads one alphabet character per number; anything else reads as 0", () => {

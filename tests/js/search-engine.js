@@ -31,7 +31,8 @@ function open(publicDir) {
     return p;
   }
   const has = (t) => lookup(t) !== null;
-  const record = (d) => read(`${manifest.gen}/d/${d}.json`);
+  const per = manifest.records_per_file;
+  const record = (d) => read(`${manifest.gen}/d/${Math.floor(d / per)}.json`)[d % per];
 
   /** { results: [{ doc, title, kind, grades, score }], complete, partial, terms }. */
   function search(q, { grade = [], kind = [], size = 10 } = {}) {
@@ -69,7 +70,7 @@ function open(publicDir) {
       counts: T.counts,
     };
   }
-  return { M, search };
+  return { M, manifest, search };
 }
 
 module.exports = { open };

@@ -23,7 +23,7 @@
         words["~" + term] = id;
       }
     }
-    return { uni: uni, bi: bi, words: words, count: count };
+    return { uni: uni, bi: bi, words: words, count: count, ids: ids };
   }
 
   function isId(x) {

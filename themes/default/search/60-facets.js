@@ -17,6 +17,7 @@
       n: Math.max(0, Math.floor(+m.doc_count) || 0),
       gen: str(m.gen),
       buckets: Math.max(0, Math.floor(+m.buckets) || 0),
+      recordsPerFile: Math.floor(positive(m.records_per_file, LS.RECORDS_PER_FILE)),
       k1: positive(m.k1, LS.K1),
       b: +m.b >= 0 && +m.b <= 1 ? +m.b : LS.B,
       lengthSteps: positive(m.length_steps, LS.LENGTH_STEPS),

@@ -12,6 +12,7 @@
   var typedPlan = LS.typedPlan, wantsSynonyms = LS.wantsSynonyms;
   var preferTyped = LS.preferTyped, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
   var topK = LS.topK, highlight = LS.highlight, bestCue = LS.bestCue, clock = LS.clock;
+  var termIndex = LS.termIndex, termsIn = LS.termsIn;
   var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
   var hasFilters = LS.hasFilters, tally = LS.tally;
   var parseParams = LS.parseParams, selectionFrom = LS.selectionFrom, buildParams = LS.buildParams;
@@ -583,7 +584,8 @@
     return this.all;
   };
 
-  /** Draws the next PAGE_SIZE results (replacing the list when `reset`), loading their d/<n>.json. */
+  /** Draws the next PAGE_SIZE results (replacing the list when `reset`), loading the record
+   *  files d/<k>.json that hold them (`recordsPerFile` records each, spec "d/<k>.json"). */
   Page.prototype.page = function (my, reset, text) {
     var self = this, want = this.shown + PAGE_SIZE, recs = [], slice;
     if (this.ordered.length < Math.min(want, this.matches.length)) {
@@ -592,7 +594,9 @@
     slice = this.ordered.slice(this.shown, want);
     this.loadingMore = true;
     parallel(slice, function (doc, next) {
-      loadJson(self.base + "d/" + doc + ".json", function (err, rec) {
+      var per = self.M.recordsPerFile, file = Math.floor(doc / per);
+      loadJson(self.base + "d/" + file + ".json", function (err, records) {
+        var rec = records && records.length ? records[doc - file * per] : null;
         if (err || !rec || typeof rec !== "object") return next();
         // A long transcript's later cues, when the match is there.
         var which = LS.partsToFetch(rec, doc, self.terms, function (term) {
@@ -646,7 +650,7 @@
     }
     for (i = 0; i < slice.length; i++) {
       if (!byDoc.hasOwnProperty(slice[i])) continue;
-      a = this.item(byDoc[slice[i]]);
+      a = this.item(byDoc[slice[i]], slice[i]);
       if (!a) continue;
       var li = el("li", "search-result");
       li.appendChild(a);
@@ -675,7 +679,7 @@
    * One result: <a> with title, kind badge, grades, course and a highlighted snippet — for a
    * transcript match, the cue's time and text, the link going to that time.
    */
-  Page.prototype.item = function (rec) {
+  Page.prototype.item = function (rec, doc) {
     var M = this.M, href = this.href(rec.u), a, meta, i, k, names = [], g, text, h;
     if (href === null) return null;
     // A video whose best match is in its transcript links to that moment (video.js seeks there).
@@ -721,28 +725,72 @@
     var snip = el("span", "result-snippet");
     appendPieces(snip, h.pieces);
     if (h.pieces.length) a.appendChild(snip);
-    // The match lies beyond the record's excerpt: look for it in the page itself (not when the
-    // title shows the match already, nor for pinyin terms, which no text holds).
-    if (!h.matched && !inTitle.matched && this.hasTextTerms() && /^https?:$/.test(window.location.protocol)) {
+    // The document holds a query word (its postings say so) that neither its title, the snippet
+    // nor its topics show — the match lies in the body, and a record carries no body text by
+    // default: look for a fuller window in the page itself.
+    var idx = termIndex(this.terms), seen = {};
+    termsIn([str(rec.t), piecesText(h.pieces), list(rec.p).join(this.listSep)], idx, seen);
+    if (this.holdsUnseen(doc, idx, seen) && /^https?:$/.test(window.location.protocol)) {
       if (!h.pieces.length) a.appendChild(snip);
-      this.deepen(snip, href);
+      this.deepen(snip, href, h.matched ? termsIn([piecesText(h.pieces)], idx, {}) : 0, seen);
     }
     return a;
   };
 
   /**
+   * Whether document `doc` holds a query term (by its postings) that is not in `seen` (term ids
+   * of `idx` found in the text shown). Pinyin terms (they hold an apostrophe) are in no text.
+   */
+  Page.prototype.holdsUnseen = function (doc, idx, seen) {
+    var terms = this.terms, i, p, id;
+    for (i = 0; i < terms.length; i++) {
+      if (terms[i].term.indexOf("'") >= 0) continue;
+      id = idx.ids["~" + terms[i].term];
+      if (seen[id] === true) continue;
+      p = this.lookup(terms[i].term);
+      if (p && holds(p, doc)) return true;
+    }
+    return false;
+  };
+
+  /** Whether decoded postings `p` list document `doc` (its documents ascend). */
+  function holds(p, doc) {
+    var lo = 0, hi = p.n - 1, mid;
+    while (lo <= hi) {
+      mid = (lo + hi) >> 1;
+      if (p.docs[mid] === doc) return true;
+      if (p.docs[mid] < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  function piecesText(pieces) {
+    var out = "", i;
+    for (i = 0; i < pieces.length; i++) out += pieces[i].text;
+    return out;
+  }
+
+  /**
    * Fills `snip` with the window around the best match in the page at `href` (its `.prose`
-   * text). A record carries only the first 600 characters of a body; the page is fetched only
-   * for a shown result whose match lies further on, after the results are drawn. The page is
+   * text), when that window shows a query word that neither the result's title, snippet nor
+   * topics did (`seen`, term ids) and no fewer of them than the `shown` snippet. A record
+   * carries no body text by default (site.yaml search.excerpt_chars); the page is fetched only
+   * for a shown result whose title and snippet miss a query word, after the results are drawn. The page is
    * parsed as a document (no script runs) and only its text is used, drawn as text nodes.
    * `data-deep` on the snippet says "loading", then "done".
    */
-  Page.prototype.deepen = function (snip, href) {
+  Page.prototype.deepen = function (snip, href, shown, seen) {
     var self = this, terms = this.terms, cache = this.pageTexts || (this.pageTexts = {});
     snip.setAttribute("data-deep", "loading");
     function fill(text) {
-      var h = text ? highlight(text, terms, 120) : null;
-      if (h && h.matched) {
+      var h = text ? highlight(text, terms, 120) : null, found = {}, count, id, more = false;
+      if (!h || !h.matched) return snip.setAttribute("data-deep", "done");
+      count = termsIn([piecesText(h.pieces)], termIndex(terms), found);
+      for (id in found) if (found.hasOwnProperty(id) && seen[id] !== true) more = true;
+      // The page's window replaces the snippet when it shows a query word the result did not,
+      // and no fewer of them.
+      if (more && count >= shown) {
         clear(snip);
         appendPieces(snip, h.pieces);
       }
@@ -763,17 +811,6 @@
     } catch (e) {
       snip.setAttribute("data-deep", "done");
     }
-  };
-
-  /**
-   * Whether some query term could be in a page's text: not a pinyin term (those hold an
-   * apostrophe), and one the index has — `qxgl`, tried as a word too, is in no text, and
-   * fetching ten pages to find it would cost a phone 150 KB for nothing.
-   */
-  Page.prototype.hasTextTerms = function () {
-    var terms = this.terms, i;
-    for (i = 0; i < terms.length; i++) if (terms[i].term.indexOf("'") < 0 && this.lookup(terms[i].term)) return true;
-    return false;
   };
 
   /** The text of a page's Markdown bodies, blocks apart. */

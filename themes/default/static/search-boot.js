@@ -201,7 +201,8 @@
     list.sort(function (x, y) {
       return y.s - x.s || y.d - x.d;
     });
-    for (i = 0; i < list.length && i < SHOWN; i++) start(base + "d/" + list[i].d + ".json");
+    var per = m.records_per_file > 0 ? Math.floor(m.records_per_file) : 1;
+    for (i = 0; i < list.length && i < SHOWN; i++) start(base + "d/" + Math.floor(list[i].d / per) + ".json");
 
     function score(doc) {
       var s = 0, cover = 0, counted = {}, norm = k1 * (1 - b + (b * len[doc]) / avg), tf;
