@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::codec::decode_postings;
+use super::codec::{DENSE_MARK, decode_postings};
 use super::index::{
     Bucket, FacetColumns, PostingList, RECORDS_PER_FILE, SearchDocument, TranscriptPart,
     bucket_count, bucket_json, bucket_of, bucket_path, content_hash, doc_terms, generation,
@@ -373,6 +373,7 @@ impl IndexState {
                         renumbered.add(to, tf);
                     }
                 }
+                renumbered.settle();
                 if renumbered.encoded != list.encoded {
                     touched.insert(b);
                     *list = renumbered;
@@ -396,8 +397,10 @@ impl IndexState {
     fn set_postings(&mut self, term: &str, edits: &[(u32, Option<u32>)]) -> Option<usize> {
         let bucket = bucket_of(term, self.bucket_count);
         let lists = &mut self.buckets[bucket];
-        // Documents past the list's last one (a new resource of today): append, no decoding.
+        // Documents past the list's last one (a new resource of today): append to a sparse list,
+        // no decoding (unless it grows dense).
         if let Some(list) = lists.get_mut(term)
+            && !list.encoded.starts_with(DENSE_MARK)
             && edits
                 .iter()
                 .all(|(doc, tf)| tf.is_some() && *doc > list.last)
@@ -406,6 +409,7 @@ impl IndexState {
             for (doc, tf) in edits {
                 list.add(*doc, tf.unwrap_or_default());
             }
+            list.settle();
             self.estimate += list.size_estimate(term);
             return Some(bucket);
         }
@@ -422,6 +426,7 @@ impl IndexState {
             for (doc, tf) in merged {
                 list.add(doc, tf);
             }
+            list.settle();
             self.estimate += list.size_estimate(term);
             lists.insert(term.to_string(), list);
         }

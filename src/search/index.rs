@@ -14,9 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
-use std::borrow::Cow;
-
-use super::codec::{decode_postings, dense_length_floor, encode_postings, push_varint};
+use super::codec::{DENSE_MARK, decode_postings, dense_length_floor, encode_postings, push_varint};
 use super::tokenize::{Term, fnv1a32, index_terms};
 use crate::config::Config;
 
@@ -230,6 +228,8 @@ impl<'w> Made<'w> {
         postings: Vec<(String, PostingList)>,
         keep: bool,
     ) -> Option<Vec<Bucket>> {
+        let mut postings = postings;
+        postings.par_iter_mut().for_each(|(_, list)| list.settle());
         self.estimate = postings.iter().map(|(t, p)| p.size_estimate(t)).sum();
         self.bucket_count = bucket_count(self.estimate);
         let grouped = group(postings, self.bucket_count);
@@ -690,8 +690,9 @@ fn length_char(code: u32) -> char {
     char::from(super::codec::ALPHABET[code.min(LENGTH_CODE_MAX) as usize])
 }
 
-/// A posting list: `df` and the encoded `(doc delta, tf)` pairs, always in the sparse form in
-/// memory (so appending a document is cheap); a bucket file may write it dense (`written`).
+/// A posting list: `df` and the encoded `(doc delta, tf)` pairs — sparse while documents are
+/// added, then `settle`d into the form its bucket file writes (docs/SEARCH-INDEX.md
+/// "p/<bucket>.json": the shorter of sparse and dense).
 #[derive(Default)]
 pub(super) struct PostingList {
     pub df: u32,
@@ -701,8 +702,9 @@ pub(super) struct PostingList {
 }
 
 impl PostingList {
-    /// Append a document; documents must arrive in ascending order.
+    /// Append a document; documents must arrive in ascending order, before `settle`.
     pub(super) fn add(&mut self, doc: u32, tf: u32) {
+        debug_assert!(!self.encoded.starts_with(DENSE_MARK), "add after settle");
         push_varint(
             &mut self.encoded,
             if self.df == 0 { doc } else { doc - self.last },
@@ -712,22 +714,22 @@ impl PostingList {
         self.last = doc;
     }
 
-    /// What the list adds to a bucket file, roughly: sizes the buckets.
-    pub(super) fn size_estimate(&self, term: &str) -> usize {
-        term.len() + 10 + self.written().len()
+    /// Write the list dense when that is shorter. Only a list the dense form could beat is
+    /// decoded: a few thousand of the 56,000 terms of 10,000 documents.
+    pub(super) fn settle(&mut self) {
+        if self.encoded.starts_with(DENSE_MARK)
+            || dense_length_floor(self.last, self.df as usize) >= self.encoded.len()
+        {
+            return;
+        }
+        if let Some(pairs) = decode_postings(&self.encoded) {
+            self.encoded = encode_postings(&pairs);
+        }
     }
 
-    /// The list as a bucket file writes it: the shorter of its sparse and dense forms
-    /// (docs/SEARCH-INDEX.md "p/<bucket>.json"). Only a list the dense form could beat is
-    /// decoded, a few thousand of 10,000 documents' terms.
-    pub(super) fn written(&self) -> Cow<'_, str> {
-        if dense_length_floor(self.last, self.df as usize) >= self.encoded.len() {
-            return Cow::Borrowed(&self.encoded);
-        }
-        match decode_postings(&self.encoded) {
-            Some(pairs) => Cow::Owned(encode_postings(&pairs)),
-            None => Cow::Borrowed(&self.encoded),
-        }
+    /// What the list adds to a bucket file, roughly: sizes the buckets.
+    pub(super) fn size_estimate(&self, term: &str) -> usize {
+        term.len() + 10 + self.encoded.len()
     }
 }
 
@@ -837,7 +839,7 @@ pub(super) fn bucket_json(bucket: &Bucket) -> Vec<u8> {
             out.push(',');
         }
         out.push_str(&Value::String(term.clone()).to_string());
-        out.push_str(&format!(":[{},\"{}\"]", list.df, list.written()));
+        out.push_str(&format!(":[{},\"{}\"]", list.df, list.encoded));
     }
     out.push('}');
     out.into_bytes()
