@@ -168,6 +168,22 @@ describe("every kind of page validates", { skip }, () => {
     assert.deepEqual(problems, [], `${problems.length} axe violations:\n${problems.join("\n")}`);
   });
 
+  test("the headings of a page's Markdown get their # links from site.js, not from the page", async () => {
+    const rel = FORMULA_LESSON;
+    const html = fs.readFileSync(path.join(out, rel), "utf8");
+    assert.ok(!html.includes('class="anchor"'), "the page itself carries no # links");
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(out, rel)).href);
+    const links = await page.$$eval(".prose h2[id], .prose h3[id]", (hs) =>
+      hs.map((h) => {
+        const a = h.querySelector("a.anchor");
+        return { id: h.id, href: a && a.getAttribute("href"), hidden: a && a.getAttribute("aria-hidden") };
+      }));
+    assert.ok(links.length >= 3, JSON.stringify(links));
+    for (const l of links) assert.deepEqual([l.href, l.hidden], ["#" + l.id, "true"], JSON.stringify(l));
+    await page.close();
+  });
+
   test("every QR code of the portal reads back as its address", async () => {
     // Codes use one fixed mask (src/theme/qr.rs): read every one the sample portal has.
     const codes = [];

@@ -1,7 +1,8 @@
 /*
  * Lectern default theme — site.js
  *
- * Two jobs. Show the print button of a lesson page. And when the portal is
+ * Three jobs. Give the headings of a page's Markdown their "#" links. Show the
+ * print button of a lesson page. And when the portal is
  * opened from disk (file://, e.g. a USB stick), directory links such as "../../lessons/x/" do not open "index.html" by
  * themselves, so append it to every relative link and form target that ends
  * with "/" (query string and fragment are kept: "search/?grade=7" becomes
@@ -9,6 +10,32 @@
  *
  * Plain ES5 for old in-app browsers: no let/const, no arrow functions, no modules.
  */
+// A "#" link after each heading of a page's Markdown (shown on hover, for copying a section's
+// address). Made here rather than written into every page: ten thousand lessons carried 7 MB
+// of them, and a reader without script loses only the copy button.
+(function () {
+  "use strict";
+
+  if (!document.querySelectorAll) return;
+  function add() {
+    var headings = document.querySelectorAll(".prose h1[id], .prose h2[id], .prose h3[id], .prose h4[id], .prose h5[id], .prose h6[id]");
+    for (var i = 0; i < headings.length; i++) {
+      var a = document.createElement("a");
+      a.className = "anchor";
+      a.setAttribute("href", "#" + headings[i].id);
+      a.setAttribute("aria-hidden", "true");
+      a.setAttribute("tabindex", "-1");
+      a.appendChild(document.createTextNode("#"));
+      headings[i].appendChild(a);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", add);
+  } else {
+    add();
+  }
+})();
+
 // A lesson page's 打印 button: hidden in the page, shown only where script can print.
 (function () {
   "use strict";
