@@ -318,7 +318,10 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
   async function settled(page, after = 0) {
     await page.waitForFunction((n) => {
       const r = document.getElementById("results");
-      return r && r.getAttribute("data-state") === "done" && +r.getAttribute("data-seq") > n && !r.querySelector("[data-deep=loading]");
+      if (!(r && r.getAttribute("data-state") === "done" && +r.getAttribute("data-seq") > n)) return false;
+      // snippets taken from the pages: those on the screen have been fetched
+      return !Array.from(r.querySelectorAll("[data-deep]")).some((s) => s.getAttribute("data-deep") === "loading" ||
+        (s.getAttribute("data-deep") === "waiting" && s.getBoundingClientRect().top < window.innerHeight));
     }, after, { timeout: 10000 });
   }
   const search = (q) => open(`${base}search/?q=${encodeURIComponent(q)}`);
@@ -396,9 +399,31 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     await page.close();
   });
 
+  test("on a phone, a snippet's page is fetched only when the result comes near the screen", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    const page = await context.newPage();
+    const fetched = [];
+    page.on("request", (q) => /\/(lessons|videos|reviews)\/[^/]+\/$/.test(new URL(q.url()).pathname) && fetched.push(q.url()));
+    await page.goto(`${base}search/?q=` + encodeURIComponent("情绪 温度计"));
+    await settled(page);
+    const waiting = await page.$$eval("#results [data-deep=waiting]", (s) => s.length);
+    assert.ok(waiting > 0, "results below the screen wait");
+    const before = fetched.length;
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForFunction(() => document.querySelectorAll("#results [data-deep=waiting]").length === 0 &&
+      !document.querySelector("#results [data-deep=loading]"));
+    assert.ok(fetched.length > before, `${before} pages before scrolling, ${fetched.length} after`);
+    await context.close();
+  });
+
   test("every snippet of a text match shows a highlighted match", async () => {
     for (const q of ["焦虑", "屏幕时间", "欺凌", "情绪 温度计"]) {
       const { page, errors } = await search(q);
+      // a snippet from the page is fetched when it comes near the screen: scroll to each
+      for (const a of await page.$$("#results .result-snippet")) {
+        await a.scrollIntoViewIfNeeded();
+        await page.waitForFunction((s) => !/^(waiting|loading)$/.test(s.getAttribute("data-deep") || ""), a);
+      }
       const r = await shown(page);
       assert.ok(r.length > 0, q);
       for (const x of r) {

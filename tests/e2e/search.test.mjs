@@ -116,7 +116,10 @@ describe("search page", { skip }, () => {
   async function settled(page, seq = 0) {
     await page.waitForFunction((after) => {
       const r = document.getElementById("results");
-      return r && r.getAttribute("data-state") === "done" && +r.getAttribute("data-seq") > after;
+      if (!(r && r.getAttribute("data-state") === "done" && +r.getAttribute("data-seq") > after)) return false;
+      // snippets taken from the pages: those on the screen have been fetched
+      return !Array.from(r.querySelectorAll("[data-deep]")).some((s) => s.getAttribute("data-deep") === "loading" ||
+        (s.getAttribute("data-deep") === "waiting" && s.getBoundingClientRect().top < window.innerHeight));
     }, seq, { timeout: 10000 });
   }
 

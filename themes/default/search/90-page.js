@@ -13,6 +13,7 @@
   var preferTyped = LS.preferTyped, cutQuery = LS.cutQuery, bucketOf = LS.bucketOf, decodePostings = LS.decodePostings;
   var topK = LS.topK, highlight = LS.highlight, bestCue = LS.bestCue, clock = LS.clock;
   var termIndex = LS.termIndex, termsIn = LS.termsIn;
+  var DEEP_AT_ONCE = 3; // pages fetched for snippets where the browser cannot say what is seen
   var model = LS.model, decodeFacets = LS.decodeFacets, emptySelection = LS.emptySelection;
   var hasFilters = LS.hasFilters, tally = LS.tally;
   var parseParams = LS.parseParams, selectionFrom = LS.selectionFrom, buildParams = LS.buildParams;
@@ -645,6 +646,7 @@
     ol = reset ? null : this.results.querySelector("ol");
     if (!ol) {
       ol = el("ol", "search-results");
+      this.stopDeepening();
       clear(this.results);
       this.results.appendChild(ol);
     }
@@ -732,9 +734,46 @@
     termsIn([str(rec.t), piecesText(h.pieces), list(rec.p).join(this.listSep)], idx, seen);
     if (this.holdsUnseen(doc, idx, seen) && /^https?:$/.test(window.location.protocol)) {
       if (!h.pieces.length) a.appendChild(snip);
-      this.deepen(snip, href, h.matched ? termsIn([piecesText(h.pieces)], idx, {}) : 0, seen);
+      this.deepenWhenSeen(snip, href, h.matched ? termsIn([piecesText(h.pieces)], idx, {}) : 0, seen);
     }
     return a;
+  };
+
+  /**
+   * `deepen` once the snippet comes near the screen: a phone shows three or four results, and
+   * a page fetched for a result never scrolled to would cost a slow link its bytes for nothing.
+   * Without IntersectionObserver (old browsers), only the first DEEP_AT_ONCE results. Until then
+   * the snippet's `data-deep` is "waiting".
+   */
+  Page.prototype.deepenWhenSeen = function (snip, href, shown, seen) {
+    var self = this;
+    function go() {
+      self.deepen(snip, href, shown, seen);
+    }
+    if (typeof window.IntersectionObserver !== "function") {
+      if ((this.deepened = (this.deepened || 0) + 1) <= DEEP_AT_ONCE) go();
+      return;
+    }
+    if (!this.deepObserver) {
+      this.deepObserver = new window.IntersectionObserver(function (entries) {
+        for (var i = 0; i < entries.length; i++) {
+          var target = entries[i].target, run = target.lecternDeep;
+          if (!entries[i].isIntersecting || !run) continue;
+          self.deepObserver.unobserve(target);
+          target.lecternDeep = null;
+          run();
+        }
+      }, { rootMargin: "200px 0px" });
+    }
+    snip.setAttribute("data-deep", "waiting");
+    snip.lecternDeep = go;
+    this.deepObserver.observe(snip);
+  };
+
+  /** The results are replaced: their snippets wait for nothing more. */
+  Page.prototype.stopDeepening = function () {
+    if (this.deepObserver) this.deepObserver.disconnect();
+    this.deepened = 0;
   };
 
   /**
