@@ -54,7 +54,7 @@ pub fn decode_varints(text: &str) -> Option<Vec<u32>> {
 pub const DENSE_MARK: char = '~';
 
 /// The largest frequency a dense list writes as a two-bit code (1, 2, 3); others escape.
-const DENSE_CODES: u32 = 3;
+pub const DENSE_CODES: u32 = 3;
 
 /// A posting list's `(document, tf)` pairs, documents ascending, in the shorter of its two
 /// forms. Sparse: `(doc delta, tf)` varint pairs, two characters a posting at best. Dense, for a
@@ -82,7 +82,7 @@ pub fn dense_length_floor(last: u32, count: usize) -> usize {
     2 + last as usize / 6 + 1 + count.div_ceil(3)
 }
 
-fn encode_sparse(pairs: &[(u32, u32)]) -> String {
+pub fn encode_sparse(pairs: &[(u32, u32)]) -> String {
     let mut out = String::with_capacity(pairs.len() * 2);
     let mut previous = 0;
     for (i, &(doc, tf)) in pairs.iter().enumerate() {
@@ -93,7 +93,7 @@ fn encode_sparse(pairs: &[(u32, u32)]) -> String {
     out
 }
 
-fn encode_dense(pairs: &[(u32, u32)]) -> String {
+pub fn encode_dense(pairs: &[(u32, u32)]) -> String {
     let last = pairs.last().map_or(0, |p| p.0) as usize;
     let mut bitmap = vec![0u8; last / 6 + 1];
     for &(doc, _) in pairs {
@@ -119,12 +119,54 @@ fn encode_dense(pairs: &[(u32, u32)]) -> String {
 }
 
 /// tf 1, 2, 3 → codes 0, 1, 2; anything else → 3, "read the next escape".
-fn dense_code(tf: u32) -> u32 {
+pub fn dense_code(tf: u32) -> u32 {
     if (1..=DENSE_CODES).contains(&tf) {
         tf - 1
     } else {
         DENSE_CODES
     }
+}
+
+/// How many characters `push_varint` writes for `value`.
+pub fn varint_len(value: u32) -> usize {
+    let bits = 32 - value.leading_zeros() as usize;
+    bits.div_ceil(5).max(1)
+}
+
+/// Appends posting `(doc, tf)` to a dense list of `count` postings whose documents are all
+/// below `doc`, in place: the bitmap grows to `doc`'s character and gets its bit, the code goes
+/// after the last one (sharing its character when that holds fewer than three), an escape at
+/// the end. What `encode_dense` writes for the longer list, without decoding this one.
+pub fn append_dense(encoded: &mut String, count: usize, doc: u32, tf: u32) {
+    let Some(end) = encoded[1..].find(DENSE_MARK).map(|i| i + 1) else {
+        return;
+    };
+    let cell = doc as usize / 6;
+    let bitmap_len = end - 1;
+    if cell >= bitmap_len {
+        let zeros: String =
+            std::iter::repeat_n(ALPHABET[0] as char, cell + 1 - bitmap_len).collect();
+        encoded.insert_str(end, &zeros);
+    }
+    let end = end.max(cell + 2);
+    set_digit(encoded, 1 + cell, |d| d | 1 << (doc % 6));
+    let code = dense_code(tf);
+    let at = end + 1 + count / 3;
+    if count % 3 == 0 {
+        encoded.insert(at, ALPHABET[code as usize] as char);
+    } else {
+        set_digit(encoded, at, |d| d | (code as u8) << (2 * (count % 3)));
+    }
+    if code == DENSE_CODES {
+        push_varint(encoded, tf);
+    }
+}
+
+/// Replaces the alphabet character at byte `at` with the one of `change(its digit)`.
+fn set_digit(encoded: &mut String, at: usize, change: impl Fn(u8) -> u8) {
+    let digit = DIGITS[encoded.as_bytes()[at] as usize];
+    let new = ALPHABET[change(digit) as usize] as char;
+    encoded.replace_range(at..at + 1, new.encode_utf8(&mut [0; 4]));
 }
 
 /// Either form back as `(document, tf)` pairs; None when malformed.
@@ -239,6 +281,38 @@ mod tests {
         assert_eq!(decode_postings(&encoded).unwrap(), pairs);
         // A rare term stays sparse.
         assert_eq!(encode_postings(&[(9000, 8)]), encode_sparse(&[(9000, 8)]));
+    }
+
+    #[test]
+    fn varint_len_counts_what_push_varint_writes() {
+        for v in [0, 1, 31, 32, 1023, 1024, 32767, 32768, u32::MAX] {
+            let mut text = String::new();
+            push_varint(&mut text, v);
+            assert_eq!(varint_len(v), text.len(), "{v}");
+        }
+    }
+
+    #[test]
+    fn appending_to_a_dense_list_writes_what_encoding_the_longer_list_writes() {
+        let mut state = 7u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for _ in 0..200 {
+            let mut pairs = vec![(next(9) as u32, 1 + next(5) as u32)];
+            let mut encoded = encode_dense(&pairs);
+            for _ in 0..next(40) {
+                let doc = pairs.last().unwrap().0 + 1 + next(14) as u32;
+                let tf = [1, 2, 3, 4, 9, 40, 1023][next(7) as usize];
+                append_dense(&mut encoded, pairs.len(), doc, tf);
+                pairs.push((doc, tf));
+                assert_eq!(encoded, encode_dense(&pairs), "{pairs:?}");
+            }
+            assert_eq!(decode_postings(&encoded).unwrap(), pairs);
+        }
     }
 
     #[test]

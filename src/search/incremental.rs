@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::codec::{DENSE_MARK, decode_postings};
+use super::codec::decode_postings;
 use super::index::{
     Bucket, FacetColumns, PostingList, RECORDS_PER_FILE, SearchDocument, TranscriptPart,
     bucket_count, bucket_json, bucket_of, bucket_path, content_hash, doc_terms, generation,
@@ -366,14 +366,13 @@ impl IndexState {
         for (b, bucket) in self.buckets.iter_mut().enumerate() {
             let mut emptied = Vec::new();
             for (term, list) in bucket.iter_mut() {
-                let pairs = decode(list)?;
-                let mut renumbered = PostingList::default();
-                for (doc, tf) in pairs {
+                let mut pairs = Vec::new();
+                for (doc, tf) in decode(list)? {
                     if let Some(to) = *moves.get(doc as usize)? {
-                        renumbered.add(to, tf);
+                        pairs.push((to, tf));
                     }
                 }
-                renumbered.settle();
+                let renumbered = PostingList::from_pairs(&pairs);
                 if renumbered.encoded != list.encoded {
                     touched.insert(b);
                     *list = renumbered;
@@ -397,10 +396,8 @@ impl IndexState {
     fn set_postings(&mut self, term: &str, edits: &[(u32, Option<u32>)]) -> Option<usize> {
         let bucket = bucket_of(term, self.bucket_count);
         let lists = &mut self.buckets[bucket];
-        // Documents past the list's last one (a new resource of today): append to a sparse list,
-        // no decoding (unless it grows dense).
+        // Documents past the list's last one (a new resource of today): append, no decoding.
         if let Some(list) = lists.get_mut(term)
-            && !list.encoded.starts_with(DENSE_MARK)
             && edits
                 .iter()
                 .all(|(doc, tf)| tf.is_some() && *doc > list.last)
@@ -422,11 +419,7 @@ impl IndexState {
         };
         let merged = merge(&pairs, edits);
         if !merged.is_empty() {
-            let mut list = PostingList::default();
-            for (doc, tf) in merged {
-                list.add(doc, tf);
-            }
-            list.settle();
+            let list = PostingList::from_pairs(&merged);
             self.estimate += list.size_estimate(term);
             lists.insert(term.to_string(), list);
         }
