@@ -152,7 +152,7 @@ pub fn append_dense(encoded: &mut String, count: usize, doc: u32, tf: u32) {
     set_digit(encoded, 1 + cell, |d| d | 1 << (doc % 6));
     let code = dense_code(tf);
     let at = end + 1 + count / 3;
-    if count % 3 == 0 {
+    if count.is_multiple_of(3) {
         encoded.insert(at, ALPHABET[code as usize] as char);
     } else {
         set_digit(encoded, at, |d| d | (code as u8) << (2 * (count % 3)));
