@@ -674,6 +674,49 @@ describe("search page", { skip }, () => {
     }
   });
 
+  test("a site rebuilt while the page is open is searched in its new index; lost index files are said", { skip: PREBUILT && "needs the binary" }, async () => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-rebuilt-"));
+    fs.cpSync(SITE, site, { recursive: true });
+    const dir = build(site);
+    const host = await serve(dir);
+    const search = async (page, q) => {
+      const seq = +(await page.getAttribute("#results", "data-seq"));
+      await page.fill("#search-input", q);
+      await page.press("#search-input", "Enter");
+      await settled(page, seq);
+    };
+    try {
+      // Opened without a query: the newest resources, and no postings file asked for yet
+      // (a small site has one, and once loaded it answers from memory).
+      const { page } = await newPage();
+      await page.goto(`${host.base}search/`);
+      await settled(page);
+      const gen = JSON.parse(fs.readFileSync(path.join(dir, "search", "manifest.json"), "utf8")).gen;
+      // The host rebuilds with a new lesson: every index file moves to a new generation.
+      fs.writeFileSync(path.join(site, "content", "lessons", "rebuilt-1.md"),
+        "---\ntitle: 重建之后的萤火虫课\ngrade: 3\ncourse: mental-health\ndate: 2024-03-01\nsummary: 一节关于萤火虫的课。\n---\n\n萤火虫在夏夜发光。\n");
+      const rebuilt = spawnSync(BIN, ["build", "--root", site, "--out", dir], { encoding: "utf8" });
+      assert.equal(rebuilt.status, 0, rebuilt.stderr);
+      assert.notEqual(JSON.parse(fs.readFileSync(path.join(dir, "search", "manifest.json"), "utf8")).gen, gen);
+      await search(page, "萤火虫");
+      assert.equal((await results(page))[0].title, "重建之后的萤火虫课");
+      assert.doesNotMatch(await page.textContent("#search-status"), /失败/);
+      // Files the host lost, under the same generation: the status line says the index failed.
+      const index = path.join(dir, "search", JSON.parse(fs.readFileSync(path.join(dir, "search", "manifest.json"), "utf8")).gen);
+      fs.rmSync(path.join(index, "p"), { recursive: true });
+      const lost = await newPage();
+      await lost.page.goto(`${host.base}search/?q=` + encodeURIComponent("考试焦虑"));
+      await lost.page.waitForFunction(() => /失败/.test(document.getElementById("search-status").textContent));
+      assert.equal(await lost.page.getAttribute("#search-status", "class"), "search-status search-status--error");
+      await page.close();
+      await lost.page.close();
+    } finally {
+      host.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
   test("a word only in the last cue of a two-hour transcript links to that moment, over HTTP and from disk", { skip: PREBUILT && "needs the binary" }, async () => {
     // drowning-4 becomes a two-hour recording with 2,000 cues; 银杏叶 is said only in the last,
     // at 1:39:59 — far past what a search record carries, so its cue comes from a part file.

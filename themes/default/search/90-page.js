@@ -323,7 +323,11 @@
     return plan(cutQuery(q, MAX_QUERY), M, this.synonyms);
   };
 
-  /** Loads the buckets of the terms that are not cached yet (missing files count as empty). */
+  /**
+   * Loads the buckets of the terms that are not cached yet; `done(failed)`, failed when one of
+   * them would not load (every bucket has its file, even an empty one: a missing file means a
+   * rebuilt site or a broken host, see `recover`).
+   */
   Page.prototype.fetchBuckets = function (M, terms, done) {
     var self = this, want = [], seen = {}, i, b;
     if (M.buckets > 0) {
@@ -335,13 +339,31 @@
         }
       }
     }
-    var base = this.base;
+    var base = this.base, failed = false;
     parallel(want, function (b, next) {
       loadJson(base + "p/" + b + ".json", function (err, data) {
-        if (self.base === base) self.buckets[b] = !err && data && typeof data === "object" ? data : FAILED; // missing: no postings
+        var ok = !err && data && typeof data === "object";
+        if (self.base === base) self.buckets[b] = ok ? data : FAILED;
+        if (!ok) failed = true;
         next();
       });
-    }, done);
+    }, function () {
+      done(failed);
+    });
+  };
+
+  /**
+   * A postings or record file of this index would not load. Most often the site was rebuilt
+   * while the page was open — its files now have another generation — else the host lost
+   * them: read the manifest again, past any cache, and search again with what it names. A
+   * second failure before a search succeeds says so in the status line.
+   */
+  Page.prototype.recover = function () {
+    if (this.recovering) return this.fail();
+    this.recovering = true;
+    this.M = null; // a change() meanwhile waits for the manifest (urlPending)
+    this.urlPending = false;
+    this.load(true);
   };
 
   Page.prototype.lookup = function (term) {
@@ -425,13 +447,15 @@
       }
       if (!wantsSynonyms(p, r)) rank(typed, r);
       else {
-        self.fetchBuckets(self.M, planTerms(p), function () {
+        self.fetchBuckets(self.M, planTerms(p), function (failed) {
+          if (failed) return my === self.seq && self.recover();
           rank(p, undefined);
         });
       }
     }
-    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.planPinyinTerms(p)), function () {
+    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.planPinyinTerms(p)), function (failed) {
       if (my !== self.seq) return;
+      if (failed) return self.recover();
       if (self.needsVariants(p.variants[0].terms)) {
         self.loadVariants(function () {
           if (my === self.seq) self.run();
@@ -440,8 +464,12 @@
       }
       // Pairs the index never saw: their characters, fetched before ranking.
       var extra = addFallback(p, self.hasFn || (self.hasFn = bindHas(self)));
-      if (extra.length) self.fetchBuckets(self.M, extra, go);
-      else go();
+      if (extra.length) {
+        self.fetchBuckets(self.M, extra, function (failed) {
+          if (failed) return my === self.seq && self.recover();
+          go();
+        });
+      } else go();
     });
     if (!ready) this.say(this.str.loading);
   };
@@ -594,10 +622,12 @@
     }
     slice = this.ordered.slice(this.shown, want);
     this.loadingMore = true;
+    var failed = false;
     parallel(slice, function (doc, next) {
       var per = self.M.recordsPerFile, file = Math.floor(doc / per);
       loadJson(self.base + "d/" + file + ".json", function (err, records) {
         var rec = records && records.length ? records[doc - file * per] : null;
+        if (err || !records || typeof records.length !== "number") failed = true;
         if (err || !rec || typeof rec !== "object") return next();
         // A long transcript's later cues, when the match is there.
         var which = LS.partsToFetch(rec, doc, self.terms, function (term) {
@@ -611,6 +641,8 @@
     }, function () {
       if (my !== self.seq) return;
       self.loadingMore = false;
+      if (failed) return self.recover();
+      self.recovering = false; // this index answers: a later failure may recover again
       self.finishFacets(); // cached records come back at once: the counts go first
       var t0 = now();
       try {
