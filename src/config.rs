@@ -326,6 +326,10 @@ fn synonym_entry_pairs(entry: &Synonym) -> Result<Vec<(String, String)>, String>
     }
 }
 
+/// Body characters a search record may carry (`search.excerpt_chars`): more would make every
+/// query download pages' worth of text.
+pub const MAX_EXCERPT_CHARS: usize = 2000;
+
 /// Teachers download attachments over school networks and phones: larger files get a warning.
 pub const DEFAULT_MAX_ATTACHMENT_MB: u64 = 50;
 
@@ -538,6 +542,16 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
             "courses",
             "`courses` is empty".into(),
             "list at least one course: `- { slug: mental-health, name: 心理健康 }`",
+        );
+    }
+    if raw.search.excerpt_chars > MAX_EXCERPT_CHARS {
+        problem(
+            "search",
+            format!(
+                "`search.excerpt_chars` is {}: a result's record may carry at most {MAX_EXCERPT_CHARS} characters of its body",
+                raw.search.excerpt_chars
+            ),
+            "every search downloads ten records: 600 shows a body match at once; 0 (the default) takes the snippet from the page",
         );
     }
     if raw.page_size == Some(0) {
@@ -947,6 +961,23 @@ mod tests {
     }
 
     const SITE: &str = "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n";
+
+    #[test]
+    fn excerpt_chars_default_to_none_and_have_a_ceiling() {
+        assert_eq!(parse_ok(SITE).search.excerpt_chars, 0);
+        let kept = parse_ok(&format!("{SITE}search:\n  excerpt_chars: 600\n"));
+        assert_eq!(kept.search.excerpt_chars, 600);
+        let mut d = Diagnostics::new();
+        let _ = parse(
+            &format!("{SITE}search:\n  excerpt_chars: 100000000\n"),
+            &mut d,
+        );
+        let errors = format!("{:?}", d.sorted());
+        assert!(
+            d.has_errors() && errors.contains("at most 2000"),
+            "{errors}"
+        );
+    }
 
     #[test]
     fn synonyms_default_to_the_list_init_writes() {

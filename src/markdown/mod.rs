@@ -151,6 +151,8 @@ struct State<'a, 'o> {
     /// A `$` the parser left as text, where it was and the text after it: a formula whose
     /// braces do not pair up, or which is never closed, is not read as one at all.
     stray_dollar: Option<(usize, String)>,
+    /// Inside a raw `<script>` or `<style>` element, whose text no reader sees.
+    in_unread_html: bool,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -173,6 +175,7 @@ impl<'a, 'o> State<'a, 'o> {
             dropped_links: Vec::new(),
             fragment_links: Vec::new(),
             linked_sources: Vec::new(),
+            in_unread_html: false,
             stray_dollar: None,
         }
     }
@@ -478,6 +481,12 @@ impl<'a, 'o> State<'a, 'o> {
         match event {
             Event::Text(t) | Event::Code(t) => push_text(&mut self.text, t),
             Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            // A site with raw HTML shows its text: search it too, without the tags.
+            Event::Html(t) | Event::InlineHtml(t) => self.collect_html_text(t),
+            // A nested list starts inside its parent item: keep their words apart.
+            Event::Start(Tag::List(_) | Tag::Item) | Event::End(TagEnd::List(_)) => {
+                self.text.push('\n');
+            }
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -488,6 +497,32 @@ impl<'a, 'o> State<'a, 'o> {
                 self.text.push('\n');
             }
             _ => {}
+        }
+    }
+
+    /// The text of raw HTML as a reader sees it: tags become spaces, and the contents of
+    /// `<script>` and `<style>` are left out (they may span several events).
+    fn collect_html_text(&mut self, html: &str) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            let Some(open) = rest.find('<') else {
+                if !self.in_unread_html {
+                    push_text(&mut self.text, rest);
+                }
+                return;
+            };
+            if !self.in_unread_html {
+                push_text(&mut self.text, &rest[..open]);
+            }
+            let tag_end = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
+            let tag = rest[open..tag_end].to_ascii_lowercase();
+            if tag.starts_with("<script") || tag.starts_with("<style") {
+                self.in_unread_html = true;
+            } else if tag.starts_with("</script") || tag.starts_with("</style") {
+                self.in_unread_html = false;
+            }
+            self.text.push(' ');
+            rest = &rest[tag_end..];
         }
     }
 

@@ -128,3 +128,25 @@ fn a_formula_the_parser_cannot_read_is_an_error_at_its_dollar() {
         assert!(problems.is_empty(), "{body:?}: {problems:?}");
     }
 }
+
+#[test]
+fn a_nested_list_is_not_read_as_one_word_with_its_parent_item() {
+    let (r, _) = render_str("- 甲乙\n  1. 丙丁\n- 戊\n", false);
+    assert!(
+        r.text.contains("甲乙") && r.text.contains("丙丁"),
+        "{:?}",
+        r.text
+    );
+    assert!(!r.text.contains("乙丙"), "{:?}", r.text);
+}
+
+#[test]
+fn raw_html_text_is_searchable_but_not_its_tags_scripts_or_styles() {
+    let body = "<div class=\"box\"><p>嵌套的文字</p>\n<script>alert('x')</script>\n<style>\nbody { display: none }\n</style>\n</div>\n\n正文<b>加粗</b>。\n";
+    let (r, _) = render_str(body, true);
+    assert!(r.text.contains("嵌套的文字"), "{:?}", r.text);
+    assert!(r.text.contains("加粗"), "{:?}", r.text);
+    for unread in ["alert", "display", "class", "box", "div"] {
+        assert!(!r.text.contains(unread), "{unread} in {:?}", r.text);
+    }
+}

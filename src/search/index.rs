@@ -844,12 +844,13 @@ impl Inverter {
 /// between 0.7 and 1.4 times the target. Rounding up instead would halve the average and double
 /// the files (4,096 of them for 10,000 resources) to save a query a few KB.
 pub(super) fn bucket_count(estimate: usize) -> u32 {
-    let wanted = (estimate / BUCKET_TARGET_BYTES).clamp(1, 8192);
-    let up = wanted.next_power_of_two();
-    let nearest = if up * up / 2 < wanted * wanted {
+    let (estimate, target) = (estimate as u128, BUCKET_TARGET_BYTES as u128);
+    let up = estimate.div_ceil(target).clamp(1, 8192).next_power_of_two();
+    // up / ratio < ratio / (up / 2)  ⇔  up² · target² < 2 · estimate²
+    let nearest = if up == 1 || up * up * target * target < 2 * estimate * estimate {
         up
     } else {
-        (up / 2).max(1)
+        up / 2
     };
     nearest as u32
 }
@@ -1112,8 +1113,8 @@ pub(super) fn record_files(
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
         "p": doc.topics, "d": doc.date, "s": doc.summary,
     });
-    if config.search.excerpt_chars > 0 {
-        let excerpt = collapse_whitespace(doc.body, config.search.excerpt_chars);
+    let excerpt = collapse_whitespace(doc.body, config.search.excerpt_chars);
+    if !excerpt.is_empty() {
         record["x"] = Value::String(excerpt);
     }
     let mut chunks = cue_chunks(doc.transcript).into_iter();
@@ -1307,6 +1308,19 @@ mod tests {
             assert_eq!(PostingList::from_pairs(&pairs).encoded, list.encoded);
         }
         assert!(dense_seen > 50, "the dense form was tried: {dense_seen}");
+    }
+
+    #[test]
+    fn the_bucket_count_is_the_power_of_two_nearest_by_ratio() {
+        let kib = 1024;
+        assert_eq!(bucket_count(0), 1);
+        assert_eq!(bucket_count(5 * kib), 1);
+        // 11.87 × the target: 16 is nearer than 8 by ratio (the switch is at 8√2 ≈ 11.31)
+        assert_eq!(bucket_count(1187 * 12 * kib / 100), 16);
+        assert_eq!(bucket_count(1120 * 12 * kib / 100), 8);
+        assert_eq!(bucket_count(1208 * 12 * kib), 1024);
+        assert_eq!(bucket_count(1500 * 12 * kib), 2048);
+        assert_eq!(bucket_count(usize::MAX / 2), 8192);
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
             .with_help("check that the temp folder (TMPDIR) exists and is writable")
         })?
         .keep();
+    keep_private(&private);
     let served = private.join("site");
     std::fs::create_dir_all(&served)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", served.display())))?;
@@ -399,6 +400,18 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
         ),
         many => format!(" ({} files changed)", many.len()),
     }
+}
+
+/// Mode 0700 for the preview's folder: `tempdir` leaves the mode to the umask (0755 with the
+/// usual 022), and drafts shown in a preview are not for other users of a shared machine.
+fn keep_private(folder: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
 }
 
 #[cfg(test)]

@@ -33,3 +33,13 @@ test("snippets: about 120 characters around the first match", () => {
   assert.ok(joined(nomatch).startsWith("乙") && joined(nomatch).endsWith("…"));
   assert.equal(joined(LS.highlight("a\n\n  b", [], 120)), "a b", "white space collapses");
 });
+
+// A deep snippet wants the window showing the words the result did not show yet (`prefer`),
+// not the earliest one with as many words.
+test("highlight: with prefer, the window holds the preferred term though another comes first", () => {
+  const text = "甲虫" + "。".repeat(300) + "丙烯";
+  const q = LS.queryTerms("甲虫 丙烯");
+  const idx = LS.termIndex(q);
+  assert.deepEqual(marks(LS.highlight(text, q, 40)), ["甲虫"], "the earliest of equals");
+  assert.deepEqual(marks(LS.highlight(text, q, 40, { [idx.ids["~丙烯"]]: true })), ["丙烯"]);
+});

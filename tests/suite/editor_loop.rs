@@ -487,6 +487,15 @@ fn serve_patches_edits_new_files_and_deletions_and_equals_a_full_build() {
     let (tmp, site) = init_site();
     let server = serve(&site);
     let served = server.served();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(served.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "the preview's folder is private");
+    }
     let matches_full_build = |name: &str| {
         let out = tmp.path().join(name);
         build(

@@ -71,7 +71,7 @@
    * query terms of `hits` ([start, end, term id], in order), the earliest of equals; each
    * candidate window puts one hit a quarter of the way in, as a reader expects some lead-in.
    */
-  function bestWindow(hits, n, max) {
+  function bestWindow(hits, n, max, prefer) {
     var best = 0, bestCount = -1, i, j, from, seen, count;
     for (i = 0; i < hits.length && i < MAX_ANCHORS; i++) {
       from = Math.max(0, Math.min(hits[i][0] - Math.floor(max / 4), n - max));
@@ -81,7 +81,7 @@
       for (j = 0; j < hits.length; j++) {
         if (hits[j][0] < from || hits[j][1] > from + max || seen[hits[j][2]] === true) continue;
         seen[hits[j][2]] = true;
-        count++;
+        count += prefer && prefer[hits[j][2]] === true ? 1000 : 1;
       }
       if (count > bestCount) {
         best = from;
@@ -95,9 +95,10 @@
    * Splits `text` into pieces [{ text, mark }] where `mark` pieces are the places that match the
    * query's terms, found with the tokenizer itself (so `python` does not light up inside `python3`).
    * With `max` > 0 only about `max` characters are kept ("…" at cut ends): the window that holds
-   * the most of the query's distinct terms.
+   * the most of the query's distinct terms — first those of `prefer` (term id → true, ids as
+   * `termIndex(qterms)` numbers them), when given.
    */
-  function highlight(text, qterms, max) {
+  function highlight(text, qterms, max, prefer) {
     text = text == null ? "" : String(text);
     var orig = codePoints(text), n = orig.length, idx = termIndex(qterms || []);
     var state = { limit: qterms && qterms.length ? n : 0 };
@@ -110,7 +111,7 @@
       hits.push([a, z, id]);
     });
     if (cut) {
-      from = first < 0 ? 0 : bestWindow(hits, n, max);
+      from = first < 0 ? 0 : bestWindow(hits, n, max, prefer);
       to = from + max;
     }
     var pieces = [], r = 0, at = from, end;

@@ -745,12 +745,11 @@
       a.appendChild(moment);
       return a;
     }
+    // The body's first characters (site.yaml search.excerpt_chars) when they hold a match,
+    // else the summary, as a resource introduces itself.
     text = str(rec.x);
     h = highlight(text, this.terms, 120);
-    if (!h.matched && rec.s) {
-      var hs = highlight(str(rec.s), this.terms, 120);
-      if (hs.matched || !text) h = hs;
-    }
+    if (!h.matched && rec.s) h = highlight(str(rec.s), this.terms, 120);
     // A match in the topics only (beyond the excerpt, or none in the text): show the topics.
     if (!h.matched && list(rec.p).length) {
       var hp = highlight(list(rec.p).join(this.listSep), this.terms, 120);
@@ -854,10 +853,13 @@
   Page.prototype.deepen = function (snip, href, shown, seen) {
     var self = this, terms = this.terms, cache = this.pageTexts || (this.pageTexts = {});
     snip.setAttribute("data-deep", "loading");
+    // The window to show is the one with the most words the result did not show yet.
+    var idx = termIndex(terms), unseen = {}, t;
+    for (t in idx.ids) if (idx.ids.hasOwnProperty(t) && seen[idx.ids[t]] !== true) unseen[idx.ids[t]] = true;
     function fill(text) {
-      var h = text ? highlight(text, terms, 120) : null, found = {}, count, id, more = false;
+      var h = text ? highlight(text, terms, 120, unseen) : null, found = {}, count, id, more = false;
       if (!h || !h.matched) return snip.setAttribute("data-deep", "done");
-      count = termsIn([piecesText(h.pieces)], termIndex(terms), found);
+      count = termsIn([piecesText(h.pieces)], idx, found);
       for (id in found) if (found.hasOwnProperty(id) && seen[id] !== true) more = true;
       // The page's window replaces the snippet when it shows a query word the result did not,
       // and no fewer of them.
@@ -884,11 +886,43 @@
     }
   };
 
-  /** The text of a page's Markdown bodies, blocks apart. */
+  /**
+   * The text of a page's Markdown bodies as a reader sees it: blocks (paragraphs, list items,
+   * table cells, headings) apart, no script or style text (a site with raw HTML may have
+   * some), a body nested in another read once.
+   */
   function proseText(doc) {
     var blocks = doc.querySelectorAll ? doc.querySelectorAll(".prose") : [], out = [], i;
-    for (i = 0; i < blocks.length; i++) out.push(blocks[i].textContent || "");
-    return out.join(" ");
+    for (i = 0; i < blocks.length; i++) {
+      if (!insideProse(blocks[i].parentNode)) {
+        textOf(blocks[i], out);
+        out.push(" ");
+      }
+    }
+    return out.join("");
+  }
+
+  var UNREAD = { SCRIPT: 1, STYLE: 1, TEMPLATE: 1, NOSCRIPT: 1 };
+  var INLINE = { A: 1, ABBR: 1, B: 1, BDI: 1, BDO: 1, CITE: 1, CODE: 1, DATA: 1, DFN: 1, EM: 1, I: 1, KBD: 1, MARK: 1, Q: 1, RUBY: 1, RT: 1, RP: 1, S: 1, SAMP: 1, SMALL: 1, SPAN: 1, STRONG: 1, SUB: 1, SUP: 1, TIME: 1, U: 1, VAR: 1 };
+
+  function textOf(node, out) {
+    for (var c = node.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3) out.push(c.nodeValue);
+      else if (c.nodeType === 1) {
+        var tag = String(c.tagName).toUpperCase(), block = INLINE[tag] !== 1;
+        if (UNREAD[tag] === 1) continue;
+        if (block) out.push(" ");
+        textOf(c, out);
+        if (block) out.push(" ");
+      }
+    }
+  }
+
+  function insideProse(node) {
+    for (; node && node.nodeType === 1; node = node.parentNode) {
+      if ((" " + node.className + " ").indexOf(" prose ") >= 0) return true;
+    }
+    return false;
   }
 
   LS.el = el;
