@@ -361,6 +361,7 @@
   Page.prototype.recover = function () {
     if (this.recovering) return this.fail();
     this.recovering = true;
+    this.seq++; // what is still on its way belongs to the old index
     this.M = null; // a change() meanwhile waits for the manifest (urlPending)
     this.urlPending = false;
     this.load(true);
