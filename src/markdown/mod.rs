@@ -501,7 +501,7 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     /// The text of raw HTML as a reader sees it: tags become spaces, and the contents of
-    /// `<script>` and `<style>` are left out (they may span several events).
+    /// `UNREAD_ELEMENTS` are left out (they may span several events).
     fn collect_html_text(&mut self, html: &str) {
         let mut rest = html;
         while !rest.is_empty() {
@@ -516,9 +516,12 @@ impl<'a, 'o> State<'a, 'o> {
             }
             let tag_end = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
             let tag = rest[open..tag_end].to_ascii_lowercase();
-            if tag.starts_with("<script") || tag.starts_with("<style") {
+            if UNREAD_ELEMENTS.iter().any(|e| opens(&tag, e)) {
                 self.in_unread_html = true;
-            } else if tag.starts_with("</script") || tag.starts_with("</style") {
+            } else if UNREAD_ELEMENTS
+                .iter()
+                .any(|e| opens(&tag, &format!("/{e}")))
+            {
                 self.in_unread_html = false;
             }
             self.text.push(' ');
@@ -621,6 +624,18 @@ fn push_text(text: &mut String, piece: &str) {
     if text.len() < MAX_TEXT_BYTES {
         text.push_str(piece);
     }
+}
+
+/// Raw HTML elements whose text a reader does not see (a browser with script shows no
+/// `<noscript>`, and `<template>` is never shown): not searchable.
+const UNREAD_ELEMENTS: &[&str] = &["script", "style", "template", "noscript"];
+
+/// Whether the lower-cased tag `tag` (`<script src=…>`) opens element `name` (or closes it,
+/// given `/name`): the name is followed by the tag's end, a space or a slash.
+fn opens(tag: &str, name: &str) -> bool {
+    tag.strip_prefix('<')
+        .and_then(|t| t.strip_prefix(name))
+        .is_some_and(|rest| rest.starts_with(['>', ' ', '/', '\t', '\n']) || rest.is_empty())
 }
 
 /// Ids the default theme gives elements of a page that shows a body (and that its scripts add):

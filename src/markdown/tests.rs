@@ -142,11 +142,16 @@ fn a_nested_list_is_not_read_as_one_word_with_its_parent_item() {
 
 #[test]
 fn raw_html_text_is_searchable_but_not_its_tags_scripts_or_styles() {
-    let body = "<div class=\"box\"><p>嵌套的文字</p>\n<script>alert('x')</script>\n<style>\nbody { display: none }\n</style>\n</div>\n\n正文<b>加粗</b>。\n";
+    let body = "<div class=\"box\"><p>嵌套的文字</p>\n<script>alert('x')</script>\n<style>\nbody { display: none }\n</style>\n<template><p>模板里的字</p></template><noscript>无脚本提示</noscript>\n</div>\n\n正文<b>加粗</b>，<strong>粗体</strong>。\n";
     let (r, _) = render_str(body, true);
     assert!(r.text.contains("嵌套的文字"), "{:?}", r.text);
     assert!(r.text.contains("加粗"), "{:?}", r.text);
-    for unread in ["alert", "display", "class", "box", "div"] {
+    assert!(
+        r.text.contains("粗体"),
+        "<strong> is not <style>: {:?}",
+        r.text
+    );
+    for unread in ["alert", "display", "class", "box", "div", "模板", "无脚本"] {
         assert!(!r.text.contains(unread), "{unread} in {:?}", r.text);
     }
 }

@@ -698,6 +698,14 @@ describe("search page", { skip }, () => {
       const rebuilt = spawnSync(BIN, ["build", "--root", site, "--out", dir], { encoding: "utf8" });
       assert.equal(rebuilt.status, 0, rebuilt.stderr);
       assert.notEqual(JSON.parse(fs.readFileSync(path.join(dir, "search", "manifest.json"), "utf8")).gen, gen);
+      // Suggestions as you type read the new manifest too (their files moved with the rest).
+      await page.fill("#search-input", "");
+      await page.focus("#search-input");
+      await page.keyboard.type("重建");
+      await page.waitForFunction(() => {
+        const l = document.getElementById("search-input-suggestions");
+        return l && !l.hidden && l.textContent.indexOf("重建之后的萤火虫课") >= 0;
+      });
       await search(page, "萤火虫");
       assert.equal((await results(page))[0].title, "重建之后的萤火虫课");
       assert.doesNotMatch(await page.textContent("#search-status"), /失败/);
@@ -705,9 +713,17 @@ describe("search page", { skip }, () => {
       const index = path.join(dir, "search", JSON.parse(fs.readFileSync(path.join(dir, "search", "manifest.json"), "utf8")).gen);
       fs.rmSync(path.join(index, "p"), { recursive: true });
       const lost = await newPage();
-      await lost.page.goto(`${host.base}search/?q=` + encodeURIComponent("考试焦虑"));
+      // Opened without a query (records only), then a search that needs the lost postings:
+      // the failure is said, and the newest resources listed before do not stand under it.
+      await lost.page.goto(`${host.base}search/`);
+      await settled(lost.page);
+      assert.ok((await results(lost.page)).length > 0);
+      await lost.page.fill("#search-input", "考试焦虑");
+      await lost.page.press("#search-input", "Enter");
       await lost.page.waitForFunction(() => /失败/.test(document.getElementById("search-status").textContent));
       assert.equal(await lost.page.getAttribute("#search-status", "class"), "search-status search-status--error");
+      assert.deepEqual(await results(lost.page), []);
+      assert.equal(await lost.page.getAttribute("#search-more", "hidden"), "");
       await page.close();
       await lost.page.close();
     } finally {

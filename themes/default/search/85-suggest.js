@@ -168,14 +168,27 @@
     var self = this;
     if (this.files.hasOwnProperty(key)) return done(this.files[key]);
     var withBase = function () {
-      LS.loadJson(self.base + "sg" + key + ".json", function (err, data) {
+      var base = self.base;
+      LS.loadJson(base + "sg" + key + ".json", function (err, data) {
+        // Another keystroke read the manifest again meanwhile: ask where it says.
+        if (err && self.base !== base) return self.need(key, done);
+        if (err && !self.refreshed) {
+          // The site was rebuilt since the manifest was read (its files have another
+          // generation now): read the manifest again, once, past any cache.
+          self.refreshed = true;
+          self.base = null;
+          self.files = {};
+          return self.need(key, done);
+        }
         var file = !err && data && typeof data === "object" ? data : { t: [], r: [] };
-        if (!err) self.files[key] = file;
+        if (!err || self.refreshed) self.files[key] = file; // a lost file is not asked again per keystroke
         done(file);
       });
     };
     if (this.base !== null) return withBase();
-    LS.loadJson(this.manifestUrl, function (err, manifest) {
+    var url = this.manifestUrl;
+    if (this.refreshed) url += (url.indexOf("?") < 0 ? "?" : "&") + "t=" + new Date().getTime();
+    LS.loadJson(url, function (err, manifest) {
       if (err || !manifest || typeof manifest !== "object" || manifest.version !== LS.FORMAT_VERSION) return done({ t: [], r: [] });
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (manifest.gen ? manifest.gen + "/" : "");
       withBase();

@@ -311,6 +311,9 @@
 
   Page.prototype.fail = function () {
     this.setBusy(false);
+    // The results of an earlier query must not stand under the failure as if they were these.
+    if (this.results) clear(this.results);
+    show(this.more, false);
     // From disk the index loads only from its offline scripts, which a plain build leaves out:
     // say how to get them rather than blame the connection.
     var disk = window.location && window.location.protocol === "file:";
