@@ -313,8 +313,47 @@ fn to_diagnostic(
     } else if message.starts_with("non-finite float") {
         diagnostic = diagnostic
             .with_help("write an ordinary number such as `100`: `.nan` and `.inf` are not numbers Lectern can use");
+    } else if let Some(help) = slip_help(&message, source_line(source, line_in_file)) {
+        diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// Line `line` (1-based, in the file) of the file's text.
+fn source_line<'t>(source: &YamlSource<'t>, line: usize) -> &'t str {
+    source
+        .file_text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+}
+
+/// How to mend the slips editors make most, which the parser words in its own terms.
+fn slip_help(message: &str, line: &str) -> Option<String> {
+    let key = line.split([':', '：']).next().unwrap_or("").trim();
+    if line.contains('：') && !line.contains(':') {
+        return Some(format!(
+            "write the colon after `{key}` as `:` (the ASCII colon, then a space): a Chinese input method types `：`"
+        ));
+    }
+    if message.starts_with("mapping values are not allowed") {
+        return Some(format!(
+            "a value that holds `: ` must be in quotes: `{key}: \"{}\"`",
+            line.split_once(':').map_or("", |(_, v)| v.trim())
+        ));
+    }
+    if message.starts_with("expected sequence") || message.contains("expected a list") {
+        let value = line.split_once(':').map_or("", |(_, v)| v.trim());
+        return Some(format!(
+            "`{key}` is a list: write `{key}: [{value}]`, or one `- item` per line under it"
+        ));
+    }
+    if message.starts_with("invalid boolean") {
+        return Some(format!(
+            "`{key}` is yes or no: write `{key}: true` or `{key}: false`"
+        ));
+    }
+    None
 }
 
 /// A quoted value left open (`title: "认识我的情绪`) runs into the lines after it, and the
@@ -566,6 +605,33 @@ mod tests {
         assert_eq!(lines, [1, 5, 4], "{problems:?}");
         assert!(problems[0].help.as_deref() == Some("did you mean `title`?"));
         assert!(front.is_some_and(|f| f.grade == 7 && f.term.is_none()));
+    }
+
+    #[test]
+    fn the_slips_editors_make_most_get_a_mend() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Lesson {
+            title: String,
+            grade: u32,
+            #[serde(default)]
+            topics: Vec<String>,
+            #[serde(default)]
+            draft: bool,
+        }
+        let fields = &["title", "grade", "topics", "draft"];
+        let help = |text: &str| {
+            let (_, problems) = parse_each::<Lesson>(&source(text), fields);
+            problems[0].help.clone().unwrap_or_default()
+        };
+        assert!(
+            help("title: x\ngrade：5\n").contains("ASCII colon"),
+            "{}",
+            help("title: x\ngrade：5\n")
+        );
+        assert!(help("title: a: b\ngrade: 5\n").contains("`title: \"a: b\"`"));
+        assert!(help("title: x\ngrade: 5\ntopics: 情绪管理\n").contains("`topics: [情绪管理]`"));
+        assert!(help("title: x\ngrade: 5\ndraft: yes please\n").contains("`draft: true`"));
     }
 
     #[test]
