@@ -249,7 +249,7 @@ impl<'a, 'o> State<'a, 'o> {
         self.collect_text(&event);
         if let Some((_, _, buffered)) = &mut self.heading {
             if let Event::End(TagEnd::Heading(_)) = event {
-                self.finish_heading(out);
+                self.finish_heading(out, warnings);
             } else {
                 buffered.push(event);
             }
@@ -529,10 +529,11 @@ impl<'a, 'o> State<'a, 'o> {
         }
     }
 
-    fn finish_heading(&mut self, out: &mut Vec<Event<'a>>) {
+    fn finish_heading(&mut self, out: &mut Vec<Event<'a>>, warnings: &mut Vec<Diagnostic>) {
         let Some((level, explicit_id, inner)) = self.heading.take() else {
             return;
         };
+        let asked = explicit_id.as_deref().map(heading_id);
         let title: String = inner
             .iter()
             .filter_map(|e| match e {
@@ -544,6 +545,17 @@ impl<'a, 'o> State<'a, 'o> {
             .map(|i| heading_id(&i))
             .unwrap_or_else(|| heading_id(&title));
         let id = self.unique_id(base);
+        if let Some(asked) = asked.filter(|asked| *asked != id) {
+            let taken_by = if THEME_IDS.contains(&asked.as_str()) {
+                "the page itself uses it"
+            } else {
+                "an earlier heading has it"
+            };
+            warnings.push(self.warn(
+                format!("the heading id `{asked}` is taken ({taken_by}): this heading's id is `{id}`"),
+                &format!("choose another id, such as `{{#{asked}-section}}`; a link to `#{asked}` would not land here"),
+            ));
+        }
         let level_number = level as u8;
         let open = format!("<h{level_number} id=\"{}\">", escape(&id));
         out.push(Event::Html(open.into()));

@@ -155,3 +155,19 @@ fn raw_html_text_is_searchable_but_not_its_tags_scripts_or_styles() {
         assert!(!r.text.contains(unread), "{unread} in {:?}", r.text);
     }
 }
+
+#[test]
+fn an_explicit_heading_id_that_is_taken_is_a_warning_naming_the_id_given() {
+    let (r, warnings) = render_str("## 主要内容 {#main}\n\n## 甲 {#a}\n\n## 乙 {#a}\n", false);
+    assert!(r.html.contains("id=\"main-1\""), "{}", r.html);
+    let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].contains("`main` is taken (the page itself uses it)")
+            && messages[0].contains("`main-1`")
+    );
+    assert!(messages[1].contains("`a` is taken (an earlier heading has it)"));
+    // A heading whose id comes from its text is renamed quietly, as before.
+    let (_, quiet) = render_str("## 甲\n\n## 甲\n", false);
+    assert!(quiet.is_empty(), "{quiet:?}");
+}

@@ -1255,6 +1255,10 @@ pub(super) fn manifest(
         "kinds": kinds, "stages": stages, "grades": grades, "courses": courses, "topics": topics,
         "synonyms": synonyms(config),
     });
+    if !config.topic_aliases.is_empty() {
+        // A link's `topic=` may use another name of a topic.
+        manifest["topic_aliases"] = json!(config.topic_aliases);
+    }
     if !config.textbooks.is_empty() {
         manifest["textbooks"] = config
             .textbooks

@@ -45,3 +45,11 @@ test("URL values: grades with leading zeros or by name, kinds by name, '+' as a 
   assert.equal(LS.buildParams("", LS.emptySelection(M), M), "", "an empty state writes nothing");
   assert.equal(LS.valueKey(M, "topic", 1), "防溺水", "topics by name, as written");
 });
+
+test("URL values: a topic's other name (site.yaml topic_aliases) selects the topic", () => {
+  const M = LS.model({ ...manifest, topic_aliases: { 情绪调节: "情绪管理", 坏的: "没有这个专题" } });
+  const p = LS.parseParams("?topic=" + encodeURIComponent("情绪调节") + "&topic=" + encodeURIComponent("坏的") + "&topic=__proto__");
+  assert.deepEqual(LS.selectionFrom(p.raw, M).topic, [0]);
+  assert.deepEqual(LS.unknownValues(p.raw, M), ["坏的", "__proto__"]);
+  assert.deepEqual(LS.selectionFrom(p.raw, LS.model(manifest)).topic, [], "no aliases, no topic");
+});

@@ -64,6 +64,7 @@
     for (i = 0; i < mc.length; i++) {
       if (mc[i]) out.courses.push({ slug: str(mc[i].slug), name: str(mc[i].name) || str(mc[i].slug) });
     }
+    out.topicAliases = m.topic_aliases && typeof m.topic_aliases === "object" ? m.topic_aliases : {};
     var mt = list(m.topics);
     for (i = 0; i < mt.length; i++) {
       if (mt[i]) out.topics.push({ name: str(mt[i].name), slug: str(mt[i].slug) });

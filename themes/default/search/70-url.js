@@ -26,6 +26,10 @@
     var first = facet === "topic" ? "name" : "slug", second = facet === "topic" ? "slug" : "name";
     for (i = 0; i < items.length; i++) if (items[i][first] === v) return i;
     for (i = 0; i < items.length; i++) if (items[i][second] === v) return i;
+    // Another name of a topic (site.yaml topic_aliases), as a teacher may type it in a link.
+    if (facet === "topic" && M.topicAliases && Object.prototype.hasOwnProperty.call(M.topicAliases, v)) {
+      for (i = 0; i < items.length; i++) if (items[i].name === M.topicAliases[v]) return i;
+    }
     return -1;
   }
 
