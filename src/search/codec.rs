@@ -222,6 +222,18 @@ fn decode_dense(text: &str) -> Option<Vec<(u32, u32)>> {
     Some(pairs)
 }
 
+/// A small seeded generator for the posting-list property tests: `next(n)` is below `n`.
+#[cfg(test)]
+pub(crate) fn test_random(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,13 +306,7 @@ mod tests {
 
     #[test]
     fn appending_to_a_dense_list_writes_what_encoding_the_longer_list_writes() {
-        let mut state = 7u64;
-        let mut next = move |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = test_random(7);
         for _ in 0..200 {
             let mut pairs = vec![(next(9) as u32, 1 + next(5) as u32)];
             let mut encoded = encode_dense(&pairs);

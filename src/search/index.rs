@@ -712,32 +712,33 @@ impl PostingList {
     /// Append a document; documents must arrive in ascending order. Call `settle` after the
     /// last one of a batch.
     pub(super) fn add(&mut self, doc: u32, tf: u32) {
+        let before = self.df as usize;
+        let gap = self.count(doc, tf);
+        if self.is_dense() {
+            append_dense(&mut self.encoded, before, doc, tf);
+        } else {
+            push_varint(&mut self.encoded, gap);
+            push_varint(&mut self.encoded, tf);
+        }
+    }
+
+    /// Counts posting `(doc, tf)` into `df`, `last` and both forms' lengths; its document gap.
+    fn count(&mut self, doc: u32, tf: u32) -> u32 {
         let gap = if self.df == 0 { doc } else { doc - self.last };
         self.sparse_len += varint_len(gap) + varint_len(tf);
         if dense_code(tf) == DENSE_CODES {
             self.escapes_len += varint_len(tf);
         }
-        if self.is_dense() {
-            append_dense(&mut self.encoded, self.df as usize, doc, tf);
-        } else {
-            push_varint(&mut self.encoded, gap);
-            push_varint(&mut self.encoded, tf);
-        }
         self.df += 1;
         self.last = doc;
+        gap
     }
 
     /// The list with these pairs (documents ascending), in its written form.
     pub(super) fn from_pairs(pairs: &[(u32, u32)]) -> PostingList {
         let mut list = PostingList::default();
         for &(doc, tf) in pairs {
-            let gap = if list.df == 0 { doc } else { doc - list.last };
-            list.sparse_len += varint_len(gap) + varint_len(tf);
-            if dense_code(tf) == DENSE_CODES {
-                list.escapes_len += varint_len(tf);
-            }
-            list.df += 1;
-            list.last = doc;
+            list.count(doc, tf);
         }
         list.encoded = if list.dense_wins() {
             encode_dense(pairs)
@@ -1283,13 +1284,7 @@ mod tests {
     /// resource's postings), are written exactly as the whole list would be.
     #[test]
     fn a_list_appended_to_in_either_form_equals_the_list_written_whole() {
-        let mut state = 11u64;
-        let mut next = move |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = super::super::codec::test_random(11);
         let mut dense_seen = 0;
         for _ in 0..300 {
             let mut list = PostingList::default();
