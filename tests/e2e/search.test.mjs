@@ -546,11 +546,11 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
-  test("a missing bucket means no postings; a missing manifest shows an error", async () => {
+  test("a missing postings file or manifest shows an error, not 'no results'", async () => {
     const { page, errors } = await newPage();
     await page.route("**/p/*.json", (route) => route.fulfill({ status: 404, body: "" }));
     await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
-    await settled(page);
+    await page.waitForFunction(() => /失败/.test(document.getElementById("search-status").textContent));
     assert.equal((await results(page)).length, 0);
     assert.ok(errors.every((e) => /404/.test(e)), errors.join("\n"));
     await page.unroute("**/p/*.json");
@@ -640,6 +640,8 @@ describe("search page", { skip }, () => {
     const file = path.join(site, "content", "lessons", "dream-5.md");
     const filler = "同学们围坐在一起，轮流说出自己心里的愿望，老师认真倾听并给予鼓励。\n\n".repeat(30);
     fs.writeFileSync(file, fs.readFileSync(file, "utf8") + "\n" + filler + "最后，大家把写好的心愿卡系在蒲公英形状的展板上<b>。\n");
+    fs.writeFileSync(path.join(site, "content", "lessons", "trad-1.md"),
+      "---\ntitle: 繁體正文的一課\ngrade: 4\ncourse: mental-health\ndate: 2023-05-01\nsummary: 一节用繁体字写的课。\n---\n\n我們在夏夜觀察螢火蟲，討論它們的發展。\n");
     const dir = build(site);
     const deep = await serve(dir);
     try {
@@ -653,6 +655,15 @@ describe("search page", { skip }, () => {
       assert.deepEqual(dream.marks, ["蒲公英"], JSON.stringify(r));
       assert.match(dream.snippet, /心愿卡系在蒲公英形状的展板上<b>。/); // the page's text, as text
       assert.deepEqual(errors, []);
+      // a page in traditional characters: its words fold with t2s.json, loaded for the snippet
+      const trad = await newPage();
+      await trad.page.goto(`${deep.base}search/?q=` + encodeURIComponent("萤火发展"));
+      await settled(trad.page);
+      await trad.page.waitForSelector(".result-snippet[data-deep=done]");
+      const t = (await results(trad.page)).find((x) => x.title === "繁體正文的一課");
+      assert.ok(t, JSON.stringify(await results(trad.page)));
+      assert.ok(t.marks.some((m) => /螢火|發展/.test(m)), JSON.stringify(t));
+      await trad.page.close();
       // a result whose title, summary or topics show every query word fetches no page
       const shallow = await newPage();
       const pages = [];
@@ -709,8 +720,17 @@ describe("search page", { skip }, () => {
       await search(page, "萤火虫");
       assert.equal((await results(page))[0].title, "重建之后的萤火虫课");
       assert.doesNotMatch(await page.textContent("#search-status"), /失败/);
-      // Files the host lost, under the same generation: the status line says the index failed.
+      // Files the host lost, under the same generation. A lost record file: the results that
+      // did load are shown, and the status line says some could not be.
       const index = path.join(dir, "search", JSON.parse(fs.readFileSync(path.join(dir, "search", "manifest.json"), "utf8")).gen);
+      fs.rmSync(path.join(index, "d", "0.json"));
+      const partial = await newPage();
+      await partial.page.goto(`${host.base}search/`);
+      await partial.page.waitForFunction(() => /资料没能加载/.test(document.getElementById("search-status").textContent));
+      const some = (await results(partial.page)).length;
+      assert.ok(some > 0 && some < 10, `${some} results shown`);
+      await partial.page.close();
+      // Lost postings: nothing to rank with, the status line says the index failed.
       fs.rmSync(path.join(index, "p"), { recursive: true });
       const lost = await newPage();
       // Opened without a query (records only), then a search that needs the lost postings:

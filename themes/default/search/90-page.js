@@ -62,6 +62,7 @@
       loading: attr("str-loading"),
       error: attr("str-search-error"),
       errorDisk: attr("str-search-error-disk"),
+      partial: attr("str-search-partial"),
       moreTopics: attr("str-more-topics"),
       fewerTopics: attr("str-fewer-topics")
     };
@@ -497,6 +498,7 @@
         setVariants(data.from, data.to);
         self.decoded = {};
       }
+      self.variantsDone = true;
       done();
     });
   };
@@ -645,8 +647,10 @@
     }, function () {
       if (my !== self.seq) return;
       self.loadingMore = false;
-      if (failed) return self.recover();
-      self.recovering = false; // this index answers: a later failure may recover again
+      // A record file failed: the index may have moved (recover). When it still fails after
+      // that, show the results that did load and say some could not.
+      if (failed && !self.recovering) return self.recover();
+      if (!failed) self.recovering = false; // this index answers: a later failure may recover again
       self.finishFacets(); // cached records come back at once: the counts go first
       var t0 = now();
       try {
@@ -658,6 +662,7 @@
       self.shown += slice.length;
       show(self.more, self.shown < self.matches.length);
       if (reset) self.say(text);
+      if (failed) self.say((reset ? text + " " : "") + self.str.partial);
       self.setBusy(false);
       // Once results are shown (not before: on a slow link they would share the bandwidth),
       // and after this task, so the browser draws them first.
@@ -862,6 +867,14 @@
     for (t in idx.ids) if (idx.ids.hasOwnProperty(t) && seen[idx.ids[t]] !== true) unseen[idx.ids[t]] = true;
     function fill(text) {
       var h = text ? highlight(text, terms, 120, unseen) : null, found = {}, count, id, more = false;
+      // The postings say the page holds the word, the text does not show it: the page may be
+      // written in traditional characters (學習), which fold only with the index's t2s.json.
+      if (h && !h.matched && !self.variantsDone) {
+        return self.loadVariants(function () {
+          if (terms === self.terms) fill(text);
+          else snip.setAttribute("data-deep", "done");
+        });
+      }
       if (!h || !h.matched) return snip.setAttribute("data-deep", "done");
       count = termsIn([piecesText(h.pieces)], idx, found);
       for (id in found) if (found.hasOwnProperty(id) && seen[id] !== true) more = true;
