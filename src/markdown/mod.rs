@@ -515,14 +515,10 @@ impl<'a, 'o> State<'a, 'o> {
                 push_text(&mut self.text, &rest[..open]);
             }
             let tag_end = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
-            let tag = rest[open..tag_end].to_ascii_lowercase();
-            if UNREAD_ELEMENTS.iter().any(|e| opens(&tag, e)) {
-                self.in_unread_html = true;
-            } else if UNREAD_ELEMENTS
-                .iter()
-                .any(|e| opens(&tag, &format!("/{e}")))
+            if let Some((closing, name)) = element_of(&rest[open..tag_end])
+                && UNREAD_ELEMENTS.iter().any(|e| name.eq_ignore_ascii_case(e))
             {
-                self.in_unread_html = false;
+                self.in_unread_html = !closing;
             }
             self.text.push(' ');
             rest = &rest[tag_end..];
@@ -642,12 +638,17 @@ fn push_text(text: &mut String, piece: &str) {
 /// `<noscript>`, and `<template>` is never shown): not searchable.
 const UNREAD_ELEMENTS: &[&str] = &["script", "style", "template", "noscript"];
 
-/// Whether the lower-cased tag `tag` (`<script src=…>`) opens element `name` (or closes it,
-/// given `/name`): the name is followed by the tag's end, a space or a slash.
-fn opens(tag: &str, name: &str) -> bool {
-    tag.strip_prefix('<')
-        .and_then(|t| t.strip_prefix(name))
-        .is_some_and(|rest| rest.starts_with(['>', ' ', '/', '\t', '\n']) || rest.is_empty())
+/// The element a tag (`<script src=…>`, `</style>`) opens or closes: (closing, its name).
+fn element_of(tag: &str) -> Option<(bool, &str)> {
+    let inner = tag.strip_prefix('<')?;
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let end = inner
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(inner.len());
+    Some((closing, &inner[..end]))
 }
 
 /// Ids the default theme gives elements of a page that shows a body (and that its scripts add):

@@ -63,23 +63,29 @@ pub const DENSE_CODES: u32 = 3;
 /// varints. A word in a third of 10,000 documents takes a third of the sparse form's bytes.
 pub fn encode_postings(pairs: &[(u32, u32)]) -> String {
     let sparse = encode_sparse(pairs);
+    let escapes = pairs.iter().map(|&(_, tf)| escape_len(tf)).sum();
     match pairs.last() {
-        Some(&(last, _)) if dense_length_floor(last, pairs.len()) < sparse.len() => {
-            let dense = encode_dense(pairs);
-            if dense.len() < sparse.len() {
-                dense
-            } else {
-                sparse
-            }
+        Some(&(last, _)) if dense_wins(last, pairs.len(), sparse.len(), escapes) => {
+            encode_dense(pairs)
         }
         _ => sparse,
     }
 }
 
-/// The dense form's length without its escapes: when even this is not shorter than the sparse
-/// form, the dense form is not tried.
-pub fn dense_length_floor(last: u32, count: usize) -> usize {
-    2 + last as usize / 6 + 1 + count.div_ceil(3)
+/// Whether the dense form of `count` postings ending at document `last`, `escapes` characters
+/// of them escapes, is shorter than a sparse form of `sparse_len` (a tie stays sparse).
+pub fn dense_wins(last: u32, count: usize, sparse_len: usize, escapes: usize) -> bool {
+    let dense_len = 2 + last as usize / 6 + 1 + count.div_ceil(3) + escapes;
+    count > 0 && dense_len < sparse_len
+}
+
+/// What a posting of frequency `tf` adds to a dense list's escapes.
+pub fn escape_len(tf: u32) -> usize {
+    if dense_code(tf) == DENSE_CODES {
+        varint_len(tf)
+    } else {
+        0
+    }
 }
 
 pub fn encode_sparse(pairs: &[(u32, u32)]) -> String {

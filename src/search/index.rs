@@ -15,8 +15,8 @@ use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
 use super::codec::{
-    DENSE_CODES, DENSE_MARK, append_dense, decode_postings, dense_code, dense_length_floor,
-    encode_dense, encode_sparse, push_varint, varint_len,
+    DENSE_MARK, append_dense, decode_postings, dense_wins, encode_dense, encode_sparse, escape_len,
+    push_varint, varint_len,
 };
 use super::tokenize::{Term, fnv1a32, index_terms};
 use crate::config::Config;
@@ -286,9 +286,11 @@ impl<'w> Made<'w> {
             .map(|(k, chunk)| (record_file_path(first_file + k), record_file(chunk)))
             .collect();
         for part in parts {
-            files.push((part.path(), part.bytes.clone()));
             if keep {
+                files.push((part.path(), part.bytes.clone()));
                 self.parts.add(part);
+            } else {
+                files.push((part.path(), part.bytes));
             }
         }
         self.add_files(files);
@@ -726,9 +728,7 @@ impl PostingList {
     fn count(&mut self, doc: u32, tf: u32) -> u32 {
         let gap = if self.df == 0 { doc } else { doc - self.last };
         self.sparse_len += varint_len(gap) + varint_len(tf);
-        if dense_code(tf) == DENSE_CODES {
-            self.escapes_len += varint_len(tf);
-        }
+        self.escapes_len += escape_len(tf);
         self.df += 1;
         self.last = doc;
         gap
@@ -754,8 +754,12 @@ impl PostingList {
 
     /// Whether the dense form is shorter (ties stay sparse), from the kept lengths.
     fn dense_wins(&self) -> bool {
-        self.df > 0
-            && dense_length_floor(self.last, self.df as usize) + self.escapes_len < self.sparse_len
+        dense_wins(
+            self.last,
+            self.df as usize,
+            self.sparse_len,
+            self.escapes_len,
+        )
     }
 
     /// Rewrite the list in the other form when that one became the shorter.

@@ -770,11 +770,11 @@
     // The document holds a query word (its postings say so) that neither its title, the snippet
     // nor its topics show — the match lies in the body, and a record carries no body text by
     // default: look for a fuller window in the page itself.
-    var idx = termIndex(this.terms), seen = {};
-    termsIn([str(rec.t), piecesText(h.pieces), list(rec.p).join(this.listSep)], idx, seen);
+    var idx = termIndex(this.terms), seen = {}, shown = piecesText(h.pieces);
+    termsIn([str(rec.t), shown, list(rec.p).join(this.listSep)], idx, seen);
     if (this.holdsUnseen(doc, idx, seen) && /^https?:$/.test(window.location.protocol)) {
       if (!h.pieces.length) a.appendChild(snip);
-      this.deepenWhenSeen(snip, href, h.matched ? termsIn([piecesText(h.pieces)], idx, {}) : 0, seen);
+      this.deepenWhenSeen(snip, href, termsIn([shown], idx, {}), seen);
     }
     return a;
   };
