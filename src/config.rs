@@ -526,15 +526,18 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
             description: c.description,
         })
         .collect();
+    let mut entry_problems = Vec::new();
     check_unique_slugs(
         "stages",
         stages.iter().map(|s| s.slug.as_str()),
-        &mut problem,
+        text,
+        &mut entry_problems,
     );
     check_unique_slugs(
         "courses",
         courses.iter().map(|c| c.slug.as_str()),
-        &mut problem,
+        text,
+        &mut entry_problems,
     );
     check_grades(&grades, &stages, &mut problem);
     if courses.is_empty() {
@@ -569,9 +572,9 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
             "use letters, digits and hyphens, naming a folder under themes/",
         );
     }
-    let mut book_problems = Vec::new();
-    let textbooks = textbooks::validate(raw.textbooks, &courses, &grades, text, &mut book_problems);
-    for p in book_problems {
+    let textbooks =
+        textbooks::validate(raw.textbooks, &courses, &grades, text, &mut entry_problems);
+    for p in entry_problems {
         diagnostics.push(
             Diagnostic::error(p.message)
                 .in_file(CONFIG_FILE)
@@ -747,28 +750,39 @@ fn check_synonyms(entries: &[Synonym], text: &str, diagnostics: &mut Diagnostics
     }
 }
 
+/// Each slug checked where it is written: the search for an entry's `slug:` starts after the
+/// previous one's, so a slug written twice is reported at its second place.
 fn check_unique_slugs<'a>(
     key: &str,
     slugs: impl Iterator<Item = &'a str>,
-    problem: &mut impl FnMut(&str, String, &str),
+    text: &str,
+    problems: &mut Vec<textbooks::Problem>,
 ) {
     let mut seen = BTreeSet::new();
+    let mut from = yaml::key_line(text, 1, key).unwrap_or(1);
     for slug in slugs {
-        if !is_slug(slug) {
-            problem(
-                key,
+        let line = yaml::value_line(text, from, "slug", slug).unwrap_or(from);
+        from = line + 1;
+        let (message, help) = if !is_slug(slug) {
+            (
                 format!(
                     "slug `{slug}` in `{key}` is not ASCII lower-case letters, digits and hyphens"
                 ),
                 "slugs become URL paths: write them like `mental-health`",
-            );
+            )
         } else if !seen.insert(slug) {
-            problem(
-                key,
+            (
                 format!("slug `{slug}` appears twice in `{key}`"),
                 "give each entry its own slug",
-            );
-        }
+            )
+        } else {
+            continue;
+        };
+        problems.push(textbooks::Problem {
+            line,
+            message,
+            help: help.into(),
+        });
     }
 }
 
@@ -1142,5 +1156,18 @@ mod tests {
             messages.iter().any(|m| m.contains("appears twice")),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn a_slug_written_twice_is_reported_at_its_second_place() {
+        let mut d = Diagnostics::new();
+        let text = "title: T\ncourses:\n  - slug: a\n    name: A\n  - { slug: ab, name: AB }\n  - slug: \"a\"\n    name: B\n";
+        assert!(parse(text, &mut d).is_none());
+        let twice = d
+            .sorted()
+            .into_iter()
+            .find(|d| d.message.contains("appears twice"))
+            .unwrap();
+        assert_eq!(twice.line, Some(6), "{twice:?}");
     }
 }

@@ -548,6 +548,25 @@ pub fn key_line(source_text: &str, first_line: usize, key: &str) -> Option<usize
     })
 }
 
+/// The first line, from line `from` on, where `key: value` is written (block or flow style,
+/// quoted or not): where a list's entry with that value is.
+pub fn value_line(text: &str, from: usize, key: &str, value: &str) -> Option<usize> {
+    let value = value.trim();
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find_map(|(i, line)| {
+            let at = line.find(&format!("{key}:"))?;
+            let rest = line[at + key.len() + 1..].trim_start();
+            // `strip_prefix`, not slicing at the value's length: the line may hold another,
+            // non-ASCII value whose bytes that length would cut in two.
+            let after = rest.trim_start_matches(['"', '\'']).strip_prefix(value)?;
+            let next = after.chars().next();
+            next.is_none_or(|c| matches!(c, ' ' | ',' | '}' | '"' | '\'' | '#'))
+                .then_some(i + 1)
+        })
+}
+
 /// Where `entry:` is written inside the top-level block `block:` of `text` — on the block's
 /// own line (flow style, `{ entry: … }`) or on a line under it, quoted or not: (line, column),
 /// both from 1. The block ends at the next top-level key.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Config, Course, Grade, is_slug};
 use crate::diagnostics::suggest;
+use crate::yaml::value_line;
 
 /// A textbook (教材, one volume: 册) as the site declares it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -233,23 +234,6 @@ fn units(
 
 /// The first line at or after `from` where `key:` is followed by `value` (a textbook's `slug:`,
 /// a unit's `number:`), in block or flow style.
-fn value_line(text: &str, from: usize, key: &str, value: &str) -> Option<usize> {
-    let value = value.trim();
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find_map(|(i, line)| {
-            let at = line.find(&format!("{key}:"))?;
-            let rest = line[at + key.len() + 1..].trim_start();
-            // `strip_prefix`, not slicing at the value's length: the line may hold another,
-            // non-ASCII value whose bytes that length would cut in two.
-            let after = rest.trim_start_matches(['"', '\'']).strip_prefix(value)?;
-            let next = after.chars().next();
-            next.is_none_or(|c| matches!(c, ' ' | ',' | '}' | '"' | '\'' | '#'))
-                .then_some(i + 1)
-        })
-}
-
 impl Config {
     pub fn textbook(&self, slug: &str) -> Option<&Textbook> {
         self.textbooks.iter().find(|t| t.slug == slug)

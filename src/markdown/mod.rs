@@ -151,8 +151,10 @@ struct State<'a, 'o> {
     /// A `$` the parser left as text, where it was and the text after it: a formula whose
     /// braces do not pair up, or which is never closed, is not read as one at all.
     stray_dollar: Option<(usize, String)>,
-    /// Inside a raw `<script>` or `<style>` element, whose text no reader sees.
-    in_unread_html: bool,
+    /// Inside a raw element whose text no reader sees (`<script>`, a `hidden` element): its
+    /// name and how many elements of that name are open, so `<div hidden><div>…</div>` ends
+    /// at the right `</div>`.
+    unread_html: Option<(String, u32)>,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -175,7 +177,7 @@ impl<'a, 'o> State<'a, 'o> {
             dropped_links: Vec::new(),
             fragment_links: Vec::new(),
             linked_sources: Vec::new(),
-            in_unread_html: false,
+            unread_html: None,
             stray_dollar: None,
         }
     }
@@ -501,27 +503,52 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     /// The text of raw HTML as a reader sees it: tags become spaces, and the contents of
-    /// `UNREAD_ELEMENTS` are left out (they may span several events).
+    /// `UNREAD_ELEMENTS` and of elements marked `hidden` are left out (they may span several
+    /// events).
     fn collect_html_text(&mut self, html: &str) {
         let mut rest = html;
         while !rest.is_empty() {
             let Some(open) = rest.find('<') else {
-                if !self.in_unread_html {
+                if self.unread_html.is_none() {
                     push_text(&mut self.text, rest);
                 }
                 return;
             };
-            if !self.in_unread_html {
+            if self.unread_html.is_none() {
                 push_text(&mut self.text, &rest[..open]);
             }
             let tag_end = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
-            if let Some((closing, name)) = element_of(&rest[open..tag_end])
-                && UNREAD_ELEMENTS.iter().any(|e| name.eq_ignore_ascii_case(e))
-            {
-                self.in_unread_html = !closing;
-            }
+            self.follow_unread(&rest[open..tag_end]);
             self.text.push(' ');
             rest = &rest[tag_end..];
+        }
+    }
+
+    /// Keeps `unread_html` up to date with one tag.
+    fn follow_unread(&mut self, tag: &str) {
+        let Some((closing, name)) = element_of(tag) else {
+            return;
+        };
+        match &mut self.unread_html {
+            Some((open, depth)) if open.eq_ignore_ascii_case(name) => {
+                if closing {
+                    *depth -= 1;
+                } else if !opens_nothing(name, tag) && !is_raw_text(name) {
+                    *depth += 1;
+                }
+                if *depth == 0 {
+                    self.unread_html = None;
+                }
+            }
+            Some(_) => {}
+            None if !closing => {
+                let unread = UNREAD_ELEMENTS.iter().any(|e| name.eq_ignore_ascii_case(e))
+                    || (has_hidden_attribute(tag) && !opens_nothing(name, tag));
+                if unread {
+                    self.unread_html = Some((name.to_string(), 1));
+                }
+            }
+            None => {}
         }
     }
 
@@ -649,6 +676,64 @@ fn element_of(tag: &str) -> Option<(bool, &str)> {
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .unwrap_or(inner.len());
     Some((closing, &inner[..end]))
+}
+
+/// `<script>` and `<style>` hold raw text: a `<script>` written inside one's text opens nothing.
+fn is_raw_text(name: &str) -> bool {
+    name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")
+}
+
+/// Elements that hold no text of their own (`<img hidden>` hides nothing after it), and tags
+/// closed where they open (`<div hidden/>` in XHTML style).
+fn opens_nothing(name: &str, tag: &str) -> bool {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    VOID.iter().any(|v| name.eq_ignore_ascii_case(v)) || tag.ends_with("/>")
+}
+
+/// Whether a start tag carries the `hidden` attribute (a browser shows nothing inside it),
+/// reading attribute names outside quoted values.
+fn has_hidden_attribute(tag: &str) -> bool {
+    let inner = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
+    let mut chars = inner.char_indices().peekable();
+    // Skip the element's name.
+    while chars.next_if(|(_, c)| !c.is_whitespace()).is_some() {}
+    loop {
+        while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+        let Some(&(start, _)) = chars.peek() else {
+            return false;
+        };
+        while chars
+            .next_if(|(_, c)| !c.is_whitespace() && *c != '=')
+            .is_some()
+        {}
+        let end = chars.peek().map_or(inner.len(), |(i, _)| *i);
+        if inner[start..end].eq_ignore_ascii_case("hidden") {
+            return true;
+        }
+        while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+        if chars.next_if(|(_, c)| *c == '=').is_some() {
+            skip_attribute_value(&mut chars);
+        }
+    }
+}
+
+/// Skips an attribute's value: quoted (`"…"`, `'…'`) or bare.
+fn skip_attribute_value(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) {
+    while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+    match chars.peek().map(|(_, c)| *c) {
+        Some(quote @ ('"' | '\'')) => {
+            chars.next();
+            while chars.next_if(|(_, c)| *c != quote).is_some() {}
+            chars.next();
+        }
+        _ => while chars.next_if(|(_, c)| !c.is_whitespace()).is_some() {},
+    }
 }
 
 /// Ids the default theme gives elements of a page that shows a body (and that its scripts add):

@@ -157,6 +157,18 @@ fn raw_html_text_is_searchable_but_not_its_tags_scripts_or_styles() {
 }
 
 #[test]
+fn raw_html_marked_hidden_is_not_searchable_to_its_own_closing_tag() {
+    let body = "<div hidden><div>藏起来的字</div>\n<p>还藏着</p></div>\n<p>看得见</p>\n\n<div data-x=\"hidden\" title='a hidden b'>属性值不算</div>\n\n<img hidden src=\"a.png\"><span>图片后面的字</span>\n\n<details HIDDEN=\"\"><summary>大写也算</summary></details>\n\n<script>if (a<b) { x = '<script>'; }</script>脚本之后\n";
+    let (r, _) = render_str(body, true);
+    for shown in ["看得见", "属性值不算", "图片后面的字", "脚本之后"] {
+        assert!(r.text.contains(shown), "{shown} missing from {:?}", r.text);
+    }
+    for hidden in ["藏起来", "还藏着", "大写也算"] {
+        assert!(!r.text.contains(hidden), "{hidden} in {:?}", r.text);
+    }
+}
+
+#[test]
 fn an_explicit_heading_id_that_is_taken_is_a_warning_naming_the_id_given() {
     let (r, warnings) = render_str("## 主要内容 {#main}\n\n## 甲 {#a}\n\n## 乙 {#a}\n", false);
     assert!(r.html.contains("id=\"main-1\""), "{}", r.html);
