@@ -71,17 +71,32 @@ class Tool:
         self.name, self.command = name, command  # command(out) -> argv
 
 
-def side_by_side(tools, place, runs, work):
+def side_by_side(tools, place, runs, work, delete_between=False):
+    """Times every tool `runs` times, interleaved, each run into a folder of its own.
+
+    Outputs are deleted only after the last run, unless `delete_between`: on an ext4 file system
+    without a journal (this machine's work disk), a new inode is not taken from among those
+    deleted in the last 60 s (`recently_deleted` in fs/ext4/ialloc.c). Deleting one run's output
+    just before the next run makes that run's file creation scan past every inode just freed,
+    and the cost falls on whichever tool runs next, in proportion to the files both made.
+    """
     results = {t.name: [] for t in tools}
+    made = []
     for i in range(runs + 1):  # run 0 warms the caches and is not counted
         for t in tools:
-            out = os.path.join(place, f"out-{re.sub(r'[^a-z0-9]', '', t.name.lower())}")
+            out = os.path.join(place, f"out-{re.sub(r'[^a-z0-9]', '', t.name.lower())}-{i}")
             fresh(out)
             measured = run_timed(t.command(out), os.path.join(work, f"{t.name}.log"))
             if i > 0:
                 files, mb = tree_size(out)
                 results[t.name].append(measured + (mb, files))
-            fresh(out)
+            if delete_between:
+                fresh(out)
+            else:
+                made.append(out)
+                subprocess.call(["sync"])
+    for out in made:
+        shutil.rmtree(out, ignore_errors=True)
     med = {name: tuple(statistics.median(r[k] for r in rs) for k in range(5)) for name, rs in results.items()}
     print(f"{'':28}{'wall s':>9}{'CPU s':>9}{'peak RSS MiB':>14}{'output MB':>11}{'files':>8}   (medians of {runs})")
     for t in tools:
@@ -150,6 +165,8 @@ def main():
     p.add_argument("--shm", default="/dev/shm")
     p.add_argument("--disk", default=os.path.join(ROOT, "target"))
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--delete-between", action="store_true",
+                   help="delete each run's output before the next run (the protocol before 2026-12-07)")
     a = p.parse_args()
     skip = set(a.skip)
 
@@ -187,7 +204,7 @@ def main():
             if place in skip:
                 continue
             print(f"\n-- {place}: output written to {where}")
-            med = side_by_side(tools, where, a.runs, work)
+            med = side_by_side(tools, where, a.runs, work, a.delete_between)
             print("  ratios (median over median):")
             ratios(med, names, "render bound", "hugo (no search)")
 
