@@ -69,6 +69,8 @@ pub enum Decline {
     NotContent(String),
     /// A file deleted that the site never had.
     Unknown(String),
+    /// A file that is, or lies in a folder that is, a symbolic link: a full build skips it.
+    Link(String),
     /// A file, or the site as it now is, has a problem (a full build reports all of them).
     Problem(String),
     /// An asset deleted that a resource's front matter still names.
@@ -89,6 +91,7 @@ impl std::fmt::Display for Decline {
             Decline::Ignored(file) => write!(f, "{file} is a hidden or temporary file"),
             Decline::NotContent(file) => write!(f, "{file} is not in a folder Lectern reads"),
             Decline::Unknown(file) => write!(f, "{file} was deleted before the site had it"),
+            Decline::Link(file) => write!(f, "{file} is a symbolic link, which a build skips"),
             Decline::Problem(what) => write!(f, "{what}"),
             Decline::AssetStillNamed(file) => {
                 write!(f, "{file} was deleted but front matter still names it")

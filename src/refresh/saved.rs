@@ -60,6 +60,7 @@ pub fn read(
         let rel =
             relative(root, path).ok_or_else(|| Decline::NotContent(path.display().to_string()))?;
         check_readable_here(&rel)?;
+        check_not_linked(root, &rel)?;
         if let Some(asset) = rel
             .strip_prefix("content/assets/")
             .filter(|_| content::is_asset(&rel))
@@ -96,6 +97,20 @@ fn check_readable_here(rel: &str) -> Result<(), Decline> {
     }
     if let Some(problem) = content::unpublishable_name(Path::new(rel)) {
         return Err(Decline::Problem(format!("{rel}: {problem}")));
+    }
+    Ok(())
+}
+
+/// A file swapped for a symbolic link (or in a folder that was) is read by the full build,
+/// which skips it, never through the link: `serve` must not publish what `build` would not.
+/// `content/` itself may be a link, as in a full build.
+fn check_not_linked(root: &Path, rel: &str) -> Result<(), Decline> {
+    let mut path = root.join("content");
+    for part in rel.split('/').skip(1) {
+        path.push(part);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Decline::Link(rel.to_string()));
+        }
     }
     Ok(())
 }

@@ -774,6 +774,26 @@ fn every_decline_says_why() {
         assert_eq!(refreshed.as_ref().map(|_| ()), Err(&decline));
         assert_eq!(decline.to_string(), said);
     }
+    // Files swapped for links to what lies outside the site: a full build skips them.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(
+        &secret,
+        new_lesson("外面的文件", "2024-02-02", "ren-ji-chong-tu.md"),
+    )
+    .unwrap();
+    for rel in ["content/lessons/linked.md", "content/assets/linked.txt"] {
+        let link = s.root.join(rel);
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let refreshed = s.refresh(std::slice::from_ref(&link));
+        let decline = Decline::Link(rel.into());
+        assert_eq!(refreshed.as_ref().map(|_| ()), Err(&decline));
+        assert_eq!(
+            decline.to_string(),
+            format!("{rel} is a symbolic link, which a build skips")
+        );
+        std::fs::remove_file(&link).unwrap();
+    }
     let broken = touch(&s, "content/lessons/broken.md", "---\ntitle: 坏\n---\n");
     match s.refresh(&[broken]) {
         Err(Decline::Problem(what)) => {
