@@ -317,8 +317,30 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
             report.elapsed.as_secs_f64(),
             report.out.display()
         );
+        if !report.kept.is_empty() {
+            let _ = writeln!(err, "{}", kept_line(&report.kept));
+        }
     }
     code
+}
+
+/// The files put into the output folder by hand that a build kept, the first few by name.
+fn kept_line(kept: &[String]) -> String {
+    const NAMED: usize = 3;
+    let names: Vec<String> = kept
+        .iter()
+        .take(NAMED)
+        .map(|k| crate::diagnostics::neutralised(k))
+        .collect();
+    let more = match kept.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "Kept {} file(s) put into the output folder by hand, not made by Lectern: {}{more} (delete one there to drop it)",
+        kept.len(),
+        names.join(", ")
+    )
 }
 
 /// `lectern pack`: a build as `lectern build` makes it, then the zip.

@@ -44,6 +44,8 @@ pub struct BuildReport {
     pub notes: Vec<String>,
     /// The largest HTML page written (relative to `out`), for the weight line.
     pub heaviest_page: Option<String>,
+    /// Files put into the output folder by hand, kept in the new site (relative to `out`).
+    pub kept: Vec<String>,
 }
 
 /// Seconds per stage, in order.
@@ -261,7 +263,7 @@ fn build_inner(
     }
     let clock = Instant::now();
     let out = staging.target().to_path_buf();
-    swap_in(staging, handover, diagnostics)?;
+    let kept = swap_in(staging, handover, diagnostics)?;
     timings.push(("swap", clock.elapsed()));
     let report = BuildReport {
         resources: site.catalog.resources.len(),
@@ -272,6 +274,7 @@ fn build_inner(
         timings,
         notes: site.catalog.notes.clone(),
         heaviest_page: written.heaviest_page.clone(),
+        kept,
     };
     Some((report, site, written))
 }
@@ -336,10 +339,20 @@ fn stage_target(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option
     staged.map_err(|d| diagnostics.push(d)).ok()
 }
 
-fn swap_in(staging: Staging, handover: Handover<'_>, diagnostics: &mut Diagnostics) -> Option<()> {
+/// Swaps the new site in; returns the files put into the old one by hand that it kept.
+fn swap_in(
+    mut staging: Staging,
+    handover: Handover<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<String>> {
     let lock = match handover {
         Handover::Exit => None,
         Handover::Serve(lock) => Some(lock),
+    };
+    // `serve`'s own folder is private: nobody adds files to it by hand.
+    let kept = match lock {
+        None => staging.carry_foreign().to_vec(),
+        Some(_) => Vec::new(),
     };
     match staging.commit_locked(lock) {
         // `serve` goes on running: the old site goes in the background, pages reload at once.
@@ -350,7 +363,7 @@ fn swap_in(staging: Staging, handover: Handover<'_>, diagnostics: &mut Diagnosti
             return None;
         }
     }
-    Some(())
+    Some(kept)
 }
 
 /// Every resource's file text dropped (a build that exits): it was needed to parse the

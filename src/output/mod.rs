@@ -6,6 +6,7 @@
 //! `target` decides which output folders may be replaced, `lock` keeps builds into one folder
 //! apart and removes what killed builds left, `mount` swaps the contents of a mount point.
 
+mod foreign;
 pub(crate) mod lock;
 mod mount;
 mod target;
@@ -37,6 +38,8 @@ pub struct Staging {
     committed: bool,
     /// Folders already made: creating them again costs a system call per file.
     made: Mutex<HashSet<PathBuf>>,
+    /// Files put into the old site by hand, carried into this one (`carry_foreign`).
+    kept: Vec<String>,
     /// Set once a write finds the disk full: later writes are not tried, since each would fail
     /// the same way and thousands of equal errors would bury the one that says what to do.
     disk_full: AtomicBool,
@@ -135,6 +138,7 @@ impl Staging {
             prefix,
             committed: false,
             made: Mutex::new(HashSet::new()),
+            kept: Vec::new(),
             disk_full: AtomicBool::new(false),
             _lock: lock,
         })
@@ -193,6 +197,29 @@ impl Staging {
             .map_err(|e| self.failed(rel, &e))
     }
 
+    /// Carries the files a host put into the output folder by hand (not made by Lectern) into
+    /// the new site, where it makes no file of that name; returns them (see `foreign`).
+    pub fn carry_foreign(&mut self) -> &[String] {
+        self.kept = foreign::carry(&self.target.path, self);
+        &self.kept
+    }
+
+    /// Puts `source` (a file or a link of the old site) at `rel`, unless the new site has
+    /// something there: a hard link where the system allows, a copy otherwise.
+    fn keep(&self, rel: &str, source: &Path) -> bool {
+        let Ok(path) = self.inside(rel) else {
+            return false;
+        };
+        if fs::symlink_metadata(&path).is_ok() || self.make_parent(rel, &path).is_err() {
+            return false;
+        }
+        let is_link = fs::symlink_metadata(source).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            return copy_link(source, &path).is_ok();
+        }
+        fs::hard_link(source, &path).is_ok() || fs::copy(source, &path).is_ok()
+    }
+
     fn make_parent(&self, rel: &str, path: &Path) -> Result<(), Diagnostic> {
         let Some(parent) = path.parent() else {
             return Ok(());
@@ -237,10 +264,7 @@ impl Staging {
     }
 
     pub fn commit(mut self) -> Result<Replaced, Diagnostic> {
-        self.write(
-            MARKER,
-            b"This folder is written by Lectern (lectern build). It is replaced on every build.\n",
-        )?;
+        self.write(MARKER, foreign::marker_text(&self.kept).as_bytes())?;
         target::recheck(&self.target)?;
         // Unique per swap: `serve` may still be removing the previous one in the background.
         static SWAPS: AtomicU64 = AtomicU64::new(0);
@@ -293,6 +317,16 @@ impl Staging {
         }
         Ok(old)
     }
+}
+
+#[cfg(unix)]
+fn copy_link(link: &Path, to: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(fs::read_link(link)?, to)
+}
+
+#[cfg(not(unix))]
+fn copy_link(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// Where a build keeps its lock, staging and old folders, and their names' prefix.

@@ -185,6 +185,68 @@ fn linked_content_and_site_yaml_are_followed() {
     assert!(!site.beside("out/assets/hostname").exists());
 }
 
+/// A host's own files in the output folder (robots.txt, an uploads folder, a link to media
+/// elsewhere) survive every build; a file the site comes to make itself replaces one.
+#[test]
+fn files_put_into_the_output_folder_by_hand_are_kept() {
+    let site = copy_site("full");
+    let out = site.beside("out");
+    let reference = read_tree(&{
+        let reference = site.beside("reference");
+        build(&site.root, &reference, &[]).success();
+        reference
+    });
+    // The first build shows the draft: its page is the site's, not the host's, and goes.
+    build(&site.root, &out, &["--drafts"]).success();
+    let draft = read_tree(&out)
+        .into_keys()
+        .find(|rel| rel.contains("secret-draft") && rel.ends_with("index.html"))
+        .expect("the draft's page");
+    write_file(&out.join("robots.txt"), b"User-agent: *\n");
+    write_file(&out.join("uploads/考试.pdf"), b"pdf");
+    let media = site.beside("media-store/clip.mp4");
+    write_file(&media, b"clip");
+    std::os::unix::fs::symlink(&media, out.join("media")).unwrap();
+    // A page written after the build was put there by hand, whatever its name.
+    write_file(&out.join("lessons/by-hand/index.html"), b"mine");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("Kept 4 file(s) put into the output folder by hand")
+            && run
+                .stderr
+                .contains("lessons/by-hand/index.html, media, robots.txt and 1 more"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join(&draft).exists(), "{draft} outlived its build");
+    let marker = std::fs::read_to_string(out.join(".lectern-output")).unwrap();
+    assert!(
+        marker.ends_with("media\nrobots.txt\nuploads/考试.pdf\n"),
+        "{marker}"
+    );
+    // Dropped by deleting it by hand; the rest stays, build after build.
+    std::fs::remove_file(out.join("lessons/by-hand/index.html")).unwrap();
+    build(&site.root, &out, &[]).success();
+    let run = build(&site.root, &out, &[]);
+    assert!(run.stderr.contains("Kept 3 file(s)"), "{}", run.stderr);
+    let tree = read_tree(&out);
+    assert_eq!(tree["robots.txt"], b"User-agent: *\n");
+    assert_eq!(tree["uploads/考试.pdf"], b"pdf");
+    assert_eq!(std::fs::read_link(out.join("media")).unwrap(), media);
+    for (rel, bytes) in &reference {
+        if rel != ".lectern-output" {
+            assert_eq!(tree.get(rel), Some(bytes), "{rel}");
+        }
+    }
+    // A page put by hand where the site now makes one gives way to the site's.
+    write_file(&out.join("index.html"), b"mine");
+    let run = build(&site.root, &out, &[]);
+    assert!(run.stderr.contains("Kept 3 file(s)"), "{}", run.stderr);
+    assert_eq!(read_tree(&out)["index.html"], reference["index.html"]);
+}
+
 #[test]
 fn a_mount_point_is_written_into() {
     let site = copy_site("full");
