@@ -1,5 +1,5 @@
 //! Files a host put into the output folder by hand (`public/robots.txt`, an `uploads/` folder):
-//! Lectern did not make them, so a build must not delete them. They are found by time — changed
+//! Lectern did not make them, so a build must not delete them. They are found by time — written
 //! after the last build wrote its marker — or because the marker lists them as kept before, and
 //! are carried into the new site, which then lists them in its own marker.
 
@@ -89,19 +89,9 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// When a file last changed, status included: copying a file in with its old times kept
-/// (`cp -p`, rsync) still sets this to the moment of the copy.
-#[cfg(unix)]
-fn changed_at(meta: &fs::Metadata) -> Option<SystemTime> {
-    use std::os::unix::fs::MetadataExt;
-    let since_epoch = std::time::Duration::new(
-        u64::try_from(meta.ctime()).ok()?,
-        u32::try_from(meta.ctime_nsec()).ok()?,
-    );
-    SystemTime::UNIX_EPOCH.checked_add(since_epoch)
-}
-
-#[cfg(not(unix))]
+/// When a file's contents last changed. Not its status change time: a host's `chown -R` or
+/// `chmod -R` of the whole folder would make every page of the old site look put there by
+/// hand. A file copied in with its old times kept (`cp -p`, `rsync -a`) is not recognised.
 fn changed_at(meta: &fs::Metadata) -> Option<SystemTime> {
     meta.modified().ok()
 }

@@ -9,7 +9,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::MARKER;
 use crate::diagnostics::Diagnostic;
 
 /// Names of what builds keep inside a mount point while they run; never part of a site.
@@ -31,10 +30,7 @@ pub fn swap_contents(target: &Path, staging: &Path, old: &Path) -> Result<(), Di
         let _ = move_back(old, target, &done);
         swap_error(target, &e)
     })?;
-    let mut new_entries = entries(staging).map_err(|e| swap_error(target, &e))?;
-    // A rename marks the file changed: the marker goes last, so every file of the new site
-    // is older than it and none is taken for one put there by hand (`foreign`).
-    new_entries.sort_by_key(|entry| entry.file_name() == Some(std::ffi::OsStr::new(MARKER)));
+    let new_entries = entries(staging).map_err(|e| swap_error(target, &e))?;
     move_all(staging, target, &new_entries).map_err(|(done, e)| {
         let _ = move_back(target, staging, &done);
         let _ = move_back(old, target, &moved_out);
