@@ -69,7 +69,13 @@ pub fn parse_each<T: DeserializeOwned>(
         // just suggested: either way, already reported.
         let missing = quoted_after(&diagnostic.message, "missing field `");
         let explained = |key: &String| block.is_set_aside(key) || suggested.contains(key);
-        if missing.is_some_and(|key| explained(&key)) {
+        if missing.as_ref().is_some_and(explained) {
+            return (None, problems);
+        }
+        // A required key that is not there is missing whichever other key is set aside: said
+        // once (it had been said once per line of the block).
+        if missing.is_some() {
+            problems.push(diagnostic);
             return (None, problems);
         }
         let owner = error
@@ -284,6 +290,11 @@ fn to_diagnostic(
     if let Some(diagnostic) = unclosed_quote(source, line) {
         return diagnostic;
     }
+    if (message.starts_with("expected mapping") || message.contains("expected ':'"))
+        && let Some(diagnostic) = colon_without_space(source)
+    {
+        return diagnostic;
+    }
     let mut diagnostic = Diagnostic::error(format!("{message} in {}", source.what))
         .in_file(source.file)
         .at_line(source.file_text, line_in_file, column);
@@ -304,6 +315,10 @@ fn to_diagnostic(
     } else if let Some(missing) = quoted_after(&message, "missing field `") {
         diagnostic =
             diagnostic.with_help(format!("add a line `{missing}: …` to the {}", source.what));
+    } else if message.starts_with("several YAML documents") {
+        diagnostic = diagnostic.with_help(
+            "a catalog is one list: remove the `---` lines between entries and start each entry with `- `",
+        );
     } else if message.contains("duplicate") {
         diagnostic = diagnostic.with_help("each key may appear only once: remove one of them");
     } else if message.starts_with(crate::config::BAD_SYNONYM) {
@@ -331,6 +346,7 @@ fn source_line<'t>(source: &YamlSource<'t>, line: usize) -> &'t str {
 /// How to mend the slips editors make most, which the parser words in its own terms.
 fn slip_help(message: &str, line: &str) -> Option<String> {
     let key = line.split([':', '：']).next().unwrap_or("").trim();
+    let value = shorten(line.split_once(':').map_or("", |(_, v)| v.trim()));
     if line.contains('：') && !line.contains(':') {
         return Some(format!(
             "write the colon after `{key}` as `:` (the ASCII colon, then a space): a Chinese input method types `：`"
@@ -338,12 +354,10 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
     }
     if message.starts_with("mapping values are not allowed") {
         return Some(format!(
-            "a value that holds `: ` must be in quotes: `{key}: \"{}\"`",
-            line.split_once(':').map_or("", |(_, v)| v.trim())
+            "a value that holds `: ` must be in quotes: `{key}: \"{value}\"`"
         ));
     }
     if message.starts_with("expected sequence") || message.contains("expected a list") {
-        let value = line.split_once(':').map_or("", |(_, v)| v.trim());
         return Some(format!(
             "`{key}` is a list: write `{key}: [{value}]`, or one `- item` per line under it"
         ));
@@ -353,7 +367,62 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
             "`{key}` is yes or no: write `{key}: true` or `{key}: false`"
         ));
     }
+    if message.contains("anchor") || message.contains("alias") {
+        return Some(format!(
+            "in YAML a value starting with `*` or `&` refers to another value: put it in quotes, `{key}: \"{value}\"`"
+        ));
+    }
+    if message.starts_with("expected a single value") {
+        return Some(format!(
+            "`{key}` takes one value, not a list: write it as one text, e.g. `{key}: {}`",
+            value
+                .trim_matches(['[', ']'])
+                .replace(", ", "、")
+                .replace(',', "、")
+        ));
+    }
+    if message.starts_with("empty value") && value.starts_with('#') {
+        return Some(format!(
+            "in YAML `#` starts a comment, so `{key}` is empty: put the value in quotes, `{key}: \"{value}\"`"
+        ));
+    }
     None
+}
+
+/// A value echoed in a help line, cut short: the help says how to write it, not what it was.
+fn shorten(value: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    match value.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_string(),
+    }
+}
+
+/// `title:情绪` (no space after the colon) is one plain text to YAML, not a key and its
+/// value, and the parser only says it expected a mapping: point at that line.
+fn colon_without_space(source: &YamlSource<'_>) -> Option<Diagnostic> {
+    let (index, key, value) = source.text.lines().enumerate().find_map(|(i, line)| {
+        let (key, value) = line.split_once(':')?;
+        let plain_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let glued = value.chars().next().is_some_and(|c| !c.is_whitespace());
+        (plain_key && glued && !value.starts_with("//")).then_some((i, key, value))
+    })?;
+    Some(
+        Diagnostic::error(format!(
+            "`{key}:` needs a space after the colon, in {}",
+            source.what
+        ))
+        .in_file(source.file)
+        .at_line(
+            source.file_text,
+            source.first_line + index,
+            key.chars().count() + 2,
+        )
+        .with_help(format!("write `{key}: {}`", shorten(value.trim()))),
+    )
 }
 
 /// A quoted value left open (`title: "认识我的情绪`) runs into the lines after it, and the
@@ -466,6 +535,9 @@ fn humanize(message: &str) -> String {
         "; use Option<String>",
     ] {
         text = text.replace(cut, "");
+    }
+    if text.starts_with("multiple YAML documents") {
+        return "several YAML documents (`---` lines) in one file".to_string();
     }
     if text.starts_with("cannot deserialize null") {
         return "empty value (~ or null) where text or a number is needed".to_string();
@@ -651,6 +723,68 @@ mod tests {
         assert!(help("title: a: b\ngrade: 5\n").contains("`title: \"a: b\"`"));
         assert!(help("title: x\ngrade: 5\ntopics: 情绪管理\n").contains("`topics: [情绪管理]`"));
         assert!(help("title: x\ngrade: 5\ndraft: yes please\n").contains("`draft: true`"));
+    }
+
+    #[test]
+    fn more_slips_get_a_mend_and_a_long_value_is_cut_in_the_help() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Lesson {
+            title: String,
+            #[serde(default)]
+            author: Option<String>,
+            #[serde(default)]
+            topics: Vec<String>,
+        }
+        let fields = &["title", "author", "topics"];
+        let first = |text: &str| {
+            let (_, problems) = parse_each::<Lesson>(&source(text), fields);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let p = &problems[0];
+            (
+                p.message.clone(),
+                p.line,
+                p.help.clone().unwrap_or_default(),
+            )
+        };
+        let (message, line, help) = first("author: 王老师\ntitle:情绪\n");
+        assert!(
+            message.starts_with("`title:` needs a space after the colon"),
+            "{message}"
+        );
+        assert_eq!((line, help.as_str()), (Some(2), "write `title: 情绪`"));
+        assert!(
+            first("title: *甲\n")
+                .2
+                .contains("put it in quotes, `title: \"*甲\"`")
+        );
+        assert!(
+            first("title: x\nauthor: [张三, 李四]\n")
+                .2
+                .contains("`author: 张三、李四`")
+        );
+        assert!(
+            first("title: #井号开头\n")
+                .2
+                .contains("`#` starts a comment")
+        );
+        let long = format!("title: x\ntopics: {}\n", "长".repeat(5000));
+        let help = first(&long).2;
+        assert!(help.chars().count() < 200 && help.contains('…'), "{help}");
+    }
+
+    #[test]
+    fn a_missing_required_key_is_said_once() {
+        let (front, problems) = parse_each::<Front>(
+            &source("grade: 5\nb: 1\nc: 2\nd: 3\n"),
+            &["title", "grade", "b", "c", "d"],
+        );
+        assert!(front.is_none());
+        let missing: Vec<_> = problems
+            .iter()
+            .filter(|p| p.message.contains("missing field"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{problems:?}");
     }
 
     #[test]
