@@ -255,7 +255,15 @@ fn read_asset(
         .binary_search_by(|a| a.path.as_str().cmp(path))
         .ok()?;
     match std::fs::read(&catalog.assets[at].source) {
-        Ok(bytes) => Some((file, String::from_utf8_lossy(&bytes).into_owned())),
+        // UTF-8 only, as Markdown: a GBK file read leniently became a transcript (and search
+        // words) of replacement characters, with nothing said.
+        Ok(bytes) => match crate::content::decode_text(&file, &bytes) {
+            Ok(text) => Some((file, text)),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        },
         Err(error) => {
             problems.push(
                 Diagnostic::error(format!("cannot read the WebVTT file: {error}")).in_file(&file),

@@ -81,7 +81,10 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), (String, String)> {
     };
     let (text, encoding) = match text {
         Some(text) => (text.to_string(), encoding),
-        None => (gb18030(bytes)?, Encoding::Gb18030),
+        None => {
+            check_one_encoding(bytes)?;
+            (gb18030(bytes)?, Encoding::Gb18030)
+        }
     };
     if text.contains('\0') {
         return Err((
@@ -90,6 +93,38 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), (String, String)> {
         ));
     }
     Ok((text, encoding))
+}
+
+/// A file that is not UTF-8 as a whole but has UTF-8 lines (rows pasted in from another
+/// catalog) would be read as GB18030 throughout, and those rows' Chinese published as
+/// nonsense (中文 as 涓枃): refused, naming a line of each kind. A line counts as UTF-8 with
+/// three or more non-ASCII characters, too many for GBK bytes to form by chance.
+fn check_one_encoding(bytes: &[u8]) -> Result<(), (String, String)> {
+    const CHARACTERS_TO_TELL: usize = 3;
+    let (mut utf8_line, mut other_line) = (None, None);
+    for (number, line) in (1..).zip(bytes.split(|b| *b == b'\n')) {
+        if line.is_ascii() {
+            continue;
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) if text.chars().filter(|c| !c.is_ascii()).count() >= CHARACTERS_TO_TELL => {
+                utf8_line.get_or_insert(number);
+            }
+            Ok(_) => {}
+            Err(_) => {
+                other_line.get_or_insert(number);
+            }
+        }
+        if let (Some(utf8), Some(other)) = (utf8_line, other_line) {
+            return Err((
+                format!(
+                    "the file mixes two encodings: line {utf8} is UTF-8, line {other} is not (GBK/GB18030?)"
+                ),
+                "rows were probably pasted in from another file: open it in the spreadsheet, fix the garbled rows, and save it again as \"CSV UTF-8 (逗号分隔)\"".into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn gb18030(bytes: &[u8]) -> Result<String, (String, String)> {
@@ -326,5 +361,16 @@ mod tests {
                 .contains("UTF-16")
         );
         assert!(decode(b"a,\0").unwrap_err().0.contains("NUL"));
+        let (gbk_row, _, _) = encoding_rs::GB18030.encode("m2,中文标题,七年级");
+        let mixed = [
+            b"id,title\nm1,\xE4\xB8\xAD\xE6\x96\x87\xE6\xA0\x87\xE9\xA2\x98\n".as_slice(),
+            &gbk_row,
+        ]
+        .concat();
+        let (message, _) = decode(&mixed).unwrap_err();
+        assert!(
+            message.contains("line 2 is UTF-8, line 3 is not"),
+            "{message}"
+        );
     }
 }

@@ -783,6 +783,39 @@ fn a_chapters_file_shows_as_the_chapters_list_does() {
     );
 }
 
+/// Captions and chapters files are UTF-8, as Markdown is: one saved as GBK or UTF-16 is an
+/// error at its first bad byte, not a transcript of replacement characters.
+#[test]
+fn captions_in_another_encoding_are_an_error_at_the_first_bad_byte() {
+    let site = copy_site("full");
+    let captions = site.root.join("content/assets/captions/emotion-abc.vtt");
+    // "中文字幕" in GBK, on the cue's text line (line 4).
+    let gbk = [
+        b"WEBVTT\n\n00:01.000 --> 00:02.000\n".as_slice(),
+        &[0xD6, 0xD0, 0xCE, 0xC4, 0xD7, 0xD6, 0xC4, 0xBB],
+        b"\n",
+    ]
+    .concat();
+    std::fs::write(&captions, gbk).unwrap();
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("content/assets/captions/emotion-abc.vtt:4")
+            && run.stderr.contains("not valid UTF-8")
+            && run.stderr.contains("re-save the file as UTF-8"),
+        "{}",
+        run.stderr
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("WEBVTT\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&captions, utf16).unwrap();
+    let run = build(&site.root, &site.beside("public"), &[]);
+    assert!(run.stderr.contains("saved as UTF-16"), "{}", run.stderr);
+}
+
 /// Times a review cites (`【03:20】`, `[0:01]`) link to that moment of its video; in code they
 /// stay text.
 #[test]
