@@ -24,7 +24,10 @@ pub struct Packed {
 }
 
 /// Extensions of the media a video page plays from `assets/` (see `theme::page_views::media_view`).
-const MEDIA: &[&str] = &["mp4", "m4v", "webm", "ogv", "mov", "mp3", "m3u8", "ts"];
+const MEDIA: &[&str] = &[
+    "mp4", "m4v", "webm", "ogv", "mov", "mkv", "avi", "wmv", "flv", "mpg", "mpeg", "3gp", "mp3",
+    "m4a", "aac", "wav", "ogg", "oga", "opus", "flac", "m3u8", "ts",
+];
 
 /// Whether `path` (relative to the output) is a local video or audio file.
 fn is_media(path: &str) -> bool {
@@ -311,6 +314,9 @@ mod tests {
     fn media_is_a_video_or_audio_file_under_assets() {
         assert!(is_media("assets/media/a.MP4"));
         assert!(is_media("assets/x.webm"));
+        assert!(
+            is_media("assets/录音.m4a") && is_media("assets/a.WAV") && is_media("assets/b.ogg")
+        );
         assert!(!is_media("assets/worksheets/a.pdf"));
         assert!(!is_media("videos/a/index.html"));
     }

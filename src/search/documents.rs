@@ -61,8 +61,23 @@ pub fn document<'a>(
         people,
         body: &body.text,
         transcript: &body.transcript,
+        chapters: chapter_titles(r, body),
         textbook: r.alignment.as_ref().map(|a| a.textbook.as_str()),
     }
+}
+
+/// A video's chapter titles: from its `chapters_file:` (read with the body) or its list.
+fn chapter_titles<'a>(r: &'a Resource, body: &'a Rendered) -> Vec<&'a str> {
+    let listed = match &r.detail {
+        Detail::Video(d) => d.chapters.as_slice(),
+        _ => &[],
+    };
+    let chapters = if body.chapters.is_empty() {
+        listed
+    } else {
+        &body.chapters
+    };
+    chapters.iter().map(|c| c.title.as_str()).collect()
 }
 
 /// Kind, 说课/评课, grade, stage and course names of a resource, for search.

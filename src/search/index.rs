@@ -102,6 +102,9 @@ pub struct SearchDocument<'a> {
     pub body: &'a str,
     /// A video's cues, from its captions (empty for everything else).
     pub transcript: &'a [crate::vtt::Cue],
+    /// A video's chapter titles, from its `chapters:` list or `chapters_file:`: shown on its
+    /// page, so searchable like its body.
+    pub chapters: Vec<&'a str>,
     /// The slug of the textbook it is aligned to, if any.
     pub textbook: Option<&'a str>,
 }
@@ -569,8 +572,15 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
     // field cost ~5% of a build in allocation and rehashing.
     FIELD_SCRATCH.with_borrow_mut(|scratch| {
         scratch.add(doc.body, BODY);
+        for chapter in &doc.chapters {
+            scratch.add(chapter, BODY);
+        }
         counts.merge(scratch, BODY_TF_CAP);
+        // The speaker too, which the page shows before the cue's words (学生甲：…).
         for cue in doc.transcript {
+            if let Some(speaker) = &cue.speaker {
+                scratch.add(speaker, BODY);
+            }
             scratch.add(&cue.text, BODY);
         }
         counts.merge(scratch, TRANSCRIPT_TF_CAP);
@@ -1377,6 +1387,7 @@ mod tests {
             course_name: String::new(),
             body,
             transcript,
+            chapters: vec!["考前锦囊"],
             textbook: None,
         }
     }
@@ -1527,5 +1538,15 @@ mod tests {
             longer > doc_terms(&video("", &cues[..1])).length_code,
             "every cue adds to the length"
         );
+    }
+
+    #[test]
+    fn chapter_titles_and_speakers_are_searchable_as_the_page_shows_them() {
+        let mut spoken = cue(0, "大家好");
+        spoken.speaker = Some("学生甲".into());
+        let terms = doc_terms(&video("", std::slice::from_ref(&spoken))).into_map();
+        for term in ["学生", "生甲", "锦囊", "考前"] {
+            assert!(terms.contains_key(term), "{term} missing");
+        }
     }
 }

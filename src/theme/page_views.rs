@@ -291,9 +291,15 @@ pub fn media_view(link: &crate::content::Link, root: &str) -> MediaView {
         "mp4" | "m4v" => "video/mp4",
         "webm" => "video/webm",
         "ogv" => "video/ogg",
-        "mov" => "video/quicktime",
+        // A phone's .mov is H.264 in a QuickTime box, which Chromium (and so WeChat's browser)
+        // plays when asked as MP4 but never tries when told `video/quicktime`.
+        "mov" => "video/mp4",
         "m3u8" => "application/vnd.apple.mpegurl",
         "mp3" => "audio/mpeg",
+        "m4a" | "aac" => "audio/mp4",
+        "wav" => "audio/wav",
+        "ogg" | "oga" | "opus" => "audio/ogg",
+        "flac" => "audio/flac",
         _ => "",
     };
     MediaView {
@@ -502,6 +508,33 @@ pub struct BuildInfo {
 mod tests {
     use super::*;
     use crate::content::{Chapter, Duration};
+
+    /// What a phone records and teachers upload plays in the page's player: a .mov asked for
+    /// as MP4, recordings of sound as audio; anything else is a link.
+    #[test]
+    fn phone_recordings_and_sound_files_play_in_the_page() {
+        use crate::content::Link;
+        let view = |path: &str| media_view(&Link::Asset(path.into()), "../../");
+        assert_eq!(
+            (
+                view("课堂/IMG_0001.MOV").kind,
+                view("课堂/IMG_0001.MOV").mime
+            ),
+            ("file", "video/mp4")
+        );
+        for (path, mime) in [
+            ("a.m4a", "audio/mp4"),
+            ("b.wav", "audio/wav"),
+            ("c.ogg", "audio/ogg"),
+        ] {
+            assert_eq!((view(path).kind, view(path).mime), ("file", mime), "{path}");
+        }
+        let external = media_view(
+            &Link::External("https://v.example.org/watch?id=1".into()),
+            "",
+        );
+        assert_eq!(external.kind, "link");
+    }
 
     /// Chapter titles are cue text: markup characters are escaped so players show them as
     /// written, and no title can break a cue or start a timing line.
