@@ -153,10 +153,11 @@ pub fn saved_file_warnings<'a>(
 /// Windows counts it): a portal unzipped or copied onto a school's Windows PC loses that file.
 fn name_windows_refuses(rel: &str) -> Option<Diagnostic> {
     let inside = rel.strip_prefix("content/")?;
-    let published = inside
-        .strip_suffix(".md")
-        .or_else(|| inside.strip_suffix(".markdown"))
-        .unwrap_or(inside);
+    let lower = inside.to_ascii_lowercase();
+    let published = [".md", ".markdown"]
+        .iter()
+        .find(|ext| lower.ends_with(*ext))
+        .map_or(inside, |ext| &inside[..inside.len() - ext.len()]);
     let why = published.split('/').find_map(windows_trouble)?;
     Some(
         Diagnostic::warning(format!("{why}: Windows cannot store the file or folder it is published as (a portal unzipped or copied onto a Windows PC loses it)"))
@@ -308,6 +309,11 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
         || name.starts_with('#')
         || name == "4913"
+        // Office's lock file beside an open document (~$教案.docx), Windows' thumbnail cache
+        // and folder settings: none of them is the editor's to publish.
+        || name.starts_with("~$")
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
         || [".swp", ".swx", ".tmp", ".bak", ".crdownload", ".part"]
             .iter()
             .any(|ext| name.ends_with(ext))
@@ -327,8 +333,19 @@ pub fn unpublishable_name(path: &Path) -> Option<&'static str> {
         if name.chars().any(char::is_control) {
             return Some("it holds a control character");
         }
+        if name.chars().any(is_direction_mark) {
+            return Some(
+                "it holds an invisible direction mark, which shows the name out of order (a `.exe` can look like a `.jpg`)",
+            );
+        }
     }
     None
+}
+
+/// Unicode's bidirectional embeddings, overrides and isolates: invisible, and they reorder
+/// what follows them, so a file name can show an extension it does not have.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -342,9 +359,11 @@ fn relative(root: &Path, path: &Path) -> String {
 fn classify(rel: &str) -> Option<FileRole> {
     let inside = rel.strip_prefix("content/")?;
     let (top, rest) = inside.split_once('/')?;
-    let markdown = rest.ends_with(".md") || rest.ends_with(".markdown");
-    let yaml = (rest.ends_with(".yaml") || rest.ends_with(".yml")) && !rest.contains('/');
-    let csv = rest.to_ascii_lowercase().ends_with(".csv") && !rest.contains('/');
+    // Extensions in any case: Windows tools save `教案.MD` and `目录.CSV`.
+    let lower = rest.to_ascii_lowercase();
+    let markdown = lower.ends_with(".md") || lower.ends_with(".markdown");
+    let yaml = (lower.ends_with(".yaml") || lower.ends_with(".yml")) && !rest.contains('/');
+    let csv = lower.ends_with(".csv") && !rest.contains('/');
     match top {
         "assets" => Some(FileRole::Asset),
         "lessons" if markdown => Some(FileRole::Resource(Kind::Lesson)),
@@ -653,11 +672,33 @@ mod tests {
         );
         assert_eq!(classify("content/assets/a/b.pdf"), Some(FileRole::Asset));
         assert_eq!(classify("content/readme.md"), None);
+        assert!(
+            unpublishable_name(Path::new("content/assets/rlo\u{202e}gpj.exe"))
+                .is_some_and(|why| why.contains("direction mark"))
+        );
+        assert_eq!(
+            classify("content/lessons/upper.MD"),
+            Some(FileRole::Resource(Kind::Lesson))
+        );
+        assert_eq!(
+            classify("content/videos/list.YML"),
+            Some(FileRole::VideoCatalog)
+        );
     }
 
     #[test]
     fn ignores_editor_files() {
-        for name in ["a.md~", ".#a.md", "a.md.swp", "4913", ".hidden", "x.tmp"] {
+        for name in [
+            "a.md~",
+            ".#a.md",
+            "a.md.swp",
+            "4913",
+            ".hidden",
+            "x.tmp",
+            "~$教案.docx",
+            "Thumbs.db",
+            "desktop.ini",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("a.md"));
