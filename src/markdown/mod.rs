@@ -310,6 +310,12 @@ impl<'a, 'o> State<'a, 'o> {
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
                 Some(Event::Text(html))
             }
+            // A footnote's label becomes an id and a link to it: `[^注 1]` must not give
+            // `id="注 1"`, which no address can reach and HTML forbids.
+            Event::FootnoteReference(label) => Some(Event::FootnoteReference(footnote_id(label))),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Some(Event::Start(Tag::FootnoteDefinition(footnote_id(label))))
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -654,6 +660,20 @@ fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
 
 /// Search text is capped per document: a 20 MB lesson should not make a 20 MB index entry.
 const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
+
+/// A footnote label as an id: white space as `-` (the same label gives the same id at its
+/// reference and its definition).
+fn footnote_id(label: CowStr<'_>) -> CowStr<'_> {
+    if label.contains(char::is_whitespace) {
+        label
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-")
+            .into()
+    } else {
+        label
+    }
+}
 
 fn push_text(text: &mut String, piece: &str) {
     if text.len() < MAX_TEXT_BYTES {

@@ -157,6 +157,17 @@ fn raw_html_text_is_searchable_but_not_its_tags_scripts_or_styles() {
 }
 
 #[test]
+fn a_footnote_label_with_spaces_gives_an_id_without_them() {
+    let (r, _) = render_str("正文[^注 1]。\n\n[^注 1]: 出处。\n", false);
+    assert!(
+        r.html.contains("href=\"#注-1\"") && r.html.contains("id=\"注-1\""),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("注 1\""), "{}", r.html);
+}
+
+#[test]
 fn raw_html_marked_hidden_is_not_searchable_to_its_own_closing_tag() {
     let body = "<div hidden><div>藏起来的字</div>\n<p>还藏着</p></div>\n<p>看得见</p>\n\n<div data-x=\"hidden\" title='a hidden b'>属性值不算</div>\n\n<img hidden src=\"a.png\"><span>图片后面的字</span>\n\n<details HIDDEN=\"\"><summary>大写也算</summary></details>\n\n<script>if (a<b) { x = '<script>'; }</script>脚本之后\n";
     let (r, _) = render_str(body, true);
