@@ -363,6 +363,8 @@ impl Theme {
             video: self.text("card_kind_video").to_string(),
             review: self.text("card_kind_review").to_string(),
             list_sep: self.text("list_sep").to_string(),
+            presentation: self.text("review_kind_presentation").to_string(),
+            critique: self.text("review_kind_critique").to_string(),
         }
     }
 }

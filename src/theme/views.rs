@@ -57,7 +57,7 @@ pub struct Card {
     pub topics: Vec<TermRef>,
     pub duration: String,
     pub rating: u8,
-    pub review_kind: &'static str,
+    pub review_kind: String,
 }
 
 /// The UI strings that Rust itself writes into views and the search index, read from the
@@ -69,9 +69,19 @@ pub struct Labels {
     pub video: String,
     pub review: String,
     pub list_sep: String,
+    /// 说课 and 评课 (`review_kind_presentation`, `review_kind_critique`).
+    pub presentation: String,
+    pub critique: String,
 }
 
 impl Labels {
+    pub fn review_kind(&self, kind: crate::content::ReviewKind) -> &str {
+        match kind {
+            crate::content::ReviewKind::Presentation => &self.presentation,
+            crate::content::ReviewKind::Critique => &self.critique,
+        }
+    }
+
     pub fn of(&self, kind: Kind) -> &str {
         match kind {
             Kind::Lesson => &self.lesson,
@@ -291,13 +301,18 @@ fn card(
         }
     }
     let (duration, rating, review_kind) = match &r.detail {
-        Detail::Video(v) => (v.duration.map(|d| d.to_string()).unwrap_or_default(), 0, ""),
+        Detail::Video(v) => (
+            v.duration.map(|d| d.to_string()).unwrap_or_default(),
+            0,
+            String::new(),
+        ),
         Detail::Review(v) => (
             String::new(),
             v.rating.unwrap_or(0),
-            v.review_kind.map(|k| k.label()).unwrap_or(""),
+            v.review_kind
+                .map_or(String::new(), |k| labels.review_kind(k).to_string()),
         ),
-        Detail::Lesson(_) => (String::new(), 0, ""),
+        Detail::Lesson(_) => (String::new(), 0, String::new()),
     };
     Card {
         id: r.id.clone(),

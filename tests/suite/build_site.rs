@@ -699,11 +699,9 @@ fn offline_scripts_carry_every_index_file_when_asked_and_pack_makes_the_same() {
 fn a_video_shows_its_transcript_and_chapters() {
     let tree = full();
     let video = page(tree, "videos/emotion-abc-class/index.html");
-    assert!(
-        video.contains(
-            r#"<track kind="chapters" srclang="zh" label="课堂环节" src="chapters.vtt">"#
-        )
-    );
+    assert!(video.contains(
+        r#"<track kind="chapters" srclang="zh-CN" label="课堂环节" src="chapters.vtt">"#
+    ));
     // A cue names its speaker when the speaker changes; its time is text (video.js links it),
     // a `<time>` with a valid duration as its `datetime`.
     assert!(
@@ -772,11 +770,9 @@ fn a_chapters_file_shows_as_the_chapters_list_does() {
     };
     assert_eq!(chapters(&from_file).len(), 3);
     assert_eq!(chapters(&from_file), chapters(&from_list));
-    assert!(
-        from_file.contains(
-            r#"<track kind="chapters" srclang="zh" label="课堂环节" src="chapters.vtt">"#
-        )
-    );
+    assert!(from_file.contains(
+        r#"<track kind="chapters" srclang="zh-CN" label="课堂环节" src="chapters.vtt">"#
+    ));
     assert_eq!(
         page(&tree, "videos/emotion-abc-class/chapters.vtt"),
         page(full(), "videos/emotion-abc-class/chapters.vtt")
@@ -1015,4 +1011,25 @@ fn a_topic_written_two_ways_is_warned_about() {
             .any(|w| w.contains("topic `考試焦慮` is also written `考试焦虑`")),
         "{warnings:?}"
     );
+}
+
+/// An English portal says the review kinds, the speakers' separator and the captions'
+/// language in English.
+#[test]
+fn an_english_site_names_review_kinds_speakers_and_captions_in_english() {
+    let site = copy_site("full");
+    let yaml = site.root.join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, text.replace("language: zh-CN", "language: en")).unwrap();
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    let review = page(&tree, "reviews/emotion-abc-ping-ke/index.html");
+    assert!(
+        review.contains(">Critique</span>") && !review.contains("评课</span>"),
+        "{review}"
+    );
+    let video = page(&tree, "videos/emotion-abc-class/index.html");
+    assert!(video.contains(r#"<track kind="captions" srclang="en" label="Captions""#));
+    assert!(video.contains(": </b>") && !video.contains("：</b>"));
 }
