@@ -121,10 +121,11 @@ pub fn late_times(
     file_text: &str,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let Some(video) = catalog
-        .review_video(place)
-        .filter(|_| !body.cited_times.is_empty())
-    else {
+    if body.cited_times.is_empty() {
+        return problems;
+    }
+    let Some(video) = catalog.review_video(place) else {
+        problems.push(no_video(catalog, place, file_text));
         return problems;
     };
     let Detail::Video(detail) = &catalog.resources[video].detail else {
@@ -152,6 +153,23 @@ pub fn late_times(
         problems.push(warning);
     }
     problems
+}
+
+/// A review citing times with no video to play them (none named, its lesson has none, or
+/// that video is a draft): its page shows the times as plain text, and says why here.
+fn no_video(catalog: &Catalog, place: catalog::Place, file_text: &str) -> Diagnostic {
+    let review = &catalog.resources[place];
+    let source = file_text.get(review.body_span.clone()).unwrap_or("");
+    let mut warning = Diagnostic::warning(
+        "the review cites times, but it has no video to play them: they are shown as plain text",
+    )
+    .in_file(&review.origin.file)
+    .with_help("name its video with `video: <id>`, or give its lesson a video");
+    if let Some((_, offset)) = crate::markdown::times::cited_in_source(source).first() {
+        let line = review.body_line + source[..*offset].matches('\n').count();
+        warning = warning.at_line(file_text, line, 1);
+    }
+    warning
 }
 
 pub fn asset_set(catalog: &Catalog) -> BTreeSet<String> {

@@ -56,6 +56,27 @@ fn flush<'a>(text: &mut String, out: &mut Vec<Event<'a>>, cited: &mut Vec<u32>) 
     text.clear();
 }
 
+/// A rendered body with its time links taken out, their times left as text.
+pub fn unlink(html: &str) -> String {
+    let opening = format!("<a class=\"time-link\" href=\"{PLACEHOLDER}#t=");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(&opening) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(text_start) = after.find('>').map(|i| i + 1) else {
+            break;
+        };
+        let text_end = after[text_start..]
+            .find("</a>")
+            .map_or(after.len(), |i| text_start + i);
+        out.push_str(&after[text_start..text_end]);
+        rest = after.get(text_end + "</a>".len()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every cited time in a body's source, in seconds, with its byte offset: where a warning
 /// about it points (inside links and code too, which are not linked; a warning's place only).
 pub fn cited_in_source(source: &str) -> Vec<(u32, usize)> {
@@ -124,6 +145,15 @@ mod tests {
             html.contains("<a class=\"time-link\" href=\"lectern-video:#t=200\">【03:20】</a>")
         );
         assert!(html.contains("<a class=\"time-link\" href=\"lectern-video:#t=754\">[12:34]</a>"));
+        let plain = unlink(&html);
+        assert!(
+            plain.contains("【03:20】") && plain.contains("[12:34]"),
+            "{plain}"
+        );
+        assert!(
+            !plain.contains("time-link") && !plain.contains(PLACEHOLDER),
+            "{plain}"
+        );
     }
 
     #[test]

@@ -79,11 +79,17 @@ impl Serialize for BodyHtml<'_> {
         if self.body.cited_times.is_empty() {
             return serializer.serialize_str(self.html());
         }
-        // Without a video the links stay on the page: `#t=…` only. Only the attribute is
-        // replaced: the same words in text are escaped (`&quot;`) and never match.
-        let placeholder = format!("href=\"{}", crate::markdown::times::PLACEHOLDER);
-        let video = format!("href=\"{}", self.video.as_deref().unwrap_or(""));
-        let html = self.html().replace(&placeholder, &video);
+        // Only the attribute is replaced: the same words in text are escaped (`&quot;`) and
+        // never match. Without a video the times are plain text (`bodies` warns): a `#t=`
+        // link on a page without a player would go nowhere.
+        let html = match self.video.as_deref() {
+            Some(video) => {
+                let placeholder = format!("href=\"{}", crate::markdown::times::PLACEHOLDER);
+                self.html()
+                    .replace(&placeholder, &format!("href=\"{video}"))
+            }
+            None => crate::markdown::times::unlink(self.html()),
+        };
         serializer.serialize_str(&html)
     }
 }

@@ -1033,3 +1033,27 @@ fn an_english_site_names_review_kinds_speakers_and_captions_in_english() {
     assert!(video.contains(r#"<track kind="captions" srclang="en" label="Captions""#));
     assert!(video.contains(": </b>") && !video.contains("：</b>"));
 }
+
+/// A review citing times with no video to play them shows the times as text and says why.
+#[test]
+fn times_in_a_review_without_a_video_are_text_and_a_warning() {
+    let site = copy_site("full");
+    site.write(
+        "content/reviews/stress-review.md",
+        "---\ntitle: 评《压力管理》\ngrade: 10\ncourse: mental-health\nlesson: stress\nreviewer: 李敏\nkind: 评课\n---\n\n导入部分（见 [05:00]）节奏得当。\n",
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("content/reviews/stress-review.md:10")
+            && run.stderr.contains("it has no video to play them"),
+        "{}",
+        run.stderr
+    );
+    let html = page(&read_tree(&out), "reviews/stress-review/index.html");
+    assert!(
+        html.contains("（见 [05:00]）") && !html.contains("#t=300"),
+        "{html}"
+    );
+}
