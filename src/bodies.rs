@@ -128,6 +128,9 @@ pub fn late_times(
         problems.push(no_video(catalog, place, file_text));
         return problems;
     };
+    if let Some(count) = catalog.review_video_guessed_among(place) {
+        problems.push(guessed_video(catalog, place, video, count, file_text));
+    }
     let Detail::Video(detail) = &catalog.resources[video].detail else {
         return problems;
     };
@@ -155,21 +158,51 @@ pub fn late_times(
     problems
 }
 
+/// A review citing times whose lesson has several videos, none named: the times link to the
+/// first, which a new video of that lesson can change without the review changing.
+fn guessed_video(
+    catalog: &Catalog,
+    place: catalog::Place,
+    video: catalog::Place,
+    count: usize,
+    file_text: &str,
+) -> Diagnostic {
+    let review = &catalog.resources[place];
+    let chosen = &catalog.resources[video];
+    let warning = Diagnostic::warning(format!(
+        "the review's times link to `{}`, the first of its lesson's {count} videos",
+        chosen.id
+    ))
+    .in_file(&review.origin.file)
+    .with_help(format!(
+        "name the video the times are from: `video: {}` (or another of them)",
+        chosen.id
+    ));
+    at_first_time(warning, review, file_text)
+}
+
+/// `warning` pointed at the review's first cited time, if its source shows one.
+fn at_first_time(warning: Diagnostic, review: &Resource, file_text: &str) -> Diagnostic {
+    let source = file_text.get(review.body_span.clone()).unwrap_or("");
+    match crate::markdown::times::cited_in_source(source).first() {
+        Some((_, offset)) => {
+            let line = review.body_line + source[..*offset].matches('\n').count();
+            warning.at_line(file_text, line, 1)
+        }
+        None => warning,
+    }
+}
+
 /// A review citing times with no video to play them (none named, its lesson has none, or
 /// that video is a draft): its page shows the times as plain text, and says why here.
 fn no_video(catalog: &Catalog, place: catalog::Place, file_text: &str) -> Diagnostic {
     let review = &catalog.resources[place];
-    let source = file_text.get(review.body_span.clone()).unwrap_or("");
-    let mut warning = Diagnostic::warning(
+    let warning = Diagnostic::warning(
         "the review cites times, but it has no video to play them: they are shown as plain text",
     )
     .in_file(&review.origin.file)
     .with_help("name its video with `video: <id>`, or give its lesson a video");
-    if let Some((_, offset)) = crate::markdown::times::cited_in_source(source).first() {
-        let line = review.body_line + source[..*offset].matches('\n').count();
-        warning = warning.at_line(file_text, line, 1);
-    }
-    warning
+    at_first_time(warning, review, file_text)
 }
 
 pub fn asset_set(catalog: &Catalog) -> BTreeSet<String> {

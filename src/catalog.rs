@@ -574,6 +574,17 @@ impl Catalog {
         })
     }
 
+    /// How many videos the lesson has whose first a review's times link to, when the review
+    /// names no video of its own and that lesson has more than one: the link is a guess.
+    pub fn review_video_guessed_among(&self, place: Place) -> Option<usize> {
+        let links = &self.links[place];
+        if links.video.is_some() {
+            return None;
+        }
+        let videos = self.links[links.lesson?].videos.len();
+        (videos > 1).then_some(videos)
+    }
+
     /// Every resource's place, in order.
     pub fn places(&self) -> impl DoubleEndedIterator<Item = Place> + use<> {
         (0..self.resources.len()).map(Place)

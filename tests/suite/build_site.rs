@@ -1057,3 +1057,29 @@ fn times_in_a_review_without_a_video_are_text_and_a_warning() {
         "{html}"
     );
 }
+
+/// A review naming no video, whose lesson has two: its times link to the first, and the
+/// build says so, since a third video could change which one.
+#[test]
+fn times_linked_to_one_of_several_videos_are_a_warning() {
+    let site = copy_site("full");
+    let video =
+        std::fs::read_to_string(site.root.join("content/videos/emotion-abc-class.md")).unwrap();
+    site.write(
+        "content/videos/emotion-abc-second.md",
+        video.replace("title: ", "title: 第二课时 "),
+    );
+    site.write(
+        "content/reviews/emotion-abc-times.md",
+        "---\ntitle: 评《情绪ABC》\ngrade: 7\ncourse: mental-health\nlesson: emotion-abc\nreviewer: 李敏\nkind: 评课\n---\n\n导入（[01:00]）自然。\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("content/reviews/emotion-abc-times.md:10")
+            && run.stderr.contains("the first of its lesson's 2 videos"),
+        "{}",
+        run.stderr
+    );
+}
