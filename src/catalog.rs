@@ -144,6 +144,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
     );
     diagnostics.extend(link_problems.sorted());
     diagnostics.extend(topic_spellings(&indexes.topics, &resources));
+    diagnostics.extend(numbered_topic_addresses(&indexes.topics, &resources));
     Catalog {
         links,
         pages,
@@ -456,6 +457,42 @@ fn push_under(map: &mut BTreeMap<String, Vec<Place>>, key: &str, place: Place) {
     }
 }
 
+/// Two topics whose names read alike in pinyin (情绪, 清虚) share an address, and the later in
+/// name order takes a number (`qing-xu-2`), which moves when a topic is added or removed: a
+/// warning at the numbered topic's first use. Spellings of one name are `topic_spellings`'.
+fn numbered_topic_addresses(topics: &[Topic], resources: &[Arc<Resource>]) -> Vec<Diagnostic> {
+    let fold = |name: &str| -> String { name.chars().map(crate::search::tokenize::fold).collect() };
+    let mut by_base: BTreeMap<String, Vec<&Topic>> = BTreeMap::new();
+    for topic in topics {
+        by_base
+            .entry(crate::slug::slugify(&topic.name))
+            .or_default()
+            .push(topic);
+    }
+    let mut warnings = Vec::new();
+    for group in by_base.values_mut().filter(|g| g.len() > 1) {
+        group.sort_by(|a, b| a.name.cmp(&b.name));
+        let first = group[0];
+        for numbered in &group[1..] {
+            let Some(used) = numbered.resources.first().and_then(|p| resources.get(p.0)) else {
+                continue;
+            };
+            if fold(&numbered.name) == fold(&first.name) {
+                continue;
+            }
+            warnings.push(used.origin.at_key(
+                "topics",
+                Diagnostic::warning(format!(
+                    "topic `{}` reads like `{}` in pinyin, so its page is topics/{}/, whose number may change as topics come and go",
+                    numbered.name, first.name, numbered.slug
+                ))
+                .with_help("if links to this topic page must last, give the topic a name that reads differently"),
+            ));
+        }
+    }
+    warnings
+}
+
 /// Topics written two ways — traditional or simplified characters, full-width letters, case
 /// (考試焦慮 and 考试焦虑, PPT and ppt) — are two topics with two pages where the editor meant
 /// one: a warning at the first use of each rarer spelling.
@@ -495,7 +532,11 @@ fn topic_slugs(topics: BTreeMap<String, Vec<Place>>) -> Vec<Topic> {
     let mut list: Vec<Topic> = topics
         .into_iter()
         .map(|(name, resources)| {
-            let base = crate::slug::slugify(&name);
+            let mut base = crate::slug::slugify(&name);
+            // `con`, `aux`…: no Windows PC could hold the topic's folder.
+            if crate::slug::is_windows_device(&base) {
+                base.push_str("-topic");
+            }
             let mut slug = base.clone();
             let mut k = 2;
             while !taken.insert(slug.clone()) {

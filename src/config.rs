@@ -775,6 +775,13 @@ fn check_unique_slugs<'a>(
                 format!("slug `{slug}` appears twice in `{key}`"),
                 "give each entry its own slug",
             )
+        } else if crate::slug::is_windows_device(slug) {
+            (
+                format!(
+                    "slug `{slug}` in `{key}` is a device name on Windows: a portal copied onto a Windows PC cannot hold its folder"
+                ),
+                "choose another slug, such as one with a word added",
+            )
         } else {
             continue;
         };

@@ -4,6 +4,22 @@
 
 use pinyin::ToPinyin;
 
+/// Whether Windows reserves `name` (any case, with any extension) for a device: a folder or
+/// file of that name cannot exist on a school's Windows PC, so a portal copied there loses it.
+pub fn is_windows_device(name: &str) -> bool {
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or(name)
+        .trim_end()
+        .to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
+}
+
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     let mut pending_dash = false;
@@ -47,6 +63,16 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_device_names_in_any_case_and_with_an_extension() {
+        for name in ["con", "CON", "aux.md", "Nul", "com1", "LPT9.txt", "prn "] {
+            assert!(is_windows_device(name), "{name}");
+        }
+        for name in ["con-1", "com0", "console", "lpt", "auxiliary"] {
+            assert!(!is_windows_device(name), "{name}");
+        }
+    }
 
     #[test]
     fn chinese_becomes_pinyin() {

@@ -111,6 +111,13 @@ pub(super) fn validate(
                 format!("textbook slug `{slug}` appears twice"),
                 "give each textbook its own slug".into(),
             );
+        } else if crate::slug::is_windows_device(&slug) {
+            problem(
+                format!(
+                    "textbook slug `{slug}` is a device name on Windows: a portal copied onto a Windows PC cannot hold its folder"
+                ),
+                "choose another slug, such as one with a word added".into(),
+            );
         }
         if raw.name.trim().is_empty() {
             problem(

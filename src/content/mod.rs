@@ -173,18 +173,13 @@ fn windows_trouble(part: &str) -> Option<String> {
     if part.ends_with('.') || part.ends_with(' ') {
         return Some("the name ends in a dot or a space".to_string());
     }
-    let stem = part
-        .split('.')
-        .next()
-        .unwrap_or(part)
-        .trim_end()
-        .to_ascii_uppercase();
-    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0');
-    device.then(|| format!("`{stem}` is a device name on Windows"))
+    let stem = part.split('.').next().unwrap_or(part).trim_end();
+    crate::slug::is_windows_device(part).then(|| {
+        format!(
+            "`{}` is a device name on Windows",
+            stem.to_ascii_uppercase()
+        )
+    })
 }
 
 /// Every file under content/, classified; hidden files, editor backups and symlinks are skipped.

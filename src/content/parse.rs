@@ -627,6 +627,20 @@ fn choose_id(place: &Place<'_>, slug: Option<String>, problems: &mut Vec<Diagnos
         Some(slug) => (slug.trim().to_string(), "slug"),
         None => (place.stem.clone(), "title"),
     };
+    if is_id(&id) && crate::slug::is_windows_device(&id) {
+        let help = match key {
+            "slug" => format!("choose another, e.g. `slug: {}-1`", id.to_ascii_lowercase()),
+            _ => format!(
+                "rename the file, or add `slug: {}-1`",
+                id.to_ascii_lowercase()
+            ),
+        };
+        let message = format!(
+            "`{id}` is a device name on Windows: a portal copied onto a Windows PC cannot hold its page's folder"
+        );
+        problems.push(place.problem(key, message, help));
+        return id;
+    }
     if is_id(&id) {
         return id;
     }

@@ -1083,3 +1083,44 @@ fn times_linked_to_one_of_several_videos_are_a_warning() {
         run.stderr
     );
 }
+
+/// Addresses a Windows PC can hold: a topic named like a device gets a word added, a `slug:`
+/// that is a device name is an error; a topic whose pinyin another topic already has is
+/// numbered, with a warning that the number may move.
+#[test]
+fn device_names_and_topics_alike_in_pinyin_get_lasting_addresses() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/primary/water-safety.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    let topics_line = text
+        .lines()
+        .find(|l| l.starts_with("topics:"))
+        .unwrap()
+        .to_string();
+    site.write(
+        lesson,
+        text.replace(&topics_line, "topics: [情绪, 清虚, CON]"),
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("topic `清虚` reads like `情绪` in pinyin, so its page is topics/qing-xu-2/"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.join("topics/qing-xu/index.html").is_file());
+    assert!(out.join("topics/con-topic/index.html").is_file() && !out.join("topics/con").exists());
+    site.write(
+        lesson,
+        text.replace("---\ntitle:", "---\nslug: aux\ntitle:"),
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("`aux` is a device name on Windows"),
+        "{}",
+        run.stderr
+    );
+}
