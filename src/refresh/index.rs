@@ -73,8 +73,8 @@ struct Moves {
 }
 
 /// A document stays when its resource is still there (same kind and id: its page), its file
-/// was not saved, and its body is the same one (shared) or has the same text and cues (their
-/// times are in its search record).
+/// was not saved, and its body is the same one (shared) or has the same text, cues (their
+/// times are in its search record) and chapters from a file (their titles are searchable).
 fn moves(site: &Site, next: &Next, saved: &Saved) -> Moves {
     let (old, new) = (&site.catalog, &next.catalog);
     let (old_count, new_count) = (old.resources.len(), new.resources.len());
@@ -87,7 +87,8 @@ fn moves(site: &Site, next: &Next, saved: &Saved) -> Moves {
         !saved.dirty.contains(&r.origin.file)
             && (Arc::ptr_eq(body, &site.bodies[o])
                 || (body.text == site.bodies[o].text
-                    && body.transcript == site.bodies[o].transcript))
+                    && body.transcript == site.bodies[o].transcript
+                    && body.chapters == site.bodies[o].chapters))
     };
     let mut moved = Moves {
         from: vec![None; old_count],
