@@ -50,6 +50,8 @@ pub struct ServeText {
     pub rebuilding: String,
     /// With `{count}` for the number of problems.
     pub build_failed: String,
+    /// The same, when no build has succeeded yet (there is no last good one to show).
+    pub first_build_failed: String,
 }
 
 impl ServeText {
@@ -60,6 +62,7 @@ impl ServeText {
         ServeText {
             rebuilding: text("serve_rebuilding"),
             build_failed: text("serve_build_failed"),
+            first_build_failed: text("serve_first_build_failed"),
         }
     }
 
@@ -67,6 +70,7 @@ impl ServeText {
         ServeText {
             rebuilding: theme.text("serve_rebuilding").to_string(),
             build_failed: theme.text("serve_build_failed").to_string(),
+            first_build_failed: theme.text("serve_first_build_failed").to_string(),
         }
     }
 }
@@ -320,7 +324,12 @@ fn inject(state: &ServerState, html: Vec<u8>, build: u64) -> Vec<u8> {
     if let Ok(errors) = state.errors.read()
         && !errors.is_empty()
     {
-        extra.push_str(&overlay(&errors, &text.build_failed));
+        // A good build leaves its marker in the served folder; before one there is none.
+        let heading = match state.served.join(crate::output::MARKER).is_file() {
+            true => &text.build_failed,
+            false => &text.first_build_failed,
+        };
+        extra.push_str(&overlay(&errors, heading));
     }
     let text = String::from_utf8_lossy(&html);
     match text.rfind("</body>") {

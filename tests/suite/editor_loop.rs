@@ -635,8 +635,8 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
     });
     let (_, shown) = get(port, page);
     assert!(
-        shown.contains("我的情绪周记"),
-        "the last good build must stay served"
+        shown.contains("我的情绪周记") && shown.contains("页面显示的是上一次成功的构建"),
+        "the last good build must stay served, and the box say so"
     );
     assert!(
         shown.contains("content/lessons/wo-de-qing-xu-ri-ji.md:3")
@@ -672,6 +672,25 @@ fn serve_rebuilds_on_save_shows_errors_and_matches_a_full_build() {
     );
     // What is served equals a full build of the same files with the same base URL.
     settles_on_a_full_build(&server, &site, &tmp.path().join("full"));
+}
+
+/// A site broken from the start has no last good build: the box says how it will come.
+#[test]
+fn serve_on_a_site_broken_from_the_start_says_the_page_comes_when_mended() {
+    let (_tmp, site) = init_site();
+    let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
+    let original = std::fs::read_to_string(&lesson).unwrap();
+    std::fs::write(&lesson, original.replace("grade: 5", "grade: 15")).unwrap();
+    let server = serve(&site);
+    let port = server.port;
+    wait_for("the error box", || {
+        get(port, "/").1.contains("lectern-errors")
+    });
+    let (_, shown) = get(port, "/");
+    assert!(
+        shown.contains("修正后页面会自动刷新") && !shown.contains("上一次成功"),
+        "{shown}"
+    );
 }
 
 /// Wait until the served folder equals a full build of `site` (same base URL) into `out`.
