@@ -48,8 +48,8 @@ pub fn parse(text: &str) -> Result<Vec<Cue>, Problem> {
         return Err(Problem::new(
             1,
             format!(
-                "the captions file is {} MB, more than the {} MB a transcript may have",
-                text.len() / (1024 * 1024),
+                "the captions file is {:.1} MB, more than the {} MB a transcript may have",
+                text.len() as f64 / (1024.0 * 1024.0),
                 MAX_BYTES / (1024 * 1024)
             ),
             "split the recording's captions, or link the file as an external URL instead",
@@ -188,20 +188,19 @@ fn read_timing(timing: &str, line: usize) -> Result<(u32, u32), Problem> {
             help,
         ));
     }
-    let start = timestamp(from.trim()).ok_or_else(|| {
+    let not_a_time = |time: &str| {
+        let help = match out_of_range(time) {
+            true => "minutes and seconds go up to 59: `01:39.000` is 99 seconds",
+            false => help,
+        };
         Problem::new(
             line,
-            format!("`{}` is not a WebVTT time", shorten(from.trim())),
+            format!("`{}` is not a WebVTT time", shorten(time)),
             help,
         )
-    })?;
-    let end = timestamp(to).ok_or_else(|| {
-        Problem::new(
-            line,
-            format!("`{}` is not a WebVTT time", shorten(to)),
-            help,
-        )
-    })?;
+    };
+    let start = timestamp(from.trim()).ok_or_else(|| not_a_time(from.trim()))?;
+    let end = timestamp(to).ok_or_else(|| not_a_time(to))?;
     if end < start {
         return Err(Problem::new(
             line,
@@ -210,6 +209,19 @@ fn read_timing(timing: &str, line: usize) -> Result<(u32, u32), Problem> {
         ));
     }
     Ok((start, end))
+}
+
+/// A time written in the right shape with minutes or seconds over 59 (`00:99.000`).
+fn out_of_range(text: &str) -> bool {
+    let clock = text.split('.').next().unwrap_or("");
+    let parts: Vec<&str> = clock.split(':').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[parts.len() - 2..]
+            .iter()
+            .any(|p| p.parse::<u32>().is_ok_and(|n| n > 59))
 }
 
 /// `hh:mm:ss.ttt` or `mm:ss.ttt` → milliseconds.
@@ -417,6 +429,23 @@ mod tests {
         assert_eq!(duration_string(65_500), "PT1M5S");
         assert_eq!(duration_string(3_602_000), "PT1H0M2S");
         assert_eq!(clock(3_602_000), "1:00:02");
+    }
+
+    #[test]
+    fn seconds_over_59_say_so_and_a_large_file_its_size() {
+        let problem = parse("WEBVTT\n\n00:99.000 --> 01:40.000\n太长\n").unwrap_err();
+        assert!(problem.help.contains("go up to 59"), "{problem:?}");
+        let shape = parse("WEBVTT\n\n0:1.5 --> 00:02.000\n形状不对\n").unwrap_err();
+        assert!(
+            shape.help.contains("a dot before the milliseconds"),
+            "{shape:?}"
+        );
+        let big = format!("WEBVTT\n\n{}", "x".repeat(MAX_BYTES + MAX_BYTES / 10));
+        let size = parse(&big).unwrap_err();
+        assert!(
+            size.message.starts_with("the captions file is 8.8 MB"),
+            "{size:?}"
+        );
     }
 
     #[test]
