@@ -176,19 +176,32 @@ impl GradeSpec {
     }
 }
 
-fn parse_grade_range(text: &str) -> Result<Vec<i64>, String> {
-    let text = text.trim();
-    let bad = || format!("`{text}` is not {GRADE_EXPECTED}");
+fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
+    let written = written.trim();
+    // Full-width digits and dashes, as a Chinese input method types them (１-３, 7－9).
+    let text: String = written
+        .chars()
+        .map(|c| match c {
+            '\u{ff10}'..='\u{ff19}' | '\u{ff0d}' | '\u{ff5e}' => crate::search::tokenize::fold(c),
+            _ => c,
+        })
+        .collect();
+    let bad = || format!("`{written}` is not {GRADE_EXPECTED}");
     let number = |s: &str| s.trim().parse::<i64>().map_err(|_| bad());
     match text.split_once(['-', '–', '~']) {
         Some((a, b)) => {
             let (from, to) = (number(a)?, number(b)?);
-            if from > to || to - from > 12 {
+            if from > to {
+                return Err(format!(
+                    "`{written}` runs downwards: write the lower grade first, \"{to}-{from}\""
+                ));
+            }
+            if to - from > 12 {
                 return Err(bad());
             }
             Ok((from..=to).collect())
         }
-        None => Ok(vec![number(text)?]),
+        None => Ok(vec![number(&text)?]),
     }
 }
 
@@ -582,6 +595,18 @@ impl Asset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grades_typed_full_width_or_downwards_are_read_or_explained() {
+        assert_eq!(parse_grade_range("１-３"), Ok(vec![1, 2, 3]));
+        assert_eq!(parse_grade_range("７－９"), Ok(vec![7, 8, 9]));
+        assert_eq!(GradeSpec::from_cell("１２"), Ok(GradeSpec(vec![12])));
+        let down = parse_grade_range("12-1").unwrap_err();
+        assert!(
+            down.contains("write the lower grade first, \"1-12\""),
+            "{down}"
+        );
+    }
 
     #[test]
     fn sizes_read_as_people_write_them() {
