@@ -242,7 +242,7 @@ pub fn run() -> ExitCode {
                 shell_word(&dir.display().to_string())
             );
             if !installed {
-                crate::say!("(To type just `lectern`, run `cargo install --path .` in Lectern's source folder.)");
+                crate::say!("{}", install_hint(&command));
             }
         })),
     }
@@ -258,6 +258,16 @@ fn invoked_as() -> (String, bool) {
     match exe {
         Some(exe) => (shell_word(&exe.display().to_string()), false),
         None => ("lectern".to_string(), true),
+    }
+}
+
+/// How to type just `lectern`: from Cargo's target folder, install it from the source; a
+/// release binary elsewhere goes into a folder on the PATH.
+fn install_hint(command: &str) -> String {
+    let built_here = command.contains("/target/release/") || command.contains("/target/debug/");
+    match built_here {
+        true => "(To type just `lectern`, run `cargo install --path .` in Lectern's source folder.)".into(),
+        false => "(To type just `lectern`, copy it into a folder on your PATH, such as ~/.local/bin or /usr/local/bin.)".into(),
     }
 }
 
