@@ -208,8 +208,17 @@ pub fn run() -> ExitCode {
                 lesson: lesson.as_deref(),
             };
             let unnamed_review = kind == crate::content::Kind::Review && lesson.is_none();
+            let guessed = match (grade, &course) {
+                (None, None) => Some("`grade:` and `course:`"),
+                (None, Some(_)) => Some("`grade:`"),
+                (Some(_), None) => Some("`course:`"),
+                (Some(_), Some(_)) => None,
+            };
             report_outcome(crate::scaffold::new_resource(&root, &request).map(|path| {
                 crate::say!("Created {}", path.display());
+                if let Some(fields) = guessed {
+                    crate::say!("Check {fields} in it: they were filled in with the first grade or course of site.yaml (`--grade N --course SLUG` sets them).");
+                }
                 if unnamed_review {
                     // A review of nothing does not build: say so before `serve` shows the box.
                     crate::say!("Next: write the id of the lesson it reviews after `lesson:` (or of the video, after `video:`); until then the site does not build. `--lesson ID` fills it in.\n下一步：在 `lesson:` 后填写所评教学设计的 id（或在 `video:` 后填写视频的 id），否则站点无法生成。");

@@ -18,6 +18,18 @@ pub struct NewResource<'a> {
 }
 
 /// Write `content/<kind>/<pinyin-slug>.md`; never overwrite. Returns the new file's path.
+/// A title with nothing to spell in pinyin or Latin letters (Ω ß) gives `untitled.md`: the
+/// next free `untitled-N.md` then, so a second such title is not refused as existing.
+fn free_untitled(path: PathBuf) -> PathBuf {
+    if !path.exists() || path.file_name() != Some(std::ffi::OsStr::new("untitled.md")) {
+        return path;
+    }
+    (2..)
+        .map(|n| path.with_file_name(format!("untitled-{n}.md")))
+        .find(|p| !p.exists())
+        .unwrap_or(path)
+}
+
 pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, Diagnostic> {
     let mut diagnostics = Diagnostics::new();
     let Some(config) = config::load(root, &mut diagnostics) else {
@@ -56,7 +68,7 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         check_lesson(root, &config, lesson)?;
     }
     let dir = root.join("content").join(request.kind.dir());
-    let path = dir.join(format!("{}.md", slugify(title)));
+    let path = free_untitled(dir.join(format!("{}.md", slugify(title))));
     if path.exists() {
         return Err(
             Diagnostic::error(format!("{} already exists", path.display())).with_help(

@@ -168,6 +168,33 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
 /// `new` refuses what the next build would reject, before writing anything: a title over the
 /// build's length limit (with the build's message), and a `--lesson` that names no lesson
 /// (with a did-you-mean).
+/// `new` without --grade or --course says what it filled in; two titles with nothing to spell
+/// in pinyin get two files, not "already exists".
+#[test]
+fn new_says_what_it_guessed_and_numbers_untitled_files() {
+    let (_tmp, site) = init_site();
+    let run = |title: &str| {
+        let out = Command::new(bin())
+            .args(["new", "lesson", title, "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let said = run("Ω ß");
+    assert!(
+        said.contains("Check `grade:` and `course:` in it"),
+        "{said}"
+    );
+    assert!(run("Ǆ").contains("untitled-2.md"));
+    assert!(site.join("content/lessons/untitled.md").is_file());
+}
+
 #[test]
 fn new_refuses_a_too_long_title_and_an_unknown_lesson() {
     let (_tmp, site) = init_site();
