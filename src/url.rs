@@ -56,6 +56,26 @@ pub fn decode_lenient(text: &str) -> String {
 /// written in Chinese (`https://心理.中国/`) becomes its IDNA form (`https://xn--…`), lower
 /// case, and a path's non-ASCII characters become `%XX`; ASCII (escapes already written
 /// included) is left as it is.
+/// The seconds a time link's `t=` value names, as the video page reads it: `754`, `754.5`,
+/// `12:34`, `0:12:34` (the last part may have a fraction).
+pub fn time_fragment_seconds(value: &str) -> Option<f64> {
+    let parts: Vec<&str> = value.split(':').collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
+    }
+    let (last, whole) = parts.split_last()?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (int, fraction) = last.split_once('.').unwrap_or((last, "0"));
+    if !digits(int) || !digits(fraction) || !whole.iter().all(|p| digits(p)) {
+        return None;
+    }
+    let mut minutes = 0f64;
+    for part in whole {
+        minutes = minutes * 60.0 + part.parse::<f64>().ok()?;
+    }
+    Some(minutes * 60.0 + last.parse::<f64>().ok()?)
+}
+
 pub fn ascii_base_url(url: &str) -> String {
     let (prefix, rest) = match url.split_once("://") {
         Some((scheme, rest)) => (format!("{scheme}://"), rest),
@@ -192,5 +212,17 @@ mod tests {
             "https://example.org/a%20b/"
         );
         assert_eq!(ascii_base_url("/门户/"), "/%E9%97%A8%E6%88%B7/");
+        for (value, seconds) in [
+            ("754", 754.0),
+            ("754.5", 754.5),
+            ("12:34", 754.0),
+            ("0:12:34", 754.0),
+            ("1:00:00", 3600.0),
+        ] {
+            assert_eq!(time_fragment_seconds(value), Some(seconds), "{value}");
+        }
+        for value in ["abc", "", "1:2:3:4", "12:", "-5", "1e3"] {
+            assert_eq!(time_fragment_seconds(value), None, "{value}");
+        }
     }
 }

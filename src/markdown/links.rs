@@ -85,16 +85,49 @@ impl LinkContext<'_> {
         if fragment.starts_with("t=") {
             return None;
         }
+        let target = self.page_of(path)?;
+        Some((target, fragment))
+    }
+
+    /// The page of this site a link's path (before `#`) leads to, when it is a resource's or a
+    /// free page's (their headings are known): the current page for an empty path.
+    fn page_of(&self, path: &str) -> Option<String> {
         if path.is_empty() {
-            return Some((self.page_path.to_string(), fragment));
+            return Some(self.page_path.to_string());
         }
-        if scheme(path).is_some() || path.starts_with('/') {
+        if scheme(path).is_some() || path.starts_with("//") {
             return None;
         }
-        match self.resolve_relative(path) {
-            Some(Ok(target)) if !target.starts_with("assets/") => Some((target, fragment)),
-            _ => None,
+        let target = match path.strip_prefix('/') {
+            Some(rooted) => {
+                let decoded = crate::url::decode_lenient(rooted);
+                let folder = decoded.strip_suffix("index.html").unwrap_or(&decoded);
+                let page = format!("{}/", folder.trim_end_matches('/'));
+                self.page_paths.contains(&page).then_some(page)?
+            }
+            None => match self.resolve_relative(path) {
+                Some(Ok(target)) if !target.starts_with("assets/") => target,
+                _ => return None,
+            },
+        };
+        Some(target)
+    }
+
+    /// What is wrong with a time link (`#t=…`, DESIGN §4), if anything: a time no player reads,
+    /// or a page of this site that has no player (a lesson, a review, a free page).
+    pub fn time_link_problem(&self, url: &str) -> Option<String> {
+        let (path, fragment) = url.trim().split_once('#')?;
+        let time = crate::url::decode_lenient(fragment);
+        let time = time.strip_prefix("t=")?;
+        if crate::url::time_fragment_seconds(time).is_none() {
+            return Some(format!(
+                "`#t={time}` is not a time: write seconds (`#t=754`) or minutes and seconds (`#t=12:34`)"
+            ));
         }
+        let page = self.page_of(path).filter(|_| !path.is_empty())?;
+        (!page.starts_with("videos/")).then(|| {
+            format!("`{page}` has no video player: a time link (`#t=…`) there goes to the top of the page")
+        })
     }
 
     /// The Markdown file or asset a relative link names (`../g8/b.md` →

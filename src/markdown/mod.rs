@@ -314,7 +314,9 @@ impl<'a, 'o> State<'a, 'o> {
             // `id="注 1"`, which no address can reach and HTML forbids.
             Event::FootnoteReference(label) => Some(Event::FootnoteReference(footnote_id(label))),
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                Some(Event::Start(Tag::FootnoteDefinition(footnote_id(label))))
+                let id = footnote_id(label);
+                self.anchors.push(id.to_string());
+                Some(Event::Start(Tag::FootnoteDefinition(id)))
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -435,6 +437,12 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn check_url(&mut self, url: &str, warnings: &mut Vec<Diagnostic>) -> Option<CowStr<'a>> {
+        if let Some(problem) = self.options.links.time_link_problem(url) {
+            warnings.push(self.warn(
+                problem,
+                "link a video's page with its time (`/videos/<id>/#t=754`), or a review's cited time `【12:34】`",
+            ));
+        }
         if let Some((page_path, fragment)) = self.options.links.fragment_target(url) {
             let (line, column) = self.position();
             let source_line = self.line_text(line).to_string();
@@ -758,7 +766,7 @@ fn skip_attribute_value(chars: &mut std::iter::Peekable<std::str::CharIndices<'_
 
 /// Ids the default theme gives elements of a page that shows a body (and that its scripts add):
 /// a heading never takes one, or a link to it would land on the theme's element (`## main`).
-const THEME_IDS: &[&str] = &[
+pub(crate) const THEME_IDS: &[&str] = &[
     "main",
     "site-title",
     "header-q",

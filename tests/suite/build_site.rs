@@ -1124,3 +1124,44 @@ fn device_names_and_topics_alike_in_pinyin_get_lasting_addresses() {
         run.stderr
     );
 }
+
+/// Links from a site's root (`/videos/x/#…`) are checked like relative ones: a heading that
+/// is not there is an error; a time link says when it is no time or its page has no player.
+#[test]
+fn rooted_fragment_and_time_links_are_checked() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/primary/water-safety.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    let links = "\n\n[无此节](/videos/emotion-abc-class/#nope) [字幕](/videos/emotion-abc-class/#transcript-title) [好](/videos/emotion-abc-class/#t=12:34) [坏时间](/videos/emotion-abc-class/#t=abc) [无播放器](/lessons/emotion-abc/#t=10) [列表](/grades/7/#x)\n";
+    site.write(lesson, format!("{text}{links}"));
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: link to"))
+        .collect();
+    assert_eq!(
+        errors,
+        ["error: link to `#nope` on videos/emotion-abc-class/ finds no such heading"],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`#t=abc` is not a time"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`lessons/emotion-abc/` has no video player"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("is not a time").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
