@@ -339,13 +339,8 @@ fn add_chapters(
     };
     let cues = match crate::vtt::chapters(&text) {
         Ok(cues) => cues,
-        Err(problem) => {
-            problems.push(
-                Diagnostic::error(problem.message)
-                    .in_file(&file)
-                    .at_line(&text, problem.line, 1)
-                    .with_help(problem.help),
-            );
+        Err(found) => {
+            problems.extend(found.into_iter().map(|p| vtt_error(p, &file, &text)));
             return;
         }
     };
@@ -385,18 +380,21 @@ fn add_transcript(
     let Some((file, text)) = read_asset(catalog, captions, rendered, problems) else {
         return;
     };
-    match crate::vtt::parse(&text) {
+    match crate::vtt::parse_all(&text) {
         Ok(cues) => {
             problems.extend(cues_past_end(&cues, duration, &file, &text));
             rendered.transcript = cues;
         }
-        Err(problem) => problems.push(
-            Diagnostic::error(problem.message)
-                .in_file(&file)
-                .at_line(&text, problem.line, 1)
-                .with_help(problem.help),
-        ),
+        Err(found) => problems.extend(found.into_iter().map(|p| vtt_error(p, &file, &text))),
     }
+}
+
+/// A captions or chapters file's problem as an error at its line.
+fn vtt_error(problem: crate::vtt::Problem, file: &str, text: &str) -> Diagnostic {
+    Diagnostic::error(problem.message)
+        .in_file(file)
+        .at_line(text, problem.line, 1)
+        .with_help(problem.help)
 }
 
 /// A warning for the first cue that starts after the video's `duration:`.

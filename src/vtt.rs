@@ -42,10 +42,20 @@ impl Problem {
     }
 }
 
-/// Read a WebVTT file (a BOM and CRLF or CR line ends are accepted).
+/// Read a WebVTT file (a BOM and CRLF or CR line ends are accepted); its first problem.
 pub fn parse(text: &str) -> Result<Vec<Cue>, Problem> {
+    parse_all(text).map_err(|mut problems| problems.swap_remove(0))
+}
+
+/// At most this many problems of one file are reported: a file saved wrongly as a whole
+/// would otherwise give one per cue.
+const MAX_PROBLEMS: usize = 20;
+
+/// Read a WebVTT file, reporting every bad cue (up to `MAX_PROBLEMS`), ordered by line, so an
+/// editor mends them in one go; a file without its header or too large is one problem.
+pub fn parse_all(text: &str) -> Result<Vec<Cue>, Vec<Problem>> {
     if text.len() > MAX_BYTES {
-        return Err(Problem::new(
+        return Err(vec![Problem::new(
             1,
             format!(
                 "the captions file is {:.1} MB, more than the {} MB a transcript may have",
@@ -53,28 +63,40 @@ pub fn parse(text: &str) -> Result<Vec<Cue>, Problem> {
                 MAX_BYTES / (1024 * 1024)
             ),
             "split the recording's captions, or link the file as an external URL instead",
-        ));
+        )]);
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // WebVTT allows CRLF, LF and lone CR line ends.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.lines().collect();
-    check_header(&lines)?;
+    check_header(&lines).map_err(|p| vec![p])?;
     let mut cues = Vec::new();
+    let mut problems = Vec::new();
     for block in blocks(&lines) {
-        if let Some(cue) = read_block(&lines, block)? {
-            if cues.len() == MAX_CUES {
-                return Err(Problem::new(
+        match read_block(&lines, block) {
+            Ok(Some(cue)) if cues.len() == MAX_CUES => {
+                problems.push(Problem::new(
                     cue.line,
                     format!("more than {MAX_CUES} cues in one captions file"),
                     "a two-hour lesson has about 2,000 cues: check that this is the right file",
                 ));
+                break;
             }
-            cues.push(cue);
+            Ok(Some(cue)) => cues.push(cue),
+            Ok(None) => {}
+            Err(problem) => problems.push(problem),
+        }
+        if problems.len() >= MAX_PROBLEMS {
+            break;
         }
     }
-    check_order(&cues)?;
-    Ok(cues)
+    let room = MAX_PROBLEMS.saturating_sub(problems.len());
+    problems.extend(order_problems(&cues).take(room));
+    if problems.is_empty() {
+        return Ok(cues);
+    }
+    problems.sort_by_key(|p| p.line);
+    Err(problems)
 }
 
 fn check_header(lines: &[&str]) -> Result<(), Problem> {
@@ -340,10 +362,12 @@ fn entity(name: &str) -> Option<char> {
 }
 
 /// Cues must start in order (the WebVTT rule a player relies on for its active cue).
-fn check_order(cues: &[Cue]) -> Result<(), Problem> {
-    for pair in cues.windows(2) {
-        if pair[1].start < pair[0].start {
-            return Err(Problem::new(
+/// Each cue that starts before the cue above it.
+fn order_problems(cues: &[Cue]) -> impl Iterator<Item = Problem> + '_ {
+    cues.windows(2)
+        .filter(|pair| pair[1].start < pair[0].start)
+        .map(|pair| {
+            Problem::new(
                 pair[1].line,
                 format!(
                     "this cue starts at {}, before the cue above it ({})",
@@ -351,27 +375,26 @@ fn check_order(cues: &[Cue]) -> Result<(), Problem> {
                     clock(pair[0].start)
                 ),
                 "cues must be in the order they are spoken: move this cue up, or correct its time",
-            ));
-        }
-    }
-    Ok(())
+            )
+        })
 }
 
 /// A WebVTT chapters file (`<track kind="chapters">`): every cue is a chapter, its text the
 /// title. Besides what `parse` checks, each chapter needs a title and must start after the one
 /// before it (whole seconds, as the chapter list shows them).
-pub fn chapters(text: &str) -> Result<Vec<Cue>, Problem> {
-    let cues = parse(text)?;
+pub fn chapters(text: &str) -> Result<Vec<Cue>, Vec<Problem>> {
+    let cues = parse_all(text)?;
+    let mut problems = Vec::new();
     for (i, cue) in cues.iter().enumerate() {
         if cue.text.trim().is_empty() {
-            return Err(Problem::new(
+            problems.push(Problem::new(
                 cue.line,
                 "this chapter has no title",
                 "write the chapter's title on the line under its time, e.g. `新授：认识情绪`",
             ));
         }
         if i > 0 && cue.start / 1000 <= cues[i - 1].start / 1000 {
-            return Err(Problem::new(
+            problems.push(Problem::new(
                 cue.line,
                 format!(
                     "this chapter starts at {}, not after the chapter above it ({})",
@@ -382,7 +405,11 @@ pub fn chapters(text: &str) -> Result<Vec<Cue>, Problem> {
             ));
         }
     }
-    Ok(cues)
+    problems.truncate(MAX_PROBLEMS);
+    match problems.is_empty() {
+        true => Ok(cues),
+        false => Err(problems),
+    }
 }
 
 /// Milliseconds as `m:ss` or `h:mm:ss`, as a transcript shows a time.
@@ -429,6 +456,29 @@ mod tests {
         assert_eq!(duration_string(65_500), "PT1M5S");
         assert_eq!(duration_string(3_602_000), "PT1H0M2S");
         assert_eq!(clock(3_602_000), "1:00:02");
+    }
+
+    #[test]
+    fn every_bad_cue_is_reported_in_line_order() {
+        let text = "WEBVTT\n\n00:05.000 --> 00:04.000\n倒了\n\n00:09.000 --> 00:10.000\n甲\n\n00:01.000 --> 00:02.000\n乱序\n\n00:99.000 --> 01:40.000\n太长\n";
+        let problems = parse_all(text).unwrap_err();
+        let found: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0], (3, "the cue ends before it starts"));
+        assert!(
+            found[1].0 == 9 && found[1].1.contains("before the cue above it"),
+            "{found:?}"
+        );
+        assert!(
+            found[2].0 == 12 && found[2].1.contains("is not a WebVTT time"),
+            "{found:?}"
+        );
+        assert_eq!(parse(text).unwrap_err().line, 3, "parse says the first");
+        let many = format!("WEBVTT\n\n{}", "0:1 --> 0:2\nx\n\n".repeat(100));
+        assert_eq!(parse_all(&many).unwrap_err().len(), MAX_PROBLEMS);
     }
 
     #[test]
@@ -551,15 +601,15 @@ mod tests {
         assert_eq!((list[1].start, list[1].line), (300_000, 7));
         let untitled =
             "WEBVTT\n\n00:00.000 --> 05:00.000\n导入\n\n05:00.000 --> 06:00.000\n<b></b>\n";
-        let problem = chapters(untitled).unwrap_err();
+        let problem = &chapters(untitled).unwrap_err()[0];
         assert_eq!(problem.line, 6);
         assert!(problem.message.contains("no title"), "{}", problem.message);
         let same = "WEBVTT\n\n00:10.000 --> 05:00.000\n导入\n\n00:10.400 --> 06:00.000\n新授\n";
-        let problem = chapters(same).unwrap_err();
+        let problem = &chapters(same).unwrap_err()[0];
         assert_eq!(problem.line, 6);
         assert!(problem.message.contains("not after"), "{}", problem.message);
         let broken = "WEBVTT\n\n00:00.000 --> 05:00.000\n导入\n\n05:00 -> 06:00\n新授\n";
-        let line = chapters(broken).unwrap_err().line;
+        let line = chapters(broken).unwrap_err()[0].line;
         assert!(
             (6..=7).contains(&line),
             "the bad cue's block, not line {line}"
