@@ -213,6 +213,7 @@
         return;
       }
       var M = model(manifest, self.kindNames);
+      LS.setGradeWords(M); // 初一 and 初中 as the site's grades say (五四制: grade 6 and 6–9)
       self.synonyms = manifest.synonyms && typeof manifest.synonyms === "object" ? manifest.synonyms : null;
       LS.setOfflineLayout(M.offline);
       self.buckets = {}; // (a retry may bring another gen)
