@@ -590,6 +590,29 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("while search.js is slow to arrive, the box already holds the query and the status says it is loading", async () => {
+    const { page, errors } = await newPage();
+    let scriptDone = 0;
+    await page.route("**/static/search.js*", async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      scriptDone = Date.now();
+      await route.continue();
+    });
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪 考试")}`, { waitUntil: "commit" });
+    await page.waitForFunction(() => document.getElementById("search-input") &&
+      document.getElementById("search-input").value === "情绪 考试" &&
+      document.getElementById("search-status").textContent === document.getElementById("search-app").getAttribute("data-str-loading"),
+    null, { timeout: 2000 });
+    assert.equal(scriptDone, 0, "shown before search.js arrived");
+    assert.equal(await status(page), "正在加载……");
+    await settled(page);
+    assert.ok((await results(page)).length > 0);
+    assert.doesNotMatch(await status(page), /加载/);
+    assert.equal(await page.inputValue("#search-input"), "情绪 考试");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("a stale manifest (its facets.json gone) is fetched once more", async () => {
     const { page, errors } = await newPage();
     let refused = 0;

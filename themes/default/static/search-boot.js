@@ -8,6 +8,7 @@
 (function (global) {
   "use strict";
   var me = document.currentScript;
+  showQuery();
   // Nothing to win once search.js runs (a fast link, or the cache): it asks for itself.
   if (!me || !/^https?:$/.test(global.location.protocol) || global.LecternBoot || global.LecternSearch) return;
   var boot = (global.LecternBoot = {});
@@ -47,6 +48,31 @@
       }
     }
     return "";
+  }
+
+  /**
+   * Puts the address's query in the box and the loading line in the status as soon as they are
+   * parsed, so a slow search.js leaves no empty page: from disk too. Parsing ends ("interactive")
+   * before the deferred search.js has arrived. Never over what the visitor typed or the page said.
+   */
+  function showQuery() {
+    if (global.LecternSearch || fillQuery()) return;
+    function onState() {
+      if (document.readyState === "loading") return;
+      document.removeEventListener("readystatechange", onState);
+      if (!global.LecternSearch) fillQuery();
+    }
+    document.addEventListener("readystatechange", onState);
+  }
+
+  /** Fills the box and the status line once the page has them; whether it had them. */
+  function fillQuery() {
+    var input = document.getElementById("search-input"), status = document.getElementById("search-status");
+    var app = document.getElementById("search-app");
+    if (!input || !status || !app || document.readyState === "loading") return false;
+    if (!input.value) input.value = query().slice(0, +input.getAttribute("maxlength") || 1000);
+    if (!status.textContent) status.textContent = app.getAttribute("data-str-loading") || "";
+    return true;
   }
 
   /** FNV-1a 32 over UTF-8 (docs/SEARCH-INDEX.md "Hash and buckets"); BMP characters only. */
