@@ -327,6 +327,44 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("each submitted query is a history entry: Back returns to the search before, filters and all", async () => {
+    const { page, errors } = await newPage();
+    await page.goto(base);
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
+    await settled(page);
+    await page.click("#search-filters-box > summary"); // folded on a phone
+    let seq = await seqOf(page);
+    await page.check('#search-filters input[name="kind"][value="lesson"]');
+    await settled(page, seq);
+    const first = await results(page);
+    seq = await seqOf(page);
+    await page.fill("#search-input", "考试焦虑");
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get("q"), "考试焦虑");
+    await page.click("#results a");
+    await page.waitForURL((u) => !/\/search\//.test(u.pathname));
+    await page.goBack();
+    await page.waitForFunction(() => /\/search\//.test(location.pathname));
+    await settled(page);
+    assert.equal(await page.inputValue("#search-input"), "考试焦虑");
+    seq = await seqOf(page);
+    await page.goBack();
+    await settled(page, seq);
+    assert.match(await page.evaluate(() => location.pathname), /\/search\/$/);
+    assert.equal(await page.inputValue("#search-input"), "情绪");
+    assert.ok(await checked(page, "kind", "lesson"));
+    assert.deepEqual(await results(page), first);
+    // …and Forward brings the later search back
+    seq = await seqOf(page);
+    await page.goForward();
+    await settled(page, seq);
+    assert.equal(await page.inputValue("#search-input"), "考试焦虑");
+    assert.equal(await checked(page, "kind", "lesson"), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("hostile query and hostile titles run no script and show as text", async () => {
     const { page, errors } = await open("?q=" + encodeURIComponent("<script>window.__xss=3</script>"));
     assert.equal(await page.evaluate(() => typeof window.__xss), "undefined");

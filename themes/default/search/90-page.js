@@ -107,6 +107,8 @@
     this.raw = p.raw;
     this.sel = null;
     if (this.input) this.input.value = this.q;
+    this.entryQ = this.q; // the query of the current history entry (writeUrl)
+    this.typing = false; // whether typing made this entry, not yet submitted
     this.bind();
     this.setBusy(true);
     this.load(false);
@@ -118,7 +120,7 @@
       if (self.timer) clearTimeout(self.timer);
       self.timer = setTimeout(function () {
         self.timer = null;
-        self.change(true);
+        self.change("type");
       }, ms);
     }
     if (this.input) {
@@ -140,7 +142,7 @@
         if (ev.preventDefault) ev.preventDefault();
         if (self.timer) clearTimeout(self.timer);
         self.timer = null;
-        self.change(true);
+        self.change("submit");
         if (self.input && self.input.blur && self.M) self.input.blur(); // closes the phone keyboard
       });
     }
@@ -161,6 +163,10 @@
       var p = parseParams(window.location.search);
       self.q = p.q;
       self.raw = p.raw;
+      self.entryQ = p.q;
+      self.typing = false;
+      if (self.timer) clearTimeout(self.timer); // typing meant for the entry left behind
+      self.timer = null;
       if (self.input) self.input.value = p.q;
       if (self.M) {
         self.sel = selectionFrom(p.raw, self.M);
@@ -401,22 +407,41 @@
     this.fetchBuckets(this.M, terms, function () {});
   };
 
-  /** A change by the user: read the box, write the URL, search. */
-  Page.prototype.change = function (writeUrl) {
+  /**
+   * A change by the user: read the box, write the URL (`how`: "submit" for Enter or the button,
+   * "type" for a pause in typing, true for a filter, false for none), search.
+   */
+  Page.prototype.change = function (how) {
     if (this.input) this.q = this.input.value;
     if (!this.M) {
-      this.urlPending = writeUrl; // the first run after loading reads this.q
+      this.urlPending = how; // the first run after loading reads this.q
       return;
     }
-    if (writeUrl && window.history && window.history.replaceState) {
-      var qs = buildParams(this.q, this.sel, this.M);
-      try {
-        window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
-      } catch (e) {
-        /* file:// in some browsers */
-      }
-    }
+    if (how) this.writeUrl(how);
     this.run();
+  };
+
+  /**
+   * Writes the search into the address. A new query, submitted or typed, gets a history entry
+   * of its own, so Back returns to the search before it (popstate restores it); more typing,
+   * its submission and the filters replace that entry.
+   */
+  Page.prototype.writeUrl = function (how) {
+    var h = window.history, qs = buildParams(this.q, this.sel, this.M);
+    var url = window.location.pathname + (qs ? "?" + qs : "");
+    var push = (how === "submit" || how === "type") && !this.typing && this.q !== this.entryQ;
+    if (how === "type") this.typing = this.typing || push;
+    else {
+      this.typing = false;
+      this.entryQ = this.q;
+    }
+    if (!h || !h.replaceState) return;
+    try {
+      if (push && h.pushState) h.pushState(null, "", url);
+      else h.replaceState(null, "", url);
+    } catch (e) {
+      /* file:// in some browsers */
+    }
   };
 
   Page.prototype.run = function () {
