@@ -884,6 +884,45 @@ describe("search page", { skip }, () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  test("on a 五四制 site, 初一 and 初中 mean the site's own junior grades, and 只看 names them", { skip: PREBUILT && "needs the binary" }, async () => {
+    // The search fixture again, with grades 1–5 primary and 6–9 junior (初一–初四).
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-54-"));
+    fs.cpSync(path.join(SITE, "content"), path.join(site, "content"), { recursive: true });
+    const names = ["一年级", "二年级", "三年级", "四年级", "五年级", "初一", "初二", "初三", "初四", "高一", "高二", "高三"];
+    const grades = names.map((name, i) => {
+      const stage = i < 5 ? "primary" : i < 9 ? "junior" : "senior";
+      return `  - { number: ${i + 1}, name: ${name}, stage: ${stage} }`;
+    });
+    fs.writeFileSync(path.join(site, "site.yaml"), [
+      "title: 五四制门户", "base_url: /", "language: zh-CN",
+      "courses:", "  - {slug: mental-health, name: 心理健康}", "  - {slug: morality-law, name: 道德与法治}", "  - {slug: life-health, name: 生命与健康}",
+      "stages:", "  - { slug: primary, name: 小学 }", "  - { slug: junior, name: 初中 }", "  - { slug: senior, name: 高中 }",
+      "grades:", ...grades, "",
+    ].join("\n"));
+    const dir = build(site);
+    const five = await serve(dir);
+    try {
+      const { page, errors } = await newPage();
+      await page.goto(`${five.base}search/?q=${encodeURIComponent("初一")}`);
+      await settled(page);
+      const found = await results(page);
+      assert.ok(found.length >= 1 && found.every((r) => r.grades.includes("初一")), JSON.stringify(found));
+      assert.equal(await page.textContent("#search-only-grade"), "只看初一");
+      await page.click("#search-only-grade");
+      await page.waitForFunction(() => new URLSearchParams(location.search).get("grade") === "6");
+      await page.goto(`${five.base}search/?q=${encodeURIComponent("初中")}`);
+      await settled(page);
+      const junior = (await results(page)).map((r) => r.grades);
+      assert.ok(junior.some((g) => g.includes("初一")) && junior.some((g) => g.includes("初四")), JSON.stringify(junior));
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      five.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
   test("the textbook facet of the sample portal filters, counts and lives in the URL", { skip: PREBUILT && "needs the binary" }, async () => {
     const dir = build(ROOT);
     const sample = await serve(dir);
