@@ -600,6 +600,32 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("a query of punctuation or emoji only finds nothing, and says it has no words to search", async () => {
+    for (const q of ["！！！", "😀", "？？？😀🎉"]) {
+      const { page, errors } = await open("?q=" + encodeURIComponent(q));
+      assert.equal((await results(page)).length, 0, q);
+      assert.match(await status(page), /没有可搜索的字词/, q);
+      assert.deepEqual(errors, [], q);
+      await page.close();
+    }
+    // an empty query still browses everything
+    const { page } = await open("?q=");
+    assert.ok((await results(page)).length > 0);
+    await page.close();
+  });
+
+  test("record files that never load say the search failed, not that only some are shown", async () => {
+    const { page } = await newPage();
+    await page.route("**/d/*.json", (route) => route.fulfill({ status: 404, body: "" }));
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
+    await page.waitForFunction(() => document.getElementById("results").getAttribute("data-state") === "done" &&
+      /\S/.test(document.getElementById("search-status").textContent), null, { timeout: 10000 });
+    assert.equal((await results(page)).length, 0);
+    assert.match(await status(page), /失败/);
+    assert.doesNotMatch(await status(page), /其余/);
+    await page.close();
+  });
+
   test("while search.js is slow to arrive, search-boot.js already fetches the manifest, facets and postings", async () => {
     const q = "?q=" + encodeURIComponent("情绪");
     const fast = await open(q);

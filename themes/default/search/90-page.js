@@ -59,6 +59,7 @@
       onlyGrade: attr("str-only-grade"),
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
+      noWords: attr("str-no-words"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
       errorDisk: attr("str-search-error-disk"),
@@ -541,7 +542,9 @@
     var M = this.M, T, filtered = hasFilters(this.sel), t0 = ranked !== undefined ? this.rankStart : now(), i, full = 0;
     var r = ranked !== undefined ? ranked : searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
     r = LS.addPinyinMatches(r, p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
-    var cands = r ? r.docs : this.allDocs();
+    // Text with nothing to search for (！！！, 😀) finds nothing: it is not an empty query.
+    var wordless = !r && /\S/.test(cutQuery(this.q, MAX_QUERY));
+    var cands = r ? r.docs : wordless ? [] : this.allDocs();
     this.lastCands = cands; // counted again when topics.json arrives
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
     T = tally(cands, this.sel, M, this.cols);
@@ -554,7 +557,7 @@
     // The facet counts, the clear button and the grade offer are drawn while the first records
     // download (or, when they are cached, before the results are drawn): see finishFacets.
     this.facetsPending = { counts: T.counts, plan: p, filtered: filtered };
-    var n = this.matches.length, text = this.str.noResults;
+    var n = this.matches.length, text = wordless ? this.str.noWords : this.str.noResults;
     if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
     else full = n;
     if (n && !r) text = this.str.browseCount.replace(/\{count\}/g, String(n));
@@ -687,6 +690,9 @@
       self.results.setAttribute("data-draw-ms", String(Math.round(now() - t0)));
       self.shown += slice.length;
       show(self.more, self.shown < self.matches.length);
+      // Nothing of this search could be shown: the index failed, not some of its records.
+      if (failed && reset && slice.length && !recs.length) return self.fail();
+      if (self.status) self.status.className = "search-status";
       if (reset) self.say(text);
       if (failed) self.say((reset ? text + " " : "") + self.str.partial);
       self.setBusy(false);
