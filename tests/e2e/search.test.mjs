@@ -949,6 +949,38 @@ describe("search page", { skip }, () => {
     }
   });
 
+  test("in English, a count of one is singular and a result card names its kind in the singular", { skip: PREBUILT && "needs the binary" }, async () => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-en-"));
+    fs.cpSync(path.join(SITE, "content"), path.join(site, "content"), { recursive: true });
+    fs.writeFileSync(path.join(site, "site.yaml"), fs.readFileSync(path.join(SITE, "site.yaml"), "utf8").replace("language: zh-CN", "language: en"));
+    const dir = build(site);
+    const en = await serve(dir);
+    try {
+      const { page, errors } = await newPage();
+      const search = async (qs) => {
+        await page.goto(`${en.base}search/${qs}`);
+        await settled(page);
+        return [await status(page), (await results(page)).map((r) => r.kind)];
+      };
+      assert.deepEqual(await search("?q=" + encodeURIComponent("萤火虫")), ["1 result", ["Classroom video"]]);
+      assert.deepEqual((await search("?q=" + encodeURIComponent("防溺水")))[0], "2 results");
+      const [split, kinds] = await search("?q=" + encodeURIComponent("焦虑 放松"));
+      assert.equal(split, "1 full match, 3 partial");
+      assert.deepEqual([...new Set(kinds)].sort(), ["Classroom video", "Lesson plan", "Lesson review"]);
+      assert.equal((await search("?q=" + encodeURIComponent("考试焦虑")))[0], "3 full matches, 1 partial");
+      // the filter panel keeps the plural names of the kinds
+      await page.click("#search-filters-box > summary");
+      const label = await page.$eval('#search-filters input[name="kind"][value="lesson"]', (i) => i.closest("label").textContent);
+      assert.match(label, /Lesson plans/);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      en.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
   test("the textbook facet of the sample portal filters, counts and lives in the URL", { skip: PREBUILT && "needs the binary" }, async () => {
     const dir = build(ROOT);
     const sample = await serve(dir);

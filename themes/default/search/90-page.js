@@ -56,6 +56,10 @@
       resultsCount: attr("str-results-count"),
       resultsSplit: attr("str-results-split"),
       browseCount: attr("str-browse-count"),
+      // …for a count of one ("1 result"), where the language says it otherwise
+      resultsCountOne: attr("str-results-count-one", ""),
+      resultsSplitOne: attr("str-results-split-one", ""),
+      browseCountOne: attr("str-browse-count-one", ""),
       onlyGrade: attr("str-only-grade"),
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
@@ -67,6 +71,8 @@
       moreTopics: attr("str-more-topics"),
       fewerTopics: attr("str-fewer-topics")
     };
+    // A result is one resource: its card names the kind in the singular ("Lesson plan").
+    this.cardKinds = [attr("str-card-kind-lesson", ""), attr("str-card-kind-video", ""), attr("str-card-kind-review", "")];
     this.kindNames = {
       lesson: attr("str-kind-lesson", ""),
       video: attr("str-kind-video", ""),
@@ -530,6 +536,11 @@
     });
   };
 
+  /** The string for a count: `one` for 1 where the theme has it, else `many`. */
+  function counted(many, one, n) {
+    return n === 1 && one ? one : many;
+  }
+
   function now() {
     return window.performance && window.performance.now ? window.performance.now() : new Date().getTime();
   }
@@ -560,9 +571,11 @@
     var n = this.matches.length, text = wordless ? this.str.noWords : this.str.noResults;
     if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
     else full = n;
-    if (n && !r) text = this.str.browseCount.replace(/\{count\}/g, String(n));
-    else if (n && full < n) text = this.str.resultsSplit.replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
-    else if (n) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(n));
+    var S = this.str;
+    if (n && !r) text = counted(S.browseCount, S.browseCountOne, n).replace(/\{count\}/g, String(n));
+    else if (n && full < n) {
+      text = counted(S.resultsSplit, S.resultsSplitOne, full).replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
+    } else if (n) text = counted(S.resultsCount, S.resultsCountOne, n).replace(/\{n\}|\{count\}/g, String(n));
     if (this.unknownNote && this.unknownNote.length && this.str.unknownFilter) {
       text += " " + this.str.unknownFilter.replace(/\{values\}/g, "“" + this.unknownNote.join("”“") + "”");
     }
@@ -767,7 +780,7 @@
     a.appendChild(title);
     meta = el("span", "result-meta");
     k = KINDS.indexOf(str(rec.k));
-    if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], M.kinds[k].name));
+    if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], this.cardKinds[k] || M.kinds[k].name));
     var gl = list(rec.g);
     for (i = 0; i < gl.length; i++) {
       for (g = 0; g < M.grades.length; g++) if (M.grades[g].number === +gl[i]) names.push(M.grades[g].name);
