@@ -327,6 +327,44 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("each submitted query is a history entry: Back returns to the search before, filters and all", async () => {
+    const { page, errors } = await newPage();
+    await page.goto(base);
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
+    await settled(page);
+    await page.click("#search-filters-box > summary"); // folded on a phone
+    let seq = await seqOf(page);
+    await page.check('#search-filters input[name="kind"][value="lesson"]');
+    await settled(page, seq);
+    const first = await results(page);
+    seq = await seqOf(page);
+    await page.fill("#search-input", "考试焦虑");
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get("q"), "考试焦虑");
+    await page.click("#results a");
+    await page.waitForURL((u) => !/\/search\//.test(u.pathname));
+    await page.goBack();
+    await page.waitForFunction(() => /\/search\//.test(location.pathname));
+    await settled(page);
+    assert.equal(await page.inputValue("#search-input"), "考试焦虑");
+    seq = await seqOf(page);
+    await page.goBack();
+    await settled(page, seq);
+    assert.match(await page.evaluate(() => location.pathname), /\/search\/$/);
+    assert.equal(await page.inputValue("#search-input"), "情绪");
+    assert.ok(await checked(page, "kind", "lesson"));
+    assert.deepEqual(await results(page), first);
+    // …and Forward brings the later search back
+    seq = await seqOf(page);
+    await page.goForward();
+    await settled(page, seq);
+    assert.equal(await page.inputValue("#search-input"), "考试焦虑");
+    assert.equal(await checked(page, "kind", "lesson"), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("hostile query and hostile titles run no script and show as text", async () => {
     const { page, errors } = await open("?q=" + encodeURIComponent("<script>window.__xss=3</script>"));
     assert.equal(await page.evaluate(() => typeof window.__xss), "undefined");
@@ -562,6 +600,32 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("a query of punctuation or emoji only finds nothing, and says it has no words to search", async () => {
+    for (const q of ["！！！", "😀", "？？？😀🎉"]) {
+      const { page, errors } = await open("?q=" + encodeURIComponent(q));
+      assert.equal((await results(page)).length, 0, q);
+      assert.match(await status(page), /没有可搜索的字词/, q);
+      assert.deepEqual(errors, [], q);
+      await page.close();
+    }
+    // an empty query still browses everything
+    const { page } = await open("?q=");
+    assert.ok((await results(page)).length > 0);
+    await page.close();
+  });
+
+  test("record files that never load say the search failed, not that only some are shown", async () => {
+    const { page } = await newPage();
+    await page.route("**/d/*.json", (route) => route.fulfill({ status: 404, body: "" }));
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`);
+    await page.waitForFunction(() => document.getElementById("results").getAttribute("data-state") === "done" &&
+      /\S/.test(document.getElementById("search-status").textContent), null, { timeout: 10000 });
+    assert.equal((await results(page)).length, 0);
+    assert.match(await status(page), /失败/);
+    assert.doesNotMatch(await status(page), /其余/);
+    await page.close();
+  });
+
   test("while search.js is slow to arrive, search-boot.js already fetches the manifest, facets and postings", async () => {
     const q = "?q=" + encodeURIComponent("情绪");
     const fast = await open(q);
@@ -586,6 +650,29 @@ describe("search page", { skip }, () => {
       assert.ok(started[name] && started[name] < scriptDone, `${name} asked for before search.js arrived`);
     }
     assert.ok(Object.keys(started).some((n) => /^p\/\d+\.json$/.test(n) && started[n] < scriptDone), JSON.stringify(started));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("while search.js is slow to arrive, the box already holds the query and the status says it is loading", async () => {
+    const { page, errors } = await newPage();
+    let scriptDone = 0;
+    await page.route("**/static/search.js*", async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      scriptDone = Date.now();
+      await route.continue();
+    });
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪 考试")}`, { waitUntil: "commit" });
+    await page.waitForFunction(() => document.getElementById("search-input") &&
+      document.getElementById("search-input").value === "情绪 考试" &&
+      document.getElementById("search-status").textContent === document.getElementById("search-app").getAttribute("data-str-loading"),
+    null, { timeout: 2000 });
+    assert.equal(scriptDone, 0, "shown before search.js arrived");
+    assert.equal(await status(page), "正在加载……");
+    await settled(page);
+    assert.ok((await results(page)).length > 0);
+    assert.doesNotMatch(await status(page), /加载/);
+    assert.equal(await page.inputValue("#search-input"), "情绪 考试");
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -823,6 +910,77 @@ describe("search page", { skip }, () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  test("on a 五四制 site, 初一 and 初中 mean the site's own junior grades, and 只看 names them", { skip: PREBUILT && "needs the binary" }, async () => {
+    // The search fixture again, with grades 1–5 primary and 6–9 junior (初一–初四).
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-54-"));
+    fs.cpSync(path.join(SITE, "content"), path.join(site, "content"), { recursive: true });
+    const names = ["一年级", "二年级", "三年级", "四年级", "五年级", "初一", "初二", "初三", "初四", "高一", "高二", "高三"];
+    const grades = names.map((name, i) => {
+      const stage = i < 5 ? "primary" : i < 9 ? "junior" : "senior";
+      return `  - { number: ${i + 1}, name: ${name}, stage: ${stage} }`;
+    });
+    fs.writeFileSync(path.join(site, "site.yaml"), [
+      "title: 五四制门户", "base_url: /", "language: zh-CN",
+      "courses:", "  - {slug: mental-health, name: 心理健康}", "  - {slug: morality-law, name: 道德与法治}", "  - {slug: life-health, name: 生命与健康}",
+      "stages:", "  - { slug: primary, name: 小学 }", "  - { slug: junior, name: 初中 }", "  - { slug: senior, name: 高中 }",
+      "grades:", ...grades, "",
+    ].join("\n"));
+    const dir = build(site);
+    const five = await serve(dir);
+    try {
+      const { page, errors } = await newPage();
+      await page.goto(`${five.base}search/?q=${encodeURIComponent("初一")}`);
+      await settled(page);
+      const found = await results(page);
+      assert.ok(found.length >= 1 && found.every((r) => r.grades.includes("初一")), JSON.stringify(found));
+      assert.equal(await page.textContent("#search-only-grade"), "只看初一");
+      await page.click("#search-only-grade");
+      await page.waitForFunction(() => new URLSearchParams(location.search).get("grade") === "6");
+      await page.goto(`${five.base}search/?q=${encodeURIComponent("初中")}`);
+      await settled(page);
+      const junior = (await results(page)).map((r) => r.grades);
+      assert.ok(junior.some((g) => g.includes("初一")) && junior.some((g) => g.includes("初四")), JSON.stringify(junior));
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      five.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
+  test("in English, a count of one is singular and a result card names its kind in the singular", { skip: PREBUILT && "needs the binary" }, async () => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-e2e-en-"));
+    fs.cpSync(path.join(SITE, "content"), path.join(site, "content"), { recursive: true });
+    fs.writeFileSync(path.join(site, "site.yaml"), fs.readFileSync(path.join(SITE, "site.yaml"), "utf8").replace("language: zh-CN", "language: en"));
+    const dir = build(site);
+    const en = await serve(dir);
+    try {
+      const { page, errors } = await newPage();
+      const search = async (qs) => {
+        await page.goto(`${en.base}search/${qs}`);
+        await settled(page);
+        return [await status(page), (await results(page)).map((r) => r.kind)];
+      };
+      assert.deepEqual(await search("?q=" + encodeURIComponent("萤火虫")), ["1 result", ["Classroom video"]]);
+      assert.deepEqual((await search("?q=" + encodeURIComponent("防溺水")))[0], "2 results");
+      const [split, kinds] = await search("?q=" + encodeURIComponent("焦虑 放松"));
+      assert.equal(split, "1 full match, 3 partial");
+      assert.deepEqual([...new Set(kinds)].sort(), ["Classroom video", "Lesson plan", "Lesson review"]);
+      assert.equal((await search("?q=" + encodeURIComponent("考试焦虑")))[0], "3 full matches, 1 partial");
+      // the filter panel keeps the plural names of the kinds
+      await page.click("#search-filters-box > summary");
+      const label = await page.$eval('#search-filters input[name="kind"][value="lesson"]', (i) => i.closest("label").textContent);
+      assert.match(label, /Lesson plans/);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      en.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(site, { recursive: true, force: true });
+    }
+  });
+
   test("the textbook facet of the sample portal filters, counts and lives in the URL", { skip: PREBUILT && "needs the binary" }, async () => {
     const dir = build(ROOT);
     const sample = await serve(dir);

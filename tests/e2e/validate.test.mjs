@@ -149,6 +149,47 @@ describe("every kind of page validates", { skip }, () => {
     assert.deepEqual(errors, [], `${errors.length} HTML errors:\n${errors.join("\n")}`);
   });
 
+  test("the search boxes, once their script made them comboboxes, still pass the Nu HTML checker", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lectern-dom-"));
+    try {
+      const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+      const files = [];
+      for (const rel of ["index.html", "search/index.html"]) {
+        await page.goto(pathToFileURL(path.join(out, rel)).href);
+        await page.waitForSelector('input[data-suggest][role="combobox"]');
+        // with its list open and an option active, as a keyboard user sees it
+        await page.evaluate(() => {
+          const input = document.querySelector("input[data-suggest]");
+          const list = document.getElementById(input.getAttribute("aria-controls"));
+          const li = document.createElement("li");
+          li.id = `${list.id}-0`;
+          li.setAttribute("role", "option");
+          li.setAttribute("aria-selected", "true");
+          li.textContent = "情绪";
+          list.appendChild(li);
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+          input.setAttribute("aria-activedescendant", li.id);
+        });
+        assert.equal(await page.getAttribute("input[data-suggest]", "inputmode"), "search", rel);
+        assert.equal(await page.getAttribute("input[data-suggest]", "enterkeyhint"), "search", rel);
+        const html = await page.evaluate(() => "<!DOCTYPE html>\n" + document.documentElement.outerHTML);
+        files.push(path.join(dir, rel.replace(/\//g, "-")));
+        fs.writeFileSync(files[files.length - 1], html);
+      }
+      await page.close();
+      const run = spawnSync("java", ["-Xss8m", "-jar", VNU, "--errors-only", "--format", "json", ...files],
+        { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const report = JSON.parse(run.stderr || "{\"messages\":[]}");
+      const errors = report.messages
+        .filter((m) => m.type === "error" || m.subType === "fatal")
+        .map((m) => `${path.basename(fileURLToPath(m.url))}:${m.lastLine}: ${m.message}\n    ${m.extract || ""}`);
+      assert.deepEqual(errors, [], `${errors.length} HTML errors:\n${errors.join("\n")}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("axe-core finds no violations at 360 px", async () => {
     const problems = [];
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });

@@ -7,9 +7,10 @@ const vm = require("node:vm");
 /**
  * Runs `source` for the address query `search` (`?q=…&…`). `answer(url)` gives the response of a
  * request as a string, or null to leave it unanswered (a request still in flight). Resolves to
- * every URL the script asked for, in order, once the answers have been handled.
+ * every URL the script asked for, in order, once the answers have been handled. `page`, if given,
+ * is the document: { readyState, elements: { id: fake element }, listeners: [] (filled) }.
  */
-async function runBoot(source, search, answer) {
+async function runBoot(source, search, answer, page) {
   const urls = [];
   function XMLHttpRequest() {}
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -28,7 +29,17 @@ async function runBoot(source, search, answer) {
     });
   };
   const window = { location: { protocol: "https:", search } };
-  const document = { currentScript: { getAttribute: () => "../search/manifest.json" } };
+  const doc = page || { readyState: "complete", elements: {} };
+  doc.listeners = doc.listeners || [];
+  const document = {
+    currentScript: { getAttribute: () => "../search/manifest.json" },
+    get readyState() {
+      return doc.readyState;
+    },
+    getElementById: (id) => doc.elements[id] || null,
+    addEventListener: (type, fn) => doc.listeners.push({ type, fn }),
+    removeEventListener: (type, fn) => (doc.listeners = doc.listeners.filter((l) => l.fn !== fn)),
+  };
   vm.runInNewContext(source, { window, document, XMLHttpRequest, JSON, Math, decodeURIComponent });
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
   return urls;

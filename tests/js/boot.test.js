@@ -35,3 +35,35 @@ test("the boot script leaves queries it cannot read to search.js", async () => {
   const urls = await bootRequests("qxgl", { gen: "abc123", buckets: 512 });
   assert.deepEqual(urls.filter((u) => /\/p\//.test(u)), []);
 });
+
+/** The search page's box, status line and app element, as the boot script reads them. */
+function fakePage(readyState, typed) {
+  return {
+    readyState,
+    elements: {
+      "search-input": { value: typed || "", getAttribute: (n) => (n === "maxlength" ? "1000" : null) },
+      "search-status": { textContent: "" },
+      "search-app": { getAttribute: (n) => (n === "data-str-loading" ? "正在加载……" : null) },
+    },
+  };
+}
+
+test("the boot script puts the query in the box and says it is loading, once the page is parsed", async () => {
+  const answer = () => null;
+  const done = fakePage("interactive");
+  await runBoot(BOOT, "?q=" + encodeURIComponent("情绪 管理") + "&kind=lesson", answer, done);
+  assert.equal(done.elements["search-input"].value, "情绪 管理");
+  assert.equal(done.elements["search-status"].textContent, "正在加载……");
+  // still parsing: it waits for the end of parsing (before the deferred search.js runs)
+  const parsing = fakePage("loading");
+  await runBoot(BOOT, "?q=a+b", answer, parsing);
+  assert.equal(parsing.elements["search-input"].value, "");
+  parsing.readyState = "interactive";
+  parsing.listeners.filter((l) => l.type === "readystatechange").forEach((l) => l.fn());
+  assert.equal(parsing.elements["search-input"].value, "a b");
+  assert.equal(parsing.elements["search-status"].textContent, "正在加载……");
+  // what the visitor typed meanwhile stays
+  const typed = fakePage("complete", "考试");
+  await runBoot(BOOT, "?q=" + encodeURIComponent("情绪"), answer, typed);
+  assert.equal(typed.elements["search-input"].value, "考试");
+});

@@ -164,3 +164,61 @@ test("a typed word the index never holds as such yields to its synonym; a presen
   const t = LS.searchPlan(LS.plan("紧张怎么办", M, { 紧张: ["焦虑"] }), lookupOf(table), 4, cols4());
   assert.ok(t.score[1] > t.score[2], "紧张 itself exists: the word typed leads");
 });
+
+// site.yaml's default grades and stages (src/config.rs), and a 五四制 site: 1–5 primary,
+// 6–9 junior (六年级 is 初一 there, named 预备班 on some sites), 10–12 senior.
+const stagesOf = (junior) => [
+  { slug: "primary", name: "小学", grades: Array.from({ length: junior[0] - 1 }, (_, i) => i + 1) },
+  { slug: "junior", name: "初中", grades: junior },
+  { slug: "senior", name: "高中", grades: [10, 11, 12] },
+];
+const gradeList = (names, junior) =>
+  names.map((name, i) => ({
+    number: i + 1,
+    name,
+    stage: i + 1 < junior[0] ? "primary" : i + 1 <= junior[junior.length - 1] ? "junior" : "senior",
+  }));
+const DEFAULT_NAMES = ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级", "高一", "高二", "高三"];
+const siteModel = (names, junior) =>
+  LS.model({ ...manifest, stages: stagesOf(junior), grades: gradeList(names, junior) });
+
+test("with the default site's grades, grade words read exactly as the shared vectors say", () => {
+  LS.setGradeWords(siteModel(DEFAULT_NAMES, [7, 8, 9]));
+  try {
+    for (const v of vectors.grades) {
+      const g = LS.gradeWords(LS.fold(v.input));
+      assert.deepEqual([g.grades, g.stages, LS.tokenizeQuery(g.rest)], [v.grades, v.stages, v.rest], v.input);
+    }
+    // 初四 names no grade where 初中 has three: it stays text
+    assert.deepEqual(LS.gradeWords("初四 情绪").grades, []);
+  } finally {
+    LS.setGradeWords(null);
+  }
+});
+
+test("on a 五四制 site, 初一 and 初中一年级 are the junior stage's first grade, 初中 its grades", () => {
+  const names = ["一年级", "二年级", "三年级", "四年级", "五年级", "初一", "初二", "初三", "初四", "高一", "高二", "高三"];
+  const M = siteModel(names, [6, 7, 8, 9]);
+  LS.setGradeWords(M);
+  try {
+    const grades = (q) => LS.gradeWords(LS.fold(q)).grades;
+    assert.deepEqual(grades("初一 情绪"), [6]);
+    assert.deepEqual(grades("初四"), [9]);
+    assert.deepEqual(grades("适合初二学生"), [7]);
+    assert.deepEqual(grades("初中一年级"), [6]);
+    assert.deepEqual(grades("初中四年级"), [9]);
+    assert.deepEqual(grades("七年级"), [7]); // N年级 is the school year
+    assert.deepEqual(grades("高一"), [10]);
+    assert.equal(LS.plan("初中 情绪", M, null).mask, 0b1111 << 5);
+    assert.equal(LS.plan("小学", M, null).mask, 0b11111);
+    // a site naming grade 6 预备班 and 7–9 初一–初三: each name means its own grade
+    LS.setGradeWords(siteModel(["一年级", "二年级", "三年级", "四年级", "五年级", "预备班", "初一", "初二", "初三", "高一", "高二", "高三"], [6, 7, 8, 9]));
+    assert.deepEqual(grades("预备班 情绪"), [6]);
+    assert.deepEqual(LS.tokenizeQuery(LS.gradeWords("预备班 情绪").rest), ["情绪"]);
+    assert.deepEqual(grades("初一"), [7]);
+    assert.deepEqual(grades("初三上册"), [9]);
+  } finally {
+    LS.setGradeWords(null);
+  }
+  assert.deepEqual(LS.gradeWords("初一").grades, [7]);
+});

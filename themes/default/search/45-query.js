@@ -26,6 +26,13 @@
   var NUMERALS = { "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10 };
   // The default 6-3-3 stages by their usual names: word → [first grade, last grade].
   var STAGES = { "小学": [1, 6], "初中": [7, 9], "高中": [10, 12] };
+  // The grades each stage word means, in order: the default above until setGradeWords gives
+  // the site's own (a 五四制 site's 初中 is 6–9, so 初一 and 初中一年级 are grade 6 there).
+  var stageGrades = defaultStageGrades();
+  // Grade names of the site's that the rules below would not read as that grade (预备班, or
+  // 初一 named for grade 6 when 初中 starts at 7): [{ name (folded), number }], longest first.
+  var namedGrades = [];
+  var namedRe = null;
   // A grade word may end in its term (三年级上册, 七年级下): the term goes with it, since a
   // resource is not written 上册, and as text 上册 matches every textbook's first volume.
   var TERM = "[上下](?:册|冊|学期|學期)|全一[册冊]";
@@ -33,9 +40,9 @@
   // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
   var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
   var BANDS = { "低": [1, 2], "中": [3, 4], "高": [5, 6], "低中": [1, 4], "中高": [3, 6] };
-  var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
+  var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
-  var SHORT_CTX_RE = /([初高])([一二三])(?=学生|新生)/g;
+  var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生)/g;
   // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
   var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?![\u3400-\u9fff]))?/g;
   // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
@@ -55,6 +62,55 @@
     return NUMERALS[s] || 0;
   }
 
+  function defaultStageGrades() {
+    var out = {}, name, g;
+    for (name in STAGES) {
+      out[name] = [];
+      for (g = STAGES[name][0]; g <= STAGES[name][1]; g++) out[name].push(g);
+    }
+    return out;
+  }
+
+  /**
+   * Reads grade words by the site's grades and stages (`M` from model(manifest)): each stage
+   * word names its stage's grades, 初N/高N and 初中N年级 the Nth grade of the stage named
+   * 初中/高中, and a grade's own name that grade. Stages the manifest lacks keep the 6-3-3
+   * default; `M` null restores the default everywhere. N年级 is always grade N.
+   */
+  function setGradeWords(M) {
+    var table = defaultStageGrades(), i, g, grades, names = [], read;
+    for (i = 0; M && i < M.stages.length; i++) {
+      grades = [];
+      for (g = 1; g <= LS.MAX_GRADE; g++) if (M.stages[i].mask & (1 << (g - 1))) grades.push(g);
+      if (M.stages[i].name && grades.length) table[fold(M.stages[i].name)] = grades;
+    }
+    stageGrades = table;
+    namedGrades = [];
+    namedRe = null;
+    for (i = 0; M && i < M.grades.length; i++) {
+      var name = fold(M.grades[i].name).replace(/^\s+|\s+$/g, "");
+      if (!/[\u3400-\u9fff]/.test(name)) continue; // Grade 7, 7: the rules read them already
+      read = gradeWords(name);
+      if (read.grades.length === 1 && read.grades[0] === M.grades[i].number && !/[\u3400-\u9fff\w]/.test(read.rest)) continue;
+      names.push({ name: name, number: M.grades[i].number });
+    }
+    names.sort(function (a, b) {
+      return b.name.length - a.name.length;
+    });
+    namedGrades = names;
+    if (names.length) {
+      namedRe = new RegExp("(^|[^\\u3400-\\u9fff])(" + names.map(function (n) {
+        return n.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      }).join("|") + ")(?:" + TERM + ")?", "g");
+    }
+  }
+
+  /** The Nth grade of the stage word `stage` (初中 3 → 9 by default), or 0 if it has none. */
+  function nthGrade(stage, n) {
+    var list = stageGrades[stage] || [];
+    return n >= 1 && n <= list.length ? list[n - 1] : 0;
+  }
+
   /**
    * Grade and stage words of a (folded) query: { rest: the query without them, grades: [1–12],
    * stages: [stage words as typed, e.g. "初中"] } — a stage word before a grade (小学三年级) only
@@ -65,9 +121,16 @@
     function grade(n) {
       if (n >= 1 && n <= 12 && grades.indexOf(n) < 0) grades.push(n);
     }
-    rest = String(q == null ? "" : q).replace(GRADE_RE, function (all, stage, num) {
+    rest = String(q == null ? "" : q);
+    if (namedRe) {
+      rest = rest.replace(namedRe, function (all, before, name) {
+        for (var i = 0; i < namedGrades.length; i++) if (namedGrades[i].name === name) grade(namedGrades[i].number);
+        return before + " ";
+      });
+    }
+    rest = rest.replace(GRADE_RE, function (all, stage, num) {
       var n = numeral(num);
-      if (stage && n <= 3 && stage !== "小学") n += STAGES[stage][0] - 1; // 初中一年级 = 7
+      if (stage && stage !== "小学") n = nthGrade(stage, n) || n; // 初中一年级 = 7 (6 on a 五四制 site); 初中九年级 = 9
       grade(n);
       return " ";
     });
@@ -75,12 +138,17 @@
       for (var g = BANDS[band][0]; g <= BANDS[band][1]; g++) grade(g);
       return before + " ";
     });
+    // 初一 is the first grade of the stage named 初中; 初四 only where 初中 has four grades
     rest = rest.replace(SHORT_RE, function (all, before, stage, num) {
-      grade(numeral(num) + (stage === "初" ? 6 : 9));
+      var n = nthGrade(stage === "初" ? "初中" : "高中", numeral(num));
+      if (!n) return all;
+      grade(n);
       return before + " ";
     });
     rest = rest.replace(SHORT_CTX_RE, function (all, stage, num) {
-      grade(numeral(num) + (stage === "初" ? 6 : 9));
+      var n = nthGrade(stage === "初" ? "初中" : "高中", numeral(num));
+      if (!n) return all;
+      grade(n);
       return " ";
     });
     rest = rest.replace(STAGE_RE, function (all, before, stage) {
@@ -134,7 +202,7 @@
     for (i = 0; i < words.stages.length; i++) {
       r = 0;
       for (j = 0; j < (M ? M.stages.length : 0); j++) if (M.stages[j].name === words.stages[i]) r = M.stages[j].mask;
-      if (!r) for (j = STAGES[words.stages[i]][0]; j <= STAGES[words.stages[i]][1]; j++) r |= 1 << (j - 1);
+      if (!r) for (j = 0; j < (stageGrades[words.stages[i]] || []).length; j++) r |= 1 << (stageGrades[words.stages[i]][j] - 1);
       mask |= r;
     }
     return mask;
@@ -496,6 +564,7 @@
 
   LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
+  LS.setGradeWords = setGradeWords;
   LS.dropQuestionWords = dropQuestionWords;
   LS.kindWords = kindWords;
   LS.gradeMask = gradeMask;

@@ -1,6 +1,7 @@
 /* Lectern search, module 85: suggestions as you type (spec "Suggestions"), on every search box
- * that carries `data-suggest` (the manifest's URL). The WAI-ARIA combobox pattern: the box gets
- * role=combobox, aria-expanded, aria-controls and aria-activedescendant, the list role=listbox
+ * that carries `data-suggest` (the manifest's URL). The WAI-ARIA combobox pattern: the box (a
+ * type=search box made type=text, inputmode=search) gets role=combobox, aria-expanded,
+ * aria-controls and aria-activedescendant, the list role=listbox
  * with role=option items; arrows move, Enter takes the option and searches, Escape closes.
  * All of it is added here: without the script the box is the plain form it always was.
  * The suggestion file for a prefix is fetched on the first keystroke that needs it. */
@@ -96,6 +97,14 @@
     }
     this.list.setAttribute("hidden", "");
     input.parentNode.insertBefore(this.list, input.nextSibling);
+    // ARIA 1.2 (ARIA in HTML) lets a text box be a combobox, not a search box (a searchbox,
+    // where the HTML checker refuses role=combobox and aria-expanded): the box becomes a text
+    // box that still asks a phone for its search keyboard and Enter key.
+    if (String(input.getAttribute("type")).toLowerCase() === "search") {
+      input.setAttribute("type", "text");
+      if (!input.getAttribute("inputmode")) input.setAttribute("inputmode", "search");
+      if (!input.getAttribute("enterkeyhint")) input.setAttribute("enterkeyhint", "search");
+    }
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");

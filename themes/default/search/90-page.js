@@ -56,9 +56,14 @@
       resultsCount: attr("str-results-count"),
       resultsSplit: attr("str-results-split"),
       browseCount: attr("str-browse-count"),
+      // …for a count of one ("1 result"), where the language says it otherwise
+      resultsCountOne: attr("str-results-count-one", ""),
+      resultsSplitOne: attr("str-results-split-one", ""),
+      browseCountOne: attr("str-browse-count-one", ""),
       onlyGrade: attr("str-only-grade"),
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
+      noWords: attr("str-no-words"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
       errorDisk: attr("str-search-error-disk"),
@@ -66,6 +71,8 @@
       moreTopics: attr("str-more-topics"),
       fewerTopics: attr("str-fewer-topics")
     };
+    // A result is one resource: its card names the kind in the singular ("Lesson plan").
+    this.cardKinds = [attr("str-card-kind-lesson", ""), attr("str-card-kind-video", ""), attr("str-card-kind-review", "")];
     this.kindNames = {
       lesson: attr("str-kind-lesson", ""),
       video: attr("str-kind-video", ""),
@@ -107,6 +114,8 @@
     this.raw = p.raw;
     this.sel = null;
     if (this.input) this.input.value = this.q;
+    this.entryQ = this.q; // the query of the current history entry (writeUrl)
+    this.typing = false; // whether typing made this entry, not yet submitted
     this.bind();
     this.setBusy(true);
     this.load(false);
@@ -118,7 +127,7 @@
       if (self.timer) clearTimeout(self.timer);
       self.timer = setTimeout(function () {
         self.timer = null;
-        self.change(true);
+        self.change("type");
       }, ms);
     }
     if (this.input) {
@@ -140,7 +149,7 @@
         if (ev.preventDefault) ev.preventDefault();
         if (self.timer) clearTimeout(self.timer);
         self.timer = null;
-        self.change(true);
+        self.change("submit");
         if (self.input && self.input.blur && self.M) self.input.blur(); // closes the phone keyboard
       });
     }
@@ -161,6 +170,10 @@
       var p = parseParams(window.location.search);
       self.q = p.q;
       self.raw = p.raw;
+      self.entryQ = p.q;
+      self.typing = false;
+      if (self.timer) clearTimeout(self.timer); // typing meant for the entry left behind
+      self.timer = null;
       if (self.input) self.input.value = p.q;
       if (self.M) {
         self.sel = selectionFrom(p.raw, self.M);
@@ -213,6 +226,7 @@
         return;
       }
       var M = model(manifest, self.kindNames);
+      LS.setGradeWords(M); // 初一 and 初中 as the site's grades say (五四制: grade 6 and 6–9)
       self.synonyms = manifest.synonyms && typeof manifest.synonyms === "object" ? manifest.synonyms : null;
       LS.setOfflineLayout(M.offline);
       self.buckets = {}; // (a retry may bring another gen)
@@ -400,22 +414,41 @@
     this.fetchBuckets(this.M, terms, function () {});
   };
 
-  /** A change by the user: read the box, write the URL, search. */
-  Page.prototype.change = function (writeUrl) {
+  /**
+   * A change by the user: read the box, write the URL (`how`: "submit" for Enter or the button,
+   * "type" for a pause in typing, true for a filter, false for none), search.
+   */
+  Page.prototype.change = function (how) {
     if (this.input) this.q = this.input.value;
     if (!this.M) {
-      this.urlPending = writeUrl; // the first run after loading reads this.q
+      this.urlPending = how; // the first run after loading reads this.q
       return;
     }
-    if (writeUrl && window.history && window.history.replaceState) {
-      var qs = buildParams(this.q, this.sel, this.M);
-      try {
-        window.history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
-      } catch (e) {
-        /* file:// in some browsers */
-      }
-    }
+    if (how) this.writeUrl(how);
     this.run();
+  };
+
+  /**
+   * Writes the search into the address. A new query, submitted or typed, gets a history entry
+   * of its own, so Back returns to the search before it (popstate restores it); more typing,
+   * its submission and the filters replace that entry.
+   */
+  Page.prototype.writeUrl = function (how) {
+    var h = window.history, qs = buildParams(this.q, this.sel, this.M);
+    var url = window.location.pathname + (qs ? "?" + qs : "");
+    var push = (how === "submit" || how === "type") && !this.typing && this.q !== this.entryQ;
+    if (how === "type") this.typing = this.typing || push;
+    else {
+      this.typing = false;
+      this.entryQ = this.q;
+    }
+    if (!h || !h.replaceState) return;
+    try {
+      if (push && h.pushState) h.pushState(null, "", url);
+      else h.replaceState(null, "", url);
+    } catch (e) {
+      /* file:// in some browsers */
+    }
   };
 
   Page.prototype.run = function () {
@@ -503,6 +536,11 @@
     });
   };
 
+  /** The string for a count: `one` for 1 where the theme has it, else `many`. */
+  function counted(many, one, n) {
+    return n === 1 && one ? one : many;
+  }
+
   function now() {
     return window.performance && window.performance.now ? window.performance.now() : new Date().getTime();
   }
@@ -515,7 +553,9 @@
     var M = this.M, T, filtered = hasFilters(this.sel), t0 = ranked !== undefined ? this.rankStart : now(), i, full = 0;
     var r = ranked !== undefined ? ranked : searchPlan(p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
     r = LS.addPinyinMatches(r, p, this.lookupFn || (this.lookupFn = bindLookup(this)), M.n, this.cols);
-    var cands = r ? r.docs : this.allDocs();
+    // Text with nothing to search for (！！！, 😀) finds nothing: it is not an empty query.
+    var wordless = !r && /\S/.test(cutQuery(this.q, MAX_QUERY));
+    var cands = r ? r.docs : wordless ? [] : this.allDocs();
     this.lastCands = cands; // counted again when topics.json arrives
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
     T = tally(cands, this.sel, M, this.cols);
@@ -528,12 +568,14 @@
     // The facet counts, the clear button and the grade offer are drawn while the first records
     // download (or, when they are cached, before the results are drawn): see finishFacets.
     this.facetsPending = { counts: T.counts, plan: p, filtered: filtered };
-    var n = this.matches.length, text = this.str.noResults;
+    var n = this.matches.length, text = wordless ? this.str.noWords : this.str.noResults;
     if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
     else full = n;
-    if (n && !r) text = this.str.browseCount.replace(/\{count\}/g, String(n));
-    else if (n && full < n) text = this.str.resultsSplit.replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
-    else if (n) text = this.str.resultsCount.replace(/\{n\}|\{count\}/g, String(n));
+    var S = this.str;
+    if (n && !r) text = counted(S.browseCount, S.browseCountOne, n).replace(/\{count\}/g, String(n));
+    else if (n && full < n) {
+      text = counted(S.resultsSplit, S.resultsSplitOne, full).replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
+    } else if (n) text = counted(S.resultsCount, S.resultsCountOne, n).replace(/\{n\}|\{count\}/g, String(n));
     if (this.unknownNote && this.unknownNote.length && this.str.unknownFilter) {
       text += " " + this.str.unknownFilter.replace(/\{values\}/g, "“" + this.unknownNote.join("”“") + "”");
     }
@@ -661,6 +703,9 @@
       self.results.setAttribute("data-draw-ms", String(Math.round(now() - t0)));
       self.shown += slice.length;
       show(self.more, self.shown < self.matches.length);
+      // Nothing of this search could be shown: the index failed, not some of its records.
+      if (failed && reset && slice.length && !recs.length) return self.fail();
+      if (self.status) self.status.className = "search-status";
       if (reset) self.say(text);
       if (failed) self.say((reset ? text + " " : "") + self.str.partial);
       self.setBusy(false);
@@ -735,7 +780,7 @@
     a.appendChild(title);
     meta = el("span", "result-meta");
     k = KINDS.indexOf(str(rec.k));
-    if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], M.kinds[k].name));
+    if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], this.cardKinds[k] || M.kinds[k].name));
     var gl = list(rec.g);
     for (i = 0; i < gl.length; i++) {
       for (g = 0; g < M.grades.length; g++) if (M.grades[g].number === +gl[i]) names.push(M.grades[g].name);

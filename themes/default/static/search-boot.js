@@ -8,6 +8,7 @@
 (function (global) {
   "use strict";
   var me = document.currentScript;
+  showQuery();
   // Nothing to win once search.js runs (a fast link, or the cache): it asks for itself.
   if (!me || !/^https?:$/.test(global.location.protocol) || global.LecternBoot || global.LecternSearch) return;
   var boot = (global.LecternBoot = {});
@@ -47,6 +48,31 @@
       }
     }
     return "";
+  }
+
+  /**
+   * Puts the address's query in the box and the loading line in the status as soon as they are
+   * parsed, so a slow search.js leaves no empty page: from disk too. Parsing ends ("interactive")
+   * before the deferred search.js has arrived. Never over what the visitor typed or the page said.
+   */
+  function showQuery() {
+    if (global.LecternSearch || fillQuery()) return;
+    function onState() {
+      if (document.readyState === "loading") return;
+      document.removeEventListener("readystatechange", onState);
+      if (!global.LecternSearch) fillQuery();
+    }
+    document.addEventListener("readystatechange", onState);
+  }
+
+  /** Fills the box and the status line once the page has them; whether it had them. */
+  function fillQuery() {
+    var input = document.getElementById("search-input"), status = document.getElementById("search-status");
+    var app = document.getElementById("search-app");
+    if (!input || !status || !app || document.readyState === "loading") return false;
+    if (!input.value) input.value = query().slice(0, +input.getAttribute("maxlength") || 1000);
+    if (!status.textContent) status.textContent = app.getAttribute("data-str-loading") || "";
+    return true;
   }
 
   /** FNV-1a 32 over UTF-8 (docs/SEARCH-INDEX.md "Hash and buckets"); BMP characters only. */
@@ -175,7 +201,12 @@
     if (!facets || typeof facets.lengths !== "string" || !(n > 0) || !(steps > 0) || typeof floor !== "number") return;
     // Words search.js takes out of the text and turns into a preference (module 45: grade and
     // stage words, kind words, the words of a question, a grade band): its ranking is not this one.
-    if (/年级|年級|[初高][一二三]|小学|初中|高中|[低中高]年|上册|下册|学期|视频|实录|录像|微课|说课|评课|教学设计|教案|怎|如何|哪些|有没有|请问|[吗呢]/.test(query())) return;
+    if (/年级|年級|[初高][一二三四]|小学|初中|高中|[低中高]年|上册|下册|学期|视频|实录|录像|微课|说课|评课|教学设计|教案|怎|如何|哪些|有没有|请问|[吗呢]/.test(query())) return;
+    // …and the site's own grade names (预备班), which search.js reads as grades too
+    var grades = m.grades && typeof m.grades.length === "number" ? m.grades : [];
+    for (i = 0; i < grades.length; i++) {
+      if (grades[i] && typeof grades[i].name === "string" && grades[i].name && query().indexOf(grades[i].name) >= 0) return;
+    }
     var lengths = facets.lengths, len = [], kinds = varints(String(facets.kind_course || ""));
     for (d = 0; d < n; d++) {
       len[d] = Math.pow(2, (Math.max(0, ALPHABET.indexOf(lengths.charAt(d))) + floor) / steps);
