@@ -36,6 +36,8 @@ pub struct Rendered {
     pub text: String,
     /// Heading ids, for checking `#fragment` links.
     pub anchors: Vec<String>,
+    /// Whether it shows a code block: only then does its page load the code colours.
+    pub has_code: bool,
     /// Links with a fragment into a page of this site, checked after every page is rendered.
     pub fragment_links: Vec<FragmentLink>,
     /// The Markdown files and assets this body links to (relative to the site root, found or
@@ -115,6 +117,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         toc: state.toc,
         text,
         anchors: state.anchors,
+        has_code: state.has_code,
         fragment_links: state.fragment_links,
         linked_sources: state.linked_sources,
         transcript: Vec::new(),
@@ -138,6 +141,7 @@ struct State<'a, 'o> {
     toc: Vec<TocEntry>,
     text: String,
     anchors: Vec<String>,
+    has_code: bool,
     used_ids: HashSet<String>,
     next_suffix: HashMap<String, usize>,
     /// Buffered events of the heading being read, with its level and explicit id.
@@ -170,6 +174,7 @@ impl<'a, 'o> State<'a, 'o> {
             toc: Vec::new(),
             text: String::new(),
             anchors: Vec::new(),
+            has_code: false,
             used_ids: THEME_IDS.iter().map(|id| id.to_string()).collect(),
             next_suffix: HashMap::new(),
             heading: None,
@@ -292,6 +297,7 @@ impl<'a, 'o> State<'a, 'o> {
             return;
         };
         let (html, fallback) = highlight::code_block(&code, &lang);
+        self.has_code = true;
         if fallback.is_some() {
             warnings.push(self.warn(
                 "code block too large to highlight: shown as plain text".into(),

@@ -107,6 +107,8 @@ pub struct ResourcePage<'a> {
     #[serde(flatten)]
     pub card: &'a Hashed<Card>,
     pub content: BodyHtml<'a>,
+    /// It shows code: the page loads the code colours (`syntax.css`).
+    pub has_code: bool,
     pub toc: &'a [TocEntry],
     pub school: &'a str,
     /// Its unit in a textbook of the site, if it is aligned to one.
@@ -336,6 +338,8 @@ pub struct FreePage<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     pub content: BodyHtml<'a>,
+    /// It shows code: the page loads the code colours (`syntax.css`).
+    pub has_code: bool,
     pub toc: &'a [TocEntry],
     pub path: String,
 }

@@ -411,6 +411,7 @@ impl<'a> Pages<'a> {
                         title: &page.title,
                         summary: &page.summary,
                         content: BodyHtml::new(body),
+                        has_code: body.has_code,
                         toc: &body.toc,
                         path: path.clone(),
                     },
@@ -696,6 +697,7 @@ fn resource<'c>(
                     .review_video(n)
                     .map(|v| format!("{root}{}", catalog::resource_path(&catalog.resources[v]))),
             },
+            has_code: body.has_code,
             toc: &body.toc,
             school: &resource.school,
             alignment: curriculum::alignment(config, resource),

@@ -1165,3 +1165,18 @@ fn rooted_fragment_and_time_links_are_checked() {
         run.stderr
     );
 }
+
+/// The code colours are loaded by the pages that show code, and by no other.
+#[test]
+fn only_pages_with_code_load_the_code_colours() {
+    let with_code = page(full(), "lessons/rule-of-law/index.html");
+    assert!(with_code.contains("static/syntax.css?v="), "{with_code}");
+    for path in [
+        "lessons/emotion-abc/index.html",
+        "videos/emotion-abc-class/index.html",
+        "index.html",
+        "search/index.html",
+    ] {
+        assert!(!page(full(), path).contains("syntax.css"), "{path}");
+    }
+}
