@@ -339,27 +339,39 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
         if !report.kept.is_empty() {
             let _ = writeln!(err, "{}", kept_line(&report.kept));
         }
+        if !report.replaced.is_empty() {
+            let _ = writeln!(
+                err,
+                "Replaced {} file(s) put into the output folder by hand with the site's own pages of the same name: {}",
+                report.replaced.len(),
+                named_few(&report.replaced)
+            );
+        }
     }
     code
 }
 
 /// The files put into the output folder by hand that a build kept, the first few by name.
 fn kept_line(kept: &[String]) -> String {
+    format!(
+        "Kept {} file(s) put into the output folder by hand, not made by Lectern: {} (delete one there to drop it)",
+        kept.len(),
+        named_few(kept)
+    )
+}
+
+/// The first few paths, then how many more.
+fn named_few(paths: &[String]) -> String {
     const NAMED: usize = 3;
-    let names: Vec<String> = kept
+    let names: Vec<String> = paths
         .iter()
         .take(NAMED)
         .map(|k| crate::diagnostics::neutralised(k))
         .collect();
-    let more = match kept.len().saturating_sub(NAMED) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
-    format!(
-        "Kept {} file(s) put into the output folder by hand, not made by Lectern: {}{more} (delete one there to drop it)",
-        kept.len(),
-        names.join(", ")
-    )
+    match paths.len().saturating_sub(NAMED) {
+        0 => names.join(", "),
+        n => format!("{} and {n} more", names.join(", ")),
+    }
 }
 
 /// `lectern pack`: a build as `lectern build` makes it, then the zip.

@@ -46,6 +46,8 @@ pub struct BuildReport {
     pub heaviest_page: Option<String>,
     /// Files put into the output folder by hand, kept in the new site (relative to `out`).
     pub kept: Vec<String>,
+    /// Files put there by hand where the new site makes its own, which took their place.
+    pub replaced: Vec<String>,
 }
 
 /// Seconds per stage, in order.
@@ -263,7 +265,7 @@ fn build_inner(
     }
     let clock = Instant::now();
     let out = staging.target().to_path_buf();
-    let kept = swap_in(staging, handover, diagnostics)?;
+    let (kept, replaced) = swap_in(staging, handover, diagnostics)?;
     timings.push(("swap", clock.elapsed()));
     let report = BuildReport {
         resources: site.catalog.resources.len(),
@@ -275,6 +277,7 @@ fn build_inner(
         notes: site.catalog.notes.clone(),
         heaviest_page: written.heaviest_page.clone(),
         kept,
+        replaced,
     };
     Some((report, site, written))
 }
@@ -339,20 +342,27 @@ fn stage_target(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option
     staged.map_err(|d| diagnostics.push(d)).ok()
 }
 
-/// Swaps the new site in; returns the files put into the old one by hand that it kept.
+/// Swaps the new site in; returns the files put into the old one by hand that it kept, and
+/// those it replaced with its own.
 fn swap_in(
     mut staging: Staging,
     handover: Handover<'_>,
     diagnostics: &mut Diagnostics,
-) -> Option<Vec<String>> {
+) -> Option<(Vec<String>, Vec<String>)> {
     let lock = match handover {
         Handover::Exit => None,
         Handover::Serve(lock) => Some(lock),
     };
     // `serve`'s own folder is private: nobody adds files to it by hand.
-    let kept = match lock {
-        None => staging.carry_foreign().to_vec(),
-        Some(_) => Vec::new(),
+    let carried = match lock {
+        None => match staging.carry_foreign() {
+            Ok(carried) => (carried.kept.clone(), carried.replaced.clone()),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                return None;
+            }
+        },
+        Some(_) => Default::default(),
     };
     match staging.commit_locked(lock) {
         // `serve` goes on running: the old site goes in the background, pages reload at once.
@@ -363,7 +373,7 @@ fn swap_in(
             return None;
         }
     }
-    Some(kept)
+    Some(carried)
 }
 
 /// Every resource's file text dropped (a build that exits): it was needed to parse the

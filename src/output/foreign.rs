@@ -1,80 +1,154 @@
 //! Files a host put into the output folder by hand (`public/robots.txt`, an `uploads/` folder):
-//! Lectern did not make them, so a build must not delete them. They are found by time — written
-//! after the last build wrote its marker — or because the marker lists them as kept before, and
-//! are carried into the new site, which then lists them in its own marker.
+//! Lectern did not make them, so a build must not delete them. Each build's marker records
+//! the files that build made, as a hash of each path; any other file of the old site was put
+//! there by hand, and is carried into the new site. A file's times are no guide: a deploy
+//! script may write one in the clock tick of the build, and a host may touch or edit the
+//! site's own pages. A marker from before this record (no list) falls back to times.
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
 use super::{MARKER, Staging, mount};
+use crate::diagnostics::Diagnostic;
 
-/// The first line of every marker; the kept files follow, one per line, after `KEPT_HEADING`.
+/// The first line of every marker.
 pub const MARKER_TEXT: &str =
     "This folder is written by Lectern (lectern build). It is replaced on every build.\n";
-const KEPT_HEADING: &str =
-    "Files put here by hand, which Lectern keeps (delete one here to drop it):\n";
+const MADE_HEADING: &str = "Files Lectern made here, by a hash of each path (any other file was put here by hand, and the next build keeps it):\n";
 
-/// The marker's text for a site that keeps `kept`.
-pub fn marker_text(kept: &[String]) -> String {
-    let mut text = String::from(MARKER_TEXT);
-    if !kept.is_empty() {
-        text.push_str(KEPT_HEADING);
-        for rel in kept {
-            text.push_str(rel);
-            text.push('\n');
-        }
+/// What a build did with the files put into the old site by hand (paths for people to read).
+#[derive(Debug, Default)]
+pub struct Carried {
+    /// Carried into the new site.
+    pub kept: Vec<String>,
+    /// Left out: the new site makes a file of that name.
+    pub replaced: Vec<String>,
+    /// The kept files' paths, relative to the site: not made by the new build either.
+    pub kept_paths: HashSet<PathBuf>,
+}
+
+/// The marker of the site staged in `dir`: every file in it but the marker and `kept` (the
+/// files carried over by hand) was made by this build.
+pub fn marker_text(dir: &Path, kept: &HashSet<PathBuf>) -> String {
+    let mut made: Vec<u64> = files_under(dir)
+        .filter(|rel| !kept.contains(rel))
+        .map(|rel| path_hash(&rel))
+        .collect();
+    made.sort_unstable();
+    made.dedup();
+    let mut text = String::with_capacity(MARKER_TEXT.len() + MADE_HEADING.len() + made.len() * 17);
+    text.push_str(MARKER_TEXT);
+    text.push_str(MADE_HEADING);
+    for hash in made {
+        text.push_str(&format!("{hash:016x}\n"));
     }
     text
 }
 
 /// Carries the files of `old` (the site being replaced) that Lectern did not make into the
-/// staging folder, unless the new site makes a file at the same place. Returns the files kept.
-pub fn carry(old: &Path, staging: &Staging) -> Vec<String> {
-    let Some((built, listed)) = read_marker(old) else {
-        return Vec::new();
+/// staging folder, unless the new site makes a file at the same place. A folder of `old` on
+/// another file system (a share mounted inside it) stops the build: the old site is removed
+/// after the swap, and a mount cannot be carried.
+pub fn carry(old: &Path, staging: &Staging) -> Result<Carried, Diagnostic> {
+    let Some(marker) = read_marker(old) else {
+        return Ok(Carried::default());
     };
-    let mut kept = Vec::new();
-    for entry in WalkDir::new(old)
+    let device = device_of(old);
+    let mut carried = Carried::default();
+    let walk = WalkDir::new(old)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() != 1 || !is_lecterns_own(e.file_name()))
-        .flatten()
-    {
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let Some(rel) = relative(old, entry.path()) else {
+        .filter_entry(|e| e.depth() != 1 || !is_lecterns_own(e.file_name()));
+    for entry in walk.flatten() {
+        let Ok(rel) = entry.path().strip_prefix(old) else {
             continue;
         };
-        let changed = entry
-            .path()
-            .symlink_metadata()
-            .ok()
-            .and_then(|m| changed_at(&m));
-        let foreign = listed.contains(&rel) || changed.is_some_and(|t| t > built);
-        if foreign && staging.keep(&rel, entry.path()) {
-            kept.push(rel);
+        if entry.file_type().is_dir() {
+            if device.is_some() && device_of(entry.path()) != device {
+                return Err(mounted_inside(old, rel));
+            }
+            continue;
+        }
+        if !marker.made_by_hand(rel, entry.path()) {
+            continue;
+        }
+        let shown = rel.to_string_lossy().replace('\\', "/");
+        match staging.keep(rel, entry.path()) {
+            Ok(true) => {
+                carried.kept.push(shown);
+                carried.kept_paths.insert(rel.to_path_buf());
+            }
+            Ok(false) => carried.replaced.push(shown),
+            Err(error) => return Err(cannot_keep(old, rel, &error)),
         }
     }
-    kept
+    Ok(carried)
 }
 
-/// The old marker's time (when that build finished writing) and the files it lists as kept;
+/// What the old site's marker says: the hashes of the files that build made, or (a marker
+/// from before they were recorded) the time it was written.
+struct Marker {
+    made: Option<HashSet<u64>>,
+    written: Option<SystemTime>,
+}
+
+impl Marker {
+    fn made_by_hand(&self, rel: &Path, path: &Path) -> bool {
+        match &self.made {
+            Some(made) => !made.contains(&path_hash(rel)),
+            None => {
+                let modified = fs::symlink_metadata(path).and_then(|m| m.modified()).ok();
+                matches!((modified, self.written), (Some(m), Some(w)) if m > w)
+            }
+        }
+    }
+}
+
 /// `None` without a marker (a first build, into an empty folder).
-fn read_marker(old: &Path) -> Option<(SystemTime, HashSet<String>)> {
+fn read_marker(old: &Path) -> Option<Marker> {
     let path = old.join(MARKER);
-    let built = changed_at(&fs::symlink_metadata(&path).ok()?)?;
+    let meta = fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
     let text = fs::read_to_string(&path).unwrap_or_default();
-    let listed = text
-        .split_once(KEPT_HEADING)
-        .map(|(_, list)| list.lines().map(str::to_string).collect())
-        .unwrap_or_default();
-    Some((built, listed))
+    let made = text.split_once(MADE_HEADING).map(|(_, list)| {
+        list.lines()
+            .filter_map(|line| u64::from_str_radix(line.trim(), 16).ok())
+            .collect()
+    });
+    Some(Marker {
+        made,
+        written: meta.modified().ok(),
+    })
+}
+
+/// Every file (and link) under `dir`, relative to it, but the marker.
+fn files_under(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(move |e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .filter(|rel| rel.as_os_str() != MARKER)
+}
+
+/// FNV-1a (64 bits) of a relative path's bytes, `/`-separated: stable across builds and
+/// machines, and no name (GBK bytes, a newline) breaks the marker's lines.
+fn path_hash(rel: &Path) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in rel.iter().enumerate() {
+        if i > 0 {
+            hash = (hash ^ u64::from(b'/')).wrapping_mul(0x0100_0000_01b3);
+        }
+        for byte in part.as_encoded_bytes() {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The marker and a build's temporaries (inside a mount point) are never carried.
@@ -83,15 +157,46 @@ fn is_lecterns_own(name: &std::ffi::OsStr) -> bool {
     name == MARKER || mount::is_temporary(&name)
 }
 
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Option<Vec<&str>> = rel.iter().map(|p| p.to_str()).collect();
-    Some(parts?.join("/"))
+#[cfg(unix)]
+fn device_of(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).ok().map(|m| m.dev())
 }
 
-/// When a file's contents last changed. Not its status change time: a host's `chown -R` or
-/// `chmod -R` of the whole folder would make every page of the old site look put there by
-/// hand. A file copied in with its old times kept (`cp -p`, `rsync -a`) is not recognised.
-fn changed_at(meta: &fs::Metadata) -> Option<SystemTime> {
-    meta.modified().ok()
+#[cfg(not(unix))]
+fn device_of(_: &Path) -> Option<u64> {
+    None
+}
+
+fn mounted_inside(old: &Path, rel: &Path) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} is a mount point inside the output folder: the build replaces the whole folder and would take the mounted files with the old site",
+        old.join(rel).display()
+    ))
+    .with_help("mount the share outside the output folder and put a symbolic link to it there (a link put there by hand is kept); the previous site is unchanged")
+}
+
+fn cannot_keep(old: &Path, rel: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!(
+        "cannot keep {}, which was put into the output folder by hand: {error}",
+        old.join(rel).display()
+    ))
+    .with_help("move it out of the output folder, or free space for a copy; the previous site is unchanged")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_hashes_separate_folders_and_take_any_bytes() {
+        assert_ne!(path_hash(Path::new("a/bc")), path_hash(Path::new("ab/c")));
+        assert_eq!(
+            path_hash(Path::new("lessons/x/index.html")),
+            path_hash(Path::new("lessons/x/index.html"))
+        );
+        use std::os::unix::ffi::OsStrExt;
+        let gbk = Path::new(std::ffi::OsStr::from_bytes(b"uploads/\xbd\xcc\xb0\xb8.pdf"));
+        assert_ne!(path_hash(gbk), path_hash(Path::new("uploads/教案.pdf")));
+    }
 }

@@ -11,6 +11,7 @@ pub(crate) mod lock;
 mod mount;
 mod target;
 
+pub use foreign::Carried;
 pub use target::{Target, check_target};
 
 use std::collections::HashSet;
@@ -39,7 +40,7 @@ pub struct Staging {
     /// Folders already made: creating them again costs a system call per file.
     made: Mutex<HashSet<PathBuf>>,
     /// Files put into the old site by hand, carried into this one (`carry_foreign`).
-    kept: Vec<String>,
+    carried: foreign::Carried,
     /// Set once a write finds the disk full: later writes are not tried, since each would fail
     /// the same way and thousands of equal errors would bury the one that says what to do.
     disk_full: AtomicBool,
@@ -138,7 +139,7 @@ impl Staging {
             prefix,
             committed: false,
             made: Mutex::new(HashSet::new()),
-            kept: Vec::new(),
+            carried: foreign::Carried::default(),
             disk_full: AtomicBool::new(false),
             _lock: lock,
         })
@@ -198,26 +199,31 @@ impl Staging {
     }
 
     /// Carries the files a host put into the output folder by hand (not made by Lectern) into
-    /// the new site, where it makes no file of that name; returns them (see `foreign`).
-    pub fn carry_foreign(&mut self) -> &[String] {
-        self.kept = foreign::carry(&self.target.path, self);
-        &self.kept
+    /// the new site, where it makes no file of that name (see `foreign`).
+    pub fn carry_foreign(&mut self) -> Result<&foreign::Carried, Diagnostic> {
+        self.carried = foreign::carry(&self.target.path, self)?;
+        Ok(&self.carried)
     }
 
-    /// Puts `source` (a file or a link of the old site) at `rel`, unless the new site has
-    /// something there: a hard link where the system allows, a copy otherwise.
-    fn keep(&self, rel: &str, source: &Path) -> bool {
-        let Ok(path) = self.inside(rel) else {
-            return false;
-        };
-        if fs::symlink_metadata(&path).is_ok() || self.make_parent(rel, &path).is_err() {
-            return false;
+    /// Puts `source` (a file or a link of the old site) at `rel`: `false` when the new site
+    /// has something there. A hard link where the system allows, a copy otherwise.
+    fn keep(&self, rel: &Path, source: &Path) -> io::Result<bool> {
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(io::Error::other("not a plain relative path"));
         }
-        let is_link = fs::symlink_metadata(source).is_ok_and(|m| m.file_type().is_symlink());
-        if is_link {
-            return copy_link(source, &path).is_ok();
+        let path = self.dir.join(rel);
+        if fs::symlink_metadata(&path).is_ok() {
+            return Ok(false);
         }
-        fs::hard_link(source, &path).is_ok() || fs::copy(source, &path).is_ok()
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        if fs::symlink_metadata(source)?.file_type().is_symlink() {
+            copy_link(source, &path)?;
+        } else if fs::hard_link(source, &path).is_err() {
+            fs::copy(source, &path)?;
+        }
+        Ok(true)
     }
 
     fn make_parent(&self, rel: &str, path: &Path) -> Result<(), Diagnostic> {
@@ -264,7 +270,8 @@ impl Staging {
     }
 
     pub fn commit(mut self) -> Result<Replaced, Diagnostic> {
-        self.write(MARKER, foreign::marker_text(&self.kept).as_bytes())?;
+        let marker = foreign::marker_text(&self.dir, &self.carried.kept_paths);
+        self.write(MARKER, marker.as_bytes())?;
         target::recheck(&self.target)?;
         // Unique per swap: `serve` may still be removing the previous one in the background.
         static SWAPS: AtomicU64 = AtomicU64::new(0);
@@ -417,8 +424,10 @@ fn remove_in_parallel(dir: &Path) {
     use rayon::prelude::*;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
+    // Never into another file system: a share mounted inside the old site is not ours.
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(false)
+        .same_file_system(true)
         .into_iter()
         .flatten()
     {
@@ -435,7 +444,8 @@ fn remove_in_parallel(dir: &Path) {
     for (_, d) in dirs {
         let _ = fs::remove_dir(d);
     }
-    let _ = fs::remove_dir_all(dir);
+    // Not `remove_dir_all`, which would follow a mount point's contents.
+    let _ = fs::remove_dir(dir);
 }
 
 /// Changes to a finished output folder (for `serve`): folders to rename, then files to write.

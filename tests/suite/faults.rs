@@ -186,9 +186,11 @@ fn linked_content_and_site_yaml_are_followed() {
 }
 
 /// A host's own files in the output folder (robots.txt, an uploads folder, a link to media
-/// elsewhere) survive every build; a file the site comes to make itself replaces one.
+/// elsewhere, a name in GBK bytes) survive every build; the site's own pages stay the site's
+/// however they were touched or edited; a file the site comes to make replaces one.
 #[test]
 fn files_put_into_the_output_folder_by_hand_are_kept() {
+    use std::os::unix::ffi::OsStrExt;
     let site = copy_site("full");
     let out = site.beside("out");
     let reference = read_tree(&{
@@ -198,45 +200,51 @@ fn files_put_into_the_output_folder_by_hand_are_kept() {
     });
     // The first build shows the draft: its page is the site's, not the host's, and goes.
     build(&site.root, &out, &["--drafts"]).success();
-    let draft = read_tree(&out)
-        .into_keys()
-        .find(|rel| rel.contains("secret-draft") && rel.ends_with("index.html"))
-        .expect("the draft's page");
-    // A host's `chmod -R` touches every file's status, not its contents: still the site's.
-    for rel in read_tree(&out).keys() {
-        use std::os::unix::fs::PermissionsExt;
-        let path = out.join(rel);
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    }
+    // Written in the same clock tick as the marker, as a deploy script may.
     write_file(&out.join("robots.txt"), b"User-agent: *\n");
+    let tree = read_tree(&out);
+    let draft = tree
+        .keys()
+        .find(|rel| rel.contains("secret-draft") && rel.ends_with("index.html"))
+        .expect("the draft's page")
+        .clone();
+    // A host edits and touches every page (an analytics tag, `chmod -R`): still the site's.
+    for rel in tree.keys().filter(|r| r.ends_with(".html")) {
+        let html = String::from_utf8_lossy(&tree[rel])
+            .replace("</head>", "<script src=\"/a.js\"></script></head>");
+        std::fs::write(out.join(rel), html).unwrap();
+    }
     write_file(&out.join("uploads/考试.pdf"), b"pdf");
+    let gbk = out
+        .join("uploads")
+        .join(std::ffi::OsStr::from_bytes(b"\xbd\xcc\xb0\xb8.pdf"));
+    std::fs::write(&gbk, b"gbk").unwrap();
     let media = site.beside("media-store/clip.mp4");
     write_file(&media, b"clip");
     std::os::unix::fs::symlink(&media, out.join("media")).unwrap();
-    // A page written after the build was put there by hand, whatever its name.
+    // A page put there by hand is the host's, whatever its name.
     write_file(&out.join("lessons/by-hand/index.html"), b"mine");
     let run = build(&site.root, &out, &[]);
     run.success();
     assert!(
         run.stderr
-            .contains("Kept 4 file(s) put into the output folder by hand")
+            .contains("Kept 5 file(s) put into the output folder by hand")
             && run
                 .stderr
-                .contains("lessons/by-hand/index.html, media, robots.txt and 1 more"),
+                .contains("lessons/by-hand/index.html, media, robots.txt and 2 more"),
         "{}",
         run.stderr
     );
     assert!(!out.join(&draft).exists(), "{draft} outlived its build");
+    assert!(std::fs::read(&gbk).is_ok_and(|b| b == b"gbk"));
     let marker = std::fs::read_to_string(out.join(".lectern-output")).unwrap();
-    assert!(
-        marker.ends_with("media\nrobots.txt\nuploads/考试.pdf\n"),
-        "{marker}"
-    );
-    // Dropped by deleting it by hand; the rest stays, build after build.
+    assert!(marker.contains("Files Lectern made here"), "{marker}");
+    // Dropped by deleting it by hand; the rest stays, build after build, and the site's own
+    // pages are the site's again.
     std::fs::remove_file(out.join("lessons/by-hand/index.html")).unwrap();
     build(&site.root, &out, &[]).success();
     let run = build(&site.root, &out, &[]);
-    assert!(run.stderr.contains("Kept 3 file(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("Kept 4 file(s)"), "{}", run.stderr);
     let tree = read_tree(&out);
     assert_eq!(tree["robots.txt"], b"User-agent: *\n");
     assert_eq!(tree["uploads/考试.pdf"], b"pdf");
@@ -246,11 +254,43 @@ fn files_put_into_the_output_folder_by_hand_are_kept() {
             assert_eq!(tree.get(rel), Some(bytes), "{rel}");
         }
     }
-    // A page put by hand where the site now makes one gives way to the site's.
-    write_file(&out.join("index.html"), b"mine");
+    // A file put there by hand where the site now makes one gives way to the site's, and the
+    // build says so.
+    // (The draft's page is not the site's now: a file there was put by hand.)
+    write_file(&out.join(&draft), b"mine");
+    let run = build(&site.root, &out, &["--drafts"]);
+    run.success();
+    let said = format!(
+        "Replaced 1 file(s) put into the output folder by hand with the site's own pages of the same name: {draft}"
+    );
+    assert!(run.stderr.contains(&said), "{}", run.stderr);
+    assert_ne!(std::fs::read(out.join(&draft)).unwrap(), b"mine");
+}
+
+/// A share mounted inside the output folder stops the build before anything is replaced:
+/// removing the old site would have taken the mounted files with it.
+#[test]
+fn a_share_mounted_inside_the_output_folder_stops_the_build() {
+    let site = copy_site("full");
+    let out = site.beside("out");
+    build(&site.root, &out, &[]).success();
+    let Some(share) = Tmpfs::mount(&out.join("media"), 1024) else {
+        return;
+    };
+    std::fs::write(share.0.join("lecture.mp4"), b"video").unwrap();
     let run = build(&site.root, &out, &[]);
-    assert!(run.stderr.contains("Kept 3 file(s)"), "{}", run.stderr);
-    assert_eq!(read_tree(&out)["index.html"], reference["index.html"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("is a mount point inside the output folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read(share.0.join("lecture.mp4")).unwrap(),
+        b"video"
+    );
+    assert!(out.join("index.html").is_file());
 }
 
 #[test]
