@@ -677,6 +677,23 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("what the visitor types before a slow search.js arrives is searched, not the address's query", async () => {
+    const { page, errors } = await newPage();
+    await page.route("**/static/search.js*", async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await route.continue();
+    });
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}`, { waitUntil: "commit" });
+    await page.waitForFunction(() => document.getElementById("search-input") && document.getElementById("search-input").value === "情绪", null, { timeout: 2000 });
+    await page.fill("#search-input", "梦");
+    await settled(page);
+    assert.equal(await page.inputValue("#search-input"), "梦");
+    assert.equal((await results(page))[0].title, "我的梦想");
+    assert.match(page.url(), /q=%E6%A2%A6/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("a stale manifest (its facets.json gone) is fetched once more", async () => {
     const { page, errors } = await newPage();
     let refused = 0;

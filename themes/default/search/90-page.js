@@ -113,8 +113,14 @@
     this.q = p.q;
     this.raw = p.raw;
     this.sel = null;
-    if (this.input) this.input.value = this.q;
-    this.entryQ = this.q; // the query of the current history entry (writeUrl)
+    // On a slow link the visitor may have typed before this script arrived (the early script
+    // fills the box with the address's query, never over typing): what they typed wins.
+    var typed = this.input ? this.input.value : "";
+    if (typed && typed !== this.q) {
+      this.q = typed;
+      this.urlPending = "type"; // searched and written into the address once the index loads
+    } else if (this.input) this.input.value = this.q;
+    this.entryQ = p.q; // the query of the current history entry (writeUrl)
     this.typing = false; // whether typing made this entry, not yet submitted
     this.bind();
     this.setBusy(true);
