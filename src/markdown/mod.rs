@@ -675,18 +675,12 @@ fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
 /// Search text is capped per document: a 20 MB lesson should not make a 20 MB index entry.
 const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 
-/// A footnote label as an id: white space as `-` (the same label gives the same id at its
-/// reference and its definition).
+/// A footnote label as an id: `fn-` before it, so no heading or id of the theme shares it
+/// (`[^main]`, or `[^a]` under `## a`), and white space as `-`. The same label gives the same
+/// id at its reference and its definition.
 fn footnote_id(label: CowStr<'_>) -> CowStr<'_> {
-    if label.contains(char::is_whitespace) {
-        label
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join("-")
-            .into()
-    } else {
-        label
-    }
+    let words: Vec<&str> = label.split_whitespace().collect();
+    format!("fn-{}", words.join("-")).into()
 }
 
 fn push_text(text: &mut String, piece: &str) {

@@ -158,9 +158,11 @@ fn raw_html_text_is_searchable_but_not_its_tags_scripts_or_styles() {
 
 #[test]
 fn a_footnote_label_with_spaces_gives_an_id_without_them() {
+    let (r, _) = render_str("## main\n\n正文[^main]。\n\n[^main]: 注。\n", false);
+    assert_eq!(r.html.matches("id=\"fn-main\"").count(), 1, "{}", r.html);
     let (r, _) = render_str("正文[^注 1]。\n\n[^注 1]: 出处。\n", false);
     assert!(
-        r.html.contains("href=\"#注-1\"") && r.html.contains("id=\"注-1\""),
+        r.html.contains("href=\"#fn-注-1\"") && r.html.contains("id=\"fn-注-1\""),
         "{}",
         r.html
     );
