@@ -68,7 +68,12 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         check_lesson(root, &config, lesson)?;
     }
     let dir = root.join("content").join(request.kind.dir());
-    let path = free_untitled(dir.join(format!("{}.md", slugify(title))));
+    let mut stem = slugify(title);
+    // `con.md` would be refused by the build: a page's folder named so cannot exist on Windows.
+    if crate::slug::is_windows_device(&stem) {
+        stem.push_str("-1");
+    }
+    let path = free_untitled(dir.join(format!("{stem}.md")));
     if path.exists() {
         return Err(
             Diagnostic::error(format!("{} already exists", path.display())).with_help(

@@ -81,6 +81,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), (String, String)> {
     };
     let (text, encoding) = match text {
         Some(text) => (text.to_string(), encoding),
+        None if encoding == Encoding::Utf8Bom => return Err(not_utf8_after_bom(bytes)),
         None => {
             check_one_encoding(bytes)?;
             (gb18030(bytes)?, Encoding::Gb18030)
@@ -125,6 +126,19 @@ fn check_one_encoding(bytes: &[u8]) -> Result<(), (String, String)> {
         }
     }
     Ok(())
+}
+
+/// A file that starts with UTF-8's mark but is not UTF-8 throughout: rows of another
+/// encoding were added to it.
+fn not_utf8_after_bom(bytes: &[u8]) -> (String, String) {
+    let line = bytes
+        .split(|b| *b == b'\n')
+        .position(|line| std::str::from_utf8(line).is_err())
+        .map_or(1, |i| i + 1);
+    (
+        format!("the file starts as UTF-8, but line {line} is not UTF-8 (GBK/GB18030?)"),
+        "rows were probably pasted in from another file: open it in the spreadsheet, fix the garbled rows, and save it again as \"CSV UTF-8 (逗号分隔)\"".into(),
+    )
 }
 
 fn gb18030(bytes: &[u8]) -> Result<String, (String, String)> {
@@ -370,6 +384,12 @@ mod tests {
         let (message, _) = decode(&mixed).unwrap_err();
         assert!(
             message.contains("line 2 is UTF-8, line 3 is not"),
+            "{message}"
+        );
+        let with_bom = [b"\xEF\xBB\xBFid,title\n".as_slice(), &gbk_row].concat();
+        let (message, _) = decode(&with_bom).unwrap_err();
+        assert!(
+            message.contains("starts as UTF-8, but line 2 is not"),
             "{message}"
         );
     }

@@ -3,11 +3,35 @@
 
 use crate::diagnostics::{Diagnostic, line_col};
 
+/// UTF-16 without a byte-order mark: in its first bytes, one of each pair is zero (ASCII text
+/// such as `WEBVTT` or `---`), which UTF-8 text never has.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 8 {
+        return false;
+    }
+    let zeros = |offset: usize| {
+        head.iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let pairs = head.len() / 2;
+    zeros(0) * 4 >= pairs * 3 || zeros(1) * 4 >= pairs * 3
+}
+
 /// Bytes → text: UTF-8 (with or without BOM) only; CRLF and lone CR become LF, so lines count
 /// the same as in the editor.
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Diagnostic::error("file is saved as UTF-16, not UTF-8")
+            .in_file(file)
+            .at_line_only(1)
+            .with_help("re-save the file as UTF-8 (in your editor: Save As → Encoding: UTF-8) / 请将文件另存为 UTF-8 编码"));
+    }
+    if looks_like_utf16(bytes) {
+        return Err(Diagnostic::error("file is saved as UTF-16 (without a byte-order mark), not UTF-8")
             .in_file(file)
             .at_line_only(1)
             .with_help("re-save the file as UTF-8 (in your editor: Save As → Encoding: UTF-8) / 请将文件另存为 UTF-8 编码"));
@@ -127,6 +151,28 @@ mod tests {
         assert_eq!(s.yaml_line, 2);
         assert_eq!(&text[s.body.clone()], "\nbody\n");
         assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_named() {
+        for bytes in [
+            "WEBVTT\n\n00:01.000 --> 00:02.000\n中文"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+            "---\ntitle: 情绪\n---\n"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect(),
+        ] {
+            let error = decode_text("a.vtt", &bytes).unwrap_err();
+            assert!(
+                error.message.contains("UTF-16 (without a byte-order mark)"),
+                "{}",
+                error.message
+            );
+        }
+        assert!(decode_text("a.md", "---\ntitle: 情绪管理与压力\n---\n".as_bytes()).is_ok());
     }
 
     #[test]

@@ -192,6 +192,8 @@ fn new_says_what_it_guessed_and_numbers_untitled_files() {
         "{said}"
     );
     assert!(run("Ǆ").contains("untitled-2.md"));
+    // A Windows device name would be refused by the build: `new` does not write one.
+    assert!(run("CON").contains("con-1.md"));
     assert!(site.join("content/lessons/untitled.md").is_file());
 }
 
