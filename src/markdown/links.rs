@@ -124,7 +124,7 @@ impl LinkContext<'_> {
                 "`#t={time}` is not a time: write seconds (`#t=754`) or minutes and seconds (`#t=12:34`)"
             ));
         }
-        let page = self.page_of(path).filter(|_| !path.is_empty())?;
+        let page = self.page_of(path)?;
         (!page.starts_with("videos/")).then(|| {
             format!("`{page}` has no video player: a time link (`#t=…`) there goes to the top of the page")
         })

@@ -1132,7 +1132,7 @@ fn rooted_fragment_and_time_links_are_checked() {
     let site = copy_site("full");
     let lesson = "content/lessons/primary/water-safety.md";
     let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
-    let links = "\n\n[无此节](/videos/emotion-abc-class/#nope) [字幕](/videos/emotion-abc-class/#transcript-title) [好](/videos/emotion-abc-class/#t=12:34) [坏时间](/videos/emotion-abc-class/#t=abc) [无播放器](/lessons/emotion-abc/#t=10) [列表](/grades/7/#x)\n";
+    let links = "\n\n[无此节](/videos/emotion-abc-class/#nope) [字幕](/videos/emotion-abc-class/#transcript-title) [好](/videos/emotion-abc-class/#t=12:34) [坏时间](/videos/emotion-abc-class/#t=abc) [无播放器](/lessons/emotion-abc/#t=10) [列表](/grades/7/#x) [本页](#t=30)\n";
     site.write(lesson, format!("{text}{links}"));
     let run = build(&site.root, &site.beside("public"), &[]);
     run.expect_code(1);
@@ -1155,6 +1155,13 @@ fn rooted_fragment_and_time_links_are_checked() {
     assert!(
         run.stderr
             .contains("`lessons/emotion-abc/` has no video player"),
+        "{}",
+        run.stderr
+    );
+    // On its own page too: a lesson has no player.
+    assert!(
+        run.stderr
+            .contains("`lessons/water-safety/` has no video player"),
         "{}",
         run.stderr
     );
