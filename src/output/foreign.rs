@@ -34,10 +34,14 @@ pub struct Carried {
 /// The marker of the site staged in `dir`: every file in it but the marker and `kept` (the
 /// files carried over by hand) was made by this build.
 pub fn marker_text(dir: &Path, kept: &HashSet<PathBuf>) -> String {
-    let mut made: Vec<u64> = files_under(dir)
+    let made = files_under(dir)
         .filter(|rel| !kept.contains(rel))
         .map(|rel| path_hash(&rel))
         .collect();
+    marker_from(made)
+}
+
+fn marker_from(mut made: Vec<u64>) -> String {
     made.sort_unstable();
     made.dedup();
     let mut text = String::with_capacity(MARKER_TEXT.len() + MADE_HEADING.len() + made.len() * 17);
@@ -47,6 +51,33 @@ pub fn marker_text(dir: &Path, kept: &HashSet<PathBuf>) -> String {
         text.push_str(&format!("{hash:016x}\n"));
     }
     text
+}
+
+/// `serve`'s patch to a finished site: the files it wrote are the site's, those it removed
+/// are gone, so its marker says what a full build's would. (The index's generation folder
+/// is renamed by a patch; paths in it hash without its name, `path_hash`.)
+pub fn patch_marker<'p>(
+    out: &Path,
+    written: impl Iterator<Item = &'p str>,
+    removed: impl Iterator<Item = &'p str>,
+) -> std::io::Result<()> {
+    let path = out.join(MARKER);
+    // No marker, or one without the list: nothing to keep up to date.
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let Some((_, list)) = text.split_once(MADE_HEADING) else {
+        return Ok(());
+    };
+    let mut made: HashSet<u64> = list
+        .lines()
+        .filter_map(|line| u64::from_str_radix(line.trim(), 16).ok())
+        .collect();
+    made.extend(written.map(|rel| path_hash(Path::new(rel))));
+    for rel in removed {
+        made.remove(&path_hash(Path::new(rel)));
+    }
+    fs::write(&path, marker_from(made.into_iter().collect()))
 }
 
 /// Carries the files of `old` (the site being replaced) that Lectern did not make into the
@@ -137,18 +168,38 @@ fn files_under(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
 }
 
 /// FNV-1a (64 bits) of a relative path's bytes, `/`-separated: stable across builds and
-/// machines, and no name (GBK bytes, a newline) breaks the marker's lines.
+/// machines, and no name (GBK bytes, a newline) breaks the marker's lines. The search index's
+/// generation folder (`search/1f8e7e0788/`) hashes as `search/*/`, since `serve` renames it.
 fn path_hash(rel: &Path) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in rel.iter().enumerate() {
-        if i > 0 {
-            hash = (hash ^ u64::from(b'/')).wrapping_mul(0x0100_0000_01b3);
-        }
-        for byte in part.as_encoded_bytes() {
+    let mut eat = |bytes: &[u8]| {
+        for byte in bytes {
             hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
         }
+    };
+    let mut parts = rel.iter().peekable();
+    let mut index = 0;
+    while let Some(part) = parts.next() {
+        if index > 0 {
+            eat(b"/");
+        }
+        let generation = index == 1
+            && rel.iter().next() == Some(std::ffi::OsStr::new("search"))
+            && parts.peek().is_some()
+            && is_generation(part.as_encoded_bytes());
+        eat(if generation {
+            b"*"
+        } else {
+            part.as_encoded_bytes()
+        });
+        index += 1;
     }
     hash
+}
+
+/// The name of the search index's generation folder: ten lower-case hexadecimal digits.
+fn is_generation(name: &[u8]) -> bool {
+    name.len() == 10 && name.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// The marker and a build's temporaries (inside a mount point) are never carried.
@@ -198,5 +249,13 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let gbk = Path::new(std::ffi::OsStr::from_bytes(b"uploads/\xbd\xcc\xb0\xb8.pdf"));
         assert_ne!(path_hash(gbk), path_hash(Path::new("uploads/教案.pdf")));
+        assert_eq!(
+            path_hash(Path::new("search/1f8e7e0788/p/3.json")),
+            path_hash(Path::new("search/0a1b2c3d4e/p/3.json"))
+        );
+        assert_ne!(
+            path_hash(Path::new("search/1f8e7e0788")),
+            path_hash(Path::new("search/0a1b2c3d4e"))
+        );
     }
 }

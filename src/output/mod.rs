@@ -536,7 +536,10 @@ fn apply_locked(out: &Path, patch: &Patch, copied: &[PathBuf]) -> Result<(), Dia
     for rel in &patch.removals {
         remove_with_empty_parents(out, rel).map_err(|e| write_error(rel, &e))?;
     }
-    Ok(())
+    let written = patch.files.iter().map(|(rel, _)| rel.as_str());
+    let copied = patch.copies.iter().map(|(rel, _)| rel.as_str());
+    let removed = patch.removals.iter().map(String::as_str);
+    foreign::patch_marker(out, written.chain(copied), removed).map_err(|e| write_error(MARKER, &e))
 }
 
 /// Remove `out/rel`, then each parent folder that it left empty (a full build has no empty
