@@ -29,12 +29,11 @@ const MEDIA: &[&str] = &[
     "m4a", "aac", "wav", "ogg", "oga", "opus", "flac", "m3u8", "ts",
 ];
 
-/// Whether `path` (relative to the output) is a local video or audio file.
+/// Whether `path` (relative to the output) is a video or audio file: the site's under
+/// `assets/`, or one a host put into the output folder by hand (`uploads/lecture.mp4`).
 fn is_media(path: &str) -> bool {
-    path.starts_with("assets/")
-        && path
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| MEDIA.contains(&ext.to_ascii_lowercase().as_str()))
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| MEDIA.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
 /// Entries compressed in parallel before being written in order.
@@ -319,6 +318,7 @@ mod tests {
         );
         assert!(!is_media("assets/worksheets/a.pdf"));
         assert!(!is_media("videos/a/index.html"));
+        assert!(is_media("uploads/lecture.mp4"), "a file put there by hand");
     }
 
     #[test]
