@@ -92,11 +92,11 @@ pub fn cited_in_source(source: &str) -> Vec<(u32, usize)> {
 /// The first cited time in `text`: (byte start, byte end, seconds).
 fn next_time(text: &str) -> Option<(usize, usize, u32)> {
     let mut from = 0;
-    while let Some(open) = text[from..].find(['[', '【']).map(|i| i + from) {
-        let close = if text[open..].starts_with('[') {
-            ']'
-        } else {
-            '】'
+    while let Some(open) = text[from..].find(['[', '【', '［']).map(|i| i + from) {
+        let close = match text[open..].chars().next()? {
+            '[' => ']',
+            '［' => '］',
+            _ => '】',
         };
         let inner_start = open + text[open..].chars().next()?.len_utf8();
         if let Some(len) = text[inner_start..].find(close)
@@ -109,9 +109,17 @@ fn next_time(text: &str) -> Option<(usize, usize, u32)> {
     None
 }
 
-/// `12:34` or `1:02:03` (ASCII or full-width colons) → seconds.
+/// `12:34` or `1:02:03` (ASCII or full-width digits and colons, as a Chinese input method
+/// types them) → seconds.
 fn seconds(inner: &str) -> Option<u32> {
-    let parts: Vec<&str> = inner.split([':', '：']).collect();
+    let inner: String = inner
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '：' => crate::search::tokenize::fold(c),
+            _ => c,
+        })
+        .collect();
+    let parts: Vec<&str> = inner.split(':').collect();
     let number = |p: &str| {
         (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
             .then(|| p.parse::<u32>().ok())
@@ -154,6 +162,10 @@ mod tests {
             !plain.contains("time-link") && !plain.contains(PLACEHOLDER),
             "{plain}"
         );
+        // As a Chinese input method types them: full-width brackets and digits.
+        let (html, cited) = linked("见［05:00］与【１２：３４】。");
+        assert_eq!(cited, [300, 754], "{html}");
+        assert!(html.contains(">［05:00］</a>"), "{html}");
     }
 
     #[test]
