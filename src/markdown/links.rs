@@ -92,6 +92,8 @@ impl LinkContext<'_> {
     /// The page of this site a link's path (before `#`) leads to, when it is a resource's or a
     /// free page's (their headings are known): the current page for an empty path.
     fn page_of(&self, path: &str) -> Option<String> {
+        // A query (`/videos/x/?from=wechat#t=30`) does not change the page.
+        let path = path.split_once('?').map_or(path, |(page, _)| page);
         if path.is_empty() {
             return Some(self.page_path.to_string());
         }

@@ -1132,7 +1132,7 @@ fn rooted_fragment_and_time_links_are_checked() {
     let site = copy_site("full");
     let lesson = "content/lessons/primary/water-safety.md";
     let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
-    let links = "\n\n[无此节](/videos/emotion-abc-class/#nope) [字幕](/videos/emotion-abc-class/#transcript-title) [好](/videos/emotion-abc-class/#t=12:34) [坏时间](/videos/emotion-abc-class/#t=abc) [无播放器](/lessons/emotion-abc/#t=10) [列表](/grades/7/#x) [本页](#t=30)\n";
+    let links = "\n\n[无此节](/videos/emotion-abc-class/#nope) [字幕](/videos/emotion-abc-class/#transcript-title) [好](/videos/emotion-abc-class/#t=12:34) [坏时间](/videos/emotion-abc-class/#t=abc) [无播放器](/lessons/emotion-abc/#t=10) [列表](/grades/7/#x) [本页](#t=30) [带参数](/videos/emotion-abc-class/?from=wechat#nope2)\n";
     site.write(lesson, format!("{text}{links}"));
     let run = build(&site.root, &site.beside("public"), &[]);
     run.expect_code(1);
@@ -1143,7 +1143,10 @@ fn rooted_fragment_and_time_links_are_checked() {
         .collect();
     assert_eq!(
         errors,
-        ["error: link to `#nope` on videos/emotion-abc-class/ finds no such heading"],
+        [
+            "error: link to `#nope` on videos/emotion-abc-class/ finds no such heading",
+            "error: link to `#nope2` on videos/emotion-abc-class/ finds no such heading"
+        ],
         "{}",
         run.stderr
     );
