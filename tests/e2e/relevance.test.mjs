@@ -339,6 +339,10 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     const before = await shown(page);
     assert.ok(before.slice(0, 3).every((r) => r.grades.includes("七年级")), JSON.stringify(before));
     assert.ok(before.some((r) => !r.grades.includes("七年级")), "a boost, not a filter");
+    // Grade 7's resources that hold the whole query come before any other grade's.
+    const firstOther = before.findIndex((r) => !r.grades.includes("七年级"));
+    const lastSeven = before.map((r) => r.grades.includes("七年级") && /情绪|情緒/.test(r.title + r.snippet)).lastIndexOf(true);
+    assert.ok(lastSeven < firstOther, JSON.stringify(before.map((r) => r.title + " " + r.grades)));
     assert.equal(await page.textContent("#search-only-grade"), "只看七年级");
     const seq = +(await page.getAttribute("#results", "data-seq"));
     await page.click("#search-only-grade");

@@ -14,6 +14,9 @@
   var SYNONYM_FACTOR = 0.7; // a synonym's match ranks below the same match of the word typed
   var FALLBACK_FACTOR = 0.5; // single characters rank below pairs
   var GRADE_BOOST = 2; // a resource of the grade or stage named in the query
+  // …and one that holds the whole query too comes before every resource of another grade:
+  // 七年级 情绪 lists grade 7's resources about 情绪 first, then the rest (a boost, not a filter).
+  var GRADE_FIRST = 1000;
   var BROKEN_FACTOR = 0.6; // a variant with a pair the index never saw: its words are found apart
   var LESSON_PRIOR = 1.1; // a lesson leads its own review or video when they match alike
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
@@ -475,7 +478,7 @@
     if (!typedFull) full = other;
     for (d = 0; d < n; d++) {
       if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
-      score[d] *= prior(d);
+      score[d] *= prior(d, full[d]);
       docs.push(d);
       done += full[d];
     }
@@ -483,14 +486,15 @@
   }
 
   /**
-   * The factor searchPlan gives document `d` beyond its text score: its grade named, its kind
-   * named, else a lesson's lead over its own review and video.
+   * The factor searchPlan gives document `d` beyond its text score: its grade named (and, for
+   * a `complete` match, GRADE_FIRST), its kind named, else a lesson's lead over its own review
+   * and video.
    */
   function priorOf(p, cols) {
     var grades = cols && cols.grades, kinds = cols && cols.kind, named = (p.words && p.words.kinds) || [];
-    return function (d) {
+    return function (d, complete) {
       var f = 1;
-      if (p.mask && grades && grades[d] & p.mask) f *= GRADE_BOOST;
+      if (p.mask && grades && grades[d] & p.mask) f *= complete ? GRADE_BOOST * GRADE_FIRST : GRADE_BOOST;
       if (!kinds) return f;
       if (named.length) {
         if (named.indexOf(kinds[d]) >= 0) f *= KIND_BOOST; // 防溺水 视频: the video, not its review
@@ -511,7 +515,10 @@
     if (!r || !r.score || !r.full) return r;
     var had = ints(n), i, merged, added = 0;
     for (i = 0; i < r.docs.length; i++) had[r.docs[i]] = 1;
-    merged = LS.addPinyin({ docs: r.docs, score: r.score }, p.words.rest, lookup, n, null, priorOf(p, cols));
+    var prior = priorOf(p, cols);
+    merged = LS.addPinyin({ docs: r.docs, score: r.score }, p.words.rest, lookup, n, null, function (d) {
+      return prior(d, 1); // a pinyin match holds the whole query
+    });
     for (i = 0; i < merged.docs.length; i++) {
       if (!had[merged.docs[i]]) {
         r.full[merged.docs[i]] = 1;
