@@ -721,16 +721,19 @@ fn chapters(
                 "give every chapter a title: `- {at: \"05:20\", title: 新授}`",
             ));
         } else if chapters.last().is_some_and(|last| last.at.0 >= at.0) {
-            problems.push(place.problem(
+            // At the chapter's own line (found by its title), not at `chapters:`.
+            problems.push(place.problem_at(
                 "chapters",
+                &title,
                 format!("the chapter `{title}` at {at} does not come after the one before it"),
                 "list the chapters in the order they happen in the video, each at a later time",
             ));
         } else if duration.is_some_and(|d| at.0 >= d.0) {
             let d = duration.unwrap_or(at);
             problems.push(
-                place.origin.at_key(
+                place.origin.at_value(
                     "chapters",
+                    &title,
                     Diagnostic::warning(format!(
                         "the chapter `{title}` at {at} starts after the video ends ({d})"
                     ))
