@@ -66,13 +66,9 @@ pub fn patch_marker<'p>(
     let Ok(text) = fs::read_to_string(&path) else {
         return Ok(());
     };
-    let Some((_, list)) = text.split_once(MADE_HEADING) else {
+    let Some(mut made) = made_list(&text) else {
         return Ok(());
     };
-    let mut made: HashSet<u64> = list
-        .lines()
-        .filter_map(|line| u64::from_str_radix(line.trim(), 16).ok())
-        .collect();
     made.extend(written.map(|rel| path_hash(Path::new(rel))));
     for rel in removed {
         made.remove(&path_hash(Path::new(rel)));
@@ -88,6 +84,10 @@ pub fn carry(old: &Path, staging: &Staging) -> Result<Carried, Diagnostic> {
     let Some(marker) = read_marker(old) else {
         return Ok(Carried::default());
     };
+    if let Some(inner) = mount::mounts_inside(old).first() {
+        let rel = inner.strip_prefix(old).unwrap_or(inner);
+        return Err(mounted_inside(old, rel));
+    }
     let device = device_of(old);
     let mut carried = Carried::default();
     let walk = WalkDir::new(old)
@@ -145,15 +145,23 @@ fn read_marker(old: &Path) -> Option<Marker> {
     let path = old.join(MARKER);
     let meta = fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
     let text = fs::read_to_string(&path).unwrap_or_default();
-    let made = text.split_once(MADE_HEADING).map(|(_, list)| {
-        list.lines()
-            .filter_map(|line| u64::from_str_radix(line.trim(), 16).ok())
-            .collect()
-    });
     Some(Marker {
-        made,
+        made: made_list(&text),
         written: meta.modified().ok(),
     })
+}
+
+/// The hashes after the heading, read line by line (CRLF too: an editor or git may have
+/// rewritten the file); `None` without the heading.
+fn made_list(text: &str) -> Option<HashSet<u64>> {
+    let heading = MADE_HEADING.trim_end();
+    let mut lines = text.lines().map(str::trim);
+    lines.by_ref().find(|line| *line == heading)?;
+    Some(
+        lines
+            .filter_map(|line| u64::from_str_radix(line, 16).ok())
+            .collect(),
+    )
 }
 
 /// Every file (and link) under `dir`, relative to it, but the marker.
@@ -232,12 +240,24 @@ fn cannot_keep(old: &Path, rel: &Path, error: &std::io::Error) -> Diagnostic {
         "cannot keep {}, which was put into the output folder by hand: {error}",
         old.join(rel).display()
     ))
-    .with_help("move it out of the output folder, or free space for a copy; the previous site is unchanged")
+    .with_help("move it out of the output folder, or check its permissions and the free space; the previous site is unchanged")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_made_list_is_read_with_crlf_and_without_its_heading_it_is_none() {
+        let text = marker_from(vec![0x1f, 0xabc]);
+        assert_eq!(made_list(&text), Some(HashSet::from([0x1f, 0xabc])));
+        assert_eq!(
+            made_list(&text.replace('\n', "\r\n")),
+            Some(HashSet::from([0x1f, 0xabc]))
+        );
+        assert_eq!(made_list(MARKER_TEXT), None);
+        assert_eq!(made_list(""), None);
+    }
 
     #[test]
     fn path_hashes_separate_folders_and_take_any_bytes() {

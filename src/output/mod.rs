@@ -215,8 +215,14 @@ impl Staging {
         if fs::symlink_metadata(&path).is_ok() {
             return Ok(false);
         }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        if let Some(parent) = path.parent()
+            && let Err(error) = fs::create_dir_all(parent)
+        {
+            // The new site has a file where the kept one needs a folder (`index.html/x`).
+            return match error.kind() {
+                io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => Ok(false),
+                _ => Err(error),
+            };
         }
         if fs::symlink_metadata(source)?.file_type().is_symlink() {
             copy_link(source, &path)?;
@@ -424,11 +430,17 @@ fn remove_in_parallel(dir: &Path) {
     use rayon::prelude::*;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
-    // Never into another file system: a share mounted inside the old site is not ours.
-    for entry in walkdir::WalkDir::new(dir)
+    // Never into a share mounted inside the old site (from another disk, or bind-mounted from
+    // this one): its files are not ours.
+    let Ok(dir) = fs::canonicalize(dir) else {
+        return;
+    };
+    let mounts = mount::mounts_inside(&dir);
+    for entry in walkdir::WalkDir::new(&dir)
         .follow_links(false)
         .same_file_system(true)
         .into_iter()
+        .filter_entry(|e| !mounts.iter().any(|m| m == e.path()))
         .flatten()
     {
         if entry.file_type().is_dir() {
@@ -445,7 +457,7 @@ fn remove_in_parallel(dir: &Path) {
         let _ = fs::remove_dir(d);
     }
     // Not `remove_dir_all`, which would follow a mount point's contents.
-    let _ = fs::remove_dir(dir);
+    let _ = fs::remove_dir(&dir);
 }
 
 /// Changes to a finished output folder (for `serve`): folders to rename, then files to write.

@@ -21,6 +21,45 @@ pub fn is_temporary(name: &str) -> bool {
     })
 }
 
+/// The mount points strictly inside `dir`, from `/proc/self/mountinfo`: a share bind-mounted
+/// from the same disk has the same device number as the folder around it, so only the mount
+/// table tells it apart. Empty where there is no such table.
+pub fn mounts_inside(dir: &Path) -> Vec<PathBuf> {
+    let Ok(dir) = fs::canonicalize(dir) else {
+        return Vec::new();
+    };
+    let table = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    table
+        .lines()
+        .filter_map(|line| line.split(' ').nth(4))
+        .map(|point| PathBuf::from(unescape_octal(point)))
+        .filter(|point| point != &dir && point.starts_with(&dir))
+        .collect()
+}
+
+/// `/srv/a\040b` → `/srv/a b`: mountinfo writes space, tab, newline and backslash as octal.
+fn unescape_octal(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let code = bytes
+            .get(i + 1..i + 4)
+            .filter(|d| bytes[i] == b'\\' && d.iter().all(|b| (b'0'..=b'7').contains(b)));
+        match code.and_then(|d| u8::from_str_radix(std::str::from_utf8(d).ok()?, 8).ok()) {
+            Some(byte) => {
+                out.push(byte);
+                i += 4;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Replace the contents of `target` by those of `staging` (a folder inside it); the old
 /// contents end up in `old` (inside it too), to be removed by the caller.
 pub fn swap_contents(target: &Path, staging: &Path, old: &Path) -> Result<(), Diagnostic> {
@@ -88,6 +127,18 @@ fn swap_error(target: &Path, error: &std::io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mount_points_are_read_with_their_escapes() {
+        assert_eq!(unescape_octal("/srv/a\\040b\\134c"), "/srv/a b\\c");
+        assert_eq!(unescape_octal("/plain\\9x"), "/plain\\9x");
+        // The root of this process's mounts is inside `/`, never `/` itself.
+        assert!(
+            mounts_inside(Path::new("/"))
+                .iter()
+                .all(|m| m != Path::new("/"))
+        );
+    }
 
     #[test]
     fn temporaries_are_recognised() {

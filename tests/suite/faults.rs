@@ -43,6 +43,27 @@ impl Tmpfs {
     }
 }
 
+impl Tmpfs {
+    /// `source` bind-mounted at `at` (the same file system, so the same device number).
+    fn bind(source: &Path, at: &Path) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .arg("--bind")
+            .arg(source)
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!(
+                "skipped: cannot bind-mount at {} (needs root)",
+                at.display()
+            );
+        }
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+}
+
 impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
@@ -291,6 +312,47 @@ fn a_share_mounted_inside_the_output_folder_stops_the_build() {
         b"video"
     );
     assert!(out.join("index.html").is_file());
+    drop(share);
+    // A folder of the same disk bind-mounted there has the same device number: still caught.
+    let source = site.beside("media-source");
+    write_file(&source.join("clip.mp4"), b"clip");
+    let Some(_bound) = Tmpfs::bind(&source, &out.join("media")) else {
+        return;
+    };
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("is a mount point inside the output folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(source.join("clip.mp4")).unwrap(), b"clip");
+}
+
+/// A folder put there by hand where the new site makes a file (`lessons/x/index.html/`):
+/// the site's file wins, as for a file, and the build says so.
+#[test]
+fn a_hand_put_folder_where_the_site_makes_a_file_gives_way() {
+    let site = copy_site("full");
+    let out = site.beside("out");
+    build(&site.root, &out, &[]).success();
+    write_file(&out.join("lessons/zzz/index.html/notes.txt"), b"mine");
+    let lesson =
+        std::fs::read_to_string(site.root.join("content/lessons/primary/water-safety.md")).unwrap();
+    site.write(
+        "content/lessons/primary/zzz.md",
+        lesson.replace("title: ", "title: 新课 "),
+    );
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("Replaced 1 file(s)")
+            && run.stderr.contains("lessons/zzz/index.html/notes.txt"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.join("lessons/zzz/index.html").is_file());
 }
 
 #[test]
