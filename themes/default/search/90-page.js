@@ -388,6 +388,9 @@
     this.seq++; // what is still on its way belongs to the old index
     this.M = null; // a change() meanwhile waits for the manifest (urlPending)
     this.urlPending = false;
+    // The filters as they are now (the address has them), read again against the new index:
+    // not those the page was opened with.
+    this.raw = parseParams(window.location.search).raw;
     this.load(true);
   };
 
