@@ -328,6 +328,14 @@ fn to_diagnostic(
     } else if message.starts_with("non-finite float") {
         diagnostic = diagnostic
             .with_help("write an ordinary number such as `100`: `.nan` and `.inf` are not numbers Lectern can use");
+    } else if source.what.ends_with("catalog")
+        && (message.starts_with("expected sequence") || message.contains("expected a list"))
+        && line == 1
+    {
+        // The whole file is one entry, not a list of them.
+        diagnostic = diagnostic.with_help(
+            "a catalog is a list of entries: start each with `- `, e.g. `- id: qing-xu-ke` and its other keys indented under it",
+        );
     } else if let Some(help) = slip_help(&message, source_line(source, line_in_file)) {
         diagnostic = diagnostic.with_help(help);
     }

@@ -561,6 +561,15 @@ fn read_catalog(
             return;
         }
     };
+    if entries.is_empty() {
+        // Said here, or only its videos' absence would be (links to them, a review's video).
+        outcome.diagnostics.push(
+            Diagnostic::warning("the video catalog is empty")
+                .in_file(&found.rel)
+                .with_help("list its videos, each starting with `- id: …`, or delete the file"),
+        );
+        return;
+    }
     let ranges = entry_ranges(&text);
     for (index, front) in entries.into_iter().enumerate() {
         let (yaml, yaml_line) = ranges.get(index).cloned().unwrap_or((0..text.len(), 1));

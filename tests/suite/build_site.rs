@@ -1190,3 +1190,30 @@ fn only_pages_with_code_load_the_code_colours() {
         assert!(!page(full(), path).contains("syntax.css"), "{path}");
     }
 }
+
+/// A YAML video catalog that is empty says so; one written as a single entry, not a list,
+/// says how a catalog is written.
+#[test]
+fn an_empty_or_unlisted_video_catalog_says_what_it_is() {
+    let site = copy_site("full");
+    site.write("content/videos/empty.yaml", "");
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("the video catalog is empty"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "content/videos/empty.yaml",
+        "id: a1\ntitle: 甲\ngrade: 5\ncourse: mental-health\nurl: https://example.org/a.mp4\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("a catalog is a list of entries: start each with `- `"),
+        "{}",
+        run.stderr
+    );
+}
