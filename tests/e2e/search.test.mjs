@@ -692,6 +692,20 @@ describe("search page", { skip }, () => {
     assert.match(page.url(), /q=%E6%A2%A6/);
     assert.deepEqual(errors, []);
     await page.close();
+    // A box emptied before the script arrives stays empty: the newest resources are listed.
+    const emptied = await newPage();
+    await emptied.page.route("**/static/search.js*", async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await route.continue();
+    });
+    await emptied.page.goto(`${base}search/?q=${encodeURIComponent("梦")}`, { waitUntil: "commit" });
+    await emptied.page.waitForFunction(() => document.getElementById("search-input") && document.getElementById("search-input").value === "梦", null, { timeout: 2000 });
+    await emptied.page.fill("#search-input", "");
+    await settled(emptied.page);
+    assert.equal(await emptied.page.inputValue("#search-input"), "");
+    assert.ok((await results(emptied.page)).length >= 9, "the newest resources");
+    assert.doesNotMatch(emptied.page.url(), /q=%E6%A2%A6/);
+    await emptied.page.close();
   });
 
   test("a stale manifest (its facets.json gone) is fetched once more", async () => {

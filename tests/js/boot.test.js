@@ -41,7 +41,14 @@ function fakePage(readyState, typed) {
   return {
     readyState,
     elements: {
-      "search-input": { value: typed || "", getAttribute: (n) => (n === "maxlength" ? "1000" : null) },
+      "search-input": {
+        value: typed || "",
+        attributes: {},
+        getAttribute: (n) => (n === "maxlength" ? "1000" : null),
+        setAttribute(n, v) {
+          this.attributes[n] = v;
+        },
+      },
       "search-status": { textContent: "" },
       "search-app": { getAttribute: (n) => (n === "data-str-loading" ? "正在加载……" : null) },
     },
@@ -53,6 +60,7 @@ test("the boot script puts the query in the box and says it is loading, once the
   const done = fakePage("interactive");
   await runBoot(BOOT, "?q=" + encodeURIComponent("情绪 管理") + "&kind=lesson", answer, done);
   assert.equal(done.elements["search-input"].value, "情绪 管理");
+  assert.equal(done.elements["search-input"].attributes["data-filled"], "", "filled by the boot script");
   assert.equal(done.elements["search-status"].textContent, "正在加载……");
   // still parsing: it waits for the end of parsing (before the deferred search.js runs)
   const parsing = fakePage("loading");
@@ -66,4 +74,5 @@ test("the boot script puts the query in the box and says it is loading, once the
   const typed = fakePage("complete", "考试");
   await runBoot(BOOT, "?q=" + encodeURIComponent("情绪"), answer, typed);
   assert.equal(typed.elements["search-input"].value, "考试");
+  assert.equal(typed.elements["search-input"].attributes["data-filled"], undefined);
 });

@@ -116,7 +116,8 @@
     // On a slow link the visitor may have typed before this script arrived (the early script
     // fills the box with the address's query, never over typing): what they typed wins.
     var typed = this.input ? this.input.value : "";
-    if (typed && typed !== this.q) {
+    var emptied = !typed && this.input && this.input.hasAttribute("data-filled");
+    if (typed !== this.q && (typed || emptied)) {
       this.q = typed;
       this.urlPending = "type"; // searched and written into the address once the index loads
     } else if (this.input) this.input.value = this.q;

@@ -70,7 +70,11 @@
     var input = document.getElementById("search-input"), status = document.getElementById("search-status");
     var app = document.getElementById("search-app");
     if (!input || !status || !app || document.readyState === "loading") return false;
-    if (!input.value) input.value = query().slice(0, +input.getAttribute("maxlength") || 1000);
+    if (!input.value) {
+      input.value = query().slice(0, +input.getAttribute("maxlength") || 1000);
+      // search.js then knows an empty box was emptied by the visitor, not never filled.
+      input.setAttribute("data-filled", "");
+    }
     if (!status.textContent) status.textContent = app.getAttribute("data-str-loading") || "";
     return true;
   }
