@@ -389,6 +389,11 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
                 .replace(',', "、")
         ));
     }
+    if message.contains("not a whole number") || message.contains("expected a whole number") {
+        return Some(format!(
+            "`{key}` is a whole number: write it like `{key}: 3`, without quotes, units or a minus sign"
+        ));
+    }
     if message.starts_with("empty value") && value.starts_with('#') {
         return Some(format!(
             "in YAML `#` starts a comment, so `{key}` is empty: put the value in quotes, `{key}: \"{value}\"`"
@@ -779,6 +784,13 @@ mod tests {
         let long = format!("title: x\ntopics: {}\n", "长".repeat(5000));
         let help = first(&long).2;
         assert!(help.chars().count() < 200 && help.contains('…'), "{help}");
+    }
+
+    #[test]
+    fn a_number_that_is_not_a_whole_one_says_how_to_write_it() {
+        let (_, problems) = parse_each::<Front>(&source("title: x\ngrade: -3\n"), FIELDS);
+        let help = problems[0].help.clone().unwrap_or_default();
+        assert!(help.contains("`grade` is a whole number"), "{problems:?}");
     }
 
     #[test]
