@@ -141,6 +141,17 @@ fn not_utf8_after_bom(bytes: &[u8]) -> (String, String) {
     )
 }
 
+/// The line a decoding problem of `decode` is at: the first line that is not UTF-8 (after a
+/// BOM), else the first holding a NUL byte, else the first.
+pub fn problem_line(bytes: &[u8]) -> usize {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let lines = || bytes.split(|b| *b == b'\n');
+    lines()
+        .position(|line| std::str::from_utf8(line).is_err())
+        .or_else(|| lines().position(|line| line.contains(&0)))
+        .map_or(1, |i| i + 1)
+}
+
 fn gb18030(bytes: &[u8]) -> Result<String, (String, String)> {
     encoding_rs::GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
@@ -387,6 +398,8 @@ mod tests {
             "{message}"
         );
         let with_bom = [b"\xEF\xBB\xBFid,title\n".as_slice(), &gbk_row].concat();
+        assert_eq!(problem_line(&mixed), 3);
+        assert_eq!(problem_line(b"a,b\nc,\0\n"), 2);
         let (message, _) = decode(&with_bom).unwrap_err();
         assert!(
             message.contains("starts as UTF-8, but line 2 is not"),

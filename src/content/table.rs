@@ -34,7 +34,7 @@ pub(super) fn read(found: &Found, bytes: &[u8], site: &SiteRefs<'_>, outcome: &m
             let problem = Diagnostic::error(message).with_help(help);
             outcome
                 .diagnostics
-                .push(problem.in_file(file).at_line_only(1));
+                .push(problem.in_file(file).at_line_only(csv::problem_line(bytes)));
             return;
         }
     };
