@@ -119,10 +119,24 @@ fn classify(path: &Path) -> Result<bool, Diagnostic> {
         return Err(refusal(path, &format!("it is {}", kind_of(&meta))));
     }
     if !is_ours(path) && !is_empty(path)? {
-        return Err(refusal(
-            path,
-            "it is not empty and was not written by Lectern",
-        ));
+        // A marker that is there but is no plain file (a folder, a link) is named as the cause.
+        let why = match fs::symlink_metadata(path.join(MARKER)) {
+            Ok(marker) => {
+                let kind = marker.file_type();
+                let what = if kind.is_dir() {
+                    "a folder"
+                } else if kind.is_symlink() {
+                    "a symbolic link"
+                } else {
+                    "a special file"
+                };
+                format!(
+                    "it is not empty, and its {MARKER} is {what}, not the plain file Lectern writes"
+                )
+            }
+            Err(_) => "it is not empty and was not written by Lectern".to_string(),
+        };
+        return Err(refusal(path, &why));
     }
     Ok(is_mount_point(path))
 }

@@ -703,3 +703,20 @@ fn each_late_time_in_a_review_is_warned_at_its_line() {
         );
     }
 }
+
+/// An output folder whose marker is not the plain file Lectern writes (a folder, a link) is
+/// refused, naming the marker as the cause.
+#[test]
+fn a_marker_that_is_not_a_file_is_named_in_the_refusal() {
+    let site = copy_site("full");
+    let out = site.beside("out");
+    build(&site.root, &out, &[]).success();
+    std::fs::remove_file(out.join(".lectern-output")).unwrap();
+    std::fs::create_dir(out.join(".lectern-output")).unwrap();
+    fails_with(
+        &site.root,
+        &out,
+        "its .lectern-output is a folder, not the plain file Lectern writes",
+    );
+    assert!(out.join("index.html").is_file());
+}
