@@ -316,6 +316,15 @@ impl<'a, 'o> State<'a, 'o> {
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
                 Some(Event::Text(html))
             }
+            // A task list's box shows a state, it is no form field to fill in: hidden from
+            // assistive technology, which reads the item's text (axe: no unlabelled field).
+            Event::TaskListMarker(done) => Some(Event::InlineHtml(
+                match done {
+                    true => "<input type=\"checkbox\" disabled checked aria-hidden=\"true\"> ",
+                    false => "<input type=\"checkbox\" disabled aria-hidden=\"true\"> ",
+                }
+                .into(),
+            )),
             // A footnote's label becomes an id and a link to it: `[^注 1]` must not give
             // `id="注 1"`, which no address can reach and HTML forbids.
             Event::FootnoteReference(label) => Some(Event::FootnoteReference(footnote_id(label))),

@@ -88,6 +88,15 @@ fn tables_scroll_and_tasks_and_footnotes_render() {
         r.html
     );
     assert!(r.html.contains("type=\"checkbox\""));
+    // A state shown, not a field to fill in: no unlabelled form field for a screen reader.
+    assert_eq!(
+        r.html.matches("aria-hidden=\"true\"").count(),
+        2,
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("disabled checked"), "{}", r.html);
+    assert!(r.text.contains("done") && r.text.contains("todo"));
     assert!(r.html.contains("footnote-definition"));
     assert!(r.text.contains("脚注"));
 }

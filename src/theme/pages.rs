@@ -478,7 +478,13 @@ fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> G
         },
         t: &theme.strings,
         nav: Nav {
-            stages: refs(stage_terms(config, catalog)),
+            // Only stages with resources have pages to link to (as with grades).
+            stages: refs(
+                stage_terms(config, catalog)
+                    .into_iter()
+                    .filter(|stage| stage.count > 0)
+                    .collect(),
+            ),
             courses: refs(course_terms(config, catalog)),
             kinds: refs(kind_terms(labels, catalog)),
             pages: catalog

@@ -1217,3 +1217,22 @@ fn an_empty_or_unlisted_video_catalog_says_what_it_is() {
         run.stderr
     );
 }
+
+/// A stage with no resources has no page: no page links to one (the footer lists the
+/// stages that have resources).
+#[test]
+fn no_page_links_to_a_stage_without_resources() {
+    let site = copy_site("full");
+    std::fs::remove_dir_all(site.root.join("content/lessons/senior")).unwrap();
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    assert!(!out.join("stages/senior").exists());
+    let tree = read_tree(&out);
+    for (rel, bytes) in tree.iter().filter(|(rel, _)| rel.ends_with(".html")) {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("stages/senior/"),
+            "{rel} links the empty stage"
+        );
+    }
+    assert!(page(&tree, "index.html").contains("stages/junior/"));
+}
