@@ -204,11 +204,11 @@ pub fn text_table(config: &Config, figures: &Figures) -> String {
     }
     let t = &figures.total;
     let mut out = format!(
-        "{} resources: {} lessons, {} videos, {} reviews\n\nPer grade and course (lessons/videos/reviews, - = none):\n",
-        t.total(),
-        t.lesson,
-        t.video,
-        t.review
+        "{}: {}, {}, {}\n\nPer grade and course (lessons/videos/reviews, - = none):\n",
+        counted(t.total(), "resource"),
+        counted(t.lesson, "lesson"),
+        counted(t.video, "video"),
+        counted(t.review, "review")
     );
     out.push_str(&aligned(&rows));
     if !figures.topics.is_empty() {
@@ -243,6 +243,14 @@ pub fn text_table(config: &Config, figures: &Figures) -> String {
         out.push_str(&aligned(&rows));
     }
     out
+}
+
+/// `1 lesson`, `3 lessons`.
+fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ => format!("{n} {noun}s"),
+    }
 }
 
 fn cell_text(c: &Counts) -> String {
@@ -282,4 +290,14 @@ fn aligned(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_of_one_are_singular() {
+        assert_eq!(super::counted(1, "lesson"), "1 lesson");
+        assert_eq!(super::counted(0, "video"), "0 videos");
+        assert_eq!(super::counted(3, "resource"), "3 resources");
+    }
 }

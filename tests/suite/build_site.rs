@@ -1032,6 +1032,21 @@ fn an_english_site_names_review_kinds_speakers_and_captions_in_english() {
     let video = page(&tree, "videos/emotion-abc-class/index.html");
     assert!(video.contains(r#"<track kind="captions" srclang="en" label="Captions""#));
     assert!(video.contains(": </b>") && !video.contains("：</b>"));
+    // A count of one is singular (a topic with one resource).
+    let ones: Vec<&String> = tree
+        .iter()
+        .filter(|(_, html)| {
+            String::from_utf8_lossy(html).contains("class=\"list-total\">1 resource")
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(!ones.is_empty(), "a listing of one resource");
+    for (rel, html) in &tree {
+        assert!(
+            !String::from_utf8_lossy(html).contains(">1 resources<"),
+            "{rel}"
+        );
+    }
 }
 
 /// A review citing times with no video to play them shows the times as text and says why.
