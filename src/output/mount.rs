@@ -28,25 +28,35 @@ pub fn mounts_inside(dir: &Path) -> Vec<PathBuf> {
     let Ok(dir) = fs::canonicalize(dir) else {
         return Vec::new();
     };
-    let table = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    table
-        .lines()
-        .filter_map(|line| line.split(' ').nth(4))
-        .map(|point| PathBuf::from(unescape_octal(point)))
+    mount_table()
+        .into_iter()
         .filter(|point| point != &dir && point.starts_with(&dir))
         .collect()
 }
 
-/// `/srv/a\040b` → `/srv/a b`: mountinfo writes space, tab, newline and backslash as octal.
-fn unescape_octal(text: &str) -> String {
-    let bytes = text.as_bytes();
+/// Mount points listed in /proc/self/mountinfo (empty where there is none). The fifth field is
+/// the mount point, with spaces and the like written as octal escapes (`\040`).
+pub fn mount_table() -> Vec<PathBuf> {
+    let Ok(text) = fs::read_to_string("/proc/self/mountinfo") else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| line.split(' ').nth(4))
+        .map(|field| PathBuf::from(unescape_octal(field)))
+        .collect()
+}
+
+fn unescape_octal(field: &str) -> String {
+    let bytes = field.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let code = bytes
             .get(i + 1..i + 4)
-            .filter(|d| bytes[i] == b'\\' && d.iter().all(|b| (b'0'..=b'7').contains(b)));
-        match code.and_then(|d| u8::from_str_radix(std::str::from_utf8(d).ok()?, 8).ok()) {
+            .filter(|_| bytes[i] == b'\\')
+            .and_then(|digits| std::str::from_utf8(digits).ok())
+            .and_then(|digits| u8::from_str_radix(digits, 8).ok());
+        match code {
             Some(byte) => {
                 out.push(byte);
                 i += 4;
@@ -127,6 +137,20 @@ fn swap_error(target: &Path, error: &std::io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mount_table_escapes_are_decoded() {
+        assert_eq!(unescape_octal(r"/srv/web\040root"), "/srv/web root");
+        assert_eq!(unescape_octal(r"/a\\b"), r"/a\\b");
+        assert_eq!(unescape_octal(r"/x\04"), r"/x\04");
+    }
+
+    #[test]
+    fn the_root_is_a_mount_point() {
+        if Path::new("/proc/self/mountinfo").exists() {
+            assert!(mount_table().iter().any(|m| m == Path::new("/")));
+        }
+    }
 
     #[test]
     fn mount_points_are_read_with_their_escapes() {

@@ -195,43 +195,7 @@ pub fn is_mount_point(path: &Path) -> bool {
             return true;
         }
     }
-    mount_table().iter().any(|m| m == path)
-}
-
-/// Mount points listed in /proc/self/mountinfo (empty where there is none). The fifth field is
-/// the mount point, with spaces and the like written as octal escapes (`\040`).
-fn mount_table() -> Vec<PathBuf> {
-    let Ok(text) = fs::read_to_string("/proc/self/mountinfo") else {
-        return Vec::new();
-    };
-    text.lines()
-        .filter_map(|line| line.split(' ').nth(4))
-        .map(|field| PathBuf::from(unescape_octal(field)))
-        .collect()
-}
-
-fn unescape_octal(field: &str) -> String {
-    let bytes = field.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let code = bytes
-            .get(i + 1..i + 4)
-            .filter(|_| bytes[i] == b'\\')
-            .and_then(|digits| std::str::from_utf8(digits).ok())
-            .and_then(|digits| u8::from_str_radix(digits, 8).ok());
-        match code {
-            Some(byte) => {
-                out.push(byte);
-                i += 4;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    super::mount::mount_table().iter().any(|m| m == path)
 }
 
 /// `out` made absolute without requiring it to exist (its parent is canonicalised when present).
@@ -255,23 +219,4 @@ fn absolute(out: &Path) -> Result<PathBuf, Diagnostic> {
         return Ok(parent.join(name));
     }
     Ok(clean)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mount_table_escapes_are_decoded() {
-        assert_eq!(unescape_octal(r"/srv/web\040root"), "/srv/web root");
-        assert_eq!(unescape_octal(r"/a\\b"), r"/a\\b");
-        assert_eq!(unescape_octal(r"/x\04"), r"/x\04");
-    }
-
-    #[test]
-    fn the_root_is_a_mount_point() {
-        if Path::new("/proc/self/mountinfo").exists() {
-            assert!(mount_table().iter().any(|m| m == Path::new("/")));
-        }
-    }
 }

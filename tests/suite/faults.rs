@@ -17,18 +17,27 @@ struct Tmpfs(PathBuf);
 
 impl Tmpfs {
     fn mount(at: &Path, kib: u64) -> Option<Tmpfs> {
+        let size = format!("size={kib}k");
+        Tmpfs::run_mount(&["-t", "tmpfs", "-o", &size, "tmpfs"], at, "mount a tmpfs")
+    }
+
+    /// `source` bind-mounted at `at` (the same file system, so the same device number).
+    fn bind(source: &Path, at: &Path) -> Option<Tmpfs> {
+        let source = source.to_str().unwrap();
+        Tmpfs::run_mount(&["--bind", source], at, "bind-mount")
+    }
+
+    /// `mount ARGS AT`; `None` (the test says "skipped") where mounting is refused.
+    fn run_mount(args: &[&str], at: &Path, what: &str) -> Option<Tmpfs> {
         std::fs::create_dir_all(at).unwrap();
         let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .args(args)
             .arg(at)
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            eprintln!(
-                "skipped: cannot mount a tmpfs at {} (needs root)",
-                at.display()
-            );
+            eprintln!("skipped: cannot {what} at {} (needs root)", at.display());
         }
         ok.then(|| Tmpfs(at.to_path_buf()))
     }
@@ -40,27 +49,6 @@ impl Tmpfs {
             .status()
             .unwrap();
         assert!(status.success(), "remount read-only");
-    }
-}
-
-impl Tmpfs {
-    /// `source` bind-mounted at `at` (the same file system, so the same device number).
-    fn bind(source: &Path, at: &Path) -> Option<Tmpfs> {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = Command::new("mount")
-            .arg("--bind")
-            .arg(source)
-            .arg(at)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!(
-                "skipped: cannot bind-mount at {} (needs root)",
-                at.display()
-            );
-        }
-        ok.then(|| Tmpfs(at.to_path_buf()))
     }
 }
 
