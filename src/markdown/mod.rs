@@ -22,6 +22,31 @@ pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
+    /// The next entry is this one's first sub-heading: its list opens inside this item.
+    pub opens_sublist: bool,
+    /// This entry ends a list of sub-headings: that list and its parent item close after it.
+    pub closes_sublist: bool,
+}
+
+/// Marks where the table of contents nests: an h3 after an h2 is a list inside the h2's item,
+/// so assistive technology announces the nesting a class name only drew. An h3 before any
+/// h2 stays at the top level.
+fn nest_toc(toc: &mut [TocEntry]) {
+    let mut depths = Vec::with_capacity(toc.len());
+    let mut under_section = false;
+    for entry in toc.iter() {
+        if entry.level <= 2 {
+            under_section = true;
+            depths.push(0);
+        } else {
+            depths.push(usize::from(under_section));
+        }
+    }
+    for (index, entry) in toc.iter_mut().enumerate() {
+        let next_depth = depths.get(index + 1).copied().unwrap_or(0);
+        entry.opens_sublist = next_depth > depths[index];
+        entry.closes_sublist = next_depth < depths[index];
+    }
 }
 
 /// One rendered body.
@@ -111,10 +136,12 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
     // The text lives as long as the site (search indexes it, `serve` compares it): no slack.
     let mut text = state.text;
     text.shrink_to_fit();
+    let mut toc = state.toc;
+    nest_toc(&mut toc);
     Rendered {
         html_digest: digest(&html),
         html,
-        toc: state.toc,
+        toc,
         text,
         anchors: state.anchors,
         has_code: state.has_code,
@@ -620,6 +647,8 @@ impl<'a, 'o> State<'a, 'o> {
                 level: level_number,
                 id: id.clone(),
                 title: title.trim().to_string(),
+                opens_sublist: false,
+                closes_sublist: false,
             });
         }
         self.anchors.push(id);

@@ -42,6 +42,30 @@ fn headings_get_unique_cjk_ids_and_a_toc() {
 }
 
 #[test]
+fn sub_headings_nest_in_the_toc_and_an_early_one_stays_on_top() {
+    let (r, _) = render_str(
+        "### 导语\n\n## 一\n\n### 1.1\n\n### 1.2\n\n## 二\n\n### 2.1\n",
+        false,
+    );
+    let shape: Vec<(bool, bool)> = r
+        .toc
+        .iter()
+        .map(|entry| (entry.opens_sublist, entry.closes_sublist))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (false, false), // 导语: no h2 yet, a top-level item
+            (true, false),  // 一 opens its sub-list
+            (false, false), // 1.1
+            (false, true),  // 1.2 ends it
+            (true, false),  // 二
+            (false, true),  // 2.1 ends the last one
+        ]
+    );
+}
+
+#[test]
 fn a_heading_never_takes_an_id_of_the_theme() {
     let (r, _) = render_str("## main\n\n## TOC title\n\n## 标题 {#header-q}\n", false);
     assert!(r.html.contains("<h2 id=\"main-1\">"), "{}", r.html);
