@@ -106,6 +106,9 @@ describe("pinyin search and suggestions", { skip }, () => {
       // A surname read as a surname (曾 zēng, not céng), and the everyday reading still found.
       ["zenghua", (t) => t.length === 1 && t[0] === "评《七年级心理健康课》"],
       ["cenghua", (t) => t.length === 1 && t[0] === "评《七年级心理健康课》"],
+      // Tone marks, as a pinyin keyboard or a textbook gives them (ü as in 焦虑 jiāolǜ).
+      ["qíng xù", (t) => t.includes("认识我的情绪") && t.includes("情绪ABC")],
+      ["kǎoshì jiāolǜ", (t) => t.slice(0, 2).sort().join() === ["直面考试焦虑", "考试焦虑怎么办——七年级心理健康课"].sort().join()],
       ["kaoshijiaolv", (t) => t.slice(0, 2).sort().join() === ["直面考试焦虑", "考试焦虑怎么办——七年级心理健康课"].sort().join()],
     ];
     for (const [q, ok] of cases) {

@@ -94,3 +94,12 @@ test("suggestions: text prefix first, then pinyin, then initials; topics first; 
   assert.equal(LS.suggest(file, "情绪", 8)[0].topic, true);
   assert.deepEqual(LS.suggest({ t: "junk", r: [null, 3, ["x"]] }, "x", 8), [{ text: "x", topic: false }]);
 });
+
+test("pinyin typed with tone marks reads as pinyin without them", () => {
+  assert.equal(LS.toneless("Qíng Xù"), "qing xu");
+  assert.equal(LS.toneless("lǜsè"), "lvse");
+  assert.equal(LS.toneless("nu\u0308\u0301"), "nv"); // decomposed ǘ
+  assert.equal(LS.toneless("qi\u0301ngxu\u0300"), "qingxu");
+  assert.deepEqual(LS.pinyinTerms("qíngxù guǎnlǐ"), LS.pinyinTerms("qingxu guanli"));
+  assert.ok(LS.pinyinTerms("qíng xù").length > 0);
+});

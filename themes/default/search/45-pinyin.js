@@ -15,9 +15,30 @@
     for (i = 0; i < list.length; i++) if (list[i]) SYLLABLES["~" + list[i]] = 1;
   })();
 
-  /** The word runs of a query that is only ASCII letters and separators, or null. */
+  // Pinyin typed with tone marks (qíng xù, lǜsè), as a phone's pinyin keyboard or a copied
+  // textbook gives it: the index spells toneless, ü as v.
+  var TONED = "āáǎàaēéěèeīíǐìiōóǒòoūúǔùuǖǘǚǜv";
+
+  /** `q` without tone marks: precomposed vowels and combining marks (U+0300–U+036F) alike. */
+  function toneless(q) {
+    var s = String(q == null ? "" : q).toLowerCase(), out = "", i, c, k;
+    for (i = 0; i < s.length; i++) {
+      c = s.charAt(i);
+      if (c === "ü") c = "v";
+      else if (c === "\u0308" && /u$/.test(out)) {
+        out = out.slice(0, -1) + "v"; // u + combining diaeresis: ü
+        continue;
+      } else if (c >= "\u0300" && c <= "\u036f") continue;
+      k = TONED.indexOf(c);
+      if (k >= 0) c = TONED.charAt(k - (k % 5) + 4);
+      out += c;
+    }
+    return out;
+  }
+
+  /** The word runs of a query that is only ASCII letters and separators (tone marks aside), or null. */
   function letterPieces(q) {
-    var cps = LS.foldedCps(q), runs = LS.runsOf(cps), out = [], letters = 0, i, r, s;
+    var cps = LS.foldedCps(toneless(q)), runs = LS.runsOf(cps), out = [], letters = 0, i, r, s;
     for (i = 0; i < runs.length; i++) {
       r = runs[i];
       if (r.cjk) return null;
@@ -120,6 +141,7 @@
 
   LS.PINYIN_WEIGHT = PINYIN_WEIGHT;
   LS.segmentPinyin = segment;
+  LS.toneless = toneless;
   LS.pinyinTerms = pinyinTerms;
   LS.pinyinQueryTerms = pinyinQueryTerms;
   LS.addPinyin = addPinyin;
