@@ -399,6 +399,33 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("Back from a result to a search page loaded anew: as many results as before, scrolled where they were", async () => {
+    const { page, errors } = await open("?kind=lesson&kind=video&kind=review");
+    await page.click("#search-more");
+    await page.waitForFunction(() => document.querySelectorAll("#results a").length === 13);
+    const last = page.locator("#results a").nth(12);
+    await last.scrollIntoViewIfNeeded();
+    const y = await page.evaluate(() => window.pageYOffset);
+    assert.ok(y > 500, `scrolled to ${y}`);
+    const before = await results(page);
+    await last.click();
+    await page.waitForURL((u) => !/\/search\//.test(u.pathname));
+    // Playwright's Chromium keeps no page for Back (like WeChat's browser): the page loads anew.
+    await page.goBack();
+    await page.waitForFunction(() => /\/search\//.test(location.pathname));
+    await settled(page);
+    assert.deepEqual(await results(page), before);
+    await page.waitForFunction((want) => Math.abs(window.pageYOffset - want) < 3, y);
+    // A new search starts at the top with ten again.
+    const seq = await seqOf(page);
+    await page.fill("#search-input", "情绪");
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    assert.ok((await results(page)).length <= 10);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("topic by name or by slug", async () => {
     for (const t of ["防溺水", "fang-ni-shui"]) {
       const { page, errors } = await open("?topic=" + encodeURIComponent(t));

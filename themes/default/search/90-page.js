@@ -5,6 +5,7 @@
   "use strict";
 
   var PAGE_SIZE = 10;
+  var MAX_RESTORED = 200; // results drawn at once when Back returns to a long list
   var FAILED = {}; // a bucket file that could not be loaded
   var FORMAT_VERSION = LS.FORMAT_VERSION, KINDS = LS.KINDS, MAX_QUERY = LS.MAX_QUERY;
   var list = LS.list, str = LS.str, codePoints = LS.codePoints, isCjk = LS.isCjk, setVariants = LS.setVariants;
@@ -123,6 +124,9 @@
     } else if (this.input) this.input.value = this.q;
     this.entryQ = p.q; // the query of the current history entry (writeUrl)
     this.typing = false; // whether typing made this entry, not yet submitted
+    // Back from a result, in a browser that loads the page anew (WeChat's keeps no page in
+    // memory): as many results as were shown, and the place the teacher had scrolled to.
+    this.restore = savedPlace();
     this.bind();
     this.setBusy(true);
     this.load(false);
@@ -165,6 +169,17 @@
         self.showMore();
       });
     }
+    // Where the teacher is, kept in the history entry when they leave it for a result.
+    if (this.results) {
+      this.results.addEventListener("click", function (ev) {
+        var t = ev.target;
+        while (t && t !== self.results && !(t.tagName && t.tagName.toUpperCase() === "A")) t = t.parentNode;
+        if (t && t !== self.results) self.rememberPlace();
+      });
+    }
+    window.addEventListener("pagehide", function () {
+      self.rememberPlace();
+    });
     if (this.clearButton) {
       this.clearButton.addEventListener("click", function () {
         if (!self.M) return;
@@ -182,6 +197,7 @@
       if (self.timer) clearTimeout(self.timer); // typing meant for the entry left behind
       self.timer = null;
       if (self.input) self.input.value = p.q;
+      self.restore = savedPlace();
       if (self.M) {
         self.sel = selectionFrom(p.raw, self.M);
         self.syncBoxes();
@@ -674,7 +690,8 @@
   /** Draws the next PAGE_SIZE results (replacing the list when `reset`), loading the record
    *  files d/<k>.json that hold them (`recordsPerFile` records each, spec "d/<k>.json"). */
   Page.prototype.page = function (my, reset, text) {
-    var self = this, want = this.shown + PAGE_SIZE, recs = [], slice;
+    var self = this, want = this.shown + PAGE_SIZE, recs = [], slice, place = reset ? this.restore : null;
+    if (place) want = Math.max(want, place.shown);
     if (this.ordered.length < Math.min(want, this.matches.length)) {
       this.ordered = this.score ? topK(this.matches, this.score, want) : this.matches.slice(0, want);
     }
@@ -713,6 +730,8 @@
       self.results.setAttribute("data-draw-ms", String(Math.round(now() - t0)));
       self.shown += slice.length;
       show(self.more, self.shown < self.matches.length);
+      if (place) self.restore = null; // drawn: later searches start at the top
+      if (place && place.y > 0 && window.scrollTo) window.scrollTo(0, place.y);
       // Nothing of this search could be shown: the index failed, not some of its records.
       if (failed && reset && slice.length && !recs.length) return self.fail();
       if (self.status) self.status.className = "search-status";
@@ -728,6 +747,30 @@
       }
     });
   };
+
+  /** Keeps how many results show and the scroll position in the current history entry. */
+  Page.prototype.rememberPlace = function () {
+    var h = window.history;
+    if (!h || !h.replaceState || !this.M || this.loadingMore) return;
+    try {
+      h.replaceState({ lectern: 1, shown: this.shown, y: Math.round(window.pageYOffset || 0) }, "", window.location.href);
+    } catch (e) {
+      /* file:// in some browsers */
+    }
+  };
+
+  /** The place rememberPlace kept in this history entry, or null. At most MAX_RESTORED results. */
+  function savedPlace() {
+    var st = null;
+    try {
+      st = window.history ? window.history.state : null;
+    } catch (e) {
+      /* a browser that refuses to read it */
+    }
+    if (!st || typeof st !== "object" || st.lectern !== 1) return null;
+    var shown = Math.min(+st.shown || 0, MAX_RESTORED), y = +st.y || 0;
+    return shown > 0 || y > 0 ? { shown: shown, y: y } : null;
+  }
 
   Page.prototype.showMore = function () {
     if (this.loadingMore || !this.M || this.shown >= this.matches.length) return;
