@@ -426,6 +426,25 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("no results under filters on a phone: the folded filter panel opens with its clear button", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("萤火虫") + "&kind=review");
+    assert.equal((await results(page)).length, 0);
+    assert.equal(await page.evaluate(() => document.getElementById("search-filters-box").open), true);
+    assert.ok(await page.isVisible("#search-clear"));
+    const seq = await seqOf(page);
+    await page.click("#search-clear");
+    await settled(page, seq);
+    assert.equal((await results(page))[0].title, "七年级心理课堂实录：放松训练");
+    assert.deepEqual(errors, []);
+    await page.close();
+    // …while results, or no filters, leave it folded.
+    for (const q of ["?q=" + encodeURIComponent("萤火虫"), "?q=" + encodeURIComponent("不存在的词语组合")]) {
+      const other = await open(q);
+      assert.equal(await other.page.evaluate(() => document.getElementById("search-filters-box").open), false, q);
+      await other.page.close();
+    }
+  });
+
   test("topic by name or by slug", async () => {
     for (const t of ["防溺水", "fang-ni-shui"]) {
       const { page, errors } = await open("?topic=" + encodeURIComponent(t));

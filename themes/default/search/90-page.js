@@ -620,6 +620,9 @@
     this.updateCounts(f.counts);
     show(this.clearButton, f.filtered);
     this.offerGrade(f.plan);
+    // Nothing found under filters: the folded panel (a phone's) opens, so the teacher sees the
+    // filters that narrowed it away and the button that clears them.
+    if (f.filtered && !this.matches.length && this.filtersBox && !this.panelOpen()) this.filtersBox.open = true;
   };
 
   /**
