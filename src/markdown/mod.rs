@@ -124,6 +124,15 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         state.offset = range.start;
         state.handle(event, &mut events, warnings);
     }
+    if options.time_links {
+        for (offset, written) in times::malformed_in_source(body) {
+            state.offset = offset;
+            warnings.push(state.warn(
+                format!("`{written}` is not a time: minutes and seconds go up to 59, so it is not linked to the video"),
+                "write the moment as minutes:seconds, e.g. `[01:01]` for 61 seconds, or `[1:02:03]` with hours",
+            ));
+        }
+    }
     limit_warnings(warnings, before, options.span.file);
     let (events, cited_times) = if options.time_links {
         times::link_times(events)

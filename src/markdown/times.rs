@@ -89,6 +89,51 @@ pub fn cited_in_source(source: &str) -> Vec<(u32, usize)> {
     found
 }
 
+/// Bracketed times that are no time (`[00:61]`, `【1:75:00】`): (byte offset, as written). They
+/// stay text, and a review's editor is told why (`markdown::render`).
+pub fn malformed_in_source(source: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = source[from..].find(['[', '【', '［']).map(|i| i + from) {
+        let Some(bracket) = source[open..].chars().next() else {
+            break;
+        };
+        let close = match bracket {
+            '[' => ']',
+            '［' => '］',
+            _ => '】',
+        };
+        let inner_start = open + bracket.len_utf8();
+        // A time is short: look no further than a few characters for its end.
+        let mut window_end = source.len().min(inner_start + 40);
+        while !source.is_char_boundary(window_end) {
+            window_end -= 1;
+        }
+        let window = &source[inner_start..window_end];
+        if let Some(len) = window.find(close) {
+            let inner = &window[..len];
+            if looks_like_time(inner) && seconds(inner).is_none() {
+                let end = inner_start + len + close.len_utf8();
+                found.push((open, source[open..end].to_string()));
+            }
+        }
+        from = inner_start;
+    }
+    found
+}
+
+/// Digits in two or three groups, the last of two digits (`00:61`, `1:75:00`): what an editor
+/// meant as a time, valid or not.
+fn looks_like_time(inner: &str) -> bool {
+    let folded: String = inner.chars().map(crate::search::tokenize::fold).collect();
+    let parts: Vec<&str> = folded.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts.last().is_some_and(|last| last.len() == 2)
+        && parts
+            .iter()
+            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The first cited time in `text`: (byte start, byte end, seconds).
 fn next_time(text: &str) -> Option<(usize, usize, u32)> {
     let mut from = 0;
@@ -166,6 +211,17 @@ mod tests {
         let (html, cited) = linked("见［05:00］与【１２：３４】。");
         assert_eq!(cited, [300, 754], "{html}");
         assert!(html.contains(">［05:00］</a>"), "{html}");
+    }
+
+    #[test]
+    fn times_out_of_range_are_found_with_their_place() {
+        let source = "见[00:61]和【１：７５：００】，[05:00] 与 [a:61]、[1:2]、[100]";
+        let found = malformed_in_source(source);
+        let written: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(written, ["[00:61]", "【１：７５：００】"]);
+        assert_eq!(found[0].0, "见".len());
+        // A window that ends inside a character (no panic)
+        assert!(malformed_in_source(&format!("[{}", "情".repeat(30))).is_empty());
     }
 
     #[test]

@@ -692,6 +692,27 @@ fn each_late_time_in_a_review_is_warned_at_its_line() {
     }
 }
 
+/// A bracketed time out of range (`[00:61]`) stays text, with a warning at its line, not in silence.
+#[test]
+fn a_time_out_of_range_in_a_review_is_warned_at_its_line() {
+    let site = copy_site("full");
+    let out = site.beside("public");
+    let review = site.root.join("content/reviews/emotion-abc-ping-ke.md");
+    let text = std::fs::read_to_string(&review).unwrap();
+    std::fs::write(&review, format!("{text}\n这一处 【00:61】 不是时间。\n")).unwrap();
+    let line = text.lines().count() + 2;
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let place = format!("content/reviews/emotion-abc-ping-ke.md:{line}");
+    assert!(
+        run.stderr.contains("`【00:61】` is not a time") && run.stderr.contains(&place),
+        "{}",
+        run.stderr
+    );
+    let page = std::fs::read_to_string(out.join("reviews/emotion-abc-ping-ke/index.html")).unwrap();
+    assert!(page.contains("这一处 【00:61】 不是时间"), "stays text");
+}
+
 /// An output folder whose marker is not the plain file Lectern writes (a folder, a link) is
 /// refused, naming the marker as the cause.
 #[test]
