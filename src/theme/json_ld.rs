@@ -222,10 +222,16 @@ fn iso_duration(seconds: u32) -> String {
     out
 }
 
-/// Absent values are left out rather than written as `null`.
+/// Absent values are left out rather than written as `null`, `""` or `[]`: a resource without
+/// a summary or topics says nothing of them, which is what validators expect.
 fn strip_nulls(value: &mut Value) {
     if let Value::Object(map) = value {
-        map.retain(|_, v| !v.is_null());
+        map.retain(|_, v| match v {
+            Value::Null => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            _ => true,
+        });
     }
 }
 
@@ -260,7 +266,20 @@ pub fn escape_json_for_script(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::iso_duration;
+    use super::{iso_duration, strip_nulls};
+
+    #[test]
+    fn empty_fields_are_left_out() {
+        let mut value = serde_json::json!({
+            "name": "x", "description": "", "keywords": "", "teaches": [], "dateCreated": null,
+            "educationalLevel": ["七年级"], "ratingValue": 0,
+        });
+        strip_nulls(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({ "name": "x", "educationalLevel": ["七年级"], "ratingValue": 0 })
+        );
+    }
 
     #[test]
     fn durations_are_iso_8601() {
