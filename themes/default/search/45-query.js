@@ -138,7 +138,9 @@
       return " ";
     });
     rest = rest.replace(BAND_RE, function (all, before, band) {
-      for (var g = BANDS[band][0]; g <= BANDS[band][1]; g++) grade(g);
+      // A band is of the primary school: on a 五四制 site (小学 1–5) 高年级 is not grade 6.
+      var primary = stageGrades["小学"] || [];
+      for (var g = BANDS[band][0]; g <= BANDS[band][1]; g++) if (primary.indexOf(g) >= 0) grade(g);
       return before + " ";
     });
     // 初一 is the first grade of the stage named 初中; 初四 only where 初中 has four grades
