@@ -230,6 +230,7 @@ fn render_body(
             page_paths: &catalog.page_paths,
             assets,
             unavailable: &catalog.unavailable,
+            video_durations: &catalog.video_durations,
         },
         span: SourceSpan {
             file,

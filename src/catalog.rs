@@ -86,6 +86,8 @@ pub struct Catalog {
     /// Every resource's and free page's path (`lessons/a/`, `about/`), for `/`-rooted links:
     /// a catalog file holds many resources, so `source_paths` cannot list them all.
     pub page_paths: rustc_hash::FxHashSet<String>,
+    /// A video's page path → its `duration:` in seconds, for checking time links (`#t=`).
+    pub video_durations: FxHashMap<String, u32>,
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
@@ -157,6 +159,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         by_textbook: indexes.by_textbook,
         source_paths: indexes.source_paths,
         page_paths: indexes.page_paths,
+        video_durations: indexes.video_durations,
         resources,
         unavailable,
         notes,
@@ -399,6 +402,7 @@ struct Indexes {
     by_textbook: BTreeMap<String, Vec<Place>>,
     source_paths: FxHashMap<String, String>,
     page_paths: rustc_hash::FxHashSet<String>,
+    video_durations: FxHashMap<String, u32>,
 }
 
 fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexes {
@@ -412,6 +416,7 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         by_textbook: BTreeMap::new(),
         source_paths: FxHashMap::default(),
         page_paths: Default::default(),
+        video_durations: FxHashMap::default(),
     };
     for (n, r) in resources.iter().enumerate() {
         let n = Place(n);
@@ -438,6 +443,11 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         ix.source_paths
             .insert(r.origin.file.clone(), resource_path(r));
         ix.page_paths.insert(resource_path(r));
+        if let Detail::Video(video) = &r.detail
+            && let Some(duration) = video.duration
+        {
+            ix.video_durations.insert(resource_path(r), duration.0);
+        }
     }
     for p in pages {
         ix.source_paths.insert(p.origin.file.clone(), page_path(p));

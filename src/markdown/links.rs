@@ -20,6 +20,8 @@ pub struct LinkContext<'a> {
     pub assets: &'a BTreeSet<String>,
     /// Resources left out of the build: drafts, and files with errors of their own.
     pub unavailable: &'a BTreeMap<(Kind, String), Unavailable>,
+    /// A video's page path → its length in seconds, where its `duration:` says.
+    pub video_durations: &'a rustc_hash::FxHashMap<String, u32>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -121,14 +123,23 @@ impl LinkContext<'_> {
         let (path, fragment) = url.trim().split_once('#')?;
         let time = crate::url::decode_lenient(fragment);
         let time = time.strip_prefix("t=")?;
-        if crate::url::time_fragment_seconds(time).is_none() {
+        let Some(seconds) = crate::url::time_fragment_seconds(time) else {
             return Some(format!(
                 "`#t={time}` is not a time: write seconds (`#t=754`) or minutes and seconds (`#t=12:34`)"
             ));
-        }
+        };
         let page = self.page_of(path)?;
-        (!page.starts_with("videos/")).then(|| {
-            format!("`{page}` has no video player: a time link (`#t=…`) there goes to the top of the page")
+        if !page.starts_with("videos/") {
+            return Some(format!(
+                "`{page}` has no video player: a time link (`#t=…`) there goes to the top of the page"
+            ));
+        }
+        let end = *self.video_durations.get(&page)?;
+        (seconds > f64::from(end)).then(|| {
+            format!(
+                "`#t={time}` is after the end of the video `{page}` ({}): the player would stop at its end",
+                crate::vtt::clock(end * 1000)
+            )
         })
     }
 
@@ -293,7 +304,11 @@ mod tests {
             source_file: "content/lessons/g7/a.md",
             page_path: "lessons/a/",
             source_paths: paths,
-            page_paths: PAGES.get_or_init(|| ["lessons/b/".to_string()].into_iter().collect()),
+            page_paths: PAGES.get_or_init(|| {
+                ["lessons/b/".to_string(), "videos/v/".to_string()]
+                    .into_iter()
+                    .collect()
+            }),
             assets,
             unavailable: UNAVAILABLE.get_or_init(|| {
                 BTreeMap::from([
@@ -301,7 +316,32 @@ mod tests {
                     ((Kind::Lesson, "bad".to_string()), Unavailable::Broken),
                 ])
             }),
+            video_durations: DURATIONS
+                .get_or_init(|| [("videos/v/".to_string(), 600)].into_iter().collect()),
         }
+    }
+
+    static DURATIONS: std::sync::OnceLock<rustc_hash::FxHashMap<String, u32>> =
+        std::sync::OnceLock::new();
+
+    #[test]
+    fn a_time_link_past_the_video_end_is_a_problem() {
+        let (paths, assets) = (Default::default(), BTreeSet::new());
+        let links = context(&paths, &assets);
+        assert_eq!(links.time_link_problem("/videos/v/#t=600"), None);
+        assert_eq!(links.time_link_problem("/videos/v/#t=9:59"), None);
+        let late = links.time_link_problem("/videos/v/#t=1:00:00").unwrap();
+        assert!(
+            late.contains("after the end of the video `videos/v/` (10:00)"),
+            "{late}"
+        );
+        assert!(links.time_link_problem("/videos/v/#t=601").is_some());
+        // a video without a duration, or another site's, is not checked
+        assert_eq!(links.time_link_problem("/videos/w/#t=99:00:00"), None);
+        assert_eq!(
+            links.time_link_problem("https://example.org/v#t=99:00:00"),
+            None
+        );
     }
 
     static PAGES: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
