@@ -463,20 +463,31 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
         .chain(catalog.pages.iter().map(|p| &p.origin).zip(&bodies.pages));
     let mut problems = Vec::new();
     for (origin, body) in sources {
-        for link in &body.fragment_links {
+        let mut missing = body.fragment_links.iter().filter(|link| {
             // The theme's own ids (`#transcript-title`) are on every page that shows a body.
-            let known = crate::markdown::THEME_IDS.contains(&link.fragment.as_str())
+            !(crate::markdown::THEME_IDS.contains(&link.fragment.as_str())
                 || pages
                     .get(&link.page_path)
-                    .is_some_and(|page| page.anchors.contains(&link.fragment));
-            if !known {
-                problems.push(
-                    Diagnostic::error(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
-                        .in_file(&origin.file)
-                        .at_source_line(&link.source_line, link.line, link.column)
-                        .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
-                );
-            }
+                    .is_some_and(|page| page.anchors.contains(&link.fragment)))
+        });
+        let limit = crate::markdown::MAX_WARNINGS_PER_FILE;
+        for link in missing.by_ref().take(limit) {
+            problems.push(
+                Diagnostic::error(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
+                    .in_file(&origin.file)
+                    .at_snippet(link.snippet.clone(), link.snippet_start, link.line, link.column)
+                    .with_help("heading ids are the heading text in lower case with spaces as `-`; or give the heading an id: `## 标题 {#my-id}`"),
+            );
+        }
+        let more = missing.count();
+        if more > 0 {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{more} more links to headings in this file find none"
+                ))
+                .in_file(&origin.file)
+                .with_help("fix the ones above and run `lectern check` again"),
+            );
         }
     }
     problems

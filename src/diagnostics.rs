@@ -41,7 +41,18 @@ pub struct Diagnostic {
 }
 
 /// Characters of a source line shown under a diagnostic.
-const SNIPPET_CHARS: usize = 160;
+pub(crate) const SNIPPET_CHARS: usize = 160;
+/// How many characters of its line a snippet shows before the place it points at.
+pub(crate) const SNIPPET_BEFORE: usize = 60;
+
+/// The part of a source line a diagnostic at `column` shows, and the character it starts at.
+pub fn snippet(source: &str, column: usize) -> (String, usize) {
+    let skip = column.max(1).saturating_sub(SNIPPET_BEFORE + 1);
+    (
+        source.chars().skip(skip).take(SNIPPET_CHARS).collect(),
+        skip,
+    )
+}
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
@@ -79,13 +90,18 @@ impl Diagnostic {
 
     /// Locate the diagnostic when the caller already has the line's text. Only a window of a
     /// long line is kept: a thousand warnings on one 400 KB line must not copy it a thousand times.
-    pub fn at_source_line(mut self, source: &str, line: usize, column: usize) -> Self {
-        let column = column.max(1);
+    pub fn at_source_line(self, source: &str, line: usize, column: usize) -> Self {
+        let (snippet, start) = snippet(source, column);
+        self.at_snippet(snippet, start, line, column)
+    }
+
+    /// `at_source_line` with the snippet `snippet` already cut from the line (`snippet`): what
+    /// a check that reports later keeps, rather than the whole line (which may be 1 MB).
+    pub fn at_snippet(mut self, snippet: String, start: usize, line: usize, column: usize) -> Self {
         self.line = Some(line);
-        self.column = Some(column);
-        let skip = column.saturating_sub(61);
-        self.snippet_start = skip;
-        self.source_line = Some(source.chars().skip(skip).take(SNIPPET_CHARS).collect());
+        self.column = Some(column.max(1));
+        self.snippet_start = start;
+        self.source_line = Some(snippet);
         self
     }
 

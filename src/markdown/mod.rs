@@ -85,9 +85,12 @@ pub struct FragmentLink {
     pub fragment: String,
     pub line: usize,
     pub column: usize,
-    /// The text of its line, for the diagnostic when it finds no heading (checked after
-    /// every body is rendered, when a streaming build no longer holds the file's text).
-    pub source_line: String,
+    /// The part of its line the diagnostic shows when it finds no heading (checked after
+    /// every body is rendered, when a streaming build no longer holds the file's text), and
+    /// the character that part starts at. Not the whole line: a Word-made table of contents
+    /// puts 20,000 links on one line of 500 KB.
+    pub snippet: String,
+    pub snippet_start: usize,
 }
 
 /// Where the body sits in its file, for warnings with line numbers.
@@ -173,6 +176,9 @@ struct State<'a, 'o> {
     body: &'a str,
     options: &'o RenderOptions<'o>,
     line_starts: Vec<usize>,
+    /// The last column counted: (its line's start, byte offset, column), so the columns of many
+    /// links on one long line are counted on from the last, not each from the line's start.
+    last_column: std::cell::Cell<(usize, usize, usize)>,
     offset: usize,
     toc: Vec<TocEntry>,
     text: String,
@@ -206,6 +212,7 @@ impl<'a, 'o> State<'a, 'o> {
             body,
             options,
             line_starts,
+            last_column: std::cell::Cell::new((0, 0, 1)),
             offset: 0,
             toc: Vec::new(),
             text: String::new(),
@@ -230,23 +237,45 @@ impl<'a, 'o> State<'a, 'o> {
         self.options.span.first_line + index.saturating_sub(1)
     }
 
-    /// The text of the body's line `line` (a line of the file), without its line break.
-    fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - self.options.span.first_line];
-        let rest = &self.body[start.min(self.body.len())..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
-    }
-
     /// (line in the file, column in characters) of the current event.
     fn position(&self) -> (usize, usize) {
         let line = self.line();
         let start = self.line_starts[line - self.options.span.first_line];
-        let column = self.body[start..self.offset.min(self.body.len())]
-            .chars()
-            .count()
-            + 1;
+        let offset = self.offset.min(self.body.len());
+        let (cached_start, cached_offset, cached_column) = self.last_column.get();
+        let (from, column_there) = if cached_start == start && cached_offset <= offset {
+            (cached_offset, cached_column)
+        } else {
+            (start, 1)
+        };
+        let column = column_there + self.body[from..offset].chars().count();
+        self.last_column.set((start, offset, column));
         (line, column)
+    }
+
+    /// (line, column) of the current event and the part of its line a diagnostic shows
+    /// (`diagnostics::snippet`), cut around the event without reading the rest of the line.
+    fn snippet_here(&self) -> (usize, usize, String, usize) {
+        let (line, column) = self.position();
+        let line_start = self.line_starts[line - self.options.span.first_line];
+        let offset = self.offset.min(self.body.len());
+        let before = self.body[line_start..offset]
+            .char_indices()
+            .rev()
+            .take(crate::diagnostics::SNIPPET_BEFORE)
+            .last()
+            .map_or(offset, |(i, _)| line_start + i);
+        let skipped = column - 1 - self.body[before..offset].chars().count();
+        let snippet: String = self.body[before..]
+            .chars()
+            .take_while(|c| *c != '\n')
+            .take(crate::diagnostics::SNIPPET_CHARS)
+            .collect();
+        let snippet = snippet
+            .strip_suffix('\r')
+            .map(str::to_string)
+            .unwrap_or(snippet);
+        (line, column, snippet, skipped)
     }
 
     fn warn(&self, message: String, help: &str) -> Diagnostic {
@@ -259,17 +288,10 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn locate(&self, diagnostic: Diagnostic, help: &str) -> Diagnostic {
-        let span = &self.options.span;
-        let (line, column) = self.position();
-        let index = line - span.first_line;
-        let start = self.line_starts[index];
-        let end = self
-            .line_starts
-            .get(index + 1)
-            .map_or(self.body.len(), |e| e - 1);
+        let (line, column, snippet, snippet_start) = self.snippet_here();
         diagnostic
-            .in_file(span.file)
-            .at_source_line(&self.body[start..end.max(start)], line, column)
+            .in_file(self.options.span.file)
+            .at_snippet(snippet, snippet_start, line, column)
             .with_help(help)
     }
 
@@ -495,14 +517,14 @@ impl<'a, 'o> State<'a, 'o> {
             ));
         }
         if let Some((page_path, fragment)) = self.options.links.fragment_target(url) {
-            let (line, column) = self.position();
-            let source_line = self.line_text(line).to_string();
+            let (line, column, snippet, snippet_start) = self.snippet_here();
             self.fragment_links.push(FragmentLink {
                 page_path,
                 fragment,
                 line,
                 column,
-                source_line,
+                snippet,
+                snippet_start,
             });
         }
         if let Some(source) = self.options.links.linked_source(url)
@@ -694,7 +716,7 @@ fn missing_help(href: &str) -> &'static str {
     }
 }
 
-const MAX_WARNINGS_PER_FILE: usize = 50;
+pub(crate) const MAX_WARNINGS_PER_FILE: usize = 50;
 
 fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
     let added = warnings.len() - before;

@@ -367,3 +367,34 @@ fn a_three_megabyte_title_and_a_long_topic_are_refused() {
         tail(&run.stderr)
     );
 }
+
+/// A Word-made table of contents: 20,000 links to headings the lesson lacks, on one 500 KB
+/// line. Each problem once kept a copy of the whole line (10 GB); now 50 are reported, with
+/// a count of the rest, and the build stays small.
+#[test]
+fn twenty_thousand_broken_heading_links_on_one_line_are_capped() {
+    let links: String = (0..20_000)
+        .map(|i| format!("[第{i}节](#_Toc{}) ", 100_000 + i))
+        .collect();
+    let site = site_with_lesson(&links);
+    let (run, _) = build_limited(&site);
+    assert_clean_outcome(&run);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr.matches("finds no such heading").count(),
+        50,
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr
+            .contains("19950 more links to headings in this file find none"),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.len() < 100_000,
+        "{} bytes of errors",
+        run.stderr.len()
+    );
+}
