@@ -120,6 +120,28 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("a video page without captions or chapters honours #t= too, its video here or elsewhere", async () => {
+    const site = path.join(out, "bare-site");
+    fs.cpSync(SITE, site, { recursive: true });
+    const file = path.join(site, "content", "videos", "emotion-abc-class.md");
+    const bare = fs.readFileSync(file, "utf8").replace(/^captions: .*\n/m, "").replace(/^chapters:\n(  - .*\n)+/m, "");
+    assert.ok(!/captions:|chapters:/.test(bare.split("\n---")[0]), "the copy has neither");
+    fs.writeFileSync(file, bare);
+    const built = spawnSync(BIN, ["build", "--root", site, "--out", path.join(out, "bare")], { encoding: "utf8" });
+    assert.equal(built.status, 0, `lectern build failed:\n${built.stderr}`);
+    let page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    await page.goto(pathToFileURL(path.join(out, "bare", "videos", "emotion-abc-class", "index.html")).href + "#t=12:34");
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 754);
+    await page.close();
+    // A catalog video on another site's page, with neither: the note says where to go.
+    page = await open("videos/law-lecture/index.html", "#t=754");
+    const note = page.locator(".video-time");
+    await note.waitFor({ state: "visible" });
+    assert.match(await note.textContent(), /12:34/);
+    await page.close();
+  });
+
   test("no script errors", () => {
     assert.deepEqual(errors, []);
   });
