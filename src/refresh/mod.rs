@@ -81,6 +81,8 @@ pub enum Decline {
     Write(String),
     /// The last build failed: there is no good site to patch.
     LastBuildFailed,
+    /// The watcher lost events (too many changes at once): which files changed is unknown.
+    EventsLost,
 }
 
 impl std::fmt::Display for Decline {
@@ -99,6 +101,10 @@ impl std::fmt::Display for Decline {
             Decline::IndexResized => write!(f, "the search index needs another number of files"),
             Decline::Write(why) => write!(f, "cannot write the served folder: {why}"),
             Decline::LastBuildFailed => write!(f, "the last build failed"),
+            Decline::EventsLost => write!(
+                f,
+                "too many files changed at once for the system to say which"
+            ),
         }
     }
 }

@@ -59,6 +59,10 @@ pub fn read(
     for path in changed {
         let rel =
             relative(root, path).ok_or_else(|| Decline::NotContent(path.display().to_string()))?;
+        if rel.is_empty() {
+            // The watcher's word for "events were lost" (`serve::watch`).
+            return Err(Decline::EventsLost);
+        }
         check_readable_here(&rel)?;
         check_not_linked(root, &rel)?;
         if let Some(asset) = rel

@@ -48,14 +48,7 @@ pub fn start(
     let (new_folders, new_folder) = mpsc::channel::<PathBuf>();
     let changed_for_handler = changed.clone();
     let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        let paths: Vec<PathBuf> = events
-            .iter()
-            .filter(|e| changes_content(&e.kind))
-            .flat_map(|e| e.paths.iter())
-            .filter(|p| is_relevant(&root_for_filter, &ignore, p))
-            .cloned()
-            .collect();
+        let paths = changed_paths(&root_for_filter, &ignore, result);
         for path in &paths {
             if path.parent() == Some(root_for_filter.as_path()) && path.is_dir() {
                 let _ = new_folders.send(path.clone());
@@ -240,6 +233,24 @@ fn differences(
     paths
 }
 
+/// The files an update must read for a batch of events. When the system dropped events (a
+/// `git checkout` of thousands of files overflows Linux's inotify queue) or the watcher
+/// failed, which files changed is unknown: the site folder itself stands for "everything",
+/// and the update rebuilds the whole site (`refresh::Decline::EventsLost`).
+fn changed_paths(root: &Path, ignore: &[PathBuf], result: DebounceEventResult) -> Vec<PathBuf> {
+    let events = match result {
+        Ok(events) if !events.iter().any(|e| e.need_rescan()) => events,
+        _ => return vec![root.to_path_buf()],
+    };
+    events
+        .iter()
+        .filter(|e| changes_content(&e.kind))
+        .flat_map(|e| e.paths.iter())
+        .filter(|p| is_relevant(root, ignore, p))
+        .cloned()
+        .collect()
+}
+
 /// Reading a file (our own rebuild does) must not look like a change, or we would loop.
 fn changes_content(kind: &notify::EventKind) -> bool {
     use notify::EventKind;
@@ -274,6 +285,33 @@ fn is_relevant(root: &Path, ignore: &[PathBuf], path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lost_events_or_a_failed_watcher_ask_for_everything() {
+        use notify_debouncer_full::DebouncedEvent;
+        use notify_debouncer_full::notify::event::{CreateKind, Event, EventKind, Flag};
+        let root = PathBuf::from("/s");
+        let saved = |path: &str| {
+            DebouncedEvent::new(
+                Event::new(EventKind::Create(CreateKind::File)).add_path(PathBuf::from(path)),
+                std::time::Instant::now(),
+            )
+        };
+        let lost = DebouncedEvent::new(
+            Event::new(EventKind::Other).set_flag(Flag::Rescan),
+            std::time::Instant::now(),
+        );
+        assert_eq!(
+            changed_paths(&root, &[], Ok(vec![saved("/s/content/a.md")])),
+            [PathBuf::from("/s/content/a.md")]
+        );
+        assert_eq!(
+            changed_paths(&root, &[], Ok(vec![saved("/s/content/a.md"), lost])),
+            [root.clone()]
+        );
+        let failed = notify_debouncer_full::notify::Error::generic("queue overflow");
+        assert_eq!(changed_paths(&root, &[], Err(vec![failed])), [root]);
+    }
 
     #[test]
     fn a_poll_sees_additions_removals_and_same_size_saves() {
