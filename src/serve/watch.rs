@@ -307,7 +307,7 @@ mod tests {
         );
         assert_eq!(
             changed_paths(&root, &[], Ok(vec![saved("/s/content/a.md"), lost])),
-            [root.clone()]
+            std::slice::from_ref(&root)
         );
         let failed = notify_debouncer_full::notify::Error::generic("queue overflow");
         assert_eq!(changed_paths(&root, &[], Err(vec![failed])), [root]);
