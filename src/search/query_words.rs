@@ -268,8 +268,9 @@ pub fn grade_words(folded: &str) -> GradeWords {
         if !stages.iter().any(|s| s == word) {
             stages.push(word.to_string());
         }
-        // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
-        let student = c.get(i + 2) == Some(&'生') && is_boundary(c.get(i + 3));
+        // 高中生 is the stage too when nothing CJK, or 的, follows (高中生物 is 高中 + 生物)
+        let student = c.get(i + 2) == Some(&'生')
+            && (is_boundary(c.get(i + 3)) || c.get(i + 3) == Some(&'的'));
         Some(if student { 3 } else { 2 })
     });
     let chars = replace(&chars, |c, i| {
@@ -283,9 +284,9 @@ pub fn grade_words(folded: &str) -> GradeWords {
     }
 }
 
-/// The words that ask rather than name, longest first where one starts another (the script's
-/// `QUESTION_RE` without its last alternative, a final 吗 or 呢).
-const QUESTION_WORDS: [&str; 9] = [
+/// The words that ask or request rather than name, longest first where one starts another
+/// (the script's `QUESTION_RE` without its last alternative, a final 吗 or 呢).
+const QUESTION_WORDS: [&str; 27] = [
     "怎么办",
     "怎么样",
     "怎么做",
@@ -295,6 +296,24 @@ const QUESTION_WORDS: [&str; 9] = [
     "有没有",
     "有哪些",
     "哪些",
+    "请问",
+    "我想找",
+    "我想要",
+    "我要找",
+    "帮我找",
+    "想找",
+    "请推荐",
+    "推荐",
+    "关于",
+    "有关",
+    "针对",
+    "适用于",
+    "适合",
+    "面向",
+    "找一节",
+    "找一堂",
+    "找一份",
+    "找一篇",
 ];
 
 /// A folded query without its question words (怎么办, 如何, 有没有, 请问, a 吗 or 呢 not before
@@ -302,8 +321,15 @@ const QUESTION_WORDS: [&str; 9] = [
 pub fn drop_question_words(folded: &str) -> String {
     let chars: Vec<char> = folded.chars().collect();
     let rest = replace(&chars, |c, i| {
-        if let Some(w) = QUESTION_WORDS.iter().chain(&["请问"]).find(|w| at(c, i, w)) {
+        if let Some(w) = QUESTION_WORDS.iter().find(|w| at(c, i, w)) {
             return Some(w.chars().count());
+        }
+        // 一节, 一份, 一堂, 一篇 (how many), but not in 第一节 (the script's `ONE_RE`)
+        if c[i] == '一'
+            && matches!(c.get(i + 1), Some('节' | '堂' | '份' | '篇'))
+            && (i == 0 || c[i - 1] != '第')
+        {
+            return Some(2);
         }
         (matches!(c[i], '吗' | '呢') && is_boundary(c.get(i + 1))).then_some(1)
     });
@@ -362,11 +388,36 @@ pub fn kind_words(folded: &str) -> (String, Vec<u8>) {
         }
         Some(word.chars().count())
     });
+    let rest = tail_kind_word(rest, &mut kinds);
     if !names_something(&rest) {
         return (folded.to_string(), Vec::new());
     }
     kinds.sort_unstable();
     (rest.into_iter().collect(), kinds)
+}
+
+/// A short kind word ending the query right after a CJK character (考试焦虑视频), except as the
+/// end of 短视频 or 听说课: replaced by a space (the script's `TAIL_KIND_RE`).
+fn tail_kind_word(mut rest: Vec<char>, kinds: &mut Vec<u8>) -> Vec<char> {
+    let end = rest.len() - rest.iter().rev().take_while(|c| c.is_whitespace()).count();
+    let is_cjk = |c: char| matches!(c as u32, 0x3400..=0x9FFF);
+    for (word, kind) in SHORT_KIND_WORDS {
+        let len = word.chars().count();
+        if end < len + 1 || !at(&rest, end - len, word) {
+            continue;
+        }
+        let before = rest[end - len - 1];
+        if !is_cjk(before) || before == '短' || before == '听' {
+            return rest;
+        }
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+        rest.truncate(end - len);
+        rest.push(' ');
+        return rest;
+    }
+    rest
 }
 
 /// The script's `/[\u3400-\u9fff\w]/`: whether a text has a CJK or an ASCII word character.

@@ -226,3 +226,23 @@ test("on a 五四制 site, 初一 and 初中一年级 are the junior stage's fir
   }
   assert.deepEqual(LS.gradeWords("初一").grades, [7]);
 });
+
+test("的 joins a teacher's words: a variant without it, the phrase as typed counting only where whole", () => {
+  const terms = (v) => v.terms.map((t) => t.term);
+  let p = LS.plan("情绪管理的心理课", null, null);
+  assert.equal(p.variants.length, 2);
+  assert.ok(p.variants[0].exactOnly);
+  assert.deepEqual(terms(p.variants[1]), ["情绪", "绪管", "管理", "心理"], "课 after a subject goes too");
+  assert.ok(p.variants[1].typed && p.variants[1].complete && p.variants[1].factor < 1);
+  // a 的 left at an edge joins nothing, and needs no variant
+  for (const q of ["关于情绪管理的教案", "帮我找情绪管理的资源", "情绪管理的"]) {
+    p = LS.plan(q, null, null);
+    assert.deepEqual(p.variants.map(terms), [["情绪", "绪管", "管理"]], q);
+  }
+  p = LS.plan("高中生的压力", null, null);
+  assert.deepEqual([p.words.stages, p.variants.map(terms)], [["高中"], [["压力"]]]);
+  // 目的 and 的确 are words; 我的 leaves a single character, which goes
+  assert.equal(LS.plan("教学目的", null, null).variants.length, 1);
+  assert.equal(LS.plan("的确", null, null).variants.length, 1);
+  assert.deepEqual(LS.plan("我的情绪", null, null).variants.map(terms), [["我的", "的情", "情绪"], ["情绪"]]);
+});

@@ -19,6 +19,12 @@
   var GRADE_FIRST = 1000;
   var BROKEN_FACTOR = 0.6; // a variant with a pair the index never saw: its words are found apart
   var LESSON_PRIOR = 1.1; // a lesson leads its own review or video when they match alike
+  var LOOSE_FACTOR = 0.9; // the query without its 的: below the phrase as typed
+  // 的 as a particle, not in 目的 or 的确
+  var DE_RE = /(^|[^目])的(?![确])/g;
+  // …and 资源, 资料, 素材 ending a request (找情绪管理的资源): every resource is one
+  var MATERIAL_RE = /([\u3400-\u9fff])(?:资源|资料|素材)\s*$/;
+  var EDGE_DE_RE = /(^|\s)的+(?!确)|([^目\s])的+(?=\s|$)/g;
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
   var FULL_SHARE = 0.999; // …and this is a complete one
   var PARTS_FACTOR = 0.9; // unit3 read as unit 3: what was typed, but not as typed
@@ -46,16 +52,22 @@
   var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
   var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生)/g;
-  // 高中生 is the stage too when nothing CJK follows (高中生物 is 高中 + 生物)
-  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?![\u3400-\u9fff]))?/g;
+  // 高中生 is the stage too when nothing CJK, or 的, follows (高中生物 is 高中 + 生物; 高中生的压力)
+  var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?=的|[^\u3400-\u9fff]|$))?/g;
   // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
   // else too, and the kind preferred. The long ones anywhere; the short ones, which also end
   // other words (短视频, 听说课), only where no CJK character precedes them.
   var KIND_RE = /(课堂视频|课堂实录|课堂录像|微课|评课记录|说课稿|评课稿|教学设计|教案)|(^|[^\u3400-\u9fff])(视频|实录|录像|说课(?!稿)|评课(?!记录|稿))/g;
+  // …and at the end of a query right after its words (考试焦虑视频), but not as the end of
+  // 短视频 or 听说课
+  var TAIL_KIND_RE = /([\u3400-\u9fff])(视频|实录|录像|说课|评课)\s*$/;
   var KIND_OF = { "视频": 1, "实录": 1, "录像": 1, "微课": 1, "说课": 2, "评课": 2, "教学设计": 0, "教案": 0 };
   var KIND_BOOST = 2; // a resource of the kind named
-  // How a question is asked, not what it is about (考试焦虑怎么办): taken out of the query.
-  var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|[吗呢](?![\u3400-\u9fff])/g;
+  // How a question or a request is put, not what it is about (考试焦虑怎么办, 我想找一节关于
+  // 情绪管理的课): taken out of the query.
+  var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|[吗呢](?![\u3400-\u9fff])/g;
+  // 一节 (a lesson), 一份, 一堂, 一篇: how many, unless it is 第一节 (the first section).
+  var ONE_RE = /(^|[^第])一[节堂份篇]/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
 
   /** 七 → 7, 十二 → 12, "7" → 7. */
@@ -176,7 +188,7 @@
    * A query of nothing else is left as it is.
    */
   function dropQuestionWords(q) {
-    var rest = String(q == null ? "" : q).replace(QUESTION_RE, " ");
+    var rest = String(q == null ? "" : q).replace(QUESTION_RE, " ").replace(ONE_RE, "$1 ");
     return /[\u3400-\u9fff\w]/.test(rest) ? rest : String(q == null ? "" : q);
   }
 
@@ -192,6 +204,11 @@
       if (k === undefined) k = /^课堂/.test(word) ? 1 : 2; // 课堂视频/实录/录像; 评课记录, 说课稿, 评课稿
       if (kinds.indexOf(k) < 0) kinds.push(k);
       return (before || "") + " ";
+    });
+    rest = rest.replace(TAIL_KIND_RE, function (all, before, word) {
+      if (before === "短" || before === "听") return all;
+      if (kinds.indexOf(KIND_OF[word]) < 0) kinds.push(KIND_OF[word]);
+      return before + " ";
     });
     if (!/[\u3400-\u9fff\w]/.test(rest)) return { rest: text, kinds: [] };
     kinds.sort(function (x, y) {
@@ -241,7 +258,20 @@
     var named = kindWords(words.rest);
     words.rest = named.rest;
     words.kinds = named.kinds;
+    // A 的 left at the edge of the words once those around it are out (高中生的压力 → 的压力,
+    // 关于情绪管理的教案 → 情绪管理的) joins nothing
+    var trimmed = words.rest.replace(MATERIAL_RE, "$1 ").replace(EDGE_DE_RE, edgeDe).replace(EDGE_DE_RE, edgeDe);
+    if (/[\u3400-\u9fff\w]/.test(trimmed)) words.rest = trimmed;
     variants.push({ terms: queryTerms(words.rest), factor: 1, complete: true });
+    // 的 joins a teacher's words (情绪管理的教案, 高中生的压力): the words without it match as
+    // completely as the query typed, just below the resources that have the phrase itself.
+    // A character 的 leaves alone (我的, 的课) goes too. The query as typed then counts only
+    // where it is whole: its pairs across 的 (理的, 的课) are in half of all texts.
+    var loose = looseText(words.rest);
+    if (loose !== null) {
+      variants[0].exactOnly = true;
+      variants.push({ terms: queryTerms(loose), factor: LOOSE_FACTOR, complete: true, typed: true });
+    }
     texts = synonymTexts(words.rest, synonyms);
     for (i = 0; i < texts.length; i++) {
       variants.push({
@@ -253,6 +283,27 @@
       });
     }
     return { words: words, mask: gradeMask(words, M), variants: variants };
+  }
+
+  function edgeDe(all, before, char) {
+    return (before || char || "") + " ";
+  }
+
+  /**
+   * A (folded) query without its particle 的, the single characters it leaves, and a 课 ending
+   * a word it separates; null when it has no 的 or nothing else.
+   */
+  function looseText(q) {
+    if (!DE_RE.test(q)) return null;
+    DE_RE.lastIndex = 0;
+    var parts = q.replace(DE_RE, "$1 ").split(/\s+/), out = [], i;
+    for (i = 0; i < parts.length; i++) {
+      // 心理课, 班会课: the subject, not the word 课 (说课, 微课 are kind words, read before)
+      if (/^[\u3400-\u9fff]{2,}课$/.test(parts[i])) parts[i] = parts[i].slice(0, -1);
+      if (parts[i] && !(codePoints(parts[i]).length === 1 && isCjk(codePoints(parts[i])[0]))) out.push(parts[i]);
+    }
+    var text = out.join(" ");
+    return /[\u3400-\u9fff\w]/.test(text) ? text : null;
   }
 
   /**
@@ -462,8 +513,9 @@
         // a character no resource holds is still part of what was asked (学生厌学 with no 厌
         // anywhere: 学生 alone covers little of it); a synonym's variant no longer holds it
         x = s.known > 0 ? s.cover[d] / (s.known + (p.variants[v].word ? 0 : absent) + missing) : 0;
+        if (p.variants[v].exactOnly && !(whole && x >= FULL_SHARE)) continue;
         if (whole && x >= FULL_SHARE) {
-          if (v === 0) {
+          if (v === 0 || p.variants[v].typed) {
             full[d] = 1;
             typedFull++;
           } else {
@@ -475,8 +527,8 @@
         if (x > score[d]) score[d] = x;
       }
     }
-    // Complete: holds every term of the query as typed; only when none does (霸凌), every term
-    // of a synonym's variant (欺凌).
+    // Complete: holds every term of the query as typed (or of it without its 的); only when
+    // none does (霸凌), every term of a synonym's variant (欺凌).
     if (!typedFull) full = other;
     for (d = 0; d < n; d++) {
       if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
