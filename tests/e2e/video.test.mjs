@@ -142,6 +142,45 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("from disk, where the captions file is refused, the captions come from the transcript", async () => {
+    const page = await open(VIDEO, "");
+    const shown = await page.evaluate(() => {
+      const v = document.querySelector(".player-video");
+      const made = Array.from(v.textTracks).filter((t) => t.kind === "captions" && t.mode === "showing");
+      return made.map((t) => ({ cues: t.cues ? t.cues.length : 0, first: t.cues && t.cues[0] ? t.cues[0].text : "" }));
+    });
+    const lines = await page.$$eval(".transcript-cues li", (li) => li.length);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.equal(shown[0].cues, lines);
+    assert.ok(shown[0].first && !/^\d+:\d/.test(shown[0].first), `the words, not the time: ${shown[0].first}`);
+    await page.close();
+  });
+
+  test("a video that cannot load says so instead of a grey box", async () => {
+    // The fixture's video is 30 bytes that no browser plays.
+    const page = await open(VIDEO, "#t=200");
+    await page.locator(".player-error").waitFor({ state: "visible" });
+    assert.match(await page.locator(".player-error").textContent(), /视频无法播放/);
+    await page.close();
+  });
+
+  test("a time clicked in the transcript, the player scrolled away, brings the player back into view", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 500 } });
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    await page.goto(url(VIDEO));
+    const link = page.locator('.transcript-cues a[href="#t=207"]');
+    await link.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, 200));
+    assert.ok(await page.evaluate(() => document.querySelector(".player-video").getBoundingClientRect().bottom < 0), "the player is off screen");
+    await link.click();
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 207);
+    await page.waitForFunction(() => {
+      const r = document.querySelector(".player-video").getBoundingClientRect();
+      return r.top > -2 && r.top < window.innerHeight;
+    });
+    await page.close();
+  });
+
   test("no script errors", () => {
     assert.deepEqual(errors, []);
   });

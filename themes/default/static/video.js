@@ -5,8 +5,10 @@
  * also say "#t=12:34"). Following one seeks the player to that time; with the video on
  * another site (no player here) the page says the time to go to instead. While the video
  * plays, the cue being spoken is marked, and the transcript box follows it — unless the
- * reader has scrolled it in the last few seconds. Without JavaScript the lists are plain,
- * readable text.
+ * reader has scrolled it in the last few seconds. A time clicked also brings the player into
+ * view and plays from there. Opened from disk (file://), where browsers refuse to load a
+ * captions file, the captions are made from the transcript on the page. A video that cannot
+ * load says so. Without JavaScript the lists are plain, readable text.
  *
  * Plain ES5 for old in-app browsers: no let/const, no arrow functions, no modules.
  */
@@ -18,7 +20,9 @@
   var box = document.querySelector(".transcript-cues");
   var cues = box ? box.getElementsByTagName("li") : [];
   var note = document.querySelector(".video-time");
+  var failed = document.querySelector(".player-error");
   var active = null;
+  var clicked = false; // the next seek comes from a click: show the player and play
   var readerScrolledAt = 0;
   var scrollingOurselves = false;
 
@@ -112,9 +116,11 @@
     cue.className += " is-active";
     cue.setAttribute("aria-current", "true");
     if (Date.now() - readerScrolledAt > FOLLOW_AFTER_MS) {
-      // Scroll the transcript box only, never the page under the reader.
-      scrollingOurselves = true;
+      // Scroll the transcript box only, never the page under the reader. A scroll that does
+      // not move it (the first cues) fires no event: then the reader's next scroll is theirs.
+      var before = box.scrollTop;
       box.scrollTop = cue.offsetTop - box.offsetTop - box.clientHeight / 3;
+      scrollingOurselves = box.scrollTop !== before;
     }
   }
 
@@ -130,6 +136,11 @@
         video.addEventListener("loadedmetadata", go, false);
       }
       go();
+      if (clicked) {
+        showPlayer();
+        var playing = video.play && video.play();
+        if (playing && playing["catch"]) playing["catch"](function () { /* refused or no file: the controls stay */ });
+      }
     } else if (note) {
       note.textContent = note.getAttribute("data-text").replace("{time}", clock(seconds));
       note.removeAttribute("hidden");
@@ -145,6 +156,75 @@
     if (seconds !== null) {
       seek(seconds);
     }
+    clicked = false;
+  }
+
+  /** The player on screen, when a time clicked in the transcript below has left it above. */
+  function showPlayer() {
+    var rect = video.getBoundingClientRect ? video.getBoundingClientRect() : null;
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    if (rect && (rect.top < 0 || rect.bottom > height)) {
+      video.scrollIntoView(true);
+    }
+  }
+
+  /** The player's source failed (no file here, no network): say so instead of a grey box. */
+  function watchFailure() {
+    if (!video || !failed) {
+      return;
+    }
+    var sources = video.getElementsByTagName("source");
+    var show = function () {
+      if (video.networkState === 3 || (video.error && video.error.code)) { // NETWORK_NO_SOURCE
+        failed.removeAttribute("hidden");
+      }
+    };
+    for (var i = 0; i < sources.length; i++) {
+      sources[i].addEventListener("error", show, false);
+    }
+    video.addEventListener("error", show, false);
+  }
+
+  /**
+   * From disk, browsers refuse the captions file (a file: address is an origin of its own): the
+   * cues come from the transcript on the page instead, each shown until the next one starts.
+   */
+  function captionsFromTranscript() {
+    var track = video && video.querySelector('track[kind="captions"]');
+    if (!track || window.location.protocol !== "file:" || !cues.length || !video.addTextTrack) {
+      return;
+    }
+    var Cue = window.VTTCue || window.TextTrackCue;
+    if (!Cue) {
+      return;
+    }
+    if (track.track) {
+      track.track.mode = "disabled";
+    }
+    var made = video.addTextTrack("captions", track.getAttribute("label") || "", track.getAttribute("srclang") || "");
+    for (var i = 0; i < cues.length; i++) {
+      var start = startOf(cues[i]);
+      var end = i + 1 < cues.length ? startOf(cues[i + 1]) : start + 5;
+      var text = cueText(cues[i]);
+      if (text && end > start) {
+        try {
+          made.addCue(new Cue(start, Math.min(end, start + 15), text));
+        } catch (e) { /* an engine that wants another constructor: no captions */ }
+      }
+    }
+    made.mode = track.hasAttribute("default") ? "showing" : "hidden";
+  }
+
+  /** A transcript line's words, without its time. */
+  function cueText(cue) {
+    var text = "";
+    for (var node = cue.firstChild; node; node = node.nextSibling) {
+      var name = node.nodeName.toLowerCase();
+      if (name !== "a" && name !== "time") {
+        text += node.textContent;
+      }
+    }
+    return text.replace(/^\s+|\s+$/g, "");
   }
 
   // A second click on the same time changes no hash: seek anyway.
@@ -156,6 +236,7 @@
     if (!link || !link.getAttribute || !/^#t=/.test(link.getAttribute("href") || "")) {
       return;
     }
+    clicked = true;
     if (link.getAttribute("href") === window.location.hash) {
       onHash();
     }
@@ -174,6 +255,8 @@
     video.addEventListener("timeupdate", function () { mark(video.currentTime); }, false);
   }
   linkTimes();
+  watchFailure();
+  captionsFromTranscript();
   window.addEventListener("hashchange", onHash, false);
   onHash();
 })();
