@@ -53,13 +53,23 @@ impl Drop for OutputLock {
 }
 
 fn open(path: &Path) -> Result<File, Diagnostic> {
-    OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| lock_error(path, &e))
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).read(true).write(true);
+    // Never through a symbolic link: one planted at the lock's name (committed to a site's
+    // repository) would have the build write its process id over the file it points at.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            Diagnostic::error(format!(
+                "{} is a symbolic link, where Lectern keeps the lock of its output folder",
+                path.display()
+            ))
+            .with_help("remove the link (Lectern makes this file itself while it builds, and removes it after)")
+        } else {
+            lock_error(path, &e)
+        }
+    })
 }
 
 fn lock_error(path: &Path, error: &std::io::Error) -> Diagnostic {

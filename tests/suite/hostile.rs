@@ -592,3 +592,23 @@ fn assets_that_run_script_are_warned_about() {
     let strict = build(&site.root, &site.beside("strict"), &["--strict"]);
     assert_eq!(strict.code, Some(1), "{}", strict.stderr);
 }
+
+/// A symbolic link planted where the build keeps its lock (`.public.lectern-lock`, beside the
+/// output) is refused: the build once wrote its process id over the file it pointed at.
+#[cfg(unix)]
+#[test]
+fn a_planted_lock_link_is_refused_and_its_target_untouched() {
+    let site = copy_site("full");
+    let victim = site.beside("victim.conf");
+    std::fs::write(&victim, "IMPORTANT CONFIG\n").unwrap();
+    let out = site.root.join("public");
+    std::os::unix::fs::symlink(&victim, site.root.join(".public.lectern-lock")).unwrap();
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "IMPORTANT CONFIG\n"
+    );
+    assert!(!out.exists());
+}
