@@ -34,15 +34,26 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
             .with_help("publish it as a PDF, or host it on another site and link to it; if it must stay, serve assets with `Content-Disposition: attachment` or a sandboxing CSP (see README, Hosting)"),
         );
     }
+    // An XSLT stylesheet builds the page an XML file shows, script included, from names no
+    // search can see (`scr{concat('i','pt')}`).
+    if matches!(extension.as_str(), "xsl" | "xslt") {
+        return Some(
+            Diagnostic::warning(format!(
+                "`{file}` is an XSLT stylesheet: an XML file that uses it is shown as the page it builds, script included"
+            ))
+            .in_file(&file)
+            .with_help("publish the XML's content as a PDF or an image instead; see README, Hosting"),
+        );
+    }
     // An XML file may hold an XHTML script as well, which a browser runs when it is opened.
-    if !matches!(extension.as_str(), "svg" | "xml" | "xsl" | "xslt") {
+    if !matches!(extension.as_str(), "svg" | "xml") {
         return None;
     }
     let size = std::fs::metadata(&asset.source).ok()?.len();
     if size > MAX_SVG_BYTES {
         return None;
     }
-    let text = String::from_utf8_lossy(&std::fs::read(&asset.source).ok()?).into_owned();
+    let text = decode_as_browser(&std::fs::read(&asset.source).ok()?);
     let (offset, what) = find_script(&text)?;
     let (line, column) = line_col(&text, offset);
     Some(
@@ -55,6 +66,31 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
     )
 }
 
+/// The text as a browser reads the file: UTF-16 by its byte-order mark, or by the zero bytes
+/// of ASCII markup without one (`<svg` in UTF-16), else UTF-8.
+fn decode_as_browser(bytes: &[u8]) -> String {
+    let utf16 = |body: &[u8], little: bool| -> String {
+        let units = body.chunks_exact(2).map(|pair| {
+            let pair = [pair[0], pair[1]];
+            if little {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    match bytes {
+        [0xFF, 0xFE, body @ ..] => utf16(body, true),
+        [0xFE, 0xFF, body @ ..] => utf16(body, false),
+        [b'<', 0, ..] => utf16(bytes, true),
+        [0, b'<', ..] => utf16(bytes, false),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// Byte offset and description of the first script in an SVG: a `<script` element (also with
 /// a namespace prefix, `<x:script`), an event attribute (`onload=`), a `javascript:` URL, or
 /// an embedded page (`<iframe`, `<embed`, `<object`, `srcdoc=`). Case-insensitive, as browsers
@@ -63,11 +99,46 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
 fn find_script(text: &str) -> Option<(usize, &'static str)> {
     let lower = text.to_ascii_lowercase();
     let event = event_attribute(&lower).map(|i| (i, "an event attribute (on…=)"));
-    let plain = [first_of(&lower), event]
+    let plain = [first_of(&lower), event, xslt_instruction(&lower)]
         .into_iter()
         .flatten()
         .min_by_key(|(i, _)| *i);
-    plain.or_else(|| first_of(&decode_references(&lower)).map(|(_, what)| (0, what)))
+    let entities = entity_values(&lower);
+    plain.or_else(|| first_of(&decode_references(&lower, &entities)).map(|(_, what)| (0, what)))
+}
+
+/// `<?xml-stylesheet … xsl …?>`: the file is shown as the page an XSLT stylesheet builds. A
+/// CSS stylesheet is harmless.
+fn xslt_instruction(lower: &str) -> Option<(usize, &'static str)> {
+    lower.match_indices("<?xml-stylesheet").find_map(|(i, _)| {
+        let end = lower[i..].find("?>").map_or(lower.len(), |e| i + e);
+        lower[i..end].contains("xsl").then_some((
+            i,
+            "an XSLT stylesheet instruction (<?xml-stylesheet … xsl?>)",
+        ))
+    })
+}
+
+/// The internal entities a document declares (`<!ENTITY j "java">`), their values with
+/// character references decoded: a browser puts them in place of `&j;`, so a URL may be
+/// spelled across them (`&j;script:`). An Illustrator export declares its namespaces so.
+fn entity_values(lower: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (i, _) in lower.match_indices("<!entity") {
+        let rest = lower[i + "<!entity".len()..].trim_start();
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(rest.len());
+        let (name, value) = rest.split_at(name_end);
+        let value = value.trim_start();
+        let Some(quote) = value.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+            continue;
+        };
+        if let Some(end) = value[1..].find(quote) {
+            found.push((name.to_string(), decode_references(&value[1..1 + end], &[])));
+        }
+    }
+    found
 }
 
 /// The first script element, `javascript:` URL or embedded page in lower-case text.
@@ -102,9 +173,9 @@ fn prefixed_script(lower: &str) -> Option<usize> {
         })
 }
 
-/// `&#97;`, `&#x61;`, `&lt;`, `&gt;`, `&amp;`, `&colon;` decoded; tabs and line breaks dropped
-/// (a URL's scheme may hold them: browsers remove them).
-fn decode_references(lower: &str) -> String {
+/// `&#97;`, `&#x61;`, `&lt;`, `&gt;`, `&amp;`, `&colon;` and the document's own `entities`
+/// decoded; tabs and line breaks dropped (a URL's scheme may hold them: browsers remove them).
+fn decode_references(lower: &str, entities: &[(String, String)]) -> String {
     let mut out = String::with_capacity(lower.len());
     let mut rest = lower;
     while let Some(amp) = rest.find('&') {
@@ -126,8 +197,13 @@ fn decode_references(lower: &str) -> String {
                 .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
                 .and_then(char::from_u32),
         };
-        match (decoded, end) {
-            (Some(c), Some(e)) => {
+        let declared = entities.iter().find(|(entity, _)| entity == name);
+        match (decoded, end, declared) {
+            (_, Some(e), Some((_, value))) if rest[e..].starts_with(';') => {
+                out.push_str(value);
+                rest = &rest[e + 1..];
+            }
+            (Some(c), Some(e), _) => {
                 out.extend(c.to_lowercase());
                 rest = rest[e..].strip_prefix(';').unwrap_or(&rest[e..]);
             }
@@ -177,6 +253,8 @@ mod tests {
             "<svg><a href=\"javascript&colon;alert(1)\">x</a></svg>",
             "<svg><foreignObject><iframe srcdoc=\"x\"/></foreignObject></svg>",
             "<!DOCTYPE svg [<!ENTITY x \"&#60;script&#62;alert(1)&#60;/script&#62;\">]><svg>&x;</svg>",
+            "<!DOCTYPE svg [<!ENTITY j \"java\">]><svg><a href=\"&j;script:alert(1)\">x</a></svg>",
+            "<?xml-stylesheet type=\"text/xsl\" href=\"style.xsl\"?><report/>",
         ] {
             assert!(find_script(svg).is_some(), "{svg}");
         }
@@ -186,8 +264,24 @@ mod tests {
             "<!DOCTYPE svg [<!ENTITY ns_svg \"http://www.w3.org/2000/svg\">]><svg xmlns=\"&ns_svg;\"/>",
             "<svg><foreignObject><div xmlns=\"http://www.w3.org/1999/xhtml\">文字 &amp; 图</div></foreignObject></svg>",
             "<svg><text>a:script b</text></svg>",
+            "<?xml-stylesheet type=\"text/css\" href=\"a.css\"?><svg/>",
         ] {
             assert!(find_script(svg).is_none(), "{svg}");
+        }
+    }
+
+    #[test]
+    fn reads_utf16_as_a_browser_does() {
+        let svg = "<svg onload=\"alert(1)\"/>";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(svg.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be_without_mark: Vec<u8> = svg.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [le, be_without_mark] {
+            let text = decode_as_browser(&bytes);
+            assert_eq!(text, svg);
+            assert!(find_script(&text).is_some());
         }
     }
 }
