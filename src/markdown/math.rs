@@ -53,7 +53,7 @@ fn convert(latex: &str, display: bool) -> Result<String, String> {
     let mut mathml = String::with_capacity(latex.len() * 8);
     pulldown_latex::push_mathml(&mut mathml, events.into_iter(), config)
         .map_err(|e| e.to_string())?;
-    Ok(sanitize(&mathml))
+    sanitize(&mathml)
 }
 
 /// The MathML elements the converter writes.
@@ -118,14 +118,19 @@ const ATTRIBUTES: &[&str] = &[
 
 /// `html` written again: tags of `ELEMENTS` with `ATTRIBUTES` whose values are plain (no
 /// quotes, `<`, `&`, backslash or `url(`) kept; every other `<`, `>` and `&` escaped as text
-/// (entities the converter wrote, `&lt;` and the like, kept).
-fn sanitize(html: &str) -> String {
+/// (entities the converter wrote, `&lt;` and the like, kept). The kept tags must nest as one
+/// `<math>` element: the converter copies some text as it is (`\operatorname{</mi></math>…}`),
+/// and such a formula, which could close the formula and open elements of its own, is refused.
+fn sanitize(html: &str) -> Result<String, String> {
     let mut out = String::with_capacity(html.len() + 16);
     let mut rest = html;
+    let mut open: Vec<String> = Vec::new();
+    let mut roots = 0;
     while let Some(c) = rest.chars().next() {
         if c == '<'
             && let Some((tag, len)) = tag(rest)
         {
+            nest(&tag, &mut open, &mut roots)?;
             out.push_str(&tag);
             rest = &rest[len..];
             continue;
@@ -140,7 +145,43 @@ fn sanitize(html: &str) -> String {
         }
         rest = &rest[c.len_utf8()..];
     }
-    out
+    if !open.is_empty() {
+        return Err(UNSAFE.to_string());
+    }
+    Ok(out)
+}
+
+const UNSAFE: &str = "the formula holds markup (`<` `>`) where the converter copies text as it is";
+
+/// Follows the element `tag` opens or closes; an error when tags do not nest as one `<math>`.
+fn nest(tag: &str, open: &mut Vec<String>, roots: &mut usize) -> Result<(), String> {
+    if tag.ends_with("/>") {
+        return if open.is_empty() {
+            Err(UNSAFE.to_string())
+        } else {
+            Ok(())
+        };
+    }
+    if let Some(name) = tag.strip_prefix("</") {
+        let name = name.trim_end_matches('>');
+        return match open.pop() {
+            Some(top) if top == name => Ok(()),
+            _ => Err(UNSAFE.to_string()),
+        };
+    }
+    let name = tag[1..]
+        .split([' ', '>'])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if open.is_empty() {
+        *roots += 1;
+        if name != "math" || *roots > 1 {
+            return Err(UNSAFE.to_string());
+        }
+    }
+    open.push(name);
+    Ok(())
 }
 
 /// `&name;` or `&#123;` / `&#x1F;` at the start of `text`.
@@ -228,6 +269,19 @@ mod tests {
     }
 
     #[test]
+    fn text_copied_as_markup_is_refused() {
+        for latex in [
+            r"\operatorname{</mi></math><math display=block><mstyle><merror><mtext>}",
+            r"\operatorname{</mi><mstyle><mi>}",
+        ] {
+            let error = to_mathml(latex, false).unwrap_err();
+            assert!(error.contains("markup"), "{error}");
+        }
+        // …while formulas with < and > as signs render
+        assert!(to_mathml(r"a<b \operatorname{max} c>d", false).is_ok());
+    }
+
+    #[test]
     fn nothing_unescaped_comes_through() {
         for latex in [
             "<script>alert(1)</script>",
@@ -238,12 +292,17 @@ mod tests {
             r"\text{<img src=x onerror=alert(1)>}",
             r"\href{javascript:alert(1)}{x}",
             r"\url{javascript:alert(1)}",
+            r"\operatorname{</mi></math><math display=block><mstyle><merror><mtext>}",
+            r"\operatorname{</mi><mstyle><mi>}",
         ] {
             if let Ok(html) = to_mathml(latex, false) {
                 assert!(!html.contains("<<"), "{html}");
                 assert!(!html.contains("<script"), "{html}");
                 assert!(!html.contains("<img"), "{html}");
                 assert!(!html.contains("javascript:"), "{html}");
+                assert_eq!(html.matches("<math").count(), 1, "{html}");
+                assert_eq!(html.matches("</math>").count(), 1, "{html}");
+                assert!(html.ends_with("</math>"), "{html}");
             }
         }
     }
