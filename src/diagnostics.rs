@@ -45,6 +45,15 @@ pub(crate) const SNIPPET_CHARS: usize = 160;
 /// How many characters of its line a snippet shows before the place it points at.
 pub(crate) const SNIPPET_BEFORE: usize = 60;
 
+/// `text` as a message echoes it: at most `max` characters (then `…`), no control characters.
+pub fn shorten(text: &str, max: usize) -> String {
+    let mut short: String = text.chars().filter(|c| !c.is_control()).take(max).collect();
+    if text.chars().filter(|c| !c.is_control()).nth(max).is_some() {
+        short.push('…');
+    }
+    short
+}
+
 /// The part of a source line a diagnostic at `column` shows, and the character it starts at.
 pub fn snippet(source: &str, column: usize) -> (String, usize) {
     let skip = column.max(1).saturating_sub(SNIPPET_BEFORE + 1);

@@ -436,11 +436,7 @@ pub fn duration_string(millis: u32) -> String {
 }
 
 fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
-    if text.chars().count() > 40 {
-        short.push('…');
-    }
-    short
+    crate::diagnostics::shorten(text, 40)
 }
 
 #[cfg(test)]

@@ -404,11 +404,7 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
 
 /// A value echoed in a help line, cut short: the help says how to write it, not what it was.
 fn shorten(value: &str) -> String {
-    const MAX_CHARS: usize = 40;
-    match value.char_indices().nth(MAX_CHARS) {
-        Some((end, _)) => format!("{}…", &value[..end]),
-        None => value.to_string(),
-    }
+    crate::diagnostics::shorten(value, 40)
 }
 
 /// `title:情绪` (no space after the colon) is one plain text to YAML, not a key and its

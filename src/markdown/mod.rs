@@ -412,6 +412,7 @@ impl<'a, 'o> State<'a, 'o> {
                 id,
             }) => {
                 let src = self.check_url(&dest_url, warnings)?;
+                self.warn_foreign_image(&src, warnings);
                 Some(Event::Start(Tag::Image {
                     link_type,
                     dest_url: src,
@@ -506,6 +507,18 @@ impl<'a, 'o> State<'a, 'o> {
                 };
                 format!("<code class=\"{class}\">{}</code>", escape(latex)).into()
             }
+        }
+    }
+
+    /// An image from another site: every visit asks that site for it (it learns who reads the
+    /// page, and may be unreachable from a school's network), and it is not in `lectern pack`.
+    fn warn_foreign_image(&self, src: &str, warnings: &mut Vec<Diagnostic>) {
+        let lower = src.trim().to_ascii_lowercase();
+        if lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("//") {
+            warnings.push(self.warn(
+                format!("the image `{}` is on another site: each visit asks that site for it, and offline copies lack it", crate::diagnostics::shorten(src, 80)),
+                "save the image under content/assets/images/ and link it from there: `![说明](../../assets/images/图.png)`",
+            ));
         }
     }
 

@@ -230,3 +230,23 @@ fn an_explicit_heading_id_that_is_taken_is_a_warning_naming_the_id_given() {
     let (_, quiet) = render_str("## 甲\n\n## 甲\n", false);
     assert!(quiet.is_empty(), "{quiet:?}");
 }
+
+#[test]
+fn an_image_from_another_site_is_a_warning_and_stays() {
+    let (r, warnings) = render_str(
+        "![图](http://tracker.example/pixel.gif?school=x)\n\n![本站](#here)\n",
+        false,
+    );
+    assert!(
+        r.html
+            .contains("src=\"http://tracker.example/pixel.gif?school=x\""),
+        "{}",
+        r.html
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].message.contains("is on another site"),
+        "{}",
+        warnings[0].message
+    );
+}
