@@ -68,6 +68,7 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         check_lesson(root, &config, lesson)?;
     }
     let dir = root.join("content").join(request.kind.dir());
+    refuse_linked_folder(&dir)?;
     let mut stem = slugify(title);
     // `con.md` would be refused by the build: a page's folder named so cannot exist on Windows.
     if crate::slug::is_windows_device(&stem) {
@@ -124,6 +125,19 @@ fn check_lesson(root: &Path, config: &config::Config, lesson: &str) -> Result<()
         None => "`--lesson` takes the id of a lesson (its file name without .md)".to_string(),
     };
     Err(Diagnostic::error(format!("lesson `{lesson}` does not exist")).with_help(help))
+}
+
+/// The kind folder as a symbolic link: the build skips links inside `content/`, so a file
+/// written through one would be outside the site and never published.
+fn refuse_linked_folder(dir: &Path) -> Result<(), Diagnostic> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Diagnostic::error(format!(
+            "{} is a symbolic link: a new file there would be outside the site, and the build skips it",
+            dir.display()
+        ))
+        .with_help("make it a real folder inside the site (move the files into it), then run `lectern new` again"));
+    }
+    Ok(())
 }
 
 /// Create the file only if it does not exist (no race with another writer either).

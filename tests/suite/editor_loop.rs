@@ -994,3 +994,25 @@ fn init_and_new_finish_when_their_output_pipe_is_closed() {
     assert_eq!(new.code(), Some(0));
     assert!(site.join("site.yaml").is_file());
 }
+
+/// A kind folder that is a symbolic link (the build skips it) gets no new file written through it.
+#[cfg(unix)]
+#[test]
+fn new_writes_nothing_through_a_linked_kind_folder() {
+    let (tmp, site) = init_site();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let videos = site.join("content/videos");
+    let _ = std::fs::remove_dir_all(&videos);
+    std::os::unix::fs::symlink(&elsewhere, &videos).unwrap();
+    let run = lectern([
+        "new",
+        "video",
+        "外部写入测试",
+        "--root",
+        site.to_str().unwrap(),
+    ]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
