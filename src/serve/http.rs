@@ -135,9 +135,16 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
     };
     let inside = inside.to_string();
     let reader = state.clone();
-    let found = tokio::task::spawn_blocking(move || read_file(&reader, &inside)).await;
+    let range = request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|r| r.to_str().ok())
+        .map(str::to_string);
+    let found =
+        tokio::task::spawn_blocking(move || read_file(&reader, &inside, range.as_deref())).await;
     match found {
         Ok(Found::File(path, bytes, build)) => file(&state, &path, bytes, build),
+        Ok(Found::Part(path, part)) => partial(&path, part),
         Ok(Found::Directory) => redirect(&format!("{raw_path}/")),
         Ok(Found::Refused) => (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
         Ok(Found::Missing) | Err(_) => not_found(&state).await,
@@ -147,18 +154,28 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
 enum Found {
     /// The file, its bytes, and the build they belong to.
     File(PathBuf, Vec<u8>, u64),
+    /// The bytes a `Range` request asked for (a video player seeking).
+    Part(PathBuf, Part),
     Directory,
     Missing,
     Refused,
 }
 
 /// Resolve and read under the swap lock, so a rebuild never shows as a missing file.
-fn read_file(state: &ServerState, inside: &str) -> Found {
+fn read_file(state: &ServerState, inside: &str, range: Option<&str>) -> Found {
     let build = state
         .swap
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     match resolve(&state.served, inside) {
+        Resolution::File(path)
+            if range.is_some() && !content_type(&path).starts_with("text/html") =>
+        {
+            match read_part(&path, range.unwrap_or_default()) {
+                Some(part) => Found::Part(path, part),
+                None => Found::Missing,
+            }
+        }
         Resolution::File(path) => match std::fs::read(&path) {
             Ok(bytes) => Found::File(path, bytes, *build),
             Err(_) => Found::Missing,
@@ -262,14 +279,124 @@ fn file(state: &ServerState, path: &Path, bytes: Vec<u8>, build: u64) -> Respons
     } else {
         bytes
     };
-    (
+    let mut response = (
         [
             (header::CONTENT_TYPE, mime),
             (header::CACHE_CONTROL, "no-store"),
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    if !mime.starts_with("text/html") {
+        response
+            .headers_mut()
+            .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
+    response
+}
+
+/// What a `Range` request gets: the bytes `start..=end` of a file of `total` bytes, or, for a
+/// range the file cannot satisfy, nothing (416).
+struct Part {
+    bytes: Vec<u8>,
+    start: u64,
+    end: u64,
+    total: u64,
+    satisfiable: bool,
+}
+
+/// The one range of `bytes=a-b`, `bytes=a-` or `bytes=-n` in a file of `total` bytes:
+/// (first, last) byte, or `None` when it lies past the end. Several ranges, or another unit,
+/// are read as the whole file (a server may answer them so).
+fn parse_range(header: &str, total: u64) -> Option<Option<(u64, u64)>> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (from, to) = spec.split_once('-')?;
+    let (from, to) = (from.trim(), to.trim());
+    let range = match (from.parse::<u64>().ok(), to.parse::<u64>().ok()) {
+        (Some(start), None) if to.is_empty() => (start, total.saturating_sub(1)),
+        (Some(start), Some(end)) if end >= start => (start, end.min(total.saturating_sub(1))),
+        (None, Some(last)) if from.is_empty() && last > 0 => {
+            (total.saturating_sub(last), total.saturating_sub(1))
+        }
+        _ => return None,
+    };
+    Some((range.0 < total).then_some(range))
+}
+
+/// The part of the file at `path` that `range` asks for; the whole file for a range header
+/// this server does not split.
+fn read_part(path: &Path, range: &str) -> Option<Part> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).ok()?;
+    let total = file.metadata().ok()?.len();
+    let Some(asked) = parse_range(range, total) else {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).ok()?;
+        let end = total.saturating_sub(1);
+        return Some(Part {
+            bytes,
+            start: 0,
+            end,
+            total,
+            satisfiable: true,
+        });
+    };
+    let Some((start, end)) = asked else {
+        return Some(Part {
+            bytes: Vec::new(),
+            start: 0,
+            end: 0,
+            total,
+            satisfiable: false,
+        });
+    };
+    let mut bytes = vec![0; (end - start + 1) as usize];
+    file.seek(SeekFrom::Start(start)).ok()?;
+    file.read_exact(&mut bytes).ok()?;
+    Some(Part {
+        bytes,
+        start,
+        end,
+        total,
+        satisfiable: true,
+    })
+}
+
+/// 206 with the part asked for, 416 when it lies past the end of the file.
+fn partial(path: &Path, part: Part) -> Response {
+    if !part.satisfiable {
+        return (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            [(header::CONTENT_RANGE, format!("bytes */{}", part.total))],
+        )
+            .into_response();
+    }
+    let whole = part.start == 0 && part.end + 1 >= part.total;
+    let status = if whole && part.bytes.len() as u64 == part.total {
+        StatusCode::OK
+    } else {
+        StatusCode::PARTIAL_CONTENT
+    };
+    let mut response = (
+        status,
+        [
+            (header::CONTENT_TYPE, content_type(path).to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (header::ACCEPT_RANGES, "bytes".to_string()),
+        ],
+        part.bytes,
+    )
+        .into_response();
+    if status == StatusCode::PARTIAL_CONTENT {
+        let range = format!("bytes {}-{}/{}", part.start, part.end, part.total);
+        if let Ok(value) = HeaderValue::from_str(&range) {
+            response.headers_mut().insert(header::CONTENT_RANGE, value);
+        }
+    }
+    response
 }
 
 async fn not_found(state: &ServerState) -> Response {
@@ -415,6 +542,26 @@ fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_are_read_as_a_video_player_asks_them() {
+        assert_eq!(parse_range("bytes=0-9", 100), Some(Some((0, 9))));
+        assert_eq!(parse_range("bytes=90-", 100), Some(Some((90, 99))));
+        assert_eq!(parse_range("bytes=-10", 100), Some(Some((90, 99))));
+        assert_eq!(parse_range("bytes=50-500", 100), Some(Some((50, 99))));
+        assert_eq!(
+            parse_range("bytes=100-", 100),
+            Some(None),
+            "past the end: 416"
+        );
+        assert_eq!(
+            parse_range("bytes=0-1,5-6", 100),
+            None,
+            "several: the whole file"
+        );
+        assert_eq!(parse_range("items=0-1", 100), None);
+        assert_eq!(parse_range("bytes=9-3", 100), None);
+    }
 
     #[test]
     fn a_redirect_stays_on_this_server() {

@@ -459,6 +459,20 @@ describe("lectern serve (live reload)", { skip }, () => {
     }
   });
 
+  test("a file is served in the parts a video player asks for (Range), the pages whole", async () => {
+    const css = await fetch(base + "static/site.css");
+    const size = (await css.arrayBuffer()).byteLength;
+    assert.equal(css.headers.get("accept-ranges"), "bytes");
+    const part = await fetch(base + "static/site.css", { headers: { Range: "bytes=10-19" } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get("content-range"), `bytes 10-19/${size}`);
+    assert.equal((await part.arrayBuffer()).byteLength, 10);
+    const past = await fetch(base + "static/site.css", { headers: { Range: `bytes=${size}-` } });
+    assert.equal(past.status, 416);
+    const html = await fetch(base + LESSON_URL, { headers: { Range: "bytes=0-9" } });
+    assert.equal(html.status, 200, "a page is whole: its reload script goes in");
+  });
+
   test("Ctrl-C stops the server while a page is open", async () => {
     const second = startServer(site);
     const other = await browser.newPage();
