@@ -256,11 +256,33 @@ pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         1..=2,
         "write `term: 1` (autumn term) or `term: 2` (spring term)",
     );
+    if front.attachments.len() > MAX_ATTACHMENTS {
+        problems.push(place.problem(
+            "attachments",
+            format!(
+                "{} attachments, more than the {MAX_ATTACHMENTS} one lesson may have",
+                front.attachments.len()
+            ),
+            "attach the files a teacher needs for this lesson; put a collection in one zip file",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = front.attachments.iter().find(|a| !seen.insert(a.trim())) {
+        problems.push(
+            place.origin.at_value(
+                "attachments",
+                twice,
+                Diagnostic::warning(format!("the attachment `{twice}` is listed twice"))
+                    .with_help("list each file once"),
+            ),
+        );
+    }
     let attachments = front
         .attachments
         .iter()
         .filter_map(|a| check_link(&place, "attachments", a, &mut problems))
         .collect();
+    check_name(&place, &mut problems, "author", &front.author);
     let detail = Detail::Lesson(LessonDetail {
         term,
         author: front.author,
@@ -304,6 +326,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         .filter(|l| !l.is_empty());
     let chapters_file = chapters_file(&place, front.chapters_file, &front.chapters, &mut problems);
     let chapters = chapters(&place, front.chapters, front.duration, &mut problems);
+    check_name(&place, &mut problems, "speaker", &front.speaker);
     let Some(url) = url else {
         return Err(problems);
     };
@@ -350,6 +373,7 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
             "add `lesson: <lesson id>` (the lesson's file name without .md) or `video: <video id>`",
         ));
     }
+    check_name(&place, &mut problems, "reviewer", &front.reviewer);
     let detail = Detail::Review(ReviewDetail {
         lesson,
         video,
@@ -425,6 +449,15 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TOPICS: usize = 50;
 /// The longest topic name, in characters (it names a folder and is on every card that has it).
 pub const MAX_TOPIC_CHARS: usize = 50;
+/// The longest summary: it is the page's description, its share card's, its metadata's and its
+/// search record's, so a summary of megabytes would be on the page four times.
+pub const MAX_SUMMARY_CHARS: usize = 1000;
+/// The most chapters one video may list (each is a link on its page and in its search record).
+pub const MAX_CHAPTERS: usize = 500;
+/// The most attachments one lesson may list.
+pub const MAX_ATTACHMENTS: usize = 100;
+/// The longest name of a person or a school.
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
 /// Shared with `lectern new`, so that it never writes a file the build then rejects.
@@ -441,6 +474,31 @@ pub fn title_too_long(title: &str) -> Option<(String, &'static str)> {
 fn check_title(place: &Place<'_>, problems: &mut Vec<Diagnostic>, title: &str) {
     if let Some((message, help)) = title_too_long(title) {
         problems.push(place.problem("title", message, help));
+    }
+}
+
+fn check_summary(place: &Place<'_>, problems: &mut Vec<Diagnostic>, summary: &str) {
+    let chars = summary.trim().chars().count();
+    if chars > MAX_SUMMARY_CHARS {
+        problems.push(place.problem(
+            "summary",
+            format!("the summary is {chars} characters long, more than the {MAX_SUMMARY_CHARS} a summary may have"),
+            "keep the summary to a few sentences a teacher reads on a card; move the rest into the body",
+        ));
+    }
+}
+
+/// A person's or a school's name (`author`, `speaker`, `reviewer`, `school`).
+fn check_name(place: &Place<'_>, problems: &mut Vec<Diagnostic>, key: &str, name: &str) {
+    let chars = name.trim().chars().count();
+    if chars > MAX_NAME_CHARS {
+        problems.push(place.problem(
+            key,
+            format!(
+                "`{key}` is {chars} characters long, more than the {MAX_NAME_CHARS} a name may have"
+            ),
+            "write the name only; put other words in the summary or the body",
+        ));
     }
 }
 
@@ -525,6 +583,8 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
     }
     check_title(place, problems, &title);
     check_topics(place, problems, &topics);
+    check_summary(place, problems, &summary);
+    check_name(place, problems, "school", &school);
     let mut grades = Vec::new();
     for g in grade.0 {
         match u8::try_from(g).ok().filter(|g| config.grade(*g).is_some()) {
@@ -710,6 +770,14 @@ fn chapters(
     duration: Option<Duration>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Chapter> {
+    if list.len() > MAX_CHAPTERS {
+        problems.push(place.problem(
+            "chapters",
+            format!("{} chapters, more than the {MAX_CHAPTERS} one video may have", list.len()),
+            "chapters mark the parts of a lesson (导入, 新授, 小结); put a line-by-line record in a captions file (`captions:`)",
+        ));
+        return Vec::new();
+    }
     let mut chapters: Vec<Chapter> = Vec::with_capacity(list.len());
     for front in list {
         let title = front.title.trim().to_string();

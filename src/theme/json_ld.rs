@@ -179,8 +179,7 @@ impl JsonLd<'_> {
                     value["uploadDate"] = json!(date.to_string());
                 }
                 if !self.transcript.is_empty() {
-                    let text: Vec<&str> = self.transcript.iter().map(|c| c.text.as_str()).collect();
-                    value["transcript"] = json!(text.join("\n"));
+                    value["transcript"] = json!(transcript_text(self.transcript));
                 }
             }
             _ => {
@@ -204,6 +203,28 @@ impl JsonLd<'_> {
         strip_nulls(&mut value);
         escape_json_for_script(&value.to_string())
     }
+}
+
+/// The most characters of a transcript the metadata repeats: the page shows the whole of it
+/// already, and a three-hour lesson's would double the page (150 KiB gzip).
+const MAX_TRANSCRIPT_CHARS: usize = 5000;
+
+/// The cues' text, one a line, as many whole cues as fit in `MAX_TRANSCRIPT_CHARS`.
+fn transcript_text(cues: &[crate::vtt::Cue]) -> String {
+    let mut text = String::new();
+    let mut chars = 0;
+    for cue in cues {
+        let length = cue.text.chars().count() + 1;
+        if chars + length > MAX_TRANSCRIPT_CHARS && !text.is_empty() {
+            break;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&cue.text);
+        chars += length;
+    }
+    text
 }
 
 /// `PT1H2M3S`, `PT12M5S`, `PT45S`.
@@ -266,7 +287,27 @@ pub fn escape_json_for_script(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{iso_duration, strip_nulls};
+    use super::{MAX_TRANSCRIPT_CHARS, iso_duration, strip_nulls, transcript_text};
+
+    #[test]
+    fn a_long_transcript_is_cut_at_a_cue() {
+        let cue = |text: &str| crate::vtt::Cue {
+            start: 0,
+            end: 1,
+            speaker: None,
+            text: text.to_string(),
+            line: 1,
+        };
+        let cues: Vec<_> = (0..3000).map(|i| cue(&format!("第{i}句话"))).collect();
+        let text = transcript_text(&cues);
+        assert!(text.chars().count() <= MAX_TRANSCRIPT_CHARS);
+        assert!(text.starts_with("第0句话\n第1句话"));
+        assert!(
+            text.lines()
+                .all(|line| line.starts_with('第') && line.ends_with("句话"))
+        );
+        assert_eq!(transcript_text(&cues[..2]), "第0句话\n第1句话");
+    }
 
     #[test]
     fn empty_fields_are_left_out() {

@@ -398,3 +398,47 @@ fn twenty_thousand_broken_heading_links_on_one_line_are_capped() {
         run.stderr.len()
     );
 }
+
+/// A summary of a megabyte, a name of a megabyte and a thousand chapters are errors at their
+/// keys, not a 21 MB page; an attachment listed twice is a warning.
+#[test]
+fn oversized_summary_names_and_chapters_are_refused() {
+    let site = empty_site();
+    site.write("site.yaml", SITE_YAML);
+    let long = "长".repeat(1_000_001);
+    site.write(
+        "content/lessons/big.md",
+        format!("---\ntitle: 摘要太长\ngrade: 7\ncourse: mental-health\nsummary: {long}\nauthor: {long}\nschool: {long}\nattachments: [a.pdf, a.pdf]\n---\n\n正文\n"),
+    );
+    site.write("content/assets/a.pdf", "%PDF-1.4\n");
+    let chapters: String = (0..1000)
+        .map(|i| format!("  - {{at: \"{}:{:02}\", title: 第{i}段}}\n", i / 60, i % 60))
+        .collect();
+    site.write(
+        "content/videos/v.md",
+        format!("---\ntitle: 章节太多\ngrade: 7\ncourse: mental-health\nurl: https://example.org/v.mp4\nchapters:\n{chapters}---\n"),
+    );
+    let (run, out) = build_limited(&site);
+    assert_clean_outcome(&run);
+    run.expect_code(1);
+    for (needle, key) in [
+        ("the summary is 1000001 characters long", "summary:"),
+        ("`author` is 1000001 characters long", "author:"),
+        ("`school` is 1000001 characters long", "school:"),
+        ("1000 chapters, more than the 500", "chapters:"),
+        ("the attachment `a.pdf` is listed twice", "attachments:"),
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "{needle}: {}",
+            tail(&run.stderr)
+        );
+        assert!(run.stderr.contains(key), "{key}");
+    }
+    assert!(
+        run.stderr.len() < 50_000,
+        "errors echo the value: {} bytes",
+        run.stderr.len()
+    );
+    assert!(!out.exists());
+}
