@@ -153,6 +153,9 @@ impl LinkContext<'_> {
         if let Some(rooted) = path.strip_prefix('/') {
             return rooted_source(&crate::url::decode_lenient(rooted));
         }
+        if let Some(page) = self.page_relative_resource(path) {
+            return Some(format!("page:{page}"));
+        }
         let joined = normalise(&format!(
             "{}/{}",
             self.source_dir(),
@@ -224,6 +227,21 @@ impl LinkContext<'_> {
                 Err(Gone::Missing)
             });
         }
+        // A resource's page written as the browser reads it, from this page's address
+        // (`../../videos/x/`): its page must exist, as a `.md` link's must.
+        if let Some(page) = self.page_relative_resource(path) {
+            return Some(if self.page_paths.contains(&page) {
+                Ok(page)
+            } else {
+                let mut parts = page.split('/');
+                let kind = match parts.next() {
+                    Some("lessons") => Kind::Lesson,
+                    Some("videos") => Kind::Video,
+                    _ => Kind::Review,
+                };
+                Err(self.gone(kind, parts.next().unwrap_or_default()))
+            });
+        }
         // A file (it has an extension) outside content/assets/ is never published. Any other
         // relative link (to a listing page, `../../grades/7/`, say) is left as written.
         let name = joined.rsplit('/').next().unwrap_or("");
@@ -232,6 +250,27 @@ impl LinkContext<'_> {
             return Some(Err(Gone::Missing));
         }
         None
+    }
+
+    /// `../../videos/x/` (or `…/x/index.html`) from this page's address, when it names a
+    /// resource's page: `videos/x/`.
+    fn page_relative_resource(&self, path: &str) -> Option<String> {
+        let decoded = crate::url::decode_lenient(path);
+        let target = normalise(&format!("{}{decoded}", self.page_path))?;
+        let target = target.strip_suffix("/index.html").unwrap_or(&target);
+        let folder = if decoded.ends_with('/') || decoded.ends_with("index.html") {
+            format!("{target}/")
+        } else {
+            return None;
+        };
+        let mut parts = folder.split('/');
+        let kind = parts.next()?;
+        let id = parts.next()?;
+        let resource = ["lessons", "videos", "reviews"].contains(&kind)
+            && !id.is_empty()
+            && parts.next() == Some("")
+            && parts.next().is_none();
+        resource.then_some(folder)
     }
 
     /// Why the resource `kind`/`id` has no page in this build.
@@ -359,6 +398,10 @@ mod tests {
             "/videos/x/index.html",
             "nope.png",
             "../../assets/nope.pdf",
+            // written as the browser reads it, from the page lessons/a/
+            "../../videos/nope/",
+            "../../videos/nope/index.html#t=5",
+            "../b-not/",
         ] {
             assert_eq!(
                 c.resolve(missing),
@@ -373,6 +416,9 @@ mod tests {
             "/grades/7/",
             "../../grades/7/",
             "notes.html",
+            "../b/",
+            "../../lessons/b/",
+            "../../videos/v/#t=30",
         ] {
             assert!(matches!(c.resolve(fine), Resolved::Keep(_)), "{fine}");
         }
@@ -394,6 +440,7 @@ mod tests {
             c.resolve("/lessons/gone/"),
             Resolved::Missing("/lessons/gone/".into())
         );
+        assert_eq!(c.resolve("../dr/"), Resolved::Draft("../dr/".into()));
     }
 
     #[test]
