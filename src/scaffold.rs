@@ -140,6 +140,9 @@ fn refuse_linked_folder(dir: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// The address a new video's file holds until its editor writes the real one (the build warns).
+pub const PLACEHOLDER_VIDEO_URL: &str = "https://example.org/replace-with-the-video.mp4";
+
 /// Create the file only if it does not exist (no race with another writer either).
 fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     use std::io::Write;
@@ -167,7 +170,7 @@ fn render_new(kind: Kind, title: &str, grade: u8, course: &str, lesson: &str) ->
             "{common}term: 1                  # 学期：1 上学期，2 下学期\nauthor: \"\"               # 执教教师\nduration_minutes: 40\nattachments: []          # 附件：content/assets/ 下的文件，如 [worksheets/qing-xu-ka.pdf]\n---\n\n## 教学目标\n\n1. \n\n## 教学重点与难点\n\n- 重点：\n- 难点：\n\n## 教学准备\n\n- \n\n## 教学过程\n\n### 一、导入\n\n### 二、活动\n\n### 三、总结\n\n## 教学反思\n\n"
         ),
         Kind::Video => format!(
-            "{common}url: \"https://example.org/replace-with-the-video.mp4\"   # 视频地址：http(s) 链接，或 content/assets/ 下的文件\nduration: \"40:00\"        # 时长：\"分:秒\" 或 \"时:分:秒\"\nspeaker: \"\"              # 主讲教师\nlesson: {}               # 对应教学设计的 id（文件名，不含 .md），没有可删去此行\n# captions: captions/replace-me.vtt   # 字幕：content/assets/ 下的 WebVTT 文件，会显示为可点击的课堂实录文字\n# chapters:                # 课堂环节：去掉行首的 # 并改成本课的时间，页面会列出各环节并可跳转\n#   - {{at: \"00:00\", title: 导入}}\n#   - {{at: \"05:00\", title: 新授}}\n#   - {{at: \"25:00\", title: 练习}}\n#   - {{at: \"35:00\", title: 小结}}\n# chapters_file: captions/replace-me.chapters.vtt   # 或者把课堂环节写在 WebVTT 章节文件里（与 chapters: 二选一）\n---\n\n## 视频简介\n\n\n## 文字实录\n\n",
+            "{common}url: \"{PLACEHOLDER_VIDEO_URL}\"   # 视频地址：http(s) 链接，或 content/assets/ 下的文件\nduration: \"40:00\"        # 时长：\"分:秒\" 或 \"时:分:秒\"\nspeaker: \"\"              # 主讲教师\nlesson: {}               # 对应教学设计的 id（文件名，不含 .md），没有可删去此行\n# captions: captions/replace-me.vtt   # 字幕：content/assets/ 下的 WebVTT 文件，会显示为可点击的课堂实录文字\n# chapters:                # 课堂环节：去掉行首的 # 并改成本课的时间，页面会列出各环节并可跳转\n#   - {{at: \"00:00\", title: 导入}}\n#   - {{at: \"05:00\", title: 新授}}\n#   - {{at: \"25:00\", title: 练习}}\n#   - {{at: \"35:00\", title: 小结}}\n# chapters_file: captions/replace-me.chapters.vtt   # 或者把课堂环节写在 WebVTT 章节文件里（与 chapters: 二选一）\n---\n\n## 视频简介\n\n\n## 文字实录\n\n",
             if lesson.is_empty() {
                 "\"\"".to_string()
             } else {

@@ -312,6 +312,31 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
     }
     let common = common(&place, &mut problems, shared_fields!(front));
     let url = check_link(&place, "url", &front.url, &mut problems);
+    if front.url.trim() == crate::scaffold::PLACEHOLDER_VIDEO_URL {
+        problems.push(place.origin.at_value(
+            "url",
+            &front.url,
+            Diagnostic::warning("the video's address is still the example `lectern new` wrote: its page would show a player that plays nothing")
+                .with_help("write the video's address: an http(s) link, or a file under content/assets/ such as `media/课堂实录.mp4`"),
+        ));
+    }
+    for (key, value) in [
+        ("captions", &front.captions),
+        ("chapters_file", &front.chapters_file),
+    ] {
+        let external = value.as_deref().map(str::trim).filter(|v| {
+            let lower = v.to_ascii_lowercase();
+            lower.starts_with("http://") || lower.starts_with("https://")
+        });
+        if let Some(value) = external {
+            problems.push(place.origin.at_value(
+                key,
+                value,
+                Diagnostic::warning(format!("`{key}` is on another site: browsers refuse a captions file from another site, so the page would have none"))
+                    .with_help("save the .vtt file under content/assets/captions/ and name it here: `captions: captions/课堂实录.vtt`"),
+            ));
+        }
+    }
     let poster = front
         .poster
         .as_deref()

@@ -1016,3 +1016,31 @@ fn new_writes_nothing_through_a_linked_kind_folder() {
     assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+/// A new video left with its example address, or captions named on another site (which
+/// browsers refuse), is a warning at its line: the page would otherwise play nothing.
+#[test]
+fn a_placeholder_video_address_and_foreign_captions_are_warned_about() {
+    let (tmp, site) = init_site();
+    let root = site.to_str().unwrap();
+    lectern(["new", "video", "未填写地址的实录", "--root", root]).success();
+    let file = site.join("content/videos/wei-tian-xie-di-zhi-de-shi-lu.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "# captions: captions/replace-me.vtt",
+            "captions: \"https://media.example.org/x.vtt\"",
+        ),
+    )
+    .unwrap();
+    let run = lectern(["check", "--root", root]);
+    assert!(
+        run.stderr.contains("still the example `lectern new` wrote")
+            && run.stderr.contains("`captions` is on another site")
+            && run.stderr.contains("wei-tian-xie-di-zhi-de-shi-lu.md:"),
+        "{}",
+        run.stderr
+    );
+    drop(tmp);
+}
