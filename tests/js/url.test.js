@@ -53,3 +53,10 @@ test("URL values: a topic's other name (site.yaml topic_aliases) selects the top
   assert.deepEqual(LS.unknownValues(p.raw, M), ["坏的", "__proto__"]);
   assert.deepEqual(LS.selectionFrom(p.raw, LS.model(manifest)).topic, [], "no aliases, no topic");
 });
+
+test("a link cut inside a character keeps the words before the cut", () => {
+  assert.equal(LS.parseParams("?q=%E6%83%85%E7%BB").q, "情"); // 情绪 cut inside 绪
+  assert.equal(LS.parseParams("?q=%E7%BB%E6%83%85").q, "情", "a broken byte in the middle is left out");
+  assert.equal(LS.parseParams("?q=50%25%E6%83%85%E7").q, "50%情");
+  assert.equal(LS.parseParams("?q=%FF%FE").q, "");
+});

@@ -48,12 +48,27 @@
     try {
       return decodeURIComponent(s);
     } catch (e) {
-      try {
-        return decodeURIComponent(s.replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
-      } catch (e2) {
-        return null;
-      }
+      // A stray % (50%) stands for itself; a character cut short (a link cut in a chat,
+      // %E6%83%85%E7%BB) is left out, and the rest is read.
+      return s.replace(/%(?![0-9a-fA-F]{2})/g, "%25").replace(/(?:%[0-9a-fA-F]{2})+/g, decodeRun);
     }
+  }
+
+  /** A run of %XX bytes as text: the longest start of it that is whole UTF-8, then the rest likewise. */
+  function decodeRun(run) {
+    var out = "", end;
+    while (run) {
+      for (end = run.length; end > 0; end -= 3) {
+        try {
+          out += decodeURIComponent(run.slice(0, end));
+          break;
+        } catch (e) {
+          /* one byte fewer */
+        }
+      }
+      run = run.slice(end > 0 ? end : 3); // a byte that starts nothing is dropped
+    }
+    return out;
   }
 
   /** Parses `location.search` into { q, raw: { facet: [values] } } (nothing checked yet). */
