@@ -38,6 +38,18 @@ pub fn parse_each<T: DeserializeOwned>(
     source: &YamlSource<'_>,
     fields: &[&str],
 ) -> (Option<T>, Vec<Diagnostic>) {
+    parse_each_with(source, fields, &[])
+}
+
+/// `parse_each`, where a required key that is missing or was set aside for its own error is
+/// given a stand-in value from `stand_ins` (`("grade", "7")`): a `T` is made, so the caller's
+/// checks of the other keys run and the editor hears of every problem at once. Such a `T`
+/// always comes with the error that called for the stand-in, and must not be published.
+pub fn parse_each_with<T: DeserializeOwned>(
+    source: &YamlSource<'_>,
+    fields: &[&str],
+    stand_ins: &[(&str, String)],
+) -> (Option<T>, Vec<Diagnostic>) {
     let keys = match top_level_keys(source) {
         Some(keys) if find_tab_indentation(source).is_none() && too_large(source).is_none() => keys,
         // Not a plain `key: value` block (or a syntax error): one diagnostic, as `parse` gives.
@@ -68,15 +80,20 @@ pub fn parse_each<T: DeserializeOwned>(
         // A required key set aside for its own error is "missing" now, and a misspelt one was
         // just suggested: either way, already reported.
         let missing = quoted_after(&diagnostic.message, "missing field `");
-        let explained = |key: &String| block.is_set_aside(key) || suggested.contains(key);
-        if missing.as_ref().is_some_and(explained) {
-            return (None, problems);
-        }
-        // A required key that is not there is missing whichever other key is set aside: said
-        // once (it had been said once per line of the block).
-        if missing.is_some() {
-            problems.push(diagnostic);
-            return (None, problems);
+        if let Some(key) = missing {
+            let explained = block.is_set_aside(&key) || suggested.contains(&key);
+            // A required key that is not there is missing whichever other key is set aside:
+            // said once (it had been said once per line of the block).
+            if !explained {
+                problems.push(diagnostic);
+            }
+            match stand_ins.iter().find(|(name, _)| *name == key) {
+                Some((_, value)) if !block.stood_in(&key) => {
+                    block.stand_in(&key, value);
+                    continue;
+                }
+                _ => return (None, problems),
+            }
         }
         let owner = error
             .location()
@@ -132,6 +149,8 @@ struct Block {
     text: String,
     keys: Vec<Key>,
     set_aside: Vec<String>,
+    /// Required keys given a stand-in value (`parse_each_with`).
+    stood_in: Vec<String>,
 }
 
 impl Block {
@@ -140,7 +159,21 @@ impl Block {
             text: text.to_string(),
             keys,
             set_aside: Vec::new(),
+            stood_in: Vec::new(),
         }
+    }
+
+    fn stood_in(&self, name: &str) -> bool {
+        self.stood_in.iter().any(|k| k == name)
+    }
+
+    /// `name: value` added after the block's last line (so no line number moves).
+    fn stand_in(&mut self, name: &str, value: &str) {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.text.push_str(&format!("{name}: {value}\n"));
+        self.stood_in.push(name.to_string());
     }
 
     fn all_set_aside(&self) -> bool {
@@ -286,6 +319,9 @@ fn to_diagnostic(
         .map(|l| (l.line() as usize, l.column() as usize))
         .filter(|(l, _)| *l > 0)
         .unwrap_or((1, 1));
+    // Past the block's last line is the end of the block (the parser says so of a missing key,
+    // also after `parse_each_with` added stand-in lines).
+    let line = line.min(source.text.lines().count().max(1));
     let line_in_file = source.first_line + line - 1;
     if let Some(diagnostic) = unclosed_quote(source, line) {
         return diagnostic;
@@ -801,6 +837,32 @@ mod tests {
             .filter(|p| p.message.contains("missing field"))
             .collect();
         assert_eq!(missing.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn stand_ins_let_every_other_key_be_checked() {
+        let stand_ins = [("title", "\"-\"".to_string()), ("grade", "7".to_string())];
+        // Both required keys missing: both said, and a Front made from stand-ins
+        let (front, problems) = parse_each_with::<Front>(&source("term: 1\n"), FIELDS, &stand_ins);
+        assert!(front.is_some_and(|f| f.term == Some(1)));
+        let missing: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(missing.len(), 2, "{missing:?}");
+        assert!(
+            problems.iter().all(|p| p.is_error() && p.line == Some(1)),
+            "{problems:?}"
+        );
+        // A bad required value: said once, and the others still read
+        let (front, problems) = parse_each_with::<Front>(
+            &source("title: x\ngrade: seven\nterm: 2\n"),
+            FIELDS,
+            &stand_ins,
+        );
+        assert!(front.is_some_and(|f| f.title == "x" && f.term == Some(2)));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(2));
+        // Without a stand-in, as before: no Front
+        let (front, _) = parse_each_with::<Front>(&source("term: 1\n"), FIELDS, &stand_ins[..1]);
+        assert!(front.is_none());
     }
 
     #[test]

@@ -233,7 +233,16 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     place: &Place<'_>,
     fields: &[&str],
 ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
-    match yaml::parse_each(&place.yaml_source(), fields) {
+    // A title, grade or address that is missing or wrong is said, and the rest of the front
+    // matter still checked with a stand-in for it (the error keeps the record out of the site).
+    // Not the course: a stand-in course could make a textbook's course seem to differ.
+    let grade = place.config.grades.first().map_or(1, |g| g.number);
+    let stand_ins = [
+        ("title", "\"-\"".to_string()),
+        ("grade", grade.to_string()),
+        ("url", "\"https://example.org/stand-in.mp4\"".to_string()),
+    ];
+    match yaml::parse_each_with(&place.yaml_source(), fields, &stand_ins) {
         (Some(front), problems) => Ok((front, problems)),
         (None, problems) => Err(problems),
     }

@@ -1044,3 +1044,41 @@ fn a_placeholder_video_address_and_foreign_captions_are_warned_about() {
     );
     drop(tmp);
 }
+
+/// A wrong grade (a required key) no longer hides the other keys' problems: one `check` says
+/// all of them, and the lesson with stand-ins in its place is not published.
+#[test]
+fn every_problem_of_a_front_matter_is_said_at_once() {
+    let (tmp, site) = init_site();
+    site.join("content/lessons")
+        .read_dir()
+        .unwrap()
+        .for_each(|e| {
+            std::fs::remove_file(e.unwrap().path()).unwrap();
+        });
+    std::fs::write(
+        site.join("content/lessons/a.md"),
+        "---\ntitle: 情绪\ngrade: 七年级\ncourse: xinli\nterm: 3\n---\n\n正文\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/lessons/b.md"),
+        "---\nsummary: 只有摘要\n---\n\n正文\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = build(&site, &out, &[]);
+    run.expect_code(1);
+    for (needle, place) in [
+        ("is not a grade", "a.md:3"),
+        ("unknown course `xinli`", "a.md:4"),
+        ("term 3 is out of range", "a.md:5"),
+        ("missing field `title`", "b.md:2"),
+        ("missing field `grade`", "b.md:2"),
+        ("missing field `course`", "b.md:2"),
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+        assert!(run.stderr.contains(place), "{place}: {}", run.stderr);
+    }
+    assert!(!out.exists());
+}
