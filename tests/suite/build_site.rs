@@ -1251,3 +1251,20 @@ fn no_page_links_to_a_stage_without_resources() {
     }
     assert!(page(&tree, "index.html").contains("stages/junior/"));
 }
+
+/// A cue with no words (only formatting tags) gives no empty transcript line.
+#[test]
+fn an_empty_cue_gives_no_transcript_line() {
+    let site = copy_site("full");
+    let vtt = site.root.join("content/assets/captions/emotion-abc.vtt");
+    let text = std::fs::read_to_string(&vtt).unwrap();
+    std::fs::write(
+        &vtt,
+        format!("{text}\n00:40:00.000 --> 00:40:05.000\n<i> </i>\n"),
+    )
+    .unwrap();
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let video = std::fs::read_to_string(out.join("videos/emotion-abc-class/index.html")).unwrap();
+    assert!(!video.contains("40:00</time> </li>"), "{video}");
+}
