@@ -129,7 +129,7 @@ impl<'de> Deserialize<'de> for GradeSpec {
 struct GradeVisitor;
 
 const GRADE_EXPECTED: &str =
-    "a grade: an integer such as 7, a list such as [7, 8], or a range such as \"7-9\"";
+    "a grade: an integer such as 7 (or 七年级), a list such as [7, 8], or a range such as \"7-9\"";
 
 impl<'de> de::Visitor<'de> for GradeVisitor {
     type Value = GradeSpec;
@@ -151,12 +151,24 @@ impl<'de> de::Visitor<'de> for GradeVisitor {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<GradeSpec, A::Error> {
+        /// One grade of a list: `7` or `七年级`.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Item {
+            Number(i64),
+            Name(String),
+        }
         let mut grades = Vec::new();
-        while let Some(g) = seq.next_element::<i64>()? {
+        while let Some(item) = seq.next_element::<Item>()? {
             if grades.len() > 64 {
                 return Err(de::Error::custom("too many grades in the list"));
             }
-            grades.push(g);
+            match item {
+                Item::Number(n) => grades.push(n),
+                Item::Name(name) => {
+                    grades.extend(parse_grade_range(&name).map_err(de::Error::custom)?)
+                }
+            }
         }
         Ok(GradeSpec(grades))
     }
@@ -186,8 +198,16 @@ fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
             _ => c,
         })
         .collect();
-    let bad = || format!("`{written}` is not {GRADE_EXPECTED}");
-    let number = |s: &str| s.trim().parse::<i64>().map_err(|_| bad());
+    let bad = || {
+        if written.contains('初') {
+            format!(
+                "`{written}` is a different grade in a 六三制 and a 五四制 school: write the grade's number (初一 is `grade: 7` where 初中 is grades 7–9, `grade: 6` where it is 6–9)"
+            )
+        } else {
+            format!("`{written}` is not {GRADE_EXPECTED}")
+        }
+    };
+    let number = |s: &str| grade_number(s.trim()).ok_or_else(bad);
     match text.split_once(['-', '–', '~']) {
         Some((a, b)) => {
             let (from, to) = (number(a)?, number(b)?);
@@ -203,6 +223,43 @@ fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
         }
         None => Ok(vec![number(&text)?]),
     }
+}
+
+/// A grade as an editor writes it: `7`, `七年级`, `7年级`, `十二年级`, `高一`–`高三` (grades 10–12
+/// in every school system). Not 初一: it is grade 7 or 6, by the school system.
+fn grade_number(text: &str) -> Option<i64> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(n);
+    }
+    let numeral = |s: &str| -> Option<i64> {
+        if let Ok(n) = s.parse::<i64>() {
+            return Some(n);
+        }
+        let digit = |c: char| {
+            "一二三四五六七八九"
+                .chars()
+                .position(|d| d == c)
+                .map(|i| i as i64 + 1)
+        };
+        let chars: Vec<char> = s.chars().collect();
+        match chars.as_slice() {
+            ['十'] => Some(10),
+            ['十', d] => digit(*d).map(|d| 10 + d),
+            [d] => digit(*d),
+            _ => None,
+        }
+    };
+    let text = text.strip_prefix("小学").unwrap_or(text);
+    if let Some(n) = text
+        .strip_suffix("年级")
+        .or_else(|| text.strip_suffix("年級"))
+    {
+        return numeral(n);
+    }
+    let senior = text.strip_prefix('高')?;
+    numeral(senior)
+        .filter(|n| (1..=3).contains(n))
+        .map(|n| 9 + n)
 }
 
 /// `duration:` — "mm:ss" or "h:mm:ss", kept in seconds.
@@ -595,6 +652,34 @@ impl Asset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grades_as_teachers_write_them() {
+        for (written, grades) in [
+            ("七年级", vec![7]),
+            ("7年级", vec![7]),
+            ("７年级", vec![7]),
+            ("十二年级", vec![12]),
+            ("小学三年级", vec![3]),
+            ("高一", vec![10]),
+            ("高三", vec![12]),
+            ("七年级-九年级", vec![7, 8, 9]),
+        ] {
+            assert_eq!(parse_grade_range(written), Ok(grades), "{written}");
+        }
+        let early = parse_grade_range("初一").unwrap_err();
+        assert!(
+            early.contains("五四制") && early.contains("`grade: 7`"),
+            "{early}"
+        );
+        assert!(parse_grade_range("高四").is_err());
+        assert!(
+            parse_grade_range("三").is_err(),
+            "a bare numeral is not a grade"
+        );
+        let list: GradeSpec = serde_json::from_str(r#"["七年级", 8]"#).unwrap();
+        assert_eq!(list.0, [7, 8]);
+    }
 
     #[test]
     fn grades_typed_full_width_or_downwards_are_read_or_explained() {

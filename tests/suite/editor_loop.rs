@@ -1058,7 +1058,7 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
         });
     std::fs::write(
         site.join("content/lessons/a.md"),
-        "---\ntitle: 情绪\ngrade: 七年级\ncourse: xinli\nterm: 3\n---\n\n正文\n",
+        "---\ntitle: 情绪\ngrade: 初一\ncourse: xinli\nterm: 3\n---\n\n正文\n",
     )
     .unwrap();
     std::fs::write(
@@ -1070,7 +1070,10 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
     let run = build(&site, &out, &[]);
     run.expect_code(1);
     for (needle, place) in [
-        ("is not a grade", "a.md:3"),
+        (
+            "is a different grade in a 六三制 and a 五四制 school",
+            "a.md:3",
+        ),
         ("unknown course `xinli`", "a.md:4"),
         ("term 3 is out of range", "a.md:5"),
         ("missing field `title`", "b.md:2"),
@@ -1081,4 +1084,31 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
         assert!(run.stderr.contains(place), "{place}: {}", run.stderr);
     }
     assert!(!out.exists());
+}
+
+/// `grade: 七年级` and `grade: [高一, 高二]` are read as the teacher means them.
+#[test]
+fn grades_written_in_words_are_read() {
+    let (tmp, site) = init_site();
+    std::fs::write(
+        site.join("content/lessons/words-a.md"),
+        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: mental-health\n---\n\n正文\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/lessons/words-b.md"),
+        "---\ntitle: 高中的课\ngrade: [高一, 高二]\ncourse: mental-health\n---\n\n正文\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&site, &out, &[]).success();
+    let grades = |id: &str| {
+        let page = std::fs::read_to_string(out.join(format!("lessons/{id}/index.html"))).unwrap();
+        ["七年级", "高一", "高二"]
+            .into_iter()
+            .filter(|g| page.contains(&format!(">{g}</a>")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(grades("words-a"), ["七年级"]);
+    assert_eq!(grades("words-b"), ["高一", "高二"]);
 }
