@@ -643,22 +643,23 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
             "write `grade: 7`, `grade: [7, 8]` or `grade: \"7-9\"`",
         ));
     }
-    let course = course.trim().to_string();
+    let mut course = course.trim().to_string();
+    // A course written by its name (心理健康), as a teacher knows it, is that course.
+    if config.course(&course).is_none()
+        && let Some(named) = config.courses.iter().find(|c| c.name == course)
+    {
+        course = named.slug.clone();
+    }
     if config.course(&course).is_none() {
         let slugs = config.courses.iter().map(|c| c.slug.as_str());
-        let by_name = config
-            .courses
-            .iter()
-            .find(|c| c.name == course)
-            .map(|c| c.slug.as_str());
-        let help = match by_name.or_else(|| suggest(&course, slugs)) {
+        let help = match suggest(&course, slugs) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!(
-                "use a course slug from site.yaml: {}",
+                "use a course of site.yaml, by its slug or its name: {}",
                 config
                     .courses
                     .iter()
-                    .map(|c| c.slug.as_str())
+                    .map(|c| format!("{} ({})", c.slug, c.name))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),

@@ -1086,13 +1086,14 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
     assert!(!out.exists());
 }
 
-/// `grade: 七年级` and `grade: [高一, 高二]` are read as the teacher means them.
+/// `grade: 七年级`, `grade: [高一, 高二]` and a course by its name (`course: 心理健康`) are read as
+/// the teacher means them.
 #[test]
 fn grades_written_in_words_are_read() {
     let (tmp, site) = init_site();
     std::fs::write(
         site.join("content/lessons/words-a.md"),
-        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: mental-health\n---\n\n正文\n",
+        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: 心理健康\n---\n\n正文\n",
     )
     .unwrap();
     std::fs::write(
@@ -1110,5 +1111,10 @@ fn grades_written_in_words_are_read() {
             .collect::<Vec<_>>()
     };
     assert_eq!(grades("words-a"), ["七年级"]);
+    let page = std::fs::read_to_string(out.join("lessons/words-a/index.html")).unwrap();
+    assert!(
+        page.contains("courses/mental-health/"),
+        "the course by its name"
+    );
     assert_eq!(grades("words-b"), ["高一", "高二"]);
 }
