@@ -426,6 +426,27 @@ describe("search page", { skip }, () => {
     await page.close();
   });
 
+  test("Back from a new query to the search before it: as many results as were shown, scrolled where they were", async () => {
+    const { page, errors } = await open("?kind=lesson&kind=video&kind=review");
+    await page.click("#search-more");
+    await page.waitForFunction(() => document.querySelectorAll("#results a").length === 13);
+    await page.locator("#results a").nth(12).scrollIntoViewIfNeeded();
+    const y = await page.evaluate(() => window.pageYOffset);
+    const before = await results(page);
+    let seq = await seqOf(page);
+    await page.fill("#search-input", "萤火虫");
+    await page.press("#search-input", "Enter");
+    await settled(page, seq);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    seq = await seqOf(page);
+    await page.goBack();
+    await settled(page, seq);
+    assert.deepEqual(await results(page), before);
+    await page.waitForFunction((want) => Math.abs(window.pageYOffset - want) < 3, y);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("no results under filters on a phone: the folded filter panel opens with its clear button", async () => {
     const { page, errors } = await open("?q=" + encodeURIComponent("萤火虫") + "&kind=review");
     assert.equal((await results(page)).length, 0);

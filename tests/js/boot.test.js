@@ -76,3 +76,15 @@ test("the boot script puts the query in the box and says it is loading, once the
   assert.equal(typed.elements["search-input"].value, "考试");
   assert.equal(typed.elements["search-input"].attributes["data-filled"], undefined);
 });
+
+test("a link cut inside a character: the boot script fills the words before the cut, as search.js reads them", async () => {
+  const answer = () => null;
+  const cut = fakePage("interactive");
+  await runBoot(BOOT, "?q=%E6%83%85%E7%BB", answer, cut);
+  assert.equal(cut.elements["search-input"].value, "情");
+  // nothing readable: the box is left alone, not marked as emptied by the visitor
+  const none = fakePage("interactive");
+  await runBoot(BOOT, "?q=%FF", answer, none);
+  assert.equal(none.elements["search-input"].value, "");
+  assert.equal(none.elements["search-input"].attributes["data-filled"], undefined);
+});

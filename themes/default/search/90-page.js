@@ -127,6 +127,12 @@
     // Back from a result, in a browser that loads the page anew (WeChat's keeps no page in
     // memory): as many results as were shown, and the place the teacher had scrolled to.
     this.restore = savedPlace();
+    // The browser's own restoring would come after ours, to where the box's focus had scrolled.
+    try {
+      if (window.history && "scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+    } catch (e) {
+      /* an engine without it restores on its own */
+    }
     this.bind();
     this.setBusy(true);
     this.load(false);
@@ -179,6 +185,12 @@
     }
     window.addEventListener("pagehide", function () {
       self.rememberPlace();
+    });
+    // Where the teacher was among the results: the box's focus scrolls the page up to it, and
+    // a new query is typed there, but Back should return to the results where they were.
+    this.viewY = 0;
+    window.addEventListener("scroll", function () {
+      if (!self.input || document.activeElement !== self.input) self.viewY = window.pageYOffset || 0;
     });
     if (this.clearButton) {
       this.clearButton.addEventListener("click", function () {
@@ -470,8 +482,10 @@
     }
     if (!h || !h.replaceState) return;
     try {
-      if (push && h.pushState) h.pushState(null, "", url);
-      else h.replaceState(null, "", url);
+      if (push && h.pushState) {
+        this.rememberPlace(); // Back to the search left behind restores its results and place
+        h.pushState(null, "", url);
+      } else h.replaceState(null, "", url);
     } catch (e) {
       /* file:// in some browsers */
     }
@@ -756,7 +770,8 @@
     var h = window.history;
     if (!h || !h.replaceState || !this.M || this.loadingMore) return;
     try {
-      h.replaceState({ lectern: 1, shown: this.shown, y: Math.round(window.pageYOffset || 0) }, "", window.location.href);
+      var y = this.input && document.activeElement === this.input ? this.viewY : window.pageYOffset || 0;
+      h.replaceState({ lectern: 1, shown: this.shown, y: Math.round(y) }, "", window.location.href);
     } catch (e) {
       /* file:// in some browsers */
     }

@@ -35,19 +35,37 @@
     }
   }
 
-  /** The query's `q` from the address, or "". */
+  /** The query's `q` from the address, or "". Read as search.js reads it (module 70). */
   function query() {
     var parts = global.location.search.replace(/^\?/, "").split("&");
     for (var i = 0; i < parts.length; i++) {
-      if (parts[i].indexOf("q=") === 0) {
-        try {
-          return decodeURIComponent(parts[i].slice(2).replace(/\+/g, " "));
-        } catch (e) {
-          return "";
-        }
-      }
+      if (parts[i].indexOf("q=") === 0) return decodeParam(parts[i].slice(2));
     }
     return "";
+  }
+
+  /** Module 70's decodeParam: a stray % stands for itself, a character cut short is left out. */
+  function decodeParam(s) {
+    s = s.replace(/\+/g, " ");
+    try {
+      return decodeURIComponent(s);
+    } catch (e) {
+      return s.replace(/%(?![0-9a-fA-F]{2})/g, "%25").replace(/(?:%[0-9a-fA-F]{2})+/g, function (run) {
+        var out = "", end;
+        while (run) {
+          for (end = run.length; end > 0; end -= 3) {
+            try {
+              out += decodeURIComponent(run.slice(0, end));
+              break;
+            } catch (e2) {
+              /* one byte fewer */
+            }
+          }
+          run = run.slice(end > 0 ? end : 3);
+        }
+        return out;
+      });
+    }
   }
 
   /**
@@ -70,7 +88,7 @@
     var input = document.getElementById("search-input"), status = document.getElementById("search-status");
     var app = document.getElementById("search-app");
     if (!input || !status || !app || document.readyState === "loading") return false;
-    if (!input.value) {
+    if (!input.value && query()) {
       input.value = query().slice(0, +input.getAttribute("maxlength") || 1000);
       // search.js then knows an empty box was emptied by the visitor, not never filled.
       input.setAttribute("data-filled", "");
