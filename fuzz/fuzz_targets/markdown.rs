@@ -39,6 +39,19 @@ fn page_paths() -> &'static rustc_hash::FxHashSet<String> {
     PAGES.get_or_init(|| source_paths().values().cloned().collect())
 }
 
+/// Every video page of the site, ten minutes long, so time links past a video's end are fuzzed.
+fn video_durations() -> &'static rustc_hash::FxHashMap<String, u32> {
+    static LENGTHS: std::sync::OnceLock<rustc_hash::FxHashMap<String, u32>> =
+        std::sync::OnceLock::new();
+    LENGTHS.get_or_init(|| {
+        page_paths()
+            .iter()
+            .filter(|p| p.starts_with("videos/"))
+            .map(|p| (p.clone(), 600))
+            .collect()
+    })
+}
+
 /// A draft and a file with errors, so links to both are fuzzed as well.
 fn unavailable() -> &'static std::collections::BTreeMap<(Kind, String), Unavailable> {
     static GONE: std::sync::OnceLock<std::collections::BTreeMap<(Kind, String), Unavailable>> =
@@ -68,6 +81,7 @@ fuzz_target!(|bytes: &[u8]| {
             page_paths: page_paths(),
             assets: lectern_fuzz::assets(),
             unavailable: unavailable(),
+            video_durations: video_durations(),
         },
         span: SourceSpan {
             file: FILE,
