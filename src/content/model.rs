@@ -262,6 +262,47 @@ fn grade_number(text: &str) -> Option<i64> {
         .map(|n| 9 + n)
 }
 
+/// `topics:` as a teacher writes it: a list, or one text, and either way a 、，；, or ; inside
+/// an item separates topics (`情绪管理、人际交往`, `[情绪管理，人际交往]`); full-width brackets
+/// around the whole (`［情绪管理，人际交往］`) are brackets.
+pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    // A visitor, not an untagged enum: that would buffer the whole value first, and read a
+    // YAML alias bomb further before refusing it.
+    struct Topics;
+    impl<'de> de::Visitor<'de> for Topics {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of topics, such as [情绪管理, 人际交往]")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Vec<String>, E> {
+            Ok(vec![text.to_string()])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<String>()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    let items = deserializer.deserialize_any(Topics)?;
+    Ok(items
+        .iter()
+        .flat_map(|item| {
+            let item = item.trim();
+            let item = item
+                .strip_prefix(['［', '【'])
+                .and_then(|rest| rest.strip_suffix(['］', '】']))
+                .unwrap_or(item);
+            item.split(['、', '，', ',', '；', ';'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect())
+}
+
 /// `duration:` — "mm:ss" or "h:mm:ss", kept in seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Duration(pub u32);
@@ -652,6 +693,21 @@ impl Asset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topics_as_teachers_write_them() {
+        let read = |json: &str| -> Vec<String> {
+            let mut de = serde_json::Deserializer::from_str(json);
+            topic_list(&mut de).unwrap()
+        };
+        let both = ["情绪管理", "人际交往"];
+        assert_eq!(read(r#"["情绪管理", "人际交往"]"#), both);
+        assert_eq!(read(r#""情绪管理、人际交往""#), both);
+        assert_eq!(read(r#"["情绪管理，人际交往"]"#), both);
+        assert_eq!(read(r#""［情绪管理，人际交往］""#), both);
+        assert_eq!(read(r#""情绪管理; 人际交往, ""#), both);
+        assert_eq!(read(r#""情绪管理""#), ["情绪管理"]);
+    }
 
     #[test]
     fn grades_as_teachers_write_them() {

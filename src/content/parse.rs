@@ -18,7 +18,7 @@ struct LessonFront {
     title: String,
     grade: GradeSpec,
     course: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "topic_list")]
     topics: Vec<String>,
     #[serde(default)]
     summary: String,
@@ -65,7 +65,7 @@ pub(super) struct VideoFront {
     pub(super) title: String,
     pub(super) grade: GradeSpec,
     pub(super) course: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "topic_list")]
     pub(super) topics: Vec<String>,
     #[serde(default)]
     pub(super) summary: String,
@@ -128,7 +128,7 @@ struct ReviewFront {
     title: String,
     grade: GradeSpec,
     course: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "topic_list")]
     topics: Vec<String>,
     #[serde(default)]
     summary: String,

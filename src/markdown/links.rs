@@ -156,6 +156,9 @@ impl LinkContext<'_> {
         if let Some(page) = self.page_relative_resource(path) {
             return Some(format!("page:{page}"));
         }
+        if let Some(asset) = self.page_relative_asset(path) {
+            return Some(format!("content/assets/{asset}"));
+        }
         let joined = normalise(&format!(
             "{}/{}",
             self.source_dir(),
@@ -242,6 +245,14 @@ impl LinkContext<'_> {
                 Err(self.gone(kind, parts.next().unwrap_or_default()))
             });
         }
+        // An asset written as the browser reads it, from this page (`../../assets/a.pdf`).
+        if let Some(asset) = self.page_relative_asset(path) {
+            return Some(if self.assets.contains(&asset) {
+                Ok(format!("assets/{}", crate::url::encode_path(&asset)))
+            } else {
+                Err(Gone::Missing)
+            });
+        }
         // A file (it has an extension) outside content/assets/ is never published. Any other
         // relative link (to a listing page, `../../grades/7/`, say) is left as written.
         let name = joined.rsplit('/').next().unwrap_or("");
@@ -250,6 +261,16 @@ impl LinkContext<'_> {
             return Some(Err(Gone::Missing));
         }
         None
+    }
+
+    /// `../../assets/docs/a.pdf` from this page's address: `docs/a.pdf`, the asset it names.
+    fn page_relative_asset(&self, path: &str) -> Option<String> {
+        let decoded = crate::url::decode_lenient(path);
+        let target = normalise(&format!("{}{decoded}", self.page_path))?;
+        target
+            .strip_prefix("assets/")
+            .filter(|asset| !asset.is_empty())
+            .map(str::to_string)
     }
 
     /// `../../videos/x/` (or `…/x/index.html`) from this page's address, when it names a
@@ -402,6 +423,7 @@ mod tests {
             "../../videos/nope/",
             "../../videos/nope/index.html#t=5",
             "../b-not/",
+            "../../assets/img/nope.svg",
         ] {
             assert_eq!(
                 c.resolve(missing),
@@ -419,6 +441,8 @@ mod tests {
             "../b/",
             "../../lessons/b/",
             "../../videos/v/#t=30",
+            // an asset as the browser reads it, from the page lessons/a/
+            "../../assets/img/x.svg",
         ] {
             assert!(matches!(c.resolve(fine), Resolved::Keep(_)), "{fine}");
         }

@@ -1086,14 +1086,14 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
     assert!(!out.exists());
 }
 
-/// `grade: 七年级`, `grade: [高一, 高二]` and a course by its name (`course: 心理健康`) are read as
-/// the teacher means them.
+/// `grade: 七年级`, `grade: [高一, 高二]`, a course by its name (`course: 心理健康`) and topics
+/// separated by 、 are read as the teacher means them.
 #[test]
 fn grades_written_in_words_are_read() {
     let (tmp, site) = init_site();
     std::fs::write(
         site.join("content/lessons/words-a.md"),
-        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: 心理健康\n---\n\n正文\n",
+        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: 心理健康\ntopics: 情绪管理、人际交往\n---\n\n正文\n",
     )
     .unwrap();
     std::fs::write(
@@ -1115,6 +1115,10 @@ fn grades_written_in_words_are_read() {
     assert!(
         page.contains("courses/mental-health/"),
         "the course by its name"
+    );
+    assert!(
+        page.contains(">情绪管理</a>") && page.contains(">人际交往</a>"),
+        "two topics, not one"
     );
     assert_eq!(grades("words-b"), ["高一", "高二"]);
 }
