@@ -340,8 +340,8 @@ pub fn drop_question_words(folded: &str) -> String {
     }
 }
 
-/// Words naming a kind of resource, found anywhere (the script's `KIND_RE`, first group), with
-/// the kind's index (0 lesson, 1 video, 2 review).
+/// Words naming a kind of resource, found where no CJK character follows (the script's
+/// `KIND_RE`, first group), with the kind's index (0 lesson, 1 video, 2 review).
 const KIND_WORDS: [(&str, u8); 9] = [
     ("课堂视频", 1),
     ("课堂实录", 1),
@@ -370,7 +370,10 @@ pub fn kind_words(folded: &str) -> (String, Vec<u8>) {
     let mut kinds: Vec<u8> = Vec::new();
     let chars: Vec<char> = folded.chars().collect();
     let rest = replace(&chars, |c, i| {
-        let long = KIND_WORDS.iter().find(|(w, _)| at(c, i, w));
+        // not where a CJK character follows: 微课制作 is a subject
+        let long = KIND_WORDS
+            .iter()
+            .find(|(w, _)| at(c, i, w) && is_boundary(c.get(i + w.chars().count())));
         let short = || {
             let boundary = i == 0 || is_boundary(c.get(i - 1));
             let (w, k) = SHORT_KIND_WORDS.iter().find(|(w, _)| at(c, i, w))?;

@@ -55,9 +55,10 @@
   // 高中生 is the stage too when nothing CJK, or 的, follows (高中生物 is 高中 + 生物; 高中生的压力)
   var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?=的|[^\u3400-\u9fff]|$))?/g;
   // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
-  // else too, and the kind preferred. The long ones anywhere; the short ones, which also end
-  // other words (短视频, 听说课), only where no CJK character precedes them.
-  var KIND_RE = /(课堂视频|课堂实录|课堂录像|微课|评课记录|说课稿|评课稿|教学设计|教案)|(^|[^\u3400-\u9fff])(视频|实录|录像|说课(?!稿)|评课(?!记录|稿))/g;
+  // else too, and the kind preferred. The long ones where no CJK character follows (微课制作 is a
+  // subject); the short ones, which also end other words (短视频, 听说课), only where no CJK
+  // character precedes them.
+  var KIND_RE = /(课堂视频|课堂实录|课堂录像|微课|评课记录|说课稿|评课稿|教学设计|教案)(?![\u3400-\u9fff])|(^|[^\u3400-\u9fff])(视频|实录|录像|说课(?!稿)|评课(?!记录|稿))/g;
   // …and at the end of a query right after its words (考试焦虑视频), but not as the end of
   // 短视频 or 听说课
   var TAIL_KIND_RE = /([\u3400-\u9fff])(视频|实录|录像|说课|评课)\s*$/;
