@@ -147,11 +147,17 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     const shown = await page.evaluate(() => {
       const v = document.querySelector(".player-video");
       const made = Array.from(v.textTracks).filter((t) => t.kind === "captions" && t.mode === "showing");
-      return made.map((t) => ({ cues: t.cues ? t.cues.length : 0, first: t.cues && t.cues[0] ? t.cues[0].text : "" }));
+      return made.map((t) => ({
+        cues: t.cues ? t.cues.length : 0,
+        first: t.cues && t.cues[0] ? t.cues[0].text : "",
+        // no cue stays up through a pause: as long as its words take to say, at most
+        stretched: Array.from(t.cues || []).filter((c) => c.endTime - c.startTime > Math.max(2, c.text.length * 0.3) + 0.01).length,
+      }));
     });
     const lines = await page.$$eval(".transcript-cues li", (li) => li.length);
     assert.equal(shown.length, 1, JSON.stringify(shown));
     assert.equal(shown[0].cues, lines);
+    assert.equal(shown[0].stretched, 0);
     assert.ok(shown[0].first && !/^\d+:\d/.test(shown[0].first), `the words, not the time: ${shown[0].first}`);
     await page.close();
   });

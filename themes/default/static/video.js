@@ -204,11 +204,20 @@
     var made = video.addTextTrack("captions", track.getAttribute("label") || "", track.getAttribute("srclang") || "");
     for (var i = 0; i < cues.length; i++) {
       var start = startOf(cues[i]);
-      var end = i + 1 < cues.length ? startOf(cues[i + 1]) : start + 5;
       var text = cueText(cues[i]);
-      if (text && end > start) {
+      // The page keeps a cue's start only: it shows until a later cue starts (cues that start
+      // together show together), and no longer than its words take to say (0.3 s a character).
+      var next = start + 60;
+      for (var k = i + 1; k < cues.length; k++) {
+        if (startOf(cues[k]) > start) {
+          next = startOf(cues[k]);
+          break;
+        }
+      }
+      var end = Math.min(next, start + Math.max(2, text.length * 0.3));
+      if (text) {
         try {
-          made.addCue(new Cue(start, Math.min(end, start + 15), text));
+          made.addCue(new Cue(start, end, text));
         } catch (e) { /* an engine that wants another constructor: no captions */ }
       }
     }
