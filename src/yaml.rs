@@ -391,6 +391,11 @@ fn source_line<'t>(source: &YamlSource<'t>, line: usize) -> &'t str {
 fn slip_help(message: &str, line: &str) -> Option<String> {
     let key = line.split([':', '：']).next().unwrap_or("").trim();
     let value = shorten(line.split_once(':').map_or("", |(_, v)| v.trim()));
+    if line.contains(['\u{3000}', '\u{a0}']) {
+        return Some(
+            "the line holds a full-width space (　) or a non-breaking space (pasted from a web page or WeChat), which YAML does not read as a space: replace it with an ordinary space".to_string(),
+        );
+    }
     if line.contains('：') && !line.contains(':') {
         return Some(format!(
             "write the colon after `{key}` as `:` (the ASCII colon, then a space): a Chinese input method types `：`"
@@ -416,6 +421,24 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
             "in YAML a value starting with `*` or `&` refers to another value: put it in quotes, `{key}: \"{value}\"`"
         ));
     }
+    if message.starts_with("expected a single value")
+        && value.starts_with('[')
+        && value.find(']').is_some_and(|end| end + 1 < value.len())
+    {
+        return Some(format!(
+            "in YAML a value starting with `[` is a list: put the whole value in quotes, `{key}: \"{value}\"`"
+        ));
+    }
+    if message.starts_with("unexpected character") {
+        return Some(format!(
+            "a value starting with `@`, `` ` ``, `%` or `|` must be in quotes: `{key}: \"{value}\"`"
+        ));
+    }
+    if message.contains("block sequence entries are not allowed") {
+        return Some(format!(
+            "write a list as `{key}: [a, b]`, or put each `- item` on a line of its own under `{key}:`"
+        ));
+    }
     if message.starts_with("expected a single value") {
         return Some(format!(
             "`{key}` takes one value, not a list: write it as one text, e.g. `{key}: {}`",
@@ -426,8 +449,15 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
         ));
     }
     if message.contains("not a whole number") || message.contains("expected a whole number") {
+        let example = match key {
+            "term" => "`term: 1` (autumn term) or `term: 2` (spring term)".to_string(),
+            "rating" => "`rating: 5`".to_string(),
+            "grade" => "`grade: 7`".to_string(),
+            "duration_minutes" => "`duration_minutes: 40`".to_string(),
+            _ => format!("`{key}: 1`"),
+        };
         return Some(format!(
-            "`{key}` is a whole number: write it like `{key}: 3`, without quotes, units or a minus sign"
+            "`{key}` is a whole number: write it like {example}, without quotes, units or a minus sign"
         ));
     }
     if message.starts_with("empty value") && value.starts_with('#') {
@@ -768,6 +798,12 @@ mod tests {
         assert!(help("title: a: b\ngrade: 5\n").contains("`title: \"a: b\"`"));
         assert!(help("title: x\ngrade: 5\ntopics: 情绪管理\n").contains("`topics: [情绪管理]`"));
         assert!(help("title: x\ngrade: 5\ndraft: yes please\n").contains("`draft: true`"));
+        // slips of text pasted from WeChat or a web page, or typed as a title is in Word
+        assert!(help("title: x\ngrade:\u{3000}5\n").contains("full-width space"));
+        assert!(help("title: [重要]认识情绪\ngrade: 5\n").contains("`title: \"[重要]认识情绪\"`"));
+        assert!(help("title: @全体老师\ngrade: 5\n").contains("`title: \"@全体老师\"`"));
+        assert!(help("title: x\ngrade: 5\ntopics: - 情绪管理\n").contains("a line of its own"));
+        assert!(help("title: x\ngrade: 上学期\n").contains("`grade: 7`"));
     }
 
     #[test]
