@@ -210,7 +210,8 @@ test("on a 五四制 site, 初一 and 初中一年级 are the junior stage's fir
     assert.deepEqual(grades("七年级"), [7]); // N年级 is the school year
     assert.deepEqual(grades("高一"), [10]);
     // the primary school's bands stay in it: grade 6 is junior here
-    assert.deepEqual(grades("高年级 情绪"), [5]);
+    assert.deepEqual(grades("高年级 情绪"), [4, 5]);
+    assert.deepEqual(grades("中年级"), [3]);
     assert.deepEqual(grades("中高年级"), [3, 4, 5]);
     assert.deepEqual(grades("低年级"), [1, 2]);
     assert.equal(LS.plan("初中 情绪", M, null).mask, 0b1111 << 5);

@@ -48,7 +48,6 @@
   var GRADE_RE = new RegExp("(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)(?:" + TERM + "|[上下](?![\\u3400-\\u9fff]))?", "g");
   // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
   var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
-  var BANDS = { "低": [1, 2], "中": [3, 4], "高": [5, 6], "低中": [1, 4], "中高": [3, 6] };
   var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
   var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生)/g;
@@ -151,9 +150,13 @@
       return " ";
     });
     rest = rest.replace(BAND_RE, function (all, before, band) {
-      // A band is of the primary school: on a 五四制 site (小学 1–5) 高年级 is not grade 6.
-      var primary = stageGrades["小学"] || [];
-      for (var g = BANDS[band][0]; g <= BANDS[band][1]; g++) if (primary.indexOf(g) >= 0) grade(g);
+      // A band is of the primary school: 低 its first two grades, 高 its last two, 中 those
+      // between (1–2, 3–4, 5–6; on a 五四制 site, 小学 1–5: 1–2, 3, 4–5).
+      var primary = stageGrades["小学"] || [], n = primary.length, i, part;
+      for (i = 0; i < n; i++) {
+        part = i < 2 ? "低" : i >= n - 2 ? "高" : "中";
+        if (band.indexOf(part) >= 0) grade(primary[i]);
+      }
       return before + " ";
     });
     // 初一 is the first grade of the stage named 初中; 初四 only where 初中 has four grades
