@@ -471,7 +471,9 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
                     .is_some_and(|page| page.anchors.contains(&link.fragment)))
         });
         let limit = crate::markdown::MAX_WARNINGS_PER_FILE;
+        let mut last_line = None;
         for link in missing.by_ref().take(limit) {
+            last_line = Some((link.line, link.column));
             problems.push(
                 Diagnostic::error(format!("link to `#{}` on {} finds no such heading", link.fragment, link.page_path))
                     .in_file(&origin.file)
@@ -481,13 +483,17 @@ pub fn missing_fragments(catalog: &Catalog, bodies: &Bodies) -> Vec<Diagnostic> 
         }
         let more = missing.count();
         if more > 0 {
-            problems.push(
-                Diagnostic::error(format!(
-                    "{more} more links to headings in this file find none"
-                ))
-                .in_file(&origin.file)
-                .with_help("fix the ones above and run `lectern check` again"),
-            );
+            // At the last one shown, and worded to sort after it: listed after them.
+            let mut summary = Diagnostic::error(format!(
+                "… and {more} more links to headings in this file find none"
+            ))
+            .in_file(&origin.file)
+            .with_help("fix the ones above and run `lectern check` again");
+            if let Some((line, column)) = last_line {
+                summary = summary.at_line_only(line);
+                summary.column = Some(column);
+            }
+            problems.push(summary);
         }
     }
     problems

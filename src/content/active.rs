@@ -62,7 +62,11 @@ fn warning(asset: &Asset) -> Option<Diagnostic> {
         ))
         .in_file(&file)
         .at_line(&text, line, column)
-        .with_help("remove the script and the on…= attributes (export it again as a plain SVG, or as PNG); see README, Hosting"),
+        .with_help(if what.contains("XSLT") {
+            "remove the <?xml-stylesheet … xsl?> line (or publish the content as a PDF or an image); see README, Hosting"
+        } else {
+            "remove the script and the on…= attributes (export it again as a plain SVG, or as PNG); see README, Hosting"
+        }),
     )
 }
 

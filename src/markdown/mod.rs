@@ -740,17 +740,20 @@ fn limit_warnings(warnings: &mut Vec<Diagnostic>, before: usize, file: &str) {
             .any(Diagnostic::is_error);
         warnings.truncate(before + MAX_WARNINGS_PER_FILE);
         let more = added - MAX_WARNINGS_PER_FILE;
-        let message = format!("{more} more link problems in this file are not shown");
-        let summary = if hides_errors {
+        let message = format!("… and {more} more link problems in this file are not shown");
+        let mut summary = if hides_errors {
             Diagnostic::error(message)
         } else {
             Diagnostic::warning(message)
-        };
-        warnings.push(
-            summary
-                .in_file(file)
-                .with_help("fix the ones above and run `lectern check` again"),
-        );
+        }
+        .in_file(file)
+        .with_help("fix the ones above and run `lectern check` again");
+        // At the last one shown, and worded to sort after it: listed after them.
+        if let Some(last) = warnings.last() {
+            summary.line = last.line;
+            summary.column = last.column;
+        }
+        warnings.push(summary);
     }
 }
 

@@ -388,7 +388,7 @@ fn twenty_thousand_broken_heading_links_on_one_line_are_capped() {
     );
     assert!(
         run.stderr
-            .contains("19950 more links to headings in this file find none"),
+            .contains("… and 19950 more links to headings in this file find none"),
         "{}",
         tail(&run.stderr)
     );
