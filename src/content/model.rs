@@ -147,7 +147,7 @@ impl<'de> de::Visitor<'de> for GradeVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<GradeSpec, E> {
-        parse_grade_range(v).map(GradeSpec).map_err(E::custom)
+        GradeSpec::from_cell(v).map_err(E::custom)
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<GradeSpec, A::Error> {
@@ -166,7 +166,7 @@ impl<'de> de::Visitor<'de> for GradeVisitor {
             match item {
                 Item::Number(n) => grades.push(n),
                 Item::Name(name) => {
-                    grades.extend(parse_grade_range(&name).map_err(de::Error::custom)?)
+                    grades.extend(GradeSpec::from_cell(&name).map_err(de::Error::custom)?.0)
                 }
             }
         }
@@ -175,10 +175,14 @@ impl<'de> de::Visitor<'de> for GradeVisitor {
 }
 
 impl GradeSpec {
-    /// A spreadsheet cell: `7`, `7-9`, or several of those separated by `|` or `、`.
+    /// A spreadsheet cell or a text value: `7`, `7-9`, `七年级`, or several of those separated
+    /// by `|`, `、` or a comma (`7，8`, typed with a Chinese input method).
     pub fn from_cell(text: &str) -> Result<GradeSpec, String> {
         let mut grades = Vec::new();
-        for item in text.split(['|', '、']).filter(|i| !i.trim().is_empty()) {
+        for item in text
+            .split(['|', '、', '，', ','])
+            .filter(|i| !i.trim().is_empty())
+        {
             grades.extend(parse_grade_range(item)?);
             if grades.len() > 64 {
                 return Err("too many grades in the list".into());
@@ -735,6 +739,10 @@ mod tests {
         );
         let list: GradeSpec = serde_json::from_str(r#"["七年级", 8]"#).unwrap();
         assert_eq!(list.0, [7, 8]);
+        let typed: GradeSpec = serde_json::from_str(r#"["7，8"]"#).unwrap();
+        assert_eq!(typed.0, [7, 8]);
+        let text: GradeSpec = serde_json::from_str(r#""7、8""#).unwrap();
+        assert_eq!(text.0, [7, 8]);
     }
 
     #[test]
