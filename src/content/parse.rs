@@ -350,6 +350,19 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         .poster
         .as_deref()
         .and_then(|p| check_link(&place, "poster", p, &mut problems));
+    // A video kept with the site, its poster on another site: each visit asks that site, and
+    // the offline copy has the video without its picture. (A video elsewhere is elsewhere.)
+    let local_video = !front.url.trim().to_ascii_lowercase().starts_with("http");
+    if let Some(Link::External(address)) = &poster
+        && local_video
+    {
+        problems.push(place.origin.at_value(
+            "poster",
+            address,
+            Diagnostic::warning("the video is kept with the site but its poster image is on another site: each visit asks that site for it, and offline copies lack it")
+                .with_help("save the image under content/assets/posters/ and name it here: `poster: posters/课堂.jpg`"),
+        ));
+    }
     let captions = front
         .captions
         .as_deref()

@@ -551,10 +551,13 @@ impl<'a, 'o> State<'a, 'o> {
                 Some(href.into())
             }
             Resolved::Forbidden(scheme) => {
-                warnings.push(self.warn(
-                    format!("link with `{scheme}:` address removed"),
-                    "links may only use http(s), mailto, tel, relative paths or #anchors",
-                ));
+                // `file:///C:/…`, `C:\…`: a file on the editor's own computer
+                let help = if scheme == "file" || scheme.len() == 1 {
+                    "that is a file on your own computer, which no visitor can open: copy it under content/assets/ and link it from there, e.g. `[学案](../assets/worksheets/学案.pdf)`"
+                } else {
+                    "links may only use http(s), mailto, tel, relative paths or #anchors"
+                };
+                warnings.push(self.warn(format!("link with `{scheme}:` address removed"), help));
                 self.dropped_links.push(true);
                 None
             }

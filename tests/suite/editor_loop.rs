@@ -1122,3 +1122,26 @@ fn grades_written_in_words_are_read() {
     );
     assert_eq!(grades("words-b"), ["高一", "高二"]);
 }
+
+/// A video kept with the site whose poster is on another site, and a link to a file on the
+/// editor's own computer, are each told how to mend.
+#[test]
+fn a_foreign_poster_of_a_local_video_and_a_desktop_link_get_a_mend() {
+    let (tmp, site) = init_site();
+    std::fs::create_dir_all(site.join("content/assets/media")).unwrap();
+    std::fs::write(site.join("content/assets/media/v.mp4"), "x").unwrap();
+    std::fs::write(
+        site.join("content/videos/local.md"),
+        "---\ntitle: 本地视频\ngrade: 7\ncourse: mental-health\nurl: media/v.mp4\nposter: \"https://img.example.com/p.jpg\"\n---\n\n[学案](file:///C:/Users/老师/学案.pdf)\n",
+    )
+    .unwrap();
+    let run = lectern(["check", "--root", site.to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("its poster image is on another site")
+            && run.stderr.contains("local.md:6")
+            && run.stderr.contains("a file on your own computer"),
+        "{}",
+        run.stderr
+    );
+    drop(tmp);
+}
