@@ -47,15 +47,24 @@ pub struct Date {
 }
 
 impl Date {
+    /// `2024-03-05`, and the ways a Chinese teacher writes it too: `2024-3-5`, `2024.3.5`,
+    /// `2024/3/5`, `2024年3月5日` (year, month, day, in that order, as in Chinese).
     pub fn parse(text: &str) -> Result<Date, String> {
         let bad = || format!("`{text}` is not a date written as YYYY-MM-DD");
-        let mut parts = text.trim().split('-');
+        let trimmed = text.trim();
+        let trimmed = trimmed.strip_suffix('日').unwrap_or(trimmed);
+        let separator = if trimmed.contains('年') {
+            &['年', '月'][..]
+        } else {
+            &['-', '.', '/'][..]
+        };
+        let mut parts = trimmed.split(separator);
         let (Some(y), Some(m), Some(d), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(bad());
         };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
             return Err(bad());
         }
         let (year, month, day) = match (y.parse::<u16>(), m.parse::<u8>(), d.parse::<u8>()) {
@@ -788,6 +797,21 @@ mod tests {
         );
         assert!(Date::parse("2023-13-01").is_err());
         assert!(Date::parse("23-1-1").is_err());
+        for written in [
+            "2024-3-5",
+            "2024.3.5",
+            "2024/03/05",
+            "2024年3月5日",
+            " 2024年03月05 ",
+        ] {
+            assert_eq!(
+                Date::parse(written).map(|d| d.to_string()),
+                Ok("2024-03-05".to_string()),
+                "{written}"
+            );
+        }
+        assert!(Date::parse("2024年3月").is_err());
+        assert!(Date::parse("3/5/2024").is_err(), "not month first");
         assert_eq!(
             Date::from_days_since_epoch(19_723).to_string(),
             "2024-01-01"
