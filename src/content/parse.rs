@@ -522,6 +522,38 @@ fn check_title(place: &Place<'_>, problems: &mut Vec<Diagnostic>, title: &str) {
     if let Some((message, help)) = title_too_long(title) {
         problems.push(place.problem("title", message, help));
     }
+    check_cut_by_comment(place, problems, "title", title);
+}
+
+/// `title: 第3课 #心理健康`: YAML reads ` #` as the start of a comment, so the value is cut
+/// there without a word (a hashtag copied from WeChat). A quoted value is whole.
+fn check_cut_by_comment(place: &Place<'_>, problems: &mut Vec<Diagnostic>, key: &str, value: &str) {
+    let source = place.yaml_source();
+    let Some(line) = source.text.lines().find(|line| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    }) else {
+        return;
+    };
+    let written = line.split_once(':').map_or("", |(_, v)| v.trim_start());
+    let quoted = written.starts_with(['"', '\'']);
+    if let Some(cut) = written.find(" #").filter(|_| !quoted) {
+        let comment = written[cut..].trim();
+        problems.push(
+            place.origin.at_value(
+                key,
+                value,
+                Diagnostic::warning(format!(
+                    "`{key}` ends before `{}`: in YAML ` #` starts a comment",
+                    crate::diagnostics::shorten(comment, 30)
+                ))
+                .with_help(format!(
+                    "to keep it, put the whole value in quotes: `{key}: \"{}\"`",
+                    crate::diagnostics::shorten(written, 60)
+                )),
+            ),
+        );
+    }
 }
 
 fn check_summary(place: &Place<'_>, problems: &mut Vec<Diagnostic>, summary: &str) {

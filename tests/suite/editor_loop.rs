@@ -1145,3 +1145,30 @@ fn a_foreign_poster_of_a_local_video_and_a_desktop_link_get_a_mend() {
     );
     drop(tmp);
 }
+
+/// `title: 第3课 #心理健康` loses its hashtag to YAML's comment sign: a warning, with the quotes
+/// that keep it; a quoted title with a comment after it is whole, and says nothing.
+#[test]
+fn a_title_cut_by_a_comment_sign_is_warned_about() {
+    let (tmp, site) = init_site();
+    std::fs::write(
+        site.join("content/lessons/cut.md"),
+        "---\ntitle: 第3课 #心理健康\ngrade: 7\ncourse: mental-health\n---\n\n正文\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/lessons/whole.md"),
+        "---\ntitle: \"第4课 #班会\"   # 课题\ngrade: 7\ncourse: mental-health\n---\n\n正文\n",
+    )
+    .unwrap();
+    let run = lectern(["check", "--root", site.to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("`title` ends before `#心理健康`")
+            && run.stderr.contains("cut.md:2")
+            && run.stderr.contains("`title: \"第3课 #心理健康\"`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("whole.md"), "{}", run.stderr);
+    drop(tmp);
+}
