@@ -52,12 +52,9 @@ pub fn decode_lenient(text: &str) -> String {
     decode(text).unwrap_or_else(|| text.to_string())
 }
 
-/// A base URL in the ASCII form sitemaps, feeds, QR codes and every HTTP client take: a host
-/// written in Chinese (`https://心理.中国/`) becomes its IDNA form (`https://xn--…`), lower
-/// case, and a path's non-ASCII characters become `%XX`; ASCII (escapes already written
-/// included) is left as it is.
 /// The seconds a time link's `t=` value names, as the video page reads it: `754`, `754.5`,
-/// `12:34`, `0:12:34` (the last part may have a fraction).
+/// `12:34`, `0:12:34` (the last part may have a fraction). Minutes and seconds after a colon
+/// go up to 59 (`12:61` is a slip, not 781 seconds).
 pub fn time_fragment_seconds(value: &str) -> Option<f64> {
     let parts: Vec<&str> = value.split(':').collect();
     if parts.is_empty() || parts.len() > 3 {
@@ -69,13 +66,27 @@ pub fn time_fragment_seconds(value: &str) -> Option<f64> {
     if !digits(int) || !digits(fraction) || !whole.iter().all(|p| digits(p)) {
         return None;
     }
+    let sixty = |p: &str| p.parse::<f64>().ok().filter(|n| *n < 60.0);
+    if !whole.is_empty() && sixty(last).is_none() {
+        return None;
+    }
     let mut minutes = 0f64;
-    for part in whole {
-        minutes = minutes * 60.0 + part.parse::<f64>().ok()?;
+    for (i, part) in whole.iter().enumerate() {
+        // the hours of h:mm:ss may be any number; minutes after them stay under 60
+        let value = if i == 0 {
+            part.parse::<f64>().ok()?
+        } else {
+            sixty(part)?
+        };
+        minutes = minutes * 60.0 + value;
     }
     Some(minutes * 60.0 + last.parse::<f64>().ok()?)
 }
 
+/// A base URL in the ASCII form sitemaps, feeds, QR codes and every HTTP client take: a host
+/// written in Chinese (`https://心理.中国/`) becomes its IDNA form (`https://xn--…`), lower
+/// case, and a path's non-ASCII characters become `%XX`; ASCII (escapes already written
+/// included) is left as it is.
 pub fn ascii_base_url(url: &str) -> String {
     let (prefix, rest) = match url.split_once("://") {
         Some((scheme, rest)) => (format!("{scheme}://"), rest),
@@ -218,10 +229,22 @@ mod tests {
             ("12:34", 754.0),
             ("0:12:34", 754.0),
             ("1:00:00", 3600.0),
+            ("100:00", 6000.0),
+            ("12:59.5", 779.5),
         ] {
             assert_eq!(time_fragment_seconds(value), Some(seconds), "{value}");
         }
-        for value in ["abc", "", "1:2:3:4", "12:", "-5", "1e3"] {
+        for value in [
+            "abc",
+            "",
+            "1:2:3:4",
+            "12:",
+            "-5",
+            "1e3",
+            "12:61",
+            "1:60:00",
+            "0:12:60.5",
+        ] {
             assert_eq!(time_fragment_seconds(value), None, "{value}");
         }
     }
