@@ -106,7 +106,20 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
     let first_line = text.lines().next().unwrap_or("");
     if !is_fence(first_line) {
         let later = text.lines().position(is_fence);
+        // Fields above the first `---`: the opening line is what is missing.
+        let fields_first = later.is_some_and(|index| {
+            text.lines().take(index).any(|line| {
+                let key = line.split([':', '：']).next().unwrap_or("");
+                line.contains([':', '：'])
+                    && !key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        });
         let diagnostic = match later {
+            Some(_) if fields_first => Diagnostic::error("the front matter has no opening `---` line")
+                .in_file(file)
+                .at_line(text, 1, 1)
+                .with_help("add a line `---` at the very top of the file, above `title:` and the other fields"),
             Some(index) => Diagnostic::error("front matter must start on the first line of the file")
                 .in_file(file)
                 .at_line(text, index + 1, 1)
@@ -183,6 +196,11 @@ mod tests {
         assert!(e.message.contains("not closed"));
         let e = split("a.md", "# hi\n---\ntitle: a\n---\n").unwrap_err();
         assert_eq!(e.line, Some(2));
+        // the fields first, then the closing line: the opening line is what is missing
+        let e = split("a.md", "title: a\ngrade: 7\n---\n\n正文\n").unwrap_err();
+        assert!(e.message.contains("no opening `---`"), "{}", e.message);
+        assert_eq!(e.line, Some(1));
+        assert!(e.help.unwrap_or_default().contains("at the very top"));
     }
 
     #[test]

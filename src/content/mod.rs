@@ -231,6 +231,11 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
         }
         match classify(&rel) {
             Some(role) => found.push(Found { role, path: entry.into_path(), rel }),
+            None if rel.to_ascii_lowercase().ends_with(".md.txt") => diagnostics.push(
+                Diagnostic::warning("file ignored: its name ends in `.md.txt`, not `.md` (Notepad adds `.txt` when saving)")
+                    .in_file(&rel)
+                    .with_help(format!("rename it to `{}`", rel.rsplit('/').next().unwrap_or("").trim_end_matches(".txt").trim_end_matches(".TXT"))),
+            ),
             None => diagnostics.push(Diagnostic::warning("file ignored: it is not in a folder Lectern reads").in_file(&rel).with_help(
                 "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md; video catalogs as .yaml or .csv directly in content/videos/), other files in content/assets/",
             )),
