@@ -324,8 +324,8 @@ pub fn drop_question_words(folded: &str) -> String {
         if let Some(w) = QUESTION_WORDS.iter().find(|w| at(c, i, w)) {
             return Some(w.chars().count());
         }
-        // 一节, 一份, 一堂, 一篇 (how many), but not in 第一节 (the script's `ONE_RE`)
-        if c[i] == '一'
+        // 一节, 几节, 一份, 一堂, 一篇 (how many), but not in 第一节 (the script's `ONE_RE`)
+        if matches!(c[i], '一' | '几')
             && matches!(c.get(i + 1), Some('节' | '堂' | '份' | '篇'))
             && (i == 0 || c[i - 1] != '第')
         {

@@ -66,8 +66,8 @@
   // How a question or a request is put, not what it is about (考试焦虑怎么办, 我想找一节关于
   // 情绪管理的课): taken out of the query.
   var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|[吗呢](?![\u3400-\u9fff])/g;
-  // 一节 (a lesson), 一份, 一堂, 一篇: how many, unless it is 第一节 (the first section).
-  var ONE_RE = /(^|[^第])一[节堂份篇]/g;
+  // 一节 (a lesson), 几节, 一份, 一堂, 一篇: how many, unless it is 第一节 (the first section).
+  var ONE_RE = /(^|[^第])[一几][节堂份篇]/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
 
   /** 七 → 7, 十二 → 12, "7" → 7. */
