@@ -79,8 +79,10 @@ enum Command {
         kind: NewKind,
         /// The title, e.g. "情绪管理小课堂"; the file name is its pinyin.
         title: String,
-        #[arg(long)]
+        /// The grade: 7, or as written in Chinese, 七年级, 高一.
+        #[arg(long, value_parser = grade_argument)]
         grade: Option<u8>,
+        /// The course: its slug from site.yaml, or its name (心理健康).
         #[arg(long)]
         course: Option<String>,
         /// For videos and reviews: the id of the lesson they belong to.
@@ -502,5 +504,16 @@ fn report_outcome(outcome: Result<(), Diagnostic>) -> ExitCode {
             crate::say!("{}", diagnostic.render());
             ExitCode::from(1)
         }
+    }
+}
+
+/// `--grade 7`, `--grade 七年级`: one grade, read as front matter reads it.
+fn grade_argument(text: &str) -> Result<u8, String> {
+    let grades = crate::content::GradeSpec::from_cell(text)?.0;
+    match grades.as_slice() {
+        [one] => u8::try_from(*one).map_err(|_| format!("`{text}` is not a grade")),
+        _ => Err(format!(
+            "`{text}` is not one grade: a new file takes one, e.g. --grade 7"
+        )),
     }
 }

@@ -59,6 +59,12 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
     let course = request
         .course
         .unwrap_or_else(|| config.courses.first().map_or("", |c| c.slug.as_str()));
+    // a course by its name (心理健康), as front matter takes it
+    let course = config
+        .courses
+        .iter()
+        .find(|c| c.name == course)
+        .map_or(course, |c| c.slug.as_str());
     if config.course(course).is_none() {
         let known: Vec<&str> = config.courses.iter().map(|c| c.slug.as_str()).collect();
         return Err(Diagnostic::error(format!("unknown course `{course}`"))

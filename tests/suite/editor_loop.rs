@@ -1172,3 +1172,39 @@ fn a_title_cut_by_a_comment_sign_is_warned_about() {
     assert!(!run.stderr.contains("whole.md"), "{}", run.stderr);
     drop(tmp);
 }
+
+/// `lectern new --grade 七年级 --course 心理健康` takes them as front matter does.
+#[test]
+fn new_takes_a_grade_and_a_course_in_words() {
+    let (tmp, site) = init_site();
+    let root = site.to_str().unwrap();
+    lectern([
+        "new",
+        "lesson",
+        "年级用词",
+        "--grade",
+        "七年级",
+        "--course",
+        "心理健康",
+        "--root",
+        root,
+    ])
+    .success();
+    let text = std::fs::read_to_string(site.join("content/lessons/nian-ji-yong-ci.md")).unwrap();
+    assert!(
+        text.contains("grade: 7 ") && text.contains("course: mental-health"),
+        "{text}"
+    );
+    let early = lectern([
+        "new",
+        "lesson",
+        "初一的课",
+        "--grade",
+        "初一",
+        "--root",
+        root,
+    ]);
+    early.expect_code(2);
+    assert!(early.stderr.contains("五四制"), "{}", early.stderr);
+    drop(tmp);
+}
