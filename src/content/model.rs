@@ -308,9 +308,16 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
                 .and_then(|rest| rest.strip_suffix(['］', '】']))
                 .unwrap_or(item);
             item.split(['、', '，', ',', '；', ';'])
-                .map(str::trim)
+                .map(|t| {
+                    // zero-width characters pasted with a topic would make a second topic
+                    // that looks the same
+                    t.chars()
+                        .filter(|c| !super::parse::is_invisible(*c))
+                        .collect::<String>()
+                        .trim()
+                        .to_string()
+                })
                 .filter(|t| !t.is_empty())
-                .map(str::to_string)
                 .collect::<Vec<_>>()
         })
         .collect())
@@ -720,6 +727,7 @@ mod tests {
         assert_eq!(read(r#""［情绪管理，人际交往］""#), both);
         assert_eq!(read(r#""情绪管理; 人际交往, ""#), both);
         assert_eq!(read(r#""情绪管理""#), ["情绪管理"]);
+        assert_eq!(read("[\"情绪\u{200B}管理\u{FEFF}\"]"), ["情绪管理"]);
     }
 
     #[test]

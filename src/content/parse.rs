@@ -567,6 +567,11 @@ fn check_summary(place: &Place<'_>, problems: &mut Vec<Diagnostic>, summary: &st
     }
 }
 
+/// Characters that take no room on screen: zero-width space, joiners, word joiner, BOM.
+pub(super) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// A person's or a school's name (`author`, `speaker`, `reviewer`, `school`).
 fn check_name(place: &Place<'_>, problems: &mut Vec<Diagnostic>, key: &str, name: &str) {
     let chars = name.trim().chars().count();
@@ -688,7 +693,13 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
             "write `grade: 7`, `grade: [7, 8]` or `grade: \"7-9\"`",
         ));
     }
-    let mut course = course.trim().to_string();
+    // A zero-width space or joiner pasted with the text is invisible in the editor and in the
+    // error ("unknown course `mental-health`"): a course is a name, never made of them.
+    let mut course: String = course
+        .trim()
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .collect();
     // A course written by its name (心理健康), as a teacher knows it, is that course.
     if config.course(&course).is_none()
         && let Some(named) = config.courses.iter().find(|c| c.name == course)

@@ -1086,8 +1086,8 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
     assert!(!out.exists());
 }
 
-/// `grade: 七年级`, `grade: [高一, 高二]`, a course by its name (`course: 心理健康`) and topics
-/// separated by 、 are read as the teacher means them.
+/// `grade: 七年级`, `grade: [高一, 高二]`, a course by its name (`course: 心理健康`) or with a
+/// zero-width space pasted after it, and topics separated by 、 are read as the teacher means them.
 #[test]
 fn grades_written_in_words_are_read() {
     let (tmp, site) = init_site();
@@ -1098,7 +1098,7 @@ fn grades_written_in_words_are_read() {
     .unwrap();
     std::fs::write(
         site.join("content/lessons/words-b.md"),
-        "---\ntitle: 高中的课\ngrade: [高一, 高二]\ncourse: mental-health\n---\n\n正文\n",
+        "---\ntitle: 高中的课\ngrade: [高一, 高二]\ncourse: mental-health\u{200B}\n---\n\n正文\n",
     )
     .unwrap();
     let out = tmp.path().join("out");
