@@ -231,6 +231,7 @@ fn render_body(
             assets,
             unavailable: &catalog.unavailable,
             video_durations: &catalog.video_durations,
+            listing_paths: &catalog.listing_paths,
         },
         span: SourceSpan {
             file,

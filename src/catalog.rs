@@ -88,6 +88,9 @@ pub struct Catalog {
     pub page_paths: rustc_hash::FxHashSet<String>,
     /// A video's page path → its `duration:` in seconds, for checking time links (`#t=`).
     pub video_durations: FxHashMap<String, u32>,
+    /// The first page of every grade's, course's, stage's and topic's listing (`grades/7/`),
+    /// for checking links to them.
+    pub listing_paths: rustc_hash::FxHashSet<String>,
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
@@ -160,6 +163,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         source_paths: indexes.source_paths,
         page_paths: indexes.page_paths,
         video_durations: indexes.video_durations,
+        listing_paths: indexes.listing_paths,
         resources,
         unavailable,
         notes,
@@ -403,6 +407,7 @@ struct Indexes {
     source_paths: FxHashMap<String, String>,
     page_paths: rustc_hash::FxHashSet<String>,
     video_durations: FxHashMap<String, u32>,
+    listing_paths: rustc_hash::FxHashSet<String>,
 }
 
 fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexes {
@@ -417,6 +422,7 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         source_paths: FxHashMap::default(),
         page_paths: Default::default(),
         video_durations: FxHashMap::default(),
+        listing_paths: Default::default(),
     };
     for (n, r) in resources.iter().enumerate() {
         let n = Place(n);
@@ -454,6 +460,16 @@ fn index(config: &Config, resources: &[Arc<Resource>], pages: &[Page]) -> Indexe
         ix.page_paths.insert(page_path(p));
     }
     ix.topics = topic_slugs(topics);
+    // The listings `theme::listing` makes: values with resources (a stage only if site.yaml names it).
+    let grades = ix.by_grade.keys().map(|g| format!("grades/{g}/"));
+    let courses = ix.by_course.keys().map(|c| format!("courses/{c}/"));
+    let stages = config
+        .stages
+        .iter()
+        .filter(|s| ix.by_stage.contains_key(&s.slug))
+        .map(|s| format!("stages/{}/", s.slug));
+    let topics = ix.topics.iter().map(|t| format!("topics/{}/", t.slug));
+    ix.listing_paths = grades.chain(courses).chain(stages).chain(topics).collect();
     ix
 }
 

@@ -52,6 +52,13 @@ fn video_durations() -> &'static rustc_hash::FxHashMap<String, u32> {
     })
 }
 
+/// Grade 7's listing, so links to listings there and not there are fuzzed.
+fn listing_paths() -> &'static rustc_hash::FxHashSet<String> {
+    static LISTINGS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> =
+        std::sync::OnceLock::new();
+    LISTINGS.get_or_init(|| ["grades/7/".to_string()].into_iter().collect())
+}
+
 /// A draft and a file with errors, so links to both are fuzzed as well.
 fn unavailable() -> &'static std::collections::BTreeMap<(Kind, String), Unavailable> {
     static GONE: std::sync::OnceLock<std::collections::BTreeMap<(Kind, String), Unavailable>> =
@@ -82,6 +89,7 @@ fuzz_target!(|bytes: &[u8]| {
             assets: lectern_fuzz::assets(),
             unavailable: unavailable(),
             video_durations: video_durations(),
+            listing_paths: listing_paths(),
         },
         span: SourceSpan {
             file: FILE,

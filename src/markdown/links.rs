@@ -22,6 +22,8 @@ pub struct LinkContext<'a> {
     pub unavailable: &'a BTreeMap<(Kind, String), Unavailable>,
     /// A video's page path → its length in seconds, where its `duration:` says.
     pub video_durations: &'a rustc_hash::FxHashMap<String, u32>,
+    /// The first page of each grade's, course's, stage's and topic's listing (`grades/7/`).
+    pub listing_paths: &'a rustc_hash::FxHashSet<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -34,6 +36,9 @@ pub enum Resolved {
     Missing(String),
     /// A link to a draft, which this build leaves out: drop the link, keep its text.
     Draft(String),
+    /// A link to a grade's, course's, stage's or topic's listing the site does not make
+    /// (`grades/13/`, or a grade without resources): kept, with a warning.
+    NoListing(String),
 }
 
 /// Why a link to this site leads nowhere.
@@ -43,6 +48,8 @@ enum Gone {
     Draft,
     /// A resource whose file has errors, reported on their own: no second complaint.
     Broken,
+    /// A listing page the site does not make.
+    NoListing,
 }
 
 impl LinkContext<'_> {
@@ -70,6 +77,7 @@ impl LinkContext<'_> {
             Some(Ok(target)) => Resolved::Keep(format!("{}{}{}", self.up(), target, suffix)),
             Some(Err(Gone::Missing)) => Resolved::Missing(url.to_string()),
             Some(Err(Gone::Draft)) => Resolved::Draft(url.to_string()),
+            Some(Err(Gone::NoListing)) => Resolved::NoListing(url.to_string()),
             Some(Err(Gone::Broken)) => Resolved::Keep(url.to_string()),
             None => Resolved::Keep(url.to_string()),
         }
@@ -199,6 +207,9 @@ impl LinkContext<'_> {
         }
         let folder = decoded.strip_suffix("index.html").unwrap_or(&decoded);
         let page = format!("{}/", folder.trim_end_matches('/'));
+        if self.is_missing_listing(&page) {
+            return Some(Err(Gone::NoListing));
+        }
         let is_resource = ["lessons/", "videos/", "reviews/"]
             .iter()
             .any(|kind| page.starts_with(kind));
@@ -253,14 +264,45 @@ impl LinkContext<'_> {
                 Err(Gone::Missing)
             });
         }
+        // A grade's, course's, stage's or topic's listing, written as the browser reads it.
+        if let Some(page) = self.page_relative_folder(path)
+            && self.is_missing_listing(&page)
+        {
+            return Some(Err(Gone::NoListing));
+        }
         // A file (it has an extension) outside content/assets/ is never published. Any other
-        // relative link (to a listing page, `../../grades/7/`, say) is left as written.
+        // relative link (to a listing's later page, `../../grades/7/page/2/`, say) is left as
+        // written.
         let name = joined.rsplit('/').next().unwrap_or("");
         let page = name.ends_with(".html") || name.ends_with(".htm");
         if name.contains('.') && !page {
             return Some(Err(Gone::Missing));
         }
         None
+    }
+
+    /// `grades/13/` and the like: the first page of a listing the site does not make. Deeper
+    /// pages (`grades/7/page/2/`) and the listings' own index pages are not judged.
+    fn is_missing_listing(&self, page: &str) -> bool {
+        let mut parts = page.split('/');
+        let facet = parts.next().unwrap_or("");
+        let value = parts.next().unwrap_or("");
+        let two_deep = parts.next() == Some("") && parts.next().is_none();
+        ["grades", "courses", "stages", "topics"].contains(&facet)
+            && !value.is_empty()
+            && two_deep
+            && !self.listing_paths.contains(page)
+    }
+
+    /// `../../grades/7/` from this page's address, as a folder path: `grades/7/`.
+    fn page_relative_folder(&self, path: &str) -> Option<String> {
+        let decoded = crate::url::decode_lenient(path);
+        if !(decoded.ends_with('/') || decoded.ends_with("index.html")) {
+            return None;
+        }
+        let target = normalise(&format!("{}{decoded}", self.page_path))?;
+        let target = target.strip_suffix("/index.html").unwrap_or(&target);
+        Some(format!("{target}/"))
     }
 
     /// `../../assets/docs/a.pdf` from this page's address: `docs/a.pdf`, the asset it names.
@@ -378,6 +420,37 @@ mod tests {
             }),
             video_durations: DURATIONS
                 .get_or_init(|| [("videos/v/".to_string(), 600)].into_iter().collect()),
+            listing_paths: LISTINGS.get_or_init(|| ["grades/7/".to_string()].into_iter().collect()),
+        }
+    }
+
+    static LISTINGS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> =
+        std::sync::OnceLock::new();
+
+    #[test]
+    fn links_to_listings_the_site_does_not_make_are_told() {
+        let (paths, assets) = (Default::default(), BTreeSet::new());
+        let c = context(&paths, &assets);
+        for missing in [
+            "/grades/13/",
+            "../../grades/13/",
+            "../../topics/no-such/",
+            "/courses/x/index.html",
+        ] {
+            assert_eq!(
+                c.resolve(missing),
+                Resolved::NoListing(missing.into()),
+                "{missing}"
+            );
+        }
+        for fine in [
+            "/grades/7/",
+            "../../grades/7/",
+            "../../grades/7/page/2/",
+            "../../topics/",
+            "/search/",
+        ] {
+            assert!(matches!(c.resolve(fine), Resolved::Keep(_)), "{fine}");
         }
     }
 

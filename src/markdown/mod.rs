@@ -579,6 +579,14 @@ impl<'a, 'o> State<'a, 'o> {
                 self.dropped_links.push(true);
                 None
             }
+            Resolved::NoListing(href) => {
+                warnings.push(self.warn(
+                    format!("link target `{href}` is a listing this site does not make"),
+                    "a grade, course, stage or topic has a page only when some resource has it: check the number or name (a topic's address is in its page's link)",
+                ));
+                self.dropped_links.push(false);
+                Some(href.into())
+            }
         }
     }
 

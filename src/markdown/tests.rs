@@ -16,6 +16,7 @@ fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
             assets: &assets,
             unavailable: &Default::default(),
             video_durations: &Default::default(),
+            listing_paths: &Default::default(),
         },
         span: SourceSpan {
             file: "content/lessons/a.md",
