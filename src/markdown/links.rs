@@ -284,31 +284,35 @@ impl LinkContext<'_> {
     /// `grades/13/` and the like: the first page of a listing the site does not make. Deeper
     /// pages (`grades/7/page/2/`) and the listings' own index pages are not judged.
     fn is_missing_listing(&self, page: &str) -> bool {
-        let mut parts = page.split('/');
-        let facet = parts.next().unwrap_or("");
-        let value = parts.next().unwrap_or("");
-        let two_deep = parts.next() == Some("") && parts.next().is_none();
-        ["grades", "courses", "stages", "topics"].contains(&facet)
-            && !value.is_empty()
-            && two_deep
+        value_folder(page, &["grades", "courses", "stages", "topics"])
             && !self.listing_paths.contains(page)
     }
 
-    /// `../../grades/7/` from this page's address, as a folder path: `grades/7/`.
+    /// A link's path resolved from this page's address, as the browser resolves it
+    /// (`../../videos/x/` from `lessons/a/` → `videos/x`); `None` above the site's root.
+    fn resolved_from_page(&self, path: &str) -> Option<String> {
+        normalise(&format!(
+            "{}{}",
+            self.page_path,
+            crate::url::decode_lenient(path)
+        ))
+    }
+
+    /// `../../grades/7/` (or `…/7/index.html`) from this page's address, as a folder path:
+    /// `grades/7/`; `None` for a file.
     fn page_relative_folder(&self, path: &str) -> Option<String> {
         let decoded = crate::url::decode_lenient(path);
         if !(decoded.ends_with('/') || decoded.ends_with("index.html")) {
             return None;
         }
-        let target = normalise(&format!("{}{decoded}", self.page_path))?;
+        let target = self.resolved_from_page(path)?;
         let target = target.strip_suffix("/index.html").unwrap_or(&target);
         Some(format!("{target}/"))
     }
 
     /// `../../assets/docs/a.pdf` from this page's address: `docs/a.pdf`, the asset it names.
     fn page_relative_asset(&self, path: &str) -> Option<String> {
-        let decoded = crate::url::decode_lenient(path);
-        let target = normalise(&format!("{}{decoded}", self.page_path))?;
+        let target = self.resolved_from_page(path)?;
         target
             .strip_prefix("assets/")
             .filter(|asset| !asset.is_empty())
@@ -318,22 +322,8 @@ impl LinkContext<'_> {
     /// `../../videos/x/` (or `…/x/index.html`) from this page's address, when it names a
     /// resource's page: `videos/x/`.
     fn page_relative_resource(&self, path: &str) -> Option<String> {
-        let decoded = crate::url::decode_lenient(path);
-        let target = normalise(&format!("{}{decoded}", self.page_path))?;
-        let target = target.strip_suffix("/index.html").unwrap_or(&target);
-        let folder = if decoded.ends_with('/') || decoded.ends_with("index.html") {
-            format!("{target}/")
-        } else {
-            return None;
-        };
-        let mut parts = folder.split('/');
-        let kind = parts.next()?;
-        let id = parts.next()?;
-        let resource = ["lessons", "videos", "reviews"].contains(&kind)
-            && !id.is_empty()
-            && parts.next() == Some("")
-            && parts.next().is_none();
-        resource.then_some(folder)
+        self.page_relative_folder(path)
+            .filter(|folder| value_folder(folder, &["lessons", "videos", "reviews"]))
     }
 
     /// Why the resource `kind`/`id` has no page in this build.
@@ -344,6 +334,17 @@ impl LinkContext<'_> {
             None => Gone::Missing,
         }
     }
+}
+
+/// `<facet>/<value>/`, one of `facets`: a resource's page, or a listing's first page.
+fn value_folder(folder: &str, facets: &[&str]) -> bool {
+    let mut parts = folder.split('/');
+    let facet = parts.next().unwrap_or("");
+    let value = parts.next().unwrap_or("");
+    facets.contains(&facet)
+        && !value.is_empty()
+        && parts.next() == Some("")
+        && parts.next().is_none()
 }
 
 /// The lower-cased scheme of an absolute URL, if it has one. Control characters and spaces
