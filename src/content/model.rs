@@ -323,6 +323,49 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
         .collect())
 }
 
+/// `term:` as a number (1 autumn, 2 spring) or as a teacher writes it: 上学期, 上册, 上, 秋季
+/// (1); 下学期, 下册, 下, 春季 (2). Other text is refused; a number is checked later.
+pub fn term_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    struct Term;
+    impl<'v> de::Visitor<'v> for Term {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a term: 1 (上学期) or 2 (下学期)")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<i64>, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<i64>, E> {
+            Ok(Some(i64::try_from(v).unwrap_or(i64::MAX)))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+        fn visit_some<V: Deserializer<'v>>(self, d: V) -> Result<Option<i64>, V::Error> {
+            d.deserialize_any(Term)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<i64>, E> {
+            match v.trim() {
+                "上学期" | "上册" | "上" | "秋季" | "秋季学期" | "第一学期" => {
+                    Ok(Some(1))
+                }
+                "下学期" | "下册" | "下" | "春季" | "春季学期" | "第二学期" => {
+                    Ok(Some(2))
+                }
+                other => other.parse::<i64>().map(Some).map_err(|_| {
+                    E::custom(format!(
+                        "`{other}` is not a term: write `term: 1` (上学期) or `term: 2` (下学期)"
+                    ))
+                }),
+            }
+        }
+    }
+    deserializer.deserialize_any(Term)
+}
+
 /// `duration:` — "mm:ss" or "h:mm:ss", kept in seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Duration(pub u32);
@@ -728,6 +771,21 @@ mod tests {
         assert_eq!(read(r#""情绪管理; 人际交往, ""#), both);
         assert_eq!(read(r#""情绪管理""#), ["情绪管理"]);
         assert_eq!(read("[\"情绪\u{200B}管理\u{FEFF}\"]"), ["情绪管理"]);
+    }
+
+    #[test]
+    fn terms_as_teachers_write_them() {
+        let read = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            term_number(&mut de)
+        };
+        assert_eq!(read("1").unwrap(), Some(1));
+        assert_eq!(read(r#""上学期""#).unwrap(), Some(1));
+        assert_eq!(read(r#""下册""#).unwrap(), Some(2));
+        assert_eq!(read(r#""春季""#).unwrap(), Some(2));
+        assert_eq!(read("null").unwrap(), None);
+        let error = read(r#""寒假""#).unwrap_err().to_string();
+        assert!(error.contains("`term: 1` (上学期)"), "{error}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ struct LessonFront {
     #[serde(default)]
     draft: bool,
     slug: Option<String>,
+    #[serde(default, deserialize_with = "term_number")]
     term: Option<i64>,
     #[serde(default)]
     author: String,

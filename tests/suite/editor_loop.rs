@@ -1087,13 +1087,14 @@ fn every_problem_of_a_front_matter_is_said_at_once() {
 }
 
 /// `grade: 七年级`, `grade: [高一, 高二]`, a course by its name (`course: 心理健康`) or with a
-/// zero-width space pasted after it, and topics separated by 、 are read as the teacher means them.
+/// zero-width space pasted after it, topics separated by 、 and `term: 下学期` are read as the
+/// teacher means them.
 #[test]
 fn grades_written_in_words_are_read() {
     let (tmp, site) = init_site();
     std::fs::write(
         site.join("content/lessons/words-a.md"),
-        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: 心理健康\ntopics: 情绪管理、人际交往\n---\n\n正文\n",
+        "---\ntitle: 七年级的课\ngrade: 七年级\ncourse: 心理健康\ntopics: 情绪管理、人际交往\nterm: 下学期\n---\n\n正文\n",
     )
     .unwrap();
     std::fs::write(
@@ -1120,6 +1121,7 @@ fn grades_written_in_words_are_read() {
         page.contains(">情绪管理</a>") && page.contains(">人际交往</a>"),
         "two topics, not one"
     );
+    assert!(page.contains("<dd>下学期</dd>"), "the term in words");
     assert_eq!(grades("words-b"), ["高一", "高二"]);
 }
 
