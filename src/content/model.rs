@@ -312,7 +312,7 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
                     // zero-width characters pasted with a topic would make a second topic
                     // that looks the same
                     t.chars()
-                        .filter(|c| !super::parse::is_invisible(*c))
+                        .filter(|c| !is_invisible(*c))
                         .collect::<String>()
                         .trim()
                         .to_string()
@@ -321,6 +321,11 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
                 .collect::<Vec<_>>()
         })
         .collect())
+}
+
+/// Characters that take no room on screen: zero-width space, joiners, word joiner, BOM.
+pub(super) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// `term:` as a number (1 autumn, 2 spring) or as a teacher writes it: 上学期, 上册, 上, 秋季

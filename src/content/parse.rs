@@ -568,11 +568,6 @@ fn check_summary(place: &Place<'_>, problems: &mut Vec<Diagnostic>, summary: &st
     }
 }
 
-/// Characters that take no room on screen: zero-width space, joiners, word joiner, BOM.
-pub(super) fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-}
-
 /// A person's or a school's name (`author`, `speaker`, `reviewer`, `school`).
 fn check_name(place: &Place<'_>, problems: &mut Vec<Diagnostic>, key: &str, name: &str) {
     let chars = name.trim().chars().count();

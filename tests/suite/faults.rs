@@ -287,14 +287,7 @@ fn a_share_mounted_inside_the_output_folder_stops_the_build() {
         return;
     };
     std::fs::write(share.0.join("lecture.mp4"), b"video").unwrap();
-    let run = build(&site.root, &out, &[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr
-            .contains("is a mount point inside the output folder"),
-        "{}",
-        run.stderr
-    );
+    refused_for_a_mount(&site, &out);
     assert_eq!(
         std::fs::read(share.0.join("lecture.mp4")).unwrap(),
         b"video"
@@ -307,14 +300,7 @@ fn a_share_mounted_inside_the_output_folder_stops_the_build() {
     let Some(_bound) = Tmpfs::bind(&source, &out.join("media")) else {
         return;
     };
-    let run = build(&site.root, &out, &[]);
-    run.expect_code(1);
-    assert!(
-        run.stderr
-            .contains("is a mount point inside the output folder"),
-        "{}",
-        run.stderr
-    );
+    refused_for_a_mount(&site, &out);
     assert_eq!(std::fs::read(source.join("clip.mp4")).unwrap(), b"clip");
 }
 
@@ -728,4 +714,16 @@ fn a_marker_that_is_not_a_file_is_named_in_the_refusal() {
         "its .lectern-output is a folder, not the plain file Lectern writes",
     );
     assert!(out.join("index.html").is_file());
+}
+
+/// A build of `site` into `out`, refused for the mount point inside `out`.
+fn refused_for_a_mount(site: &crate::common::SiteCopy, out: &std::path::Path) {
+    let run = build(&site.root, out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("is a mount point inside the output folder"),
+        "{}",
+        run.stderr
+    );
 }
