@@ -49,7 +49,8 @@
       return decodeURIComponent(s);
     } catch (e) {
       // A stray % (50%) stands for itself; a character cut short (a link cut in a chat,
-      // %E6%83%85%E7%BB) is left out, and the rest is read.
+      // %E6%83%85%E7%BB) is left out, and the rest is read. static/search-boot.js repeats
+      // this (it runs before search.js exists): the two must read a link alike.
       return s.replace(/%(?![0-9a-fA-F]{2})/g, "%25").replace(/(?:%[0-9a-fA-F]{2})+/g, decodeRun);
     }
   }
