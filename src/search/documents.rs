@@ -2,8 +2,8 @@
 //! names a teacher may type (kind, 说课/评课, grade, stage and course names) as labels.
 
 use crate::catalog::Catalog;
-use crate::config::Config;
-use crate::content::{Detail, Resource};
+use crate::config::{Config, Textbook};
+use crate::content::{Alignment, Detail, Resource};
 use crate::markdown::Rendered;
 
 use super::SearchDocument;
@@ -103,7 +103,77 @@ fn labels(config: &Config, r: &Resource, kind_name: &str) -> Vec<String> {
         && let Some(book) = config.textbook(&a.textbook)
     {
         labels.push(book.name.clone());
-        labels.extend(book.unit(a.unit).map(|u| u.name.clone()));
+        labels.extend(alignment_words(book, a));
     }
     labels
+}
+
+/// How a teacher names a place in a textbook: the unit's name and its number as written in
+/// the book's headings and in a request (第三单元, 第3单元, Unit 3), the volume (上册/下册)
+/// when the book's name leaves it out, and the lesson (第二课 师生之间) when a period is given.
+fn alignment_words(book: &Textbook, a: &Alignment) -> Vec<String> {
+    let mut words = ordinal_words(a.unit, "单元", "Unit");
+    let volume = match book.term {
+        Some(1) => Some("上册"),
+        Some(2) => Some("下册"),
+        _ => None,
+    };
+    words.extend(
+        volume
+            .filter(|v| !book.name.contains(v))
+            .map(str::to_string),
+    );
+    let Some(unit) = book.unit(a.unit) else {
+        return words;
+    };
+    words.push(unit.name.clone());
+    if let Some(period) = a.period {
+        words.extend(ordinal_words(period, "课", "Lesson"));
+        let nth = (period as usize).checked_sub(1);
+        words.extend(nth.and_then(|i| unit.lessons.get(i)).cloned());
+    }
+    words
+}
+
+/// 第3单元, 第三单元 and Unit 3 for (3, "单元", "Unit").
+fn ordinal_words(n: u32, measure: &str, english: &str) -> Vec<String> {
+    let mut words = vec![format!("第{n}{measure}")];
+    words.extend(chinese_numeral(n).map(|cn| format!("第{cn}{measure}")));
+    words.push(format!("{english} {n}"));
+    words
+}
+
+/// 1–99 in Chinese numerals as textbooks write them (三, 十二, 二十, 二十一).
+fn chinese_numeral(n: u32) -> Option<String> {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let (tens, ones) = ((n / 10) as usize, (n % 10) as usize);
+    match (tens, ones) {
+        (0, 0) => None,
+        (0, _) => Some(DIGITS[ones].to_string()),
+        (1, _) => Some(format!("十{}", DIGITS[ones])),
+        (2..=9, _) => Some(format!("{}十{}", DIGITS[tens], DIGITS[ones])),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals_are_written_as_textbooks_write_them() {
+        let written: Vec<_> = [1, 3, 10, 12, 20, 21, 99]
+            .map(|n| chinese_numeral(n).unwrap())
+            .into();
+        assert_eq!(
+            written,
+            ["一", "三", "十", "十二", "二十", "二十一", "九十九"]
+        );
+        assert_eq!(chinese_numeral(0), None);
+        assert_eq!(chinese_numeral(100), None);
+        assert_eq!(
+            ordinal_words(3, "单元", "Unit"),
+            ["第3单元", "第三单元", "Unit 3"]
+        );
+    }
 }

@@ -227,6 +227,17 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.ok(t.results[0].grades.includes(8), JSON.stringify(titles(t)));
   });
 
+  test("a unit as a teacher names it (七年级上册 第三单元, 第4单元, the lesson's name) finds what is aligned to it", () => {
+    // site.yaml: daofa-7a unit 3 is 师长情谊, its second lesson 亲情之爱; qin-zi-gou-tong is aligned there.
+    const aligned = ["读懂父母的“唠叨”", "读懂父母的“唠叨”（微课）"].sort();
+    for (const q of ["七年级上册 第三单元", "第三单元 第二课", "亲情之爱"]) {
+      assert.deepEqual(titles(search(q), 2).sort(), aligned, q);
+    }
+    const four = search("第4单元");
+    assert.ok(titles(four).includes("守护生命，绽放光彩"), JSON.stringify(titles(four)));
+    assert.ok(search("Unit 4").results.length > 0);
+  });
+
   test("低年级, 中年级, 高年级 are the primary bands", () => {
     const r = search("小学低年级 情绪");
     assert.deepEqual(r.terms, ["情绪"]);
