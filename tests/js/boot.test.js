@@ -88,3 +88,9 @@ test("a link cut inside a character: the boot script fills the words before the 
   assert.equal(none.elements["search-input"].value, "");
   assert.equal(none.elements["search-input"].attributes["data-filled"], undefined);
 });
+
+test("a link encoded twice: the boot script fills the query as search.js reads it", async () => {
+  const twice = fakePage("interactive");
+  await runBoot(BOOT, "?q=%25E6%2583%2585%25E7%25BB%25AA", () => null, twice);
+  assert.equal(twice.elements["search-input"].value, "情绪");
+});

@@ -54,6 +54,15 @@ test("URL values: a topic's other name (site.yaml topic_aliases) selects the top
   assert.deepEqual(LS.selectionFrom(p.raw, LS.model(manifest)).topic, [], "no aliases, no topic");
 });
 
+test("a link encoded twice (by a chat app or a CMS) reads as once", () => {
+  const p = LS.parseParams("?q=%25E6%2583%2585%25E7%25BB%25AA%2520%25E7%25AE%25A1%25E7%2590%2586&topic=%25E9%2598%25B2%25E6%25BA%25BA%25E6%25B0%25B4");
+  assert.equal(p.q, "情绪 管理");
+  assert.deepEqual(p.raw.topic, ["防溺水"]);
+  // text that only looks encoded stays as typed: 50%25 is 50%, %41 is not a character's bytes
+  assert.equal(LS.parseParams("?q=50%25").q, "50%");
+  assert.equal(LS.parseParams("?q=%2541").q, "%41");
+});
+
 test("a link cut inside a character keeps the words before the cut", () => {
   assert.equal(LS.parseParams("?q=%E6%83%85%E7%BB").q, "情"); // 情绪 cut inside 绪
   assert.equal(LS.parseParams("?q=%E7%BB%E6%83%85").q, "情", "a broken byte in the middle is left out");

@@ -43,7 +43,20 @@
     return M.topics[i].name; // topics as written (spec §5)
   }
 
+  /**
+   * A query or facet value from the address. A link encoded twice (a chat app or a CMS
+   * re-encoded it: %25E6%2583%2585) reads once as %E6%83%85, the bytes of a character, never
+   * what a teacher typed: it is read once more. static/search-boot.js repeats this.
+   */
   function decodeParam(s) {
+    var once = decodeOnce(s);
+    return ENCODED_CHARACTER.test(once) ? decodeOnce(once) : once;
+  }
+
+  /** %XX escapes for one character of two to four UTF-8 bytes. */
+  var ENCODED_CHARACTER = /%[c-fC-F][0-9a-fA-F](?:%[89abAB][0-9a-fA-F]){1,3}/;
+
+  function decodeOnce(s) {
     s = s.replace(/\+/g, " ");
     try {
       return decodeURIComponent(s);

@@ -44,8 +44,14 @@
     return "";
   }
 
-  /** Module 70's decodeParam: a stray % stands for itself, a character cut short is left out. */
+  /** Module 70's decodeParam: a link encoded twice is read twice. */
   function decodeParam(s) {
+    var once = decodeOnce(s);
+    return /%[c-fC-F][0-9a-fA-F](?:%[89abAB][0-9a-fA-F]){1,3}/.test(once) ? decodeOnce(once) : once;
+  }
+
+  /** Module 70's decodeOnce: a stray % stands for itself, a character cut short is left out. */
+  function decodeOnce(s) {
     s = s.replace(/\+/g, " ");
     try {
       return decodeURIComponent(s);
