@@ -128,12 +128,18 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
         state.handle(event, &mut events, warnings);
     }
     if options.time_links {
-        for (offset, written) in times::malformed_in_source(body) {
+        for (offset, written, why) in times::malformed_in_source(body) {
             state.offset = offset;
-            warnings.push(state.warn(
-                format!("`{written}` is not a time: minutes and seconds go up to 59, so it is not linked to the video"),
-                "write the moment as minutes:seconds, e.g. `[01:01]` for 61 seconds, or `[1:02:03]` with hours",
-            ));
+            warnings.push(match why {
+                times::NoMoment::OutOfRange => state.warn(
+                    format!("`{written}` is not a time: minutes and seconds go up to 59, so it is not linked to the video"),
+                    "write the moment as minutes:seconds, e.g. `[01:01]` for 61 seconds, or `[1:02:03]` with hours",
+                ),
+                times::NoMoment::Backwards => state.warn(
+                    format!("`{written}` ends before it starts, so it is not linked to the video"),
+                    "write the earlier time first, e.g. `【12:05-13:40】`: the link opens the video at the start",
+                ),
+            });
         }
     }
     limit_warnings(warnings, before, options.span.file);

@@ -89,9 +89,18 @@ pub fn cited_in_source(source: &str) -> Vec<(u32, usize)> {
     found
 }
 
-/// Bracketed times that are no time (`[00:61]`, `【1:75:00】`): (byte offset, as written). They
-/// stay text, and a review's editor is told why (`markdown::render`).
-pub fn malformed_in_source(source: &str) -> Vec<(usize, String)> {
+/// Why a bracketed time is not linked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoMoment {
+    /// `[00:61]`, `【1:75:00】`, or a span with such an end.
+    OutOfRange,
+    /// `【13:00-12:00】`: a span that ends before it starts.
+    Backwards,
+}
+
+/// Bracketed times that are no time (`[00:61]`, `【1:75:00】`, `【13:00-12:00】`): (byte offset,
+/// as written, why). They stay text, and a review's editor is told why (`markdown::render`).
+pub fn malformed_in_source(source: &str) -> Vec<(usize, String, NoMoment)> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(open) = source[from..].find(['[', '【', '［']).map(|i| i + from) {
@@ -112,14 +121,54 @@ pub fn malformed_in_source(source: &str) -> Vec<(usize, String)> {
         let window = &source[inner_start..window_end];
         if let Some(len) = window.find(close) {
             let inner = &window[..len];
-            if looks_like_time(inner) && seconds(inner).is_none() {
+            if let Some(why) = why_no_moment(inner) {
                 let end = inner_start + len + close.len_utf8();
-                found.push((open, source[open..end].to_string()));
+                found.push((open, source[open..end].to_string(), why));
             }
         }
         from = inner_start;
     }
     found
+}
+
+/// Why text an editor meant as a time or a span of time links to no moment; `None` when it
+/// does, or when it was never meant as one.
+fn why_no_moment(inner: &str) -> Option<NoMoment> {
+    let meant = match split_span(inner) {
+        Some((from, to)) => looks_like_time(from) && looks_like_time(to),
+        None => looks_like_time(inner),
+    };
+    if !meant || moment(inner).is_some() {
+        return None;
+    }
+    let backwards = split_span(inner).is_some_and(
+        |(from, to)| matches!((seconds(from), seconds(to)), (Some(a), Some(b)) if b <= a),
+    );
+    Some(if backwards {
+        NoMoment::Backwards
+    } else {
+        NoMoment::OutOfRange
+    })
+}
+
+/// What joins two times into a span: 【12:05-13:40】, 【12:05～13:40】, 【12:05至13:40】.
+const SPAN_JOINERS: [char; 7] = ['-', '–', '—', '~', '～', '至', '到'];
+
+/// A span's two times as written (`12:05 - 13:40` → `12:05`, `13:40`), if `inner` is a span.
+fn split_span(inner: &str) -> Option<(&str, &str)> {
+    let at = inner.find(SPAN_JOINERS)?;
+    let to = inner[at..].trim_start_matches(SPAN_JOINERS);
+    Some((inner[..at].trim(), to.trim()))
+}
+
+/// A bracket's text as the moment it links to: a time, or the start of a span of two that
+/// ends after it starts (a reviewer citing a stretch of the lesson).
+fn moment(inner: &str) -> Option<u32> {
+    let Some((from, to)) = split_span(inner) else {
+        return seconds(inner);
+    };
+    let (start, end) = (seconds(from)?, seconds(to)?);
+    (end > start).then_some(start)
 }
 
 /// Digits in two or three groups, the last of two digits (`00:61`, `1:75:00`): what an editor
@@ -145,7 +194,7 @@ fn next_time(text: &str) -> Option<(usize, usize, u32)> {
         };
         let inner_start = open + text[open..].chars().next()?.len_utf8();
         if let Some(len) = text[inner_start..].find(close)
-            && let Some(seconds) = seconds(&text[inner_start..inner_start + len])
+            && let Some(seconds) = moment(&text[inner_start..inner_start + len])
         {
             return Some((open, inner_start + len + close.len_utf8(), seconds));
         }
@@ -214,12 +263,39 @@ mod tests {
     }
 
     #[test]
+    fn a_cited_span_links_to_its_start() {
+        let (html, cited) = linked("导入【12:05-13:40】与［1:00:00 至 1:02:30］、[05:00～06:00]");
+        assert_eq!(cited, [725, 3600, 300], "{html}");
+        assert!(
+            html.contains(
+                "<a class=\"time-link\" href=\"lectern-video:#t=725\">【12:05-13:40】</a>"
+            ),
+            "{html}"
+        );
+        assert_eq!(cited_in_source("【12:05—13:40】"), [(725, 0)]);
+        // a span that ends before it starts is no moment
+        assert!(linked("【13:00-12:00】").1.is_empty());
+    }
+
+    #[test]
     fn times_out_of_range_are_found_with_their_place() {
         let source = "见[00:61]和【１：７５：００】，[05:00] 与 [a:61]、[1:2]、[100]";
         let found = malformed_in_source(source);
-        let written: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
+        let written: Vec<&str> = found.iter().map(|(_, w, _)| w.as_str()).collect();
         assert_eq!(written, ["[00:61]", "【１：７５：００】"]);
         assert_eq!(found[0].0, "见".len());
+        // spans: an end out of range, an end before the start; a span of no times stays text
+        let spans =
+            malformed_in_source("【12:61-13:00】【12:00-13:61】【13:00～12:00】[1-2]【第1至3课】");
+        let why: Vec<(&str, NoMoment)> = spans.iter().map(|(_, w, y)| (w.as_str(), *y)).collect();
+        assert_eq!(
+            why,
+            [
+                ("【12:61-13:00】", NoMoment::OutOfRange),
+                ("【12:00-13:61】", NoMoment::OutOfRange),
+                ("【13:00～12:00】", NoMoment::Backwards),
+            ]
+        );
         // A window that ends inside a character (no panic)
         assert!(malformed_in_source(&format!("[{}", "情".repeat(30))).is_empty());
     }
