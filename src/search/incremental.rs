@@ -360,32 +360,28 @@ impl IndexState {
 
     /// Give every posting its document's new number (`moves`, by old number; `None`: the
     /// document is gone and its postings must be too). Returns the buckets that changed.
+    /// A resource dated in the past renumbers every newer one, so nearly every list: the
+    /// buckets are done in parallel (the pages of the patch take the other core first).
     fn renumber(&mut self, moves: &[Option<u32>]) -> Option<BTreeSet<usize>> {
+        // Numbers below the first that moves stay: a list ending before it is left as it is.
+        let first_moved = moves
+            .iter()
+            .enumerate()
+            .position(|(n, to)| *to != Some(n as u32))
+            .unwrap_or(moves.len()) as u32;
+        let outcomes: Vec<Option<(bool, usize)>> = self
+            .buckets
+            .par_iter_mut()
+            .map(|bucket| renumber_bucket(bucket, moves, first_moved))
+            .collect();
         let mut touched = BTreeSet::new();
         let mut estimate = 0;
-        for (b, bucket) in self.buckets.iter_mut().enumerate() {
-            let mut emptied = Vec::new();
-            for (term, list) in bucket.iter_mut() {
-                let mut pairs = Vec::new();
-                for (doc, tf) in decode(list)? {
-                    if let Some(to) = *moves.get(doc as usize)? {
-                        pairs.push((to, tf));
-                    }
-                }
-                let renumbered = PostingList::from_pairs(&pairs);
-                if renumbered.encoded != list.encoded {
-                    touched.insert(b);
-                    *list = renumbered;
-                }
-                if list.df == 0 {
-                    emptied.push(term.clone());
-                } else {
-                    estimate += list.size_estimate(term);
-                }
+        for (b, outcome) in outcomes.into_iter().enumerate() {
+            let (changed, size) = outcome?;
+            if changed {
+                touched.insert(b);
             }
-            for term in emptied {
-                bucket.remove(&term);
-            }
+            estimate += size;
         }
         self.estimate = estimate;
         Some(touched)
@@ -522,6 +518,44 @@ impl IndexState {
             outside,
         }
     }
+}
+
+/// One bucket's lists renumbered (see `IndexState::renumber`): whether any changed, and the
+/// bucket's size estimate after.
+fn renumber_bucket(
+    bucket: &mut Bucket,
+    moves: &[Option<u32>],
+    first_moved: u32,
+) -> Option<(bool, usize)> {
+    let mut changed = false;
+    let mut estimate = 0;
+    let mut emptied = Vec::new();
+    for (term, list) in bucket.iter_mut() {
+        if list.df > 0 && list.last < first_moved {
+            estimate += list.size_estimate(term);
+            continue;
+        }
+        let mut pairs = Vec::new();
+        for (doc, tf) in decode(list)? {
+            if let Some(to) = *moves.get(doc as usize)? {
+                pairs.push((to, tf));
+            }
+        }
+        let renumbered = PostingList::from_pairs(&pairs);
+        if renumbered.encoded != list.encoded {
+            changed = true;
+            *list = renumbered;
+        }
+        if list.df == 0 {
+            emptied.push(term.clone());
+        } else {
+            estimate += list.size_estimate(term);
+        }
+    }
+    for term in emptied {
+        bucket.remove(&term);
+    }
+    Some((changed, estimate))
 }
 
 /// Kept and new documents take every number below the new count exactly once.
