@@ -299,28 +299,33 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
         }
     }
     let items = deserializer.deserialize_any(Topics)?;
-    Ok(items
-        .iter()
-        .flat_map(|item| {
-            let item = item.trim();
-            let item = item
-                .strip_prefix(['［', '【'])
-                .and_then(|rest| rest.strip_suffix(['］', '】']))
-                .unwrap_or(item);
-            item.split(['、', '，', ',', '；', ';'])
-                .map(|t| {
-                    // zero-width characters pasted with a topic would make a second topic
-                    // that looks the same
-                    t.chars()
-                        .filter(|c| !is_invisible(*c))
-                        .collect::<String>()
-                        .trim()
-                        .to_string()
-                })
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
+    Ok(items.iter().flat_map(|item| topic_names(item)).collect())
+}
+
+/// What separates topics written as one text, in front matter, a YAML catalog or a
+/// spreadsheet cell: `|` and `、` as documented, and what a teacher types in Excel or WPS
+/// instead — commas, semicolons, slashes, full-width or not.
+const TOPIC_SEPARATORS: [char; 9] = ['|', '｜', '、', '，', ',', '；', ';', '/', '／'];
+
+/// The topics in one written item: `情绪管理、压力管理`, `［情绪管理，压力管理］`, `情绪管理|压力管理`.
+pub fn topic_names(item: &str) -> Vec<String> {
+    let item = item.trim();
+    let item = item
+        .strip_prefix(['［', '【'])
+        .and_then(|rest| rest.strip_suffix(['］', '】']))
+        .unwrap_or(item);
+    item.split(TOPIC_SEPARATORS)
+        .map(|t| {
+            // zero-width characters pasted with a topic would make a second topic that
+            // looks the same
+            t.chars()
+                .filter(|c| !is_invisible(*c))
+                .collect::<String>()
+                .trim()
+                .to_string()
         })
-        .collect())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Characters that take no room on screen: zero-width space, joiners, word joiner, BOM.
@@ -776,6 +781,15 @@ mod tests {
         assert_eq!(read(r#""情绪管理; 人际交往, ""#), both);
         assert_eq!(read(r#""情绪管理""#), ["情绪管理"]);
         assert_eq!(read("[\"情绪\u{200B}管理\u{FEFF}\"]"), ["情绪管理"]);
+        // as an Excel or WPS sheet has them: bars, slashes, semicolons, full-width or not
+        for cell in [
+            "情绪管理|人际交往",
+            "情绪管理｜人际交往",
+            "情绪管理/人际交往",
+            "情绪管理；人际交往",
+        ] {
+            assert_eq!(topic_names(cell), both, "{cell}");
+        }
     }
 
     #[test]

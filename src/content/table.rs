@@ -238,7 +238,7 @@ impl Cells<'_> {
                 .parsed("grade", GradeSpec::from_cell, GRADE_HELP)
                 .unwrap_or(GradeSpec(Vec::new())),
             course: self.required("course"),
-            topics: self.list("topics"),
+            topics: super::model::topic_names(self.text("topics")),
             summary: self.text("summary").to_string(),
             date: self.parsed("date", Date::parse, DATE_HELP),
             draft: self.parsed("draft", draft, DRAFT_HELP).unwrap_or(false),
@@ -300,10 +300,6 @@ impl Cells<'_> {
                 None
             }
         }
-    }
-
-    fn list(&self, name: &str) -> Vec<String> {
-        split_list(self.text(name)).map(str::to_string).collect()
     }
 
     fn problem(&mut self, name: &str, message: String, help: &str) {

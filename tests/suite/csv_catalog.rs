@@ -107,3 +107,25 @@ fn an_unknown_chinese_column_suggests_its_field_or_nothing() {
     }
     assert!(!run.stderr.contains("did you mean `id`"), "{}", run.stderr);
 }
+
+#[test]
+fn topics_separated_as_a_spreadsheet_has_them_are_each_a_topic() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    let text = "id,title,grade,course,topics,url\n\
+        t1,甲,7,mental-health,\"情绪管理,压力管理\",https://media.example.org/1.mp4\n\
+        t2,乙,7,mental-health,情绪管理，压力管理,https://media.example.org/2.mp4\n\
+        t3,丙,7,mental-health,情绪管理/压力管理,https://media.example.org/3.mp4\n\
+        t4,丁,7,mental-health,情绪管理；压力管理｜人际交往,https://media.example.org/4.mp4\n";
+    site.write(LIST, text.as_bytes());
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    let mut topics = list_dir(&out.join("topics"));
+    topics.retain(|t| t != "index.html");
+    assert_eq!(
+        topics,
+        ["qing-xu-guan-li", "ren-ji-jiao-wang", "ya-li-guan-li"],
+        "{}",
+        run.stderr
+    );
+}
