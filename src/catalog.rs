@@ -138,7 +138,9 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
     } = content;
     resources.sort_by(|a, b| document_order(a, b));
     let resources = drop_duplicates(resources, diagnostics);
-    diagnostics.extend(crate::content::align::course_warnings(config, &resources));
+    diagnostics.extend(crate::content::align::alignment_warnings(
+        config, &resources,
+    ));
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));
     let pages = check_pages(pages, diagnostics);
     // Links and browse indexes read the same records: one core each.
@@ -148,6 +150,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         || index(config, &resources, &pages),
     );
     diagnostics.extend(link_problems.sorted());
+    diagnostics.extend(filed_apart(config, &resources, &links));
     diagnostics.extend(topic_spellings(&indexes.topics, &resources));
     diagnostics.extend(numbered_topic_addresses(&indexes.topics, &resources));
     Catalog {
@@ -394,6 +397,68 @@ fn resolve_links(
         }
     }
     links
+}
+
+/// A warning for each video or review filed under other grades or another course than the
+/// lesson (or, for a review that names one, the video) it belongs to: the coverage map, the
+/// grade and course pages and `stats` count it where its lesson is not.
+fn filed_apart(config: &Config, resources: &[Arc<Resource>], links: &[Links]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (r, link) in resources.iter().zip(links) {
+        let (key, of) = match (&r.detail, link.video, link.lesson) {
+            (Detail::Review(d), Some(video), _) if d.video.is_some() => ("video", video),
+            (Detail::Video(_) | Detail::Review(_), _, Some(lesson)) => ("lesson", lesson),
+            _ => continue,
+        };
+        let other = &resources[of.0];
+        let what = format!("{} `{}`", other.kind.slug(), other.id);
+        if !r.grades.iter().any(|g| other.grades.contains(g)) {
+            let grades = grade_names(config, &other.grades);
+            let warning = Diagnostic::warning(format!(
+                "this {} is filed under {}, but its {what} is for {grades}: the coverage map and the grade pages count them apart",
+                r.kind.slug(),
+                grade_names(config, &r.grades),
+            ))
+            .with_help(format!("write the {}'s grade here: `grade: {}`", other.kind.slug(), grade_value(&other.grades)));
+            warnings.push(r.origin.at_key("grade", warning));
+        }
+        if r.course != other.course {
+            let warning = Diagnostic::warning(format!(
+                "this {}'s course is `{}`, but its {what} is of course `{}`: the coverage map and the course pages count them apart",
+                r.kind.slug(),
+                r.course,
+                other.course
+            ))
+            .with_help(format!("write `course: {}` here, or link the {key} of this course", other.course));
+            warnings.push(r.origin.at_key("course", warning));
+        }
+    }
+    warnings
+}
+
+/// `grade 7 (七年级)` or `grades 7, 8 (七年级, 八年级)`, for a diagnostic.
+fn grade_names(config: &Config, grades: &[u8]) -> String {
+    let names: Vec<&str> = grades
+        .iter()
+        .filter_map(|g| config.grade(*g).map(|g| g.name.as_str()))
+        .collect();
+    let numbers: Vec<String> = grades.iter().map(u8::to_string).collect();
+    let word = if grades.len() == 1 { "grade" } else { "grades" };
+    format!("{word} {} ({})", numbers.join(", "), names.join(", "))
+}
+
+/// Grades as front matter takes them: `7` or `[7, 8]`.
+fn grade_value(grades: &[u8]) -> String {
+    match grades {
+        [one] => one.to_string(),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// The browse indexes and the source → page map of a catalog's records.

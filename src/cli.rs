@@ -210,16 +210,12 @@ pub fn run() -> ExitCode {
                 lesson: lesson.as_deref(),
             };
             let unnamed_review = kind == crate::content::Kind::Review && lesson.is_none();
-            let guessed = match (grade, &course) {
-                (None, None) => Some("`grade:` and `course:`"),
-                (None, Some(_)) => Some("`grade:`"),
-                (Some(_), None) => Some("`course:`"),
-                (Some(_), Some(_)) => None,
-            };
-            report_outcome(crate::scaffold::new_resource(&root, &request).map(|path| {
-                crate::say!("Created {}", path.display());
-                if let Some(fields) = guessed {
-                    crate::say!("Check {fields} in it: they were filled in with the first grade or course of site.yaml (`--grade N --course SLUG` sets them).");
+            report_outcome(crate::scaffold::new_resource(&root, &request).map(|created| {
+                crate::say!("Created {}", created.path.display());
+                if !created.guessed.is_empty() {
+                    let fields: Vec<String> =
+                        created.guessed.iter().map(|f| format!("`{f}:`")).collect();
+                    crate::say!("Check {} in it: they were filled in with the first grade or course of site.yaml (`--grade N --course SLUG` sets them).", fields.join(" and "));
                 }
                 if unnamed_review {
                     // A review of nothing does not build: say so before `serve` shows the box.

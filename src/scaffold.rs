@@ -17,7 +17,6 @@ pub struct NewResource<'a> {
     pub lesson: Option<&'a str>,
 }
 
-/// Write `content/<kind>/<pinyin-slug>.md`; never overwrite. Returns the new file's path.
 /// A title with nothing to spell in pinyin or Latin letters (Ω ß) gives `untitled.md`: the
 /// next free `untitled-N.md` then, so a second such title is not refused as existing.
 fn free_untitled(path: PathBuf) -> PathBuf {
@@ -30,7 +29,9 @@ fn free_untitled(path: PathBuf) -> PathBuf {
         .unwrap_or(path)
 }
 
-pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, Diagnostic> {
+/// Write `content/<kind>/<pinyin-slug>.md`; never overwrite. Returns the new file's path and
+/// the fields it guessed.
+pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, Diagnostic> {
     let mut diagnostics = Diagnostics::new();
     let Some(config) = config::load(root, &mut diagnostics) else {
         return Err(diagnostics
@@ -47,18 +48,34 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
     if let Some((message, help)) = crate::content::title_too_long(title) {
         return Err(Diagnostic::error(message).with_help(help));
     }
-    let grade = request
-        .grade
-        .unwrap_or_else(|| config.grades.first().map_or(1, |g| g.number));
-    if config.grade(grade).is_none() {
+    // A video or review of a lesson is of the lesson's grades and course unless told otherwise.
+    let lesson = match request.lesson {
+        Some(lesson) => find_lesson(root, &config, lesson)?,
+        None => None,
+    };
+    let mut guessed = Vec::new();
+    let grades = match (request.grade, &lesson) {
+        (Some(grade), _) => vec![grade],
+        (None, Some(lesson)) => lesson.grades.clone(),
+        (None, None) => {
+            guessed.push("grade");
+            vec![config.grades.first().map_or(1, |g| g.number)]
+        }
+    };
+    if let Some(grade) = grades.iter().find(|g| config.grade(**g).is_none()) {
         return Err(
             Diagnostic::error(format!("grade {grade} does not exist in this site"))
                 .with_help("use a grade from 1 to 12"),
         );
     }
-    let course = request
-        .course
-        .unwrap_or_else(|| config.courses.first().map_or("", |c| c.slug.as_str()));
+    let course = match (request.course, &lesson) {
+        (Some(course), _) => course,
+        (None, Some(lesson)) => lesson.course.as_str(),
+        (None, None) => {
+            guessed.push("course");
+            config.courses.first().map_or("", |c| c.slug.as_str())
+        }
+    };
     // a course by its name (心理健康), as front matter takes it
     let course = config
         .courses
@@ -69,9 +86,6 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
         let known: Vec<&str> = config.courses.iter().map(|c| c.slug.as_str()).collect();
         return Err(Diagnostic::error(format!("unknown course `{course}`"))
             .with_help(format!("use one of: {}", known.join(", "))));
-    }
-    if let Some(lesson) = request.lesson {
-        check_lesson(root, &config, lesson)?;
     }
     let dir = root.join("content").join(request.kind.dir());
     refuse_linked_folder(&dir)?;
@@ -91,22 +105,50 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<PathBuf, D
     let text = render_new(
         request.kind,
         title,
-        grade,
+        &grades,
         course,
         request.lesson.unwrap_or(""),
     );
     std::fs::create_dir_all(&dir)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     write_new(&path, &text)?;
-    Ok(path)
+    Ok(Created { path, guessed })
+}
+
+/// A file `lectern new` wrote, and the fields it filled in with the site's first grade or
+/// course because nothing said which (the editor is asked to check them).
+pub struct Created {
+    pub path: PathBuf,
+    pub guessed: Vec<&'static str>,
+}
+
+/// What a new video or review takes from its lesson.
+struct LessonFacts {
+    grades: Vec<u8>,
+    course: String,
 }
 
 /// `--lesson ID` must name a lesson of the site (its `slug:`, or its file name without .md), as
 /// the build requires: read `content/` as the build does and look the id up. A lesson whose
-/// file has errors or is a draft still counts, as the build reports those itself.
-fn check_lesson(root: &Path, config: &config::Config, lesson: &str) -> Result<(), Diagnostic> {
+/// file has errors or is a draft still counts, as the build reports those itself; one with
+/// errors has no facts to give.
+fn find_lesson(
+    root: &Path,
+    config: &config::Config,
+    lesson: &str,
+) -> Result<Option<LessonFacts>, Diagnostic> {
     let mut ignored = Diagnostics::new();
     let content = crate::content::load(root, config, true, &mut ignored);
+    if let Some(found) = content
+        .resources
+        .iter()
+        .find(|r| r.kind == Kind::Lesson && r.id == lesson)
+    {
+        return Ok(Some(LessonFacts {
+            grades: found.grades.clone(),
+            course: found.course.clone(),
+        }));
+    }
     let ids: Vec<&str> = content
         .resources
         .iter()
@@ -121,7 +163,7 @@ fn check_lesson(root: &Path, config: &config::Config, lesson: &str) -> Result<()
         )
         .collect();
     if ids.contains(&lesson) {
-        return Ok(());
+        return Ok(None);
     }
     let help = match crate::diagnostics::suggest(lesson, ids.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
@@ -165,8 +207,18 @@ fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-fn render_new(kind: Kind, title: &str, grade: u8, course: &str, lesson: &str) -> String {
+fn render_new(kind: Kind, title: &str, grades: &[u8], course: &str, lesson: &str) -> String {
     let today = Date::today();
+    let grade = match grades {
+        [one] => one.to_string(),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let common = format!(
         "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n# textbook: daofa-7a       # 教材：site.yaml 里 textbooks 的 slug（可选；去掉行首的 # 启用）\n# unit: 1                 # 教材的第几单元（与 textbook 一起写）\n# period: 1               # 单元内的第几课（可选）\n",
         quote(title)
@@ -184,7 +236,7 @@ fn render_new(kind: Kind, title: &str, grade: u8, course: &str, lesson: &str) ->
             }
         ),
         Kind::Review => format!(
-            "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\nrating: 5                # 评分 1–5\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n- \n\n## 不足与建议\n\n\n",
+            "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\n# rating: 4              # 评分 1–5：评好后去掉行首的 #\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n- \n\n## 不足与建议\n\n\n",
             if lesson.is_empty() {
                 "\"\"".to_string()
             } else {

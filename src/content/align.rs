@@ -1,6 +1,7 @@
 //! A resource's `textbook:`, `unit:` and `period:` checked against the textbooks `site.yaml`
 //! declares: an unknown textbook or unit is an error with "did you mean"; a textbook of
-//! another course is a warning, made once the records are assembled (`course_warnings`). Only reads the config: the pages are `theme`'s.
+//! another course, grade or term is a warning, made once the records are assembled
+//! (`alignment_warnings`). Only reads the config: the pages are `theme`'s.
 
 use super::model::Alignment;
 use super::parse::Place;
@@ -81,29 +82,66 @@ pub(super) fn alignment(
     })
 }
 
-/// A warning for each resource aligned to a textbook of another course than its own. Made
-/// over the assembled records (a record parsed without errors carries no warnings with it).
-pub fn course_warnings(
+/// Warnings for each resource aligned to a textbook that is not of its own course, grade or
+/// term: the textbook's page would list it beside lessons of another year. Made over the
+/// assembled records (a record parsed without errors carries no warnings with it).
+pub fn alignment_warnings(
     config: &crate::config::Config,
     resources: &[std::sync::Arc<super::Resource>],
 ) -> Vec<Diagnostic> {
-    resources
-        .iter()
-        .filter_map(|r| {
-            let a = r.alignment.as_ref()?;
-            let book = config.textbook(&a.textbook)?;
-            (book.course != r.course).then(|| {
-                let warning = Diagnostic::warning(format!(
-                    "textbook `{}` is for course `{}`, but this resource's course is `{}`",
-                    book.slug, book.course, r.course
-                ))
-                .with_help(
-                    "align the resource to a textbook of its own course, or correct `course:`",
-                );
-                r.origin.at_key("textbook", warning)
-            })
-        })
-        .collect()
+    let mut warnings = Vec::new();
+    for r in resources {
+        let Some(book) = r
+            .alignment
+            .as_ref()
+            .and_then(|a| config.textbook(&a.textbook))
+        else {
+            continue;
+        };
+        if book.course != r.course {
+            let warning = Diagnostic::warning(format!(
+                "textbook `{}` is for course `{}`, but this resource's course is `{}`",
+                book.slug, book.course, r.course
+            ))
+            .with_help("align the resource to a textbook of its own course, or correct `course:`");
+            warnings.push(r.origin.at_key("textbook", warning));
+        }
+        if !r.grades.contains(&book.grade) {
+            let warning = Diagnostic::warning(format!(
+                "textbook `{}` is for grade {}, but this resource is for grade {}",
+                book.slug,
+                book.grade,
+                r.grades.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
+            ))
+            .with_help(format!(
+                "align the resource to a textbook of its own grade, or include grade {} in `grade:`",
+                book.grade
+            ));
+            warnings.push(r.origin.at_key("textbook", warning));
+        }
+        let term = match &r.detail {
+            super::Detail::Lesson(d) => d.term,
+            _ => None,
+        };
+        if let (Some(book_term), Some(term)) = (book.term, term)
+            && book_term != term
+        {
+            let warning = Diagnostic::warning(format!(
+                "textbook `{}` is for term {book_term} ({}), but this lesson says `term: {term}`",
+                book.slug,
+                if book_term == 1 {
+                    "上学期"
+                } else {
+                    "下学期"
+                }
+            ))
+            .with_help(format!(
+                "write `term: {book_term}`, or align the lesson to the other term's textbook"
+            ));
+            warnings.push(r.origin.at_key("term", warning));
+        }
+    }
+    warnings
 }
 
 fn textbook_help(place: &Place<'_>, slug: &str) -> String {

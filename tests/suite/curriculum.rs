@@ -318,6 +318,53 @@ fn a_textbook_of_another_course_is_a_warning_and_the_site_builds() {
     );
 }
 
+#[test]
+fn a_textbook_of_another_grade_or_term_is_a_warning_at_its_line() {
+    let site = copy_site("full");
+    let path = site.root.join("content/lessons/junior/emotion-abc.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(
+        "content/lessons/junior/emotion-abc.md",
+        text.replacen("grade: \"7-9\"", "grade: 9", 1)
+            .replacen("term: 1", "term: 2", 1),
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    for expected in [
+        "textbook `xinli-8` is for grade 8, but this resource is for grade 9",
+        "content/lessons/junior/emotion-abc.md:5:1",
+        "textbook `xinli-8` is for term 1 (上学期), but this lesson says `term: 2`",
+        "content/lessons/junior/emotion-abc.md:11:1",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_video_or_review_filed_apart_from_its_lesson_is_a_warning() {
+    let site = copy_site("full");
+    let video = "content/videos/emotion-abc-class.md";
+    let text = std::fs::read_to_string(site.root.join(video)).unwrap();
+    site.write(
+        video,
+        text.replacen("course: mental-health", "course: morality-law", 1),
+    );
+    let review = "content/reviews/emotion-abc-shuo-ke.md";
+    let text = std::fs::read_to_string(site.root.join(review)).unwrap();
+    site.write(review, text.replacen("grade: 7", "grade: 1", 1));
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    for expected in [
+        "this video's course is `morality-law`, but its lesson `emotion-abc` is of course `mental-health`",
+        "content/videos/emotion-abc-class.md:4:1",
+        "this review is filed under grade 1 (一年级), but its lesson `emotion-abc` is for grades 7, 8, 9 (七年级, 八年级, 九年级)",
+        "write the lesson's grade here: `grade: [7, 8, 9]`",
+        "content/reviews/emotion-abc-shuo-ke.md:3:1",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
+
 /// A front-matter warning on a record that is otherwise fine reaches the editor (it was once
 /// dropped with the record's other problems when there was no error among them).
 #[test]
