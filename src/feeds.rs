@@ -107,6 +107,12 @@ pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
         xml_text(&config.base_url)
     ));
     xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
+    // Atom needs an author for every entry: the site's, unless the entry names its own (an
+    // empty name is invalid).
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_text(&config.title)
+    ));
     for r in catalog.resources.iter().take(30) {
         let url = crate::url::ascii_base_url(&format!(
             "{}{}",
@@ -129,26 +135,30 @@ pub fn atom(config: &Config, catalog: &Catalog) -> Option<String> {
                 xml_text(&r.summary)
             ));
         }
-        xml.push_str("    <author><name>");
-        xml.push_str(&xml_text(&author(r)));
-        xml.push_str("</name></author>\n  </entry>\n");
+        if let Some(name) = author(r).filter(|name| !xml_text(name).trim().is_empty()) {
+            xml.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                xml_text(&name)
+            ));
+        }
+        xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
     Some(xml)
 }
 
-fn author(r: &crate::content::Resource) -> String {
+/// The entry's author: its teacher, speaker or reviewer, else its school, else none.
+fn author(r: &crate::content::Resource) -> Option<String> {
     use crate::content::Detail;
     let name = match &r.detail {
         Detail::Lesson(d) => d.author.as_str(),
         Detail::Video(d) => d.speaker.as_str(),
         Detail::Review(d) => d.reviewer.as_str(),
     };
-    if name.is_empty() {
-        r.school.clone()
-    } else {
-        name.to_string()
-    }
+    [name, r.school.as_str()]
+        .into_iter()
+        .find(|n| !n.trim().is_empty())
+        .map(str::to_string)
 }
 
 /// `text` escaped for XML, without the characters XML 1.0 cannot hold at all (controls other

@@ -405,6 +405,11 @@ fn base_url_goes_into_canonical_sitemap_and_feed_only() {
     let site = copy_site("full");
     // the theme's footer links to help/: give it one, so this test is only about the base URL
     site.write("content/pages/help.md", "---\ntitle: 帮助\n---\n\n帮助。\n");
+    // the newest lesson names no author and no school
+    site.write(
+        "content/lessons/nameless.md",
+        "---\ntitle: 无名\ngrade: 7\ncourse: mental-health\ndate: 2025-01-01\n---\n\n正文。\n",
+    );
     let out = site.beside("public");
     build(&site.root, &out, &["--base-url", base]).success();
     let tree = read_tree(&out);
@@ -435,6 +440,14 @@ fn base_url_goes_into_canonical_sitemap_and_feed_only() {
         "{feed}"
     );
     assert!(feed.contains(&format!("href=\"{base}feed.xml\"")), "{feed}");
+    // Atom: every entry has an author, the site's when it names none, and no empty name
+    assert!(
+        feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+        "{feed}"
+    );
+    assert!(!feed.contains("<name></name>"), "{feed}");
+    let head = feed.split("<entry>").next().unwrap();
+    assert!(head.contains("<author><name>"), "{feed}");
     assert!(
         !feed.contains("href=\"/"),
         "feed has a root-relative link: {feed}"
