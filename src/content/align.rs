@@ -3,7 +3,7 @@
 //! another course, grade or term is a warning, made once the records are assembled
 //! (`alignment_warnings`). Only reads the config: the pages are `theme`'s.
 
-use super::model::Alignment;
+use super::model::{Alignment, Ordinal};
 use super::parse::Place;
 use crate::config::Textbook;
 use crate::diagnostics::{Diagnostic, suggest};
@@ -12,8 +12,8 @@ pub(super) fn alignment(
     place: &Place<'_>,
     problems: &mut Vec<Diagnostic>,
     textbook: Option<String>,
-    unit: Option<u32>,
-    period: Option<u32>,
+    unit: Option<Ordinal>,
+    period: Option<Ordinal>,
 ) -> Option<Alignment> {
     let textbook = textbook
         .map(|t| t.trim().to_string())
@@ -37,6 +37,24 @@ pub(super) fn alignment(
         ));
         return None;
     };
+    let unit = match unit {
+        Some(Ordinal::Name(name)) => match book.units.iter().find(|u| u.name == name) {
+            Some(found) => Some(found.number),
+            None => {
+                problems.push(place.problem(
+                    "unit",
+                    format!("textbook `{slug}` has no unit named `{name}`"),
+                    format!(
+                        "write the unit's number or its name as site.yaml has it: {}",
+                        unit_list(book)
+                    ),
+                ));
+                return None;
+            }
+        },
+        Some(Ordinal::Number(n)) => Some(n),
+        None => None,
+    };
     let Some(unit) = unit else {
         // A `unit:` whose value was refused has its own error already.
         if !place.origin.has_key("unit") {
@@ -55,6 +73,35 @@ pub(super) fn alignment(
             unit_help(book, unit),
         ));
         return None;
+    };
+    let period = match period {
+        Some(Ordinal::Name(name)) => match found.lessons.iter().position(|l| *l == name) {
+            Some(i) => Some(i as u32 + 1),
+            None => {
+                let help = if found.lessons.is_empty() {
+                    "write the lesson's number within the unit, from 1".to_string()
+                } else {
+                    format!(
+                        "write the lesson's number or its name as site.yaml lists it: {}",
+                        found
+                            .lessons
+                            .iter()
+                            .enumerate()
+                            .map(|(i, l)| format!("{} {l}", i + 1))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                problems.push(place.problem(
+                    "period",
+                    format!("unit {unit} ({}) has no lesson named `{name}`", found.name),
+                    help,
+                ));
+                return None;
+            }
+        },
+        Some(Ordinal::Number(n)) => Some(n),
+        None => None,
     };
     if let Some(p) = period {
         let listed = found.lessons.len();

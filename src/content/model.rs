@@ -244,35 +244,100 @@ fn grade_number(text: &str) -> Option<i64> {
     if let Ok(n) = text.parse::<i64>() {
         return Some(n);
     }
-    let numeral = |s: &str| -> Option<i64> {
-        if let Ok(n) = s.parse::<i64>() {
-            return Some(n);
-        }
-        let digit = |c: char| {
-            "一二三四五六七八九"
-                .chars()
-                .position(|d| d == c)
-                .map(|i| i as i64 + 1)
-        };
-        let chars: Vec<char> = s.chars().collect();
-        match chars.as_slice() {
-            ['十'] => Some(10),
-            ['十', d] => digit(*d).map(|d| 10 + d),
-            [d] => digit(*d),
-            _ => None,
-        }
-    };
     let text = text.strip_prefix("小学").unwrap_or(text);
     if let Some(n) = text
         .strip_suffix("年级")
         .or_else(|| text.strip_suffix("年級"))
     {
-        return numeral(n);
+        return small_number(n);
     }
     let senior = text.strip_prefix('高')?;
-    numeral(senior)
+    small_number(senior)
         .filter(|n| (1..=3).contains(n))
         .map(|n| 9 + n)
+}
+
+/// 1–99 in digits or in Chinese numerals as textbooks and timetables write them: `3`, `三`,
+/// `十二`, `二十`, `二十一`.
+fn small_number(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    let digit = |c: char| {
+        "一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as i64 + 1)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        ['十', d] => digit(*d).map(|d| 10 + d),
+        [t, '十'] => digit(*t).map(|t| t * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        [d] => digit(*d),
+        _ => None,
+    }
+}
+
+/// A textbook unit or a lesson within one, as an editor writes it: its number (`3`, `第三单元`,
+/// `第3课`, `Unit 3`) or its name (`师长情谊`), which `align` looks up in the textbook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ordinal {
+    Number(u32),
+    Name(String),
+}
+
+impl Ordinal {
+    /// A spreadsheet cell or a text value; `None` when empty.
+    pub fn from_text(text: &str) -> Option<Ordinal> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let lower = text.to_lowercase();
+        let bare = lower
+            .trim_start_matches("unit")
+            .trim_start_matches("lesson")
+            .trim_start_matches('第')
+            .trim_end_matches("单元")
+            .trim_end_matches("课时")
+            .trim_end_matches('课')
+            .trim();
+        let number = small_number(bare).and_then(|n| u32::try_from(n).ok());
+        Some(number.map_or_else(|| Ordinal::Name(text.to_string()), Ordinal::Number))
+    }
+}
+
+impl<'de> Deserialize<'de> for Ordinal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Ordinal, D::Error> {
+        struct Visit;
+        impl de::Visitor<'_> for Visit {
+            type Value = Ordinal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a unit's or lesson's number, such as 2, or its name")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Ordinal, E> {
+                u32::try_from(v)
+                    .map(Ordinal::Number)
+                    .map_err(|_| E::custom(format!("{v} is too large for a unit or lesson number")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Ordinal, E> {
+                u64::try_from(v)
+                    .map_err(|_| {
+                        E::custom(format!(
+                            "{v} is not a unit or lesson number: they count from 1"
+                        ))
+                    })
+                    .and_then(|v| self.visit_u64(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Ordinal, E> {
+                Ordinal::from_text(v)
+                    .ok_or_else(|| E::custom("the value is empty: write a number such as 2"))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 /// `topics:` as a teacher writes it: a list, or one text, and either way a 、，；, or ; inside
@@ -790,6 +855,31 @@ mod tests {
         ] {
             assert_eq!(topic_names(cell), both, "{cell}");
         }
+    }
+
+    #[test]
+    fn units_and_lessons_as_teachers_write_them() {
+        for (text, number) in [
+            ("3", 3),
+            ("第3单元", 3),
+            ("第三单元", 3),
+            ("Unit 3", 3),
+            ("三", 3),
+            ("第十二课", 12),
+            ("第二十一课时", 21),
+            ("lesson 2", 2),
+        ] {
+            assert_eq!(
+                Ordinal::from_text(text),
+                Some(Ordinal::Number(number)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            Ordinal::from_text(" 师长情谊 "),
+            Some(Ordinal::Name("师长情谊".into()))
+        );
+        assert_eq!(Ordinal::from_text("  "), None);
     }
 
     #[test]

@@ -36,8 +36,8 @@ struct LessonFront {
     #[serde(default)]
     attachments: Vec<String>,
     textbook: Option<String>,
-    unit: Option<u32>,
-    period: Option<u32>,
+    unit: Option<Ordinal>,
+    period: Option<Ordinal>,
 }
 
 const LESSON_FIELDS: &[&str] = &[
@@ -86,8 +86,8 @@ pub(super) struct VideoFront {
     #[serde(default)]
     pub(super) chapters: Vec<ChapterFront>,
     pub(super) textbook: Option<String>,
-    pub(super) unit: Option<u32>,
-    pub(super) period: Option<u32>,
+    pub(super) unit: Option<Ordinal>,
+    pub(super) period: Option<Ordinal>,
     /// A WebVTT chapters file under content/assets/, instead of a `chapters:` list.
     pub(super) chapters_file: Option<String>,
 }
@@ -146,8 +146,8 @@ struct ReviewFront {
     rating: Option<i64>,
     kind: Option<ReviewKind>,
     textbook: Option<String>,
-    unit: Option<u32>,
-    period: Option<u32>,
+    unit: Option<Ordinal>,
+    period: Option<Ordinal>,
 }
 
 const REVIEW_FIELDS: &[&str] = &[
@@ -616,8 +616,8 @@ struct SharedFields {
     date: Option<Date>,
     school: String,
     textbook: Option<String>,
-    unit: Option<u32>,
-    period: Option<u32>,
+    unit: Option<Ordinal>,
+    period: Option<Ordinal>,
 }
 
 /// Each kind has its own strict struct (serde cannot flatten with `deny_unknown_fields`), but

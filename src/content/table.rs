@@ -254,8 +254,8 @@ impl Cells<'_> {
                 .parsed("chapters", chapters, CHAPTERS_HELP)
                 .unwrap_or_default(),
             textbook: self.optional("textbook"),
-            unit: self.parsed("unit", number, NUMBER_HELP),
-            period: self.parsed("period", number, NUMBER_HELP),
+            unit: Ordinal::from_text(self.text("unit")),
+            period: Ordinal::from_text(self.text("period")),
             chapters_file: self.optional("chapters_file"),
         }
     }
@@ -331,14 +331,6 @@ fn required_help(name: &str) -> &'static str {
         "url" => "write an https:// address or a file under content/assets/",
         _ => "fill in the cell: every video needs it",
     }
-}
-
-const NUMBER_HELP: &str = "write a whole number such as 2, or leave the cell empty";
-
-/// A unit or period number.
-fn number(text: &str) -> Result<u32, String> {
-    text.parse::<u32>()
-        .map_err(|_| format!("`{text}` is not a whole number"))
 }
 
 /// `true`/`false` in any case: Excel writes `TRUE`.

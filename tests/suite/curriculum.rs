@@ -449,3 +449,42 @@ fn a_missing_or_bad_unit_is_reported_once_at_the_right_line() {
     assert!(!run.stderr.contains("given without"), "{}", run.stderr);
     assert!(run.stderr.contains("unit"), "{}", run.stderr);
 }
+
+/// A unit and a lesson as an editor names them — `第二单元`, the unit's name, the lesson's
+/// name — are read as their numbers; a name the textbook lacks is an error listing its units.
+#[test]
+fn a_unit_or_lesson_written_as_a_word_or_a_name_is_read() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/junior/emotion-abc.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    let out = site.beside("public");
+    for (unit, period) in [
+        ("第二单元", "第1课"),
+        ("情绪的秘密", "情绪ABC"),
+        ("Unit 2", "1"),
+    ] {
+        site.write(
+            lesson,
+            text.replacen("unit: 2", &format!("unit: {unit}"), 1)
+                .replacen("period: 1", &format!("period: {period}"), 1),
+        );
+        let run = build(&site.root, &out, &[]);
+        run.success();
+        let html = page(&read_tree(&out), "lessons/emotion-abc/index.html");
+        let json = texts(&html, "script[type=\"application/ld+json\"]").join("");
+        assert!(
+            json.contains("\"targetName\":\"2 情绪的秘密\""),
+            "{unit}: {json}"
+        );
+    }
+    site.write(lesson, text.replacen("unit: 2", "unit: 情绪的密码", 1));
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    for expected in [
+        "textbook `xinli-8` has no unit named `情绪的密码`",
+        "content/lessons/junior/emotion-abc.md:6:1",
+        "2 情绪的秘密",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
