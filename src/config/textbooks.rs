@@ -236,6 +236,8 @@ fn units(
             lessons: unit.lessons.iter().map(|l| l.trim().to_string()).collect(),
         });
     }
+    // The book's order, whatever order site.yaml lists them in.
+    units.sort_by_key(|u| u.number);
     units
 }
 
@@ -266,12 +268,12 @@ mod tests {
     }
 
     #[test]
-    fn textbooks_are_optional_and_read_in_order() {
+    fn textbooks_are_optional_and_their_units_in_the_books_order() {
         let (config, d) = parse_with("");
         assert!(!d.has_errors());
         assert!(config.unwrap().textbooks.is_empty());
         let (config, d) = parse_with(
-            "textbooks:\n  - slug: daofa-7a\n    name: 人教版 道德与法治 七年级上册\n    course: morality-law\n    grade: 7\n    term: 1\n    edition: 人教版\n    units:\n      - { number: 1, name: 少年有梦, lessons: [中学时代, 少年有梦] }\n      - { number: 2, name: 友谊的天空 }\n",
+            "textbooks:\n  - slug: daofa-7a\n    name: 人教版 道德与法治 七年级上册\n    course: morality-law\n    grade: 7\n    term: 1\n    edition: 人教版\n    units:\n      - { number: 2, name: 友谊的天空 }\n      - { number: 1, name: 少年有梦, lessons: [中学时代, 少年有梦] }\n",
         );
         assert!(!d.has_errors(), "{:?}", d.sorted());
         let config = config.unwrap();
