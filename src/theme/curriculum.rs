@@ -27,8 +27,8 @@ pub struct TextbookPage<'a> {
     pub units: Vec<UnitView<'a>>,
     /// Resources aligned to the book.
     pub total: usize,
-    /// Units no resource is aligned to.
-    pub empty_units: usize,
+    /// Units no lesson plan is aligned to (what `textbooks/` and `coverage/` count).
+    pub units_without_lessons: usize,
     /// Whether the grade's and the course's listings exist (they do when they list something).
     pub grade_listed: bool,
     pub course_listed: bool,
@@ -236,14 +236,14 @@ pub fn textbook<'c>(
             }
         })
         .collect();
-    let empty_units = units.iter().filter(|u| u.items.is_empty()).count();
+    let units_without_lessons = units.iter().filter(|u| u.counts.lesson == 0).count();
     TextbookView {
         frame: frame(config, &textbook_path(&book.slug)),
         textbook: TextbookPage {
             book: textbook_ref(config, catalog, book),
             units,
             total: places.len(),
-            empty_units,
+            units_without_lessons,
             grade_listed: catalog.by_grade.contains_key(&book.grade),
             course_listed: catalog.by_course.contains_key(&book.course),
         },

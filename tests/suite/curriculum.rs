@@ -488,3 +488,35 @@ fn a_unit_or_lesson_written_as_a_word_or_a_name_is_read() {
         assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
     }
 }
+
+/// A unit with a video but no lesson plan says so on its textbook's page, and the page counts
+/// the units without lesson plans as `textbooks/` and `coverage/` do.
+#[test]
+fn a_unit_without_a_lesson_plan_says_so_and_the_counts_agree() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/junior/emotion-abc.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    // The lesson leaves unit 2; its video stays there.
+    site.write(
+        lesson,
+        text.replacen("textbook: xinli-8\nunit: 2\nperiod: 1\n", "", 1),
+    );
+    let out = site.beside("public");
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    let book = page(&tree, "textbooks/xinli-8/index.html");
+    assert_eq!(
+        texts(&book, "#unit-2 .unit-empty"),
+        ["本单元尚无教学设计。"],
+        "{book}"
+    );
+    let total = texts(&book, ".list-total").join("");
+    let facts = texts(&page(&tree, "textbooks/index.html"), ".textbook-facts").join("");
+    let count = |text: &str| {
+        text.split(" · ")
+            .find(|part| part.contains("尚无教学设计"))
+            .map(str::to_string)
+    };
+    assert!(count(&total).is_some(), "{total}");
+    assert_eq!(count(&total), count(&facts), "{total} / {facts}");
+}
