@@ -209,6 +209,24 @@ describe("every kind of page validates", { skip }, () => {
     assert.deepEqual(problems, [], `${problems.length} axe violations:\n${problems.join("\n")}`);
   });
 
+  test("on a phone, the coverage map scrolled sideways keeps its grade column and its caption in view", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(pathToFileURL(path.join(out, "coverage/index.html")).href);
+    const seen = await page.evaluate(() => {
+      const wrap = document.querySelector(".coverage-wrap");
+      const box = wrap.getBoundingClientRect();
+      const caption = document.querySelector(".coverage caption").getBoundingClientRect();
+      const wide = wrap.scrollWidth > wrap.clientWidth;
+      wrap.scrollLeft = wrap.scrollWidth;
+      const grade = document.querySelector(".coverage tbody th").getBoundingClientRect();
+      return { wide, captionInView: caption.left >= box.left - 1 && caption.left < box.left + 40, gradeLeft: grade.left - box.left };
+    });
+    await page.close();
+    assert.ok(seen.wide, "the map is wider than a phone (else this test shows nothing)");
+    assert.ok(seen.captionInView, "the caption starts at the left edge");
+    assert.ok(Math.abs(seen.gradeLeft) < 2, `the grade column moved ${seen.gradeLeft}px`);
+  });
+
   test("the headings of a page's Markdown get their # links from site.js, not from the page", async () => {
     const rel = FORMULA_LESSON;
     const html = fs.readFileSync(path.join(out, rel), "utf8");
