@@ -69,6 +69,13 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), (String, String)> {
                 .into(),
         ));
     }
+    // A workbook renamed to .csv: a zip (.xlsx, .et from WPS) or an OLE file (.xls).
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err((
+            "the file is an Excel or WPS workbook (.xlsx/.xls) with its name changed to .csv, not CSV text".into(),
+            "open it in Excel or WPS and choose 另存为 (Save As) → \"CSV UTF-8 (逗号分隔)\"; renaming the file does not convert it".into(),
+        ));
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err((
             "the file is saved as UTF-16 (Excel's \"Unicode text\"), not as CSV".into(),

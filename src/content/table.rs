@@ -85,6 +85,17 @@ impl Header {
     fn read(record: &Record, file: &str, problems: &mut Vec<Diagnostic>) -> Header {
         let columns: Vec<String> = record.cells.iter().map(|c| c.trim().to_string()).collect();
         let fields = fields();
+        if let Some(separator) = other_separator(&columns, &fields) {
+            let problem = Diagnostic::error(format!(
+                "the columns are separated by `{separator}`, not by commas"
+            ))
+            .with_help("save the sheet again as \"CSV UTF-8 (逗号分隔)\": a CSV catalog separates its cells with commas (a European Excel writes semicolons)");
+            problems.push(at_cell(problem, file, record.row, 1));
+            return Header {
+                columns: columns.into(),
+                missing_required: true,
+            };
+        }
         let mut seen = BTreeSet::new();
         for (index, name) in columns.iter().enumerate() {
             let problem = if name.is_empty() {
@@ -127,18 +138,39 @@ impl Header {
     }
 }
 
+/// The separator of a header row read as one cell because its cells are separated by
+/// something else (`id;title;grade`, or tabs): two field names or more on either side of it.
+fn other_separator(columns: &[String], fields: &[&str]) -> Option<char> {
+    let [only] = columns else {
+        return None;
+    };
+    [';', '\t', '；'].into_iter().find(|separator| {
+        only.split(*separator)
+            .filter(|name| fields.contains(&name.trim()))
+            .count()
+            >= 2
+    })
+}
+
 fn fields() -> Vec<&'static str> {
     let mut fields = vec!["id"];
     fields.extend_from_slice(parse::VIDEO_FIELDS);
     fields
 }
 
+/// A column the catalog does not know: an error when it looks like a field misspelt or named
+/// in Chinese (`speeker`, `标题`), else a warning — sheets teachers share carry columns of
+/// their own (备注, 序号), and those are left unread.
 fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
-    let help = match suggest_field(name, fields) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("the columns a video catalog knows: {}", fields.join(", ")),
-    };
-    Diagnostic::error(format!("unknown column `{name}`")).with_help(help)
+    match suggest_field(name, fields) {
+        Some(near) => Diagnostic::error(format!("unknown column `{name}`"))
+            .with_help(format!("did you mean `{near}`?")),
+        None => Diagnostic::warning(format!("column `{name}` is not read: a video catalog has no such field"))
+            .with_help(format!(
+                "the columns a video catalog knows: {}; rename the column if it is one of them, or leave it (its cells are ignored)",
+                fields.join(", ")
+            )),
+    }
 }
 
 /// One row → one video, or diagnostics.

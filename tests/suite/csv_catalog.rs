@@ -85,7 +85,7 @@ fn a_ten_megabyte_cell_is_refused_and_the_previous_build_stays() {
 
 /// An unknown Chinese column is offered the field it translates (`标题` → `title`), and an
 /// unknown one with nothing in common with any field gets the list of columns, not a
-/// far-fetched "did you mean `id`?".
+/// far-fetched "did you mean `id`?"; a column of the teacher's own (备注) is only a warning.
 #[test]
 fn an_unknown_chinese_column_suggests_its_field_or_nothing() {
     let site = copy_site_from(&fixture("invalid/_base"));
@@ -99,7 +99,7 @@ fn an_unknown_chinese_column_suggests_its_field_or_nothing() {
         "unknown column `标题`",
         "content/videos/list.csv:1:2",
         "did you mean `title`?",
-        "unknown column `备注`",
+        "warning: column `备注` is not read",
         "content/videos/list.csv:1:6",
         "the columns a video catalog knows: id, title",
     ] {
@@ -125,6 +125,65 @@ fn topics_separated_as_a_spreadsheet_has_them_are_each_a_topic() {
     assert_eq!(
         topics,
         ["qing-xu-guan-li", "ren-ji-jiao-wang", "ya-li-guan-li"],
+        "{}",
+        run.stderr
+    );
+}
+
+/// What a teacher's spreadsheet export goes wrong with: a column of their own (备注) is left
+/// unread with a warning; a workbook renamed to .csv, and a sheet saved with semicolons, are
+/// each named for what they are, with how to save it.
+#[test]
+fn spreadsheet_mistakes_are_named_for_what_they_are() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    let out = site.beside("public");
+    site.write(
+        LIST,
+        "序号,id,title,grade,course,url,备注\n1,ok,合格的一行,7,mental-health,https://media.example.org/a.mp4,待审核\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("column `序号` is not read"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("column `备注` is not read"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !std::fs::read_to_string(out.join("videos/ok/index.html"))
+            .unwrap()
+            .contains("待审核")
+    );
+
+    site.write(LIST, b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("workbook (.xlsx/.xls) with its name changed to .csv"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("另存为"), "{}", run.stderr);
+
+    site.write(
+        LIST,
+        "id;title;grade;course;url\nok;合格的一行;7;mental-health;https://media.example.org/a.mp4\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("the columns are separated by `;`, not by commas"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("has no `title` column"),
         "{}",
         run.stderr
     );
