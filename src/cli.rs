@@ -327,8 +327,13 @@ fn run_build(options: &BuildOptions, strict: bool, timings: bool) -> ExitCode {
         }
         let _ = writeln!(
             err,
-            "Built {} resources into {} pages ({} files) in {:.2} s → {}",
+            "Built {} {} into {} pages ({} files) in {:.2} s → {}",
             report.resources,
+            if report.resources == 1 {
+                "resource"
+            } else {
+                "resources"
+            },
             report.pages,
             report.files,
             report.elapsed.as_secs_f64(),

@@ -880,8 +880,19 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     };
     let bad = url
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c));
-    if bad || path.contains("..") || url.contains('?') || url.contains('#') {
+        .find(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(*c));
+    if let Some(c) = bad {
+        return Err(format!(
+            "base_url `{url}` contains {}, which an address cannot hold: write it percent-encoded (a space is %20) or leave it out",
+            match c {
+                ' ' | '\u{3000}' => "a space".to_string(),
+                c if c.is_control() || c.is_whitespace() =>
+                    format!("the character U+{:04X}", c as u32),
+                c => format!("`{c}`"),
+            }
+        ));
+    }
+    if path.contains("..") || url.contains('?') || url.contains('#') {
         return Err(format!(
             "base_url `{url}` contains characters that are not allowed in it"
         ));
@@ -1150,6 +1161,11 @@ mod tests {
         ] {
             assert!(check_base_url(bad).is_err(), "{bad}");
         }
+        let space = check_base_url("https://example.org/资源 库/").unwrap_err();
+        assert!(
+            space.contains("a space") && space.contains("%20"),
+            "{space}"
+        );
         let capitals = check_base_url("HTTPS://X.ORG/").unwrap_err();
         assert!(capitals.contains("write `https://X.ORG/`"), "{capitals}");
         let text = "title: T\nbase_url: javascript:alert(1)\ncourses:\n  - { slug: a, name: A }\n  - { slug: a, name: B }\n";

@@ -81,6 +81,11 @@ pub struct TextbookFigures {
     pub name: String,
     pub course: String,
     pub grade: u8,
+    /// 1 (上册) or 2 (下册); absent for a book of the whole year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<u8>,
+    /// 人教版, 统编版… (empty when not given).
+    pub edition: String,
     pub units: Vec<UnitFigures>,
     /// Numbers of the units no lesson plan is aligned to, in the book's order.
     pub units_without_lessons: Vec<u32>,
@@ -185,6 +190,8 @@ fn textbook_figures(book: &crate::config::Textbook, catalog: &Catalog) -> Textbo
         name: book.name.clone(),
         course: book.course.clone(),
         grade: book.grade,
+        term: book.term,
+        edition: book.edition.clone(),
         units,
         units_without_lessons,
     }

@@ -248,6 +248,12 @@ fn render_new(kind: Kind, title: &str, grades: &[u8], course: &str, lesson: &str
 
 /// `lectern init DIR`: a new site that builds and serves at once.
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(
+            Diagnostic::error(format!("{} is a file, not a folder", dir.display()))
+                .with_help("choose a new folder name: lectern init my-portal"),
+        );
+    }
     if dir.exists()
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())

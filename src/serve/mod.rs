@@ -352,8 +352,13 @@ fn rebuild(
     };
     match report {
         Some(report) => say!(
-            "Built {} resources into {} pages in {} ms{what}",
+            "Built {} {} into {} pages in {} ms{what}",
             report.resources,
+            if report.resources == 1 {
+                "resource"
+            } else {
+                "resources"
+            },
             report.pages,
             started.elapsed().as_millis()
         ),

@@ -217,6 +217,12 @@ fn stats_prints_the_coverage_figures_as_a_table_and_as_json() {
         (Some(4), Some(2), Some(1))
     );
     assert_eq!(json["textbooks"][0]["slug"], "daofa-7a");
+    assert_eq!(json["textbooks"][0]["term"], 1);
+    assert_eq!(json["textbooks"][0]["edition"], "统编版");
+    assert!(
+        json["textbooks"][1].get("term").is_none(),
+        "xinli-8 is for the whole year"
+    );
     assert_eq!(
         json["textbooks"][0]["units_without_lessons"],
         serde_json::json!([1, 2])

@@ -57,6 +57,14 @@ fn init_makes_a_site_that_builds_cleanly_and_refuses_a_non_empty_folder() {
     let again = lectern(["init".as_ref(), site.as_os_str()]);
     again.expect_code(1);
     assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+    let file = site.join("site.yaml");
+    let onto_file = lectern(["init".as_ref(), file.as_os_str()]);
+    onto_file.expect_code(1);
+    assert!(
+        onto_file.stderr.contains("is a file, not a folder"),
+        "{}",
+        onto_file.stderr
+    );
 }
 
 #[test]
