@@ -349,8 +349,13 @@ fn to_diagnostic(
             None => diagnostic.with_help(format!("the allowed keys are: {}", allowed.join(", "))),
         };
     } else if let Some(missing) = quoted_after(&message, "missing field `") {
-        diagnostic =
-            diagnostic.with_help(format!("add a line `{missing}: …` to the {}", source.what));
+        // In a `{ … }` on one line (a unit, a course), the key goes inside the braces.
+        let help = if source_line(source, line_in_file).contains('{') {
+            format!("add `{missing}: …` inside the braces `{{ … }}`")
+        } else {
+            format!("add a line `{missing}: …` to the {}", source.what)
+        };
+        diagnostic = diagnostic.with_help(help);
     } else if message.starts_with("several YAML documents") {
         diagnostic = diagnostic.with_help(
             "a catalog is one list: remove the `---` lines between entries and start each entry with `- `",
@@ -372,7 +377,7 @@ fn to_diagnostic(
         diagnostic = diagnostic.with_help(
             "a catalog is a list of entries: start each with `- `, e.g. `- id: qing-xu-ke` and its other keys indented under it",
         );
-    } else if let Some(help) = slip_help(&message, source_line(source, line_in_file)) {
+    } else if let Some(help) = slip_help(&message, source_line(source, line_in_file), column) {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
@@ -388,9 +393,11 @@ fn source_line<'t>(source: &YamlSource<'t>, line: usize) -> &'t str {
 }
 
 /// How to mend the slips editors make most, which the parser words in its own terms.
-fn slip_help(message: &str, line: &str) -> Option<String> {
-    let key = line.split([':', '：']).next().unwrap_or("").trim();
-    let value = shorten(line.split_once(':').map_or("", |(_, v)| v.trim()));
+/// `column` (1-based, in characters) is where the parser stopped: on a line holding a
+/// `{ key: value, … }`, the key and value there are the ones the help names.
+fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
+    let (key, value) = key_and_value_at(line, column);
+    let value = shorten(value);
     if line.contains(['\u{3000}', '\u{a0}']) {
         return Some(
             "the line holds a full-width space (　) or a non-breaking space (pasted from a web page or WeChat), which YAML does not read as a space: replace it with an ordinary space".to_string(),
@@ -466,6 +473,36 @@ fn slip_help(message: &str, line: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// The key and value at `column` of `line`: `title: x` → (`title`, `x`); in
+/// `- { number: -1, name: 第五 }` at the `-1` → (`number`, `-1`).
+fn key_and_value_at(line: &str, column: usize) -> (&str, &str) {
+    let flow = line
+        .trim_start()
+        .trim_start_matches('-')
+        .trim_start()
+        .starts_with('{');
+    if !flow {
+        let key = line.split([':', '：']).next().unwrap_or("").trim();
+        let key = key.trim_start_matches('-').trim();
+        return (key, line.split_once(':').map_or("", |(_, v)| v.trim()));
+    }
+    let at = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    // The last `key:` that starts before the column, and its value up to the next `,` or `}`.
+    let Some(colon) = line[..at].rfind(':').or_else(|| line.find(':')) else {
+        return ("", "");
+    };
+    let key = line[..colon]
+        .rsplit(['{', ',', ' '])
+        .find(|k| !k.is_empty())
+        .unwrap_or("");
+    let rest = &line[colon + 1..];
+    let value = rest[..rest.find([',', '}']).unwrap_or(rest.len())].trim();
+    (key.trim(), value)
 }
 
 /// A value echoed in a help line, cut short: the help says how to write it, not what it was.
@@ -740,6 +777,15 @@ pub fn entry_place(text: &str, block: &str, entry: &str) -> Option<(usize, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_and_value_of_a_help_are_those_at_the_column() {
+        assert_eq!(key_and_value_at("title: 情绪", 8), ("title", "情绪"));
+        assert_eq!(key_and_value_at("  - slug: a b", 11), ("slug", "a b"));
+        let unit = "      - { number: -1, name: 第五 }";
+        assert_eq!(key_and_value_at(unit, 19), ("number", "-1"));
+        assert_eq!(key_and_value_at(unit, 31), ("name", "第五"));
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]
