@@ -104,6 +104,34 @@ fn term_at(chars: &[char], i: usize) -> Option<usize> {
     (at(chars, i, "全一") && matches!(chars.get(i + 2), Some('册' | '冊'))).then_some(3)
 }
 
+/// The script's `VOLUME_RE` at `i`: a junior grade's volume (七上, 八下册) as (grade, length);
+/// not in 七上八下 (an idiom), nor after 十, 第 or a digit, nor before 午来去面边.
+fn volume_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
+    let grade = match chars.get(i) {
+        Some('七') => 7,
+        Some('八') => 8,
+        Some('九') => 9,
+        _ => return None,
+    };
+    let after_idiom = i >= 2 && at(chars, i - 2, "七上八下");
+    let before = i.checked_sub(1).and_then(|b| chars.get(b));
+    if at(chars, i, "七上八下")
+        || after_idiom
+        || matches!(before, Some('十' | '第'))
+        || before.is_some_and(char::is_ascii_digit)
+        || !matches!(chars.get(i + 1), Some('上' | '下'))
+    {
+        return None;
+    }
+    let len = if matches!(chars.get(i + 2), Some('册' | '冊')) {
+        3
+    } else {
+        2
+    };
+    let next = chars.get(i + len);
+    (!matches!(next, Some('午' | '来' | '去' | '面' | '边'))).then_some((grade, len))
+}
+
 /// `([初高])([一二三])` at `i`: the grade it names.
 fn short_numeral_at(chars: &[char], i: usize) -> Option<u8> {
     let offset = match chars.get(i) {
@@ -240,6 +268,9 @@ pub fn grade_words(folded: &str) -> GradeWords {
     let chars: Vec<char> = folded.chars().collect();
     let chars = replace(&chars, |c, i| {
         grade_at(c, i).map(|(n, len)| (grade(n), len).1)
+    });
+    let chars = replace(&chars, |c, i| {
+        volume_at(c, i).map(|(n, len)| (grade(n), len).1)
     });
     let chars = replace(&chars, |c, i| {
         if !(i == 0 || is_boundary(c.get(i - 1))) {

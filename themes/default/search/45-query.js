@@ -46,6 +46,9 @@
   // resource is not written 上册, and as text 上册 matches every textbook's first volume.
   var TERM = "[上下](?:册|冊|学期|學期)|全一[册冊]";
   var GRADE_RE = new RegExp("(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)(?:" + TERM + "|[上下](?![\\u3400-\\u9fff]))?", "g");
+  // 七上, 八下册: a junior grade's volume as teachers shorten a textbook's name (道德与法治七上
+  // 第四单元). Not in 七上八下 (an idiom: uneasy), 十七上, 第七上 or 八下午.
+  var VOLUME_RE = /七上八下|(^|[^十第\d])(?!七上八下)([七八九])[上下](?:册|冊)?(?![午来去面边])/g;
   // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
   var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
   var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
@@ -148,6 +151,11 @@
       if (stage && stage !== "小学") n = nthGrade(stage, n) || n; // 初中一年级 = 7 (6 on a 五四制 site); 初中九年级 = 9
       grade(n);
       return " ";
+    });
+    rest = rest.replace(VOLUME_RE, function (all, before, num) {
+      if (!num) return all; // 七上八下
+      grade(numeral(num));
+      return before + " ";
     });
     rest = rest.replace(BAND_RE, function (all, before, band) {
       // A band is of the primary school: 低 its first two grades, 高 its last two, 中 those
