@@ -190,23 +190,37 @@ describe("every kind of page validates", { skip }, () => {
     }
   });
 
-  test("axe-core finds no violations at 360 px", async () => {
+  test("axe-core finds no violations at 360 px, in light and in dark colours", async () => {
     const problems = [];
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-    for (const rel of pages) {
-      const page = await context.newPage();
-      await page.goto(pathToFileURL(path.join(out, rel)).href);
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async () => {
-        // eslint-disable-next-line no-undef
-        const result = await axe.run(document, { resultTypes: ["violations"] });
-        return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
-      });
-      problems.push(...violations.map((v) => `${rel}: ${v}`));
-      await page.close();
+    for (const colorScheme of ["light", "dark"]) {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 }, colorScheme });
+      for (const rel of pages) {
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(path.join(out, rel)).href);
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => {
+          // eslint-disable-next-line no-undef
+          const result = await axe.run(document, { resultTypes: ["violations"] });
+          return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+        });
+        problems.push(...violations.map((v) => `${rel} (${colorScheme}): ${v}`));
+        await page.close();
+      }
+      await context.close();
     }
-    await context.close();
     assert.deepEqual(problems, [], `${problems.length} axe violations:\n${problems.join("\n")}`);
+  });
+
+  test("buttons grow with the reader's text size, as the text does", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(pathToFileURL(path.join(out, FORMULA_LESSON)).href);
+    await page.addStyleTag({ content: "html { font-size: 200%; }" });
+    const sizes = await page.evaluate(() => {
+      const px = (el) => parseFloat(getComputedStyle(el).fontSize);
+      return { body: px(document.querySelector(".prose p")), button: px(document.querySelector("button.print-button")) };
+    });
+    await page.close();
+    assert.ok(sizes.button >= sizes.body * 0.9, JSON.stringify(sizes));
   });
 
   test("on a phone, the coverage map scrolled sideways keeps its grade column and its caption in view", async () => {
