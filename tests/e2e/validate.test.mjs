@@ -295,6 +295,36 @@ describe("every kind of page validates", { skip }, () => {
   // A4 less the @page margins of site.css (18 mm either side), in CSS pixels.
   const PRINTABLE_WIDTH = Math.floor(((210 - 36) / 25.4) * 96);
 
+  test("a long table starts on the page it follows, and a table of long words fits the paper", async (t) => {
+    if (!fs.existsSync(PDFTOTEXT)) return t.skip("no pdftotext");
+    // A page of the built site's own styles: one line, a 49-row 教学过程 table, a 14-column table.
+    const rows = Array.from({ length: 49 }, (_, i) => `<tr><td>环节${i + 1}</td><td>学生分组讨论第${i + 1}个问题</td></tr>`).join("");
+    const word = "https://example.org/a-very-long-address-without-any-break-in-it";
+    const wide = `<tr>${Array.from({ length: 14 }, () => `<td>${word}</td>`).join("")}</tr>`;
+    const dir = path.join(out, "print-check");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "index.html"), `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>打印</title>
+<link rel="stylesheet" href="../static/site.css"><link rel="stylesheet" href="../static/print.css" media="print"></head>
+<body><main><div class="prose"><h1>打印检查</h1><p>一行说明。</p>
+<div class="table-wrap"><table><thead><tr><th>环节</th><th>活动</th></tr></thead><tbody>${rows}</tbody></table></div>
+<div class="table-wrap"><table><tbody>${wide}</tbody></table></div></div></main></body></html>`);
+    const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH, height: 1100 } });
+    try {
+      await page.goto(pathToFileURL(path.join(dir, "index.html")).href);
+      await page.emulateMedia({ media: "print" });
+      const overflow = await page.evaluate(() => [...document.querySelectorAll(".table-wrap")]
+        .map((w) => w.querySelector("table").getBoundingClientRect().right - document.documentElement.clientWidth));
+      assert.ok(overflow.every((o) => o <= 0.5), `a table runs past the paper by ${overflow.join(", ")} px`);
+      const file = path.join(dir, "print.pdf");
+      fs.writeFileSync(file, await page.pdf({ format: "A4", printBackground: false }));
+      const first = spawnSync(PDFTOTEXT, ["-f", "1", "-l", "1", "-enc", "UTF-8", file, "-"], { encoding: "utf8" });
+      assert.match(first.stdout, /环节1\b/, `page 1 holds no row of the table:\n${first.stdout}`);
+    } finally {
+      await page.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const lesson of [FORMULA_LESSON, VIDEO_LESSON]) {
     test(`${lesson} prints to A4 with nothing clipped and scannable QR codes`, async () => {
       const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH, height: 1100 } });
