@@ -408,6 +408,44 @@ fn escape_without_controls(input: &str, out: &mut dyn std::io::Write) -> std::io
 /// are 8–24 KB, so one or two doublings at most.
 const PAGE_CAPACITY: usize = 16 * 1024;
 
+/// No page is this large unless a template loops without end (two nested `range`s pass
+/// Tera's own limit on one): the page is refused before it takes the machine's memory. The
+/// largest real pages (a three-hour transcript, a lesson at the body limit) are a few MB.
+const MAX_PAGE_BYTES: usize = 64 << 20;
+/// Within this of the limit when rendering failed, the limit is what stopped it.
+const PAGE_SLACK: usize = 64 << 10;
+
+/// A page being rendered, refusing to grow past `MAX_PAGE_BYTES`.
+struct BoundedPage(Vec<u8>);
+
+impl std::io::Write for BoundedPage {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > MAX_PAGE_BYTES {
+            return Err(std::io::Error::other("the page is over the size limit"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The error of a page that outgrew `MAX_PAGE_BYTES`: its template (where the loop is, or
+/// what it includes).
+fn runaway(template: &str, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
+    let shown = sources
+        .get(template)
+        .map_or(template, |s| s.shown_as.as_str());
+    Diagnostic::error(format!(
+        "template `{template}` wrote more than {} MiB for one page, so the build stopped it",
+        MAX_PAGE_BYTES >> 20
+    ))
+    .in_file(shown)
+    .with_help("a loop in this template, or in one it includes or extends, runs far too long (two nested `range`s?): make it end")
+}
+
 impl Renderer {
     pub fn render(
         &self,
@@ -418,11 +456,14 @@ impl Renderer {
         // Bytes, not tera's `render`: that checks the finished page is UTF-8 once more (its
         // pieces are `str` already), ~3% of a 10k build, and grows its buffer from the size of
         // the template alone.
-        let mut page = Vec::with_capacity(PAGE_CAPACITY);
-        self.tera
-            .render_to(template, &context, &mut page)
-            .map_err(|e| template_diagnostic(&e, &self.sources))?;
-        Ok(page)
+        let mut page = BoundedPage(Vec::with_capacity(PAGE_CAPACITY));
+        match self.tera.render_to(template, &context, &mut page) {
+            Ok(()) => Ok(page.0),
+            Err(_) if page.0.len() + PAGE_SLACK > MAX_PAGE_BYTES => {
+                Err(runaway(template, &self.sources))
+            }
+            Err(e) => Err(template_diagnostic(&e, &self.sources)),
+        }
     }
 
     pub fn text<'s>(&'s self, key: &'s str) -> &'s str {

@@ -442,3 +442,31 @@ fn oversized_summary_names_and_chapters_are_refused() {
     );
     assert!(!out.exists());
 }
+
+/// A template whose loops never end in practice (two nested `range`s, each under Tera's own
+/// limit) is stopped at the page size limit, with the template named, instead of taking the
+/// machine's memory (it once grew to 22 GB and was killed without a word).
+#[test]
+fn a_template_that_writes_without_end() {
+    let site = site_with_lesson("正文。");
+    site.write(
+        "templates/lesson.html",
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(end=90000) %}{% for j in range(end=90000) %}0123456789abcdefghijklmnopqrstuvwxyz{% endfor %}{% endfor %}{% endblock content %}",
+    );
+    let (run, out) = build_limited(&site);
+    run.expect_code(1);
+    for expected in [
+        "template `lesson.html` wrote more than 64 MiB",
+        "--> templates/lesson.html",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected}\n{}",
+            tail(&run.stderr)
+        );
+    }
+    assert!(
+        !out.exists(),
+        "a failed first build writes no output folder"
+    );
+}
