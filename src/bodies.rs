@@ -21,29 +21,32 @@ pub struct Bodies {
 
 /// Render every body (in parallel) and check the fragment links between them.
 pub fn render_all(config: &Config, catalog: &Catalog, diagnostics: &mut Diagnostics) -> Bodies {
+    let pages = render_page_bodies(config, catalog, diagnostics);
+    render_resources_beside(config, catalog, pages, diagnostics)
+}
+
+/// Render the resources' bodies beside the free pages' (rendered already) and check the
+/// fragment links between them all.
+pub fn render_resources_beside(
+    config: &Config,
+    catalog: &Catalog,
+    pages: Vec<Arc<Rendered>>,
+    diagnostics: &mut Diagnostics,
+) -> Bodies {
     let assets = asset_set(catalog);
     let resources: Vec<(Rendered, Vec<Diagnostic>)> = catalog
         .resources
         .par_iter()
         .map(|r| render_resource_body(config, catalog, &assets, r))
         .collect();
-    let pages: Vec<(Rendered, Vec<Diagnostic>)> = catalog
-        .pages
-        .par_iter()
-        .map(|p| render_page_body(config, catalog, &assets, p))
+    let resources = resources
+        .into_iter()
+        .map(|(rendered, warnings)| {
+            diagnostics.extend(warnings);
+            Arc::new(rendered)
+        })
         .collect();
-    let mut split = |list: Vec<(Rendered, Vec<Diagnostic>)>| {
-        list.into_iter()
-            .map(|(rendered, warnings)| {
-                diagnostics.extend(warnings);
-                Arc::new(rendered)
-            })
-            .collect::<Vec<_>>()
-    };
-    let bodies = Bodies {
-        resources: split(resources),
-        pages: split(pages),
-    };
+    let bodies = Bodies { resources, pages };
     diagnostics.extend(missing_fragments(catalog, &bodies));
     diagnostics.extend(times_past_the_end(catalog, &bodies));
     bodies

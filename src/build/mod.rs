@@ -113,8 +113,32 @@ pub fn load(
 }
 
 /// `load`, leaving the resources' bodies to be rendered with their pages when `stream` is
-/// asked for and the site allows it (see `streams`).
+/// asked for and the site allows it (see `streams`). `None` when anything has an error.
 fn load_for(
+    options: &BuildOptions,
+    stream: bool,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Option<Site> {
+    let site = load_any(options, stream, diagnostics, timings)?;
+    if !diagnostics.has_errors() {
+        return Some(site);
+    }
+    // `serve` shows the content's errors at once; the templates' come with the next save.
+    if !stream {
+        return None;
+    }
+    // Not built, but its pages are rendered for nothing, so that a template's errors are
+    // reported in this run beside the content's, not after the next fix.
+    let input = site.input();
+    let rendering = Pages::new(&site.theme, &input).render_all(&|_, _| Ok(()));
+    diagnostics.extend(rendering.problems);
+    None
+}
+
+/// The site as far as it could be read: `None` only when site.yaml or the theme could not be
+/// loaded; records and bodies with errors are left out (their errors are in `diagnostics`).
+fn load_any(
     options: &BuildOptions,
     stream: bool,
     diagnostics: &mut Diagnostics,
@@ -129,11 +153,18 @@ fn load_for(
     diagnostics.extend(catalog.large_attachments(&config));
     // A site with errors already is not built: render every body now, so that its link and
     // anchor errors are reported with the others in this one run, not after the next fix.
-    let streaming = stream && streams(&config) && !diagnostics.has_errors();
+    let mut streaming = stream && streams(&config) && !diagnostics.has_errors();
     let (bodies, page_bodies) = if streaming {
         lap.next("catalog", "rendering pages' Markdown");
         let pages = bodies::render_page_bodies(&config, &catalog, diagnostics);
-        (bodies::chapter_stubs(&catalog), pages)
+        if diagnostics.has_errors() {
+            // A free page's broken link: no build now, so every body is rendered, as above.
+            streaming = false;
+            let all = bodies::render_resources_beside(&config, &catalog, pages, diagnostics);
+            (all.resources, all.pages)
+        } else {
+            (bodies::chapter_stubs(&catalog), pages)
+        }
     } else {
         lap.next("catalog", "rendering Markdown");
         let bodies = bodies::render_all(&config, &catalog, diagnostics);
@@ -146,7 +177,7 @@ fn load_for(
         true => take_sources(&mut catalog),
         false => Vec::new(),
     };
-    (!diagnostics.has_errors()).then_some(Site {
+    Some(Site {
         config,
         catalog,
         bodies,

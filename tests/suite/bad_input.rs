@@ -305,3 +305,33 @@ fn help_and_version_succeed() {
     assert!(help.stdout.contains("build"), "{}", help.stdout);
     lectern(["--version"]).success();
 }
+
+/// A broken link in a free page, an anchor no heading has and a template's undefined variable
+/// are all reported by one `check` and one `build`, not one after another fix.
+#[test]
+fn content_link_anchor_and_template_errors_come_in_one_run() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        "content/pages/a.md",
+        "---\ntitle: 坏链接\n---\n[x](nope.md)\n",
+    );
+    site.write(
+        "content/pages/b.md",
+        "---\ntitle: 坏锚点\n---\n[y](a.md#no-such-heading)\n",
+    );
+    site.write("templates/page.html", "{{ nosuchvar }}");
+    let expected = [
+        "link target `nope.md` does not exist",
+        "finds no such heading",
+        "Variable `nosuchvar` is not defined",
+    ];
+    let checked = lectern(["check".as_ref(), "--root".as_ref(), site.root.as_os_str()]);
+    checked.expect_code(1);
+    let built = build(&site.root, &site.beside("public"), &[]);
+    built.expect_code(1);
+    for run in [&checked, &built] {
+        for text in expected {
+            assert!(run.stderr.contains(text), "{text}\n{}", run.stderr);
+        }
+    }
+}
