@@ -233,6 +233,7 @@ fn render_body(
             page_paths: &catalog.page_paths,
             assets,
             unavailable: &catalog.unavailable,
+            draft_pages: &catalog.draft_pages,
             video_durations: &catalog.video_durations,
             listing_paths: &catalog.listing_paths,
         },

@@ -94,6 +94,8 @@ pub struct Catalog {
     /// Resource files that did not become records (drafts), kept so `serve` can assemble the
     /// catalog again after an edit without reading every file.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
+    /// Free pages left out as drafts, by file (`Content::draft_pages`).
+    pub draft_pages: std::collections::BTreeSet<String>,
     /// How files were read (`Content::notes`), for `lectern build --timings`.
     pub notes: Vec<String>,
 }
@@ -134,6 +136,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         mut pages,
         assets,
         unavailable,
+        draft_pages,
         notes,
     } = content;
     resources.sort_by(|a, b| document_order(a, b));
@@ -141,7 +144,11 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
     diagnostics.extend(crate::content::align::alignment_warnings(
         config, &resources,
     ));
-    pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.slug.cmp(&b.slug)));
+    // Weighted pages first, lightest first; then the others by address (as Hugo and Zola).
+    pages.sort_by(|a, b| {
+        let weight = |p: &Page| (p.weight.is_none(), p.weight);
+        weight(a).cmp(&weight(b)).then(a.path.cmp(&b.path))
+    });
     let pages = check_pages(pages, diagnostics);
     // Links and browse indexes read the same records: one core each.
     let mut link_problems = Diagnostics::new();
@@ -169,6 +176,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         listing_paths: indexes.listing_paths,
         resources,
         unavailable,
+        draft_pages,
         notes,
     }
 }
@@ -178,7 +186,7 @@ pub fn resource_path(resource: &Resource) -> String {
 }
 
 pub fn page_path(page: &Page) -> String {
-    format!("{}/", page.slug)
+    format!("{}/", page.path)
 }
 
 /// Two files with one id would write one page: report both, keep the first.
@@ -255,15 +263,16 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut kept = Vec::new();
     for page in pages {
-        let folder = page.slug.to_lowercase();
+        let folder = page.path.to_lowercase();
         let key = address_key(&page.origin);
-        if RESERVED.contains(&folder.as_str()) {
+        let top = folder.split('/').next().unwrap_or("");
+        if RESERVED.contains(&top) {
             diagnostics.push(
                 page.origin.at_key(
                     key,
                     Diagnostic::error(format!(
                         "the page address `{}/` is taken by Lectern",
-                        page.slug
+                        page.path
                     ))
                     .with_help("rename the file or add `slug: another-name` (addresses that differ only in case count as the same)"),
                 ),
@@ -274,7 +283,7 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
                     key,
                     Diagnostic::error(format!(
                         "two pages would be written to `{}/`: {} and {}",
-                        page.slug, other, page.origin.file
+                        page.path, other, page.origin.file
                     ))
                     .with_help("give one of them another file name or `slug:` (addresses that differ only in case count as the same)"),
                 ),

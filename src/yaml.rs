@@ -461,6 +461,8 @@ fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
             "rating" => "`rating: 5`".to_string(),
             "grade" => "`grade: 7`".to_string(),
             "duration_minutes" => "`duration_minutes: 40`".to_string(),
+            // a page's weight may be negative, to come before the others
+            "weight" => return Some("`weight` is a whole number: write it like `weight: 10` (or `weight: -1`), without quotes".to_string()),
             _ => format!("`{key}: 1`"),
         };
         return Some(format!(

@@ -71,6 +71,13 @@ fn unavailable() -> &'static std::collections::BTreeMap<(Kind, String), Unavaila
     })
 }
 
+/// A draft free page, so links to it are fuzzed too.
+fn draft_pages() -> &'static std::collections::BTreeSet<String> {
+    static DRAFTS: std::sync::OnceLock<std::collections::BTreeSet<String>> =
+        std::sync::OnceLock::new();
+    DRAFTS.get_or_init(|| ["content/pages/notice.md".to_string()].into_iter().collect())
+}
+
 fuzz_target!(|bytes: &[u8]| {
     let Ok(body) = std::str::from_utf8(bytes) else {
         return;
@@ -88,6 +95,7 @@ fuzz_target!(|bytes: &[u8]| {
             page_paths: page_paths(),
             assets: lectern_fuzz::assets(),
             unavailable: unavailable(),
+            draft_pages: draft_pages(),
             video_durations: video_durations(),
             listing_paths: listing_paths(),
         },

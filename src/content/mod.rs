@@ -36,6 +36,8 @@ pub struct Content {
     /// Resources whose file exists but did not become a record, by (kind, file stem): references
     /// to them should not add a second, misleading "does not exist" error.
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
+    /// Free pages left out as drafts, by file: a link to one is a warning, not an error.
+    pub draft_pages: BTreeSet<String>,
     /// What the build may say about how it read files (`lectern build --timings`): which
     /// encoding each CSV catalog was read as.
     pub notes: Vec<String>,
@@ -112,6 +114,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
             .extend(outcome.resources.into_iter().map(std::sync::Arc::new));
         content.pages.extend(outcome.pages);
         content.unavailable.extend(outcome.unavailable);
+        content.draft_pages.extend(outcome.draft_page);
         content.notes.extend(outcome.note);
     }
     content
@@ -250,6 +253,8 @@ pub struct Reread {
     pub pages: Vec<Page>,
     /// The file is a draft (or otherwise not a record): where `Content::unavailable` notes it.
     pub unavailable: Option<((Kind, String), Unavailable)>,
+    /// The file, when it is a free page that is a draft.
+    pub draft_page: Option<String>,
 }
 
 /// Read a lesson, video, review, video catalog or free page again. `None` when `rel` is none
@@ -269,6 +274,7 @@ pub fn reread(
             resources: outcome.resources,
             pages: outcome.pages,
             unavailable: outcome.unavailable,
+            draft_page: outcome.draft_page,
         }),
     })
 }
@@ -382,6 +388,8 @@ struct FileOutcome {
     pages: Vec<Page>,
     diagnostics: Vec<Diagnostic>,
     unavailable: Option<((Kind, String), Unavailable)>,
+    /// The file, when it is a free page left out as a draft.
+    draft_page: Option<String>,
     /// See `Content::notes`.
     note: Option<String>,
 }
@@ -509,6 +517,12 @@ fn read_text(
             &mut outcome.diagnostics,
         ),
         FileRole::VideoCatalog | FileRole::CsvCatalog | FileRole::Asset => {}
+    }
+    if found.role == FileRole::Page
+        && outcome.pages.is_empty()
+        && !outcome.diagnostics.iter().any(Diagnostic::is_error)
+    {
+        outcome.draft_page = Some(found.rel.clone());
     }
     if let FileRole::Resource(kind) = found.role
         && outcome.resources.is_empty()

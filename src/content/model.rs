@@ -774,10 +774,16 @@ fn url_path(url: &str) -> &str {
 #[derive(Clone, Debug)]
 pub struct Page {
     pub slug: String,
+    /// Its address below the site's root, without the final `/`: `about`, `guide/advanced/tips`
+    /// (from `content/pages/guide/advanced/tips.md`), `guide` (from `guide/index.md`).
+    pub path: String,
     pub origin: Origin,
     pub title: String,
     pub summary: String,
-    pub weight: i64,
+    /// Its place in the footer and in its folder: weighted pages first, lightest first.
+    pub weight: Option<i64>,
+    /// Listed in the footer: by default the pages at the top of `content/pages/`.
+    pub in_menu: bool,
     /// Markdown body, as a byte range of `origin.text`.
     pub body_span: std::ops::Range<usize>,
     pub body_line: usize,

@@ -164,11 +164,12 @@ struct PageFront {
     slug: Option<String>,
     #[serde(default)]
     draft: bool,
-    #[serde(default)]
-    weight: i64,
+    weight: Option<i64>,
+    /// Whether the footer lists it (a page of a folder is reached from its folder's page).
+    menu: Option<bool>,
 }
 
-const PAGE_FIELDS: &[&str] = &["title", "summary", "slug", "draft", "weight"];
+const PAGE_FIELDS: &[&str] = &["title", "summary", "slug", "draft", "weight", "menu"];
 
 /// What every record shares, checked once.
 struct Common {
@@ -437,7 +438,14 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
     if front.draft && !drafts {
         return skip_draft(problems);
     }
-    let slug = choose_id(&place, front.slug, &mut problems);
+    // `guide/index.md` is the page of its folder, `guide/`.
+    let folder_page = front.slug.is_none() && place.stem == "index";
+    let slug = if folder_page {
+        place.stem.clone()
+    } else {
+        choose_id(&place, front.slug, &mut problems)
+    };
+    let path = page_path(&place, &slug, folder_page, &mut problems);
     if front.title.trim().is_empty() {
         problems.push(place.problem(
             "title",
@@ -449,16 +457,60 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
+    let in_menu = front.menu.unwrap_or(!path.contains('/'));
     let page = Page {
         slug,
+        path,
         origin: place.origin,
         title: front.title.trim().to_string(),
         summary: front.summary.trim().to_string(),
         weight: front.weight,
+        in_menu,
         body_span: place.body_span,
         body_line: place.body_line,
     };
     Ok((Some(page), problems))
+}
+
+/// A free page's address below the site's root, without its final `/`: its folders under
+/// `content/pages/`, then its slug (`guide/advanced/tips`), or only the folders for an
+/// `index.md` (`guide`). Each folder becomes part of the address, so it must be one too.
+fn page_path(
+    place: &Place<'_>,
+    slug: &str,
+    folder_page: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    let inside = place
+        .origin
+        .file
+        .strip_prefix("content/pages/")
+        .unwrap_or(&place.origin.file);
+    let mut parts: Vec<&str> = inside.split('/').collect();
+    parts.pop(); // the file name
+    for folder in &parts {
+        if !is_id(folder) || crate::slug::is_windows_device(folder) {
+            problems.push(place.problem(
+                "title",
+                format!("the folder `{folder}` of this page cannot be part of its address"),
+                format!(
+                    "a page's folders become its address, which must be ASCII letters, digits, `-` and `_` (and no Windows device name): rename the folder, e.g. `{}`",
+                    crate::slug::slugify(folder)
+                ),
+            ));
+        }
+    }
+    if folder_page && parts.is_empty() {
+        problems.push(place.problem(
+            "title",
+            "content/pages/index.md would take the home page's address".into(),
+            "the home page is made by Lectern: give this page a name of its own, e.g. rename it to about.md",
+        ));
+    }
+    if !folder_page {
+        parts.push(slug);
+    }
+    parts.join("/")
 }
 
 /// A draft that is not built: nothing, unless its front matter has problems, which are

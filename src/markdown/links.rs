@@ -20,6 +20,8 @@ pub struct LinkContext<'a> {
     pub assets: &'a BTreeSet<String>,
     /// Resources left out of the build: drafts, and files with errors of their own.
     pub unavailable: &'a BTreeMap<(Kind, String), Unavailable>,
+    /// Free pages left out of the build as drafts, by file (`content/pages/notice.md`).
+    pub draft_pages: &'a BTreeSet<String>,
     /// A video's page path → its length in seconds, where its `duration:` says.
     pub video_durations: &'a rustc_hash::FxHashMap<String, u32>,
     /// The first page of each grade's, course's, stage's and topic's listing (`grades/7/`).
@@ -230,6 +232,7 @@ impl LinkContext<'_> {
         if joined.ends_with(".md") || joined.ends_with(".markdown") {
             return Some(match self.source_paths.get(&joined) {
                 Some(page) => Ok(page.clone()),
+                None if self.draft_pages.contains(&joined) => Err(Gone::Draft),
                 None => Err(crate::content::unavailable_key(&joined)
                     .map_or(Gone::Missing, |(kind, id)| self.gone(kind, &id))),
             });
@@ -419,6 +422,11 @@ mod tests {
                     ((Kind::Lesson, "bad".to_string()), Unavailable::Broken),
                 ])
             }),
+            draft_pages: DRAFT_PAGES.get_or_init(|| {
+                ["content/pages/notice.md".to_string()]
+                    .into_iter()
+                    .collect()
+            }),
             video_durations: DURATIONS
                 .get_or_init(|| [("videos/v/".to_string(), 600)].into_iter().collect()),
             listing_paths: LISTINGS.get_or_init(|| ["grades/7/".to_string()].into_iter().collect()),
@@ -481,6 +489,7 @@ mod tests {
     static PAGES: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
     static UNAVAILABLE: std::sync::OnceLock<BTreeMap<(Kind, String), Unavailable>> =
         std::sync::OnceLock::new();
+    static DRAFT_PAGES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
 
     #[test]
     fn rooted_and_file_links_are_checked() {
@@ -528,6 +537,9 @@ mod tests {
         let assets = BTreeSet::new();
         let c = context(&paths, &assets);
         assert_eq!(c.resolve("dr.md"), Resolved::Draft("dr.md".into()));
+        // a free page that is a draft, too
+        let page = "../../pages/notice.md";
+        assert_eq!(c.resolve(page), Resolved::Draft(page.into()));
         assert_eq!(
             c.resolve("/lessons/dr/"),
             Resolved::Draft("/lessons/dr/".into())

@@ -879,6 +879,7 @@ pub(crate) const THEME_IDS: &[&str] = &[
     "transcript-title",
     "attachments-title",
     "course-textbooks-title",
+    "page-children-title",
 ];
 
 /// A heading id that keeps Chinese: lower-case letters, digits and CJK, `-` between words.

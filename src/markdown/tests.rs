@@ -15,6 +15,7 @@ fn render_str(body: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
             page_paths: &Default::default(),
             assets: &assets,
             unavailable: &Default::default(),
+            draft_pages: &Default::default(),
             video_durations: &Default::default(),
             listing_paths: &Default::default(),
         },

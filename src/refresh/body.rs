@@ -33,6 +33,7 @@ pub fn edits(served: &Served, saved: &Saved) -> Option<Vec<BodyEdit>> {
     let catalog = &served.site.catalog;
     let nothing_else = saved.pages.is_empty()
         && saved.unavailable.is_empty()
+        && saved.draft_pages.is_empty()
         && saved.assets_in.is_empty()
         && saved.assets_out.is_empty()
         && saved.resources.len() == saved.dirty.len();

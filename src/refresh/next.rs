@@ -90,6 +90,9 @@ fn content(site: &Site, saved: &Saved) -> Content {
         unavailable.remove(&key);
     }
     unavailable.extend(saved.unavailable.iter().cloned());
+    let mut draft_pages = old.draft_pages.clone();
+    draft_pages.retain(|file| !saved.dirty.contains(file));
+    draft_pages.extend(saved.draft_pages.iter().cloned());
     let mut assets: BTreeMap<String, Asset> = old
         .assets
         .iter()
@@ -104,6 +107,7 @@ fn content(site: &Site, saved: &Saved) -> Content {
         pages,
         assets: assets.into_values().collect(),
         unavailable,
+        draft_pages,
         // Only `lectern build --timings` prints them.
         notes: Vec::new(),
     }

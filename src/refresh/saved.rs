@@ -21,6 +21,8 @@ pub struct Saved {
     pub pages: Vec<Page>,
     /// Saved files that are drafts now, as `Content::unavailable` notes them.
     pub unavailable: Vec<((Kind, String), Unavailable)>,
+    /// Saved free pages that are drafts now.
+    pub draft_pages: Vec<String>,
     /// Assets that appeared or were replaced, and those that went.
     pub assets_in: Vec<Asset>,
     pub assets_out: Vec<String>,
@@ -52,6 +54,7 @@ pub fn read(
         resources: Vec::new(),
         pages: Vec::new(),
         unavailable: Vec::new(),
+        draft_pages: Vec::new(),
         assets_in: Vec::new(),
         assets_out: Vec::new(),
     };
@@ -159,6 +162,7 @@ fn read_text(
     saved.resources.extend(reread.resources);
     saved.pages.extend(reread.pages);
     saved.unavailable.extend(reread.unavailable);
+    saved.draft_pages.extend(reread.draft_page);
     Ok(())
 }
 

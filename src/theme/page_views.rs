@@ -342,6 +342,10 @@ pub struct FreePage<'a> {
     pub has_code: bool,
     pub toc: &'a [TocEntry],
     pub path: String,
+    /// The pages of the folders above it, outermost first (`guide/` for `guide/advanced/tips/`).
+    pub parents: Vec<NavPage>,
+    /// The pages one level below it, when it is a folder's page (`guide/index.md`).
+    pub children: Vec<NavPage>,
 }
 
 /// One page of a listing (`list.html`).

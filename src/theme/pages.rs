@@ -414,6 +414,8 @@ impl<'a> Pages<'a> {
                         has_code: body.has_code,
                         toc: &body.toc,
                         path: path.clone(),
+                        parents: page_parents(catalog, page),
+                        children: page_children(catalog, page),
                     },
                 };
                 (format!("{path}index.html"), View::FreePage(view))
@@ -490,10 +492,8 @@ fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> G
             pages: catalog
                 .pages
                 .iter()
-                .map(|p| NavPage {
-                    title: p.title.clone(),
-                    path: catalog::page_path(p),
-                })
+                .filter(|p| p.in_menu)
+                .map(nav_page)
                 .collect(),
         },
         asset_version: &theme.asset_version,
@@ -795,4 +795,50 @@ fn attachment_view(
 pub(super) fn context_of<T: Serialize>(view: &T) -> Result<tera::Context, Diagnostic> {
     tera::Context::from_serialize(view)
         .map_err(|e| Diagnostic::error(format!("cannot pass a page's values to its template: {e}")))
+}
+
+fn nav_page(page: &crate::content::Page) -> NavPage {
+    NavPage {
+        title: page.title.clone(),
+        path: catalog::page_path(page),
+    }
+}
+
+/// The pages of the folders above `page`, outermost first.
+fn page_parents(catalog: &catalog::Catalog, page: &crate::content::Page) -> Vec<NavPage> {
+    let folders: Vec<&str> = page.path.split('/').collect();
+    (1..folders.len())
+        .filter_map(|depth| {
+            let above = folders[..depth].join("/");
+            catalog.pages.iter().find(|p| p.path == above).map(nav_page)
+        })
+        .collect()
+}
+
+/// The pages below `page` with no page between (`guide/x`, `guide/y/` and, when `guide/a/`
+/// has no page, `guide/a/b` below `guide`), in the footer's order; for a page that is no
+/// folder's, none.
+fn page_children(catalog: &catalog::Catalog, page: &crate::content::Page) -> Vec<NavPage> {
+    if !page.origin.file.ends_with("/index.md") {
+        return Vec::new();
+    }
+    let below = |p: &crate::content::Page, above: &str| {
+        p.path.len() > above.len() + 1
+            && p.path.starts_with(above)
+            && p.path.as_bytes()[above.len()] == b'/'
+    };
+    let under = |p: &&crate::content::Page| below(p, &page.path);
+    catalog
+        .pages
+        .iter()
+        .filter(under)
+        .filter(|p| {
+            !catalog
+                .pages
+                .iter()
+                .filter(under)
+                .any(|q| below(p, &q.path))
+        })
+        .map(nav_page)
+        .collect()
 }

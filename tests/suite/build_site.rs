@@ -1281,3 +1281,101 @@ fn an_empty_cue_gives_no_transcript_line() {
     let video = std::fs::read_to_string(out.join("videos/emotion-abc-class/index.html")).unwrap();
     assert!(!video.contains("40:00</time> </li>"), "{video}");
 }
+
+/// Free pages in folders keep their folders in their address (`guide/advanced/tips/`), a
+/// folder's `index.md` is the folder's page and lists the pages below it, breadcrumbs go
+/// through the folders' pages, and the footer lists the top-level pages; a link to a draft
+/// page is a warning, as one to a draft lesson.
+#[test]
+fn nested_free_pages_keep_their_folders() {
+    let site = copy_site("full");
+    let text = |title: &str, extra: &str, body: &str| {
+        format!("---\ntitle: {title}\n{extra}---\n\n{body}\n")
+    };
+    site.write(
+        "content/pages/guide/index.md",
+        text("使用指南", "", "从这里开始。"),
+    );
+    site.write(
+        "content/pages/guide/advanced/tips.md",
+        text(
+            "高级技巧",
+            "",
+            "回到[指南](../index.md)，或看[通知](../../notice.md)。",
+        ),
+    );
+    site.write(
+        "content/pages/teachers/faq.md",
+        text("教师问答", "", "问与答。"),
+    );
+    site.write(
+        "content/pages/students/faq.md",
+        text("学生问答", "menu: true\n", "问与答。"),
+    );
+    site.write(
+        "content/pages/notice.md",
+        text("通知", "draft: true\n", "草稿。"),
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("link target `../../notice.md` is a draft"),
+        "{}",
+        run.stderr
+    );
+    let tree = read_tree(&out);
+    for built in [
+        "guide/index.html",
+        "guide/advanced/tips/index.html",
+        "teachers/faq/index.html",
+        "students/faq/index.html",
+    ] {
+        assert!(tree.contains_key(built), "{built} not built");
+    }
+    let tips = parse_html(&page(&tree, "guide/advanced/tips/index.html"));
+    let crumbs: Vec<String> = tips
+        .select(&selector(".breadcrumbs a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(crumbs, ["首页", "使用指南"]);
+    let guide = parse_html(&page(&tree, "guide/index.html"));
+    let children: Vec<&str> = guide
+        .select(&selector(".page-children a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(children, ["../guide/advanced/tips/"]);
+    let footer: Vec<&str> = guide
+        .select(&selector(".footer-links a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        footer.contains(&"../guide/") && footer.contains(&"../students/faq/"),
+        "{footer:?}"
+    );
+    assert!(!footer.contains(&"../teachers/faq/"), "{footer:?}");
+}
+
+/// What a page's folder cannot be: a name that is no address, or a folder of Lectern's own;
+/// and `content/pages/index.md` would be the home page.
+#[test]
+fn a_page_folder_that_cannot_be_an_address_is_an_error() {
+    let site = copy_site("full");
+    site.write("content/pages/指南/a.md", "---\ntitle: 甲\n---\n\n甲。\n");
+    site.write(
+        "content/pages/lessons/b.md",
+        "---\ntitle: 乙\n---\n\n乙。\n",
+    );
+    site.write("content/pages/index.md", "---\ntitle: 首页\n---\n\n丙。\n");
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "the folder `指南` of this page cannot be part of its address",
+        "zhi-nan",
+        "the page address `lessons/b/` is taken by Lectern",
+        "content/pages/index.md would take the home page's address",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
