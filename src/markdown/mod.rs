@@ -196,6 +196,8 @@ struct State<'a, 'o> {
     heading: Option<(HeadingLevel, Option<String>, Vec<Event<'a>>)>,
     /// The code block being read: language and text.
     code: Option<(String, String)>,
+    /// Inside an image: whether its description (alt text) has any text yet.
+    image_described: Option<bool>,
     /// For each open link or image: was it dropped?
     dropped_links: Vec<bool>,
     fragment_links: Vec<FragmentLink>,
@@ -227,6 +229,7 @@ impl<'a, 'o> State<'a, 'o> {
             used_ids: THEME_IDS.iter().map(|id| id.to_string()).collect(),
             next_suffix: HashMap::new(),
             heading: None,
+            image_described: None,
             code: None,
             dropped_links: Vec::new(),
             fragment_links: Vec::new(),
@@ -317,6 +320,7 @@ impl<'a, 'o> State<'a, 'o> {
         }
         let event = self.filter(event, warnings);
         let Some(event) = event else { return };
+        self.watch_description(&event, warnings);
         self.collect_text(&event);
         if let Some((_, _, buffered)) = &mut self.heading {
             if let Event::End(TagEnd::Heading(_)) = event {
@@ -353,6 +357,26 @@ impl<'a, 'o> State<'a, 'o> {
                 out.push(Event::Html("</div>\n".into()));
             }
             other => out.push(other),
+        }
+    }
+
+    /// An image with no description (`![](x.png)`): a screen reader says only "image", and a
+    /// page that cannot load it (a slow link, a copy without it) shows nothing in its place.
+    fn watch_description(&mut self, event: &Event<'a>, warnings: &mut Vec<Diagnostic>) {
+        match event {
+            Event::Start(Tag::Image { .. }) => self.image_described = Some(false),
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some(described) = &mut self.image_described {
+                    *described = true;
+                }
+            }
+            Event::End(TagEnd::Image) if self.image_described.take() == Some(false) => {
+                warnings.push(self.warn(
+                    "the image has no description: a screen reader says only \"image\", and where it cannot load nothing stands in its place".into(),
+                    "write what it shows between the brackets: `![学生分组讨论的照片](images/讨论.jpg)`",
+                ));
+            }
+            _ => {}
         }
     }
 
@@ -681,6 +705,16 @@ impl<'a, 'o> State<'a, 'o> {
                 _ => None,
             })
             .collect();
+        let empty = title.trim().is_empty()
+            && !inner
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::Image { .. })));
+        if empty {
+            warnings.push(self.warn(
+                "the heading is empty: it shows as a blank line, and as an empty entry in the table of contents".into(),
+                "write the heading's text after the `#`, or delete the line",
+            ));
+        }
         let base = explicit_id
             .map(|i| heading_id(&i))
             .unwrap_or_else(|| heading_id(&title));
@@ -703,7 +737,7 @@ impl<'a, 'o> State<'a, 'o> {
         // The "#" link after the heading is the theme's script's (static/site.js): 70 bytes a
         // heading in every page otherwise.
         out.push(Event::Html(format!("</h{level_number}>\n").into()));
-        if (2..=3).contains(&level_number) {
+        if (2..=3).contains(&level_number) && !empty {
             self.toc.push(TocEntry {
                 level: level_number,
                 id: id.clone(),

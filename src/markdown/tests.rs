@@ -252,3 +252,26 @@ fn an_image_from_another_site_is_a_warning_and_stays() {
         warnings[0].message
     );
 }
+
+#[test]
+fn an_empty_heading_and_an_undescribed_image_are_warnings_at_their_lines() {
+    let (r, warnings) = render_str(
+        "## 导入\n\n### \n\n![](images/a.png)\n\n![讨论](images/b.png) ![ ](images/c.png)\n\n## ![图](images/d.png)\n",
+        false,
+    );
+    let found: Vec<(&str, Option<usize>)> = warnings
+        .iter()
+        .map(|w| (w.message.split(':').next().unwrap_or(""), w.line))
+        .filter(|(m, _)| !m.starts_with("link target")) // no image files here
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("the heading is empty", Some(3)),
+            ("the image has no description", Some(5)),
+            ("the image has no description", Some(7)),
+        ]
+    );
+    // the empty heading makes no entry in the table of contents; one with an image does
+    assert_eq!(r.toc.len(), 2, "{:?}", r.toc);
+}
