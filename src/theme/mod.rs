@@ -143,6 +143,38 @@ fn overlay(
     }
 }
 
+/// A site's template that nothing renders: not a name of the theme's (`Lesson.html`,
+/// `lesson.htm`, `partial/card.html`) and named by no other template. Its editor expects it
+/// to change the pages, and it changes nothing.
+fn unused_templates(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
+    let theirs: Vec<String> = DefaultTheme::iter()
+        .filter_map(|path| path.strip_prefix("templates/").map(str::to_string))
+        .collect();
+    let named = |name: &str| {
+        let (double, single) = (format!("\"{name}\""), format!("'{name}'"));
+        sources
+            .values()
+            .any(|s| s.text.contains(&double) || s.text.contains(&single))
+    };
+    sources
+        .iter()
+        .filter(|(name, source)| {
+            !source.shown_as.starts_with("(built-in theme)")
+                && !theirs.contains(name)
+                && !named(name)
+        })
+        .map(|(name, source)| {
+            let help = match crate::diagnostics::suggest(name, theirs.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`? A template replaces the theme's of the same name"),
+                None => "a template replaces the theme's of the same name (`lesson.html`, `partials/card.html`…), or is included by one: rename it, or include it".to_string(),
+            };
+            Diagnostic::warning(format!("template `{name}` is used by no page: the theme has no template of that name and no template includes it"))
+                .in_file(&source.shown_as)
+                .with_help(help)
+        })
+        .collect()
+}
+
 fn build(
     files: BTreeMap<String, ThemeFile>,
     config: &Config,
@@ -179,6 +211,7 @@ fn build(
         }
     }
     add_search_script(&mut static_files, &search_modules);
+    diagnostics.extend(unused_templates(&sources));
     let strings = load_strings(&i18n, config, diagnostics)?;
     for required in REQUIRED_TEMPLATES {
         if !sources.contains_key(*required) {

@@ -1379,3 +1379,45 @@ fn a_page_folder_that_cannot_be_an_address_is_an_error() {
         assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
     }
 }
+
+/// A site template nothing renders (a misspelt override) is a warning naming the template it
+/// was probably meant to replace; a new partial that an override includes is not.
+#[test]
+fn a_template_that_no_page_uses_is_a_warning() {
+    let site = copy_site("full");
+    site.write("templates/Lesson.html", "{{ page.title }}");
+    site.write("templates/partial/card.html", "x");
+    site.write("templates/partials/banner.html", "<p>横幅</p>");
+    let base = String::from_utf8(
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates/404.html"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    site.write(
+        "templates/404.html",
+        base.replacen(
+            "{% block content %}",
+            "{% block content %}{% include \"partials/banner.html\" %}",
+            1,
+        ),
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    for expected in [
+        "template `Lesson.html` is used by no page",
+        "did you mean `lesson.html`?",
+        "template `partial/card.html` is used by no page",
+        "did you mean `partials/card.html`?",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(
+        !run.stderr
+            .contains("`partials/banner.html` is used by no page"),
+        "{}",
+        run.stderr
+    );
+}
