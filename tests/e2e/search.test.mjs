@@ -178,6 +178,17 @@ describe("search page", { skip }, () => {
     assert.ok(complete >= 1 && complete + partial >= r.length, `${complete} + ${partial}`);
     assert.match(await status(page), partial ? new RegExp(`${complete}.*${partial}`) : new RegExp(String(complete)));
     assert.equal(await page.inputValue("#search-input"), "考试焦虑怎么办");
+    // a result link is named by its title and facts, described by its snippet: a screen
+    // reader does not read the snippet as part of the link's name
+    const named = await page.evaluate(() => {
+      const a = document.querySelector("#results a");
+      const text = (ids) => (ids || "").split(" ").filter(Boolean).map((id) => document.getElementById(id)?.textContent ?? "<missing>");
+      return { name: text(a.getAttribute("aria-labelledby")), description: text(a.getAttribute("aria-describedby")),
+        title: a.querySelector(".result-title").textContent, snippet: a.querySelector(".result-snippet")?.textContent };
+    });
+    assert.equal(named.name[0], named.title);
+    assert.ok(named.name.length === 2 && !named.name.includes("<missing>"), JSON.stringify(named));
+    assert.deepEqual(named.description, [named.snippet], JSON.stringify(named));
     // ranking + filtering + counting time (the target is < 50 ms on 10,000 documents; 13 here)
     const ms = +(await page.getAttribute("#results", "data-compute-ms"));
     assert.ok(ms >= 0 && ms < 200, `compute took ${ms} ms`);
@@ -475,6 +486,19 @@ describe("search page", { skip }, () => {
       assert.deepEqual(errors, []);
       await page.close();
     }
+  });
+
+  test("printed, the search page shows the query and the results, not the filters or 更多结果", async () => {
+    const { page } = await open("?q=" + encodeURIComponent("情绪"));
+    await results(page);
+    await page.emulateMedia({ media: "print" });
+    const shown = await page.evaluate(() => {
+      const visible = (sel) => { const el = document.querySelector(sel); return !!el && el.getClientRects().length > 0; };
+      return { query: visible("#search-input"), button: visible(".search-form--large .search-button"),
+        filters: visible("#search-filters-box"), more: visible(".search-more-row"), results: visible("#results a") };
+    });
+    assert.deepEqual(shown, { query: true, button: false, filters: false, more: false, results: true });
+    await page.close();
   });
 
   test("更多结果 shows the next ten", async () => {

@@ -845,11 +845,17 @@
     var cue = bestCue(rec, this.terms);
     a = el("a", "result-link");
     a.setAttribute("href", cue ? href + "#t=" + cue.start : href);
+    // The link is named by its title and facts; the snippet describes it. Otherwise a screen
+    // reader reads the whole card, snippet and all, as one long link name.
+    var id = "result-" + doc;
+    a.setAttribute("aria-labelledby", id + "-title " + id + "-meta");
     var title = el("span", "result-title");
+    title.id = id + "-title";
     var inTitle = highlight(str(rec.t), this.terms, 0);
     appendPieces(title, inTitle.pieces);
     a.appendChild(title);
     meta = el("span", "result-meta");
+    meta.id = id + "-meta";
     k = KINDS.indexOf(str(rec.k));
     if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], this.cardKinds[k] || M.kinds[k].name));
     var gl = list(rec.g);
@@ -864,6 +870,8 @@
     a.appendChild(meta);
     if (cue) {
       var moment = el("span", "result-snippet result-moment");
+      moment.id = id + "-snippet";
+      a.setAttribute("aria-describedby", moment.id);
       moment.appendChild(el("span", "result-time", "[" + clock(cue.start) + "]"));
       moment.appendChild(document.createTextNode(" "));
       appendPieces(moment, highlight(cue.text, this.terms, 120).pieces);
@@ -881,15 +889,22 @@
       if (hp.matched) h = hp;
     }
     var snip = el("span", "result-snippet");
+    snip.id = id + "-snippet";
     appendPieces(snip, h.pieces);
-    if (h.pieces.length) a.appendChild(snip);
+    if (h.pieces.length) {
+      a.appendChild(snip);
+      a.setAttribute("aria-describedby", snip.id);
+    }
     // The document holds a query word (its postings say so) that neither its title, the snippet
     // nor its topics show — the match lies in the body, and a record carries no body text by
     // default: look for a fuller window in the page itself.
     var idx = termIndex(this.terms), seen = {}, shown = piecesText(h.pieces);
     termsIn([str(rec.t), shown, list(rec.p).join(this.listSep)], idx, seen);
     if (this.holdsUnseen(doc, idx, seen) && /^https?:$/.test(window.location.protocol)) {
-      if (!h.pieces.length) a.appendChild(snip);
+      if (!h.pieces.length) {
+        a.appendChild(snip);
+        a.setAttribute("aria-describedby", snip.id);
+      }
       this.deepenWhenSeen(snip, href, termsIn([shown], idx, {}), seen);
     }
     return a;
