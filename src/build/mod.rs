@@ -171,7 +171,10 @@ fn load_any(
         (bodies.resources, bodies.pages)
     };
     lap.next("markdown", "loading the theme");
+    let errors_before = diagnostics.error_count();
     let theme = theme::load(&options.root, &config, diagnostics);
+    // A theme with errors of its own renders no page worth checking: each would only repeat them.
+    let theme = theme.filter(|_| diagnostics.error_count() == errors_before);
     lap.next("theme", "");
     let sources = match streaming {
         true => take_sources(&mut catalog),

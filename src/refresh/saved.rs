@@ -93,7 +93,9 @@ fn check_readable_here(rel: &str) -> Result<(), Decline> {
     if rel == CONFIG_FILE {
         return Err(Decline::SiteConfig);
     }
-    if rel.starts_with("themes/") || rel.starts_with("templates/") {
+    // The folders themselves too (a theme folder removed or put back).
+    let theme_folder = ["themes", "templates"].contains(&rel);
+    if theme_folder || rel.starts_with("themes/") || rel.starts_with("templates/") {
         return Err(Decline::Theme(rel.to_string()));
     }
     if rel.split('/').any(content::is_ignored) {

@@ -79,9 +79,13 @@ pub fn load(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Opti
     }
     let theme_dir = root.join("themes").join(&config.theme);
     if config.theme != "default" && !theme_dir.is_dir() {
+        let text =
+            std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+        let line = crate::yaml::key_line(&text, 1, "theme").unwrap_or(1);
         diagnostics.push(
             Diagnostic::error(format!("theme `{}` not found", config.theme))
                 .in_file(crate::config::CONFIG_FILE)
+                .at_line(&text, line, 1)
                 .with_help(format!(
                     "create themes/{}/ or remove `theme:` to use the default theme",
                     config.theme
@@ -184,6 +188,8 @@ fn build(
     let mut static_files = BTreeMap::new();
     let mut i18n: BTreeMap<String, ThemeFile> = BTreeMap::new();
     let mut search_modules: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // Templates that are there but unreadable: reported as that, not as missing too.
+    let mut unreadable = Vec::new();
     for (path, file) in files {
         if let Some(name) = path.strip_prefix("templates/") {
             match String::from_utf8(file.bytes) {
@@ -196,11 +202,14 @@ fn build(
                         },
                     );
                 }
-                Err(_) => diagnostics.push(
-                    Diagnostic::error("template is not UTF-8")
-                        .in_file(&file.shown_as)
-                        .with_help("re-save it as UTF-8"),
-                ),
+                Err(_) => {
+                    unreadable.push(name.to_string());
+                    diagnostics.push(
+                        Diagnostic::error("template is not UTF-8")
+                            .in_file(&file.shown_as)
+                            .with_help("re-save it as UTF-8"),
+                    );
+                }
             }
         } else if let Some(name) = path.strip_prefix("static/") {
             static_files.insert(name.to_string(), lean_static(name, file.bytes));
@@ -214,7 +223,7 @@ fn build(
     diagnostics.extend(unused_templates(&sources));
     let strings = load_strings(&i18n, config, diagnostics)?;
     for required in REQUIRED_TEMPLATES {
-        if !sources.contains_key(*required) {
+        if !sources.contains_key(*required) && !unreadable.iter().any(|u| u == required) {
             diagnostics.push(Diagnostic::error(format!("template `{required}` is missing from the theme")).with_help("add it to the theme's templates/ folder, or remove the override that hides it"));
         }
     }

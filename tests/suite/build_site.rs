@@ -1421,3 +1421,43 @@ fn a_template_that_no_page_uses_is_a_warning() {
         run.stderr
     );
 }
+
+/// A template that is not UTF-8 is one error, not also "missing"; a theme that does not exist
+/// is reported at its `theme:` line.
+#[test]
+fn theme_mistakes_are_each_one_error_at_their_place() {
+    let site = copy_site("full");
+    site.write(
+        "templates/lesson.html",
+        b"\xff\xfe{{ page.title }}".as_slice(),
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("template is not UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("error:").count(),
+        2,
+        "one error and the count:\n{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.root.join("templates/lesson.html")).unwrap();
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{yaml}theme: nosuch\n"));
+    let line = yaml.lines().count() + 1;
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("theme `nosuch` not found"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("site.yaml:{line}:1")),
+        "{}",
+        run.stderr
+    );
+}
