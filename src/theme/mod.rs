@@ -373,8 +373,45 @@ fn report_diagnostic(report: &str, sources: &BTreeMap<String, TemplateSource>) -
             }
             None => d = d.in_file(name),
         }
+    } else if let Some((source, line)) = cycle_place(message, sources) {
+        d = d.in_file(&source.shown_as).at_line(&source.text, line, 1);
     }
-    d.with_help("fix the template: a filter, test or function it names must exist (the Tera 2 syntax and its built-in filters are described at keats.github.io/tera)")
+    d.with_help(report_help(message))
+}
+
+/// A circular include or extend has no place in Tera's report: the template it names, at the
+/// line of its `include` or `extends` of itself or of the one before it in the chain.
+fn cycle_place<'s>(
+    message: &str,
+    sources: &'s BTreeMap<String, TemplateSource>,
+) -> Option<(&'s TemplateSource, usize)> {
+    if !message.starts_with("Circular") {
+        return None;
+    }
+    let name = message.split('\'').nth(1)?;
+    let source = sources.get(name)?;
+    let (double, single) = (format!("\"{name}\""), format!("'{name}'"));
+    let line = source
+        .text
+        .lines()
+        .position(|l| l.contains(&double) || l.contains(&single))
+        .map_or(1, |i| i + 1);
+    Some((source, line))
+}
+
+/// What to do about an error Tera reports only as text.
+fn report_help(message: &str) -> &'static str {
+    if message.starts_with("Circular extend") {
+        "a template cannot extend itself: an override of `page.html` replaces the theme's, so extend `base.html` as the theme's does"
+    } else if message.starts_with("Circular include") {
+        "a template includes itself, directly or through another: remove the include that closes the circle"
+    } else if message.contains("is not defined in any parent") {
+        "a block must have the name it has in the template extended (`{% block content %}` in base.html)"
+    } else if message.contains("not found") {
+        "check the template's name in the include or extends: it is relative to templates/ (`partials/card.html`)"
+    } else {
+        "fix the template: a filter, test or function it names must exist (the Tera 2 syntax and its built-in filters are described at keats.github.io/tera)"
+    }
 }
 
 impl Theme {

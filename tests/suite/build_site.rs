@@ -1461,3 +1461,26 @@ fn theme_mistakes_are_each_one_error_at_their_place() {
         run.stderr
     );
 }
+
+/// A template that includes itself is reported at the line of that include, with what to do.
+#[test]
+fn a_circular_include_is_reported_at_its_line() {
+    let site = copy_site("full");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% include \"partials/loop.html\" %}\n{% endblock content %}\n",
+    );
+    site.write(
+        "templates/partials/loop.html",
+        "<p>\n{% include \"partials/loop.html\" %}\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "Circular include",
+        "templates/partials/loop.html:2:1",
+        "remove the include that closes the circle",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
