@@ -341,9 +341,7 @@ fn template_diagnostic(
             if let Some(source) = source {
                 d = d.at_line(&source.text, span.start_line.max(1), span.start_col + 1);
             }
-            return d.with_help(
-                "fix the template; the Tera 2 syntax is described at keats.github.io/tera",
-            );
+            return d.with_help(syntax_help(report.message(), source, span.start_line));
         }
         current = e.source();
     }
@@ -377,6 +375,23 @@ fn report_diagnostic(report: &str, sources: &BTreeMap<String, TemplateSource>) -
         d = d.in_file(&source.shown_as).at_line(&source.text, line, 1);
     }
     d.with_help(report_help(message))
+}
+
+/// What to do about a syntax error. Tera calls an `{% end… %}` that closes the wrong tag (an
+/// `{% if %}` left open before `{% endblock %}`) an unknown tag: say which tag is open.
+fn syntax_help(message: &str, source: Option<&TemplateSource>, line: usize) -> String {
+    let closing = source
+        .and_then(|s| s.text.lines().nth(line.saturating_sub(1)))
+        .and_then(|l| l.split("{%").nth(1))
+        .map(|tag| tag.trim_start_matches('-').trim())
+        .filter(|tag| tag.starts_with("end"));
+    match closing {
+        Some(tag) if message.starts_with("Unknown tag") => format!(
+            "`{{% {} %}}` closes a tag that is not the last one opened: an `{{% if %}}`, `{{% for %}}` or `{{% block %}}` above it needs its `{{% endif %}}`, `{{% endfor %}}` or `{{% endblock %}}` first",
+            tag.trim_end_matches("%}").trim_end_matches('-').trim()
+        ),
+        _ => "fix the template; the Tera 2 syntax is described at keats.github.io/tera".to_string(),
+    }
 }
 
 /// A circular include or extend has no place in Tera's report: the template it names, at the

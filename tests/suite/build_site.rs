@@ -1484,3 +1484,22 @@ fn a_circular_include_is_reported_at_its_line() {
         assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
     }
 }
+
+/// An `{% if %}` left open is reported where Tera notices (the `{% endblock %}`), with help
+/// that says a tag above is still open.
+#[test]
+fn an_unclosed_if_says_a_tag_above_is_open() {
+    let site = copy_site("full");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if page.title %}\n<p>x</p>\n{% endblock content %}\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "templates/page.html:5:",
+        "`{% endblock content %}` closes a tag that is not the last one opened",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
