@@ -117,6 +117,19 @@ fn overlay(
     }
     for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
+        // Not followed, as links in content/ are not (one could lead outside the site): said,
+        // since an override that silently does nothing looks like a bug of the theme.
+        if entry.file_type().is_symlink() && entry.depth() > 0 {
+            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "{} is a symbolic link, which the build does not follow",
+                    shown.display()
+                ))
+                .with_help("copy the file itself into the theme folder"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file()
             || crate::content::is_ignored(&entry.file_name().to_string_lossy())
         {

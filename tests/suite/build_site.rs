@@ -1503,3 +1503,22 @@ fn an_unclosed_if_says_a_tag_above_is_open() {
         assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
     }
 }
+
+/// A template override that is a symbolic link is not followed, and the build says so.
+#[cfg(unix)]
+#[test]
+fn a_linked_template_override_is_a_warning() {
+    let site = copy_site("full");
+    let elsewhere = site.beside("page.html");
+    std::fs::write(&elsewhere, "{{ page.title }}").unwrap();
+    std::fs::create_dir_all(site.root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.root.join("templates/page.html")).unwrap();
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("templates/page.html is a symbolic link, which the build does not follow"),
+        "{}",
+        run.stderr
+    );
+}
