@@ -340,9 +340,10 @@ impl<'de> Deserialize<'de> for Ordinal {
     }
 }
 
-/// `topics:` as a teacher writes it: a list, or one text, and either way a 、，；, or ; inside
-/// an item separates topics (`情绪管理、人际交往`, `[情绪管理，人际交往]`); full-width brackets
-/// around the whole (`［情绪管理，人际交往］`) are brackets.
+/// `topics:` as a teacher writes it: one text, where `|`, `、` and commas or semicolons
+/// separate topics (`情绪管理、人际交往`), or a list, where only what a Chinese input method types
+/// for a comma does (`[情绪管理，人际交往]` is one item to YAML; `"3,4年级"` was quoted on
+/// purpose); full-width brackets around the whole (`［情绪管理，人际交往］`) are brackets.
 pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     // A visitor, not an untagged enum: that would buffer the whole value first, and read a
     // YAML alias bomb further before refusing it.
@@ -353,33 +354,39 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
             f.write_str("a list of topics, such as [情绪管理, 人际交往]")
         }
         fn visit_str<E: de::Error>(self, text: &str) -> Result<Vec<String>, E> {
-            Ok(vec![text.to_string()])
+            Ok(topic_names(text))
         }
         fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-            let mut items = Vec::new();
+            let mut topics = Vec::new();
             while let Some(item) = seq.next_element::<String>()? {
-                items.push(item);
+                topics.extend(split_topics(&item, &LIST_ITEM_SEPARATORS));
             }
-            Ok(items)
+            Ok(topics)
         }
     }
-    let items = deserializer.deserialize_any(Topics)?;
-    Ok(items.iter().flat_map(|item| topic_names(item)).collect())
+    deserializer.deserialize_any(Topics)
 }
 
 /// What separates topics written as one text, in front matter, a YAML catalog or a
 /// spreadsheet cell: `|` and `、` as documented, and what a teacher types in Excel or WPS
-/// instead — commas, semicolons, slashes, full-width or not.
-const TOPIC_SEPARATORS: [char; 9] = ['|', '｜', '、', '，', ',', '；', ';', '/', '／'];
+/// instead — commas and semicolons, full-width or not. Not a slash: `AI/人工智能` is a topic.
+const TOPIC_SEPARATORS: [char; 7] = ['|', '｜', '、', '，', ',', '；', ';'];
 
-/// The topics in one written item: `情绪管理、压力管理`, `［情绪管理，压力管理］`, `情绪管理|压力管理`.
-pub fn topic_names(item: &str) -> Vec<String> {
+/// Inside an item of a YAML list, only the full-width separators a Chinese input method types.
+const LIST_ITEM_SEPARATORS: [char; 4] = ['｜', '、', '，', '；'];
+
+/// The topics in one written text: `情绪管理、压力管理`, `［情绪管理，压力管理］`, `情绪管理|压力管理`.
+pub fn topic_names(text: &str) -> Vec<String> {
+    split_topics(text, &TOPIC_SEPARATORS)
+}
+
+fn split_topics(item: &str, separators: &[char]) -> Vec<String> {
     let item = item.trim();
     let item = item
         .strip_prefix(['［', '【'])
         .and_then(|rest| rest.strip_suffix(['］', '】']))
         .unwrap_or(item);
-    item.split(TOPIC_SEPARATORS)
+    item.split(separators)
         .map(|t| {
             // zero-width characters pasted with a topic would make a second topic that
             // looks the same
@@ -852,15 +859,21 @@ mod tests {
         assert_eq!(read(r#""情绪管理; 人际交往, ""#), both);
         assert_eq!(read(r#""情绪管理""#), ["情绪管理"]);
         assert_eq!(read("[\"情绪\u{200B}管理\u{FEFF}\"]"), ["情绪管理"]);
-        // as an Excel or WPS sheet has them: bars, slashes, semicolons, full-width or not
+        // as a spreadsheet cell has them: bars, commas, semicolons, full-width or not
         for cell in [
             "情绪管理|人际交往",
             "情绪管理｜人际交往",
-            "情绪管理/人际交往",
+            "情绪管理,人际交往",
             "情绪管理；人际交往",
         ] {
             assert_eq!(topic_names(cell), both, "{cell}");
         }
+        // a slash is part of a topic; a list's item keeps an ASCII comma quoted in it
+        assert_eq!(topic_names("AI/人工智能"), ["AI/人工智能"]);
+        assert_eq!(
+            read(r#"["AI/人工智能", "3,4年级"]"#),
+            ["AI/人工智能", "3,4年级"]
+        );
     }
 
     #[test]

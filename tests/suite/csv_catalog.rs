@@ -114,7 +114,7 @@ fn topics_separated_as_a_spreadsheet_has_them_are_each_a_topic() {
     let text = "id,title,grade,course,topics,url\n\
         t1,甲,7,mental-health,\"情绪管理,压力管理\",https://media.example.org/1.mp4\n\
         t2,乙,7,mental-health,情绪管理，压力管理,https://media.example.org/2.mp4\n\
-        t3,丙,7,mental-health,情绪管理/压力管理,https://media.example.org/3.mp4\n\
+        t3,丙,7,mental-health,情绪管理;压力管理,https://media.example.org/3.mp4\n\
         t4,丁,7,mental-health,情绪管理；压力管理｜人际交往,https://media.example.org/4.mp4\n";
     site.write(LIST, text.as_bytes());
     let out = site.beside("public");
