@@ -162,7 +162,7 @@ fn fields() -> Vec<&'static str> {
 /// in Chinese (`speeker`, `标题`), else a warning — sheets teachers share carry columns of
 /// their own (备注, 序号), and those are left unread.
 fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
-    match suggest_field(name, fields) {
+    match suggest_field(name, fields).filter(|near| misspelt(name, near)) {
         Some(near) => Diagnostic::error(format!("unknown column `{name}`"))
             .with_help(format!("did you mean `{near}`?")),
         None => Diagnostic::warning(format!("column `{name}` is not read: a video catalog has no such field"))
@@ -171,6 +171,15 @@ fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
                 fields.join(", ")
             )),
     }
+}
+
+/// Whether the column `name` is `field` misspelt or named in Chinese (`speeker`, `grades`,
+/// `标题`), not a word of its own that happens to look alike (`time` is no `title`, `note` no
+/// `date`): one letter off, two in a longer name.
+fn misspelt(name: &str, field: &str) -> bool {
+    let ascii = name.is_ascii();
+    let distance = strsim::osa_distance(&name.to_ascii_lowercase(), field);
+    !ascii || distance <= 1 || (name.len() >= 6 && distance <= 2)
 }
 
 /// One row → one video, or diagnostics.

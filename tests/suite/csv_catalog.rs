@@ -139,10 +139,15 @@ fn spreadsheet_mistakes_are_named_for_what_they_are() {
     let out = site.beside("public");
     site.write(
         LIST,
-        "序号,id,title,grade,course,url,备注\n1,ok,合格的一行,7,mental-health,https://media.example.org/a.mp4,待审核\n",
+        "序号,id,title,grade,course,url,备注,time,note\n1,ok,合格的一行,7,mental-health,https://media.example.org/a.mp4,待审核,上午,无\n",
     );
     let run = build(&site.root, &out, &[]);
     run.success();
+    // a word of its own is no misspelt field: `time` is not `title`, `note` not `date`
+    for column in ["time", "note"] {
+        let said = format!("column `{column}` is not read");
+        assert!(run.stderr.contains(&said), "{said}\n{}", run.stderr);
+    }
     assert!(
         run.stderr.contains("column `序号` is not read"),
         "{}",
