@@ -38,7 +38,7 @@ fn flush<'a>(text: &mut String, out: &mut Vec<Event<'a>>, cited: &mut Vec<u32>) 
         return;
     }
     let mut rest = text.as_str();
-    while let Some((start, end, seconds)) = next_time(rest) {
+    while let Some((start, end, seconds, until)) = next_time(rest) {
         if start > 0 {
             out.push(Event::Text(CowStr::from(rest[..start].to_string())));
         }
@@ -48,6 +48,8 @@ fn flush<'a>(text: &mut String, out: &mut Vec<Event<'a>>, cited: &mut Vec<u32>) 
         out.push(Event::Text(CowStr::from(rest[start..end].to_string())));
         out.push(Event::Html("</a>".into()));
         cited.push(seconds);
+        // A span's end is cited too: one past the video's end is as wrong as a start there.
+        cited.extend(until);
         rest = &rest[end..];
     }
     if !rest.is_empty() {
@@ -82,8 +84,9 @@ pub fn unlink(html: &str) -> String {
 pub fn cited_in_source(source: &str) -> Vec<(u32, usize)> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some((start, end, seconds)) = next_time(&source[from..]) {
+    while let Some((start, end, seconds, until)) = next_time(&source[from..]) {
         found.push((seconds, from + start));
+        found.extend(until.map(|until| (until, from + start)));
         from += end;
     }
     found
@@ -151,8 +154,9 @@ fn why_no_moment(inner: &str) -> Option<NoMoment> {
     })
 }
 
-/// What joins two times into a span: 【12:05-13:40】, 【12:05～13:40】, 【12:05至13:40】.
-const SPAN_JOINERS: [char; 7] = ['-', '–', '—', '~', '～', '至', '到'];
+/// What joins two times into a span: 【12:05-13:40】, 【12:05～13:40】, 【12:05至13:40】, and the
+/// full-width dash a Chinese input method types (【12：05－13：40】).
+const SPAN_JOINERS: [char; 9] = ['-', '－', '–', '—', '~', '～', '〜', '至', '到'];
 
 /// A span's two times as written (`12:05 - 13:40` → `12:05`, `13:40`), if `inner` is a span.
 fn split_span(inner: &str) -> Option<(&str, &str)> {
@@ -161,14 +165,14 @@ fn split_span(inner: &str) -> Option<(&str, &str)> {
     Some((inner[..at].trim(), to.trim()))
 }
 
-/// A bracket's text as the moment it links to: a time, or the start of a span of two that
-/// ends after it starts (a reviewer citing a stretch of the lesson).
-fn moment(inner: &str) -> Option<u32> {
+/// A bracket's text as the moment it links to, and a span's end: a time, or a span of two
+/// that ends after it starts (a reviewer citing a stretch of the lesson).
+fn moment(inner: &str) -> Option<(u32, Option<u32>)> {
     let Some((from, to)) = split_span(inner) else {
-        return seconds(inner);
+        return seconds(inner).map(|start| (start, None));
     };
     let (start, end) = (seconds(from)?, seconds(to)?);
-    (end > start).then_some(start)
+    (end > start).then_some((start, Some(end)))
 }
 
 /// Digits in two or three groups, the last of two digits (`00:61`, `1:75:00`): what an editor
@@ -183,8 +187,8 @@ fn looks_like_time(inner: &str) -> bool {
             .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The first cited time in `text`: (byte start, byte end, seconds).
-fn next_time(text: &str) -> Option<(usize, usize, u32)> {
+/// The first cited time in `text`: (byte start, byte end, seconds, a span's end in seconds).
+fn next_time(text: &str) -> Option<(usize, usize, u32, Option<u32>)> {
     let mut from = 0;
     while let Some(open) = text[from..].find(['[', '【', '［']).map(|i| i + from) {
         let close = match text[open..].chars().next()? {
@@ -194,9 +198,9 @@ fn next_time(text: &str) -> Option<(usize, usize, u32)> {
         };
         let inner_start = open + text[open..].chars().next()?.len_utf8();
         if let Some(len) = text[inner_start..].find(close)
-            && let Some(seconds) = moment(&text[inner_start..inner_start + len])
+            && let Some((seconds, until)) = moment(&text[inner_start..inner_start + len])
         {
-            return Some((open, inner_start + len + close.len_utf8(), seconds));
+            return Some((open, inner_start + len + close.len_utf8(), seconds, until));
         }
         from = inner_start;
     }
@@ -264,15 +268,21 @@ mod tests {
 
     #[test]
     fn a_cited_span_links_to_its_start() {
-        let (html, cited) = linked("导入【12:05-13:40】与［1:00:00 至 1:02:30］、[05:00～06:00]");
-        assert_eq!(cited, [725, 3600, 300], "{html}");
+        let (html, cited) =
+            linked("导入【12:05-13:40】与［1:00:00 至 1:02:30］、[05:00～06:00]【12：05－13：40】");
+        // each span's start and end are cited (the end is checked against the video's length)
+        assert_eq!(cited, [725, 820, 3600, 3750, 300, 360, 725, 820], "{html}");
+        assert!(
+            html.contains("href=\"lectern-video:#t=725\">【12：05－13：40】</a>"),
+            "{html}"
+        );
         assert!(
             html.contains(
                 "<a class=\"time-link\" href=\"lectern-video:#t=725\">【12:05-13:40】</a>"
             ),
             "{html}"
         );
-        assert_eq!(cited_in_source("【12:05—13:40】"), [(725, 0)]);
+        assert_eq!(cited_in_source("【12:05—13:40】"), [(725, 0), (820, 0)]);
         // a span that ends before it starts is no moment
         assert!(linked("【13:00-12:00】").1.is_empty());
     }

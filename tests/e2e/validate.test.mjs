@@ -300,14 +300,15 @@ describe("every kind of page validates", { skip }, () => {
     // A page of the built site's own styles: one line, a 49-row 教学过程 table, a 14-column table.
     const rows = Array.from({ length: 49 }, (_, i) => `<tr><td>环节${i + 1}</td><td>学生分组讨论第${i + 1}个问题</td></tr>`).join("");
     const word = "https://example.org/a-very-long-address-without-any-break-in-it";
-    const wide = `<tr>${Array.from({ length: 14 }, () => `<td>${word}</td>`).join("")}</tr>`;
+    const wide = `<tr>${Array.from({ length: 16 }, () => `<td>${word}</td>`).join("")}</tr>`;
+    const heads = Array.from({ length: 16 }, (_, i) => `<th>第${i + 1}周 Week ${i + 1}</th>`).join("");
     const dir = path.join(out, "print-check");
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "index.html"), `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>打印</title>
 <link rel="stylesheet" href="../static/site.css"><link rel="stylesheet" href="../static/print.css" media="print"></head>
 <body><main><div class="prose"><h1>打印检查</h1><p>一行说明。</p>
 <div class="table-wrap"><table><thead><tr><th>环节</th><th>活动</th></tr></thead><tbody>${rows}</tbody></table></div>
-<div class="table-wrap"><table><tbody>${wide}</tbody></table></div></div></main></body></html>`);
+<div class="table-wrap"><table><thead><tr>${heads}</tr></thead><tbody>${wide}</tbody></table></div></div></main></body></html>`);
     const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH, height: 1100 } });
     try {
       await page.goto(pathToFileURL(path.join(dir, "index.html")).href);
