@@ -1278,7 +1278,10 @@ pub(super) fn manifest(
         manifest["textbooks"] = config
             .textbooks
             .iter()
-            .map(|t| json!({ "slug": t.slug, "name": t.name }))
+            .map(|t| match t.term {
+                Some(term) => json!({ "slug": t.slug, "name": t.name, "term": term }),
+                None => json!({ "slug": t.slug, "name": t.name }),
+            })
             .collect();
     }
     if config.search.offline {

@@ -16,6 +16,8 @@ pub struct GradeWords {
     pub grades: Vec<u8>,
     /// Stage words as typed (小学, 初中, 高中), in order.
     pub stages: Vec<String>,
+    /// The term a grade word names with it (七年级上册, 七上, 高一下学期): 1 or 2; 0 for none.
+    pub term: u8,
 }
 
 const STAGES: [(&str, u8); 3] = [("小学", 1), ("初中", 7), ("高中", 10)];
@@ -260,6 +262,15 @@ fn replace(chars: &[char], mut found: impl FnMut(&[char], usize) -> Option<usize
 pub fn grade_words(folded: &str) -> GradeWords {
     let mut grades: Vec<u8> = Vec::new();
     let mut stages: Vec<String> = Vec::new();
+    let mut term = 0;
+    // A grade word's text holds 上 or 下 only as its term (上册, 上学期, 七上).
+    let mut volume = |written: &[char]| {
+        if written.contains(&'上') {
+            term = 1;
+        } else if written.contains(&'下') {
+            term = 2;
+        }
+    };
     let mut grade = |n: u8| {
         if (1..=12).contains(&n) && !grades.contains(&n) {
             grades.push(n);
@@ -267,10 +278,16 @@ pub fn grade_words(folded: &str) -> GradeWords {
     };
     let chars: Vec<char> = folded.chars().collect();
     let chars = replace(&chars, |c, i| {
-        grade_at(c, i).map(|(n, len)| (grade(n), len).1)
+        let (n, len) = grade_at(c, i)?;
+        grade(n);
+        volume(&c[i..i + len]);
+        Some(len)
     });
     let chars = replace(&chars, |c, i| {
-        volume_at(c, i).map(|(n, len)| (grade(n), len).1)
+        let (n, len) = volume_at(c, i)?;
+        grade(n);
+        volume(&c[i..i + len]);
+        Some(len)
     });
     let chars = replace(&chars, |c, i| {
         if !(i == 0 || is_boundary(c.get(i - 1))) {
@@ -284,6 +301,7 @@ pub fn grade_words(folded: &str) -> GradeWords {
         let boundary = i == 0 || is_boundary(c.get(i - 1));
         let (n, len) = short_grade_at(c, i).filter(|_| boundary)?;
         grade(n);
+        volume(&c[i..i + len]);
         Some(len)
     });
     let chars = replace(&chars, |c, i| {
@@ -312,6 +330,7 @@ pub fn grade_words(folded: &str) -> GradeWords {
         rest: chars.into_iter().collect(),
         grades,
         stages,
+        term,
     }
 }
 

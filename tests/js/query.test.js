@@ -11,7 +11,7 @@ const { lookupOf, post, manifest, facets } = require("./search-fixtures.js");
 test("grade and stage words match the shared vectors", () => {
   for (const v of vectors.grades) {
     const g = LS.gradeWords(LS.fold(v.input));
-    assert.deepEqual([g.grades, g.stages, LS.tokenizeQuery(g.rest)], [v.grades, v.stages, v.rest], v.input);
+    assert.deepEqual([g.grades, g.stages, LS.tokenizeQuery(g.rest), g.term], [v.grades, v.stages, v.rest, v.term || 0], v.input);
   }
 });
 
@@ -246,4 +246,24 @@ test("的 joins a teacher's words: a variant without it, the phrase as typed cou
   assert.equal(LS.plan("教学目的", null, null).variants.length, 1);
   assert.equal(LS.plan("的确", null, null).variants.length, 1);
   assert.deepEqual(LS.plan("我的情绪", null, null).variants.map(terms), [["我的", "的情", "情绪"], ["情绪"]]);
+});
+
+test("a grade word's term (七年级上册, 七下) puts that term's textbook first", () => {
+  // docs 0 and 2: grade-7 lessons holding 第三单元 alike; 0 in the second volume's unit, 2 in the first's
+  const withBooks = { ...manifest, textbooks: [
+    { slug: "daofa-7a", name: "道德与法治 七年级上册", term: 1 },
+    { slug: "daofa-7b", name: "道德与法治 七年级下册", term: 2 },
+  ] };
+  const M = LS.model(withBooks);
+  const cols = LS.decodeFacets({ ...facets, lengths: "QQQQ", textbooks: LS.encodeVarints([2, 0, 1, 0]) }, M);
+  const unit = post([[0, 1], [2, 1]]);
+  const table = { 第三: unit, 三单: unit, 单元: unit };
+  const first = (q) => {
+    const r = LS.searchPlan(LS.plan(q, M, null), lookupOf(table), 4, cols);
+    return LS.topK(r.docs, r.score, 4)[0];
+  };
+  assert.equal(first("七年级上册 第三单元"), 2);
+  assert.equal(first("七上 第三单元"), 2);
+  assert.equal(first("七年级下册 第三单元"), 0);
+  assert.equal(first("七下第三单元"), 0);
 });

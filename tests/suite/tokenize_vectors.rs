@@ -139,6 +139,9 @@ struct GradeVector {
     grades: Vec<u8>,
     stages: Vec<String>,
     rest: Vec<String>,
+    /// The term named with a grade (1 上, 2 下); absent for none.
+    #[serde(default)]
+    term: u8,
 }
 
 #[derive(serde::Deserialize)]
@@ -168,6 +171,7 @@ fn rust_query_words_match_shared_vectors() {
         let words = grade_words(&folded);
         assert_eq!(words.grades, v.grades, "grades of {:?}", v.input);
         assert_eq!(words.stages, v.stages, "stages of {:?}", v.input);
+        assert_eq!(words.term, v.term, "term of {:?}", v.input);
         assert_eq!(query_terms(&words.rest), v.rest, "rest of {:?}", v.input);
     }
     assert!(vectors.questions.len() >= 5);

@@ -45,13 +45,13 @@
   // A grade word may end in its term (三年级上册, 七年级下): the term goes with it, since a
   // resource is not written 上册, and as text 上册 matches every textbook's first volume.
   var TERM = "[上下](?:册|冊|学期|學期)|全一[册冊]";
-  var GRADE_RE = new RegExp("(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)(?:" + TERM + "|[上下](?![\\u3400-\\u9fff]))?", "g");
+  var GRADE_RE = new RegExp("(小学|初中|高中)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])(?:年级|年級)(" + TERM + "|[上下](?![\\u3400-\\u9fff]))?", "g");
   // 七上, 八下册: a junior grade's volume as teachers shorten a textbook's name (道德与法治七上
   // 第四单元). Not in 七上八下 (an idiom: uneasy), 十七上, 第七上 or 八下午.
-  var VOLUME_RE = /七上八下|(^|[^十第\d])(?!七上八下)([七八九])[上下](?:册|冊)?(?![午来去面边])/g;
+  var VOLUME_RE = /七上八下|(^|[^十第\d])(?!七上八下)([七八九])([上下])(?:册|冊)?(?![午来去面边])/g;
   // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
   var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
-  var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:" + TERM + "|(?![点些下样般]))", "g"); // not 高一点
+  var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:(" + TERM + ")|(?![点些下样般]))", "g"); // not 高一点
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
   var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生)/g;
   // 高中生 is the stage too when nothing CJK, or 的, follows (高中生物 is 高中 + 生物; 高中生的压力)
@@ -66,6 +66,7 @@
   var TAIL_KIND_RE = /([\u3400-\u9fff])(视频|实录|录像|说课|评课)\s*$/;
   var KIND_OF = { "视频": 1, "实录": 1, "录像": 1, "微课": 1, "说课": 2, "评课": 2, "教学设计": 0, "教案": 0 };
   var KIND_BOOST = 2; // a resource of the kind named
+  var TERM_BOOST = 2; // a resource of a textbook of the term named (七年级上册, 七上)
   // How a question or a request is put, not what it is about (考试焦虑怎么办, 我想找一节关于
   // 情绪管理的课): taken out of the query.
   var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|[吗呢](?![\u3400-\u9fff])/g;
@@ -119,7 +120,7 @@
     if (names.length) {
       namedRe = new RegExp("(^|[^\\u3400-\\u9fff])(" + names.map(function (n) {
         return n.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      }).join("|") + ")(?:" + TERM + ")?", "g");
+      }).join("|") + ")(" + TERM + ")?", "g");
     }
   }
 
@@ -135,26 +136,35 @@
    * says which grade is meant, so it is not a stage of its own.
    */
   function gradeWords(q) {
-    var grades = [], stages = [], rest;
+    var grades = [], stages = [], rest, term = 0;
     function grade(n) {
       if (n >= 1 && n <= 12 && grades.indexOf(n) < 0) grades.push(n);
     }
+    // 上 (上册, 上学期) is the first term, 下 the second; 全一册 is none
+    function volume(written) {
+      var c = String(written || "").charAt(0);
+      if (c === "上") term = 1;
+      else if (c === "下") term = 2;
+    }
     rest = String(q == null ? "" : q);
     if (namedRe) {
-      rest = rest.replace(namedRe, function (all, before, name) {
+      rest = rest.replace(namedRe, function (all, before, name, written) {
         for (var i = 0; i < namedGrades.length; i++) if (namedGrades[i].name === name) grade(namedGrades[i].number);
+        volume(written);
         return before + " ";
       });
     }
-    rest = rest.replace(GRADE_RE, function (all, stage, num) {
+    rest = rest.replace(GRADE_RE, function (all, stage, num, written) {
       var n = numeral(num);
+      volume(written);
       if (stage && stage !== "小学") n = nthGrade(stage, n) || n; // 初中一年级 = 7 (6 on a 五四制 site); 初中九年级 = 9
       grade(n);
       return " ";
     });
-    rest = rest.replace(VOLUME_RE, function (all, before, num) {
+    rest = rest.replace(VOLUME_RE, function (all, before, num, written) {
       if (!num) return all; // 七上八下
       grade(numeral(num));
+      volume(written);
       return before + " ";
     });
     rest = rest.replace(BAND_RE, function (all, before, band) {
@@ -168,10 +178,11 @@
       return before + " ";
     });
     // 初一 is the first grade of the stage named 初中; 初四 only where 初中 has four grades
-    rest = rest.replace(SHORT_RE, function (all, before, stage, num) {
+    rest = rest.replace(SHORT_RE, function (all, before, stage, num, written) {
       var n = nthGrade(stage === "初" ? "初中" : "高中", numeral(num));
       if (!n) return all;
       grade(n);
+      volume(written);
       return before + " ";
     });
     rest = rest.replace(SHORT_CTX_RE, function (all, stage, num) {
@@ -191,7 +202,7 @@
     grades.sort(function (x, y) {
       return x - y;
     });
-    return { rest: rest, grades: grades, stages: stages };
+    return { rest: rest, grades: grades, stages: stages, term: term };
   }
 
   /**
@@ -294,7 +305,16 @@
         target: queryTerms(texts[i].target)
       });
     }
-    return { words: words, mask: gradeMask(words, M), variants: variants };
+    return { words: words, mask: gradeMask(words, M), books: termBooks(words.term, M), variants: variants };
+  }
+
+  /** The textbooks (by index) of the term a query names, as a set; null for none. */
+  function termBooks(term, M) {
+    var books = null, i, list = (M && M.textbooks) || [];
+    for (i = 0; term && i < list.length; i++) {
+      if (list[i].term === term) (books = books || {})[i] = 1;
+    }
+    return books;
   }
 
   function edgeDe(all, before, char) {
@@ -558,9 +578,12 @@
    */
   function priorOf(p, cols) {
     var grades = cols && cols.grades, kinds = cols && cols.kind, named = (p.words && p.words.kinds) || [];
+    var books = cols && cols.textbook;
     return function (d, complete) {
       var f = 1;
       if (p.mask && grades && grades[d] & p.mask) f *= complete ? GRADE_BOOST * GRADE_FIRST : GRADE_BOOST;
+      // 七年级上册 第三单元: the first volume's unit 3 before the second's
+      if (p.books && books && p.books[books[d]] === 1) f *= TERM_BOOST;
       if (!kinds) return f;
       if (named.length) {
         if (named.indexOf(kinds[d]) >= 0) f *= KIND_BOOST; // 防溺水 视频: the video, not its review
