@@ -86,8 +86,12 @@ impl Header {
         let columns: Vec<String> = record.cells.iter().map(|c| c.trim().to_string()).collect();
         let fields = fields();
         if let Some(separator) = other_separator(&columns, &fields) {
+            let shown = match separator {
+                '\t' => "tabs (制表符)".to_string(),
+                other => format!("`{other}`"),
+            };
             let problem = Diagnostic::error(format!(
-                "the columns are separated by `{separator}`, not by commas"
+                "the columns are separated by {shown}, not by commas"
             ))
             .with_help("save the sheet again as \"CSV UTF-8 (逗号分隔)\": a CSV catalog separates its cells with commas (a European Excel writes semicolons)");
             problems.push(at_cell(problem, file, record.row, 1));

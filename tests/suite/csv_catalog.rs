@@ -192,4 +192,12 @@ fn spreadsheet_mistakes_are_named_for_what_they_are() {
         "{}",
         run.stderr
     );
+    site.write(
+        LIST,
+        "id\ttitle\tgrade\tcourse\turl\nok\t合格的一行\t7\tmental-health\thttps://media.example.org/a.mp4\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    let said = "the columns are separated by tabs (制表符)";
+    assert!(run.stderr.contains(said), "{said}\n{}", run.stderr);
 }

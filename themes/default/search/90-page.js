@@ -847,27 +847,33 @@
     a.setAttribute("href", cue ? href + "#t=" + cue.start : href);
     // The link is named by its title and facts; the snippet describes it. Otherwise a screen
     // reader reads the whole card, snippet and all, as one long link name.
-    var id = "result-" + doc;
-    a.setAttribute("aria-labelledby", id + "-title " + id + "-meta");
+    var id = "result-" + doc, named = [id + "-title"];
     var title = el("span", "result-title");
     title.id = id + "-title";
     var inTitle = highlight(str(rec.t), this.terms, 0);
     appendPieces(title, inTitle.pieces);
     a.appendChild(title);
     meta = el("span", "result-meta");
-    meta.id = id + "-meta";
+    // Each fact is named apart, so a screen reader says 高二, 心理健康, 2023-11-02 as words,
+    // not run together as the page's text (the dots between them are only drawn).
+    function fact(node) {
+      node.id = id + "-" + named.length;
+      named.push(node.id);
+      meta.appendChild(node);
+    }
     k = KINDS.indexOf(str(rec.k));
-    if (k >= 0) meta.appendChild(el("span", "badge badge--" + KINDS[k], this.cardKinds[k] || M.kinds[k].name));
+    if (k >= 0) fact(el("span", "badge badge--" + KINDS[k], this.cardKinds[k] || M.kinds[k].name));
     var gl = list(rec.g);
     for (i = 0; i < gl.length; i++) {
       for (g = 0; g < M.grades.length; g++) if (M.grades[g].number === +gl[i]) names.push(M.grades[g].name);
     }
-    if (names.length) meta.appendChild(el("span", "result-grades", names.join(this.listSep)));
+    if (names.length) fact(el("span", "result-grades", names.join(this.listSep)));
     for (i = 0; i < M.courses.length; i++) {
-      if (M.courses[i].slug === str(rec.c)) meta.appendChild(el("span", "result-course", M.courses[i].name));
+      if (M.courses[i].slug === str(rec.c)) fact(el("span", "result-course", M.courses[i].name));
     }
-    if (rec.d) meta.appendChild(el("span", "result-date", str(rec.d)));
+    if (rec.d) fact(el("span", "result-date", str(rec.d)));
     a.appendChild(meta);
+    a.setAttribute("aria-labelledby", named.join(" "));
     if (cue) {
       var moment = el("span", "result-snippet result-moment");
       moment.id = id + "-snippet";
