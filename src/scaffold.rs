@@ -102,13 +102,15 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
             ),
         );
     }
+    let aligned = lesson.as_ref().and_then(|l| l.alignment.as_ref());
     let text = render_new(
         request.kind,
         title,
         &grades,
         course,
         request.lesson.unwrap_or(""),
-    );
+    )
+    .replace(TEXTBOOK_LINES, &textbook_lines(&config, aligned));
     std::fs::create_dir_all(&dir)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     write_new(&path, &text)?;
@@ -126,6 +128,7 @@ pub struct Created {
 struct LessonFacts {
     grades: Vec<u8>,
     course: String,
+    alignment: Option<crate::content::Alignment>,
 }
 
 /// `--lesson ID` must name a lesson of the site (its `slug:`, or its file name without .md), as
@@ -147,6 +150,7 @@ fn find_lesson(
         return Ok(Some(LessonFacts {
             grades: found.grades.clone(),
             course: found.course.clone(),
+            alignment: found.alignment.clone(),
         }));
     }
     let ids: Vec<&str> = content
@@ -207,6 +211,24 @@ fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// The textbook lines of a new file: its lesson's place in a textbook, or an example of the
+/// site's own first textbook, commented out.
+const TEXTBOOK_LINES: &str = "# textbook: daofa-7a       # 教材：site.yaml 里 textbooks 的 slug（可选；去掉行首的 # 启用）\n# unit: 1                 # 教材的第几单元（与 textbook 一起写）\n# period: 1               # 单元内的第几课（可选）\n";
+
+fn textbook_lines(config: &config::Config, aligned: Option<&crate::content::Alignment>) -> String {
+    if let Some(a) = aligned {
+        let period = a
+            .period
+            .map(|p| format!("period: {p}\n"))
+            .unwrap_or_default();
+        return format!("textbook: {}\nunit: {}\n{period}", a.textbook, a.unit);
+    }
+    match config.textbooks.first() {
+        Some(book) => TEXTBOOK_LINES.replacen("daofa-7a", &book.slug, 1),
+        None => TEXTBOOK_LINES.to_string(),
+    }
+}
+
 fn render_new(kind: Kind, title: &str, grades: &[u8], course: &str, lesson: &str) -> String {
     let today = Date::today();
     let grade = match grades {
@@ -220,7 +242,7 @@ fn render_new(kind: Kind, title: &str, grades: &[u8], course: &str, lesson: &str
         ),
     };
     let common = format!(
-        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n# textbook: daofa-7a       # 教材：site.yaml 里 textbooks 的 slug（可选；去掉行首的 # 启用）\n# unit: 1                 # 教材的第几单元（与 textbook 一起写）\n# period: 1               # 单元内的第几课（可选）\n",
+        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n{TEXTBOOK_LINES}",
         quote(title)
     );
     match kind {

@@ -1238,3 +1238,36 @@ fn new_takes_a_grade_and_a_course_in_words() {
     assert!(early.stderr.contains("五四制"), "{}", early.stderr);
     drop(tmp);
 }
+
+/// A video made for an aligned lesson sits where the lesson sits in its textbook; a new lesson
+/// of a site with textbooks shows the site's own first textbook in its commented example.
+#[test]
+fn new_for_an_aligned_lesson_takes_its_textbook_unit_and_lesson() {
+    let site = copy_site("full");
+    let root = site.root.to_str().unwrap();
+    lectern([
+        "new",
+        "video",
+        "情绪ABC微课",
+        "--lesson",
+        "emotion-abc",
+        "--root",
+        root,
+    ])
+    .success();
+    let video =
+        std::fs::read_to_string(site.root.join("content/videos/qing-xu-abc-wei-ke.md")).unwrap();
+    assert!(
+        video.contains("\ntextbook: xinli-8\nunit: 2\nperiod: 1\n"),
+        "{video}"
+    );
+    lectern(["new", "lesson", "新的一课", "--root", root]).success();
+    let lesson =
+        std::fs::read_to_string(site.root.join("content/lessons/xin-de-yi-ke.md")).unwrap();
+    assert!(lesson.contains("\n# textbook: xinli-8 "), "{lesson}");
+    assert!(
+        !lesson.contains("daofa-7a"),
+        "the site has no daofa-7a:\n{lesson}"
+    );
+    build(&site.root, &site.beside("public"), &[]).success();
+}
