@@ -48,8 +48,28 @@ pub fn render_resources_beside(
         .collect();
     let bodies = Bodies { resources, pages };
     diagnostics.extend(missing_fragments(catalog, &bodies));
+    diagnostics.extend(broken_body_problems(config, catalog, &assets));
     diagnostics.extend(times_past_the_end(catalog, &bodies));
     bodies
+}
+
+/// The problems of the bodies whose files' front matter has errors (`BrokenBody`), rendered
+/// as if their pages existed: the whole file's problems come in one run.
+fn broken_body_problems(
+    config: &Config,
+    catalog: &Catalog,
+    assets: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    catalog
+        .broken_bodies
+        .par_iter()
+        .flat_map(|b| {
+            let body = b.text.get(b.body_span.clone()).unwrap_or("");
+            let page = format!("{}/{}/", b.kind.dir(), b.id);
+            let source = (b.file.as_str(), &*b.text, body, b.body_line);
+            render_body(config, catalog, assets, source, &page, false).1
+        })
+        .collect()
 }
 
 /// The free pages' bodies only, for a build that renders each resource's body with its page

@@ -96,6 +96,8 @@ pub struct Catalog {
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
     /// Free pages left out as drafts, by file (`Content::draft_pages`).
     pub draft_pages: std::collections::BTreeSet<String>,
+    /// Bodies of resource files whose front matter has errors (`Content::broken_bodies`).
+    pub broken_bodies: Vec<crate::content::BrokenBody>,
     /// How files were read (`Content::notes`), for `lectern build --timings`.
     pub notes: Vec<String>,
 }
@@ -137,6 +139,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         assets,
         unavailable,
         draft_pages,
+        broken_bodies,
         notes,
     } = content;
     resources.sort_by(|a, b| document_order(a, b));
@@ -177,6 +180,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         resources,
         unavailable,
         draft_pages,
+        broken_bodies,
         notes,
     }
 }

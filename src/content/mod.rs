@@ -38,6 +38,8 @@ pub struct Content {
     pub unavailable: BTreeMap<(Kind, String), Unavailable>,
     /// Free pages left out as drafts, by file: a link to one is a warning, not an error.
     pub draft_pages: BTreeSet<String>,
+    /// Bodies of resource files whose front matter has errors (see `BrokenBody`).
+    pub broken_bodies: Vec<BrokenBody>,
     /// What the build may say about how it read files (`lectern build --timings`): which
     /// encoding each CSV catalog was read as.
     pub notes: Vec<String>,
@@ -115,6 +117,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         content.pages.extend(outcome.pages);
         content.unavailable.extend(outcome.unavailable);
         content.draft_pages.extend(outcome.draft_page);
+        content.broken_bodies.extend(outcome.broken_body);
         content.notes.extend(outcome.note);
     }
     content
@@ -390,6 +393,8 @@ struct FileOutcome {
     unavailable: Option<((Kind, String), Unavailable)>,
     /// The file, when it is a free page left out as a draft.
     draft_page: Option<String>,
+    /// Its body, when it is a resource file whose front matter has errors.
+    broken_body: Option<BrokenBody>,
     /// See `Content::notes`.
     note: Option<String>,
 }
@@ -481,6 +486,14 @@ fn read_text(
             return outcome;
         }
     };
+    let body = BrokenBody {
+        kind: Kind::Lesson,
+        id: stem(&found.rel),
+        file: found.rel.clone(),
+        text: text.clone(),
+        body_span: split.body.clone(),
+        body_line: split.body_line,
+    };
     let place = parse::Place {
         config,
         assets,
@@ -528,6 +541,7 @@ fn read_text(
         && outcome.resources.is_empty()
     {
         let why = if outcome.diagnostics.iter().any(Diagnostic::is_error) {
+            outcome.broken_body = Some(BrokenBody { kind, ..body });
             Unavailable::Broken
         } else {
             Unavailable::Draft

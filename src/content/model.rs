@@ -524,6 +524,19 @@ pub struct Origin {
     pub row: Option<TableRow>,
 }
 
+/// The body of a resource file whose front matter has errors: no record, but its body is
+/// still rendered for its own problems (links, headings, images), so that one run reports
+/// all of a file's problems, not the body's after the front matter's are fixed.
+#[derive(Clone, Debug)]
+pub struct BrokenBody {
+    pub kind: Kind,
+    pub id: String,
+    pub file: String,
+    pub text: Arc<str>,
+    pub body_span: std::ops::Range<usize>,
+    pub body_line: usize,
+}
+
 /// A record's place in a CSV catalog.
 #[derive(Clone, Debug)]
 pub struct TableRow {

@@ -108,6 +108,8 @@ fn content(site: &Site, saved: &Saved) -> Content {
         assets: assets.into_values().collect(),
         unavailable,
         draft_pages,
+        // A broken file declines the patch: a full build renders these.
+        broken_bodies: Vec::new(),
         // Only `lectern build --timings` prints them.
         notes: Vec::new(),
     }

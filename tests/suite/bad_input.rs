@@ -335,3 +335,24 @@ fn content_link_anchor_and_template_errors_come_in_one_run() {
         }
     }
 }
+
+/// A lesson whose front matter has an error still has its body's problems reported in the
+/// same run (a broken link, an empty heading), not after the front matter is mended.
+#[test]
+fn a_front_matter_error_does_not_hide_the_bodys_problems() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        "content/lessons/bad.md",
+        "---\ntitle: 坏课\ngrade: 13\ncourse: mental-health\n---\n\n## 目标\n\n见[缺失](missing.md)。\n\n### \n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "grade 13 does not exist",
+        "link target `missing.md` does not exist",
+        "content/lessons/bad.md:9:",
+        "the heading is empty",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
