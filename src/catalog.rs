@@ -153,6 +153,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         weight(a).cmp(&weight(b)).then(a.path.cmp(&b.path))
     });
     let pages = check_pages(pages, diagnostics);
+    diagnostics.extend(menu_overflow(&pages));
     // Links and browse indexes read the same records: one core each.
     let mut link_problems = Diagnostics::new();
     let (links, indexes) = rayon::join(
@@ -298,6 +299,23 @@ fn check_pages(pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Vec<Page> {
         }
     }
     kept
+}
+
+/// How many free pages every page's footer lists: each is repeated on every page of the site.
+pub const MENU_PAGES: usize = 12;
+
+/// A warning when more pages ask to be in the footer than it lists, at the first left out.
+fn menu_overflow(pages: &[Page]) -> Option<Diagnostic> {
+    let mut menu = pages.iter().filter(|p| p.in_menu);
+    let first_out = menu.nth(MENU_PAGES)?;
+    let count = MENU_PAGES + 1 + menu.count();
+    Some(first_out.origin.at_key(
+        "title",
+        Diagnostic::warning(format!(
+            "{count} pages ask to be in the footer, which lists the first {MENU_PAGES} (by weight, then address): this page and those after it are left out of it"
+        ))
+        .with_help("give the pages that matter most a `weight:`, and put the others in a folder whose index.md lists them, or mark them `menu: false`"),
+    ))
 }
 
 /// Where a record's address comes from: a catalog row's `id` cell, its `id:` or `slug:`

@@ -64,6 +64,10 @@ struct RawUnit {
     lessons: Vec<String>,
 }
 
+/// The longest name of a textbook, a unit or a unit's lesson: each is repeated on the pages
+/// of the resources aligned to it.
+const MAX_NAME_CHARS: usize = 100;
+
 /// A problem in `textbooks:`, with the line it is on.
 pub(super) struct Problem {
     pub line: usize,
@@ -117,6 +121,12 @@ pub(super) fn validate(
                     "textbook slug `{slug}` is a device name on Windows: a portal copied onto a Windows PC cannot hold its folder"
                 ),
                 "choose another slug, such as one with a word added".into(),
+            );
+        }
+        if raw.name.chars().count() > MAX_NAME_CHARS {
+            problem(
+                format!("textbook `{slug}`'s name is over {MAX_NAME_CHARS} characters"),
+                "a textbook's name is on every page of its resources: write it as its cover does, e.g. `人教版 道德与法治 七年级上册`".into(),
             );
         }
         if raw.name.trim().is_empty() {
@@ -219,6 +229,18 @@ fn units(
             problem(
                 format!("textbook `{slug}` lists unit {} twice", unit.number),
                 "give each unit its own number",
+            );
+        }
+        let too_long = std::iter::once(&unit.name)
+            .chain(&unit.lessons)
+            .any(|name| name.chars().count() > MAX_NAME_CHARS);
+        if too_long {
+            problem(
+                format!(
+                    "unit {} of textbook `{slug}` has a name over {MAX_NAME_CHARS} characters",
+                    unit.number
+                ),
+                "a unit's and its lessons' names are on the pages of their resources: write them as the book's contents page does",
             );
         }
         if unit.name.trim().is_empty() {

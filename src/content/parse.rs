@@ -472,6 +472,9 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
     Ok((Some(page), problems))
 }
 
+/// How deep a free page may sit in folders under `content/pages/`.
+const MAX_PAGE_FOLDERS: usize = 8;
+
 /// A free page's address below the site's root, without its final `/`: its folders under
 /// `content/pages/`, then its slug (`guide/advanced/tips`), or only the folders for an
 /// `index.md` (`guide`). Each folder becomes part of the address, so it must be one too.
@@ -488,6 +491,19 @@ fn page_path(
         .unwrap_or(&place.origin.file);
     let mut parts: Vec<&str> = inside.split('/').collect();
     parts.pop(); // the file name
+    // Each page's breadcrumbs link every folder above it: a tree thousands deep would write
+    // gigabytes of them.
+    if parts.len() > MAX_PAGE_FOLDERS {
+        problems.push(place.problem(
+            "title",
+            format!(
+                "this page is {} folders deep in content/pages/: at most {MAX_PAGE_FOLDERS} are allowed",
+                parts.len()
+            ),
+            "move it into a folder nearer the top: a teacher finds a page a few clicks from the home page",
+        ));
+        return parts.join("/");
+    }
     for folder in &parts {
         if !is_id(folder) || crate::slug::is_windows_device(folder) {
             problems.push(place.problem(
@@ -495,7 +511,7 @@ fn page_path(
                 format!("the folder `{folder}` of this page cannot be part of its address"),
                 format!(
                     "a page's folders become its address, which must be ASCII letters, digits, `-` and `_` (and no Windows device name): rename the folder, e.g. `{}`",
-                    crate::slug::slugify(folder)
+                    folder_suggestion(folder)
                 ),
             ));
         }
@@ -511,6 +527,15 @@ fn page_path(
         parts.push(slug);
     }
     parts.join("/")
+}
+
+/// A folder name that can be an address: its pinyin or letters, never a Windows device name.
+fn folder_suggestion(folder: &str) -> String {
+    let mut name = crate::slug::slugify(folder);
+    if crate::slug::is_windows_device(&name) {
+        name.push_str("-1");
+    }
+    name
 }
 
 /// A draft that is not built: nothing, unless its front matter has problems, which are

@@ -101,11 +101,19 @@ impl Header {
             };
         }
         let mut seen = BTreeSet::new();
+        // Columns of the teacher's own: one warning each, unless a sheet has many (a 200-column
+        // export would print 200), then one naming them.
+        let mut unread = Vec::new();
         for (index, name) in columns.iter().enumerate() {
             let problem = if name.is_empty() {
                 None
             } else if !fields.contains(&name.as_str()) {
-                Some(unknown_column(name, &fields))
+                let problem = unknown_column(name, &fields);
+                if !problem.is_error() {
+                    unread.push((index, problem));
+                    continue;
+                }
+                Some(problem)
             } else if !seen.insert(name.as_str()) {
                 Some(
                     Diagnostic::error(format!("the column `{name}` appears twice"))
@@ -118,6 +126,7 @@ impl Header {
                 problems.push(at_cell(problem, file, record.row, index + 1));
             }
         }
+        problems.extend(unread_columns(unread, &columns, file, record.row));
         let missing: Vec<&str> = REQUIRED
             .iter()
             .copied()
@@ -175,6 +184,39 @@ fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
                 fields.join(", ")
             )),
     }
+}
+
+/// The warnings for the columns no field reads: each apart when they are few, else one.
+fn unread_columns(
+    unread: Vec<(usize, Diagnostic)>,
+    columns: &[String],
+    file: &str,
+    row: usize,
+) -> Vec<Diagnostic> {
+    const APART: usize = 3;
+    if unread.len() <= APART {
+        return unread
+            .into_iter()
+            .map(|(index, problem)| at_cell(problem, file, row, index + 1))
+            .collect();
+    }
+    let names: Vec<String> = unread
+        .iter()
+        .take(10)
+        .map(|(index, _)| format!("`{}`", columns[*index]))
+        .collect();
+    let more = unread.len().saturating_sub(10);
+    let listed = match more {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names.join(", ")),
+    };
+    let first = unread[0].0;
+    let problem = Diagnostic::warning(format!(
+        "{} columns are not read, a video catalog has no such fields: {listed}",
+        unread.len()
+    ))
+    .with_help("rename a column if it is a field (id, title, grade, course, url, topics, summary, date…), or leave them: their cells are ignored");
+    vec![at_cell(problem, file, row, first + 1)]
 }
 
 /// Whether the column `name` is `field` misspelt or named in Chinese (`speeker`, `grades`,

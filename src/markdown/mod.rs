@@ -136,7 +136,7 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
                     "write the moment as minutes:seconds, e.g. `[01:01]` for 61 seconds, or `[1:02:03]` with hours",
                 ),
                 times::NoMoment::Backwards => state.warn(
-                    format!("`{written}` ends before it starts, so it is not linked to the video"),
+                    format!("`{written}` does not end after it starts, so it is not linked to the video"),
                     "write the earlier time first, e.g. `【12:05-13:40】`: the link opens the video at the start",
                 ),
             });

@@ -493,6 +493,7 @@ fn globals<'t>(theme: &'t Theme, input: &'t SiteInput<'_>, labels: &Labels) -> G
                 .pages
                 .iter()
                 .filter(|p| p.in_menu)
+                .take(catalog::MENU_PAGES)
                 .map(nav_page)
                 .collect(),
         },

@@ -1522,3 +1522,63 @@ fn a_linked_template_override_is_a_warning() {
         run.stderr
     );
 }
+
+/// Limits that keep a site's pages from multiplying its size: a free page at most 8 folders
+/// deep (each page links every folder above it), at most 12 pages in every page's footer (a
+/// warning names the first left out), a textbook's or unit's name at most 100 characters.
+#[test]
+fn page_depth_footer_and_textbook_names_are_bounded() {
+    let site = copy_site("full");
+    let deep = format!("content/pages/{}x.md", "a/".repeat(9));
+    site.write(&deep, "---\ntitle: 很深\n---\n\n深。\n");
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("this page is 9 folders deep in content/pages/: at most 8 are allowed"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir_all(site.root.join("content/pages/a")).unwrap();
+
+    for i in 0..14 {
+        site.write(
+            &format!("content/pages/p{i:02}.md"),
+            format!("---\ntitle: 页面{i}\n---\n\n页。\n"),
+        );
+    }
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("pages ask to be in the footer, which lists the first 12"),
+        "{}",
+        run.stderr
+    );
+    let home = parse_html(&page(&read_tree(&out), "index.html"));
+    let listed = home
+        .select(&selector(".footer-links a"))
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|href| !href.contains("coverage") && !href.ends_with("feed.xml"))
+        .count();
+    assert_eq!(listed, 12, "the footer's pages");
+
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        yaml.replacen(
+            "name: 心理健康 八年级",
+            &format!("name: {}", "长".repeat(101)),
+            1,
+        ),
+    );
+    let run = build(&site.root, &site.beside("public2"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("textbook `xinli-8`'s name is over 100 characters"),
+        "{}",
+        run.stderr
+    );
+}
