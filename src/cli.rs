@@ -119,6 +119,27 @@ enum Command {
     },
 }
 
+/// How long no page may finish rendering while one is rendering (see `theme::stall`): a
+/// minute, or `LECTERN_RENDER_STALL_SECS` (the tests wait less).
+fn render_stall() -> std::time::Duration {
+    let seconds = std::env::var("LECTERN_RENDER_STALL_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    std::time::Duration::from_secs(seconds)
+}
+
+/// A page has rendered too long without end: say which template, and stop (exit 1).
+fn stalled(template: &str) {
+    let diagnostic = crate::diagnostics::Diagnostic::error(format!(
+        "template `{template}` has rendered one page for over {} s without finishing, so the build stopped",
+        render_stall().as_secs()
+    ))
+    .with_help("a loop in this template, or in one it includes or extends, does not end (two nested `range`s?): make it end");
+    eprintln!("{}", diagnostic.render());
+    std::process::exit(1);
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum NewKind {
     Lesson,
@@ -140,6 +161,12 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    if matches!(
+        cli.command,
+        Command::Build { .. } | Command::Check { .. } | Command::Pack { .. }
+    ) {
+        crate::theme::stall::watch(render_stall(), stalled);
+    }
     match cli.command {
         Command::Build {
             root,

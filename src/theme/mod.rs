@@ -511,6 +511,67 @@ fn escape_without_controls(input: &str, out: &mut dyn std::io::Write) -> std::io
     tera::escape_html(&clean, out)
 }
 
+/// A page's rendering that stops making progress: a template loop that writes nothing never
+/// reaches the 64 MiB limit, and would hold a build for hours. An exiting command (`build`,
+/// `check`, `pack`) watches the renders (`watch`); none has finished for a minute while one
+/// runs means a loop does not end, and the command stops with that said. The output folder is
+/// untouched: the swap had not happened, and the next build removes the staging folder.
+pub mod stall {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+    /// Milliseconds since the epoch of the last page finished (or of a first one started).
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    static TEMPLATE: Mutex<String> = Mutex::new(String::new());
+
+    fn now() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
+
+    /// One page being rendered, from `start` until dropped.
+    pub struct Rendering;
+
+    impl Rendering {
+        pub fn start(template: &str) -> Rendering {
+            if ACTIVE.fetch_add(1, Ordering::SeqCst) == 0 {
+                LAST.store(now(), Ordering::SeqCst);
+            }
+            if let Ok(mut name) = TEMPLATE.lock() {
+                name.clear();
+                name.push_str(template);
+            }
+            Rendering
+        }
+    }
+
+    impl Drop for Rendering {
+        fn drop(&mut self) {
+            LAST.store(now(), Ordering::SeqCst);
+            ACTIVE.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Watch the renders from a thread of its own; `stop` is called once, on a stall of
+    /// `limit`, with the template of a page still rendering.
+    pub fn watch(limit: Duration, stop: fn(&str)) {
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(500));
+                let idle = now().saturating_sub(LAST.load(Ordering::SeqCst));
+                if ACTIVE.load(Ordering::SeqCst) > 0 && idle > limit.as_millis() as u64 {
+                    let template = TEMPLATE.lock().map(|t| t.clone()).unwrap_or_default();
+                    stop(&template);
+                    return;
+                }
+            }
+        });
+    }
+}
+
 /// What a page's buffer starts at: most pages of the sample portal and the benchmark corpus
 /// are 8–24 KB, so one or two doublings at most.
 const PAGE_CAPACITY: usize = 16 * 1024;
@@ -564,6 +625,7 @@ impl Renderer {
         // pieces are `str` already), ~3% of a 10k build, and grows its buffer from the size of
         // the template alone.
         let mut page = BoundedPage(Vec::with_capacity(PAGE_CAPACITY));
+        let _watched = stall::Rendering::start(template);
         match self.tera.render_to(template, &context, &mut page) {
             Ok(()) => Ok(page.0),
             Err(_) if page.0.len() + PAGE_SLACK > MAX_PAGE_BYTES => {

@@ -470,3 +470,57 @@ fn a_template_that_writes_without_end() {
         "a failed first build writes no output folder"
     );
 }
+
+/// A template loop that writes nothing never reaches the page size limit: the build notices
+/// that no page has finished for a while (here 2 s instead of the minute a user gets) and
+/// stops, naming the template, instead of running for hours.
+#[test]
+fn a_template_that_loops_without_writing() {
+    let site = site_with_lesson("正文。");
+    site.write(
+        "templates/lesson.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let out = site.beside("public");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--out")
+        .arg(&out)
+        .env("LECTERN_RENDER_STALL_SECS", "2")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn lectern");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            panic!("the build did not stop within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "template `lesson.html` has rendered one page for over 2 s without finishing"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !out.exists(),
+        "a stopped first build writes no output folder"
+    );
+}
