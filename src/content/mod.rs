@@ -165,10 +165,17 @@ fn name_windows_refuses(rel: &str) -> Option<Diagnostic> {
         .find(|ext| lower.ends_with(*ext))
         .map_or(inside, |ext| &inside[..inside.len() - ext.len()]);
     let why = published.split('/').find_map(windows_trouble)?;
+    // A free page's folders are its address, which must be ASCII; elsewhere Chinese is fine.
+    let help = match inside.starts_with("pages/") {
+        true => {
+            "rename it with ASCII letters, digits, `-` and `_`: a page's folders are part of its address"
+        }
+        false => "rename it with letters, digits, `-` and `_` (Chinese is fine)",
+    };
     Some(
         Diagnostic::warning(format!("{why}: Windows cannot store the file or folder it is published as (a portal unzipped or copied onto a Windows PC loses it)"))
             .in_file(rel)
-            .with_help("rename it with letters, digits, `-` and `_` (Chinese is fine)"),
+            .with_help(help),
     )
 }
 
