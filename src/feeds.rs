@@ -51,17 +51,24 @@ fn digest(text: &str) -> u64 {
 }
 
 /// The one warning a site without an absolute base URL gets: what is left out and how to fix it.
-pub fn base_url_warning(config: &Config) -> Option<Diagnostic> {
+/// `given`: the address came from `--base-url`, not from site.yaml.
+pub fn base_url_warning(config: &Config, given: bool) -> Option<Diagnostic> {
     if config.absolute_base_url().is_some() {
         return None;
     }
-    Some(
-        Diagnostic::warning(format!(
+    let warning = match given {
+        true => Diagnostic::warning(format!(
+            "sitemap.xml, feed.xml and the pages' QR codes are not made: `--base-url {}` is not an absolute address",
+            config.base_url
+        )),
+        false => Diagnostic::warning(format!(
             "sitemap.xml, feed.xml and the pages' QR codes are not made: base_url `{}` is not an absolute address",
             config.base_url
         ))
-        .in_file(crate::config::CONFIG_FILE)
-        .with_help(
+        .in_file(crate::config::CONFIG_FILE),
+    };
+    Some(
+        warning.with_help(
             "sitemaps, feeds and QR codes (a phone that scans one opens the page) need full addresses: set `base_url: https://example.org/portal/` in site.yaml, or build with `--base-url https://example.org/portal/`",
         ),
     )

@@ -362,7 +362,8 @@ fn configure(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Co
         }
         config.base_url = config::normalise_base_url(base_url);
     }
-    diagnostics.extend(crate::feeds::base_url_warning(&config));
+    let given = options.base_url.is_some();
+    diagnostics.extend(crate::feeds::base_url_warning(&config, given));
     Some(config)
 }
 

@@ -362,9 +362,11 @@ fn a_path_base_url_writes_no_sitemap_or_feed_and_says_how_once() {
     run.success();
     let warnings = run.warnings();
     assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    // the address came from the command line: the warning says so, and names no site.yaml
     assert!(
-        warnings[0].contains("base_url `/portal/` is not an absolute address")
-            && run.stderr.contains("--base-url https://"),
+        warnings[0].contains("`--base-url /portal/` is not an absolute address")
+            && run.stderr.contains("--base-url https://")
+            && !run.stderr.contains("--> site.yaml"),
         "{}",
         run.stderr
     );
