@@ -478,8 +478,8 @@ fn grade_names(config: &Config, grades: &[u8]) -> String {
     format!("{word} {} ({})", numbers.join(", "), names.join(", "))
 }
 
-/// Grades as front matter takes them: `7` or `[7, 8]`.
-fn grade_value(grades: &[u8]) -> String {
+/// Grades as front matter takes them: `7` or `[7, 8]` (also for `lectern new`).
+pub fn grade_value(grades: &[u8]) -> String {
     match grades {
         [one] => one.to_string(),
         many => format!(

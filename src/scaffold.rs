@@ -231,16 +231,7 @@ fn textbook_lines(config: &config::Config, aligned: Option<&crate::content::Alig
 
 fn render_new(kind: Kind, title: &str, grades: &[u8], course: &str, lesson: &str) -> String {
     let today = Date::today();
-    let grade = match grades {
-        [one] => one.to_string(),
-        many => format!(
-            "[{}]",
-            many.iter()
-                .map(u8::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+    let grade = crate::catalog::grade_value(grades);
     let common = format!(
         "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n{TEXTBOOK_LINES}",
         quote(title)
