@@ -103,14 +103,14 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
         );
     }
     let aligned = lesson.as_ref().and_then(|l| l.alignment.as_ref());
-    let text = render_new(
-        request.kind,
+    let front = NewFront {
         title,
-        &grades,
+        grades: &grades,
         course,
-        request.lesson.unwrap_or(""),
-    )
-    .replace(TEXTBOOK_LINES, &textbook_lines(&config, aligned));
+        textbook: &textbook_lines(&config, aligned),
+        lesson: request.lesson.unwrap_or(""),
+    };
+    let text = render_new(request.kind, &front);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     write_new(&path, &text)?;
@@ -211,10 +211,11 @@ fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// The textbook lines of a new file: its lesson's place in a textbook, or an example of the
-/// site's own first textbook, commented out.
+/// The commented example of a new file's textbook lines (`textbook_lines`).
 const TEXTBOOK_LINES: &str = "# textbook: daofa-7a       # 教材：site.yaml 里 textbooks 的 slug（可选；去掉行首的 # 启用）\n# unit: 1                 # 教材的第几单元（与 textbook 一起写）\n# period: 1               # 单元内的第几课（可选）\n";
 
+/// The textbook lines of a new file: its lesson's place in a textbook, or the example with
+/// the site's own first textbook, commented out.
 fn textbook_lines(config: &config::Config, aligned: Option<&crate::content::Alignment>) -> String {
     if let Some(a) = aligned {
         let period = a
@@ -229,11 +230,28 @@ fn textbook_lines(config: &config::Config, aligned: Option<&crate::content::Alig
     }
 }
 
-fn render_new(kind: Kind, title: &str, grades: &[u8], course: &str, lesson: &str) -> String {
+/// What a new file's front matter is filled in with.
+struct NewFront<'a> {
+    title: &'a str,
+    grades: &'a [u8],
+    course: &'a str,
+    /// Its `textbook:`/`unit:` lines (`textbook_lines`).
+    textbook: &'a str,
+    lesson: &'a str,
+}
+
+fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
+    let NewFront {
+        title,
+        grades,
+        course,
+        textbook,
+        lesson,
+    } = *front;
     let today = Date::today();
     let grade = crate::catalog::grade_value(grades);
     let common = format!(
-        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n{TEXTBOOK_LINES}",
+        "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n{textbook}",
         quote(title)
     );
     match kind {

@@ -580,18 +580,19 @@ const PAGE_CAPACITY: usize = 16 * 1024;
 /// Tera's own limit on one): the page is refused before it takes the machine's memory. The
 /// largest real pages (a three-hour transcript, a lesson at the body limit) are a few MB.
 const MAX_PAGE_BYTES: usize = 64 << 20;
-/// Within this of the limit when rendering failed, the limit is what stopped it.
-const PAGE_SLACK: usize = 64 << 10;
-
-/// A page being rendered, refusing to grow past `MAX_PAGE_BYTES`.
-struct BoundedPage(Vec<u8>);
+/// A page being rendered, refusing to grow past `MAX_PAGE_BYTES`; `overflowed` once it did.
+struct BoundedPage {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
 
 impl std::io::Write for BoundedPage {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.0.len() + buf.len() > MAX_PAGE_BYTES {
+        if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
+            self.overflowed = true;
             return Err(std::io::Error::other("the page is over the size limit"));
         }
-        self.0.extend_from_slice(buf);
+        self.bytes.extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -624,13 +625,14 @@ impl Renderer {
         // Bytes, not tera's `render`: that checks the finished page is UTF-8 once more (its
         // pieces are `str` already), ~3% of a 10k build, and grows its buffer from the size of
         // the template alone.
-        let mut page = BoundedPage(Vec::with_capacity(PAGE_CAPACITY));
+        let mut page = BoundedPage {
+            bytes: Vec::with_capacity(PAGE_CAPACITY),
+            overflowed: false,
+        };
         let _watched = stall::Rendering::start(template);
         match self.tera.render_to(template, &context, &mut page) {
-            Ok(()) => Ok(page.0),
-            Err(_) if page.0.len() + PAGE_SLACK > MAX_PAGE_BYTES => {
-                Err(runaway(template, &self.sources))
-            }
+            Ok(()) => Ok(page.bytes),
+            Err(_) if page.overflowed => Err(runaway(template, &self.sources)),
             Err(e) => Err(template_diagnostic(&e, &self.sources)),
         }
     }
