@@ -87,6 +87,14 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), (String, String)> {
         None => (std::str::from_utf8(bytes).ok(), Encoding::Utf8),
     };
     let (text, encoding) = match text {
+        // Excel on a Chinese Windows saves GBK, and a short GBK file can pass as UTF-8.
+        Some(text)
+            if encoding == Encoding::Utf8
+                && super::frontmatter::misread_gbk(text).is_some()
+                && let Ok(gbk) = gb18030(bytes) =>
+        {
+            (gbk, Encoding::Gb18030)
+        }
         Some(text) => (text.to_string(), encoding),
         None if encoding == Encoding::Utf8Bom => return Err(not_utf8_after_bom(bytes)),
         None => {
@@ -393,6 +401,14 @@ mod tests {
                 .contains("UTF-16")
         );
         assert!(decode(b"a,\0").unwrap_err().0.contains("NUL"));
+        // GBK whose bytes are also UTF-8 (目录 passes as `Ŀ¼`) is read as GBK.
+        let (gbk, _, _) = encoding_rs::GB18030.encode("id,title\nm,目录\n");
+        assert!(std::str::from_utf8(&gbk).is_ok());
+        let (text, enc) = decode(&gbk).unwrap();
+        assert_eq!(
+            (text.as_str(), enc),
+            ("id,title\nm,目录\n", Encoding::Gb18030)
+        );
         let (gbk_row, _, _) = encoding_rs::GB18030.encode("m2,中文标题,七年级");
         let mixed = [
             b"id,title\nm1,\xE4\xB8\xAD\xE6\x96\x87\xE6\xA0\x87\xE9\xA2\x98\n".as_slice(),

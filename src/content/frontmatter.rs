@@ -21,6 +21,39 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
     zeros(0) * 4 >= pairs * 3 || zeros(1) * 4 >= pairs * 3
 }
 
+/// Where GBK text seems to have been read as UTF-8: the byte offset of the first run of two or
+/// more characters from UTF-8's two-byte range (Latin-1 to Arabic), in a text with none above
+/// it (no Chinese), whose bytes GB18030 reads as Chinese. 目录 saved as GBK is C4 BF C2 BC, which
+/// is also valid UTF-8, for `Ŀ¼`: about a fifth of the common characters pair up like this, so a
+/// short GBK file can pass as UTF-8.
+pub fn misread_gbk(text: &str) -> Option<(usize, String)> {
+    let two_byte = |c: char| ('\u{80}'..='\u{7ff}').contains(&c);
+    let mut run_start = None;
+    let mut found = None;
+    for (i, c) in text.char_indices() {
+        if c as u32 >= 0x800 {
+            return None;
+        }
+        match (two_byte(c), run_start) {
+            (true, None) => run_start = Some(i),
+            (true, Some(start)) => {
+                found.get_or_insert(start);
+            }
+            (false, _) => run_start = None,
+        }
+    }
+    let start = found?;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let as_gbk = encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(line.as_bytes())?;
+    as_gbk
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        .then(|| (start, as_gbk.trim().to_string()))
+}
+
 /// Bytes → text: UTF-8 (with or without BOM) only; CRLF and lone CR become LF, so lines count
 /// the same as in the editor.
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
@@ -155,6 +188,19 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gbk_bytes_that_pass_as_utf8_are_found_and_read_back() {
+        // 目录 in GBK is C4 BF C2 BC, which is UTF-8 for `Ŀ¼`.
+        let text = std::str::from_utf8(b"---\ntitle: \xc4\xbf\xc2\xbc\n---\n").unwrap();
+        let (offset, as_gbk) = misread_gbk(text).expect("found");
+        assert_eq!(&text[offset..offset + 4], "Ŀ¼");
+        assert_eq!(as_gbk, "title: 目录");
+        // Real UTF-8: Chinese text, a lone accent, an English text.
+        assert_eq!(misread_gbk("title: 目录 Ŀ¼"), None);
+        assert_eq!(misread_gbk("title: Café au lait"), None);
+        assert_eq!(misread_gbk("plain ASCII"), None);
+    }
 
     #[test]
     fn splits_and_keeps_lines() {

@@ -458,6 +458,23 @@ pub fn read_bytes(
 }
 
 /// The part of `read_one` after the disk: bytes → records or diagnostics.
+/// A GBK file that also passes as UTF-8 would be published as `Ŀ¼` for 目录 without a word.
+fn misread_gbk_warning(file: &str, text: &str) -> Option<Diagnostic> {
+    let (offset, as_gbk) = frontmatter::misread_gbk(text)?;
+    let line = text[..offset].matches('\n').count() + 1;
+    let misread = text[offset..].lines().next().unwrap_or("").trim();
+    Some(
+        Diagnostic::warning(format!(
+            "line {line} reads `{}`: the file seems to be saved as GBK, not UTF-8 (as GBK it reads `{}`)",
+            crate::diagnostics::shorten(misread, 30),
+            crate::diagnostics::shorten(&as_gbk, 30)
+        ))
+        .in_file(file)
+        .at_line_only(line)
+        .with_help("re-save the file as UTF-8 (in your editor: Save As → Encoding: UTF-8) / 请将文件另存为 UTF-8 编码"),
+    )
+}
+
 fn read_text(
     found: &Found,
     bytes: &[u8],
@@ -476,7 +493,12 @@ fn read_text(
         return outcome;
     }
     let text = match decode_text(&found.rel, bytes) {
-        Ok(text) => parse::shared(text),
+        Ok(text) => {
+            if let Some(warning) = misread_gbk_warning(&found.rel, &text) {
+                outcome.diagnostics.push(warning);
+            }
+            parse::shared(text)
+        }
         Err(diagnostic) => {
             outcome.diagnostics.push(diagnostic);
             return outcome;

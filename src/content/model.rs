@@ -354,17 +354,37 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
             f.write_str("a list of topics, such as [情绪管理, 人际交往]")
         }
         fn visit_str<E: de::Error>(self, text: &str) -> Result<Vec<String>, E> {
+            refuse_bullet(text)?;
             Ok(topic_names(text))
         }
         fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
             let mut topics = Vec::new();
             while let Some(item) = seq.next_element::<String>()? {
+                refuse_bullet(&item)?;
                 topics.extend(split_topics(&item, &LIST_ITEM_SEPARATORS));
             }
             Ok(topics)
         }
     }
     deserializer.deserialize_any(Topics)
+}
+
+/// A list pasted from Word or typed with a Chinese input method (`• 情绪管理`, `－ 情绪管理`):
+/// YAML reads such lines as one text, which would become one odd topic.
+fn refuse_bullet<E: de::Error>(text: &str) -> Result<(), E> {
+    const BULLETS: [char; 10] = ['•', '·', '●', '○', '▪', '■', '◆', '－', '—', '＊'];
+    let text = text.trim_start();
+    let Some(bullet) = text.chars().next().filter(|c| BULLETS.contains(c)) else {
+        return Ok(());
+    };
+    let followed_by_space = text[bullet.len_utf8()..].starts_with([' ', '\u{3000}', '\t']);
+    if !followed_by_space {
+        return Ok(());
+    }
+    Err(E::custom(format!(
+        "`{}` starts with `{bullet}`, which YAML does not read as a list item: write each topic on its own line after an ASCII hyphen and a space, `  - 情绪管理`, or all on one line, `topics: [情绪管理, 压力管理]`",
+        crate::diagnostics::shorten(text, 40)
+    )))
 }
 
 /// What separates topics written as one text, in front matter, a YAML catalog or a
@@ -887,6 +907,20 @@ mod tests {
             read(r#"["AI/人工智能", "3,4年级"]"#),
             ["AI/人工智能", "3,4年级"]
         );
+    }
+
+    #[test]
+    fn a_list_typed_with_word_bullets_is_refused_not_made_one_topic() {
+        let read = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            topic_list(&mut de).map_err(|e| e.to_string())
+        };
+        // YAML folds `  • 情绪管理\n  • 压力管理` into one text.
+        let error = read(r#""• 情绪管理 • 压力管理""#).unwrap_err();
+        assert!(error.contains("starts with `•`"), "{error}");
+        assert!(read(r#"["－ 情绪管理"]"#).unwrap_err().contains("`－`"));
+        // A dot or dash inside a topic, or a bullet with no space after it, is the topic's own.
+        assert_eq!(read(r#""·情绪 — 管理""#).unwrap(), ["·情绪 — 管理"]);
     }
 
     #[test]

@@ -1029,7 +1029,17 @@ fn check_link(
     let path = value.trim_start_matches("./").trim_start_matches('/');
     let path = path.strip_prefix("content/").unwrap_or(path);
     let path = path.strip_prefix("assets/").unwrap_or(path);
-    if path.split('/').any(|part| part == ".." || part.is_empty()) || path.contains('\\') {
+    if path.contains('\\') {
+        let fixed = path.replace('\\', "/");
+        problems.push(place.problem_at(
+            key,
+            value,
+            format!("`{value}` is written with `\\`, as Windows writes paths"),
+            format!("write `/` between folders: `{fixed}`"),
+        ));
+        return None;
+    }
+    if path.split('/').any(|part| part == ".." || part.is_empty()) {
         problems.push(place.problem_at(
             key,
             value,

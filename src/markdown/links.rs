@@ -185,6 +185,46 @@ impl LinkContext<'_> {
             .unwrap_or("")
     }
 
+    /// What the editor more likely meant by a link that leads nowhere: the path with `/` for a
+    /// Windows `\\`, or a file of that name (in any case) in another folder.
+    pub fn missing_hint(&self, href: &str) -> Option<String> {
+        if href.contains('\\') {
+            let fixed = href.replace('\\', "/");
+            return Some(match self.resolve(&fixed) {
+                Resolved::Keep(_) => format!("write `/` between folders, not `\\`: `{fixed}`"),
+                _ => "write `/` between folders, not `\\` (a Windows path); the path is relative to this Markdown file".to_string(),
+            });
+        }
+        let (path, suffix) = split_suffix(href);
+        let decoded = crate::url::decode_lenient(path);
+        let name = decoded
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()?
+            .to_lowercase();
+        if !name.contains('.') {
+            return None;
+        }
+        let same_name =
+            |file: &&str| file.rsplit('/').next().map(str::to_lowercase) == Some(name.clone());
+        let assets: Vec<String> = self
+            .assets
+            .iter()
+            .map(|a| format!("content/assets/{a}"))
+            .collect();
+        let found = self
+            .source_paths
+            .keys()
+            .map(String::as_str)
+            .chain(assets.iter().map(String::as_str))
+            .filter(same_name)
+            .min()?;
+        let relative = relative_path(self.source_dir(), found);
+        Some(format!(
+            "did you mean `{relative}{suffix}`? A path goes from this file's folder, and capitals count"
+        ))
+    }
+
     /// `../` repeated once per folder of the current page.
     fn up(&self) -> String {
         "../".repeat(self.page_path.matches('/').count())
@@ -367,6 +407,42 @@ fn split_suffix(url: &str) -> (&str, &str) {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
     }
+}
+
+/// The path from folder `from` to `to`, both relative to the site root.
+fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path = "../".repeat(from.len() - common);
+    path.push_str(&to[common..].join("/"));
+    path
+}
+
+/// The page path of a link to `lectern serve` on the editor's own computer
+/// (`http://127.0.0.1:1111/lessons/x/`): `/lessons/x/`, as the link should be written.
+pub fn preview_path(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme_len = ["http://", "https://"]
+        .iter()
+        .find(|scheme| {
+            url.get(..scheme.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        })?
+        .len();
+    let rest = &url[scheme_len..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest[..authority_end].to_ascii_lowercase();
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority.as_str(),
+    };
+    let local = matches!(host, "localhost" | "[::1]")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    let path = &rest[authority_end..];
+    local.then_some(if path.is_empty() { "/" } else { path })
 }
 
 /// Resolve `.` and `..`; `None` when the path climbs out of the site root.
@@ -608,5 +684,61 @@ mod tests {
             Some("content/assets/img/x.svg".into())
         );
         assert_eq!(c.linked_source("https://e.org/a.md"), None);
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_link_gets_the_file_of_that_name_elsewhere_or_forward_slashes() {
+        let paths: rustc_hash::FxHashMap<String, String> = [(
+            "content/lessons/junior/qing-chun.md".to_string(),
+            "lessons/qing-chun/".to_string(),
+        )]
+        .into_iter()
+        .collect();
+        let assets: BTreeSet<String> = ["images/ya-li.svg".to_string()].into_iter().collect();
+        let context = LinkContext {
+            source_file: "content/lessons/senior/a.md",
+            page_path: "lessons/a/",
+            source_paths: &paths,
+            page_paths: &Default::default(),
+            assets: &assets,
+            unavailable: &Default::default(),
+            draft_pages: &Default::default(),
+            video_durations: &Default::default(),
+            listing_paths: &Default::default(),
+        };
+        let hint = |href: &str| context.missing_hint(href).unwrap_or_default();
+        assert!(hint("qing-chun.md#goal").contains("`../junior/qing-chun.md#goal`"));
+        assert!(hint("../../assets/images/Ya-Li.SVG").contains("`../../assets/images/ya-li.svg`"));
+        assert!(
+            hint("..\\..\\assets\\images\\ya-li.svg").contains("`../../assets/images/ya-li.svg`")
+        );
+        assert!(hint("a\\b.md").contains("not `\\`"));
+        assert_eq!(context.missing_hint("nothing-like-it.md"), None);
+        assert_eq!(context.missing_hint("folder/"), None);
+    }
+
+    #[test]
+    fn a_link_to_the_preview_server_names_its_path_on_the_site() {
+        assert_eq!(
+            preview_path("http://127.0.0.1:1111/lessons/x/"),
+            Some("/lessons/x/")
+        );
+        assert_eq!(
+            preview_path("HTTP://localhost:8080/videos/v/#t=754"),
+            Some("/videos/v/#t=754")
+        );
+        assert_eq!(preview_path("http://[::1]:1111"), Some("/"));
+        assert_eq!(
+            preview_path("http://0.0.0.0/search/?q=情绪"),
+            Some("/search/?q=情绪")
+        );
+        assert_eq!(preview_path("https://example.org/lessons/x/"), None);
+        assert_eq!(preview_path("https://localhost.example.org/"), None);
+        assert_eq!(preview_path("http://127.0.0.1.example.org/"), None);
     }
 }

@@ -171,6 +171,25 @@ pub fn render(body: &str, options: &RenderOptions<'_>, warnings: &mut Vec<Diagno
     }
 }
 
+/// In text the parser did not read as a link: the target of a `[…](…)` whose path has a
+/// space (and no `"title"` after it, which is a space CommonMark allows).
+fn spaced_link_target(text: &str) -> Option<&str> {
+    text.match_indices("](").find_map(|(i, _)| {
+        let rest = &text[i + 2..];
+        let target = &rest[..rest.find(')')?];
+        let space = target.find([' ', '\u{3000}'])?;
+        let after = target[space..].trim_start();
+        let titled = after.starts_with(['"', '\'', '(']);
+        let bracketed = target.starts_with('<');
+        (text[..i].contains('[') && !titled && !bracketed && !target.trim().is_empty())
+            .then_some(target)
+    })
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2fa1f}')
+}
+
 fn digest(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = rustc_hash::FxHasher::default();
@@ -209,6 +228,11 @@ struct State<'a, 'o> {
     /// name and how many elements of that name are open, so `<div hidden><div>…</div>` ends
     /// at the right `</div>`.
     unread_html: Option<(String, u32)>,
+    /// The plain text of the block being read and where it starts: a link whose path has a
+    /// space is left as text by the parser (`![图](a b.png)`), and is looked for at its end.
+    loose_text: Option<(usize, String)>,
+    /// Where an indented code block starts (`CodeBlockKind::Indented`).
+    indented_at: Option<usize>,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -236,6 +260,8 @@ impl<'a, 'o> State<'a, 'o> {
             linked_sources: Vec::new(),
             unread_html: None,
             stray_dollar: None,
+            loose_text: None,
+            indented_at: None,
         }
     }
 
@@ -318,6 +344,7 @@ impl<'a, 'o> State<'a, 'o> {
             }
             return;
         }
+        self.watch_unlinked(&event, warnings);
         let event = self.filter(event, warnings);
         let Some(event) = event else { return };
         self.watch_description(&event, warnings);
@@ -341,7 +368,10 @@ impl<'a, 'o> State<'a, 'o> {
                         .next()
                         .unwrap_or("")
                         .to_ascii_lowercase(),
-                    CodeBlockKind::Indented => String::new(),
+                    CodeBlockKind::Indented => {
+                        self.indented_at = Some(self.offset);
+                        String::new()
+                    }
                 };
                 self.code = Some((lang, String::new()));
             }
@@ -384,6 +414,16 @@ impl<'a, 'o> State<'a, 'o> {
         let Some((lang, code)) = self.code.take() else {
             return;
         };
+        if let Some(at) = self.indented_at.take()
+            && code.chars().any(is_cjk)
+        {
+            let now = std::mem::replace(&mut self.offset, at);
+            warnings.push(self.warn(
+                "this text is indented by a tab or four spaces, so it shows as code: grey, in a typewriter font, without wrapping".into(),
+                "remove the tab or spaces before it (for a first-line indent, type two full-width spaces `　　`); code is written between two ``` lines",
+            ));
+            self.offset = now;
+        }
         let (html, fallback) = highlight::code_block(&code, &lang);
         self.has_code = true;
         if fallback.is_some() {
@@ -498,6 +538,63 @@ impl<'a, 'o> State<'a, 'o> {
         }
     }
 
+    /// Collects a block's plain text, and at its end looks in it for a link or image the parser
+    /// left as text because its path has a space: the page would show `![图](图片 1.png)`.
+    fn watch_unlinked(&mut self, event: &Event<'a>, warnings: &mut Vec<Diagnostic>) {
+        match event {
+            Event::Text(t) => {
+                let at = self.offset;
+                self.loose_text
+                    .get_or_insert_with(|| (at, String::new()))
+                    .1
+                    .push_str(t);
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => {
+                if let Some((at, text)) = self.loose_text.take() {
+                    self.check_unlinked(at, &text, warnings);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The destination of the link or image starting here, as written in the source.
+    fn written_destination(&self) -> Option<String> {
+        let rest = self.body.get(self.offset..)?;
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let open = line.find("](")? + 2;
+        let close = open + line[open..].find(')')?;
+        Some(line[open..close].trim().to_string())
+    }
+
+    fn check_unlinked(&mut self, at: usize, text: &str, warnings: &mut Vec<Diagnostic>) {
+        let Some(target) = spaced_link_target(text) else {
+            return;
+        };
+        let written = format!("]({target})");
+        let found = self.body[at.min(self.body.len())..]
+            .find(&written)
+            .map_or(at, |i| at + i + 2);
+        let now = std::mem::replace(&mut self.offset, found);
+        let message = format!(
+            "`{}` is shown as text, not as a link or image: its path has a space",
+            crate::diagnostics::shorten(&written[1..], 60)
+        );
+        let help = format!(
+            "put the path in angle brackets, `](<{}>)`, or rename the file without spaces (letters, digits and `-` are safest)",
+            crate::diagnostics::shorten(target, 60)
+        );
+        let path_like = target.contains('/') || target.contains('.');
+        warnings.push(if path_like {
+            self.broken(message, &help)
+        } else {
+            self.warn(message, &help)
+        });
+        self.offset = now;
+    }
+
     fn check_stray(&mut self, at: usize, between: &str, warnings: &mut Vec<Diagnostic>) {
         let command = between
             .as_bytes()
@@ -553,6 +650,21 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn check_url(&mut self, url: &str, warnings: &mut Vec<Diagnostic>) -> Option<CowStr<'a>> {
+        let on_the_site;
+        let url = match links::preview_path(url) {
+            Some(path) => {
+                warnings.push(self.warn(
+                    format!(
+                        "the link `{}` goes to the preview on your own computer (`lectern serve`), which no visitor can open: it is linked as `{path}`",
+                        crate::diagnostics::shorten(url, 80)
+                    ),
+                    "write the page's path from the site's root instead, e.g. `/lessons/<id>/` or `/videos/<id>/#t=754`",
+                ));
+                on_the_site = path.to_string();
+                on_the_site.as_str()
+            }
+            None => url,
+        };
         if let Some(problem) = self.options.links.time_link_problem(url) {
             warnings.push(self.warn(
                 problem,
@@ -592,9 +704,13 @@ impl<'a, 'o> State<'a, 'o> {
                 None
             }
             Resolved::Missing(href) => {
+                // Markdown reads `\.` as an escaped dot: a Windows path is quoted as written.
+                let written = self.written_destination().filter(|w| w.contains('\\'));
+                let href = written.unwrap_or(href);
+                let help = self.options.links.missing_hint(&href);
                 warnings.push(self.broken(
                     format!("link target `{href}` does not exist"),
-                    missing_help(&href),
+                    help.as_deref().unwrap_or_else(|| missing_help(&href)),
                 ));
                 self.dropped_links.push(false);
                 Some(href.into())

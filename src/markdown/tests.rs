@@ -275,3 +275,64 @@ fn an_empty_heading_and_an_undescribed_image_are_warnings_at_their_lines() {
     // the empty heading makes no entry in the table of contents; one with an image does
     assert_eq!(r.toc.len(), 2, "{:?}", r.toc);
 }
+
+#[test]
+fn a_link_whose_path_has_a_space_is_an_error_where_it_is_written() {
+    let (r, warnings) = render_str(
+        "前言\n\n看图 ![中文名](../assets/images/图片 1.png) 吧\n",
+        false,
+    );
+    assert!(r.html.contains("![中文名]"), "{}", r.html);
+    let error = warnings
+        .iter()
+        .find(|w| w.message.contains("has a space"))
+        .expect("told");
+    assert!(error.is_error());
+    assert_eq!(error.line, Some(3));
+    assert!(
+        error
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("](<../assets/images/图片 1.png>)")
+    );
+    // A title after the path, angle brackets, and code are not that.
+    for fine in [
+        "[a](b.md \"标题\")",
+        "[a](<b c.md>)",
+        "`[a](b c.png)`",
+        "```\n[a](b c.png)\n```",
+        "函数 f(x y) 与 [a] (b c)",
+    ] {
+        let (_, warnings) = render_str(fine, false);
+        assert!(
+            !warnings.iter().any(|w| w.message.contains("has a space")),
+            "{fine}: {warnings:?}"
+        );
+    }
+}
+
+#[test]
+fn chinese_text_indented_into_a_code_block_is_a_warning_code_is_not() {
+    let (r, warnings) = render_str("导入\n\n\t一、让学生认识情绪。\n", false);
+    assert!(r.html.contains("<pre"), "{}", r.html);
+    let warning = warnings
+        .iter()
+        .find(|w| w.message.contains("indented"))
+        .expect("told");
+    assert_eq!(warning.line, Some(3));
+    let (_, warnings) = render_str("导入\n\n    int main() { return 0; }\n", false);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (_, warnings) = render_str("```text\n    板书：情绪\n```\n", false);
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn a_link_to_the_local_preview_is_linked_on_the_site_with_a_warning() {
+    let (r, warnings) = render_str("[预览](http://127.0.0.1:1111/search/?q=x)\n", false);
+    assert!(r.html.contains("href=\"../../search/?q=x\""), "{}", r.html);
+    assert!(
+        warnings[0].message.contains("preview on your own computer"),
+        "{warnings:?}"
+    );
+}
