@@ -1221,7 +1221,12 @@ fn collapse_whitespace(text: &str, max_chars: usize) -> String {
 fn synonyms(config: &Config) -> Value {
     let fold = |w: &str| -> String { w.chars().map(super::tokenize::fold).collect() };
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (word, other) in config.search.synonym_pairs() {
+    // A topic's other name (topic_aliases) finds the topic, which its resources carry instead.
+    let aliases = config
+        .topic_aliases
+        .iter()
+        .map(|(alias, topic)| (alias.clone(), topic.clone()));
+    for (word, other) in config.search.synonym_pairs().into_iter().chain(aliases) {
         let others = map.entry(fold(&word)).or_default();
         let other = fold(&other);
         if !others.contains(&other) {

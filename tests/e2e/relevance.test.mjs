@@ -281,6 +281,24 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.ok(r.complete + r.partial <= 3, `${r.complete} + ${r.partial}: 学生 alone is not half of 学生厌学`);
   });
 
+  test("a teacher's words the index partly lacks still find what there is (black-box round 15)", () => {
+    const emotions = search("情绪", { size: 100 }).complete;
+    // 调色盘 is in no resource: the 情绪 resources, as partial matches, not an empty page
+    const palette = search("情绪 调色盘", { size: 100 });
+    assert.equal(palette.complete, 0);
+    assert.ok(palette.partial >= emotions, `${palette.partial} partial against ${emotions} for 情绪`);
+    // two words typed as one: as many complete matches as with the space, the phrase first
+    const joined = search("认识情绪");
+    assert.equal(joined.complete, search("认识 情绪").complete);
+    assert.equal(joined.results[0].title, "認識情緒的顏色——交流課堂錄影");
+    // a filter that leaves no strong match shows that grade's thinner ones
+    const seventh = search("情绪管理", { grade: [7] });
+    assert.ok(seventh.results.length > 0 && seventh.results.every((x) => x.grades.includes(7)), JSON.stringify(titles(seventh)));
+    // a topic's other name (site.yaml topic_aliases: 情绪调节 → 情绪管理) finds the topic
+    const alias = search("情绪调节", { size: 100 }).results.map((x) => x.title);
+    for (const title of ["给压力找个出口", "《给压力找个出口》微课"]) assert.ok(alias.includes(title), `${title} in ${JSON.stringify(alias)}`);
+  });
+
   test("a kind named (视频, 录像, 说课, 评课, 教案) leads over the lesson-first order", () => {
     for (const [q, kind, title] of [
       ["防溺水 视频", "video", "《珍爱生命，远离危险水域》课堂录像"],

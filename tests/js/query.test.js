@@ -267,3 +267,48 @@ test("a grade word's term (七年级上册, 七下) puts that term's textbook fi
   assert.equal(first("七年级下册 第三单元"), 0);
   assert.equal(first("七下第三单元"), 0);
 });
+
+test("two words typed without a space: a resource holding both apart is a complete match", () => {
+  // 认识情绪: 识情 is where the words meet; only document 1 has it, 0 and 3 have both words apart
+  const table = {
+    认识: post([[0, 2], [1, 2], [2, 1], [3, 1]]),
+    识情: post([[1, 2]]),
+    情绪: post([[0, 3], [1, 2], [2, 4], [3, 1]]),
+  };
+  const r = LS.searchPlan(LS.plan("认识情绪", LS.model(manifest), null), lookupOf(table), 4, cols4());
+  assert.equal(r.complete, 4);
+  assert.equal(LS.topK(r.docs, r.score, 4)[0], 1, "the one holding the phrase leads");
+  // words that mostly stand together (识情 in half the resources that hold 认识) are a term
+  const term = { ...table, 识情: post([[1, 2], [3, 1]]) };
+  const rt = LS.searchPlan(LS.plan("认识情绪", LS.model(manifest), null), lookupOf(term), 4, cols4());
+  assert.equal(rt.complete, 2);
+  // a three-character word has no such inner pair: 情绪化 needs 绪化
+  const three = { 情绪: post([[0, 3]]), 绪化: post([[1, 1]]) };
+  const r3 = LS.searchPlan(LS.plan("情绪化", LS.model(manifest), null), lookupOf(three), 4, cols4());
+  assert.equal(r3.complete, 0);
+});
+
+test("a word of which the index holds nothing leaves the others' matches, as partial", () => {
+  const table = { 情绪: post([[0, 3], [2, 1]]), 调: post([[1, 1]]), 色: post([[1, 1]]) };
+  const has = (t) => Object.prototype.hasOwnProperty.call(table, t);
+  const p = LS.plan("情绪 调色盘", LS.model(manifest), null);
+  LS.addFallback(p, has);
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.deepEqual([r.complete, Array.from(r.docs).includes(0), Array.from(r.docs).includes(2)], [0, true, true]);
+  assert.ok(!Array.from(r.weak).includes(1), "调 and 色 one by one are no weak match");
+});
+
+test("thin partial matches are kept apart, for when filters leave nothing else", () => {
+  // 情绪 管理: 管理 is rare and weighs most; document 2 holds only 情绪
+  const table = { 情绪: post([[0, 3], [2, 1]]), 管理: post([[0, 2]]) };
+  const r = LS.searchPlan(LS.plan("情绪 管理", LS.model(manifest), null), lookupOf(table), 4, cols4());
+  assert.deepEqual(Array.from(r.docs), [0]);
+  assert.deepEqual(Array.from(r.weak), [2]);
+});
+
+test("a lone surrogate (an emoji cut in half) becomes U+FFFD, so the address can be written", () => {
+  assert.equal(LS.wellFormed("情\ud83d"), "情\ufffd");
+  assert.equal(LS.wellFormed("\ude00情😀"), "\ufffd情😀");
+  assert.equal(LS.wellFormed("情绪"), "情绪");
+  assert.doesNotThrow(() => encodeURIComponent(LS.wellFormed("a\ud800b")));
+});

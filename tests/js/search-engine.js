@@ -56,7 +56,8 @@ function open(publicDir) {
     sel.kind = kind.map((k) => LS.KINDS.indexOf(k));
     const all = [];
     for (let d = M.n - 1; d >= 0; d--) all.push(d);
-    const T = LS.tally(r ? r.docs : all, sel, M, cols);
+    let T = LS.tally(r ? r.docs : all, sel, M, cols);
+    if (!T.docs.length && r && r.weak && r.weak.length) T = LS.tally(r.weak, sel, M, cols);
     let top = r && r.score ? LS.topK(T.docs, r.score, size) : T.docs.slice(0, size);
     const recs = {};
     for (const d of top) recs[d] = record(d);

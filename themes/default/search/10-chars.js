@@ -32,6 +32,25 @@
     "1,16,1,d,6,3e,5,9,6,8na,4,1c,6is,ee,c,4,5,b,1,c,1,4,1,0,1,1,1,1,1,2z,x,a2,i,1r,2,1h,14,b,38," +
     "4,1,3q,j,9,7,p,6,p,b,2g,3,5,2,5,2,5,2,2";
 
+  /**
+   * The string with each lone surrogate as U+FFFD: a box cut at its maxlength in the middle of
+   * an emoji holds one, and encodeURIComponent throws on it.
+   */
+  function wellFormed(s) {
+    s = s == null ? "" : String(s);
+    if (!/[\ud800-\udfff]/.test(s)) return s;
+    var out = "", i, c, d;
+    for (i = 0; i < s.length; i++) {
+      c = s.charCodeAt(i);
+      d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        out += s.charAt(i) + s.charAt(i + 1);
+        i++;
+      } else out += c >= 0xd800 && c <= 0xdfff ? "\ufffd" : s.charAt(i);
+    }
+    return out;
+  }
+
   /** The code points of a string (a lone surrogate stays as itself). */
   function codePoints(s) {
     var out = [], n = s.length, i = 0, c, d;
@@ -179,6 +198,7 @@
 
   LS.WORD_TABLE = WORD_TABLE;
   LS.codePoints = codePoints;
+  LS.wellFormed = wellFormed;
   LS.fromCp = fromCp;
   LS.cpsToString = cpsToString;
   LS.isCjk = isCjk;

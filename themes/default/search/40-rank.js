@@ -4,7 +4,8 @@
   "use strict";
 
   var K1 = LS.K1; // the norm of an average document, when no length column is given
-  var numbers = LS.numbers, ints = LS.ints;
+  var JUNCTION_RATIO = 4; // a pair this many times rarer than each word beside it is where they meet
+  var numbers = LS.numbers, ints = LS.ints, codePoints = LS.codePoints, isCjk = LS.isCjk;
 
   function idf(n, df) {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -39,6 +40,7 @@
       posts[j] = p;
       w[j] = p ? idf(n, p.df) : 0;
     }
+    var optional = optionalPairs(qterms, at, posts, terms.length), held = numbers(n), need = 0;
     var score = numbers(n), hits = ints(n), stamp = ints(n), cover = numbers(n), pd, pt, pn, f, tf, known = 0;
     var norms = norm && norm.length >= n ? norm : null;
     for (j = 0; j < terms.length; j++) {
@@ -49,11 +51,13 @@
       pn = p.n;
       f = occ[j] * w[j]; // each occurrence of the term in the query counts
       known += w[j];
+      if (!optional[j]) need += w[j];
       for (k = 0; k < pn; k++) {
         d = pd[k];
         if (d >= n) break; // postings are ascending: the rest is out of range too
         hits[d]++;
         cover[d] += w[j];
+        if (!optional[j]) held[d] += w[j];
         tf = pt[k];
         score[d] += (f * tf) / (tf + (norms ? norms[d] : K1)); // BM25's tf part, scaled to 0–1
       }
@@ -82,7 +86,43 @@
       score[d] *= 1 + (0.5 * cover[d]) / count;
       docs.push(d);
     }
-    return { docs: docs, score: score, cover: cover, known: known };
+    return { docs: docs, score: score, cover: cover, known: known, held: held, need: need };
+  }
+
+  /**
+   * For each distinct term: whether it is the middle pair of a four-character run where two
+   * words meet (识情 in 认识情绪): the index holds both words, and they stand together in far
+   * fewer resources than either appears in (JUNCTION_RATIO). A teacher types such words without
+   * a space; a resource holding both apart then matches the query (held and need leave the
+   * pair out), and one holding the pair too still scores higher. A term like 情绪管理, whose
+   * words mostly stand together, keeps its middle pair.
+   */
+  function optionalPairs(qterms, at, posts, count) {
+    var optional = [], seen = [], i, j, a, b, m, inside;
+    for (j = 0; j < count; j++) optional[j] = true;
+    for (i = 0; i < qterms.length; i++) {
+      j = at[i];
+      seen[j] = true;
+      inside = i > 0 && i + 1 < qterms.length && runLength(qterms, i) === 4 && qterms[i].pos === 1;
+      if (inside) {
+        a = posts[at[i - 1]];
+        m = posts[j];
+        b = posts[at[i + 1]];
+        inside = !!(a && m && b) && m.df * JUNCTION_RATIO <= Math.min(a.df, b.df);
+      }
+      if (!inside) optional[j] = false;
+    }
+    for (j = 0; j < count; j++) if (!seen[j]) optional[j] = false;
+    return optional;
+  }
+
+  /** The characters of term i's run: its pairs of one group, counted around i, plus one. */
+  function runLength(qterms, i) {
+    var g = qterms[i].group, lo = i, hi = i, cps = codePoints(qterms[i].term);
+    if (cps.length !== 2 || !isCjk(cps[0])) return 0;
+    while (lo > 0 && qterms[lo - 1].group === g) lo--;
+    while (hi + 1 < qterms.length && qterms[hi + 1].group === g) hi++;
+    return hi - lo + 2;
   }
 
   /** Rank order: higher score first, ties by document number (higher is newer: first). */

@@ -27,6 +27,7 @@
   var EDGE_DE_RE = /(^|\s)的+(?!确)|([^目\s])的+(?=\s|$)/g;
   var MIN_SHARE = 0.4; // a partial match must cover this share of the query's weight (idf)
   var FULL_SHARE = 0.999; // …and this is a complete one
+  var WEAK_SHARE = 0.2; // …or this, shown only when the filters leave nothing else
   var PARTS_FACTOR = 0.9; // unit3 read as unit 3: what was typed, but not as typed
   var MAX_VARIANTS = 8;
   var ENOUGH_COMPLETE = 20; // with this many complete matches of the words typed, synonyms are not fetched
@@ -395,6 +396,14 @@
     return out;
   }
 
+  /** The query word (group) of the first missing pair that holds character `c`. */
+  function groupOf(c, base, has) {
+    for (var i = 0; i < base.length; i++) {
+      if (!has(base[i].term) && codePoints(base[i].term).indexOf(codePoints(c)[0]) >= 0) return base[i].group;
+    }
+    return -1;
+  }
+
   /**
    * A word of letters then digits, or digits then letters (unit3, 3a), as its two parts; else
    * null. The index has the parts of "Unit 3" apart; a teacher types Unit3.
@@ -434,7 +443,7 @@
     if (!chars.length) return out;
     for (i = 0; i < base.length; i++) if (has(base[i].term)) terms.push({ term: base[i].term, group: base[i].group, pos: base[i].pos });
     for (i = 0; i < chars.length; i++) {
-      terms.push({ term: chars[i], group: -1 - i, pos: 0 });
+      terms.push({ term: chars[i], group: -1 - i, pos: 0, from: groupOf(chars[i], base, has) });
       out.push(terms[terms.length - 1]);
     }
     p.variants.push({ terms: terms, factor: FALLBACK_FACTOR, complete: false });
@@ -468,19 +477,39 @@
   /**
    * The idf weight of the fallback characters that the index does not hold at all (its largest,
    * ln(1 + (n + 0.5) / 0.5), each): what no partial match of the query as typed can cover.
+   * Not those of a word of which the index holds nothing, while it holds some other word: the
+   * teacher gets what there is for the rest (情绪 调色盘: the 情绪 resources, as partial
+   * matches), not an empty page.
    */
   function absentWeight(p, lookup, n) {
-    var w = 0, v, i, t, seen = {};
+    var w = 0, v, i, t, seen = {}, unknown = unknownGroups(p.variants[0].terms, lookup);
     for (v = 1; v < p.variants.length; v++) {
       if (p.variants[v].word || p.variants[v].complete) continue; // the fallback variant only
       for (i = 0; i < p.variants[v].terms.length; i++) {
         t = p.variants[v].terms[i];
         if (t.group >= 0 || seen["~" + t.term] === 1 || lookup(t.term)) continue;
+        if (unknown[t.from] === 1) continue;
         seen["~" + t.term] = 1;
         w += LS.idf(n, 0);
       }
     }
     return w;
+  }
+
+  /**
+   * The words (runs) of the query of which the index holds no term, as { group: 1 }, when the
+   * index holds some term of another word; else none.
+   */
+  function unknownGroups(terms, lookup) {
+    var held = {}, out = {}, anyHeld = false, g, i;
+    for (i = 0; i < terms.length; i++) {
+      g = terms[i].group;
+      if (held[g] !== 1) held[g] = lookup(terms[i].term) ? 1 : held[g] || 0;
+    }
+    for (g in held) if (held[g] === 1) anyHeld = true;
+    if (!anyHeld) return out;
+    for (g in held) if (held[g] === 0) out[g] = 1;
+    return out;
   }
 
   /**
@@ -518,7 +547,7 @@
    * neither, null.
    */
   function searchPlan(p, lookup, n, cols) {
-    var score = numbers(n), share = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
+    var score = numbers(n), share = numbers(n), pairShare = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
     var v, d, s, x, f, k, whole, missing, terms = 0, docs = [], done = 0;
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
@@ -544,7 +573,7 @@
         d = s.docs[k];
         // a character no resource holds is still part of what was asked (学生厌学 with no 厌
         // anywhere: 学生 alone covers little of it); a synonym's variant no longer holds it
-        x = s.known > 0 ? s.cover[d] / (s.known + (p.variants[v].word ? 0 : absent) + missing) : 0;
+        x = s.need > 0 ? s.held[d] / (s.need + (p.variants[v].word ? 0 : absent) + missing) : 0;
         if (p.variants[v].exactOnly && !(whole && x >= FULL_SHARE)) continue;
         if (whole && x >= FULL_SHARE) {
           if (v === 0 || p.variants[v].typed) {
@@ -555,6 +584,7 @@
           }
         }
         if (x > share[d]) share[d] = x;
+        if (x > pairShare[d] && (p.variants[v].complete || p.variants[v].word)) pairShare[d] = x;
         x = s.score[d] * f;
         if (x > score[d]) score[d] = x;
       }
@@ -562,13 +592,21 @@
     // Complete: holds every term of the query as typed (or of it without its 的); only when
     // none does (霸凌), every term of a synonym's variant (欺凌).
     if (!typedFull) full = other;
+    var weak = [];
     for (d = 0; d < n; d++) {
-      if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE)) continue;
+      // a weak match holds some word of the query, not only its characters one by one
+      if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE && pairShare[d] < WEAK_SHARE)) continue;
       score[d] *= prior(d, full[d]);
+      if (!full[d] && share[d] < MIN_SHARE) {
+        weak.push(d);
+        continue;
+      }
       docs.push(d);
       done += full[d];
     }
-    return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done };
+    // weak: thinner partial matches, for when nothing else is left (情绪管理 under 七年级: the
+    // grade's resources on 情绪, rather than an empty page)
+    return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done, weak: weak };
   }
 
   /**

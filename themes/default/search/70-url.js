@@ -132,7 +132,7 @@
   /** The query string for a state: q first, then the facets in a fixed order. */
   function buildParams(q, sel, M) {
     var parts = [], f, i;
-    if (q) parts.push("q=" + encodeURIComponent(q));
+    if (q) parts.push("q=" + encodeURIComponent(LS.wellFormed(q)));
     for (f = 0; f < FACETS.length; f++) {
       var vals = list(sel && sel[FACETS[f]]);
       for (i = 0; i < vals.length; i++) {

@@ -116,7 +116,7 @@
     this.sel = null;
     // On a slow link the visitor may have typed before this script arrived (the early script
     // fills the box with the address's query, never over typing): what they typed wins.
-    var typed = this.input ? this.input.value : "";
+    var typed = this.input ? LS.wellFormed(this.input.value) : "";
     var emptied = !typed && this.input && this.input.hasAttribute("data-filled");
     if (typed !== this.q && (typed || emptied)) {
       this.q = typed;
@@ -457,7 +457,7 @@
    * "type" for a pause in typing, true for a filter, false for none), search.
    */
   Page.prototype.change = function (how) {
-    if (this.input) this.q = this.input.value;
+    if (this.input) this.q = LS.wellFormed(this.input.value);
     if (!this.M) {
       this.urlPending = how; // the first run after loading reads this.q
       return;
@@ -599,6 +599,11 @@
     this.lastCands = cands; // counted again when topics.json arrives
     this.score = r ? r.score : null; // null: browsing, document order is the rank order
     T = tally(cands, this.sel, M, this.cols);
+    if (!T.docs.length && r && r.weak && r.weak.length) {
+      // nothing under these filters (or at all): the thinner partial matches, as such
+      cands = this.lastCands = r.weak;
+      T = tally(cands, this.sel, M, this.cols);
+    }
     this.terms = planTerms(p);
     this.matches = T.docs;
     this.ordered = this.score ? topK(this.matches, this.score, PAGE_SIZE) : this.matches.slice(0, PAGE_SIZE);

@@ -95,7 +95,9 @@
     var app = document.getElementById("search-app");
     if (!input || !status || !app || document.readyState === "loading") return false;
     if (!input.value && query()) {
-      input.value = query().slice(0, +input.getAttribute("maxlength") || 1000);
+      // cut where the box would, but not between an emoji's two halves (a lone half breaks
+      // the address the page writes)
+      input.value = query().slice(0, +input.getAttribute("maxlength") || 1000).replace(/[\ud800-\udbff]$/, "");
       // search.js then knows an empty box was emptied by the visitor, not never filled.
       input.setAttribute("data-filled", "");
     }
@@ -125,8 +127,10 @@
     if (!/^[\u4e00-\u9fff\s]{1,16}$/.test(q)) return [];
     var runs = q.split(/\s+/), out = [], i, j;
     out.pairs = []; // out.pairs[i]: terms i and i + 1 are neighbours in one run (the phrase bonus)
+    out.middles = []; // the middle pair of each four-character run (module 40's optionalPairs)
     for (i = 0; i < runs.length; i++) {
       if (runs[i].length === 1) out.push(runs[i]);
+      if (runs[i].length === 4) out.middles.push(out.length + 1);
       for (j = 0; j + 1 < runs[i].length; j++) {
         out.pairs[out.length] = j + 2 < runs[i].length;
         out.push(runs[i].substr(j, 2));
@@ -209,7 +213,7 @@
    * (module 45). A wrong guess costs the bytes of a record, never a wrong result: search.js
    * ranks for itself and only takes over requests for the URLs it wants.
    */
-  var SHOWN = 10, ENOUGH_COMPLETE = 20, MIN_SHARE = 0.4;
+  var SHOWN = 10, ENOUGH_COMPLETE = 20, MIN_SHARE = 0.4, JUNCTION_RATIO = 4;
 
   /** Whether the query holds a word the manifest lists synonyms for. */
   function hasSynonyms(m, q) {
@@ -245,9 +249,16 @@
       var file = parsed(bucketUrl[t[i]]), entry = file && Object.prototype.hasOwnProperty.call(file, t[i]) ? file[t[i]] : null;
       if (!entry || typeof entry[1] !== "string") return; // a term the index lacks: fallback or synonyms
       posts[i] = postingMap(entry[1]);
+      posts[i].df = entry[0];
       w[i] = Math.log(1 + (n - entry[0] + 0.5) / (entry[0] + 0.5));
       if (!seen[t[i]]) known += w[i];
       seen[t[i]] = true;
+    }
+    // Two words typed as one (认识情绪): search.js matches them apart too, which this guess
+    // does not; it leaves such a query to search.js.
+    for (i = 0; i < t.middles.length; i++) {
+      j = t.middles[i];
+      if (j + 1 < t.length && posts[j].df * JUNCTION_RATIO <= Math.min(posts[j - 1].df, posts[j + 1].df)) return;
     }
     var avg = total / n, complete = 0, docs = {}, list = [], r;
     for (i = 0; i < t.length; i++) for (d in posts[i]) if (Object.prototype.hasOwnProperty.call(posts[i], d)) docs[d] = true;
