@@ -147,7 +147,17 @@ fn blocks(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
             i += 1;
         }
         let start = i;
+        let mut timed = false;
         while i < lines.len() && !lines[i].is_empty() {
+            // As browsers read it: a line with `-->` after the cue's own timing starts the next
+            // cue, although no empty line came first (a line of spaces is not empty, and
+            // Windows exporters leave such lines between cues).
+            if lines[i].contains("-->") {
+                if timed {
+                    break;
+                }
+                timed = true;
+            }
             i += 1;
         }
         if start < i {
@@ -444,6 +454,19 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "WEBVTT - 情绪ABC课堂实录\n\nNOTE 由教研组整理\n\n1\n00:00:01.000 --> 00:00:04.500 align:start\n<v 李老师>同学们好，今天我们来认识情绪。\n\n00:01:05.250 --> 00:01:09.000\n<v.teacher 李老师>想一想：&lt;生气&gt;的时候\n身体有什么变化？\n\n01:00:00.000 --> 01:00:02.000\n<c.yellow>下课</c>&amp;再见\n";
+
+    #[test]
+    fn a_line_of_spaces_between_cues_does_not_merge_them() {
+        // browsers end a cue's text at a line holding `-->`, empty line or not
+        let text = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n空白行有空格\n   \n00:00:05.000 --> 00:00:06.000\n第二句\n";
+        let cues = parse(text).unwrap();
+        assert_eq!(cues.len(), 2, "{cues:?}");
+        assert_eq!(
+            (cues[0].text.as_str(), cues[1].text.as_str()),
+            ("空白行有空格", "第二句")
+        );
+        assert_eq!((cues[1].start, cues[1].line), (5_000, 6));
+    }
 
     #[test]
     fn durations_are_valid_html_duration_strings() {

@@ -69,6 +69,15 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
             .at_line_only(1)
             .with_help("re-save the file as UTF-8 (in your editor: Save As → Encoding: UTF-8) / 请将文件另存为 UTF-8 编码"));
     }
+    // A zip (.docx, .xlsx, WPS) or an OLE file (.doc, .xls) with its name changed.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Diagnostic::error(
+            "file is a Word, WPS or Excel document with its name changed, not text",
+        )
+        .in_file(file)
+        .at_line_only(1)
+        .with_help("renaming a document does not convert it: copy its text into a new .md file (`lectern new lesson` writes one to fill in) / 请把文档内容复制到 .md 文件中"));
+    }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -188,6 +197,12 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_renamed_word_document_is_named_as_one() {
+        let error = decode_text("a.md", b"PK\x03\x04\x14\x00rest").unwrap_err();
+        assert!(error.message.contains("Word"), "{}", error.message);
+    }
 
     #[test]
     fn gbk_bytes_that_pass_as_utf8_are_found_and_read_back() {

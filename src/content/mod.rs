@@ -249,12 +249,48 @@ fn walk(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<F
                     .in_file(&rel)
                     .with_help(format!("rename it to `{}`", rel.rsplit('/').next().unwrap_or("").trim_end_matches(".txt").trim_end_matches(".TXT"))),
             ),
-            None => diagnostics.push(Diagnostic::warning("file ignored: it is not in a folder Lectern reads").in_file(&rel).with_help(
-                "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md; video catalogs as .yaml or .csv directly in content/videos/), other files in content/assets/",
-            )),
+            None => diagnostics.push(ignored_file(&rel)),
         }
     }
     found
+}
+
+/// Why a file under content/ is not read, and what to do: a spreadsheet or a Word document
+/// saved in place, a Markdown file named `.txt`, or a file in no folder Lectern reads.
+fn ignored_file(rel: &str) -> Diagnostic {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let in_kind_folder = [
+        "content/lessons/",
+        "content/videos/",
+        "content/reviews/",
+        "content/pages/",
+    ]
+    .iter()
+    .any(|folder| rel.starts_with(folder));
+    let (message, help) = match extension.as_str() {
+        "xlsx" | "xls" | "et" | "ods" if rel.starts_with("content/videos/") => (
+            "file ignored: a spreadsheet is read only as CSV".to_string(),
+            format!("open it in Excel or WPS and choose 另存为 (Save As) → \"CSV UTF-8 (逗号分隔)\", as `{stem}.csv`"),
+        ),
+        "docx" | "doc" | "wps" | "pdf" if in_kind_folder => (
+            "file ignored: a Word, WPS or PDF document is not read as a lesson".to_string(),
+            "copy its text into a .md file (`lectern new lesson` writes one to fill in), or put the document under content/assets/ and link it as an attachment".to_string(),
+        ),
+        "txt" | "mdown" if in_kind_folder => (
+            format!("file ignored: its name ends in `.{extension}`, and Lectern reads `.md` files"),
+            format!("rename it to `{stem}.md`"),
+        ),
+        _ => (
+            "file ignored: it is not in a folder Lectern reads".to_string(),
+            "lessons go in content/lessons/, videos in content/videos/, reviews in content/reviews/, pages in content/pages/ (all .md; video catalogs as .yaml or .csv directly in content/videos/), other files in content/assets/".to_string(),
+        ),
+    };
+    Diagnostic::warning(message).in_file(rel).with_help(help)
 }
 
 /// One content file read again alone, for `serve`: what a full build's walk takes of it.
@@ -694,6 +730,18 @@ fn entry_ranges(text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ignored_file_says_what_it_looks_like_and_what_to_do() {
+        let said = |rel: &str| {
+            let d = ignored_file(rel);
+            format!("{} / {}", d.message, d.help.unwrap_or_default())
+        };
+        assert!(said("content/videos/登记表.xlsx").contains("`登记表.csv`"));
+        assert!(said("content/lessons/g7/教案.docx").contains("Word"));
+        assert!(said("content/lessons/plain.txt").contains("rename it to `plain.md`"));
+        assert!(said("content/notes.txt").contains("not in a folder Lectern reads"));
+    }
 
     #[test]
     fn names_windows_refuses_are_found() {

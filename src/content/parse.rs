@@ -1051,6 +1051,9 @@ fn check_link(
     if !place.assets.contains(path) {
         let near = suggest(path, place.assets.iter().map(String::as_str));
         let help = match near {
+            _ if looks_like_host(value) => {
+                format!("an address on the web starts with `https://`: `https://{value}`")
+            }
             Some(near) => format!("did you mean `{near}`?"),
             None => "put the file under content/assets/ and write its path relative to that folder"
                 .to_string(),
@@ -1066,7 +1069,31 @@ fn check_link(
     Some(Link::Asset(path.to_string()))
 }
 
+/// `www.example.org/v.mp4`, `v.qq.com/x`: a web address written without its `https://`.
+fn looks_like_host(value: &str) -> bool {
+    let host = value.split('/').next().unwrap_or("").to_ascii_lowercase();
+    let top = host.rsplit('.').next().unwrap_or("");
+    host.starts_with("www.")
+        || (host.matches('.').count() >= 1
+            && value.contains('/')
+            && ["com", "cn", "net", "org", "edu", "gov", "tv", "io"].contains(&top))
+}
+
 /// Keep `Arc` in scope for callers building origins.
 pub(super) fn shared(text: String) -> Arc<str> {
     Arc::from(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_host;
+
+    #[test]
+    fn a_web_address_without_its_scheme_is_told_from_a_file() {
+        assert!(looks_like_host("www.example.org/v.mp4"));
+        assert!(looks_like_host("v.qq.com/x/page/abc.html"));
+        assert!(!looks_like_host("videos/ke.mp4"));
+        assert!(!looks_like_host("worksheets/情绪卡.pdf"));
+        assert!(!looks_like_host("ke.mp4"));
+    }
 }
