@@ -177,6 +177,16 @@ fn read_block(lines: &[&str], block: std::ops::Range<usize>) -> Result<Option<Cu
     }) {
         return Ok(None);
     }
+    if !first.contains("-->") && looks_like_timing(first) {
+        return Err(Problem::new(
+            block.start + 1,
+            format!(
+                "`{}` looks like a cue's times, but not as WebVTT writes them",
+                shorten(first)
+            ),
+            "write them with ASCII characters, `00:00:01.000 --> 00:00:04.000`: two hyphens and `>` between, colons and a dot in each time (a Chinese input method types `：`, `—` and `－`)",
+        ));
+    }
     // An optional identifier line comes before the timing line.
     let timing_at = if first.contains("-->") {
         block.start
@@ -200,6 +210,17 @@ fn read_block(lines: &[&str], block: std::ops::Range<usize>) -> Result<Option<Cu
         text,
         line,
     }))
+}
+
+/// A line meant as a cue's timing, typed with the wrong characters: `00：00：01.000 ——>`,
+/// `00:01.000 -> 00:04.000`, `00:01 → 00:04`.
+fn looks_like_timing(line: &str) -> bool {
+    let digits = line.chars().filter(char::is_ascii_digit).count();
+    let arrow = ["->", "—>", "－>", "→", "=>", "－－", "——"]
+        .iter()
+        .any(|a| line.contains(a));
+    let clock = line.contains(':') || line.contains('：');
+    digits >= 4 && clock && arrow
 }
 
 /// `00:01:02.000 --> 00:01:05.500 align:start` → (start, end) in milliseconds.
@@ -454,6 +475,16 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "WEBVTT - 情绪ABC课堂实录\n\nNOTE 由教研组整理\n\n1\n00:00:01.000 --> 00:00:04.500 align:start\n<v 李老师>同学们好，今天我们来认识情绪。\n\n00:01:05.250 --> 00:01:09.000\n<v.teacher 李老师>想一想：&lt;生气&gt;的时候\n身体有什么变化？\n\n01:00:00.000 --> 01:00:02.000\n<c.yellow>下课</c>&amp;再见\n";
+
+    #[test]
+    fn a_timing_typed_with_chinese_punctuation_is_reported_on_its_own_line() {
+        let text = "WEBVTT\n\n00：00：01.000 ——> 00：00：04.000\n全角\n";
+        let problem = parse(text).unwrap_err();
+        assert_eq!(problem.line, 3, "{problem:?}");
+        assert!(problem.message.contains("looks like a cue's times"));
+        // an identifier line above a good timing is no such line
+        assert!(parse("WEBVTT\n\n第1句 12:30\n00:00:01.000 --> 00:00:04.000\n好\n").is_ok());
+    }
 
     #[test]
     fn a_line_of_spaces_between_cues_does_not_merge_them() {

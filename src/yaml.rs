@@ -398,6 +398,28 @@ fn to_diagnostic(
         diagnostic = diagnostic.with_help(
             "a catalog is a list of entries: start each with `- `, e.g. `- id: qing-xu-ke` and its other keys indented under it",
         );
+    } else if let Some(variant) = quoted_after(&message, "unknown variant `") {
+        let spaced = if variant.trim() != variant {
+            format!("(`{variant}` has a space at its start or end) ")
+        } else {
+            String::new()
+        };
+        diagnostic = diagnostic.with_help(match expected_variants(error) {
+            Some(variants) => format!("{spaced}write one of: {variants}"),
+            None => format!("{spaced}check the spelling of `{}`", variant.trim()),
+        });
+    } else if message.starts_with("empty value")
+        && slip_help(&message, source_line(source, line_in_file), column).is_none()
+    {
+        let (key, _) = key_and_value_at(source_line(source, line_in_file), 1);
+        diagnostic = diagnostic.with_help(format!(
+            "write the value after `{key}:` on the same line, or delete the line if the field is optional"
+        ));
+    } else if message.starts_with("unexpected end of input") && source.text.trim().is_empty() {
+        diagnostic = diagnostic.with_help(format!(
+            "the {} between the two `---` lines is empty: write its fields there (title, grade, course …), one `key: value` per line",
+            source.what
+        ));
     } else if let Some(help) = slip_help(&message, source_line(source, line_in_file), column) {
         diagnostic = diagnostic.with_help(help);
     }
@@ -643,6 +665,18 @@ fn expected_fields(error: &serde_saphyr::Error) -> Vec<String> {
         .map(|name| name.trim().trim_matches('`').to_string())
         .filter(|name| !name.is_empty() && !name.contains(' '))
         .collect()
+}
+
+/// The values serde lists after "expected one of" for an unknown variant, as written there.
+fn expected_variants(error: &serde_saphyr::Error) -> Option<String> {
+    let options = serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    };
+    let rendered = error.render_with_options(options);
+    let first = rendered.lines().next()?;
+    let list = first.split_once("expected one of ")?.1;
+    let list = list.split(" at line ").next()?.trim_end_matches('.');
+    (!list.is_empty()).then(|| list.to_string())
 }
 
 fn clean_message(error: &serde_saphyr::Error) -> String {

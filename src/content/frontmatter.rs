@@ -143,10 +143,43 @@ fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
 
+/// A first line that looks like `---` but is not: dashes a Chinese input method types
+/// (`———`, `－－－`), or `---` after an invisible character pasted with it.
+fn look_alike_fence(file: &str, text: &str, first_line: &str) -> Option<Diagnostic> {
+    let line = first_line.trim();
+    let visible: String = line
+        .chars()
+        .filter(|c| !super::model::is_invisible(*c))
+        .collect();
+    let message = if visible == "---" && visible != line {
+        "the first line is `---` after an invisible character (pasted with it), so it does not open the front matter".to_string()
+    } else if line.chars().count() >= 2
+        && line
+            .chars()
+            .all(|c| matches!(c, '—' | '－' | '–' | '一' | '-' | '─' | '━'))
+        && line.chars().any(|c| c != '-')
+    {
+        format!(
+            "the first line `{line}` is not `---`: it is written with dashes a Chinese input method types"
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(message)
+            .in_file(file)
+            .at_line(text, 1, 1)
+            .with_help("delete the line and type three ASCII hyphens `---` with the input method switched to English (the same for the closing line)"),
+    )
+}
+
 /// Find the front matter: a `---` line first, the YAML, a closing `---` (or `...`) line.
 pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
     let first_line = text.lines().next().unwrap_or("");
     if !is_fence(first_line) {
+        if let Some(diagnostic) = look_alike_fence(file, text, first_line) {
+            return Err(diagnostic);
+        }
         let later = text.lines().position(is_fence);
         // Fields above the first `---`: the opening line is what is missing.
         let fields_first = later.is_some_and(|index| {
@@ -197,6 +230,19 @@ pub fn split(file: &str, text: &str) -> Result<Split, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dashes_typed_in_chinese_and_an_invisible_character_before_the_fence_are_named() {
+        for (text, said) in [
+            ("———\ntitle: x\n———\n", "Chinese input method"),
+            ("－－－\ntitle: x\n－－－\n", "Chinese input method"),
+            ("\u{200B}---\ntitle: x\n---\n", "invisible character"),
+        ] {
+            let error = split("a.md", text).unwrap_err();
+            assert!(error.message.contains(said), "{text:?}: {}", error.message);
+        }
+        assert!(split("a.md", "---\ntitle: x\n---\n").is_ok());
+    }
 
     #[test]
     fn a_renamed_word_document_is_named_as_one() {

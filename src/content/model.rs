@@ -38,6 +38,23 @@ impl Kind {
     }
 }
 
+/// `10:00`, `10:00:00`, `10:00:00+08:00`, `10:00:00Z`: a time of day after a date.
+fn looks_like_time(text: &str) -> bool {
+    let text = text.trim();
+    let clock = text
+        .split(['+', 'Z', 'z'])
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .next()
+        .unwrap_or("");
+    let parts: Vec<&str> = clock.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A calendar date that exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -48,11 +65,26 @@ pub struct Date {
 
 impl Date {
     /// `2024-03-05`, and the ways a Chinese teacher writes it too: `2024-3-5`, `2024.3.5`,
-    /// `2024/3/5`, `2024年3月5日` (year, month, day, in that order, as in Chinese).
+    /// `2024/3/5`, `2024年3月5日` or `5号` (year, month, day, in that order, as in Chinese),
+    /// `20240305`, and a date with a time of day after it (`2024-03-05 10:00`, as Excel
+    /// writes it), whose time is left out.
     pub fn parse(text: &str) -> Result<Date, String> {
-        let bad = || format!("`{text}` is not a date written as YYYY-MM-DD");
+        let bad = || {
+            format!("`{text}` is not a date written as YYYY-MM-DD: write it as e.g. `2024-09-01`")
+        };
         let trimmed = text.trim();
-        let trimmed = trimmed.strip_suffix('日').unwrap_or(trimmed);
+        let trimmed = match trimmed.split_once([' ', 'T']) {
+            Some((date, time)) if looks_like_time(time) => date,
+            _ => trimmed,
+        };
+        let digits;
+        let trimmed = if trimmed.len() == 8 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            digits = format!("{}-{}-{}", &trimmed[..4], &trimmed[4..6], &trimmed[6..]);
+            digits.as_str()
+        } else {
+            trimmed
+        };
+        let trimmed = trimmed.strip_suffix(['日', '号']).unwrap_or(trimmed);
         let separator = if trimmed.contains('年') {
             &['年', '月'][..]
         } else {
@@ -212,6 +244,25 @@ fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
         })
         .collect();
     let bad = || {
+        let volume = ["上册", "下册", "上学期", "下学期", "上", "下"]
+            .iter()
+            .find_map(|v| text.strip_suffix(v).map(|g| (g, v.starts_with('上'))))
+            .and_then(|(g, first)| Some((grade_number(g.trim())?, first)));
+        if let Some((grade, first)) = volume {
+            let term = if first {
+                "1` (上学期)"
+            } else {
+                "2` (下学期)"
+            };
+            return format!(
+                "`{written}` holds the term too: write `grade: {grade}`, and on a line of its own `term: {term}"
+            );
+        }
+        if matches!(written, "小学" | "初中" | "高中") {
+            return format!(
+                "`{written}` names a stage, not a grade: write the grades it means, e.g. `grade: \"7-9\"` for 初中 (六三制), or one grade's number"
+            );
+        }
         if written.contains('初') {
             format!(
                 "`{written}` is a different grade in a 六三制 and a 五四制 school: write the grade's number (初一 is `grade: 7` where 初中 is grades 7–9, `grade: 6` where it is 6–9)"
@@ -221,9 +272,10 @@ fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
         }
     };
     let number = |s: &str| grade_number(s.trim()).ok_or_else(bad);
-    match text.split_once(['-', '–', '~']) {
+    match text.split_once(['-', '–', '—', '~', '〜', '至', '到']) {
         Some((a, b)) => {
-            let (from, to) = (number(a)?, number(b)?);
+            // `7——9`: a Chinese dash is two em dashes
+            let (from, to) = (number(a)?, number(b.trim_start_matches('—'))?);
             if from > to {
                 return Err(format!(
                     "`{written}` runs downwards: write the lower grade first, \"{to}-{from}\""
@@ -974,6 +1026,9 @@ mod tests {
             ("高一", vec![10]),
             ("高三", vec![12]),
             ("七年级-九年级", vec![7, 8, 9]),
+            ("7—9", vec![7, 8, 9]),
+            ("7——9", vec![7, 8, 9]),
+            ("七年级至九年级", vec![7, 8, 9]),
         ] {
             assert_eq!(parse_grade_range(written), Ok(grades), "{written}");
         }
@@ -983,6 +1038,21 @@ mod tests {
             "{early}"
         );
         assert!(parse_grade_range("高四").is_err());
+        let volume = parse_grade_range("一年级上").unwrap_err();
+        assert!(
+            volume.contains("`grade: 1`") && volume.contains("`term: 1`"),
+            "{volume}"
+        );
+        assert!(
+            parse_grade_range("八年级下册")
+                .unwrap_err()
+                .contains("`term: 2`")
+        );
+        assert!(
+            parse_grade_range("初中")
+                .unwrap_err()
+                .contains("names a stage")
+        );
         assert!(
             parse_grade_range("三").is_err(),
             "a bare numeral is not a grade"
@@ -1044,6 +1114,11 @@ mod tests {
             "2024/03/05",
             "2024年3月5日",
             " 2024年03月05 ",
+            "2024年03月05号",
+            "20240305",
+            "2024-03-05 10:00",
+            "2024-03-05T10:00:00+08:00",
+            "2024/3/5 8:30:00",
         ] {
             assert_eq!(
                 Date::parse(written).map(|d| d.to_string()),
@@ -1053,6 +1128,9 @@ mod tests {
         }
         assert!(Date::parse("2024年3月").is_err());
         assert!(Date::parse("3/5/2024").is_err(), "not month first");
+        assert!(Date::parse("2024-03-05 上午").is_err());
+        assert!(Date::parse("202435").is_err());
+        assert!(Date::parse("x").unwrap_err().contains("`2024-09-01`"));
         assert_eq!(
             Date::from_days_since_epoch(19_723).to_string(),
             "2024-01-01"
