@@ -57,6 +57,12 @@ pub(super) fn read(found: &Found, bytes: &[u8], site: &SiteRefs<'_>, outcome: &m
         );
         return;
     };
+    if let Some(problem) = title_row(first, rows) {
+        outcome
+            .diagnostics
+            .push(at_cell(problem, file, first.row, 1));
+        return;
+    }
     let header = Header::read(first, file, &mut outcome.diagnostics);
     if header.missing_required {
         return;
@@ -79,6 +85,35 @@ struct Header {
     columns: Arc<[String]>,
     /// A required field has no column: no row can become a video.
     missing_required: bool,
+}
+
+/// A sheet with a title row above its header (`2024年春季课堂视频登记表` in a merged cell):
+/// the first row holds one or two cells and no field, the next names fields.
+fn title_row(first: &Record, rows: &[Record]) -> Option<Diagnostic> {
+    let fields = fields();
+    let filled: Vec<&str> = first
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let names_fields = |record: &Record| {
+        record
+            .cells
+            .iter()
+            .filter(|c| fields.contains(&c.trim()))
+            .count()
+    };
+    let next = rows.iter().find(|r| !r.is_blank())?;
+    (filled.len() <= 2 && names_fields(first) == 0 && names_fields(next) >= 2).then(|| {
+        Diagnostic::error(format!(
+            "row {} is a title (`{}`), and the column names are on row {}",
+            first.row,
+            crate::diagnostics::shorten(filled.first().copied().unwrap_or(""), 30),
+            next.row
+        ))
+        .with_help("delete the title row in the spreadsheet, so that the first row names the columns (id, title, grade, course, url …), and save again as CSV")
+    })
 }
 
 impl Header {

@@ -190,4 +190,15 @@ fn spreadsheet_mistakes_are_named_for_what_they_are() {
     run.expect_code(1);
     let said = "the columns are separated by tabs (制表符)";
     assert!(run.stderr.contains(said), "{said}\n{}", run.stderr);
+
+    // a title row above the header, as a sheet made for printing has it: one error naming both
+    site.write(
+        LIST,
+        "2024年春季课堂视频登记表,,,,\nid,title,grade,course,url\nok,合格的一行,7,mental-health,https://media.example.org/a.mp4\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    let said = "row 1 is a title (`2024年春季课堂视频登记表`), and the column names are on row 2";
+    assert!(run.stderr.contains(said), "{said}\n{}", run.stderr);
+    assert_eq!(run.stderr.matches("error: ").count(), 2, "{}", run.stderr);
 }
