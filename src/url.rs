@@ -13,6 +13,32 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// A path keeps its `/` separators as well.
 const PATH: &AsciiSet = &COMPONENT.remove(b'/');
 
+/// Where a file of content/assets/ is published, under `assets/`: its path with each folder or
+/// file name that is not ASCII spelt in pinyin, its extension kept (`学案/情绪卡 第1版.pdf` →
+/// `xue-an/qing-xu-ka-di-1-ban.pdf`). DESIGN §4: URL paths are ASCII, because portals are zipped
+/// and copied onto school PCs whose tools mangle non-ASCII file names (a zip's names are bytes
+/// that an older Chinese Windows reads as GBK). `content::find` refuses two files that would
+/// be published under one name.
+pub fn published_asset(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.is_ascii() {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let names: Vec<String> = path.split('/').map(ascii_name).collect();
+    std::borrow::Cow::Owned(names.join("/"))
+}
+
+fn ascii_name(name: &str) -> String {
+    if name.is_ascii() {
+        return name.to_string();
+    }
+    match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() && extension.is_ascii() => {
+            format!("{}.{extension}", crate::slug::slugify(stem))
+        }
+        _ => crate::slug::slugify(name),
+    }
+}
+
 /// Encode a `/`-separated path: unreserved ASCII and `/` stay, every other byte becomes `%XX`.
 pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
@@ -186,6 +212,18 @@ fn adapt(delta: u32, points: u32, first: bool) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_asset_is_published_under_an_ascii_path() {
+        assert_eq!(published_asset("worksheets/a b.pdf"), "worksheets/a b.pdf");
+        assert_eq!(
+            published_asset("学案/情绪卡 第1版.pdf"),
+            "xue-an/qing-xu-ka-di-1-ban.pdf"
+        );
+        assert_eq!(published_asset("images/图片.PNG"), "images/tu-pian.PNG");
+        assert_eq!(published_asset("录音"), "lu-yin");
+        assert!(published_asset("😀.pdf").is_ascii());
+    }
 
     #[test]
     fn encodes_and_decodes() {

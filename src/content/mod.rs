@@ -127,9 +127,24 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
 /// macOS, where the last copied overwrites the other.
 fn assets_differing_in_case(assets: &[Asset]) -> Vec<Diagnostic> {
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut published: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     let mut problems = Vec::new();
     for asset in assets {
-        if let Some(other) = seen.insert(asset.path.to_lowercase(), &asset.path) {
+        // `情绪卡.pdf` is published as `qing-xu-ka.pdf` (DESIGN §4: ASCII paths), as is a
+        // `qing-xu-ka.pdf` beside it: one would overwrite the other.
+        let name = crate::url::published_asset(&asset.path);
+        if let Some(other) = published.insert(name.to_string(), &asset.path) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "content/assets/{other} and content/assets/{} are both published as assets/{name} (file names are spelt in pinyin there)",
+                    asset.path
+                ))
+                .in_file(&format!("content/assets/{}", asset.path))
+                .with_help("rename one of the two"),
+            );
+            continue;
+        }
+        if let Some(other) = seen.insert(name.to_lowercase(), &asset.path) {
             problems.push(
                 Diagnostic::warning(format!(
                     "content/assets/{other} and content/assets/{} differ only in case: copied to a USB stick, Windows or macOS, one overwrites the other",

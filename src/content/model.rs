@@ -816,7 +816,10 @@ impl Link {
     pub fn href(&self) -> String {
         match self {
             Link::External(url) => url.clone(),
-            Link::Asset(path) => format!("assets/{}", crate::url::encode_path(path)),
+            Link::Asset(path) => format!(
+                "assets/{}",
+                crate::url::encode_path(&crate::url::published_asset(path))
+            ),
         }
     }
 

@@ -243,7 +243,7 @@ impl LinkContext<'_> {
             return Some(
                 self.assets
                     .contains(asset)
-                    .then(|| rooted.to_string())
+                    .then(|| published(asset))
                     .ok_or(Gone::Missing),
             );
         }
@@ -279,7 +279,7 @@ impl LinkContext<'_> {
         }
         if let Some(asset) = joined.strip_prefix("content/assets/") {
             return Some(if self.assets.contains(asset) {
-                Ok(format!("assets/{}", crate::url::encode_path(asset)))
+                Ok(published(asset))
             } else {
                 Err(Gone::Missing)
             });
@@ -302,7 +302,7 @@ impl LinkContext<'_> {
         // An asset written as the browser reads it, from this page (`../../assets/a.pdf`).
         if let Some(asset) = self.page_relative_asset(path) {
             return Some(if self.assets.contains(&asset) {
-                Ok(format!("assets/{}", crate::url::encode_path(&asset)))
+                Ok(published(&asset))
             } else {
                 Err(Gone::Missing)
             });
@@ -407,6 +407,14 @@ fn split_suffix(url: &str) -> (&str, &str) {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
     }
+}
+
+/// A file of content/assets/ as a link from the site's root: `assets/…`, encoded.
+fn published(asset: &str) -> String {
+    format!(
+        "assets/{}",
+        crate::url::encode_path(&crate::url::published_asset(asset))
+    )
 }
 
 /// The path from folder `from` to `to`, both relative to the site root.

@@ -89,7 +89,14 @@ impl<'s> Files<'s> {
         let staging = self.staging;
         let problems: Vec<Diagnostic> = assets
             .par_iter()
-            .filter_map(|a| staging.copy(&format!("assets/{}", a.path), &a.source).err())
+            .filter_map(|a| {
+                staging
+                    .copy(
+                        &format!("assets/{}", crate::url::published_asset(&a.path)),
+                        &a.source,
+                    )
+                    .err()
+            })
             .collect();
         self.problems.extend(problems);
     }

@@ -34,11 +34,16 @@ impl Saved {
         for asset in &self.assets_in {
             patch
                 .copies
-                .push((format!("assets/{}", asset.path), asset.source.clone()));
+                .push((published(&asset.path), asset.source.clone()));
         }
-        let gone = self.assets_out.iter().map(|a| format!("assets/{a}"));
+        let gone = self.assets_out.iter().map(|a| published(a));
         patch.removals.extend(gone);
     }
+}
+
+/// Where an asset of content/assets/ is in the output folder.
+fn published(path: &str) -> String {
+    format!("assets/{}", crate::url::published_asset(path))
 }
 
 /// Read every changed file again (resources against the assets as they are now).

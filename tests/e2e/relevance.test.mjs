@@ -401,6 +401,11 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.equal(await page.$("#search-only-grade"), null, "the offer goes once taken");
     assert.deepEqual(errors, []);
     await page.close();
+    // no grade-1 resource here: 只看一年级 would only empty the page, so it is not offered
+    const none = await search("一年级 情绪");
+    assert.ok((await shown(none.page)).length > 0);
+    assert.equal(await none.page.$("#search-only-grade"), null);
+    await none.page.close();
   });
 
   test("霸凌 (fallback and synonym) finds the bullying lesson, with 欺凌 marked", async () => {

@@ -1584,3 +1584,45 @@ fn page_depth_footer_and_textbook_names_are_bounded() {
         run.stderr
     );
 }
+
+/// DESIGN §4: URL paths are ASCII. A worksheet named in Chinese, in a Chinese folder, is
+/// published under its pinyin name, and every link to it (front matter, Markdown, from the
+/// site's root) goes there; a file that would take the same name is refused.
+#[test]
+fn assets_with_chinese_names_are_published_under_ascii_names() {
+    let site = copy_site_from(&fixture("sites/full"));
+    let out = site.beside("public");
+    site.write("content/assets/学案/情绪卡 第1版.pdf", b"%PDF-1.4 card");
+    let lesson = "content/lessons/junior/emotion-abc.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    let text = text.replace(
+        "  - worksheets/emotion-card.pdf\n",
+        "  - worksheets/emotion-card.pdf\n  - 学案/情绪卡 第1版.pdf\n",
+    ) + "\n[学案](<../../assets/学案/情绪卡 第1版.pdf>) [再看](/assets/学案/情绪卡%20第1版.pdf)\n";
+    site.write(lesson, text.as_bytes());
+    build(&site.root, &out, &[]).success();
+    let tree = read_tree(&out);
+    assert_eq!(
+        tree.get("assets/xue-an/qing-xu-ka-di-1-ban.pdf")
+            .map(Vec::as_slice),
+        Some(&b"%PDF-1.4 card"[..])
+    );
+    let odd: Vec<&String> = tree.keys().filter(|path| !path.is_ascii()).collect();
+    assert!(odd.is_empty(), "{odd:?}");
+    let page = String::from_utf8(tree["lessons/emotion-abc/index.html"].clone()).unwrap();
+    let links = link_hrefs(&page)
+        .into_iter()
+        .filter(|href| href.contains("xue-an"))
+        .count();
+    assert_eq!(links, 3, "the attachment and both Markdown links");
+
+    site.write("content/assets/xue-an/qing-xu-ka-di-1-ban.pdf", b"other");
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("are both published as assets/xue-an/qing-xu-ka-di-1-ban.pdf"),
+        "{}",
+        run.stderr
+    );
+}

@@ -668,7 +668,7 @@
     }
     if (this.gradeButton && this.gradeButton.parentNode) this.gradeButton.parentNode.removeChild(this.gradeButton);
     this.gradeButton = null;
-    if (!names.length || !this.status || !this.status.parentNode) return;
+    if (!names.length || !this.inGrades(p.mask) || !this.status || !this.status.parentNode) return;
     var b = el("button", "button button--small search-only-grade", this.str.onlyGrade.replace(/\{name\}/g, names.join(this.listSep)));
     b.setAttribute("type", "button");
     b.id = "search-only-grade";
@@ -682,6 +682,17 @@
     });
     this.status.parentNode.insertBefore(b, this.status.nextSibling);
     this.gradeButton = b;
+  };
+
+  /**
+   * Whether a result is in the grades of `mask`: else 只看一年级 would only empty the page
+   * (一年级 情绪 on a portal without grade 1).
+   */
+  Page.prototype.inGrades = function (mask) {
+    var grades = this.cols && this.cols.grades, i;
+    if (!grades || !mask) return true;
+    for (i = 0; i < this.matches.length; i++) if (grades[this.matches[i]] & mask) return true;
+    return false;
   };
 
   function byNumber(a, b) {
