@@ -148,7 +148,19 @@ pub fn late_times(
         return problems;
     }
     let Some(video) = catalog.review_video(place) else {
-        problems.push(no_video(catalog, place, file_text));
+        // a video named but broken (its own errors, a duplicate id) is reported already
+        let named_broken = match &catalog.resources[place].detail {
+            crate::content::Detail::Review(d) => d.video.as_ref().is_some_and(|id| {
+                catalog
+                    .unavailable
+                    .get(&(crate::content::Kind::Video, id.clone()))
+                    == Some(&crate::content::Unavailable::Broken)
+            }),
+            _ => false,
+        };
+        if !named_broken {
+            problems.push(no_video(catalog, place, file_text));
+        }
         return problems;
     };
     if let Some(count) = catalog.review_video_guessed_among(place) {

@@ -137,13 +137,13 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         mut resources,
         mut pages,
         assets,
-        unavailable,
+        mut unavailable,
         draft_pages,
         broken_bodies,
         notes,
     } = content;
     resources.sort_by(|a, b| document_order(a, b));
-    let resources = drop_duplicates(resources, diagnostics);
+    let resources = drop_duplicates(resources, &mut unavailable, diagnostics);
     diagnostics.extend(crate::content::align::alignment_warnings(
         config, &resources,
     ));
@@ -194,9 +194,12 @@ pub fn page_path(page: &Page) -> String {
     format!("{}/", page.path)
 }
 
-/// Two files with one id would write one page: report both, keep the first.
+/// Two files with one id would write one page: an error, and neither is kept. Which one a
+/// review's `video:` meant is unknown, so the id counts as broken (as a file with errors):
+/// checks against either (its grade, its length) would only mislead.
 fn drop_duplicates(
     resources: Vec<Arc<Resource>>,
+    unavailable: &mut BTreeMap<(Kind, String), crate::content::Unavailable>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Arc<Resource>> {
     // Keyed by the lower-cased id: `A` and `a` are one folder once the portal is unzipped on
@@ -213,9 +216,16 @@ fn drop_duplicates(
         let resource = &resources[n];
         match first.entry((resource.kind, lower_case(&resource.id))) {
             std::collections::hash_map::Entry::Occupied(kept) => {
-                let kept = &resources[*kept.get()];
-                diagnostics.push(duplicate(resource, kept));
+                let kept_at = *kept.get();
+                diagnostics.push(duplicate(resource, &resources[kept_at]));
                 dropped[n] = true;
+                dropped[kept_at] = true;
+                for gone in [resource, &resources[kept_at]] {
+                    unavailable.insert(
+                        (gone.kind, gone.id.clone()),
+                        crate::content::Unavailable::Broken,
+                    );
+                }
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(n);
@@ -241,7 +251,12 @@ fn lower_case(text: &str) -> Cow<'_, str> {
 
 /// The error for `resource`, whose id `kept` already has.
 fn duplicate(resource: &Resource, kept: &Resource) -> Diagnostic {
-    let (id, file) = (&kept.id, &kept.origin.file);
+    let id = &kept.id;
+    // a catalog's entry is named by its line: a second one in the same file is otherwise lost
+    let file = match kept.origin.file.ends_with(".md") {
+        true => kept.origin.file.clone(),
+        false => format!("{}:{}", kept.origin.file, kept.origin.yaml_line),
+    };
     let message = if *id == resource.id {
         format!(
             "duplicate {} id `{}`: {} also has it",

@@ -202,3 +202,36 @@ fn spreadsheet_mistakes_are_named_for_what_they_are() {
     assert!(run.stderr.contains(said), "{said}\n{}", run.stderr);
     assert_eq!(run.stderr.matches("error: ").count(), 2, "{}", run.stderr);
 }
+
+/// A CSV row that takes the id of a video file: one error for the id, naming the row's line,
+/// and no second-hand warnings about the review of that video measured against the wrong one.
+#[test]
+fn a_duplicate_id_is_one_error_not_warnings_about_its_reviews() {
+    let site = copy_site_from(&fixture("sites/full"));
+    let out = site.beside("public");
+    site.write(
+        // sorts before the video's file, so it was the one kept
+        "content/videos/a-extra.csv",
+        "id,title,grade,course,url,duration\nemotion-abc-class,同名,1,mental-health,https://media.example.org/a.mp4,00:10\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("duplicate video id `emotion-abc-class`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/videos/a-extra.csv:2 also has it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("warning: ").count(),
+        run.stderr.matches("warning: sitemap").count(),
+        "{}",
+        run.stderr
+    );
+}
