@@ -69,6 +69,8 @@ pub enum Decline {
     NotContent(String),
     /// A file deleted that the site never had.
     Unknown(String),
+    /// A folder made, renamed or copied in under content/.
+    Folder(String),
     /// A file that is, or lies in a folder that is, a symbolic link: a full build skips it.
     Link(String),
     /// A file, or the site as it now is, has a problem (a full build reports all of them).
@@ -93,6 +95,7 @@ impl std::fmt::Display for Decline {
             Decline::Ignored(file) => write!(f, "{file} is a hidden or temporary file"),
             Decline::NotContent(file) => write!(f, "{file} is not in a folder Lectern reads"),
             Decline::Unknown(file) => write!(f, "{file} was deleted before the site had it"),
+            Decline::Folder(file) => write!(f, "the folder {file} was made or renamed"),
             Decline::Link(file) => write!(f, "{file} is a symbolic link, which a build skips"),
             Decline::Problem(what) => write!(f, "{what}"),
             Decline::AssetStillNamed(file) => {

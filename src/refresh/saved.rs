@@ -80,6 +80,9 @@ pub fn read(
             note_asset(&mut saved, &mut assets, asset, path)?;
         } else if path.is_file() {
             texts.push(rel.clone());
+        } else if path.is_dir() {
+            // a folder made, renamed or copied in: what is inside is read by a full build
+            return Err(Decline::Folder(rel));
         } else if path.exists() || !known(site, &rel) {
             return Err(Decline::Unknown(rel));
         }
