@@ -187,6 +187,51 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("the transcript stops following playback while the reader reads elsewhere in it, and follows again when they come back", async () => {
+    const page = await open(VIDEO);
+    // a box one cue high, and a clock the test sets (the fixture's video has no file to play)
+    const times = await page.evaluate(() => {
+      const box = document.querySelector(".transcript-cues");
+      box.style.height = box.firstElementChild.offsetHeight + "px";
+      box.style.overflowY = "auto";
+      const v = document.querySelector(".player-video");
+      let t = 0;
+      Object.defineProperty(v, "currentTime", { get: () => t, set: (x) => { t = x; } });
+      window.playAt = (x) => { t = x; v.dispatchEvent(new Event("timeupdate")); };
+      return [...box.querySelectorAll("li a")].map((a) => +a.getAttribute("href").slice(3));
+    });
+    assert.ok(times.length >= 3, JSON.stringify(times));
+    const scrollTop = () => page.evaluate(() => document.querySelector(".transcript-cues").scrollTop);
+    await page.evaluate((t) => window.playAt(t), times[2]);
+    assert.ok((await scrollTop()) > 0, "follows the cue being spoken");
+    await page.waitForTimeout(200); // its scroll event comes first
+    // the reader scrolls back to the first cue, and reads longer than a few seconds
+    await page.evaluate(() => { document.querySelector(".transcript-cues").scrollTop = 0; });
+    await page.waitForTimeout(4500);
+    await page.evaluate((t) => window.playAt(t), times[1]);
+    assert.equal(await scrollTop(), 0, "left where the reader is");
+    // back at the cue being spoken: following again
+    await page.evaluate((t) => window.playAt(t), times[0]);
+    await page.evaluate((t) => window.playAt(t), times[2]);
+    assert.ok((await scrollTop()) > 0, "follows again");
+    await page.close();
+  });
+
+  test("from a copy packed without its videos, the page says the video is not in this copy", async () => {
+    const media = path.join(out, "public", "assets", "media", "emotion-abc.mp4");
+    const kept = fs.readFileSync(media);
+    fs.rmSync(media);
+    try {
+      const page = await open(VIDEO);
+      // no click on play: from disk the page asks for the file's first bytes at once
+      await page.waitForSelector(".player-error:not([hidden])", { timeout: 10000 });
+      assert.match(await page.textContent(".player-error"), /离线副本可能没有收入视频文件/);
+      await page.close();
+    } finally {
+      fs.writeFileSync(media, kept);
+    }
+  });
+
   test("no script errors", () => {
     assert.deepEqual(errors, []);
   });

@@ -5,7 +5,8 @@
  * also say "#t=12:34"). Following one seeks the player to that time; with the video on
  * another site (no player here) the page says the time to go to instead. While the video
  * plays, the cue being spoken is marked, and the transcript box follows it — unless the
- * reader has scrolled it in the last few seconds. A time clicked also brings the player into
+ * reader has scrolled it away from that cue, to read elsewhere: then it waits until the reader
+ * scrolls back to the cue being spoken, or follows a time. A time clicked also brings the player into
  * view and plays from there. Opened from disk (file://), where browsers refuse to load a
  * captions file, the captions are made from the transcript on the page. A video that cannot
  * load says so. Without JavaScript the lists are plain, readable text.
@@ -15,7 +16,6 @@
 (function () {
   "use strict";
 
-  var FOLLOW_AFTER_MS = 4000;
   var video = document.querySelector(".player-video");
   var box = document.querySelector(".transcript-cues");
   var cues = box ? box.getElementsByTagName("li") : [];
@@ -23,7 +23,7 @@
   var failed = document.querySelector(".player-error");
   var active = null;
   var clicked = false; // the next seek comes from a click: show the player and play
-  var readerScrolledAt = 0;
+  var detached = false; // the reader scrolled the transcript away from the cue being spoken
   var scrollingOurselves = false;
 
   /** "754", "12:34", "1:02:03" or "12:34.5" → seconds; null for anything else. */
@@ -115,13 +115,22 @@
     }
     cue.className += " is-active";
     cue.setAttribute("aria-current", "true");
-    if (Date.now() - readerScrolledAt > FOLLOW_AFTER_MS) {
+    if (detached && inView(cue)) {
+      detached = false; // the reader came back to the cue being spoken
+    }
+    if (!detached) {
       // Scroll the transcript box only, never the page under the reader. A scroll that does
       // not move it (the first cues) fires no event: then the reader's next scroll is theirs.
       var before = box.scrollTop;
       box.scrollTop = cue.offsetTop - box.offsetTop - box.clientHeight / 3;
       scrollingOurselves = box.scrollTop !== before;
     }
+  }
+
+  /** Whether a cue is within the transcript box's visible part. */
+  function inView(cue) {
+    var top = cue.offsetTop - box.offsetTop;
+    return top + cue.offsetHeight > box.scrollTop && top < box.scrollTop + box.clientHeight;
   }
 
   function seek(seconds) {
@@ -145,7 +154,7 @@
       note.textContent = note.getAttribute("data-text").replace("{time}", clock(seconds));
       note.removeAttribute("hidden");
     }
-    readerScrolledAt = 0;
+    detached = false;
     if (box) {
       mark(seconds);
     }
@@ -174,11 +183,17 @@
       return;
     }
     var sources = video.getElementsByTagName("source");
+    // From disk, a video file of the copy: asking for its first bytes costs no network, and
+    // tells at once whether the copy holds it (`lectern pack --without-media` leaves it out).
+    var fromDisk = window.location.protocol === "file:" && sources.length &&
+      !/^[a-z][a-z0-9+.-]*:/i.test(sources[0].getAttribute("src") || "");
     var show = function () {
       if (video.networkState === 3 || (video.error && video.error.code)) { // NETWORK_NO_SOURCE
+        if (fromDisk && failed.getAttribute("data-offline")) failed.textContent = failed.getAttribute("data-offline");
         failed.removeAttribute("hidden");
       }
     };
+    if (fromDisk && video.preload === "none") video.preload = "metadata";
     for (var i = 0; i < sources.length; i++) {
       sources[i].addEventListener("error", show, false);
     }
@@ -256,7 +271,7 @@
       if (scrollingOurselves) {
         scrollingOurselves = false;
       } else {
-        readerScrolledAt = Date.now();
+        detached = !!active && !inView(active);
       }
     }, false);
   }
