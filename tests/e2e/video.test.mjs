@@ -117,7 +117,23 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await note.waitFor({ state: "visible" });
     assert.match(await note.textContent(), /3:27/);
     assert.equal(await activeCue(page), "207");
+    // that site takes no start time: its link stays as written
+    assert.equal(await page.getAttribute(".outbound a.button", "href"), "https://video.example.org/watch?v=1");
     await page.close();
+    // YouTube and Bilibili do: the button opens the video at the time followed
+    for (const [url, expected] of [
+      ["https://www.youtube.com/watch?v=abc&t=5s", "https://www.youtube.com/watch?v=abc&t=207s"],
+      ["https://www.bilibili.com/video/BV1xx411c7mD", "https://www.bilibili.com/video/BV1xx411c7mD?t=207"],
+    ]) {
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^url: .*$/m, `url: "${url}"`));
+      const again = spawnSync(BIN, ["build", "--root", site, "--out", path.join(out, "outbound")], { encoding: "utf8" });
+      assert.equal(again.status, 0, again.stderr);
+      const platform = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+      await platform.goto(pathToFileURL(path.join(out, "outbound", "videos", "emotion-abc-class", "index.html")).href + "#t=3:27");
+      await platform.locator(".video-time").waitFor({ state: "visible" });
+      assert.equal(await platform.getAttribute(".outbound a.button", "href"), expected);
+      await platform.close();
+    }
   });
 
   test("a video page without captions or chapters honours #t= too, its video here or elsewhere", async () => {

@@ -153,6 +153,8 @@
     } else if (note) {
       note.textContent = note.getAttribute("data-text").replace("{time}", clock(seconds));
       note.removeAttribute("hidden");
+      linkPlatformAt(seconds);
+      if (clicked) showInView(note);
     }
     detached = false;
     if (box) {
@@ -170,11 +172,43 @@
 
   /** The player on screen, when a time clicked in the transcript below has left it above. */
   function showPlayer() {
-    var rect = video.getBoundingClientRect ? video.getBoundingClientRect() : null;
+    showInView(video);
+  }
+
+  function showInView(element) {
+    var rect = element.getBoundingClientRect ? element.getBoundingClientRect() : null;
     var height = window.innerHeight || document.documentElement.clientHeight;
     if (rect && (rect.top < 0 || rect.bottom > height)) {
-      video.scrollIntoView(true);
+      element.scrollIntoView(true);
     }
+  }
+
+  /**
+   * A video on YouTube or Bilibili opens at the time followed: their addresses take a start
+   * time (`t=754s`, `t=754`). Other sites' links stay as they are; the note says the time.
+   */
+  function linkPlatformAt(seconds) {
+    var links = document.querySelectorAll(".outbound a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("data-href") || links[i].getAttribute("href");
+      var s = Math.floor(seconds), value = null;
+      if (/^https?:\/\/((www|m)\.)?youtube\.com\/watch\?/i.test(href) || /^https?:\/\/youtu\.be\//i.test(href)) {
+        value = s + "s";
+      } else if (/^https?:\/\/((www|m)\.)?bilibili\.com\/video\//i.test(href)) {
+        value = String(s);
+      }
+      if (value === null) continue;
+      links[i].setAttribute("data-href", href);
+      links[i].setAttribute("href", withParam(href, "t", value));
+    }
+  }
+
+  /** `href` with its query's `key` set to `value` (the fragment kept). */
+  function withParam(href, key, value) {
+    var hash = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#")) : "";
+    var base = hash ? href.slice(0, href.indexOf("#")) : href;
+    base = base.replace(new RegExp("([?&])" + key + "=[^&]*&?"), "$1").replace(/[?&]$/, "");
+    return base + (base.indexOf("?") >= 0 ? "&" : "?") + key + "=" + value + hash;
   }
 
   /** The player's source failed (no file here, no network): say so instead of a grey box. */
