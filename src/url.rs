@@ -14,11 +14,12 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 const PATH: &AsciiSet = &COMPONENT.remove(b'/');
 
 /// Where a file of content/assets/ is published, under `assets/`: its path with each folder or
-/// file name that is not ASCII spelt in pinyin, its extension kept (`学案/情绪卡 第1版.pdf` →
-/// `xue-an/qing-xu-ka-di-1-ban.pdf`). DESIGN §4: URL paths are ASCII, because portals are zipped
-/// and copied onto school PCs whose tools mangle non-ASCII file names (a zip's names are bytes
-/// that an older Chinese Windows reads as GBK). `content::find` refuses two files that would
-/// be published under one name.
+/// file name that is not ASCII spelt in pinyin and marked with a short hash of the name as
+/// written, its extension kept (`学案/情绪卡 第1版.pdf` → `xue-an-…/qing-xu-ka-di-1-ban-….pdf`).
+/// DESIGN §4: URL paths are ASCII, because portals are zipped and copied onto school PCs whose
+/// tools mangle non-ASCII file names. The hash keeps apart what pinyin joins: 情绪卡 and 晴续卡,
+/// two long names cut to one, names in other scripts (`にほんご`), and a name beside its own
+/// pinyin spelling. `content::find` still refuses two files published under one name.
 pub fn published_asset(path: &str) -> std::borrow::Cow<'_, str> {
     if path.is_ascii() {
         return std::borrow::Cow::Borrowed(path);
@@ -31,11 +32,27 @@ fn ascii_name(name: &str) -> String {
     if name.is_ascii() {
         return name.to_string();
     }
-    match name.rsplit_once('.') {
+    let (stem, extension) = match name.rsplit_once('.') {
         Some((stem, extension)) if !stem.is_empty() && extension.is_ascii() => {
-            format!("{}.{extension}", crate::slug::slugify(stem))
+            (stem, Some(extension))
         }
-        _ => crate::slug::slugify(name),
+        _ => (name, None),
+    };
+    // Full-width letters and digits as the ASCII ones they stand for (`Ｕｎｉｔ３`).
+    let folded: String = stem
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    let mut slug = crate::slug::slugify(&folded);
+    slug.truncate(60);
+    let slug = slug.trim_end_matches('-');
+    let hash = &crate::digest::short_hash(name.bytes())[..6];
+    match extension {
+        Some(extension) => format!("{slug}-{hash}.{extension}"),
+        None => format!("{slug}-{hash}"),
     }
 }
 
@@ -216,13 +233,33 @@ mod tests {
     #[test]
     fn an_asset_is_published_under_an_ascii_path() {
         assert_eq!(published_asset("worksheets/a b.pdf"), "worksheets/a b.pdf");
-        assert_eq!(
-            published_asset("学案/情绪卡 第1版.pdf"),
-            "xue-an/qing-xu-ka-di-1-ban.pdf"
+        let card = published_asset("学案/情绪卡 第1版.pdf");
+        assert!(card.starts_with("xue-an-"), "{card}");
+        assert!(
+            card.contains("/qing-xu-ka-di-1-ban-") && card.ends_with(".pdf"),
+            "{card}"
         );
-        assert_eq!(published_asset("images/图片.PNG"), "images/tu-pian.PNG");
-        assert_eq!(published_asset("录音"), "lu-yin");
-        assert!(published_asset("😀.pdf").is_ascii());
+        assert!(published_asset("images/图片.PNG").ends_with(".PNG"));
+        assert!(published_asset("录音").starts_with("lu-yin-"));
+        assert!(published_asset("Ｕｎｉｔ３.pdf").starts_with("unit3-"));
+        // apart: homophones, long names that differ at the end, other scripts
+        let apart = [
+            "情绪卡.pdf",
+            "晴续卡.pdf",
+            "人教版七年级道德与法治上册第一单元成长的节拍第一课中学时代第一框中学序曲教学设计.pdf",
+            "人教版七年级道德与法治上册第一单元成长的节拍第一课中学时代第二框少年有梦教学设计.pdf",
+            "にほんご.pdf",
+            "한국어.pdf",
+        ];
+        let published: std::collections::BTreeSet<String> = apart
+            .iter()
+            .map(|name| published_asset(name).to_lowercase())
+            .collect();
+        assert_eq!(published.len(), apart.len(), "{published:?}");
+        assert!(
+            published.iter().all(|p| p.is_ascii() && p.len() < 80),
+            "{published:?}"
+        );
     }
 
     #[test]

@@ -1084,7 +1084,9 @@ mod tests {
         }
         let started = std::time::Instant::now();
         let problem = parse::<Vec<Vec<serde::de::IgnoredAny>>>(&catalog(&text), &[]).unwrap_err();
-        assert!(started.elapsed().as_secs() < 5);
+        // a guard against the blow-up (minutes), not a speed target: a debug build on a busy
+        // machine takes seconds
+        assert!(started.elapsed().as_secs() < 30);
         assert!(problem.message.starts_with("aliases limit"), "{problem:?}");
         assert!(
             problem

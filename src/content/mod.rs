@@ -136,7 +136,7 @@ fn assets_differing_in_case(assets: &[Asset]) -> Vec<Diagnostic> {
         if let Some(other) = published.insert(name.to_string(), &asset.path) {
             problems.push(
                 Diagnostic::error(format!(
-                    "content/assets/{other} and content/assets/{} are both published as assets/{name} (file names are spelt in pinyin there)",
+                    "content/assets/{other} and content/assets/{} are both published as assets/{name}",
                     asset.path
                 ))
                 .in_file(&format!("content/assets/{}", asset.path))

@@ -48,11 +48,17 @@ fn looks_like_time(text: &str) -> bool {
         .split('.')
         .next()
         .unwrap_or("");
-    let parts: Vec<&str> = clock.split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    let parts: Vec<u32> = clock
+        .split(':')
+        .map(
+            |p| match (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
+                true => p.parse().unwrap_or(99),
+                false => 99,
+            },
+        )
+        .collect();
+    // hours, minutes, seconds that a clock shows (`25:00` is a mistake, not a time)
+    (2..=3).contains(&parts.len()) && parts[0] < 24 && parts[1..].iter().all(|n| *n < 60)
 }
 
 /// A calendar date that exists.
@@ -255,12 +261,18 @@ fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
                 "2` (下学期)"
             };
             return format!(
-                "`{written}` holds the term too: write `grade: {grade}`, and on a line of its own `term: {term}"
+                "`{written}` holds the term too: write `grade: {grade}` (a lesson plan takes the term on a line of its own, `term: {term})"
             );
         }
-        if matches!(written, "小学" | "初中" | "高中") {
+        let stage_grades = match written {
+            "小学" => Some("1-6"),
+            "初中" => Some("7-9"),
+            "高中" => Some("10-12"),
+            _ => None,
+        };
+        if let Some(grades) = stage_grades {
             return format!(
-                "`{written}` names a stage, not a grade: write the grades it means, e.g. `grade: \"7-9\"` for 初中 (六三制), or one grade's number"
+                "`{written}` names a stage, not a grade: write the grades it means, e.g. `grade: \"{grades}\"` (六三制), or one grade's number"
             );
         }
         if written.contains('初') {
@@ -275,7 +287,13 @@ fn parse_grade_range(written: &str) -> Result<Vec<i64>, String> {
     match text.split_once(['-', '–', '—', '~', '〜', '至', '到']) {
         Some((a, b)) => {
             // `7——9`: a Chinese dash is two em dashes
-            let (from, to) = (number(a)?, number(b.trim_start_matches('—'))?);
+            let b = b.trim_start_matches('—');
+            // `七至九年级`: the first grade's 年级 is left to the second's
+            let from = match (grade_number(a.trim()), b.trim().strip_suffix("年级")) {
+                (None, Some(_)) => number(&format!("{}年级", a.trim()))?,
+                _ => number(a)?,
+            };
+            let to = number(b)?;
             if from > to {
                 return Err(format!(
                     "`{written}` runs downwards: write the lower grade first, \"{to}-{from}\""
@@ -426,6 +444,18 @@ pub fn topic_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
 fn refuse_bullet<E: de::Error>(text: &str) -> Result<(), E> {
     const BULLETS: [char; 10] = ['•', '·', '●', '○', '▪', '■', '◆', '－', '—', '＊'];
     let text = text.trim_start();
+    if !text.is_empty() && !text.chars().any(char::is_alphanumeric) {
+        return Err(E::custom(format!(
+            "the topic `{}` has no word in it: write the topic's name, or delete it",
+            crate::diagnostics::shorten(text, 20)
+        )));
+    }
+    if let Some(marker) = list_number(text) {
+        return Err(E::custom(format!(
+            "`{}` starts with `{marker}`, a number of a pasted list: write the topic alone, `情绪管理`, one per line after `  - `",
+            crate::diagnostics::shorten(text, 40)
+        )));
+    }
     let Some(bullet) = text.chars().next().filter(|c| BULLETS.contains(c)) else {
         return Ok(());
     };
@@ -437,6 +467,27 @@ fn refuse_bullet<E: de::Error>(text: &str) -> Result<(), E> {
         "`{}` starts with `{bullet}`, which YAML does not read as a list item: write each topic on its own line after an ASCII hyphen and a space, `  - 情绪管理`, or all on one line, `topics: [情绪管理, 压力管理]`",
         crate::diagnostics::shorten(text, 40)
     )))
+}
+
+/// The number or mark a pasted list puts before an item: `1.`, `1、`, `(1)`, `（1）`, `①`, `★`.
+fn list_number(text: &str) -> Option<&str> {
+    let first = text.chars().next()?;
+    if matches!(first, '①'..='⑳' | '★' | '☆' | '✓' | '√') {
+        return Some(&text[..first.len_utf8()]);
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits < 3 {
+        let after = &text[digits..];
+        if after.starts_with(['.', '、', '．', ')', '）']) && after.chars().count() > 1 {
+            return Some(&text[..digits + after.chars().next()?.len_utf8()]);
+        }
+    }
+    let open = text.strip_prefix(['(', '（'])?;
+    let digits = open.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && open[digits..].starts_with([')', '）'])).then(|| {
+        let close = open[digits..].chars().next().map_or(1, char::len_utf8);
+        &text[..text.len() - open.len() + digits + close]
+    })
 }
 
 /// What separates topics written as one text, in front matter, a YAML catalog or a
@@ -976,6 +1027,23 @@ mod tests {
         assert!(read(r#"["－ 情绪管理"]"#).unwrap_err().contains("`－`"));
         // A dot or dash inside a topic, or a bullet with no space after it, is the topic's own.
         assert_eq!(read(r#""·情绪 — 管理""#).unwrap(), ["·情绪 — 管理"]);
+        // numbers and marks of a pasted list, and a topic of no word
+        for pasted in [
+            "1. 情绪管理",
+            "2、压力管理",
+            "(1)情绪管理",
+            "（2）压力",
+            "①情绪管理",
+            "★情绪管理",
+        ] {
+            assert!(read(&format!("[\"{pasted}\"]")).is_err(), "{pasted}");
+        }
+        assert!(read(r#"["•"]"#).unwrap_err().contains("no word"));
+        // a topic that is a number, or holds one, stays
+        assert_eq!(
+            read(r#"["3D打印", "5G", "2024"]"#).unwrap(),
+            ["3D打印", "5G", "2024"]
+        );
     }
 
     #[test]
@@ -1032,6 +1100,7 @@ mod tests {
             ("7—9", vec![7, 8, 9]),
             ("7——9", vec![7, 8, 9]),
             ("七年级至九年级", vec![7, 8, 9]),
+            ("七至九年级", vec![7, 8, 9]),
         ] {
             assert_eq!(parse_grade_range(written), Ok(grades), "{written}");
         }
@@ -1056,6 +1125,7 @@ mod tests {
                 .unwrap_err()
                 .contains("names a stage")
         );
+        assert!(parse_grade_range("高中").unwrap_err().contains("\"10-12\""));
         assert!(
             parse_grade_range("三").is_err(),
             "a bare numeral is not a grade"
@@ -1132,6 +1202,8 @@ mod tests {
         assert!(Date::parse("2024年3月").is_err());
         assert!(Date::parse("3/5/2024").is_err(), "not month first");
         assert!(Date::parse("2024-03-05 上午").is_err());
+        assert!(Date::parse("2024-03-05 25:00").is_err());
+        assert!(Date::parse("2024-03-05 10:00:99").is_err());
         assert!(Date::parse("202435").is_err());
         assert!(Date::parse("x").unwrap_err().contains("`2024-09-01`"));
         assert_eq!(

@@ -449,9 +449,37 @@ pub fn preview_path(url: &str) -> Option<&str> {
         || host
             .parse::<std::net::Ipv4Addr>()
             .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    if !local {
+        return None;
+    }
     let path = &rest[authority_end..];
-    local.then_some(if path.is_empty() { "/" } else { path })
+    // A preview under a sub-path (`serve --base-url /portal/`): the site's part starts at its
+    // first section (`/portal/lessons/x/` → `/lessons/x/`).
+    let section = SECTIONS
+        .iter()
+        .filter_map(|s| path.find(&format!("/{s}/")))
+        .min();
+    Some(match section {
+        Some(start) => &path[start..],
+        None if path.is_empty() => "/",
+        None => path,
+    })
 }
+
+/// The output's top-level folders a link to the local preview may name.
+const SECTIONS: [&str; 11] = [
+    "lessons",
+    "videos",
+    "reviews",
+    "assets",
+    "grades",
+    "courses",
+    "stages",
+    "topics",
+    "search",
+    "textbooks",
+    "coverage",
+];
 
 /// Resolve `.` and `..`; `None` when the path climbs out of the site root.
 fn normalise(path: &str) -> Option<String> {
@@ -732,6 +760,10 @@ mod hint_tests {
 
     #[test]
     fn a_link_to_the_preview_server_names_its_path_on_the_site() {
+        assert_eq!(
+            preview_path("http://127.0.0.1:1111/portal/lessons/x/"),
+            Some("/lessons/x/")
+        );
         assert_eq!(
             preview_path("http://127.0.0.1:1111/lessons/x/"),
             Some("/lessons/x/")

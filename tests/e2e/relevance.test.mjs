@@ -290,6 +290,12 @@ describe("relevance on the sample portal", { skip }, () => {
     // two words typed as one: as many complete matches as with the space, the phrase first
     const joined = search("认识情绪");
     assert.equal(joined.complete, search("认识 情绪").complete);
+    // …longer runs too (black-box round 18): 水安 and 育活 are where the words meet
+    for (const [together, apart] of [["防溺水安全", "防溺水 安全"], ["生命教育活动", "生命教育 活动"]]) {
+      assert.equal(search(together).complete, search(apart).complete, together);
+    }
+    // the characters of the missing word add nothing: the 情绪 resources, in 情绪's order
+    assert.deepEqual(titles(palette, 8), titles(search("情绪"), 8));
     assert.equal(joined.results[0].title, "認識情緒的顏色——交流課堂錄影");
     // a filter that leaves no strong match shows that grade's thinner ones
     const seventh = search("情绪管理", { grade: [7] });

@@ -90,9 +90,9 @@
   }
 
   /**
-   * For each distinct term: whether it is the middle pair of a four-character run where two
-   * words meet (识情 in 认识情绪): the index holds both words, and they stand together in far
-   * fewer resources than either appears in (JUNCTION_RATIO). A teacher types such words without
+   * For each distinct term: whether it is a pair inside a run (neither its first nor its last)
+   * where two words meet (识情 in 认识情绪, 水安 in 防溺水安全): the index holds the pairs on
+   * both sides, and the pair is in far fewer resources than either (JUNCTION_RATIO). A teacher types such words without
    * a space; a resource holding both apart then matches the query (held and need leave the
    * pair out), and one holding the pair too still scores higher. A term like 情绪管理, whose
    * words mostly stand together, keeps its middle pair.
@@ -103,7 +103,9 @@
     for (i = 0; i < qterms.length; i++) {
       j = at[i];
       seen[j] = true;
-      inside = i > 0 && i + 1 < qterms.length && runLength(qterms, i) === 4 && qterms[i].pos === 1;
+      inside = i > 0 && i + 1 < qterms.length && isPair(qterms[i].term) &&
+        qterms[i - 1].group === qterms[i].group && qterms[i + 1].group === qterms[i].group &&
+        qterms[i - 1].pos === qterms[i].pos - 1 && qterms[i + 1].pos === qterms[i].pos + 1;
       if (inside) {
         a = posts[at[i - 1]];
         m = posts[j];
@@ -116,13 +118,9 @@
     return optional;
   }
 
-  /** The characters of term i's run: its pairs of one group, counted around i, plus one. */
-  function runLength(qterms, i) {
-    var g = qterms[i].group, lo = i, hi = i, cps = codePoints(qterms[i].term);
-    if (cps.length !== 2 || !isCjk(cps[0])) return 0;
-    while (lo > 0 && qterms[lo - 1].group === g) lo--;
-    while (hi + 1 < qterms.length && qterms[hi + 1].group === g) hi++;
-    return hi - lo + 2;
+  function isPair(term) {
+    var cps = codePoints(term);
+    return cps.length === 2 && isCjk(cps[0]);
   }
 
   /** Rank order: higher score first, ties by document number (higher is newer: first). */

@@ -440,10 +440,15 @@
    */
   function addFallback(p, has) {
     var out = addWordParts(p, has), base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i;
+    // not the characters of a word the index holds nothing of, beside one it holds (调色盘 in
+    // 情绪 调色盘): they would add resources that match neither word (调查, 角色)
+    var unknown = unknownGroups(base, has), kept = [];
+    for (i = 0; i < chars.length; i++) if (unknown[groupOf(chars[i], base, has)] !== 1) kept.push(chars[i]);
+    chars = kept;
     if (!chars.length) return out;
     for (i = 0; i < base.length; i++) if (has(base[i].term)) terms.push({ term: base[i].term, group: base[i].group, pos: base[i].pos });
     for (i = 0; i < chars.length; i++) {
-      terms.push({ term: chars[i], group: -1 - i, pos: 0, from: groupOf(chars[i], base, has) });
+      terms.push({ term: chars[i], group: -1 - i, pos: 0 });
       out.push(terms[terms.length - 1]);
     }
     p.variants.push({ terms: terms, factor: FALLBACK_FACTOR, complete: false });
@@ -477,18 +482,16 @@
   /**
    * The idf weight of the fallback characters that the index does not hold at all (its largest,
    * ln(1 + (n + 0.5) / 0.5), each): what no partial match of the query as typed can cover.
-   * Not those of a word of which the index holds nothing, while it holds some other word: the
-   * teacher gets what there is for the rest (情绪 调色盘: the 情绪 resources, as partial
-   * matches), not an empty page.
+   * (addFallback leaves out the characters of a word of which the index holds nothing, while
+   * it holds some other word: 情绪 调色盘 gives the 情绪 resources, as partial matches.)
    */
   function absentWeight(p, lookup, n) {
-    var w = 0, v, i, t, seen = {}, unknown = unknownGroups(p.variants[0].terms, lookup);
+    var w = 0, v, i, t, seen = {};
     for (v = 1; v < p.variants.length; v++) {
       if (p.variants[v].word || p.variants[v].complete) continue; // the fallback variant only
       for (i = 0; i < p.variants[v].terms.length; i++) {
         t = p.variants[v].terms[i];
         if (t.group >= 0 || seen["~" + t.term] === 1 || lookup(t.term)) continue;
-        if (unknown[t.from] === 1) continue;
         seen["~" + t.term] = 1;
         w += LS.idf(n, 0);
       }

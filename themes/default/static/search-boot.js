@@ -127,10 +127,10 @@
     if (!/^[\u4e00-\u9fff\s]{1,16}$/.test(q)) return [];
     var runs = q.split(/\s+/), out = [], i, j;
     out.pairs = []; // out.pairs[i]: terms i and i + 1 are neighbours in one run (the phrase bonus)
-    out.middles = []; // the middle pair of each four-character run (module 40's optionalPairs)
+    out.middles = []; // the pairs inside each run, neither first nor last (module 40's optionalPairs)
     for (i = 0; i < runs.length; i++) {
       if (runs[i].length === 1) out.push(runs[i]);
-      if (runs[i].length === 4) out.middles.push(out.length + 1);
+      for (j = 1; j + 2 < runs[i].length; j++) out.middles.push(out.length + j);
       for (j = 0; j + 1 < runs[i].length; j++) {
         out.pairs[out.length] = j + 2 < runs[i].length;
         out.push(runs[i].substr(j, 2));
