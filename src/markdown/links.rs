@@ -721,11 +721,6 @@ mod tests {
         );
         assert_eq!(c.linked_source("https://e.org/a.md"), None);
     }
-}
-
-#[cfg(test)]
-mod hint_tests {
-    use super::*;
 
     #[test]
     fn a_missing_link_gets_the_file_of_that_name_elsewhere_or_forward_slashes() {
@@ -736,17 +731,7 @@ mod hint_tests {
         .into_iter()
         .collect();
         let assets: BTreeSet<String> = ["images/ya-li.svg".to_string()].into_iter().collect();
-        let context = LinkContext {
-            source_file: "content/lessons/senior/a.md",
-            page_path: "lessons/a/",
-            source_paths: &paths,
-            page_paths: &Default::default(),
-            assets: &assets,
-            unavailable: &Default::default(),
-            draft_pages: &Default::default(),
-            video_durations: &Default::default(),
-            listing_paths: &Default::default(),
-        };
+        let context = context(&paths, &assets);
         let hint = |href: &str| context.missing_hint(href).unwrap_or_default();
         assert!(hint("qing-chun.md#goal").contains("`../junior/qing-chun.md#goal`"));
         assert!(hint("../../assets/images/Ya-Li.SVG").contains("`../../assets/images/ya-li.svg`"));
