@@ -63,6 +63,10 @@ pub fn document<'a>(
         transcript: &body.transcript,
         chapters: chapter_titles(r, body),
         textbook: r.alignment.as_ref().map(|a| a.textbook.as_str()),
+        review_kind: match &r.detail {
+            Detail::Review(d) => d.review_kind.map(|k| k.label()),
+            _ => None,
+        },
     }
 }
 

@@ -56,6 +56,11 @@ pub(super) const PART_PREFIX: &str = "tr";
 /// (`bucket_of` ignores the mark) and fetches only those parts. `#` is a separator, so no
 /// index or query term starts with it.
 pub(super) const PART_MARK: char = '#';
+/// A review marked 说课 or 评课 (`kind:` in its front matter) holds the term `@说课` or `@评课`
+/// (tf 1): the browser reads it when a query names one of the two, to put that kind of review
+/// first. Its label alone cannot tell them apart, since a review's body often says both words.
+/// `@` is a separator, so no index or query term starts with it.
+pub(super) const KIND_MARK: char = '@';
 /// Stored in the place of a term frequency but never capped (`TF_CAP` caps real ones): 30
 /// bits, so that the browser's 32-bit integer operations read it, and a two-hour transcript's
 /// parts (about 15 of `PART_CHARS`) each have their own.
@@ -107,6 +112,8 @@ pub struct SearchDocument<'a> {
     pub chapters: Vec<&'a str>,
     /// The slug of the textbook it is aligned to, if any.
     pub textbook: Option<&'a str>,
+    /// A review's kind as its front matter names it (说课 or 评课): see `KIND_MARK`.
+    pub review_kind: Option<&'static str>,
 }
 
 /// One file of the index, relative to the output root.
@@ -597,6 +604,10 @@ pub(super) fn doc_terms(doc: &SearchDocument<'_>) -> DocTerms {
             .into_iter()
             .map(|(w, tf)| (w, tf.min(TF_CAP)))
             .chain(part_masks)
+            .chain(
+                doc.review_kind
+                    .map(|kind| (format!("{KIND_MARK}{kind}").into_boxed_str(), 1)),
+            )
             .collect(),
         length_code: length_code(counts.length),
     }
@@ -1397,7 +1408,23 @@ mod tests {
             transcript,
             chapters: vec!["考前锦囊"],
             textbook: None,
+            review_kind: None,
         }
+    }
+
+    #[test]
+    fn a_review_of_a_named_kind_holds_its_marked_term() {
+        let mut review = video("这节课的说课和评课都很精彩", &[]);
+        review.review_kind = Some("说课");
+        let terms = doc_terms(&review).into_map();
+        assert_eq!(terms["@说课"], 1);
+        assert!(
+            !terms.contains_key("@评课"),
+            "the body's words are not its kind"
+        );
+        assert!(terms.contains_key("评课"), "the body is indexed as before");
+        let plain = doc_terms(&video("说课", &[])).into_map();
+        assert!(plain.keys().all(|t| !t.starts_with(KIND_MARK)));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn shared_constants() -> Value {
         "RECORDS_PER_FILE": super::index::RECORDS_PER_FILE,
         "PART_BITS": super::index::PART_BITS,
         "PART_MARK": super::index::PART_MARK.to_string(),
+        "KIND_MARK": super::index::KIND_MARK.to_string(),
         "PINYIN_SYLLABLES": super::pinyin::SYLLABLES,
         "MAX_PINYIN_LETTERS": super::pinyin::MAX_PINYIN_LETTERS,
         "SUGGEST_HASH_SHARDS": super::suggest::HASH_SHARDS,

@@ -324,6 +324,16 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.equal(search("短视频").results[0].title, "从屏幕里抬起头——走出网络沉迷", "短视频 is a word");
   });
 
+  test("说课 or 评课 named puts reviews of that kind first, though a review's body says both words", () => {
+    for (const [q, mark] of [["情绪 说课", "说课"], ["情绪 说课稿", "说课"], ["情绪 评课", "评课"], ["情绪 评课记录", "评课"]]) {
+      const r = search(q);
+      const top = r.results.slice(0, 3).map((x) => x.title);
+      assert.ok(top.every((t) => t.includes(mark)), `${q}: ${JSON.stringify(top)}`);
+    }
+    // both named: neither kind is preferred, as before
+    assert.deepEqual(titles(search("说课 评课 情绪")), titles(search("情绪 评课 说课")));
+  });
+
   test("a title typed without its punctuation is a complete match", () => {
     const r = search("珍爱生命远离危险水域");
     assert.equal(r.results[0].title, "珍爱生命，远离危险水域");

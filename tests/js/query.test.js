@@ -40,6 +40,26 @@ test("a kind named leads over the lesson-first order; without one, the lesson le
   assert.ok([0, 2].includes(rank("溺水")[0]));
 });
 
+test("说课 or 评课 named puts reviews of that kind first; both named, neither", () => {
+  assert.deepEqual(LS.kindWords(LS.fold("情绪 说课稿")).reviews, ["说课"]);
+  assert.deepEqual(LS.kindWords(LS.fold("情绪评课记录")).reviews, ["评课"]);
+  assert.deepEqual(LS.kindWords(LS.fold("情绪 视频")).reviews, []);
+  // four reviews holding 溺水 alike: 2 a 说课, 1 and 3 评课 (the `@` terms the build writes)
+  const table = { 溺水: post([[0, 8], [1, 8], [2, 8], [3, 8]]), "@说课": post([[2, 1]]), "@评课": post([[1, 1], [3, 1]]) };
+  const M = LS.model(manifest);
+  const cols = LS.decodeFacets({ ...facets, kind_course: LS.encodeVarints([2, 2, 2, 2]), lengths: "QQQQ" }, M);
+  const rank = (q) => {
+    const r = LS.searchPlan(LS.plan(q, M, null), lookupOf(table), 4, cols);
+    return Array.from(LS.topK(r.docs, r.score, 4));
+  };
+  assert.equal(rank("溺水 说课")[0], 2);
+  assert.deepEqual(rank("溺水 评课").slice(0, 2).sort(), [1, 3]);
+  assert.deepEqual(rank("溺水 说课 评课"), rank("溺水"));
+  const extra = (q) => LS.planExtraTerms(LS.plan(q, M, null)).map((t) => t.term);
+  assert.deepEqual(extra("溺水 说课"), ["@说课"]);
+  assert.deepEqual(extra("溺水 说课 评课"), []);
+});
+
 test("word parts (unit3 → unit, 3) match the shared vectors", () => {
   for (const v of vectors.word_parts) assert.deepEqual(LS.wordParts(v.input), v.parts, v.input);
 });

@@ -67,6 +67,7 @@
   var TAIL_KIND_RE = /([\u3400-\u9fff])(视频|实录|录像|说课|评课)\s*$/;
   var KIND_OF = { "视频": 1, "实录": 1, "录像": 1, "微课": 1, "说课": 2, "评课": 2, "教学设计": 0, "教案": 0 };
   var KIND_BOOST = 2; // a resource of the kind named
+  var REVIEW_KIND_BOOST = 2; // a review of the review kind named (说课 or 评课), on top of KIND_BOOST
   var TERM_BOOST = 2; // a resource of a textbook of the term named (七年级上册, 七上)
   // How a question or a request is put, not what it is about (考试焦虑怎么办, 我想找一节关于
   // 情绪管理的课): taken out of the query.
@@ -218,27 +219,32 @@
 
   /**
    * The kind words of a (folded) query: { rest, kinds: kind indexes (0 lesson, 1 video, 2
-   * review), ascending }. A query of nothing else keeps them as text (说课 alone finds what
-   * says 说课) and names no kind.
+   * review), ascending, reviews: the review kinds named (说课, 评课), in order }. A query of
+   * nothing else keeps them as text (说课 alone finds what says 说课) and names no kind.
    */
   function kindWords(q) {
-    var kinds = [], text = String(q == null ? "" : q), rest;
+    var kinds = [], reviews = [], text = String(q == null ? "" : q), rest;
+    function name(word, k) {
+      if (kinds.indexOf(k) < 0) kinds.push(k);
+      var review = /^说课/.test(word) ? "说课" : /^评课/.test(word) ? "评课" : "";
+      if (review && reviews.indexOf(review) < 0) reviews.push(review);
+    }
     rest = text.replace(KIND_RE, function (all, long, before, short) {
       var word = long || short, k = KIND_OF[word];
       if (k === undefined) k = /^课堂/.test(word) ? 1 : 2; // 课堂视频/实录/录像; 评课记录, 说课稿, 评课稿
-      if (kinds.indexOf(k) < 0) kinds.push(k);
+      name(word, k);
       return (before || "") + " ";
     });
     rest = rest.replace(TAIL_KIND_RE, function (all, before, word) {
       if (before === "短" || before === "听") return all;
-      if (kinds.indexOf(KIND_OF[word]) < 0) kinds.push(KIND_OF[word]);
+      name(word, KIND_OF[word]);
       return before + " ";
     });
-    if (!/[\u3400-\u9fff\w]/.test(rest)) return { rest: text, kinds: [] };
+    if (!/[\u3400-\u9fff\w]/.test(rest)) return { rest: text, kinds: [], reviews: [] };
     kinds.sort(function (x, y) {
       return x - y;
     });
-    return { rest: rest, kinds: kinds };
+    return { rest: rest, kinds: kinds, reviews: reviews };
   }
 
   /** The grade mask a query's grade words name, with the manifest's stages where the names agree. */
@@ -282,6 +288,7 @@
     var named = kindWords(words.rest);
     words.rest = named.rest;
     words.kinds = named.kinds;
+    words.reviews = named.reviews;
     // A 的 left at the edge of the words once those around it are out (高中生的压力 → 的压力,
     // 关于情绪管理的教案 → 情绪管理的) joins nothing
     var trimmed = words.rest.replace(MATERIAL_RE, "$1 ").replace(EDGE_DE_RE, edgeDe).replace(EDGE_DE_RE, edgeDe);
@@ -564,7 +571,7 @@
       if (p.variants[v].word && isBroken(queryTerms(p.variants[v].word), lookup)) typed = BROKEN_FACTOR;
     }
     var absent = absentWeight(p, lookup, n);
-    var prior = priorOf(p, cols);
+    var prior = priorOf(p, cols, lookup);
     for (v = 0; v < p.variants.length; v++) {
       // A synonym the index does not hold adds nothing but the query's other, weaker words.
       if (!p.variants[v].terms.length || (p.variants[v].target && !allKnown(p.variants[v].target, lookup))) continue;
@@ -614,17 +621,18 @@
 
   /**
    * The factor searchPlan gives document `d` beyond its text score: its grade named (and, for
-   * a `complete` match, GRADE_FIRST), its kind named, else a lesson's lead over its own review
-   * and video.
+   * a `complete` match, GRADE_FIRST), its kind named (a review of the one review kind named
+   * — 说课 or 评课 — more), else a lesson's lead over its own review and video.
    */
-  function priorOf(p, cols) {
+  function priorOf(p, cols, lookup) {
     var grades = cols && cols.grades, kinds = cols && cols.kind, named = (p.words && p.words.kinds) || [];
-    var books = cols && cols.textbook;
+    var books = cols && cols.textbook, marked = reviewsNamed(p, lookup);
     return function (d, complete) {
       var f = 1;
       if (p.mask && grades && grades[d] & p.mask) f *= complete ? GRADE_BOOST * GRADE_FIRST : GRADE_BOOST;
       // 七年级上册 第三单元: the first volume's unit 3 before the second's
       if (p.books && books && p.books[books[d]] === 1) f *= TERM_BOOST;
+      if (marked && marked[d] === 1) f *= REVIEW_KIND_BOOST; // 情绪 说课: the 说课, then the 评课
       if (!kinds) return f;
       if (named.length) {
         if (named.indexOf(kinds[d]) >= 0) f *= KIND_BOOST; // 防溺水 视频: the video, not its review
@@ -633,6 +641,27 @@
       }
       return f;
     };
+  }
+
+  /**
+   * The reviews of the one review kind a plan names (说课 or 评课, not both), as a set of
+   * documents read from the `@说课` posting list (docs/SEARCH-INDEX.md); null for none.
+   */
+  function reviewsNamed(p, lookup) {
+    var reviews = (p.words && p.words.reviews) || [], list, set, i;
+    if (reviews.length !== 1 || !lookup) return null;
+    list = lookup(LS.KIND_MARK + reviews[0]);
+    if (!list) return null;
+    set = {};
+    for (i = 0; i < list.n; i++) set[list.docs[i]] = 1;
+    return set;
+  }
+
+  /** The terms a plan needs beyond its variants': its pinyin reading and the review kind it names. */
+  function planExtraTerms(p) {
+    var out = LS.pinyinQueryTerms(p.words.rest), reviews = p.words.reviews || [];
+    if (reviews.length === 1) out = out.concat([{ term: LS.KIND_MARK + reviews[0] }]);
+    return out;
   }
 
   /**
@@ -645,7 +674,7 @@
     if (!r || !r.score || !r.full) return r;
     var had = ints(n), i, merged, added = 0;
     for (i = 0; i < r.docs.length; i++) had[r.docs[i]] = 1;
-    var prior = priorOf(p, cols);
+    var prior = priorOf(p, cols, lookup);
     merged = LS.addPinyin({ docs: r.docs, score: r.score }, p.words.rest, lookup, n, null, function (d) {
       return prior(d, 1); // a pinyin match holds the whole query
     });
@@ -716,4 +745,5 @@
   LS.searchPlan = searchPlan;
   LS.addPinyinMatches = addPinyinMatches;
   LS.planPinyinTerms = planPinyinTerms;
+  LS.planExtraTerms = planExtraTerms;
 })(LecternSearch);

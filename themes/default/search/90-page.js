@@ -269,7 +269,7 @@
       self.base = self.manifestUrl.replace(/[?#].*$/, "").replace(/[^\/]*$/, "") + (M.gen ? M.gen + "/" : "");
       // The query's postings do not depend on facets.json: ask for both at once.
       var first = self.planOf(self.q, M);
-      self.fetchBuckets(M, planTerms(typedPlan(first)).concat(LS.planPinyinTerms(first)), function () {});
+      self.fetchBuckets(M, planTerms(typedPlan(first)).concat(LS.planExtraTerms(first)), function () {});
       loadJson(self.base + "facets.json", function (ferr, facets) {
         if (ferr || !facets) {
           if (!retry) self.load(true);
@@ -443,12 +443,9 @@
   Page.prototype.prefetch = function () {
     var q = this.input ? this.input.value : "", terms, p;
     if (!this.M) return;
-    if (/[\u3400-\u9fff]/.test(q)) terms = planTerms(typedPlan(this.planOf(q, this.M)));
-    else if (/[A-Za-z]{3}[\s']*$/.test(q)) {
-      p = this.planOf(q, this.M);
-      terms = planTerms(typedPlan(p)).concat(LS.planPinyinTerms(p));
-    }
-    else return;
+    if (!/[\u3400-\u9fff]/.test(q) && !/[A-Za-z]{3}[\s']*$/.test(q)) return;
+    p = this.planOf(q, this.M);
+    terms = planTerms(typedPlan(p)).concat(LS.planExtraTerms(p));
     this.fetchBuckets(this.M, terms, function () {});
   };
 
@@ -531,7 +528,7 @@
         });
       }
     }
-    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.planPinyinTerms(p)), function (failed) {
+    this.fetchBuckets(this.M, planTerms(typedPlan(p)).concat(LS.planExtraTerms(p)), function (failed) {
       if (my !== self.seq) return;
       if (failed) return self.recover();
       if (self.needsVariants(p.variants[0].terms)) {
