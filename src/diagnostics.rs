@@ -291,6 +291,7 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 const CHINESE_FIELDS: &[(&str, &str)] = &[
     ("标题", "title"),
     ("题目", "title"),
+    ("课题", "title"),
     ("名称", "title"),
     ("年级", "grade"),
     ("学科", "course"),
@@ -308,6 +309,9 @@ const CHINESE_FIELDS: &[(&str, &str)] = &[
     ("封面", "poster"),
     ("主讲", "speaker"),
     ("主讲人", "speaker"),
+    ("执教", "speaker"),
+    ("执教教师", "speaker"),
+    ("授课教师", "speaker"),
     ("学校", "school"),
     ("字幕", "captions"),
     ("章节", "chapters"),
@@ -317,14 +321,18 @@ const CHINESE_FIELDS: &[(&str, &str)] = &[
     ("草稿", "draft"),
 ];
 
+/// The field a Chinese field name stands for (`标题` → `title`), when `fields` has it.
+pub fn chinese_field<'a>(name: &str, fields: &[&'a str]) -> Option<&'a str> {
+    CHINESE_FIELDS
+        .iter()
+        .find(|(chinese, _)| *chinese == name.trim())
+        .and_then(|(_, field)| fields.iter().copied().find(|f| f == field))
+}
+
 /// The field an unknown field name means: its English name when it is a known Chinese one
 /// (`标题` → `title`) and `fields` has it, else the closest misspelling (`suggest`).
 pub fn suggest_field<'a>(wrong: &str, fields: &[&'a str]) -> Option<&'a str> {
-    let translated = CHINESE_FIELDS
-        .iter()
-        .find(|(chinese, _)| *chinese == wrong.trim())
-        .and_then(|(_, field)| fields.iter().copied().find(|f| f == field));
-    translated.or_else(|| suggest(wrong, fields.iter().copied()))
+    chinese_field(wrong, fields).or_else(|| suggest(wrong, fields.iter().copied()))
 }
 
 /// 1-based (line, column in characters) of a byte offset in `text`.

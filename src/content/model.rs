@@ -226,11 +226,23 @@ impl GradeSpec {
     /// by `|`, `、` or a comma (`7，8`, typed with a Chinese input method).
     pub fn from_cell(text: &str) -> Result<GradeSpec, String> {
         let mut grades = Vec::new();
-        for item in text
+        let items: Vec<&str> = text
             .split(['|', '、', '，', ','])
             .filter(|i| !i.trim().is_empty())
-        {
-            grades.extend(parse_grade_range(item)?);
+            .collect();
+        // `七、八年级`: the last grade's 年级 is shared by those before it
+        let shared = items
+            .last()
+            .map(|last| last.trim())
+            .filter(|last| last.ends_with("年级") || last.ends_with("年級"));
+        for item in items {
+            let range = parse_grade_range(item).or_else(|error| match shared {
+                Some(_) if !item.contains("年级") => {
+                    parse_grade_range(&format!("{}年级", item.trim())).map_err(|_| error)
+                }
+                _ => Err(error),
+            })?;
+            grades.extend(range);
             if grades.len() > 64 {
                 return Err("too many grades in the list".into());
             }
@@ -1104,6 +1116,15 @@ mod tests {
         ] {
             assert_eq!(parse_grade_range(written), Ok(grades), "{written}");
         }
+        for (written, grades) in [
+            ("七、八年级", vec![7, 8]),
+            ("七，八，九年级", vec![7, 8, 9]),
+            ("7、8年级", vec![7, 8]),
+        ] {
+            assert_eq!(GradeSpec::from_cell(written).map(|g| g.0), Ok(grades));
+        }
+        let odd = GradeSpec::from_cell("七、八").unwrap_err();
+        assert!(odd.contains("`七`"), "the item as written is named: {odd}");
         let early = parse_grade_range("初一").unwrap_err();
         assert!(
             early.contains("五四制") && early.contains("`grade: 7`"),

@@ -101,7 +101,7 @@ fn title_row(first: &Record, rows: &[Record]) -> Option<Diagnostic> {
         record
             .cells
             .iter()
-            .filter(|c| fields.contains(&c.trim()))
+            .filter(|c| fields.contains(&column_field(c, &fields).as_str()))
             .count()
     };
     let next = rows.iter().find(|r| !r.is_blank())?;
@@ -118,8 +118,12 @@ fn title_row(first: &Record, rows: &[Record]) -> Option<Diagnostic> {
 
 impl Header {
     fn read(record: &Record, file: &str, problems: &mut Vec<Diagnostic>) -> Header {
-        let columns: Vec<String> = record.cells.iter().map(|c| c.trim().to_string()).collect();
         let fields = fields();
+        let columns: Vec<String> = record
+            .cells
+            .iter()
+            .map(|c| column_field(c, &fields))
+            .collect();
         if let Some(separator) = other_separator(&columns, &fields) {
             let shown = match separator {
                 '\t' => "tabs (制表符)".to_string(),
@@ -186,6 +190,20 @@ impl Header {
     }
 }
 
+/// The field a header cell names: the cell itself, or the field it stands for when it names one
+/// in other capitals (`ID`, `URL`, `Title`, as Excel users write headers) or in Chinese (`标题`,
+/// `年级`, `链接`: a sheet made on a Chinese Windows).
+fn column_field(cell: &str, fields: &[&str]) -> String {
+    let name = cell.trim();
+    let lower = name.to_ascii_lowercase();
+    if let Some(field) = fields.iter().find(|f| **f == lower) {
+        return field.to_string();
+    }
+    crate::diagnostics::chinese_field(name, fields)
+        .unwrap_or(name)
+        .to_string()
+}
+
 /// The separator of a header row read as one cell because its cells are separated by
 /// something else (`id;title;grade`, or tabs): two field names or more on either side of it.
 fn other_separator(columns: &[String], fields: &[&str]) -> Option<char> {
@@ -206,8 +224,8 @@ fn fields() -> Vec<&'static str> {
     fields
 }
 
-/// A column the catalog does not know: an error when it looks like a field misspelt or named
-/// in Chinese (`speeker`, `标题`), else a warning — sheets teachers share carry columns of
+/// A column the catalog does not know (`column_field` has read capitals and Chinese names): an
+/// error when it looks like a field misspelt (`speeker`), else a warning — sheets teachers share carry columns of
 /// their own (备注, 序号), and those are left unread.
 fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
     match suggest_field(name, fields).filter(|near| misspelt(name, near)) {
