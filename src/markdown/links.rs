@@ -161,13 +161,13 @@ impl LinkContext<'_> {
             return None;
         }
         if let Some(rooted) = path.strip_prefix('/') {
-            return rooted_source(&crate::url::decode_lenient(rooted));
+            return rooted_source(&crate::url::decode_lenient(rooted)).map(|s| self.source_of(s));
         }
         if let Some(page) = self.page_relative_resource(path) {
             return Some(format!("page:{page}"));
         }
         if let Some(asset) = self.page_relative_asset(path) {
-            return Some(format!("content/assets/{asset}"));
+            return Some(self.source_of(format!("content/assets/{asset}")));
         }
         let joined = normalise(&format!(
             "{}/{}",
@@ -176,6 +176,18 @@ impl LinkContext<'_> {
         ))?;
         let markdown = joined.ends_with(".md") || joined.ends_with(".markdown");
         (markdown || joined.starts_with("content/assets/")).then_some(joined)
+    }
+
+    /// `content/assets/<published name>` → the file published under that name; anything else
+    /// as it is.
+    fn source_of(&self, source: String) -> String {
+        match source.strip_prefix("content/assets/") {
+            Some(asset) => match self.asset_named(asset) {
+                Some(file) => format!("content/assets/{file}"),
+                None => source,
+            },
+            None => source,
+        }
     }
 
     fn source_dir(&self) -> &str {
@@ -241,9 +253,8 @@ impl LinkContext<'_> {
         let decoded = crate::url::decode_lenient(rooted);
         if let Some(asset) = decoded.strip_prefix("assets/") {
             return Some(
-                self.assets
-                    .contains(asset)
-                    .then(|| published(asset))
+                self.asset_named(asset)
+                    .map(|a| published(&a))
                     .ok_or(Gone::Missing),
             );
         }
@@ -278,11 +289,11 @@ impl LinkContext<'_> {
             });
         }
         if let Some(asset) = joined.strip_prefix("content/assets/") {
-            return Some(if self.assets.contains(asset) {
-                Ok(published(asset))
-            } else {
-                Err(Gone::Missing)
-            });
+            return Some(
+                self.asset_named(asset)
+                    .map(|a| published(&a))
+                    .ok_or(Gone::Missing),
+            );
         }
         // A resource's page written as the browser reads it, from this page's address
         // (`../../videos/x/`): its page must exist, as a `.md` link's must.
@@ -301,11 +312,11 @@ impl LinkContext<'_> {
         }
         // An asset written as the browser reads it, from this page (`../../assets/a.pdf`).
         if let Some(asset) = self.page_relative_asset(path) {
-            return Some(if self.assets.contains(&asset) {
-                Ok(published(&asset))
-            } else {
-                Err(Gone::Missing)
-            });
+            return Some(
+                self.asset_named(&asset)
+                    .map(|a| published(&a))
+                    .ok_or(Gone::Missing),
+            );
         }
         // A grade's, course's, stage's or topic's listing, written as the browser reads it.
         if let Some(page) = self.page_relative_folder(path)
@@ -322,6 +333,22 @@ impl LinkContext<'_> {
             return Some(Err(Gone::Missing));
         }
         None
+    }
+
+    /// The file of content/assets/ that `asset` names: itself, or the file published under that
+    /// name (`xue-an-1ac2b7/qing-xu-ka-c62fb1.pdf` for `学案/情绪卡.pdf`), as an editor copies it
+    /// from the browser's address bar. Only a miss scans the assets.
+    fn asset_named(&self, asset: &str) -> Option<String> {
+        if self.assets.contains(asset) {
+            return Some(asset.to_string());
+        }
+        if !asset.is_ascii() {
+            return None;
+        }
+        self.assets
+            .iter()
+            .find(|a| !a.is_ascii() && crate::url::published_asset(a) == asset)
+            .cloned()
     }
 
     /// `grades/13/` and the like: the first page of a listing the site does not make. Deeper
@@ -663,6 +690,27 @@ mod tests {
             Resolved::Missing("/lessons/gone/".into())
         );
         assert_eq!(c.resolve("../dr/"), Resolved::Draft("../dr/".into()));
+    }
+
+    #[test]
+    fn an_asset_linked_by_its_published_name_is_that_asset() {
+        let paths = rustc_hash::FxHashMap::default();
+        let assets: BTreeSet<String> = ["学案/情绪卡.pdf".to_string()].into();
+        let c = context(&paths, &assets);
+        let published = crate::url::published_asset("学案/情绪卡.pdf").into_owned();
+        let expected = Resolved::Keep(format!("../../assets/{published}"));
+        assert_eq!(c.resolve(&format!("/assets/{published}")), expected);
+        assert_eq!(c.resolve(&format!("../../assets/{published}")), expected);
+        assert_eq!(
+            c.linked_source(&format!("/assets/{published}")),
+            Some("content/assets/学案/情绪卡.pdf".into()),
+            "serve follows the file itself"
+        );
+        let other = published.replace(".pdf", "x.pdf");
+        assert!(matches!(
+            c.resolve(&format!("/assets/{other}")),
+            Resolved::Missing(_)
+        ));
     }
 
     #[test]
