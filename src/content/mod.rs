@@ -175,10 +175,17 @@ pub fn saved_file_warnings<'a>(
 fn name_windows_refuses(rel: &str) -> Option<Diagnostic> {
     let inside = rel.strip_prefix("content/")?;
     let lower = inside.to_ascii_lowercase();
-    let published = [".md", ".markdown"]
-        .iter()
-        .find(|ext| lower.ends_with(*ext))
-        .map_or(inside, |ext| &inside[..inside.len() - ext.len()]);
+    let published = match inside.strip_prefix("assets/") {
+        // An asset named in Chinese is published under its pinyin name: that is the name a
+        // Windows PC must store (`为什么?.pdf` becomes `wei-shen-me-….pdf`).
+        Some(asset) => crate::url::published_asset(asset),
+        None => std::borrow::Cow::Borrowed(
+            [".md", ".markdown"]
+                .iter()
+                .find(|ext| lower.ends_with(*ext))
+                .map_or(inside, |ext| &inside[..inside.len() - ext.len()]),
+        ),
+    };
     let why = published.split('/').find_map(windows_trouble)?;
     // A free page's folders are its address, which must be ASCII; elsewhere Chinese is fine.
     let help = match inside.starts_with("pages/") {
@@ -761,7 +768,7 @@ mod tests {
     #[test]
     fn names_windows_refuses_are_found() {
         for bad in [
-            "content/assets/问卷?.pdf",
+            "content/assets/a?.pdf",
             "content/assets/a:b.pdf",
             "content/assets/CON.pdf",
             "content/assets/sub/lpt1",
@@ -774,6 +781,9 @@ mod tests {
         }
         for fine in [
             "content/assets/问卷.pdf",
+            // published as its pinyin name, which has no `?`
+            "content/assets/问卷?.pdf",
+            "content/assets/为什么？/x.pdf",
             "content/assets/console.pdf",
             "content/assets/com10.txt",
             "content/assets/com0.txt",
