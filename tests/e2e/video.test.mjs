@@ -93,6 +93,23 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("the chapter playing is marked as the current one, and moves on with the video", async () => {
+    const current = (page) => page.evaluate(() => {
+      const li = document.querySelectorAll('.chapters li[aria-current="true"]');
+      return li.length === 1 && li[0].classList.contains("is-active") ? li[0].querySelector("a").getAttribute("href") : li.length;
+    });
+    const page = await open(VIDEO, "#t=1801");
+    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 1801);
+    assert.equal(await current(page), "#t=1800");
+    await page.evaluate(() => {
+      const v = document.querySelector(".player-video");
+      v.currentTime = 1;
+      v.dispatchEvent(new Event("timeupdate"));
+    });
+    assert.equal(await current(page), "#t=0");
+    await page.close();
+  });
+
   test("a review's cited time lands on its video at that moment", async () => {
     const page = await open("reviews/emotion-abc-ping-ke/index.html", "");
     await page.click("a.time-link >> nth=0");

@@ -4,7 +4,7 @@
  * The chapters and the transcript are lists of links to "#t=<seconds>" (a page address may
  * also say "#t=12:34"). Following one seeks the player to that time; with the video on
  * another site (no player here) the page says the time to go to instead. While the video
- * plays, the cue being spoken is marked, and the transcript box follows it — unless the
+ * plays, the chapter playing and the cue being spoken are marked, and the transcript box follows it — unless the
  * reader has scrolled it away from that cue, to read elsewhere: then it waits until the reader
  * scrolls back to the cue being spoken, or follows a time. A time clicked also brings the player into
  * view and plays from there. Opened from disk (file://), where browsers refuse to load a
@@ -19,6 +19,9 @@
   var video = document.querySelector(".player-video");
   var box = document.querySelector(".transcript-cues");
   var cues = box ? box.getElementsByTagName("li") : [];
+  var chapterList = document.querySelector(".chapters .moments");
+  var chapters = chapterList ? chapterList.getElementsByTagName("li") : [];
+  var chapterActive = null;
   var note = document.querySelector(".video-time");
   var failed = document.querySelector(".player-error");
   var active = null;
@@ -83,25 +86,43 @@
     }
   }
 
-  /** The last cue that starts at or before `seconds` (cues are in time order). */
-  function cueAt(seconds) {
+  /** The last moment of `list` that starts at or before `seconds` (moments are in time order). */
+  function momentAt(list, seconds) {
     var lo = 0;
-    var hi = cues.length - 1;
+    var hi = list.length - 1;
     var found = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (startOf(cues[mid]) <= seconds) {
+      if (startOf(list[mid]) <= seconds) {
         found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    return found < 0 ? null : cues[found];
+    return found < 0 ? null : list[found];
+  }
+
+  /** Marks the chapter playing: its line is highlighted and named the current one. */
+  function markChapter(seconds) {
+    var chapter = momentAt(chapters, seconds);
+    if (chapter === chapterActive) {
+      return;
+    }
+    if (chapterActive) {
+      chapterActive.className = chapterActive.className.replace(/\s*\bis-active\b/g, "");
+      chapterActive.removeAttribute("aria-current");
+    }
+    chapterActive = chapter;
+    if (chapter) {
+      chapter.className += " is-active";
+      chapter.setAttribute("aria-current", "true");
+    }
   }
 
   function mark(seconds) {
-    var cue = cueAt(seconds);
+    markChapter(seconds);
+    var cue = momentAt(cues, seconds);
     if (cue === active) {
       return;
     }
@@ -309,7 +330,7 @@
       }
     }, false);
   }
-  if (video && box) {
+  if (video && (box || chapters.length)) {
     video.addEventListener("timeupdate", function () { mark(video.currentTime); }, false);
   }
   linkTimes();
