@@ -670,6 +670,8 @@ fn resource<'c>(
                 media: media_view(&d.url, &root),
                 poster: d.poster.as_ref().map(|l| link_view(l, &root)),
                 captions: d.captions.as_ref().map(|l| link_view(l, &root)),
+                captions_lang: captions_language(&body.transcript)
+                    .unwrap_or(config.language.code()),
                 chapters_track: (!chapters_of(d, body).is_empty())
                     .then(|| "chapters.vtt".to_string()),
                 chapters: chapters_of(d, body).iter().map(chapter_view).collect(),
@@ -742,6 +744,26 @@ fn chapter_view(chapter: &crate::content::Chapter) -> MomentView<'_> {
         datetime: crate::vtt::duration_string(chapter.at.0.saturating_mul(1000)),
         speaker: None,
         text: &chapter.title,
+    }
+}
+
+/// The language of a transcript's text, from its first cues: Chinese when they hold at least
+/// a quarter as many Han characters as Latin letters (a character is about a word, an English
+/// word about five letters: a Chinese lesson quoting English words stays Chinese), else
+/// English; `None` when it cannot tell (no cues, digits only, other scripts).
+fn captions_language(cues: &[crate::vtt::Cue]) -> Option<&'static str> {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for c in cues.iter().take(200).flat_map(|cue| cue.text.chars()) {
+        if crate::search::tokenize::is_cjk(c) {
+            han += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    match (han, latin) {
+        (0, 0) => None,
+        (han, latin) if han * 4 >= latin => Some("zh-CN"),
+        _ => Some("en"),
     }
 }
 
@@ -842,4 +864,45 @@ fn page_children(catalog: &catalog::Catalog, page: &crate::content::Page) -> Vec
         })
         .map(nav_page)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::captions_language;
+
+    fn cues(texts: &[&str]) -> Vec<crate::vtt::Cue> {
+        texts
+            .iter()
+            .map(|text| crate::vtt::Cue {
+                start: 0,
+                end: 1000,
+                speaker: None,
+                text: text.to_string(),
+                line: 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn captions_are_in_the_language_their_text_is_in() {
+        assert_eq!(
+            captions_language(&cues(&["同学们好", "今天我们学习情绪"])),
+            Some("zh-CN")
+        );
+        assert_eq!(
+            captions_language(&cues(&["我们用 ABC model 来看 emotion"])),
+            Some("zh-CN"),
+            "a Chinese lesson quoting English words"
+        );
+        assert_eq!(
+            captions_language(&cues(&["Good morning, class."])),
+            Some("en")
+        );
+        assert_eq!(
+            captions_language(&cues(&["Today we talk about 情绪 and feelings"])),
+            Some("en")
+        );
+        assert_eq!(captions_language(&cues(&["12:30", "♪"])), None);
+        assert_eq!(captions_language(&[]), None);
+    }
 }

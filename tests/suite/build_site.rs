@@ -1028,8 +1028,8 @@ fn a_topic_written_two_ways_is_warned_about() {
     );
 }
 
-/// An English portal says the review kinds, the speakers' separator and the captions'
-/// language in English.
+/// An English portal says the review kinds, the speakers' separator and the captions' label
+/// in English; Chinese captions keep their own language.
 #[test]
 fn an_english_site_names_review_kinds_speakers_and_captions_in_english() {
     let site = copy_site("full");
@@ -1045,7 +1045,8 @@ fn an_english_site_names_review_kinds_speakers_and_captions_in_english() {
         "{review}"
     );
     let video = page(&tree, "videos/emotion-abc-class/index.html");
-    assert!(video.contains(r#"<track kind="captions" srclang="en" label="Captions""#));
+    // The captions are in Chinese: their language is theirs, the label the portal's.
+    assert!(video.contains(r#"<track kind="captions" srclang="zh-CN" label="Captions""#));
     assert!(video.contains(": </b>") && !video.contains("：</b>"));
     // A count of one is singular (a topic with one resource).
     let ones: Vec<&String> = tree
