@@ -1,7 +1,8 @@
 //! WebVTT captions read into cues, for a video's transcript and chapters (the W3C WebVTT
 //! format: a `WEBVTT` header, then blocks separated by blank lines — cues, `NOTE` comments,
 //! `STYLE` and `REGION` blocks). A cue's payload keeps its text and the speaker of its first
-//! `<v Speaker>` span; other tags are dropped and entities decoded, so what reaches a page is
+//! `<v Speaker>` span (another voice's name is written into the text where it starts); other
+//! tags are dropped and entities decoded, so what reaches a page is
 //! plain text that the template escapes. Problems name the line of the bad cue and say what to
 //! do; the reader never panics, whatever the bytes.
 
@@ -303,21 +304,23 @@ pub fn timestamp(text: &str) -> Option<u32> {
     total.checked_add(millis.parse::<u32>().ok()?)
 }
 
-/// A cue's text without tags, entities decoded, lines joined; and its first voice.
+/// A cue's text without tags, entities decoded, lines joined; and its first voice (the others
+/// named in the text).
 fn read_payload(lines: &[&str]) -> (Option<String>, String) {
-    let mut speaker = None;
+    let mut voices = Voices::default();
     let mut text = String::new();
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             text.push(' ');
         }
-        strip_tags(line, &mut text, &mut speaker);
+        strip_tags(line, &mut text, &mut voices);
     }
-    (speaker, text.trim().to_string())
+    (voices.first, text.trim().to_string())
 }
 
-/// Append `line` without its `<…>` tags to `out`; the first `<v Name>` gives the speaker.
-fn strip_tags(line: &str, out: &mut String, speaker: &mut Option<String>) {
+/// Append `line` without its `<…>` tags to `out`; the first `<v Name>` gives the speaker, and
+/// another voice's name is written into the text where it starts.
+fn strip_tags(line: &str, out: &mut String, voices: &mut Voices) {
     let mut rest = line;
     while let Some(open) = rest.find('<') {
         out.push_str(&decode_entities(&rest[..open]));
@@ -328,20 +331,50 @@ fn strip_tags(line: &str, out: &mut String, speaker: &mut Option<String>) {
             return;
         };
         let tag = &after[..close];
-        if speaker.is_none()
-            && let Some(name) = tag
-                .strip_prefix('v')
-                .filter(|n| n.starts_with([' ', '\t', '.']))
-        {
-            let name = name.split_once([' ', '\t']).map_or("", |(_, n)| n);
-            let name = decode_entities(name.trim());
-            if !name.is_empty() {
-                *speaker = Some(name);
-            }
+        if let Some(name) = voice(tag) {
+            voices.starts(name, out);
         }
         rest = &after[close + 1..];
     }
     out.push_str(&decode_entities(rest));
+}
+
+/// The voices of one cue: the first is its speaker; a change of voice after it
+/// (`<v 学生甲>…</v> <v 学生乙>…`) is named in the text where it starts, as the page names the
+/// first.
+#[derive(Default)]
+struct Voices {
+    first: Option<String>,
+    current: Option<String>,
+}
+
+impl Voices {
+    fn starts(&mut self, name: String, out: &mut String) {
+        if self.first.is_none() {
+            self.first = Some(name.clone());
+        } else if self.current.as_ref() != Some(&name) {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            out.push_str(&name);
+            out.push_str(match name.chars().any(crate::search::tokenize::is_cjk) {
+                true => "：",
+                false => ": ",
+            });
+        }
+        self.current = Some(name);
+    }
+}
+
+/// The speaker a `<v Name>` or `<v.class Name>` tag names; `None` for other tags and a voice
+/// without a name.
+fn voice(tag: &str) -> Option<String> {
+    let name = tag
+        .strip_prefix('v')
+        .filter(|n| n.starts_with([' ', '\t', '.']))?;
+    let name = name.split_once([' ', '\t']).map_or("", |(_, n)| n);
+    let name = decode_entities(name.trim());
+    (!name.is_empty()).then_some(name)
 }
 
 /// The character references WebVTT allows: named ones and `&#…;` numbers.
@@ -546,6 +579,18 @@ mod tests {
             size.message.starts_with("the captions file is 8.8 MB"),
             "{size:?}"
         );
+    }
+
+    #[test]
+    fn a_second_voice_in_a_cue_is_named_where_it_starts() {
+        let cues = parse("WEBVTT\n\n00:01.000 --> 00:04.000\n<v 学生甲>我觉得很紧张。</v><v 学生乙>我也是。</v>\n<v 学生甲>那怎么办？\n\n00:05.000 --> 00:06.000\n<v Ms Li>Good.</v> <v Tom>Yes!\n").unwrap();
+        assert_eq!(cues[0].speaker.as_deref(), Some("学生甲"));
+        assert_eq!(
+            cues[0].text,
+            "我觉得很紧张。 学生乙：我也是。 学生甲：那怎么办？"
+        );
+        assert_eq!(cues[1].speaker.as_deref(), Some("Ms Li"));
+        assert_eq!(cues[1].text, "Good. Tom: Yes!");
     }
 
     #[test]
