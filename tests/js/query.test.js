@@ -308,6 +308,17 @@ test("two words typed without a space: a resource holding both apart is a comple
   assert.equal(r3.complete, 0);
 });
 
+test("a pair where two words meet weighs no more than the words: holding it alone does not lead", () => {
+  // 认识情绪 over 40 documents: 0 holds both words; 1 holds 识情 (知识情境) and 情绪, not 认识
+  const table = {
+    认识: post([[0, 2], [2, 1], [3, 1], [4, 1], [5, 1]]),
+    识情: post([[1, 2]]),
+    情绪: post([[0, 2], [1, 2], [2, 1], [3, 1], [4, 1], [5, 1], [6, 1]]),
+  };
+  const r = LS.searchPlan(LS.plan("认识情绪", LS.model(manifest), null), lookupOf(table), 40, null);
+  assert.ok(r.score[0] > r.score[1], `${r.score[0]} > ${r.score[1]}`);
+});
+
 test("a word of which the index holds nothing leaves the others' matches, as partial", () => {
   const table = { 情绪: post([[0, 3], [2, 1]]), 调: post([[1, 1]]), 色: post([[1, 1]]) };
   const has = (t) => Object.prototype.hasOwnProperty.call(table, t);

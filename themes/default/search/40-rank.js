@@ -41,6 +41,16 @@
       w[j] = p ? idf(n, p.df) : 0;
     }
     var optional = optionalPairs(qterms, at, posts, terms.length), held = numbers(n), need = 0;
+    // A pair where two words meet weighs no more than the commoner pair beside it: rare as it
+    // is, a resource holding it without the words around it (推理方法 for 情绪管理方法) is not
+    // what was asked. Its phrase bonus needs the words on both sides (`around`).
+    var around = {};
+    for (i = 1; i + 1 < qterms.length; i++) {
+      j = at[i];
+      if (!optional[j] || !posts[at[i - 1]] || !posts[at[i + 1]]) continue;
+      w[j] = Math.min(w[j], w[at[i - 1]], w[at[i + 1]]);
+      around[i] = holdingAll([posts[at[i - 1]], posts[j], posts[at[i + 1]]], n);
+    }
     var score = numbers(n), hits = ints(n), stamp = ints(n), cover = numbers(n), pd, pt, pn, f, tf, known = 0;
     var norms = norm && norm.length >= n ? norm : null;
     for (j = 0; j < terms.length; j++) {
@@ -69,12 +79,13 @@
       b = posts[at[i + 1]];
       if (!a || !b) continue;
       bonus = 0.5 * (w[at[i]] + w[at[i + 1]]);
+      var gate = around[i] || around[i + 1] || null, gate2 = around[i] && around[i + 1] ? around[i + 1] : null;
       pd = a.docs;
       for (k = 0, pn = a.n; k < pn; k++) if (pd[k] < n) stamp[pd[k]] = i + 1;
       pd = b.docs;
       for (k = 0, pn = b.n; k < pn; k++) {
         d = pd[k];
-        if (d < n && stamp[d] === i + 1) score[d] += bonus;
+        if (d < n && stamp[d] === i + 1 && (!gate || gate[d]) && (!gate2 || gate2[d])) score[d] += bonus;
       }
     }
     // Coverage: the share of the query's known terms (weighted by idf) that the document has.
@@ -94,7 +105,8 @@
    * where two words meet (识情 in 认识情绪, 水安 in 防溺水安全): the index holds the pairs on
    * both sides, and the pair is in far fewer resources than either (JUNCTION_RATIO). A teacher types such words without
    * a space; a resource holding both apart then matches the query (held and need leave the
-   * pair out), and one holding the pair too still scores higher. A term like 情绪管理, whose
+   * pair out), and one holding the pair too still scores higher, though the pair weighs only
+   * as much as the commoner word beside it (scoreDocs). A term like 情绪管理, whose
    * words mostly stand together, keeps its middle pair.
    */
   function optionalPairs(qterms, at, posts, count) {
@@ -116,6 +128,19 @@
     }
     for (j = 0; j < count; j++) if (!seen[j]) optional[j] = false;
     return optional;
+  }
+
+  /** 1 for each document (below n) that every posting list of `lists` holds, else 0. */
+  function holdingAll(lists, n) {
+    var count = ints(n), out = ints(n), i, k, d;
+    for (i = 0; i < lists.length; i++) {
+      for (k = 0; k < lists[i].n; k++) {
+        d = lists[i].docs[k];
+        if (d < n) count[d]++;
+      }
+    }
+    for (d = 0; d < n; d++) out[d] = count[d] === lists.length ? 1 : 0;
+    return out;
   }
 
   function isPair(term) {
