@@ -223,6 +223,18 @@ describe("every kind of page validates", { skip }, () => {
     assert.ok(sizes.button >= sizes.body * 0.9, JSON.stringify(sizes));
   });
 
+  test("on a phone, a formula wider than the screen scrolls in its own box, not the page", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(pathToFileURL(path.join(out, FORMULA_LESSON)).href);
+    const widths = await page.evaluate(() => {
+      const wide = [...document.querySelectorAll('math[display="block"]')].find((m) => m.scrollWidth > m.clientWidth + 1);
+      return { page: document.documentElement.scrollWidth, view: window.innerWidth, wide: !!wide };
+    });
+    await page.close();
+    assert.ok(widths.wide, "the sample lesson has a formula wider than a phone");
+    assert.ok(widths.page <= widths.view, JSON.stringify(widths));
+  });
+
   test("on a phone, the coverage map scrolled sideways keeps its grade column and its caption in view", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(pathToFileURL(path.join(out, "coverage/index.html")).href);
