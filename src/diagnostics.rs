@@ -286,6 +286,29 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// The help for an address pasted with its share code after it, as a cloud drive's share
+/// message has it (`https://pan.baidu.com/s/abc 提取码: 1234`): the address alone is the link,
+/// the code goes in the text. `None` when `value` is not such an address.
+pub fn share_code_help(key: &str, value: &str) -> Option<String> {
+    let value = value.trim().trim_matches(['[', ']', '"', '\'']);
+    let (address, rest) = value.split_once(char::is_whitespace)?;
+    let lower = address.to_ascii_lowercase();
+    let is_address = lower.starts_with("https://") || lower.starts_with("http://");
+    let code = ["提取码", "密码", "访问码", "pwd", "code"]
+        .iter()
+        .any(|word| rest.to_lowercase().contains(word));
+    let written = match key {
+        "attachments" => format!("[{address}]"),
+        _ => address.to_string(),
+    };
+    (is_address && code).then(|| {
+        format!(
+            "the link is the address alone: write `{key}: {written}`, and put `{}` in the text, where readers see it",
+            rest.trim()
+        )
+    })
+}
+
 /// Chinese names editors give a field (a spreadsheet's column, a front matter key), and the
 /// field each stands for.
 const CHINESE_FIELDS: &[(&str, &str)] = &[
@@ -354,6 +377,21 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_pasted_with_its_share_code_is_told_apart() {
+        let help =
+            share_code_help("attachments", "https://pan.baidu.com/s/abc 提取码: 1234").unwrap();
+        assert!(
+            help.contains("`attachments: [https://pan.baidu.com/s/abc]`"),
+            "{help}"
+        );
+        assert!(help.contains("`提取码: 1234` in the text"), "{help}");
+        let url = share_code_help("url", "[https://pan.baidu.com/s/x 密码：ab12]").unwrap();
+        assert!(url.contains("`url: https://pan.baidu.com/s/x`"), "{url}");
+        assert_eq!(share_code_help("attachments", "https://a.org/x y"), None);
+        assert_eq!(share_code_help("attachments", "学案.pdf 提取码"), None);
+    }
 
     #[test]
     fn renders_like_rustc() {

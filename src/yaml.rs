@@ -446,9 +446,26 @@ fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
             "the line holds a full-width space (　) or a non-breaking space (pasted from a web page or WeChat), which YAML does not read as a space: replace it with an ordinary space".to_string(),
         );
     }
+    if let Some(help) = crate::diagnostics::share_code_help(key, &value) {
+        return Some(help);
+    }
     if line.contains('：') && !line.contains(':') {
         return Some(format!(
             "write the colon after `{key}` as `:` (the ASCII colon, then a space): a Chinese input method types `：`"
+        ));
+    }
+    // `  grade: 7` under `title: 心理课`: an indented line continues the value above it, and
+    // then its `: ` is out of place
+    if message.starts_with("mapping values are not allowed")
+        && line.starts_with([' ', '\t'])
+        && let Some((indented, _)) = line.trim_start().split_once(':')
+        && !indented.is_empty()
+        && indented
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Some(format!(
+            "the line is indented: remove the spaces before `{indented}:`, so that it starts at the beginning of the line like the keys above it"
         ));
     }
     if message.starts_with("mapping values are not allowed") {
@@ -457,8 +474,12 @@ fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
         ));
     }
     if message.starts_with("expected sequence") || message.contains("expected a list") {
+        let item = match value.contains(": ") {
+            true => format!("\"{value}\""),
+            false => value.to_string(),
+        };
         return Some(format!(
-            "`{key}` is a list: write `{key}: [{value}]`, or one `- item` per line under it"
+            "`{key}` is a list: write `{key}: [{item}]`, or one `- item` per line under it"
         ));
     }
     if message.starts_with("invalid boolean") {
@@ -487,6 +508,16 @@ fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
     if message.contains("block sequence entries are not allowed") {
         return Some(format!(
             "write a list as `{key}: [a, b]`, or put each `- item` on a line of its own under `{key}:`"
+        ));
+    }
+    // `[a: b]`: the item holding `: ` was read as a pair, where the list wants a text
+    if message.starts_with("expected a single value")
+        && let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']'))
+        && inner.contains(": ")
+    {
+        return Some(format!(
+            "an item that holds `: ` must be in quotes: `{key}: [\"{}\"]`",
+            inner.trim()
         ));
     }
     if message.starts_with("expected a single value") {
@@ -907,6 +938,16 @@ mod tests {
         assert!(help("title: @全体老师\ngrade: 5\n").contains("`title: \"@全体老师\"`"));
         assert!(help("title: x\ngrade: 5\ntopics: - 情绪管理\n").contains("a line of its own"));
         assert!(help("title: x\ngrade: 上学期\n").contains("`grade: 7`"));
+        // an item holding `: `, with and without the brackets
+        let bare = help("title: x\ngrade: 5\ntopics: 时间: 管理\n");
+        assert!(bare.contains("`topics: [\"时间: 管理\"]`"), "{bare}");
+        let indented = help("title: 心理课\n  grade: 7\n");
+        assert!(
+            indented.contains("remove the spaces before `grade:`"),
+            "{indented}"
+        );
+        let listed = help("title: x\ngrade: 5\ntopics: [时间: 管理]\n");
+        assert!(listed.contains("`topics: [\"时间: 管理\"]`"), "{listed}");
     }
 
     #[test]

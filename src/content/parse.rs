@@ -992,11 +992,13 @@ fn check_link(
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
         {
+            let help = crate::diagnostics::share_code_help(key, value)
+                .unwrap_or_else(|| "percent-encode spaces as %20".to_string());
             problems.push(place.problem_at(
                 key,
                 value,
                 format!("the address `{value}` contains spaces or quotes"),
-                "percent-encode spaces as %20",
+                help,
             ));
             return None;
         }
