@@ -261,6 +261,16 @@ describe("pinyin search and suggestions", { skip }, () => {
     assert.equal(await page.getAttribute("#hero-q", "role"), null, "no combobox without the script");
     await page.fill("#hero-q", "qxgl");
     await Promise.all([page.waitForURL(/\/portal\/search\/\?q=qxgl/), page.keyboard.press("Enter")]);
+    // …and the search page says search needs the script, with no empty filter panel
+    assert.match(await page.textContent(".search-noscript"), /JavaScript/);
+    assert.equal(await page.isVisible("#search-filters-box"), false);
+    await page.close();
+  });
+
+  test("with JavaScript the filter panel is there", async () => {
+    const { page } = await newPage();
+    await page.goto(base + "search/?q=" + encodeURIComponent("情绪"));
+    await page.waitForSelector("#search-filters-box", { state: "visible" });
     await page.close();
   });
 

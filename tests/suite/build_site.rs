@@ -124,6 +124,29 @@ fn every_page_of_the_layout_is_built() {
     assert!(!page(tree, "static/syntax.css").trim().is_empty());
 }
 
+/// The home page's search hint gives the site's own two most used topics as examples, not
+/// words a new portal may not hold.
+#[test]
+fn the_search_hint_names_the_sites_own_topics() {
+    let home = page(full(), "index.html");
+    let hint = home
+        .split("<p class=\"hero-hint\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap();
+    let chips: Vec<&str> = home
+        .split("class=\"chip chip--top\"")
+        .skip(1)
+        .filter_map(|c| c.split('>').nth(1)?.split(" <").next())
+        .take(2)
+        .collect();
+    assert_eq!(chips.len(), 2, "{home}");
+    assert!(
+        hint.contains(&format!("“{}”“{}”", chips[0], chips[1])),
+        "{hint} {chips:?}"
+    );
+}
+
 #[test]
 fn assets_are_copied_byte_for_byte() {
     let tree = full();

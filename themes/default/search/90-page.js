@@ -88,6 +88,7 @@
     this.results = document.getElementById("results");
     this.more = document.getElementById("search-more");
     this.filtersBox = document.getElementById("search-filters-box");
+    if (this.filtersBox) this.filtersBox.hidden = false; // hidden for a page without the script
     this.filters = document.getElementById("search-filters");
     this.filtersLabel = document.getElementById("search-filters-label");
     this.clearButton = document.getElementById("search-clear");
