@@ -20,37 +20,33 @@ pub fn is_windows_device(name: &str) -> bool {
             && stem.as_bytes()[3] != b'0')
 }
 
+/// `text` as an ASCII slug: Latin letters and digits lowercased (full-width ones folded), Chinese
+/// as toneless pinyin read as search reads it (`search::pinyin::readings`: 重庆 `chong-qing`,
+/// 银行 `yin-hang`), one syllable per word, everything else a separator.
 pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    let mut pending_dash = false;
-    let push_word = |slug: &mut String, word: &str, pending: &mut bool| {
-        if !slug.is_empty() && *pending {
-            slug.push('-');
-        }
-        slug.push_str(word);
-        *pending = false;
-    };
+    let mut words: Vec<String> = Vec::new();
     let mut latin = String::new();
-    for c in text.chars() {
+    let mut han: Vec<char> = Vec::new();
+    for c in text.chars().map(fold_width) {
         if c.is_ascii_alphanumeric() {
+            push_han(&mut words, &mut han);
             latin.push(c.to_ascii_lowercase());
             continue;
         }
         if !latin.is_empty() {
-            push_word(&mut slug, &latin, &mut pending_dash);
-            latin.clear();
+            words.push(std::mem::take(&mut latin));
         }
-        pending_dash = true;
-        if let Some(py) = c.to_pinyin() {
-            // `ü` is written `v`, as pinyin keyboards do, so the slug stays ASCII.
-            let ascii = py.plain().replace('ü', "v");
-            push_word(&mut slug, &ascii, &mut pending_dash);
-            pending_dash = true;
+        if c.to_pinyin().is_some() {
+            han.push(c);
+        } else {
+            push_han(&mut words, &mut han);
         }
     }
+    push_han(&mut words, &mut han);
     if !latin.is_empty() {
-        push_word(&mut slug, &latin, &mut pending_dash);
+        words.push(latin);
     }
+    let mut slug = words.join("-");
     slug.truncate(80);
     let slug = slug.trim_matches('-').to_string();
     if slug.is_empty() {
@@ -58,6 +54,36 @@ pub fn slugify(text: &str) -> String {
     } else {
         slug
     }
+}
+
+/// A full-width letter, digit or sign (`Ａ`, `３`) as its ASCII form, as a Chinese input
+/// method's full-width mode types it.
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The pinyin of a run of Chinese characters, a syllable a word.
+fn push_han(words: &mut Vec<String>, han: &mut Vec<char>) {
+    if han.is_empty() {
+        return;
+    }
+    let readings = crate::search::pinyin::readings(han);
+    for (c, reading) in han.iter().zip(readings) {
+        let syllable = match reading {
+            Some(r) => r.to_string(),
+            // `ü` is written `v`, as pinyin keyboards do, so the slug stays ASCII.
+            None => c
+                .to_pinyin()
+                .map_or(String::new(), |py| py.plain().replace('ü', "v")),
+        };
+        if !syllable.is_empty() {
+            words.push(syllable);
+        }
+    }
+    han.clear();
 }
 
 #[cfg(test)]
@@ -83,5 +109,8 @@ mod tests {
         assert_eq!(slugify("！！"), "untitled");
         assert_eq!(slugify("考试焦虑"), "kao-shi-jiao-lv");
         assert!(slugify("绿女略").is_ascii());
+        assert_eq!(slugify("重庆的银行"), "chong-qing-de-yin-hang");
+        assert_eq!(slugify("ＡＢＣ全角字母"), "abc-quan-jiao-zi-mu");
+        assert_eq!(slugify("第１课"), "di-1-ke");
     }
 }

@@ -125,6 +125,22 @@ const WORDS: &[(&str, &str)] = &[
     ("投降", "tou xiang"),
     ("处理", "chu li"),
     ("相处", "xiang chu"),
+    // places in school names and titles, whose characters read otherwise elsewhere
+    ("重庆", "chong qing"),
+    ("长沙", "chang sha"),
+    ("长春", "chang chun"),
+    ("长治", "chang zhi"),
+    ("长安", "chang an"),
+    ("长宁", "chang ning"),
+    ("长白山", "chang bai shan"),
+    ("厦门", "xia men"),
+    ("蚌埠", "beng bu"),
+    ("六安", "lu an"),
+    ("丽水", "li shui"),
+    ("乐山", "le shan"),
+    ("乐清", "yue qing"),
+    ("番禺", "pan yu"),
+    ("单县", "shan xian"),
 ];
 
 /// The longest word of `WORDS`, in characters.
@@ -413,6 +429,8 @@ mod tests {
         let spell = |t: &str| spelled(t);
         assert_eq!(spell("重要的重复"), "zhong yao de chong fu");
         assert_eq!(spell("长大与长度"), "zhang da yu chang du");
+        assert_eq!(spell("重庆长大的孩子"), "chong qing zhang da de hai zi");
+        assert_eq!(spell("长沙市"), "chang sha shi");
         assert_eq!(spell("行为和银行"), "xing wei he yin hang");
         assert_eq!(spell("音乐让人快乐"), "yin yue rang ren kuai le");
         assert_eq!(spell("觉得想睡觉"), "jue de xiang shui jiao");
