@@ -468,6 +468,24 @@ fn refuse_bullet<E: de::Error>(text: &str) -> Result<(), E> {
             crate::diagnostics::shorten(text, 40)
         )));
     }
+    if let Some((before, after)) = text.split_once(" - ")
+        && !before.trim().is_empty()
+    {
+        return Err(E::custom(format!(
+            "`{}` is two list items read as one (YAML joins an item indented further than the one above it to that item): put `- {}` at the same indent as `- {}`",
+            crate::diagnostics::shorten(text, 40),
+            crate::diagnostics::shorten(after.trim(), 20),
+            crate::diagnostics::shorten(before.trim(), 20)
+        )));
+    }
+    if let Some(words) = spaced_words(text) {
+        return Err(E::custom(format!(
+            "the topic `{}` holds spaces: if these are {} topics, separate them with `、` (`{}`); if it is one topic, write it without spaces",
+            crate::diagnostics::shorten(text, 40),
+            words.len(),
+            crate::diagnostics::shorten(&words.join("、"), 40)
+        )));
+    }
     let Some(bullet) = text.chars().next().filter(|c| BULLETS.contains(c)) else {
         return Ok(());
     };
@@ -479,6 +497,21 @@ fn refuse_bullet<E: de::Error>(text: &str) -> Result<(), E> {
         "`{}` starts with `{bullet}`, which YAML does not read as a list item: write each topic on its own line after an ASCII hyphen and a space, `  - 情绪管理`, or all on one line, `topics: [情绪管理, 压力管理]`",
         crate::diagnostics::shorten(text, 40)
     )))
+}
+
+/// The words of a topic written with spaces between Chinese words (`情绪管理 人际交往`, as a
+/// teacher separates words); `None` when no space stands between two Chinese characters
+/// (`AI 教育` is one topic).
+fn spaced_words(text: &str) -> Option<Vec<&str>> {
+    let words: Vec<&str> = text
+        .split([' ', '\u{3000}', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let cjk = |c: Option<char>| c.is_some_and(crate::search::tokenize::is_cjk);
+    let between = words
+        .windows(2)
+        .any(|pair| cjk(pair[0].chars().last()) && cjk(pair[1].chars().next()));
+    between.then_some(words)
 }
 
 /// The number or mark a pasted list puts before an item: `1.`, `1、`, `(1)`, `（1）`, `①`, `★`.
@@ -1039,6 +1072,22 @@ mod tests {
         assert!(read(r#"["－ 情绪管理"]"#).unwrap_err().contains("`－`"));
         // A dot or dash inside a topic, or a bullet with no space after it, is the topic's own.
         assert_eq!(read(r#""·情绪 — 管理""#).unwrap(), ["·情绪 — 管理"]);
+        // words separated by spaces, and two list items YAML joined into one
+        let spaced = read(r#""情绪管理 人际交往 自我认识""#).unwrap_err();
+        assert!(
+            spaced.contains("3 topics") && spaced.contains("`情绪管理、人际交往、自我认识`"),
+            "{spaced}"
+        );
+        assert!(
+            read(r#"["情绪管理　人际交往"]"#).is_err(),
+            "a full-width space"
+        );
+        assert_eq!(read(r#""AI 教育""#).unwrap(), ["AI 教育"]);
+        let joined = read(r#"["情绪管理 - 人际交往"]"#).unwrap_err();
+        assert!(
+            joined.contains("put `- 人际交往` at the same indent"),
+            "{joined}"
+        );
         // numbers and marks of a pasted list, and a topic of no word
         for pasted in [
             "1. 情绪管理",
