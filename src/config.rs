@@ -968,6 +968,25 @@ impl Config {
         self.courses.iter().find(|c| c.slug == slug)
     }
 
+    /// The one course whose name holds what was written, is held in it, or is shortened to it
+    /// (`心理健康课`, `心理` for 心理健康; `道法` for 道德与法治): what an editor most likely meant
+    /// by a course that is none.
+    pub fn course_named_like(&self, written: &str) -> Option<&Course> {
+        let written = written.trim();
+        if written.chars().count() < 2 || written.is_ascii() {
+            return None;
+        }
+        let shortened = |name: &str| {
+            let mut rest = name.chars();
+            written.chars().all(|w| rest.any(|n| n == w))
+        };
+        let mut like = self.courses.iter().filter(|c| {
+            c.name.contains(written) || written.contains(c.name.as_str()) || shortened(&c.name)
+        });
+        let first = like.next()?;
+        like.next().is_none().then_some(first)
+    }
+
     pub fn stage(&self, slug: &str) -> Option<&Stage> {
         self.stages.iter().find(|s| s.slug == slug)
     }
@@ -993,6 +1012,20 @@ mod tests {
     }
 
     const SITE: &str = "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n";
+
+    #[test]
+    fn a_course_written_by_a_name_like_its_own_is_found() {
+        let config = parse_ok(
+            "title: T\ncourses:\n  - { slug: mental-health, name: 心理健康 }\n  - { slug: morality-law, name: 道德与法治 }\n  - { slug: life, name: 生命与健康 }\n",
+        );
+        let like = |w: &str| config.course_named_like(w).map(|c| c.slug.as_str());
+        assert_eq!(like("心理健康课"), Some("mental-health"));
+        assert_eq!(like("心理"), Some("mental-health"));
+        assert_eq!(like("道法"), Some("morality-law"));
+        assert_eq!(like("健康"), None, "two courses are named so");
+        assert_eq!(like("数学"), None);
+        assert_eq!(like("心"), None, "one character says too little");
+    }
 
     #[test]
     fn excerpt_chars_default_to_none_and_have_a_ceiling() {

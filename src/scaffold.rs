@@ -83,9 +83,16 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
         .find(|c| c.name == course)
         .map_or(course, |c| c.slug.as_str());
     if config.course(course).is_none() {
-        let known: Vec<&str> = config.courses.iter().map(|c| c.slug.as_str()).collect();
-        return Err(Diagnostic::error(format!("unknown course `{course}`"))
-            .with_help(format!("use one of: {}", known.join(", "))));
+        let known: Vec<String> = config
+            .courses
+            .iter()
+            .map(|c| format!("{} ({})", c.slug, c.name))
+            .collect();
+        let help = match config.course_named_like(course) {
+            Some(like) => format!("did you mean `--course {}` ({})?", like.slug, like.name),
+            None => format!("use one of: {}", known.join(", ")),
+        };
+        return Err(Diagnostic::error(format!("unknown course `{course}`")).with_help(help));
     }
     let dir = root.join("content").join(request.kind.dir());
     refuse_linked_folder(&dir)?;

@@ -781,9 +781,10 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
     }
     if config.course(&course).is_none() {
         let slugs = config.courses.iter().map(|c| c.slug.as_str());
-        let help = match suggest(&course, slugs) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!(
+        let help = match (config.course_named_like(&course), suggest(&course, slugs)) {
+            (Some(like), _) => format!("did you mean `{}` ({})?", like.name, like.slug),
+            (None, Some(near)) => format!("did you mean `{near}`?"),
+            (None, None) => format!(
                 "use a course of site.yaml, by its slug or its name: {}",
                 config
                     .courses
