@@ -273,6 +273,15 @@ fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
                 quote(lesson)
             }
         ),
+        // A title that says 说课 (《…》说课稿) is a 说课, with a 说课稿's parts; else a 评课.
+        Kind::Review if title.contains("说课") => format!(
+            "{common}lesson: {}               # 所说教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 说课人\nkind: 说课                # 说课 或 评课\n---\n\n## 说教材\n\n\n## 说学情\n\n\n## 说教学目标\n\n\n## 说教法与学法\n\n\n## 说教学过程\n\n\n## 说板书设计\n\n\n",
+            if lesson.is_empty() {
+                "\"\"".to_string()
+            } else {
+                quote(lesson)
+            }
+        ),
         Kind::Review => format!(
             "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\n# rating: 4              # 评分 1–5：评好后去掉行首的 #\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n- \n\n## 不足与建议\n\n\n",
             if lesson.is_empty() {

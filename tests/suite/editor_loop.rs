@@ -135,6 +135,11 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
             "情绪管理评课",
             "reviews/qing-xu-guan-li-ping-ke.md",
         ),
+        (
+            "review",
+            "《情绪管理》说课稿",
+            "reviews/qing-xu-guan-li-shuo-ke-gao.md",
+        ),
     ] {
         let made = lectern([
             "new",
@@ -154,6 +159,15 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
         );
         // a review nobody has rated yet shows no stars
         assert!(!text.contains("\nrating:"), "{text}");
+        // a title that says 说课 is a 说课, with a 说课稿's parts
+        if title.contains("说课") {
+            assert!(
+                text.contains("\nkind: 说课") && text.contains("## 说教材"),
+                "{text}"
+            );
+        } else if kind == "review" {
+            assert!(text.contains("\nkind: 评课"), "{text}");
+        }
     }
     // Without --lesson, a review names nothing yet: the editor is told what to fill in.
     let unnamed = lectern([
