@@ -45,6 +45,10 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         host_text(options.bind)
     };
     let site_url = format!("http://{shown_host}:{}{base_path}", address.port());
+    let lan_url = (options.bind.is_unspecified())
+        .then(|| lan_address(options.bind))
+        .flatten()
+        .map(|lan| format!("http://{}:{}{base_path}", host_text(lan), address.port()));
     // A fresh folder of our own (random name, mode 0700): a folder another user made in the
     // shared temp folder beforehand is never used.
     let private = tempfile::Builder::new()
@@ -106,16 +110,44 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         "Serving at {site_url}  (watching {}; Ctrl-C to stop)",
         options.root.display()
     );
+    if let Some(lan_url) = lan_url {
+        say!("On a phone or another computer of this network, open {lan_url}");
+    }
     let served_result = serve_forever(listener, state, private.clone());
     drop(watching);
     let _ = std::fs::remove_dir_all(&private);
     served_result
 }
 
+/// This computer's address on its network, as another device reaches it: the one the system
+/// would send from (a UDP socket's `connect` sends nothing). `None` without a network.
+fn lan_address(bind: IpAddr) -> Option<IpAddr> {
+    let (any, probe): (SocketAddr, SocketAddr) = match bind {
+        IpAddr::V4(_) => (([0, 0, 0, 0], 0).into(), ([192, 0, 2, 1], 9).into()),
+        IpAddr::V6(_) => (
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
+            ("2001:db8::1".parse::<std::net::Ipv6Addr>().ok()?, 9).into(),
+        ),
+    };
+    let socket = std::net::UdpSocket::bind(any).ok()?;
+    socket.connect(probe).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+/// The first free port after `port`, to offer when `port` is taken.
+fn free_port_after(ip: IpAddr, port: u16) -> Option<u16> {
+    (port.checked_add(1)?..=port.saturating_add(20))
+        .find(|p| TcpListener::bind(SocketAddr::new(ip, *p)).is_ok())
+}
+
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
     TcpListener::bind(SocketAddr::new(ip, port)).map_err(|e| {
         let help = if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!("port {port} is already in use: stop the other program or choose another port with --port")
+            match free_port_after(ip, port) {
+                Some(free) => format!("port {port} is already in use (another `lectern serve`?): stop the other program, or run with `--port {free}`, which is free"),
+                None => format!("port {port} is already in use: stop the other program or choose another port with --port"),
+            }
         } else {
             "choose another address with --bind or another port with --port".to_string()
         };
