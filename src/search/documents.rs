@@ -102,6 +102,11 @@ fn labels(config: &Config, r: &Resource, kind_name: &str) -> Vec<String> {
         }
     }
     labels.extend(config.course(&r.course).map(|c| c.name.clone()));
+    // What a lesson's page shows of its length: 40分钟. Not its term: 上学期 holds 上学
+    // (going to school), which 学生不想上学 would then find in every autumn lesson.
+    if let Detail::Lesson(d) = &r.detail {
+        labels.extend(d.duration_minutes.map(|m| format!("{m}分钟")));
+    }
     // The textbook's and the unit's names: 生命的思考 finds what is aligned to that unit.
     if let Some(a) = &r.alignment
         && let Some(book) = config.textbook(&a.textbook)

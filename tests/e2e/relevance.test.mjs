@@ -483,6 +483,11 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     const waiting = await page.$$eval("#results [data-deep=waiting]", (s) => s.length);
     assert.ok(waiting > 0, "results below the screen wait");
     const before = fetched.length;
+    // the reader scrolls down the list, a screen at a time
+    for (let y = 0; y < (await page.evaluate(() => document.body.scrollHeight)); y += 400) {
+      await page.evaluate((top) => window.scrollTo(0, top), y);
+      await page.waitForTimeout(50);
+    }
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.waitForFunction(() => document.querySelectorAll("#results [data-deep=waiting]").length === 0 &&
       !document.querySelector("#results [data-deep=loading]"));

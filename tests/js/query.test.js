@@ -319,6 +319,17 @@ test("a pair where two words meet weighs no more than the words: holding it alon
   assert.ok(r.score[0] > r.score[1], `${r.score[0]} > ${r.score[1]}`);
 });
 
+test("a unit's number is part of the unit: 第二单元 is not 第二 and 单元 apart", () => {
+  // 二单 is rare beside 第二 and 单元, as a pair where two words meet would be
+  const table = {
+    第二: post([[0, 1], [1, 1], [2, 1], [3, 1], [4, 1]]),
+    二单: post([[0, 2]]),
+    单元: post([[0, 2], [1, 2], [2, 2], [3, 2], [4, 2]]),
+  };
+  const r = LS.searchPlan(LS.plan("第二单元", LS.model(manifest), null), lookupOf(table), 40, null);
+  assert.equal(r.complete, 1, "only the resource of unit 2");
+});
+
 test("a word of which the index holds nothing leaves the others' matches, as partial", () => {
   const table = { 情绪: post([[0, 3], [2, 1]]), 调: post([[1, 1]]), 色: post([[1, 1]]) };
   const has = (t) => Object.prototype.hasOwnProperty.call(table, t);
@@ -330,11 +341,26 @@ test("a word of which the index holds nothing leaves the others' matches, as par
 });
 
 test("thin partial matches are kept apart, for when filters leave nothing else", () => {
-  // 情绪 管理: 管理 is rare and weighs most; document 2 holds only 情绪
-  const table = { 情绪: post([[0, 3], [2, 1]]), 管理: post([[0, 2]]) };
+  // 情绪 管理: 管理 is rare and weighs most; 情绪 is in most documents, and 2 and 3 hold only it
+  const table = { 情绪: post([[0, 3], [2, 1], [3, 1]]), 管理: post([[0, 2]]) };
   const r = LS.searchPlan(LS.plan("情绪 管理", LS.model(manifest), null), lookupOf(table), 4, cols4());
   assert.deepEqual(Array.from(r.docs), [0]);
-  assert.deepEqual(Array.from(r.weak), [2]);
+  assert.deepEqual(Array.from(r.weak), [2, 3]);
+});
+
+test("of two words, a resource holding one whole is a partial match, however rare the other", () => {
+  // 友谊 天空 over 20 documents: 天空 in one (3), 友谊 in three (0, 1, 2); 学生 in all
+  const all = [];
+  for (let d = 0; d < 20; d++) all.push([d, 1]);
+  const table = { 友谊: post([[0, 8], [1, 1], [2, 1]]), 天空: post([[3, 1]]), 学生: post(all) };
+  const r = LS.searchPlan(LS.plan("友谊的天空", LS.model(manifest), null), lookupOf(table), 20, null);
+  assert.deepEqual(Array.from(r.docs).sort(), [0, 1, 2, 3]);
+  assert.equal(LS.topK(r.docs, r.score, 4)[0], 0, "the title's 友谊 leads");
+  // a word in most documents is no half of a query: 学生 alone is not 学生 天空
+  const common = LS.searchPlan(LS.plan("学生 天空", LS.model(manifest), null), lookupOf(table), 20, null);
+  assert.deepEqual(Array.from(common.docs), [3]);
+  // a letter alone beside a word is a slip: 情绪 b is 情绪
+  assert.deepEqual(LS.plan("友谊 b", LS.model(manifest), null).variants[0].terms.map((t) => t.term), ["友谊"]);
 });
 
 test("a lone surrogate (an emoji cut in half) becomes U+FFFD, so the address can be written", () => {

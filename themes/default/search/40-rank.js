@@ -5,6 +5,9 @@
 
   var K1 = LS.K1; // the norm of an average document, when no length column is given
   var JUNCTION_RATIO = 4; // a pair this many times rarer than each word beside it is where they meet
+  // A pair with a numeral is a number's own (二单 in 第二单元, 三框 in 第三框): never where two words meet.
+  var NUMBERED = /[第一二三四五六七八九十百零两〇0-9]/;
+  var COMMON_WORD = 0.6; // a word in more than this share of the resources counts for nothing whole
   var numbers = LS.numbers, ints = LS.ints, codePoints = LS.codePoints, isCjk = LS.isCjk;
 
   function idf(n, df) {
@@ -97,7 +100,52 @@
       score[d] *= 1 + (0.5 * cover[d]) / count;
       docs.push(d);
     }
-    return { docs: docs, score: score, cover: cover, known: known, held: held, need: need };
+    var whole = wordsHeld(qterms, at, posts, optional, n);
+    return { docs: docs, score: score, cover: cover, known: known, held: held, need: need, words: whole.words, wordsHeld: whole.held };
+  }
+
+  /**
+   * The query's words (its runs: 友谊 and 天空 in 友谊的天空 without its 的) that the index
+   * knows, and for each document how many of them it holds whole (every term but a pair where
+   * two words meet). Weighted by idf, a rare word would decide alone whether a resource holding
+   * the other one is a match at all (天空 in one resource, 友谊 in five); counted, each word is
+   * an equal part of what was asked. A word most resources hold (COMMON_WORD) is left out.
+   */
+  function wordsHeld(qterms, at, posts, optional, n) {
+    var held = ints(n), count = ints(n), stamp = ints(n), words = 0, g, i, j, k, d, p, need, seen, known, df;
+    var groups = [];
+    for (i = 0; i < qterms.length; i++) if (groups.indexOf(qterms[i].group) < 0) groups.push(qterms[i].group);
+    for (g = 0; g < groups.length; g++) {
+      need = [];
+      seen = {};
+      known = true;
+      for (i = 0; i < qterms.length; i++) {
+        j = at[i];
+        if (qterms[i].group !== groups[g] || optional[j] || seen[j]) continue;
+        seen[j] = true;
+        if (posts[j]) need.push(j);
+        else known = false;
+      }
+      if (!need.length) continue; // a word the index has nothing of: not asked of any resource
+      // a word most resources hold (学生) says nothing of what was asked: it is not counted
+      for (k = 0, df = n; k < need.length; k++) df = Math.min(df, posts[need[k]].df);
+      if (df > COMMON_WORD * n) continue;
+      words++;
+      if (!known) continue; // part of it no resource holds: none holds it whole
+      for (k = 0; k < need.length; k++) {
+        p = posts[need[k]];
+        for (i = 0; i < p.n; i++) {
+          d = p.docs[i];
+          if (d >= n) break;
+          if (stamp[d] !== g + 1) {
+            stamp[d] = g + 1;
+            count[d] = 0;
+          }
+          if (++count[d] === need.length) held[d]++;
+        }
+      }
+    }
+    return { words: words, held: held };
   }
 
   /**
@@ -115,7 +163,7 @@
     for (i = 0; i < qterms.length; i++) {
       j = at[i];
       seen[j] = true;
-      inside = i > 0 && i + 1 < qterms.length && isPair(qterms[i].term) &&
+      inside = i > 0 && i + 1 < qterms.length && isPair(qterms[i].term) && !NUMBERED.test(qterms[i].term) &&
         qterms[i - 1].group === qterms[i].group && qterms[i + 1].group === qterms[i].group &&
         qterms[i - 1].pos === qterms[i].pos - 1 && qterms[i + 1].pos === qterms[i].pos + 1;
       if (inside) {

@@ -218,6 +218,15 @@
   }
 
   /**
+   * A query without the single Latin letters that stand alone beside other words (情绪 b, a
+   * slip of the keyboard): a letter matches almost anything. Kept when nothing else is left.
+   */
+  function dropLoneLetters(q) {
+    var rest = String(q).replace(/(^|\s)[a-z](?=\s|$)/g, "$1");
+    return /[\u3400-\u9fff\w]/.test(rest) ? rest : q;
+  }
+
+  /**
    * The kind words of a (folded) query: { rest, kinds: kind indexes (0 lesson, 1 video, 2
    * review), ascending, reviews: the review kinds named (说课, 评课), in order }. A query of
    * nothing else keeps them as text (说课 alone finds what says 说课) and names no kind.
@@ -284,7 +293,7 @@
    */
   function plan(q, M, synonyms) {
     var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
-    words.rest = dropQuestionWords(words.rest);
+    words.rest = dropLoneLetters(dropQuestionWords(words.rest));
     var named = kindWords(words.rest);
     words.rest = named.rest;
     words.kinds = named.kinds;
@@ -558,7 +567,7 @@
    */
   function searchPlan(p, lookup, n, cols) {
     var score = numbers(n), share = numbers(n), pairShare = numbers(n), full = ints(n), other = ints(n), typedFull = 0;
-    var v, d, s, x, f, k, whole, missing, terms = 0, docs = [], done = 0;
+    var v, d, s, x, f, k, whole, missing, wordShare, terms = 0, docs = [], done = 0;
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
@@ -585,6 +594,9 @@
         // anywhere: 学生 alone covers little of it); a synonym's variant no longer holds it
         x = s.need > 0 ? s.held[d] / (s.need + (p.variants[v].word ? 0 : absent) + missing) : 0;
         if (p.variants[v].exactOnly && !(whole && x >= FULL_SHARE)) continue;
+        // of two words or more, the share of the words held whole counts too (友谊的天空: a
+        // resource holding 友谊 is half of it, however rare 天空 is)
+        wordShare = s.words >= 2 && (p.variants[v].complete || p.variants[v].word) ? s.wordsHeld[d] / s.words : 0;
         if (whole && x >= FULL_SHARE) {
           if (v === 0 || p.variants[v].typed) {
             full[d] = 1;
@@ -593,6 +605,7 @@
             other[d] = 1;
           }
         }
+        if (wordShare > x && !(whole && x >= FULL_SHARE)) x = wordShare;
         if (x > share[d]) share[d] = x;
         if (x > pairShare[d] && (p.variants[v].complete || p.variants[v].word)) pairShare[d] = x;
         x = s.score[d] * f;
