@@ -324,6 +324,16 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.equal(search("短视频").results[0].title, "从屏幕里抬起头——走出网络沉迷", "短视频 is a word");
   });
 
+  test("a grade's count in the filter panel is what choosing that grade shows", () => {
+    for (const q of ["初二学生考试前睡不着怎么办", "有没有适合三年级的关于情绪的班会课", "情绪管理", "友谊的天空"]) {
+      const r = search(q);
+      engine.M.grades.forEach((g, i) => {
+        const chosen = search(q, { grade: [g.number], size: 1000 });
+        assert.equal(chosen.complete + chosen.partial, r.counts.grade[i], `${q}, ${g.name}: ${r.counts.grade[i]} in the panel`);
+      });
+    }
+  });
+
   test("说课 or 评课 named puts reviews of that kind first, though a review's body says both words", () => {
     for (const [q, mark] of [["情绪 说课", "说课"], ["情绪 说课稿", "说课"], ["情绪 评课", "评课"], ["情绪 评课记录", "评课"]]) {
       const r = search(q);

@@ -58,6 +58,7 @@ function open(publicDir) {
     for (let d = M.n - 1; d >= 0; d--) all.push(d);
     let T = LS.tally(r ? r.docs : all, sel, M, cols);
     if (!T.docs.length && r && r.weak && r.weak.length) T = LS.tally(r.weak, sel, M, cols);
+    else if (r && r.weak && r.weak.length) LS.withWeakCounts(T.counts, LS.tally(r.weak, sel, M, cols).counts);
     let top = r && r.score ? LS.topK(T.docs, r.score, size) : T.docs.slice(0, size);
     const recs = {};
     for (const d of top) recs[d] = record(d);

@@ -210,6 +210,21 @@
     };
   }
 
+  /**
+   * Facet counts that say what a click on each value would show: where a value has no match
+   * (`counts`, from the matches) but the thinner weak ones hold it (`weak`, from tally of the
+   * weak matches), its weak count — the page shows the weak matches when a filter leaves no
+   * other. In place; returns `counts`.
+   */
+  function withWeakCounts(counts, weak) {
+    var f, i;
+    for (f in counts) {
+      if (!Object.prototype.hasOwnProperty.call(counts, f) || !weak[f]) continue;
+      for (i = 0; i < counts[f].length; i++) if (!counts[f][i] && weak[f][i]) counts[f][i] = weak[f][i];
+    }
+    return counts;
+  }
+
   /** The selected value indexes of one facet as a lookup array, or null when none is selected. */
   function picks(vals, size) {
     vals = list(vals);
@@ -225,4 +240,5 @@
   LS.emptySelection = emptySelection;
   LS.hasFilters = hasFilters;
   LS.tally = tally;
+  LS.withWeakCounts = withWeakCounts;
 })(LecternSearch);

@@ -321,7 +321,7 @@
           /* the topics stay empty */
         }
         self.buildFilters();
-        if (self.lastCands) self.updateCounts(tally(self.lastCands, self.sel, self.M, self.cols).counts);
+        if (self.lastCands) self.updateCounts(self.countsOf(self.lastCands, self.lastWeak));
       }
       self.topicsArrived();
     });
@@ -602,6 +602,9 @@
       cands = this.lastCands = r.weak;
       T = tally(cands, this.sel, M, this.cols);
     }
+    // a value the weak matches alone hold counts them: a click on it shows them
+    this.lastWeak = cands !== (r && r.weak) && r && r.weak && r.weak.length ? r.weak : null;
+    if (this.lastWeak) LS.withWeakCounts(T.counts, tally(this.lastWeak, this.sel, M, this.cols).counts);
     this.terms = planTerms(p);
     this.matches = T.docs;
     this.ordered = this.score ? topK(this.matches, this.score, PAGE_SIZE) : this.matches.slice(0, PAGE_SIZE);
@@ -708,6 +711,12 @@
       return page.lookup(term) !== null;
     };
   }
+
+  /** The facet counts of `cands`, with those of the `weak` matches where they alone hold a value. */
+  Page.prototype.countsOf = function (cands, weak) {
+    var counts = tally(cands, this.sel, this.M, this.cols).counts;
+    return weak ? LS.withWeakCounts(counts, tally(weak, this.sel, this.M, this.cols).counts) : counts;
+  };
 
   /** Every document, newest first: numbers grow with the date (docs/SEARCH-INDEX.md). */
   Page.prototype.allDocs = function () {
