@@ -363,6 +363,19 @@ test("of two words, a resource holding one whole is a partial match, however rar
   assert.deepEqual(LS.plan("友谊 b", LS.model(manifest), null).variants[0].terms.map((t) => t.term), ["友谊"]);
 });
 
+test("a word after a minus sign leaves out what holds it; a hyphen inside a word does not", () => {
+  const table = { 情绪: post([[0, 2], [1, 2], [2, 1]]), 小怪: post([[0, 1], [3, 1]]), 怪兽: post([[0, 1], [2, 1]]) };
+  const M = LS.model(manifest);
+  const r = LS.searchPlan(LS.plan("情绪 -小怪兽", M, null), lookupOf(table), 4, null);
+  assert.deepEqual(Array.from(r.docs), [1, 2], "0 holds 小怪兽; 2 holds 怪兽 alone");
+  assert.deepEqual(LS.planTerms(LS.plan("情绪 -小怪兽", M, null)).map((t) => t.term), ["情绪"], "no highlight of what is left out");
+  assert.deepEqual(LS.planExtraTerms(LS.plan("情绪 －小怪兽", M, null)).map((t) => t.term), ["小怪", "怪兽"], "full-width minus too");
+  // nothing else left: the word is searched for; a word it names no resource holds excludes none
+  assert.deepEqual(Array.from(LS.searchPlan(LS.plan("-小怪兽", M, null), lookupOf(table), 4, null).docs), [0, 2, 3]);
+  assert.deepEqual(Array.from(LS.searchPlan(LS.plan("情绪 -恐龙", M, null), lookupOf(table), 4, null).docs), [0, 1, 2]);
+  assert.deepEqual(LS.plan("mid-term 情绪", M, null).words.excluded, []);
+});
+
 test("a lone surrogate (an emoji cut in half) becomes U+FFFD, so the address can be written", () => {
   assert.equal(LS.wellFormed("情\ud83d"), "情\ufffd");
   assert.equal(LS.wellFormed("\ude00情😀"), "\ufffd情😀");

@@ -218,6 +218,44 @@
   }
 
   /**
+   * The words a (folded) query excludes, written with a minus sign before them (情绪 -小怪兽):
+   * { rest: the query without them, excluded: [their terms] }. None when nothing else is left
+   * (-小怪兽 alone searches for 小怪兽). A hyphen inside a word (7-9, mid-term) excludes nothing.
+   */
+  function excludedWords(q) {
+    var excluded = [];
+    var rest = String(q).replace(/(^|\s)-+([^\s-]\S*)/g, function (all, before, word) {
+      var terms = queryTerms(word);
+      if (terms.length) excluded.push(terms);
+      return before + " ";
+    });
+    if (!excluded.length || !/[\u3400-\u9fff\w]/.test(rest)) return { rest: String(q), excluded: [] };
+    return { rest: rest, excluded: excluded };
+  }
+
+  /**
+   * The documents (below n) an excluded word leaves out: those holding every term of it, as a
+   * set; null when the plan excludes nothing.
+   */
+  function excludedDocs(p, lookup, n) {
+    var lists = (p.words && p.words.excluded) || [], gone = null, i, k, list, count, d, terms;
+    for (i = 0; i < lists.length; i++) {
+      terms = lists[i];
+      count = ints(n);
+      for (k = 0; k < terms.length; k++) {
+        list = lookup(terms[k].term);
+        if (!list) break; // a term no resource holds: the word is in none
+        for (d = 0; d < list.n; d++) if (list.docs[d] < n && count[list.docs[d]] === k) count[list.docs[d]]++;
+      }
+      if (k < terms.length) continue;
+      for (d = 0; d < n; d++) {
+        if (count[d] === terms.length) (gone = gone || ints(n))[d] = 1;
+      }
+    }
+    return gone;
+  }
+
+  /**
    * A query without the single Latin letters that stand alone beside other words (情绪 b, a
    * slip of the keyboard): a letter matches almost anything. Kept when nothing else is left.
    */
@@ -292,7 +330,8 @@
    * The first variant is the query as typed (without grade words); then its synonym variants.
    */
   function plan(q, M, synonyms) {
-    var folded = fold(q == null ? "" : String(q)), words = gradeWords(folded), variants = [], texts, i;
+    var folded = fold(q == null ? "" : String(q)), left = excludedWords(folded), words = gradeWords(left.rest), variants = [], texts, i;
+    words.excluded = left.excluded;
     words.rest = dropLoneLetters(dropQuestionWords(words.rest));
     var named = kindWords(words.rest);
     words.rest = named.rest;
@@ -572,7 +611,8 @@
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
       if (!p.mask || !grades) return null;
-      for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask) docs.push(d); // newest first
+      var out = excludedDocs(p, lookup, n);
+      for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask && !(out && out[d])) docs.push(d); // newest first
       return { docs: docs, score: null, full: null, complete: docs.length, partial: 0 };
     }
     var typed = 1; // the query as typed: scaled down when a word it has a synonym for is not in the index as such
@@ -615,10 +655,11 @@
     // Complete: holds every term of the query as typed (or of it without its 的); only when
     // none does (霸凌), every term of a synonym's variant (欺凌).
     if (!typedFull) full = other;
-    var weak = [];
+    var weak = [], gone = excludedDocs(p, lookup, n);
     for (d = 0; d < n; d++) {
       // a weak match holds some word of the query, not only its characters one by one
       if (score[d] <= 0 || (!full[d] && share[d] < MIN_SHARE && pairShare[d] < WEAK_SHARE)) continue;
+      if (gone && gone[d]) continue; // 情绪 -小怪兽: not what holds 小怪兽
       score[d] *= prior(d, full[d]);
       if (!full[d] && share[d] < MIN_SHARE) {
         weak.push(d);
@@ -629,7 +670,7 @@
     }
     // weak: thinner partial matches, for when nothing else is left (情绪管理 under 七年级: the
     // grade's resources on 情绪, rather than an empty page)
-    return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done, weak: weak };
+    return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done, weak: weak, gone: gone };
   }
 
   /**
@@ -670,10 +711,14 @@
     return set;
   }
 
-  /** The terms a plan needs beyond its variants': its pinyin reading and the review kind it names. */
+  /**
+   * The terms a plan needs beyond its variants': its pinyin reading, the review kind it names
+   * and the words it excludes.
+   */
   function planExtraTerms(p) {
-    var out = LS.pinyinQueryTerms(p.words.rest), reviews = p.words.reviews || [];
+    var out = LS.pinyinQueryTerms(p.words.rest), reviews = p.words.reviews || [], gone = p.words.excluded || [], i;
     if (reviews.length === 1) out = out.concat([{ term: LS.KIND_MARK + reviews[0] }]);
+    for (i = 0; i < gone.length; i++) out = out.concat(gone[i]);
     return out;
   }
 
@@ -691,6 +736,11 @@
     merged = LS.addPinyin({ docs: r.docs, score: r.score }, p.words.rest, lookup, n, null, function (d) {
       return prior(d, 1); // a pinyin match holds the whole query
     });
+    if (r.gone) {
+      merged.docs = merged.docs.filter(function (d) {
+        return !r.gone[d];
+      });
+    }
     for (i = 0; i < merged.docs.length; i++) {
       if (!had[merged.docs[i]]) {
         r.full[merged.docs[i]] = 1;

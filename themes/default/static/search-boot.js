@@ -232,9 +232,10 @@
     if (global.LecternSearch || t.cut || /(^|[?&])(kind|stage|grade|course|topic|textbook)=/.test(global.location.search)) return;
     if (!facets || typeof facets.lengths !== "string" || !(n > 0) || !(steps > 0) || typeof floor !== "number") return;
     // Words search.js takes out of the text and turns into a preference (module 45: grade and
-    // stage words, kind words, the words of a question or request, a grade band, 的): its ranking
+    // stage words, kind words, the words of a question or request, a grade band, 的, a word
+    // excluded with a minus sign): its ranking
     // is not this one.
-    if (/年级|年級|[初高][一二三四]|小学|初中|高中|[低中高]年|上册|下册|学期|视频|实录|录像|微课|说课|评课|教学设计|教案|怎|如何|哪些|有没有|请问|[吗呢]|的|想找|要找|推荐|关于|有关|针对|适合|适用|面向|一[节堂份篇]/.test(query())) return;
+    if (/年级|年級|[初高][一二三四]|小学|初中|高中|[低中高]年|上册|下册|学期|视频|实录|录像|微课|说课|评课|教学设计|教案|怎|如何|哪些|有没有|请问|[吗呢]|的|想找|要找|推荐|关于|有关|针对|适合|适用|面向|一[节堂份篇]/.test(query()) || /(^|\s)[-－]+[^\s-－]/.test(query())) return;
     // …and the site's own grade names (预备班), which search.js reads as grades too
     var grades = m.grades && typeof m.grades.length === "number" ? m.grades : [];
     for (i = 0; i < grades.length; i++) {
