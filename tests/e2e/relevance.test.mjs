@@ -409,6 +409,17 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
       marks: Array.from(a.querySelectorAll(".result-snippet mark")).map((m) => m.textContent),
     })));
 
+  test("情绪 -小怪兽 leaves out what holds 小怪兽, and 说课 puts a 说课 first", async () => {
+    const { page, errors } = await search("情绪 -小怪兽");
+    const r = await shown(page);
+    assert.ok(r.length > 0 && r.every((x) => !x.title.includes("小怪兽")), JSON.stringify(r.map((x) => x.title)));
+    await page.close();
+    const kind = await search("情绪 说课");
+    assert.match((await shown(kind.page))[0].title, /说课/);
+    await kind.page.close();
+    assert.deepEqual(errors.concat(kind.errors), []);
+  });
+
   test("7年级 情绪 boosts grade 7 and offers 只看七年级 as one click", async () => {
     const { page, errors } = await search("7年级 情绪");
     const before = await shown(page);
