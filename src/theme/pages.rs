@@ -731,6 +731,12 @@ fn og_image(config: &Config, catalog: &Catalog, n: Place) -> Option<String> {
         return None;
     };
     let poster = detail.poster.as_ref()?;
+    // WeChat and most link previews draw no SVG: a share card without a picture beats a broken one.
+    let path = poster.href();
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if path.to_ascii_lowercase().ends_with(".svg") {
+        return None;
+    }
     if poster.is_external() {
         return Some(poster.href());
     }

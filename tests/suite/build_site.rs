@@ -424,6 +424,37 @@ fn a_chinese_base_url_is_written_in_ascii() {
     assert!(lesson.contains(&format!("href=\"{ascii}lessons/emotion-abc/\"")));
 }
 
+/// A share card's picture (`og:image`) is the video's poster — but not an SVG one, which
+/// WeChat and most link previews do not draw.
+#[test]
+fn a_share_card_shows_a_raster_poster_and_no_svg() {
+    let base = "https://example.org/portal/";
+    let site = copy_site("full");
+    let out = site.beside("public");
+    build(&site.root, &out, &["--base-url", base]).success();
+    let video = page(&read_tree(&out), "videos/emotion-abc-class/index.html");
+    assert!(!video.contains("og:image"), "an SVG poster");
+    site.write(
+        "content/assets/posters/emotion-abc.png",
+        b"\x89PNG\r\n\x1a\n".as_slice(),
+    );
+    let file = site.root.join("content/videos/emotion-abc-class.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("posters/emotion-abc.svg", "posters/emotion-abc.png"),
+    )
+    .unwrap();
+    build(&site.root, &out, &["--base-url", base]).success();
+    let video = page(&read_tree(&out), "videos/emotion-abc-class/index.html");
+    assert!(
+        video.contains(&format!(
+            r#"<meta property="og:image" content="{base}assets/posters/emotion-abc.png">"#
+        )),
+        "{video}"
+    );
+}
+
 #[test]
 fn base_url_goes_into_canonical_sitemap_and_feed_only() {
     let base = "https://example.org/portal/";
