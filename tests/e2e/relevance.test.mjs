@@ -420,6 +420,21 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.deepEqual(errors.concat(kind.errors), []);
   });
 
+  test("on a phone, the filter panel opens with each chosen value in view", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}&grade=12`);
+    await settled(page);
+    await page.click("#search-filters-box > summary");
+    const seen = await page.evaluate(() => {
+      const chip = [...document.querySelectorAll("#search-filters input")].find((i) => i.checked).closest("li");
+      const row = chip.parentNode, a = chip.getBoundingClientRect(), b = row.getBoundingClientRect();
+      return { wide: row.scrollWidth > row.clientWidth, inside: a.left >= b.left - 1 && a.right <= b.right + 1 };
+    });
+    await page.close();
+    assert.ok(seen.wide, "the grade row scrolls sideways on a phone");
+    assert.ok(seen.inside, "十二年级 is in view");
+  });
+
   test("7年级 情绪 boosts grade 7 and offers 只看七年级 as one click", async () => {
     const { page, errors } = await search("7年级 情绪");
     const before = await shown(page);

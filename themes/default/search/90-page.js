@@ -221,6 +221,7 @@
     if (this.filtersBox && this.filtersBox.addEventListener) {
       this.filtersBox.addEventListener("toggle", function () {
         if (self.filtersBox.open && self.M) self.withTopics(null);
+        if (self.filtersBox.open && self.boxes) self.showChosen();
       });
     }
     if (this.filtersBox && window.matchMedia) {

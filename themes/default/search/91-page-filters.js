@@ -122,6 +122,30 @@
         b.li.className = c > 0 || b.input.checked ? "facet-value" : "facet-value facet-value--empty";
       }
     }
+    this.showChosen();
+  };
+
+  /**
+   * On a phone each facet is a row that scrolls sideways: bring each row's first chosen value
+   * into view (只看七年级 chose 七年级, which sat past the screen's edge). Nothing while the panel
+   * is closed: it is called again when it opens.
+   */
+  Page.prototype.showChosen = function () {
+    var f, i, b, row, at, box;
+    for (f = 0; f < FACETS.length; f++) {
+      var boxes = this.boxes[FACETS[f]] || [];
+      for (i = 0; i < boxes.length; i++) {
+        b = boxes[i];
+        if (!b.input.checked) continue;
+        row = b.li.parentNode;
+        if (row && row.getBoundingClientRect && row.scrollWidth > row.clientWidth) {
+          at = b.li.getBoundingClientRect();
+          box = row.getBoundingClientRect();
+          if (at.left < box.left || at.right > box.right) row.scrollLeft += at.left - box.left - 16;
+        }
+        break;
+      }
+    }
   };
 
 })(LecternSearch);
