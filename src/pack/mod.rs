@@ -68,6 +68,64 @@ fn without_manifest_preload(page: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A page whose links to folders (`../../lessons/x/`, `./`, `../../search/?q=`) name their
+/// `index.html`: opened from disk, a browser shows a folder's listing, not its page. `site.js`
+/// mends the links of a page it runs on; this is for a school PC that runs no script. Only
+/// `href` and `action` attributes written by the theme (a space, the name, `="`), and only
+/// relative addresses; the same page still works over http.
+fn with_index_links(page: &[u8]) -> Vec<u8> {
+    const ATTRIBUTES: [&[u8]; 2] = [b" href=\"", b" action=\""];
+    let mut out = Vec::with_capacity(page.len() + page.len() / 32);
+    let mut at = 0;
+    while at < page.len() {
+        let next = ATTRIBUTES
+            .iter()
+            .filter_map(|a| find(&page[at..], a).map(|i| at + i + a.len()))
+            .min();
+        let Some(start) = next else {
+            break;
+        };
+        let Some(len) = page[start..].iter().position(|b| *b == b'"') else {
+            break;
+        };
+        out.extend_from_slice(&page[at..start]);
+        let value = &page[start..start + len];
+        match std::str::from_utf8(value).ok().and_then(folder_page) {
+            Some(fixed) => out.extend_from_slice(fixed.as_bytes()),
+            None => out.extend_from_slice(value),
+        }
+        at = start + len;
+    }
+    out.extend_from_slice(&page[at..]);
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `../../lessons/x/#goal` → `../../lessons/x/index.html#goal`; `None` for an address with a
+/// scheme, from the root, only a fragment or query, or naming a file.
+fn folder_page(value: &str) -> Option<String> {
+    let relative = !value.is_empty()
+        && !value.starts_with(['/', '#', '?'])
+        && !value
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|first| first.contains(':'));
+    if !relative {
+        return None;
+    }
+    let cut = value.find(['?', '#']).unwrap_or(value.len());
+    let (path, rest) = value.split_at(cut);
+    let path = match path {
+        "." | ".." => format!("{path}/"),
+        _ => path.to_string(),
+    };
+    path.ends_with('/')
+        .then(|| format!("{path}index.html{rest}"))
+}
+
 /// Refuses a zip path inside the folder it packs: the zip would end up packing itself, and the
 /// next build's atomic swap would throw it away.
 pub fn check_target(out_dir: &Path, zip: &Path) -> Result<(), String> {
@@ -249,8 +307,13 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
                         let path = &files[name];
                         let bytes = std::fs::read(path)
                             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                        if name == SEARCH_PAGE {
+                        let bytes = if name == SEARCH_PAGE {
                             without_manifest_preload(&bytes)
+                        } else {
+                            bytes
+                        };
+                        if name.ends_with(".html") {
+                            with_index_links(&bytes)
                         } else {
                             bytes
                         }
@@ -319,6 +382,26 @@ mod tests {
         assert!(!is_media("assets/worksheets/a.pdf"));
         assert!(!is_media("videos/a/index.html"));
         assert!(is_media("uploads/lecture.mp4"), "a file put there by hand");
+    }
+
+    #[test]
+    fn a_packed_page_links_folders_by_their_index_html() {
+        let page = br##"<a href="../../lessons/x/#goal">a</a><a class="b" href="./">home</a><form action="../../search/" method="get"><a href="https://e.org/a/">e</a><a href="/abs/">r</a><a href="#top">t</a><a href="../../assets/a.pdf">f</a><a href="..">up</a><a href="../../search/?grade=7">s</a><pre>href=&quot;x/&quot;</pre>"##;
+        let fixed = String::from_utf8(with_index_links(page)).unwrap();
+        for expected in [
+            r##"href="../../lessons/x/index.html#goal""##,
+            r#"href="./index.html""#,
+            r#"action="../../search/index.html""#,
+            r#"href="https://e.org/a/""#,
+            r#"href="/abs/""#,
+            r##"href="#top""##,
+            r#"href="../../assets/a.pdf""#,
+            r#"href="../index.html""#,
+            r#"href="../../search/index.html?grade=7""#,
+            "href=&quot;x/&quot;",
+        ] {
+            assert!(fixed.contains(expected), "{expected} in {fixed}");
+        }
     }
 
     #[test]

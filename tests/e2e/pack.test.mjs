@@ -83,6 +83,18 @@ describe("lectern pack", { skip }, () => {
     assert.ok(!requested.some((u) => /\.json(\?|$)/.test(u)), "no JSON requests from disk:\n" + requested.join("\n"));
     await page.close();
 
+    // without JavaScript (a locked-down school PC), a click on a folder link opens its page,
+    // not the folder's listing
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(pathToFileURL(path.join(dir, "index.html")).href);
+    const folders = await plain.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")).filter((h) => !/^[a-z]+:|^[#/?]/i.test(h) && /\/([?#]|$)/.test(h)));
+    assert.deepEqual(folders, [], "every folder link names its index.html");
+    await plain.click(".site-nav a >> nth=0");
+    assert.match(plain.url(), /\/index\.html$/);
+    assert.ok(await plain.$("main"), "a page, not a folder listing");
+    await context.close();
+
     // the same input packs to the same bytes
     const again = path.join(tmp, "again.zip");
     assert.equal(pack("--out", again).status, 0);
