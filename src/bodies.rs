@@ -185,8 +185,7 @@ pub fn late_times(
         .with_help("correct the time, or the video's `duration:`");
         // Cited in order, so the next place with the same time is this one.
         if let Some((_, offset)) = places.by_ref().find(|(seconds, _)| seconds == late) {
-            let line = review.body_line + source[..offset].matches('\n').count();
-            warning = warning.at_line(file_text, line, 1);
+            warning = at_offset(warning, review, source, offset, file_text);
         }
         problems.push(warning);
     }
@@ -220,12 +219,25 @@ fn guessed_video(
 fn at_first_time(warning: Diagnostic, review: &Resource, file_text: &str) -> Diagnostic {
     let source = file_text.get(review.body_span.clone()).unwrap_or("");
     match crate::markdown::times::cited_in_source(source).first() {
-        Some((_, offset)) => {
-            let line = review.body_line + source[..*offset].matches('\n').count();
-            warning.at_line(file_text, line, 1)
-        }
+        Some((_, offset)) => at_offset(warning, review, source, *offset, file_text),
         None => warning,
     }
+}
+
+/// `warning` pointed at byte `offset` of the review's body `source`: its line in the file and
+/// its column there, in characters.
+fn at_offset(
+    warning: Diagnostic,
+    review: &Resource,
+    source: &str,
+    offset: usize,
+    file_text: &str,
+) -> Diagnostic {
+    let before = &source[..offset];
+    let line = review.body_line + before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    warning.at_line(file_text, line, column)
 }
 
 /// A review citing times with no video to play them (none named, its lesson has none, or

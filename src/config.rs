@@ -575,10 +575,20 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
     let textbooks =
         textbooks::validate(raw.textbooks, &courses, &grades, text, &mut entry_problems);
     for p in entry_problems {
+        // at the value where the line shows it (`slug: 班会`), else at the line
+        let column = p
+            .value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .and_then(|v| {
+                let line = text.lines().nth(p.line.checked_sub(1)?)?;
+                line.find(v).map(|at| line[..at].chars().count() + 1)
+            })
+            .unwrap_or(1);
         diagnostics.push(
             Diagnostic::error(p.message)
                 .in_file(CONFIG_FILE)
-                .at_line(text, p.line, 1)
+                .at_line(text, p.line, column)
                 .with_help(p.help),
         );
     }
@@ -789,6 +799,7 @@ fn check_unique_slugs<'a>(
             line,
             message,
             help: help.into(),
+            value: Some(slug.to_string()),
         });
     }
 }
@@ -1225,5 +1236,19 @@ mod tests {
             .find(|d| d.message.contains("appears twice"))
             .unwrap();
         assert_eq!(twice.line, Some(6), "{twice:?}");
+        assert_eq!(twice.column, Some(12), "at the slug: {twice:?}");
+        let mut d = Diagnostics::new();
+        let text = "title: T\ncourses:\n  - { slug: 班会, name: 主题班会 }\n";
+        assert!(parse(text, &mut d).is_none());
+        let chinese = d
+            .sorted()
+            .into_iter()
+            .find(|d| d.message.contains("not ASCII"))
+            .unwrap();
+        assert_eq!(
+            (chinese.line, chinese.column),
+            (Some(3), Some(13)),
+            "{chinese:?}"
+        );
     }
 }

@@ -73,6 +73,8 @@ pub(super) struct Problem {
     pub line: usize,
     pub message: String,
     pub help: String,
+    /// The value at fault as written on that line (a slug), for the column; `None`: the line.
+    pub value: Option<String>,
 }
 
 /// The textbooks, checked against the site's courses and grades: slugs ASCII and unique, a
@@ -99,6 +101,7 @@ pub(super) fn validate(
                 line,
                 message,
                 help,
+                value: Some(raw.slug.trim().to_string()),
             })
         };
         let slug = raw.slug.trim().to_string();
@@ -203,6 +206,7 @@ fn units(
             line: book_line,
             message: format!("textbook `{slug}` has no units"),
             help: "list its units in order: `units: [{ number: 1, name: 少年有梦 }]`".into(),
+            value: None,
         });
     }
     let mut seen = BTreeSet::new();
@@ -218,6 +222,7 @@ fn units(
                 line,
                 message,
                 help: help.into(),
+                value: None,
             })
         };
         if unit.number == 0 {

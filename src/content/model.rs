@@ -760,15 +760,22 @@ impl Origin {
                         *i + self.yaml_line == key_line || line.starts_with([' ', '-', '\t'])
                     })
                     .find_map(|(i, line)| {
-                        let at = line.find(value)?;
-                        Some((i + self.yaml_line, line[..at].chars().count() + 1))
+                        // as written, or inside double quotes with its `\` and `"` escaped
+                        let (at, written) = line
+                            .find(value)
+                            .map(|at| (at, value.chars().count()))
+                            .or_else(|| {
+                                let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+                                line.find(&escaped).map(|at| (at, escaped.chars().count()))
+                            })?;
+                        Some((i + self.yaml_line, line[..at].chars().count() + 1, written))
                     })
             });
         match found {
-            Some((line, column)) => diagnostic
+            Some((line, column, written)) => diagnostic
                 .in_file(&self.file)
                 .at_line(&self.text, line, column)
-                .underline(value.chars().count()),
+                .underline(written),
             None => self.at_key(key, diagnostic),
         }
     }

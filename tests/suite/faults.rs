@@ -654,7 +654,7 @@ fn a_content_file_instead_of_a_folder_keeps_the_last_build() {
     assert_eq!(read_tree(&out), before);
 }
 
-/// Every time a review cites past its video's end is a warning at its own line.
+/// Every time a review cites past its video's end is a warning at its own line and column.
 #[test]
 fn each_late_time_in_a_review_is_warned_at_its_line() {
     let site = copy_site("full");
@@ -668,8 +668,9 @@ fn each_late_time_in_a_review_is_warned_at_its_line() {
     run.success();
     let warnings = run.stderr.matches("after the end of its video").count();
     assert_eq!(warnings, 2, "{}", run.stderr);
-    for (line, time) in [(first_line, "50:00"), (first_line + 2, "1:00:00")] {
-        let place = format!("content/reviews/emotion-abc-ping-ke.md:{line}");
+    // …and at its column: `第一处 [` is 5 characters, `还有 【` 4
+    for (line, column, time) in [(first_line, 5, "50:00"), (first_line + 2, 4, "1:00:00")] {
+        let place = format!("content/reviews/emotion-abc-ping-ke.md:{line}:{column}");
         assert!(
             run.stderr.contains(&place) && run.stderr.contains(&format!("cites {time}")),
             "{place} {time}: {}",
