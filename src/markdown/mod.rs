@@ -233,6 +233,8 @@ struct State<'a, 'o> {
     loose_text: Option<(usize, String)>,
     /// Where an indented code block starts (`CodeBlockKind::Indented`).
     indented_at: Option<usize>,
+    /// For each open list item: where it starts, and whether it has anything in it yet.
+    items: Vec<(usize, bool)>,
 }
 
 impl<'a, 'o> State<'a, 'o> {
@@ -262,6 +264,7 @@ impl<'a, 'o> State<'a, 'o> {
             stray_dollar: None,
             loose_text: None,
             indented_at: None,
+            items: Vec::new(),
         }
     }
 
@@ -345,6 +348,7 @@ impl<'a, 'o> State<'a, 'o> {
             return;
         }
         self.watch_unlinked(&event, warnings);
+        self.watch_empty_items(&event, warnings);
         let event = self.filter(event, warnings);
         let Some(event) = event else { return };
         self.watch_description(&event, warnings);
@@ -557,6 +561,45 @@ impl<'a, 'o> State<'a, 'o> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A list item with nothing in it (`1. ` or `- ` left from `lectern new`'s skeleton, or
+    /// a line half deleted): the page shows an empty bullet or number.
+    fn watch_empty_items(&mut self, event: &Event<'a>, warnings: &mut Vec<Diagnostic>) {
+        match event {
+            Event::Start(Tag::Item) => self.items.push((self.offset, false)),
+            Event::End(TagEnd::Item) => {
+                if let Some((at, false)) = self.items.pop() {
+                    let now = std::mem::replace(&mut self.offset, at);
+                    warnings.push(self.warn(
+                        "an empty list item: the page shows a bullet or number with nothing after it".into(),
+                        "write the item's text after the `-` or number, or delete the line",
+                    ));
+                    self.offset = now;
+                }
+            }
+            Event::Text(t)
+            | Event::Code(t)
+            | Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t)
+                if !t.trim().is_empty() =>
+            {
+                self.mark_item_filled()
+            }
+            Event::Start(_)
+            | Event::TaskListMarker(_)
+            | Event::FootnoteReference(_)
+            | Event::Rule => self.mark_item_filled(),
+            _ => {}
+        }
+    }
+
+    fn mark_item_filled(&mut self) {
+        if let Some(item) = self.items.last_mut() {
+            item.1 = true;
         }
     }
 

@@ -277,6 +277,20 @@ fn an_empty_heading_and_an_undescribed_image_are_warnings_at_their_lines() {
 }
 
 #[test]
+fn an_empty_list_item_is_a_warning_at_its_line() {
+    let (_, warnings) = render_str(
+        "## 教学目标\n\n1. \n2. 认识情绪\n\n- 重点：\n- \n-\n  - 子项\n- `code`\n",
+        false,
+    );
+    let lines: Vec<Option<usize>> = warnings
+        .iter()
+        .filter(|w| w.message.starts_with("an empty list item"))
+        .map(|w| w.line)
+        .collect();
+    assert_eq!(lines, [Some(3), Some(7)], "{warnings:?}");
+}
+
+#[test]
 fn a_link_whose_path_has_a_space_is_an_error_where_it_is_written() {
     let (r, warnings) = render_str(
         "前言\n\n看图 ![中文名](../assets/images/图片 1.png) 吧\n",
