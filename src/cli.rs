@@ -496,7 +496,7 @@ fn finish(diagnostics: &Diagnostics, format: Format, strict: bool) -> ExitCode {
         };
     }
     let errors = all.iter().filter(|d| d.is_error()).count();
-    let warnings = all.len() - errors;
+    let warnings = all.iter().filter(|d| d.is_warning()).count();
     let failed = errors > 0 || (strict && warnings > 0);
     if failed && format == Format::Human {
         let _ = writeln!(err, "{}", summary(errors, warnings, strict));

@@ -11,6 +11,9 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// What a build leaves out by the site's own choice, said once (sitemaps without an
+    /// absolute base URL): not a problem to mend, so `--strict` does not fail on it.
+    Note,
 }
 
 /// One problem, located as precisely as we know.
@@ -70,6 +73,10 @@ impl Diagnostic {
 
     pub fn warning(message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, message.into())
+    }
+
+    pub fn note(message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, message.into())
     }
 
     fn new(severity: Severity, message: String) -> Self {
@@ -134,12 +141,17 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
     /// Render in the rustc style, with a snippet when we have the source line.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         let _ = writeln!(out, "{label}: {}", neutralised(&self.message));
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
@@ -243,7 +255,7 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.sorted().iter().filter(|d| !d.is_error()).count()
+        self.items.iter().filter(|d| d.is_warning()).count()
     }
 
     pub fn has_errors(&self) -> bool {

@@ -50,25 +50,27 @@ fn digest(text: &str) -> u64 {
     hasher.finish()
 }
 
-/// The one warning a site without an absolute base URL gets: what is left out and how to fix it.
+/// The one note a site without an absolute base URL gets: what is left out and how to add it.
+/// A note, not a warning: a portal for a USB stick or an intranet under any address has no
+/// absolute URL to give, and `--strict` must not fail it for that.
 /// `given`: the address came from `--base-url`, not from site.yaml.
-pub fn base_url_warning(config: &Config, given: bool) -> Option<Diagnostic> {
+pub fn base_url_note(config: &Config, given: bool) -> Option<Diagnostic> {
     if config.absolute_base_url().is_some() {
         return None;
     }
-    let warning = match given {
-        true => Diagnostic::warning(format!(
+    let note = match given {
+        true => Diagnostic::note(format!(
             "sitemap.xml, feed.xml and the pages' QR codes are not made: `--base-url {}` is not an absolute address",
             config.base_url
         )),
-        false => Diagnostic::warning(format!(
+        false => Diagnostic::note(format!(
             "sitemap.xml, feed.xml and the pages' QR codes are not made: base_url `{}` is not an absolute address",
             config.base_url
         ))
         .in_file(crate::config::CONFIG_FILE),
     };
     Some(
-        warning.with_help(
+        note.with_help(
             "sitemaps, feeds and QR codes (a phone that scans one opens the page) need full addresses: set `base_url: https://example.org/portal/` in site.yaml, or build with `--base-url https://example.org/portal/`",
         ),
     )

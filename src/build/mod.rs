@@ -363,7 +363,7 @@ fn configure(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Co
         config.base_url = config::normalise_base_url(base_url);
     }
     let given = options.base_url.is_some();
-    diagnostics.extend(crate::feeds::base_url_warning(&config, given));
+    diagnostics.extend(crate::feeds::base_url_note(&config, given));
     Some(config)
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Only an absolute base URL gives a code: a phone that scans `/lessons/x/` cannot open
 //! anything, so with a relative base URL there are none, and the base URL warning says so
-//! (`feeds::base_url_warning`). Like JSON-LD, a code is hashed by its address and drawn only
+//! (`feeds::base_url_note`). Like JSON-LD, a code is hashed by its address and drawn only
 //! when its page is rendered.
 
 use serde::Serialize;

@@ -131,6 +131,13 @@ impl Run {
             .filter(|l| l.starts_with("warning"))
             .collect()
     }
+
+    pub fn notes(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("note:"))
+            .collect()
+    }
 }
 
 /// Run `lectern <args>` with the default time limit.

@@ -26,13 +26,16 @@ fn init_makes_a_site_that_builds_cleanly_and_refuses_a_non_empty_folder() {
     let out = tmp.path().join("out");
     let run = build(&site, &out, &[]);
     run.success();
-    // A new site has no address yet (`base_url: /`): the one warning says how to give one.
+    // A new site has no address yet (`base_url: /`): no warning (it builds under --strict), one
+    // note says how to give one.
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
     assert_eq!(
-        run.warnings(),
+        run.notes(),
         [crate::build_site::NO_ABSOLUTE_BASE],
         "{}",
         run.stderr
     );
+    build(&site, &tmp.path().join("strict"), &["--strict"]).success();
     for page in [
         "index.html",
         "lessons/wo-de-qing-xu-ri-ji/index.html",
