@@ -23,6 +23,9 @@ pub struct Cue {
     pub text: String,
     /// The line of its timing line in the file, for diagnostics.
     pub line: usize,
+    /// The voice speaking at the cue's end, when another than `speaker` took over inside it
+    /// (`<v 王老师>…<v 学生>…`): the next cue names its speaker against this one.
+    pub last_speaker: Option<String>,
 }
 
 /// A problem with a captions file: where, what, and how to fix it.
@@ -203,13 +206,14 @@ fn read_block(lines: &[&str], block: std::ops::Range<usize>) -> Result<Option<Cu
     };
     let line = timing_at + 1;
     let (start, end) = read_timing(timing, line)?;
-    let (speaker, text) = read_payload(&lines[timing_at + 1..block.end]);
+    let (speaker, text, last_speaker) = read_payload(&lines[timing_at + 1..block.end]);
     Ok(Some(Cue {
         start,
         end,
         speaker,
         text,
         line,
+        last_speaker,
     }))
 }
 
@@ -304,9 +308,9 @@ pub fn timestamp(text: &str) -> Option<u32> {
     total.checked_add(millis.parse::<u32>().ok()?)
 }
 
-/// A cue's text without tags, entities decoded, lines joined; and its first voice (the others
-/// named in the text).
-fn read_payload(lines: &[&str]) -> (Option<String>, String) {
+/// A cue's text without tags, entities decoded, lines joined; its first voice (the others
+/// named in the text); and its last voice, when another.
+fn read_payload(lines: &[&str]) -> (Option<String>, String, Option<String>) {
     let mut voices = Voices::default();
     let mut text = String::new();
     for (i, line) in lines.iter().enumerate() {
@@ -315,7 +319,10 @@ fn read_payload(lines: &[&str]) -> (Option<String>, String) {
         }
         strip_tags(line, &mut text, &mut voices);
     }
-    (voices.first, text.trim().to_string())
+    let last = voices
+        .current
+        .filter(|last| Some(last) != voices.first.as_ref());
+    (voices.first, text.trim().to_string(), last)
 }
 
 /// Append `line` without its `<…>` tags to `out`; the first `<v Name>` gives the speaker, and
@@ -591,6 +598,8 @@ mod tests {
         );
         assert_eq!(cues[1].speaker.as_deref(), Some("Ms Li"));
         assert_eq!(cues[1].text, "Good. Tom: Yes!");
+        assert_eq!(cues[0].last_speaker, None, "学生甲 speaks last, as first");
+        assert_eq!(cues[1].last_speaker.as_deref(), Some("Tom"));
     }
 
     #[test]

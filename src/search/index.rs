@@ -1388,6 +1388,7 @@ mod tests {
             speaker: Some("王老师".into()),
             text: text.into(),
             line: 1,
+            last_speaker: None,
         }
     }
 

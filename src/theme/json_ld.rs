@@ -297,6 +297,7 @@ mod tests {
             speaker: None,
             text: text.to_string(),
             line: 1,
+            last_speaker: None,
         };
         let cues: Vec<_> = (0..3000).map(|i| cue(&format!("第{i}句话"))).collect();
         let text = transcript_text(&cues);

@@ -780,7 +780,8 @@ fn transcript(cues: &[crate::vtt::Cue]) -> Vec<MomentView<'_>> {
         .map(|cue| {
             let speaker = cue.speaker.as_deref();
             let changed = speaker.is_some() && speaker != previous;
-            previous = speaker.or(previous);
+            // a cue another voice took over names the next cue's speaker against that voice
+            previous = cue.last_speaker.as_deref().or(speaker).or(previous);
             MomentView {
                 at: cue.start / 1000,
                 time: crate::vtt::clock(cue.start),
@@ -885,8 +886,20 @@ mod tests {
                 speaker: None,
                 text: text.to_string(),
                 line: 1,
+                last_speaker: None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_cue_names_its_speaker_against_the_voice_that_spoke_last() {
+        let mut cues = cues(&["同学们好。 学生：老师好！", "大家说说。", "好。"]);
+        cues[0].speaker = Some("王老师".into());
+        cues[0].last_speaker = Some("学生".into());
+        cues[1].speaker = Some("王老师".into());
+        cues[2].speaker = Some("王老师".into());
+        let shown: Vec<Option<&str>> = super::transcript(&cues).iter().map(|m| m.speaker).collect();
+        assert_eq!(shown, [Some("王老师"), Some("王老师"), None]);
     }
 
     #[test]
