@@ -370,8 +370,14 @@ test("a word after a minus sign leaves out what holds it; a hyphen inside a word
   assert.deepEqual(Array.from(r.docs), [1, 2], "0 holds 小怪兽; 2 holds 怪兽 alone");
   assert.deepEqual(LS.planTerms(LS.plan("情绪 -小怪兽", M, null)).map((t) => t.term), ["情绪"], "no highlight of what is left out");
   assert.deepEqual(LS.planExtraTerms(LS.plan("情绪 －小怪兽", M, null)).map((t) => t.term), ["小怪", "怪兽"], "full-width minus too");
-  // nothing else left: the word is searched for; a word it names no resource holds excludes none
-  assert.deepEqual(Array.from(LS.searchPlan(LS.plan("-小怪兽", M, null), lookupOf(table), 4, null).docs), [0, 2, 3]);
+  // nothing else left: every resource but those, newest first; a word no resource holds excludes none
+  assert.deepEqual(Array.from(LS.searchPlan(LS.plan("-小怪兽", M, null), lookupOf(table), 4, null).docs), [3, 2, 1]);
+  // a review kind is left out by its mark, not by the label every review has (说课评课)
+  const reviews = { ...table, 说课: post([[0, 2], [1, 2], [2, 2]]), "@说课": post([[1, 1]]) };
+  assert.deepEqual(Array.from(LS.searchPlan(LS.plan("情绪 -说课", M, null), lookupOf(reviews), 4, null).docs), [0, 2]);
+  // a review kind alone: what says it, that kind first
+  assert.deepEqual(LS.plan("说课稿", M, null).words.reviews, ["说课"]);
+  assert.deepEqual(LS.plan("评课记录", M, null).variants[0].terms.map((t) => t.term), ["评课"]);
   assert.deepEqual(Array.from(LS.searchPlan(LS.plan("情绪 -恐龙", M, null), lookupOf(table), 4, null).docs), [0, 1, 2]);
   assert.deepEqual(LS.plan("mid-term 情绪", M, null).words.excluded, []);
 });

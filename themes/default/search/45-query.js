@@ -225,13 +225,20 @@
   function excludedWords(q) {
     var excluded = [];
     var rest = String(q).replace(/(^|\s)-+([^\s-]\S*)/g, function (all, before, word) {
-      var terms = queryTerms(word);
+      // -说课 leaves out the 说课 reviews, not every review (each is labelled 说课评课)
+      var review = REVIEW_WORDS[word];
+      var terms = review ? [{ term: LS.KIND_MARK + review, group: 0, pos: 0 }] : queryTerms(word);
       if (terms.length) excluded.push(terms);
       return before + " ";
     });
-    if (!excluded.length || !/[\u3400-\u9fff\w]/.test(rest)) return { rest: String(q), excluded: [] };
+    if (!excluded.length) return { rest: String(q), excluded: [] };
+    // only words left out (-小怪兽): every resource but those
+    if (!/[\u3400-\u9fff\w]/.test(rest)) rest = "";
     return { rest: rest, excluded: excluded };
   }
+
+  /** The review kind each word for one names. */
+  var REVIEW_WORDS = { 说课: "说课", 说课稿: "说课", 评课: "评课", 评课稿: "评课", 评课记录: "评课" };
 
   /**
    * The documents (below n) an excluded word leaves out: those holding every term of it, as a
@@ -337,6 +344,12 @@
     words.rest = named.rest;
     words.kinds = named.kinds;
     words.reviews = named.reviews;
+    // 评课稿 alone: what says 评课 (every review's label does), the 评课 reviews first
+    var alone = REVIEW_WORDS[words.rest.replace(/^\s+|\s+$/g, "")];
+    if (alone && !words.kinds.length) {
+      words.rest = alone;
+      words.reviews = [alone];
+    }
     // A 的 left at the edge of the words once those around it are out (高中生的压力 → 的压力,
     // 关于情绪管理的教案 → 情绪管理的) joins nothing
     var trimmed = words.rest.replace(MATERIAL_RE, "$1 ").replace(EDGE_DE_RE, edgeDe).replace(EDGE_DE_RE, edgeDe);
@@ -610,9 +623,11 @@
     var grades = cols && cols.grades, kinds = cols && cols.kind;
     for (v = 0; v < p.variants.length; v++) terms += p.variants[v].terms.length;
     if (!terms) {
-      if (!p.mask || !grades) return null;
-      var out = excludedDocs(p, lookup, n);
-      for (d = n - 1; d >= 0; d--) if (grades[d] & p.mask && !(out && out[d])) docs.push(d); // newest first
+      var out = excludedDocs(p, lookup, n), leaving = p.words && p.words.excluded && p.words.excluded.length;
+      if (!(p.mask && grades) && !leaving) return null;
+      for (d = n - 1; d >= 0; d--) {
+        if ((!p.mask || !grades || grades[d] & p.mask) && !(out && out[d])) docs.push(d); // newest first
+      }
       return { docs: docs, score: null, full: null, complete: docs.length, partial: 0 };
     }
     var typed = 1; // the query as typed: scaled down when a word it has a synonym for is not in the index as such
