@@ -984,6 +984,11 @@ impl Config {
     /// by a course that is none.
     pub fn course_named_like(&self, written: &str) -> Option<&Course> {
         let written = written.trim();
+        // 道法课, 心理课: the course, and the word for a lesson of it
+        let written = written
+            .strip_suffix('课')
+            .filter(|w| w.chars().count() >= 2)
+            .unwrap_or(written);
         if written.chars().count() < 2 || written.is_ascii() {
             return None;
         }
@@ -1033,6 +1038,7 @@ mod tests {
         assert_eq!(like("心理健康课"), Some("mental-health"));
         assert_eq!(like("心理"), Some("mental-health"));
         assert_eq!(like("道法"), Some("morality-law"));
+        assert_eq!(like("道法课"), Some("morality-law"));
         assert_eq!(like("健康"), None, "two courses are named so");
         assert_eq!(like("数学"), None);
         assert_eq!(like("心"), None, "one character says too little");

@@ -247,6 +247,26 @@ struct NewFront<'a> {
     lesson: &'a str,
 }
 
+/// Whether a review's title names a 说课 (`《情绪管理》说课稿`), read outside the book-title
+/// marks, where the lesson's own title may say 说课 (`《如何说课》评课记录` is a 评课).
+fn names_presentation(title: &str) -> bool {
+    let mut outside = String::new();
+    let mut depth = 0usize;
+    for c in title.chars() {
+        match c {
+            '《' => depth += 1,
+            '》' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    match (outside.rfind("说课"), outside.rfind("评课")) {
+        (Some(say), Some(review)) => say > review,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
     let NewFront {
         title,
@@ -274,7 +294,7 @@ fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
             }
         ),
         // A title that says 说课 (《…》说课稿) is a 说课, with a 说课稿's parts; else a 评课.
-        Kind::Review if title.contains("说课") => format!(
+        Kind::Review if names_presentation(title) => format!(
             "{common}lesson: {}               # 所说教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 说课人\nkind: 说课                # 说课 或 评课\n---\n\n## 说教材\n\n\n## 说学情\n\n\n## 说教学目标\n\n\n## 说教法与学法\n\n\n## 说教学过程\n\n\n## 说板书设计\n\n\n",
             if lesson.is_empty() {
                 "\"\"".to_string()
@@ -350,3 +370,21 @@ const STARTER: &[(&str, &str)] = &[
     ),
     ("content/pages/about.md", include_str!("scaffold/about.md")),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::names_presentation;
+
+    #[test]
+    fn a_review_title_names_its_kind_outside_the_book_title() {
+        assert!(names_presentation("《情绪管理》说课稿"));
+        assert!(names_presentation("情绪管理说课"));
+        assert!(!names_presentation("《如何说课》评课记录"));
+        assert!(!names_presentation("《情绪管理》评课记录"));
+        assert!(!names_presentation("《说课与评课》"));
+        assert!(
+            !names_presentation("说课评课记录"),
+            "评课 last: a 评课 record"
+        );
+    }
+}

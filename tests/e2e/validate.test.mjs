@@ -223,9 +223,16 @@ describe("every kind of page validates", { skip }, () => {
     assert.ok(sizes.button >= sizes.body * 0.9, JSON.stringify(sizes));
   });
 
-  test("on a phone, a formula wider than the screen scrolls in its own box, not the page", async () => {
+  test("on a phone, a formula wider than the screen (display or inline) scrolls in its own box, not the page", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(pathToFileURL(path.join(out, FORMULA_LESSON)).href);
+    // …and so does a long inline one
+    await page.evaluate(() => {
+      const p = document.querySelector(".prose p");
+      const math = document.createElementNS("http://www.w3.org/1998/Math/MathML", "math");
+      math.innerHTML = "<mi>x</mi>" + "<mo>+</mo><mi>y</mi>".repeat(80);
+      p.appendChild(math);
+    });
     const widths = await page.evaluate(() => {
       const wide = [...document.querySelectorAll('math[display="block"]')].find((m) => m.scrollWidth > m.clientWidth + 1);
       return { page: document.documentElement.scrollWidth, view: window.innerWidth, wide: !!wide };
