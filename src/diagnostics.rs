@@ -302,6 +302,18 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// message has it (`https://pan.baidu.com/s/abc 提取码: 1234`): the address alone is the link,
 /// the code goes in the text. `None` when `value` is not such an address.
 pub fn share_code_help(key: &str, value: &str) -> Option<String> {
+    let (address, rest) = share_code_parts(value)?;
+    let written = match key {
+        "attachments" => format!("[{address}]"),
+        _ => address.to_string(),
+    };
+    Some(format!(
+        "the link is the address alone: write `{key}: {written}`, and put `{rest}` in the text, where readers see it"
+    ))
+}
+
+/// The address and the share code after it, in a value pasted from a cloud drive's message.
+pub fn share_code_parts(value: &str) -> Option<(&str, &str)> {
     let value = value.trim().trim_matches(['[', ']', '"', '\'']);
     let (address, rest) = value.split_once(char::is_whitespace)?;
     let lower = address.to_ascii_lowercase();
@@ -309,16 +321,7 @@ pub fn share_code_help(key: &str, value: &str) -> Option<String> {
     let code = ["提取码", "密码", "访问码", "pwd", "code"]
         .iter()
         .any(|word| rest.to_lowercase().contains(word));
-    let written = match key {
-        "attachments" => format!("[{address}]"),
-        _ => address.to_string(),
-    };
-    (is_address && code).then(|| {
-        format!(
-            "the link is the address alone: write `{key}: {written}`, and put `{}` in the text, where readers see it",
-            rest.trim()
-        )
-    })
+    (is_address && code).then_some((address, rest.trim()))
 }
 
 /// Chinese names editors give a field (a spreadsheet's column, a front matter key), and the

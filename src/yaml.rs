@@ -435,10 +435,42 @@ fn source_line<'t>(source: &YamlSource<'t>, line: usize) -> &'t str {
         .unwrap_or("")
 }
 
+/// The mend for an item of a block list (`  - …`) that YAML read otherwise: one holding `: `
+/// (read as a pair), an address pasted with its share code, a `-` with no space after it.
+fn list_item_help(line: &str) -> Option<String> {
+    let trimmed = line.trim_start();
+    let item = trimmed.strip_prefix('-')?;
+    if !item.starts_with([' ', '\t']) {
+        return (line.starts_with([' ', '\t']) && !item.is_empty() && !item.starts_with('-')).then(
+            || {
+                format!(
+                    "put a space after the `-` of a list item: `- {}`",
+                    shorten(item.trim())
+                )
+            },
+        );
+    }
+    let item = item.trim();
+    if let Some((address, code)) = crate::diagnostics::share_code_parts(item) {
+        return Some(format!(
+            "the link is the address alone: write `- {address}`, and put `{code}` in the text, where readers see it"
+        ));
+    }
+    (item.contains(": ") && !item.starts_with(['"', '\'', '{'])).then(|| {
+        format!(
+            "an item that holds `: ` must be in quotes: `- \"{}\"`",
+            shorten(item)
+        )
+    })
+}
+
 /// How to mend the slips editors make most, which the parser words in its own terms.
 /// `column` (1-based, in characters) is where the parser stopped: on a line holding a
 /// `{ key: value, … }`, the key and value there are the ones the help names.
 fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
+    if let Some(help) = list_item_help(line) {
+        return Some(help);
+    }
     let (key, value) = key_and_value_at(line, column);
     let value = shorten(value);
     if line.contains(['\u{3000}', '\u{a0}']) {
@@ -941,6 +973,10 @@ mod tests {
         // an item holding `: `, with and without the brackets
         let bare = help("title: x\ngrade: 5\ntopics: 时间: 管理\n");
         assert!(bare.contains("`topics: [\"时间: 管理\"]`"), "{bare}");
+        let item = help("title: x\ngrade: 5\ntopics:\n  - 主题: 情绪\n");
+        assert!(item.contains("`- \"主题: 情绪\"`"), "{item}");
+        let dashed = help("title: x\ngrade: 5\ntopics:\n  - 情绪\n  -人际交往\n");
+        assert!(dashed.contains("`- 人际交往`"), "{dashed}");
         let indented = help("title: 心理课\n  grade: 7\n");
         assert!(
             indented.contains("remove the spaces before `grade:`"),
