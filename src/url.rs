@@ -20,6 +20,21 @@ const PATH: &AsciiSet = &COMPONENT.remove(b'/');
 /// tools mangle non-ASCII file names. The hash keeps apart what pinyin joins: 情绪卡 and 晴续卡,
 /// two long names cut to one, names in other scripts (`にほんご`), and a name beside its own
 /// pinyin spelling. `content::find` still refuses two files published under one name.
+/// The file of content/assets/ (relative to it) published under `published` (its pinyin name,
+/// `xue-an-1ac2b7/qing-xu-ka-c62fb1.pdf`), as an editor copies it from the browser's address
+/// bar. Scans the assets: for a path the assets do not hold as written.
+pub fn asset_published_as<'a>(
+    assets: &'a std::collections::BTreeSet<String>,
+    published: &str,
+) -> Option<&'a String> {
+    if !published.is_ascii() {
+        return None;
+    }
+    assets
+        .iter()
+        .find(|a| !a.is_ascii() && published_asset(a) == published)
+}
+
 pub fn published_asset(path: &str) -> std::borrow::Cow<'_, str> {
     if path.is_ascii() {
         return std::borrow::Cow::Borrowed(path);

@@ -1051,6 +1051,12 @@ fn check_link(
         ));
         return None;
     }
+    // by its published name, as the browser's address bar shows it (a scan: only on a miss)
+    if !place.assets.contains(path)
+        && let Some(file) = crate::url::asset_published_as(place.assets, path)
+    {
+        return Some(Link::Asset(file.clone()));
+    }
     if !place.assets.contains(path) {
         let near = suggest(path, place.assets.iter().map(String::as_str));
         let help = match near {

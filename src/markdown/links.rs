@@ -342,13 +342,7 @@ impl LinkContext<'_> {
         if self.assets.contains(asset) {
             return Some(asset.to_string());
         }
-        if !asset.is_ascii() {
-            return None;
-        }
-        self.assets
-            .iter()
-            .find(|a| !a.is_ascii() && crate::url::published_asset(a) == asset)
-            .cloned()
+        crate::url::asset_published_as(self.assets, asset).cloned()
     }
 
     /// `grades/13/` and the like: the first page of a listing the site does not make. Deeper

@@ -1677,6 +1677,22 @@ fn assets_with_chinese_names_are_published_under_ascii_names() {
         .filter(|href| href.contains(published.as_str()))
         .count();
     assert_eq!(links, 3, "the attachment and both Markdown links");
+    // an attachment written with the published name, copied from the address bar, is the file
+    let by_name = std::fs::read_to_string(site.root.join(lesson))
+        .unwrap()
+        .replace(
+            "  - 学案/情绪卡 第1版.pdf\n",
+            &format!("  - 学案/情绪卡 第1版.pdf\n  - /assets/{published}\n"),
+        );
+    site.write(lesson, by_name.as_bytes());
+    build(&site.root, &out, &[]).success();
+    let page =
+        String::from_utf8(read_tree(&out)["lessons/emotion-abc/index.html"].clone()).unwrap();
+    let links = link_hrefs(&page)
+        .into_iter()
+        .filter(|href| href.contains(published.as_str()))
+        .count();
+    assert_eq!(links, 4, "and the attachment by its published name");
 
     // a homophone's file beside it is published apart
     site.write("content/assets/学案/晴续卡 第1版.pdf", b"%PDF-1.4 other");
