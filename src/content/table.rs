@@ -139,7 +139,8 @@ impl Header {
                 missing_required: true,
             };
         }
-        let mut seen = BTreeSet::new();
+        // field → the column that named it first, as written
+        let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
         // Columns of the teacher's own: one warning each, unless a sheet has many (a 200-column
         // export would print 200), then one naming them.
         let mut unread = Vec::new();
@@ -153,12 +154,19 @@ impl Header {
                     continue;
                 }
                 Some(problem)
-            } else if !seen.insert(name.as_str()) {
+            } else if let Some(first) = seen.get(name.as_str()) {
+                let written = record.cells[index].trim();
+                let message = if *first == written {
+                    format!("the column `{name}` appears twice")
+                } else {
+                    format!("the columns `{first}` and `{written}` both name the field `{name}`")
+                };
                 Some(
-                    Diagnostic::error(format!("the column `{name}` appears twice"))
+                    Diagnostic::error(message)
                         .with_help("keep one column per field: merge the two and delete the other"),
                 )
             } else {
+                seen.insert(name.as_str(), record.cells[index].trim());
                 None
             };
             if let Some(problem) = problem {

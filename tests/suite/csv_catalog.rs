@@ -131,7 +131,8 @@ fn a_field_named_in_two_languages_is_a_column_twice() {
     let run = build(&site.root, &site.beside("public"), &[]);
     run.expect_code(1);
     assert!(
-        run.stderr.contains("the column `title` appears twice")
+        run.stderr
+            .contains("the columns `title` and `标题` both name the field `title`")
             && run.stderr.contains("list.csv:1:3"),
         "{}",
         run.stderr
