@@ -155,6 +155,8 @@ pub enum DetailView<'a> {
         /// The language the captions are written in, as their text shows it (`zh-CN`, `en`),
         /// else the site's: an English portal may carry Chinese captions.
         captions_lang: &'a str,
+        /// The language of the chapters' titles, by the same rule.
+        chapters_lang: &'a str,
         /// `videos/<id>/chapters.vtt`, relative to the page, when the video has chapters.
         chapters_track: Option<String>,
         chapters: Vec<MomentView<'a>>,

@@ -670,6 +670,8 @@ fn resource<'c>(
                 media: media_view(&d.url, &root),
                 poster: d.poster.as_ref().map(|l| link_view(l, &root)),
                 captions: d.captions.as_ref().map(|l| link_view(l, &root)),
+                chapters_lang: text_language(chapters_of(d, body).iter().map(|c| c.title.as_str()))
+                    .unwrap_or(config.language.code()),
                 captions_lang: captions_language(&body.transcript)
                     .unwrap_or(config.language.code()),
                 chapters_track: (!chapters_of(d, body).is_empty())
@@ -758,8 +760,13 @@ fn chapter_view(chapter: &crate::content::Chapter) -> MomentView<'_> {
 /// word about five letters: a Chinese lesson quoting English words stays Chinese), else
 /// English; `None` when it cannot tell (no cues, digits only, other scripts).
 fn captions_language(cues: &[crate::vtt::Cue]) -> Option<&'static str> {
+    text_language(cues.iter().take(200).map(|cue| cue.text.as_str()))
+}
+
+/// The language of some texts, by the rule of `captions_language`.
+fn text_language<'t>(texts: impl Iterator<Item = &'t str>) -> Option<&'static str> {
     let (mut han, mut latin) = (0usize, 0usize);
-    for c in cues.iter().take(200).flat_map(|cue| cue.text.chars()) {
+    for c in texts.flat_map(str::chars) {
         if crate::search::tokenize::is_cjk(c) {
             han += 1;
         } else if c.is_ascii_alphabetic() {

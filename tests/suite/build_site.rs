@@ -1107,6 +1107,12 @@ fn an_english_site_names_review_kinds_speakers_and_captions_in_english() {
     let video = page(&tree, "videos/emotion-abc-class/index.html");
     // The captions are in Chinese: their language is theirs, the label the portal's.
     assert!(video.contains(r#"<track kind="captions" srclang="zh-CN" label="Captions""#));
+    assert!(
+        video.contains(r#"<ol class="moments transcript-cues" lang="zh-CN">"#)
+            && video.contains(r#"<track kind="chapters" srclang="zh-CN""#)
+            && video.contains(r#"<ol class="moments" lang="zh-CN">"#),
+        "the Chinese transcript and chapters say their language"
+    );
     assert!(video.contains(": </b>") && !video.contains("：</b>"));
     // A count of one is singular (a topic with one resource).
     let ones: Vec<&String> = tree
