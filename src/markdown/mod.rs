@@ -664,6 +664,12 @@ impl<'a, 'o> State<'a, 'o> {
         push_text(&mut self.text, latex);
         self.text.push(' ');
         match math::to_mathml(latex, display) {
+            // A display formula scrolls sideways in its own box when wider than the screen;
+            // focusable, so that the keyboard scrolls it too (as a table's box). A span: the
+            // formula sits in a paragraph.
+            Ok(mathml) if display => {
+                format!("<span class=\"math-scroll\" tabindex=\"0\">{mathml}</span>").into()
+            }
             Ok(mathml) => mathml.into(),
             Err(what) => {
                 warnings.push(self.broken(

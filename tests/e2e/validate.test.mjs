@@ -234,7 +234,7 @@ describe("every kind of page validates", { skip }, () => {
       p.appendChild(math);
     });
     const widths = await page.evaluate(() => {
-      const wide = [...document.querySelectorAll('math[display="block"]')].find((m) => m.scrollWidth > m.clientWidth + 1);
+      const wide = [...document.querySelectorAll(".math-scroll")].find((m) => m.scrollWidth > m.clientWidth + 1);
       return { page: document.documentElement.scrollWidth, view: window.innerWidth, wide: !!wide };
     });
     await page.close();
