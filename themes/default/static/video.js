@@ -103,39 +103,33 @@
     return found < 0 ? null : list[found];
   }
 
-  /** Marks the chapter playing: its line is highlighted and named the current one. */
-  function markChapter(seconds) {
-    var chapter = momentAt(chapters, seconds);
-    if (chapter === chapterActive) {
-      return;
+  /** Moves the mark of the moment playing (highlighted, named the current one) from `was` to `now`. */
+  function moveMark(was, now) {
+    if (was) {
+      was.className = was.className.replace(/\s*\bis-active\b/g, "");
+      was.removeAttribute("aria-current");
     }
-    if (chapterActive) {
-      chapterActive.className = chapterActive.className.replace(/\s*\bis-active\b/g, "");
-      chapterActive.removeAttribute("aria-current");
-    }
-    chapterActive = chapter;
-    if (chapter) {
-      chapter.className += " is-active";
-      chapter.setAttribute("aria-current", "true");
+    if (now) {
+      now.className += " is-active";
+      now.setAttribute("aria-current", "true");
     }
   }
 
   function mark(seconds) {
-    markChapter(seconds);
+    var chapter = momentAt(chapters, seconds);
+    if (chapter !== chapterActive) {
+      moveMark(chapterActive, chapter);
+      chapterActive = chapter;
+    }
     var cue = momentAt(cues, seconds);
     if (cue === active) {
       return;
     }
-    if (active) {
-      active.className = active.className.replace(/\s*\bis-active\b/g, "");
-      active.removeAttribute("aria-current");
-    }
+    moveMark(active, cue);
     active = cue;
     if (!cue) {
       return;
     }
-    cue.className += " is-active";
-    cue.setAttribute("aria-current", "true");
     if (detached && inView(cue)) {
       detached = false; // the reader came back to the cue being spoken
     }
