@@ -1233,24 +1233,25 @@ mod tests {
 
     #[test]
     fn a_slug_written_twice_is_reported_at_its_second_place() {
-        let mut d = Diagnostics::new();
-        let text = "title: T\ncourses:\n  - slug: a\n    name: A\n  - { slug: ab, name: AB }\n  - slug: \"a\"\n    name: B\n";
-        assert!(parse(text, &mut d).is_none());
-        let twice = d
-            .sorted()
-            .into_iter()
-            .find(|d| d.message.contains("appears twice"))
-            .unwrap();
+        // the one problem of `text` whose message holds `needle`
+        let problem = |text: &str, needle: &str| {
+            let mut d = Diagnostics::new();
+            assert!(parse(text, &mut d).is_none());
+            d.sorted()
+                .into_iter()
+                .find(|d| d.message.contains(needle))
+                .unwrap()
+        };
+        let twice = problem(
+            "title: T\ncourses:\n  - slug: a\n    name: A\n  - { slug: ab, name: AB }\n  - slug: \"a\"\n    name: B\n",
+            "appears twice",
+        );
         assert_eq!(twice.line, Some(6), "{twice:?}");
         assert_eq!(twice.column, Some(12), "at the slug: {twice:?}");
-        let mut d = Diagnostics::new();
-        let text = "title: T\ncourses:\n  - { slug: 班会, name: 主题班会 }\n";
-        assert!(parse(text, &mut d).is_none());
-        let chinese = d
-            .sorted()
-            .into_iter()
-            .find(|d| d.message.contains("not ASCII"))
-            .unwrap();
+        let chinese = problem(
+            "title: T\ncourses:\n  - { slug: 班会, name: 主题班会 }\n",
+            "not ASCII",
+        );
         assert_eq!(
             (chinese.line, chinese.column),
             (Some(3), Some(13)),

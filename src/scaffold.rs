@@ -276,6 +276,12 @@ fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
         lesson,
     } = *front;
     let today = Date::today();
+    // the lesson a video or review belongs to, or an empty value for the editor to fill in
+    let lesson_value = if lesson.is_empty() {
+        "\"\"".to_string()
+    } else {
+        quote(lesson)
+    };
     let grade = crate::catalog::grade_value(grades);
     let common = format!(
         "---\ntitle: {}\ngrade: {grade}                 # 年级：7，或 [7, 8]，或 \"7-9\"\ncourse: {course}    # 课程：site.yaml 中的课程代号\ntopics: []               # 专题，如 [情绪管理, 人际交往]\nsummary: \"\"              # 一两句话的摘要，显示在列表和搜索结果中\ndate: {today}\nschool: \"\"               # 学校\n{textbook}",
@@ -287,28 +293,16 @@ fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
         ),
         Kind::Video => format!(
             "{common}url: \"{PLACEHOLDER_VIDEO_URL}\"   # 视频地址：http(s) 链接，或 content/assets/ 下的文件\nduration: \"40:00\"        # 时长：\"分:秒\" 或 \"时:分:秒\"\nspeaker: \"\"              # 主讲教师\nlesson: {}               # 对应教学设计的 id（文件名，不含 .md），没有可删去此行\n# captions: captions/replace-me.vtt   # 字幕：content/assets/ 下的 WebVTT 文件，会显示为可点击的课堂实录文字\n# chapters:                # 课堂环节：去掉行首的 # 并改成本课的时间，页面会列出各环节并可跳转\n#   - {{at: \"00:00\", title: 导入}}\n#   - {{at: \"05:00\", title: 新授}}\n#   - {{at: \"25:00\", title: 练习}}\n#   - {{at: \"35:00\", title: 小结}}\n# chapters_file: captions/replace-me.chapters.vtt   # 或者把课堂环节写在 WebVTT 章节文件里（与 chapters: 二选一）\n---\n\n## 视频简介\n\n\n## 文字实录\n\n",
-            if lesson.is_empty() {
-                "\"\"".to_string()
-            } else {
-                quote(lesson)
-            }
+            lesson_value
         ),
         // A title that says 说课 (《…》说课稿) is a 说课, with a 说课稿's parts; else a 评课.
         Kind::Review if names_presentation(title) => format!(
             "{common}lesson: {}               # 所说教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 说课人\nkind: 说课                # 说课 或 评课\n---\n\n## 说教材\n\n\n## 说学情\n\n\n## 说教学目标\n\n\n## 说教法与学法\n\n\n## 说教学过程\n\n\n## 说板书设计\n\n\n",
-            if lesson.is_empty() {
-                "\"\"".to_string()
-            } else {
-                quote(lesson)
-            }
+            lesson_value
         ),
         Kind::Review => format!(
             "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\n# rating: 4              # 评分 1–5：评好后去掉行首的 #\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n- \n\n## 不足与建议\n\n\n",
-            if lesson.is_empty() {
-                "\"\"".to_string()
-            } else {
-                quote(lesson)
-            }
+            lesson_value
         ),
     }
 }
