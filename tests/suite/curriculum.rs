@@ -120,7 +120,7 @@ fn the_textbook_index_course_pages_and_resource_pages_link_the_units() {
     assert!(
         hrefs(&lesson, ".breadcrumbs a").contains(&"../../textbooks/daofa-7a/#unit-3".to_string())
     );
-    let facts = texts(&lesson, ".meta-row");
+    let facts = texts(&lesson, ".meta > div");
     assert!(
         facts
             .iter()
