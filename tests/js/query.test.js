@@ -388,3 +388,13 @@ test("a lone surrogate (an emoji cut in half) becomes U+FFFD, so the address can
   assert.equal(LS.wellFormed("情绪"), "情绪");
   assert.doesNotThrow(() => encodeURIComponent(LS.wellFormed("a\ud800b")));
 });
+
+test("a complete match is of the grade named: another grade's match of the words is partial", () => {
+  // doc0 is grade 7, doc1 grade 3, doc3 grade 12; all three hold 情绪 (doc1 most)
+  const table = { 情绪: post([[0, 1], [1, 3], [3, 1]]) };
+  const run = (q) => LS.searchPlan(LS.plan(q, LS.model(manifest), null), lookupOf(table), 4, cols4());
+  const r = run("七年级 情绪");
+  assert.deepEqual([r.complete, r.partial], [1, 2]);
+  assert.equal(LS.topK(r.docs, r.score, 4)[0], 0, "the grade's own match leads");
+  assert.deepEqual([run("高三 情绪").complete, run("情绪").complete], [1, 3]);
+});

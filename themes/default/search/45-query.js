@@ -670,6 +670,8 @@
     // Complete: holds every term of the query as typed (or of it without its 的); only when
     // none does (霸凌), every term of a synonym's variant (欺凌).
     if (!typedFull) full = other;
+    // …and is of the grade named: 七年级上册 第二单元 is not completely met by grade 8's unit 2
+    for (d = 0; d < n; d++) if (full[d] && !ofGradeNamed(p, grades, d)) full[d] = 0;
     var weak = [], gone = excludedDocs(p, lookup, n);
     for (d = 0; d < n; d++) {
       // a weak match holds some word of the query, not only its characters one by one
@@ -686,6 +688,11 @@
     // weak: thinner partial matches, for when nothing else is left (情绪管理 under 七年级: the
     // grade's resources on 情绪, rather than an empty page)
     return { docs: docs, score: score, full: full, complete: done, partial: docs.length - done, weak: weak, gone: gone };
+  }
+
+  /** Whether document `d` is of a grade or stage the plan names (true when it names none). */
+  function ofGradeNamed(p, grades, d) {
+    return !p.mask || !grades || (grades[d] & p.mask) !== 0;
   }
 
   /**
@@ -757,9 +764,12 @@
       });
     }
     for (i = 0; i < merged.docs.length; i++) {
-      if (!had[merged.docs[i]]) {
+      if (had[merged.docs[i]]) continue;
+      if (ofGradeNamed(p, cols && cols.grades, merged.docs[i])) {
         r.full[merged.docs[i]] = 1;
         added++;
+      } else {
+        r.partial++; // grade 7 qxgl: grade 8's 情绪管理 is there, not complete
       }
     }
     r.docs = merged.docs;
