@@ -239,6 +239,9 @@ pub fn run() -> ExitCode {
             let unnamed_review = kind == crate::content::Kind::Review && lesson.is_none();
             report_outcome(crate::scaffold::new_resource(&root, &request).map(|created| {
                 crate::say!("Created {}", created.path.display());
+                if let Some(id) = &created.id_taken {
+                    crate::say!("(`{id}` is the id of another {} of the site, so this one has a number added)", kind.slug());
+                }
                 if !created.guessed.is_empty() {
                     let fields: Vec<String> =
                         created.guessed.iter().map(|f| format!("`{f}:`")).collect();

@@ -29,6 +29,34 @@ fn free_untitled(path: PathBuf) -> PathBuf {
         .unwrap_or(path)
 }
 
+/// The ids of `kind` the site already has (lowercased, as the build compares them): a file
+/// elsewhere (`lessons/junior/x.md`, a CSV catalog's row) may hold the id a new title spells.
+fn taken_ids(content: &crate::content::Content, kind: Kind) -> std::collections::HashSet<String> {
+    let records = content.resources.iter().filter(|r| r.kind == kind);
+    let broken = content.unavailable.keys().filter(|(k, _)| *k == kind);
+    records
+        .map(|r| r.id.to_lowercase())
+        .chain(broken.map(|(_, id)| id.to_lowercase()))
+        .collect()
+}
+
+/// `path`, or when another file holds its id, the first `<stem>-N.md` whose id is free: the
+/// build would refuse two resources of one id. The same file existing is left to the caller,
+/// which refuses it (the editor most likely ran the command twice).
+fn free_id(path: PathBuf, taken: &std::collections::HashSet<String>) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if path.exists() || !taken.contains(&stem.to_lowercase()) {
+        return path;
+    }
+    (2..)
+        .map(|n| format!("{stem}-{n}"))
+        .find(|id| !taken.contains(id) && !path.with_file_name(format!("{id}.md")).exists())
+        .map_or(path.clone(), |id| path.with_file_name(format!("{id}.md")))
+}
+
 /// Write `content/<kind>/<pinyin-slug>.md`; never overwrite. Returns the new file's path and
 /// the fields it guessed.
 pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, Diagnostic> {
@@ -48,9 +76,11 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
     if let Some((message, help)) = crate::content::title_too_long(title) {
         return Err(Diagnostic::error(message).with_help(help));
     }
+    // The site as the build reads it: for the lesson named, and for the ids already taken.
+    let content = crate::content::load(root, &config, true, &mut Diagnostics::new());
     // A video or review of a lesson is of the lesson's grades and course unless told otherwise.
     let lesson = match request.lesson {
-        Some(lesson) => find_lesson(root, &config, lesson)?,
+        Some(lesson) => find_lesson(&content, lesson)?,
         None => None,
     };
     let mut guessed = Vec::new();
@@ -102,6 +132,9 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
         stem.push_str("-1");
     }
     let path = free_untitled(dir.join(format!("{stem}.md")));
+    let wanted = path.clone();
+    let path = free_id(path, &taken_ids(&content, request.kind));
+    let id_taken = (path != wanted).then(|| stem.clone());
     if path.exists() {
         return Err(
             Diagnostic::error(format!("{} already exists", path.display())).with_help(
@@ -121,7 +154,11 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
     std::fs::create_dir_all(&dir)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     write_new(&path, &text)?;
-    Ok(Created { path, guessed })
+    Ok(Created {
+        path,
+        guessed,
+        id_taken,
+    })
 }
 
 /// A file `lectern new` wrote, and the fields it filled in with the site's first grade or
@@ -129,6 +166,8 @@ pub fn new_resource(root: &Path, request: &NewResource<'_>) -> Result<Created, D
 pub struct Created {
     pub path: PathBuf,
     pub guessed: Vec<&'static str>,
+    /// The id the title spells, when another file of the kind has it already.
+    pub id_taken: Option<String>,
 }
 
 /// What a new video or review takes from its lesson.
@@ -143,12 +182,9 @@ struct LessonFacts {
 /// file has errors or is a draft still counts, as the build reports those itself; one with
 /// errors has no facts to give.
 fn find_lesson(
-    root: &Path,
-    config: &config::Config,
+    content: &crate::content::Content,
     lesson: &str,
 ) -> Result<Option<LessonFacts>, Diagnostic> {
-    let mut ignored = Diagnostics::new();
-    let content = crate::content::load(root, config, true, &mut ignored);
     if let Some(found) = content
         .resources
         .iter()
@@ -289,7 +325,7 @@ fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
     );
     match kind {
         Kind::Lesson => format!(
-            "{common}term: 1                  # 学期：1 上学期，2 下学期\nauthor: \"\"               # 执教教师\nduration_minutes: 40\nattachments: []          # 附件：content/assets/ 下的文件，如 [worksheets/qing-xu-ka.pdf]\n---\n\n## 教学目标\n\n1. \n\n## 教学重点与难点\n\n- 重点：\n- 难点：\n\n## 教学准备\n\n- \n\n## 教学过程\n\n### 一、导入\n\n### 二、活动\n\n### 三、总结\n\n## 教学反思\n\n"
+            "{common}term: 1                  # 学期：1 上学期，2 下学期\nauthor: \"\"               # 执教教师\nduration_minutes: 40\nattachments: []          # 附件：content/assets/ 下的文件，如 [worksheets/qing-xu-ka.pdf]\n---\n\n## 教学目标\n\n\n## 教学重点与难点\n\n- 重点：\n- 难点：\n\n## 教学准备\n\n\n## 教学过程\n\n### 一、导入\n\n### 二、活动\n\n### 三、总结\n\n## 教学反思\n\n"
         ),
         Kind::Video => format!(
             "{common}url: \"{PLACEHOLDER_VIDEO_URL}\"   # 视频地址：http(s) 链接，或 content/assets/ 下的文件\nduration: \"40:00\"        # 时长：\"分:秒\" 或 \"时:分:秒\"\nspeaker: \"\"              # 主讲教师\nlesson: {}               # 对应教学设计的 id（文件名，不含 .md），没有可删去此行\n# captions: captions/replace-me.vtt   # 字幕：content/assets/ 下的 WebVTT 文件，会显示为可点击的课堂实录文字\n# chapters:                # 课堂环节：去掉行首的 # 并改成本课的时间，页面会列出各环节并可跳转\n#   - {{at: \"00:00\", title: 导入}}\n#   - {{at: \"05:00\", title: 新授}}\n#   - {{at: \"25:00\", title: 练习}}\n#   - {{at: \"35:00\", title: 小结}}\n# chapters_file: captions/replace-me.chapters.vtt   # 或者把课堂环节写在 WebVTT 章节文件里（与 chapters: 二选一）\n---\n\n## 视频简介\n\n\n## 文字实录\n\n",
@@ -301,7 +337,7 @@ fn render_new(kind: Kind, front: &NewFront<'_>) -> String {
             lesson_value
         ),
         Kind::Review => format!(
-            "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\n# rating: 4              # 评分 1–5：评好后去掉行首的 #\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n- \n\n## 不足与建议\n\n\n",
+            "{common}lesson: {}               # 所评教学设计的 id（文件名，不含 .md）\nreviewer: \"\"             # 评课人\n# rating: 4              # 评分 1–5：评好后去掉行首的 #\nkind: 评课                # 说课 或 评课\n---\n\n## 总体评价\n\n\n## 亮点\n\n\n## 不足与建议\n\n\n",
             lesson_value
         ),
     }

@@ -87,6 +87,8 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
     run.success();
     let file = site.join("content/lessons/qing-xu-guan-li-xiao-ke-tang.md");
     let text = std::fs::read_to_string(&file).unwrap();
+    // an unedited skeleton has nothing --strict would warn about (no empty list items)
+    lectern(["check", "--strict", "--root", site.to_str().unwrap()]).success();
     assert!(
         text.contains("title: \"情绪管理小课堂\"")
             && text.contains("grade: 7")
@@ -208,6 +210,44 @@ fn new_writes_a_pinyin_file_that_builds_and_never_overwrites() {
     ]);
     bad.expect_code(1);
     assert!(bad.stderr.contains("unknown course"), "{}", bad.stderr);
+}
+
+#[test]
+fn new_numbers_a_file_whose_id_another_folder_holds() {
+    let (_tmp, site) = init_site();
+    let args = |title: &'static str| {
+        [
+            "new",
+            "lesson",
+            title,
+            "--grade",
+            "7",
+            "--course",
+            "mental-health",
+            "--root",
+            site.to_str().unwrap(),
+        ]
+        .map(String::from)
+    };
+    lectern(args("人际冲突")).success();
+    let lessons = site.join("content/lessons");
+    std::fs::create_dir_all(lessons.join("junior")).unwrap();
+    std::fs::rename(
+        lessons.join("ren-ji-chong-tu.md"),
+        lessons.join("junior/ren-ji-chong-tu.md"),
+    )
+    .unwrap();
+    let again = lectern(args("人际冲突"));
+    again.success();
+    assert!(lessons.join("ren-ji-chong-tu-2.md").exists());
+    assert!(
+        again
+            .stderr
+            .contains("`ren-ji-chong-tu` is the id of another lesson"),
+        "{}",
+        again.stderr
+    );
+    lectern(["check", "--root", site.to_str().unwrap()]).success();
 }
 
 /// `new` refuses what the next build would reject, before writing anything: a title over the
