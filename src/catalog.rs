@@ -594,8 +594,8 @@ fn push_under(map: &mut BTreeMap<String, Vec<Place>>, key: &str, place: Place) {
     }
 }
 
-/// Two topics whose names read alike in pinyin (情绪, 清虚) share an address, and the later in
-/// name order takes a number (`qing-xu-2`), which moves when a topic is added or removed: a
+/// Two topics whose names read alike in pinyin (情绪, 清虚) share an address, and the less used
+/// takes a number (`qing-xu-2`), which moves when a topic is added or removed: a
 /// warning at the numbered topic's first use. Spellings of one name are `topic_spellings`'.
 fn numbered_topic_addresses(topics: &[Topic], resources: &[Arc<Resource>]) -> Vec<Diagnostic> {
     let fold = |name: &str| -> String { name.chars().map(crate::search::tokenize::fold).collect() };
@@ -608,7 +608,8 @@ fn numbered_topic_addresses(topics: &[Topic], resources: &[Arc<Resource>]) -> Ve
     }
     let mut warnings = Vec::new();
     for group in by_base.values_mut().filter(|g| g.len() > 1) {
-        group.sort_by(|a, b| a.name.cmp(&b.name));
+        // in the order `topic_slugs` numbers them: the most used keeps the plain address
+        group.sort_by(|a, b| (b.resources.len().cmp(&a.resources.len())).then(a.name.cmp(&b.name)));
         let first = group[0];
         for numbered in &group[1..] {
             let Some(used) = numbered.resources.first().and_then(|p| resources.get(p.0)) else {
@@ -665,9 +666,12 @@ fn topic_spellings(topics: &[Topic], resources: &[Arc<Resource>]) -> Vec<Diagnos
 
 /// Slugs in name order, with `-2`, `-3` … when two names give the same pinyin.
 fn topic_slugs(topics: BTreeMap<String, Vec<Place>>) -> Vec<Topic> {
+    let mut list: Vec<(String, Vec<Place>)> = topics.into_iter().collect();
+    // Most used first: of two topics that read alike, the established one keeps the plain
+    // address its shared links use, and a newcomer (《情绪管理》 beside 情绪管理) is numbered.
+    list.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
     let mut taken = BTreeSet::new();
-    let mut list: Vec<Topic> = topics
-        .into_iter()
+    list.into_iter()
         .map(|(name, resources)| {
             let mut base = crate::slug::slugify(&name);
             // `con`, `aux`…: no Windows PC could hold the topic's folder.
@@ -686,14 +690,7 @@ fn topic_slugs(topics: BTreeMap<String, Vec<Place>>) -> Vec<Topic> {
                 resources,
             }
         })
-        .collect();
-    list.sort_by(|a, b| {
-        b.resources
-            .len()
-            .cmp(&a.resources.len())
-            .then(a.name.cmp(&b.name))
-    });
-    list
+        .collect()
 }
 
 impl Catalog {
@@ -779,5 +776,29 @@ impl Catalog {
             .enumerate()
             .map(|(i, t)| (t.name.as_str(), i))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_used_of_topics_alike_in_pinyin_keeps_the_plain_address() {
+        let topics = BTreeMap::from([
+            ("《情绪管理》".to_string(), vec![Place(3)]),
+            ("情绪管理".to_string(), vec![Place(0), Place(1)]),
+        ]);
+        let slugs: Vec<(String, String)> = topic_slugs(topics)
+            .into_iter()
+            .map(|t| (t.name, t.slug))
+            .collect();
+        assert_eq!(
+            slugs,
+            [
+                ("情绪管理".to_string(), "qing-xu-guan-li".to_string()),
+                ("《情绪管理》".to_string(), "qing-xu-guan-li-2".to_string()),
+            ]
+        );
     }
 }
