@@ -466,6 +466,69 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Config> {
     (diagnostics.error_count() == errors_before).then_some(config)
 }
 
+/// Longest site title, stage, grade and course name, and description (characters): the title
+/// and the names are on every page (a 1 MB title made 700 MB of output), so a longer one is a
+/// paste gone wrong, not a name.
+const MAX_SITE_TITLE_CHARS: usize = 100;
+const MAX_LABEL_CHARS: usize = 50;
+const MAX_DESCRIPTION_CHARS: usize = 1000;
+
+/// Each name and description of site.yaml over its limit, as a problem at its key.
+fn check_name_lengths(
+    title: &str,
+    description: &str,
+    stages: &[Stage],
+    grades: &[Grade],
+    courses: &[Course],
+    problem: &mut impl FnMut(&str, String, &str),
+) {
+    let over = |text: &str, limit: usize| text.chars().count() > limit;
+    if over(title, MAX_SITE_TITLE_CHARS) {
+        problem(
+            "title",
+            format!(
+                "the site's title is over {MAX_SITE_TITLE_CHARS} characters; it is on every page"
+            ),
+            "shorten `title:` and move the rest into `description:`",
+        );
+    }
+    if over(description, MAX_DESCRIPTION_CHARS) {
+        problem(
+            "description",
+            format!("the site's description is over {MAX_DESCRIPTION_CHARS} characters"),
+            "shorten `description:` to a sentence or two; longer text belongs in a page under content/pages/",
+        );
+    }
+    let names = stages
+        .iter()
+        .map(|s| ("stages", &s.name))
+        .chain(grades.iter().map(|g| ("grades", &g.name)))
+        .chain(courses.iter().map(|c| ("courses", &c.name)));
+    for (key, name) in names.filter(|(_, name)| over(name, MAX_LABEL_CHARS)) {
+        let start: String = name.chars().take(12).collect();
+        problem(
+            key,
+            format!(
+                "the name `{start}…` under `{key}` is over {MAX_LABEL_CHARS} characters; it is on every page that lists it"
+            ),
+            "shorten the name",
+        );
+    }
+    for course in courses
+        .iter()
+        .filter(|c| over(&c.description, MAX_DESCRIPTION_CHARS))
+    {
+        problem(
+            "courses",
+            format!(
+                "course `{}`'s description is over {MAX_DESCRIPTION_CHARS} characters",
+                course.slug
+            ),
+            "shorten the description to a sentence or two",
+        );
+    }
+}
+
 fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config {
     let mut problem = |key: &str, message: String, help: &str| {
         let line = yaml::key_line(text, 1, key).unwrap_or(1);
@@ -540,6 +603,14 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         &mut entry_problems,
     );
     check_grades(&grades, &stages, &mut problem);
+    check_name_lengths(
+        &raw.title,
+        &raw.description,
+        &stages,
+        &grades,
+        &courses,
+        &mut problem,
+    );
     if courses.is_empty() {
         problem(
             "courses",
@@ -996,8 +1067,19 @@ impl Config {
             let mut rest = name.chars();
             written.chars().all(|w| rest.any(|n| n == w))
         };
+        // 道德与法制: one character of a name of three or more mistyped (a homophone, mostly)
+        let one_off = |name: &str| {
+            let (a, b): (Vec<char>, Vec<char>) =
+                (written.chars().collect(), name.chars().collect());
+            a.len() == b.len()
+                && a.len() >= 3
+                && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
+        };
         let mut like = self.courses.iter().filter(|c| {
-            c.name.contains(written) || written.contains(c.name.as_str()) || shortened(&c.name)
+            c.name.contains(written)
+                || written.contains(c.name.as_str())
+                || shortened(&c.name)
+                || one_off(&c.name)
         });
         let first = like.next()?;
         like.next().is_none().then_some(first)
@@ -1039,9 +1121,30 @@ mod tests {
         assert_eq!(like("心理"), Some("mental-health"));
         assert_eq!(like("道法"), Some("morality-law"));
         assert_eq!(like("道法课"), Some("morality-law"));
+        assert_eq!(
+            like("道德与法制"),
+            Some("morality-law"),
+            "one character mistyped"
+        );
+        assert_eq!(like("生命与建康"), Some("life"));
         assert_eq!(like("健康"), None, "two courses are named so");
         assert_eq!(like("数学"), None);
         assert_eq!(like("心"), None, "one character says too little");
+    }
+
+    #[test]
+    fn a_site_title_or_name_pasted_far_too_long_is_an_error() {
+        let long = "长".repeat(5000);
+        for text in [
+            format!("title: {long}\ncourses:\n  - {{ slug: a, name: 心理健康 }}\n"),
+            format!("title: T\ndescription: {long}\ncourses:\n  - {{ slug: a, name: 心理健康 }}\n"),
+            format!("title: T\ncourses:\n  - {{ slug: a, name: {long} }}\n"),
+        ] {
+            let mut d = Diagnostics::new();
+            let _ = parse(&text, &mut d);
+            let errors = format!("{:?}", d.sorted());
+            assert!(d.has_errors() && errors.contains("characters"), "{errors}");
+        }
     }
 
     #[test]
