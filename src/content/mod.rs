@@ -70,6 +70,14 @@ struct Found {
     rel: String,
 }
 
+/// The site folder as an editor knows it: `.` is the folder the command ran in.
+fn display_root(root: &Path) -> String {
+    match root.to_str() {
+        Some("" | ".") => "this folder".to_string(),
+        _ => root.display().to_string(),
+    }
+}
+
 pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagnostics) -> Content {
     let content_dir = root.join(CONTENT_DIR);
     if content_dir.exists() && !content_dir.is_dir() {
@@ -82,7 +90,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         return Content::default();
     }
     if !content_dir.is_dir() {
-        diagnostics.push(Diagnostic::warning("there is no content/ folder: the site has no resources").with_help("create content/lessons/, content/videos/ and content/reviews/ and put Markdown files there"));
+        // An error, not an empty portal: a folder moved away (a sync tool, a branch switch, the
+        // wrong --root) would otherwise replace the published site with one of no resources.
+        diagnostics.push(
+            Diagnostic::error(format!("there is no content/ folder in {}", display_root(root)))
+                .with_help("check `--root` (the folder holding site.yaml and content/), or create content/lessons/, content/videos/ and content/reviews/ and put Markdown files there"),
+        );
         return Content::default();
     }
     let found = walk(root, &content_dir, diagnostics);

@@ -652,6 +652,16 @@ fn a_content_file_instead_of_a_folder_keeps_the_last_build() {
         run.stderr
     );
     assert_eq!(read_tree(&out), before);
+    // …and no content/ at all (moved away by a sync tool) is an error too
+    std::fs::remove_file(site.root.join("content")).unwrap();
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("there is no content/ folder"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read_tree(&out), before);
 }
 
 /// Every time a review cites past its video's end is a warning at its own line and column.
