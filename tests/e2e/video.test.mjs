@@ -175,6 +175,30 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("a time past the video's end says so, and a time link that is not a time clears the note", async () => {
+    // 1:02:03 long, on another site: the note would have said to go to 2:46:39
+    let page = await open("videos/law-lecture/index.html", "#t=9999");
+    const note = page.locator(".video-time");
+    await note.waitFor({ state: "visible" });
+    assert.match(await note.textContent(), /1:02:03.*2:46:39|2:46:39.*1:02:03/);
+    assert.match(await note.textContent(), /超出/);
+    await page.evaluate(() => { location.hash = "#t=600"; });
+    await page.waitForFunction(() => /10:00/.test(document.querySelector(".video-time").textContent));
+    await page.evaluate(() => { location.hash = "#t=abc"; });
+    await note.waitFor({ state: "hidden" });
+    await page.close();
+    // 41:05 here: the player is not sent to its last frame
+    page = await open(VIDEO, "#t=12:34:56");
+    await page.locator(".video-time").waitFor({ state: "visible" });
+    assert.equal(await currentTime(page), 0);
+    assert.match(await page.locator(".video-time").textContent(), /41:05/);
+    // the hint that times are links shows once they are; a chapter's link is named by its title
+    assert.ok(await page.locator(".transcript-hint").isVisible());
+    const named = await page.$$eval(".chapters a", (a) => a.map((x) => x.textContent));
+    assert.ok(named.length && named.every((t) => /^\d+:\d\d \S/.test(t)), JSON.stringify(named));
+    await page.close();
+  });
+
   test("from disk, where the captions file is refused, the captions come from the transcript", async () => {
     const page = await open(VIDEO, "");
     const shown = await page.evaluate(() => {

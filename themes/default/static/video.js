@@ -84,6 +84,10 @@
       link.textContent = time.textContent;
       time.parentNode.replaceChild(link, time);
     }
+    var hint = document.querySelector(".transcript-hint");
+    if (hint && cues.length) {
+      hint.removeAttribute("hidden"); // the times are links now, as it says
+    }
   }
 
   /** The last moment of `list` that starts at or before `seconds` (moments are in time order). */
@@ -148,7 +152,24 @@
     return top + cue.offsetHeight > box.scrollTop && top < box.scrollTop + box.clientHeight;
   }
 
+  /** Says that `seconds` is past the end of the video (its length from the page), if it is. */
+  function pastEnd(seconds) {
+    var length = note ? parseTime(note.getAttribute("data-duration") || "") : null;
+    if (length === null || length <= 0 || seconds <= length) {
+      return false;
+    }
+    note.textContent = note.getAttribute("data-past-end").replace("{time}", clock(seconds)).replace("{duration}", clock(length));
+    note.removeAttribute("hidden");
+    return true;
+  }
+
   function seek(seconds) {
+    if (pastEnd(seconds)) {
+      return; // a mistyped time link: say so, rather than jump to the last frame
+    }
+    if (note && video) {
+      note.setAttribute("hidden", "");
+    }
     if (video) {
       var go = function () {
         try {
@@ -172,15 +193,15 @@
       if (clicked) showInView(note);
     }
     detached = false;
-    if (box) {
-      mark(seconds);
-    }
+    mark(seconds); // the chapter, also for a video on another site, and the cue
   }
 
   function onHash() {
     var seconds = hashTime();
     if (seconds !== null) {
       seek(seconds);
+    } else if (note && /(?:^#|&)t=/.test(window.location.hash)) {
+      note.setAttribute("hidden", ""); // #t=abc: not the time said before
     }
     clicked = false;
   }
