@@ -846,7 +846,9 @@ describe("search page", { skip }, () => {
     await settled(page);
     const got = await results(page);
     assert.ok(got.length > 1, "results from disk");
-    assert.deepEqual(got, expected);
+    // from disk a link names the page itself: a folder would open as a listing in a new tab
+    assert.ok(got.every((r) => /\/index\.html$/.test(r.href)), JSON.stringify(got.map((r) => r.href)));
+    assert.deepEqual(got.map((r) => ({ ...r, href: r.href.replace(/index\.html$/, "") })), expected);
     assert.ok(requested.some((u) => /\/offline\/p-\d+\.js$/.test(u)), requested.join("\n"));
     assert.ok(requested.some((u) => /\/search\/manifest\.js$/.test(u)), requested.join("\n"));
     assert.ok(!requested.some((u) => /\.json(\?|$)/.test(u)), "no JSON requests from disk");
@@ -1062,7 +1064,9 @@ describe("search page", { skip }, () => {
       const disk = await newPage();
       await disk.page.goto(pathToFileURL(path.join(dir, "search", "index.html")).href + q);
       await settled(disk.page);
-      assert.deepEqual(await results(disk.page), r);
+      const fromDisk = await results(disk.page);
+      assert.equal(fromDisk[0].href, "../videos/drowning-4/index.html#t=5999");
+      assert.deepEqual(fromDisk.map((x) => ({ ...x, href: x.href.replace("index.html#", "#") })), r);
       assert.deepEqual(disk.errors, []);
       await disk.page.close();
     } finally {

@@ -855,7 +855,11 @@
     if (/^[a-z][a-z0-9+.\-]*:/i.test(u) || /^\/\//.test(u)) {
       return /^https?:/i.test(u) ? u : null;
     }
-    return this.root + u.replace(/^\//, ""); // site.js appends index.html under file://
+    u = this.root + u.replace(/^\//, "");
+    // From disk a folder opens as a listing, not its page: the link names the page itself, so
+    // a link opened in a new tab or copied works too (site.js mends only a tap)
+    if (window.location && window.location.protocol === "file:" && /\/$/.test(u)) u += "index.html";
+    return u;
   };
 
   /**
