@@ -790,7 +790,9 @@ fn a_video_shows_its_transcript_and_chapters() {
         r#"<li><time datetime="PT3M27S">3:27</time> <b>学生：</b>因为他们想的不一样！</li>"#
     ));
     assert!(
-        video.contains(r##"<li><a href="#t=200">3:20</a> 新授：情绪ABC</li>"##),
+        video.contains(
+            r##"<li><a href="#t=200"><span class="at">3:20</span> 新授：情绪ABC</a></li>"##
+        ),
         "chapters are links"
     );
     assert!(video.contains("因为他们想的不一样！"));
