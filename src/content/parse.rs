@@ -446,7 +446,7 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
         choose_id(&place, front.slug, &mut problems)
     };
     let path = page_path(&place, &slug, folder_page, &mut problems);
-    if front.title.trim().is_empty() {
+    if shows_nothing(&front.title) {
         problems.push(place.problem(
             "title",
             "the title is empty".into(),
@@ -586,6 +586,12 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 /// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
 /// Shared with `lectern new`, so that it never writes a file the build then rejects.
+/// A title of spaces and zero-width characters only (pasted from a web page) is empty on screen:
+/// a heading and a card link nobody could see or click.
+fn shows_nothing(title: &str) -> bool {
+    title.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
 pub fn title_too_long(title: &str) -> Option<(String, &'static str)> {
     let chars = title.trim().chars().count();
     (chars > MAX_TITLE_CHARS).then(|| {
@@ -731,7 +737,7 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
         period,
     } = fields;
     let config = place.config;
-    if title.trim().is_empty() {
+    if shows_nothing(&title) {
         problems.push(place.problem(
             "title",
             "the title is empty".into(),
