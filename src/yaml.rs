@@ -441,14 +441,15 @@ fn list_item_help(line: &str) -> Option<String> {
     let trimmed = line.trim_start();
     let item = trimmed.strip_prefix('-')?;
     if !item.starts_with([' ', '\t']) {
-        return (line.starts_with([' ', '\t']) && !item.is_empty() && !item.starts_with('-')).then(
-            || {
-                format!(
-                    "put a space after the `-` of a list item: `- {}`",
-                    shorten(item.trim())
-                )
-            },
-        );
+        // `-压力` under `topics:`: indented, or at the start of the line (YAML allows both), but
+        // not `---` and not a key (`-x: 1`)
+        let listed = line.starts_with([' ', '\t']) || !item.contains(':');
+        return (listed && !item.is_empty() && !item.starts_with('-')).then(|| {
+            format!(
+                "put a space after the `-` of a list item: `- {}`",
+                shorten(item.trim())
+            )
+        });
     }
     let item = item.trim();
     if let Some((address, code)) = crate::diagnostics::share_code_parts(item) {
@@ -522,6 +523,16 @@ fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
     if message.contains("anchor") || message.contains("alias") {
         return Some(format!(
             "in YAML a value starting with `*` or `&` refers to another value: put it in quotes, `{key}: \"{value}\"`"
+        ));
+    }
+    // `[情绪管理, [压力, 焦虑]]`: quoting it would make topics of the brackets
+    if message.starts_with("expected a single value")
+        && let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']'))
+        && inner.contains('[')
+    {
+        return Some(format!(
+            "a list cannot hold another list: write the items in one list, `{key}: [{}]`",
+            inner.replace(['[', ']'], "")
         ));
     }
     if message.starts_with("expected a single value")
@@ -1029,6 +1040,14 @@ mod tests {
                 .2
                 .contains("`#` starts a comment")
         );
+        let nested = first("title: x\ntopics: [情绪管理, [压力, 焦虑]]\n").2;
+        assert!(
+            nested.contains("cannot hold another list")
+                && nested.contains("[情绪管理, 压力, 焦虑]"),
+            "{nested}"
+        );
+        let dash = first("title: x\ntopics:\n-压力\n").2;
+        assert!(dash.contains("`- 压力`"), "{dash}");
         let long = format!("title: x\ntopics: {}\n", "长".repeat(5000));
         let help = first(&long).2;
         assert!(help.chars().count() < 200 && help.contains('…'), "{help}");

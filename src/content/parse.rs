@@ -300,7 +300,14 @@ pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         duration_minutes: front.duration_minutes,
         attachments,
     });
-    finish(place, Kind::Lesson, front.slug, common, detail, problems)
+    finish(
+        place,
+        Kind::Lesson,
+        named(front.slug, "slug"),
+        common,
+        detail,
+        problems,
+    )
 }
 
 pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -> Parsed<Resource> {
@@ -389,8 +396,9 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         chapters,
         chapters_file,
     });
-    let slug = front.slug.or(front.id);
-    finish(place, Kind::Video, slug, common, detail, problems)
+    // a catalog's row is named by its `id` cell, unless its `slug` cell says otherwise
+    let given = named(front.slug, "slug").or(named(front.id, "id"));
+    finish(place, Kind::Video, given, common, detail, problems)
 }
 
 pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
@@ -430,7 +438,14 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         rating,
         review_kind: front.kind,
     });
-    finish(place, Kind::Review, front.slug, common, detail, problems)
+    finish(
+        place,
+        Kind::Review,
+        named(front.slug, "slug"),
+        common,
+        detail,
+        problems,
+    )
 }
 
 pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
@@ -443,7 +458,7 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
     let slug = if folder_page {
         place.stem.clone()
     } else {
-        choose_id(&place, front.slug, &mut problems)
+        choose_id(&place, named(front.slug, "slug"), &mut problems)
     };
     let path = page_path(&place, &slug, folder_page, &mut problems);
     if shows_nothing(&front.title) {
@@ -821,10 +836,17 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
     }
 }
 
+/// An id given in the front matter or a catalog's cell, with the key (column) that gave it.
+type GivenId = Option<(String, &'static str)>;
+
+fn named(value: Option<String>, key: &'static str) -> GivenId {
+    value.map(|v| (v, key))
+}
+
 fn finish(
     place: Place<'_>,
     kind: Kind,
-    slug: Option<String>,
+    slug: GivenId,
     common: Common,
     detail: Detail,
     mut problems: Vec<Diagnostic>,
@@ -853,14 +875,17 @@ fn finish(
 }
 
 /// The id: `slug:` if given, else the file stem; it becomes a URL path, so it must be ASCII.
-fn choose_id(place: &Place<'_>, slug: Option<String>, problems: &mut Vec<Diagnostic>) -> String {
-    let (id, key) = match slug {
-        Some(slug) => (slug.trim().to_string(), "slug"),
+fn choose_id(place: &Place<'_>, given: GivenId, problems: &mut Vec<Diagnostic>) -> String {
+    let (id, key) = match given {
+        Some((id, key)) => (id.trim().to_string(), key),
         None => (place.stem.clone(), "title"),
     };
     if is_id(&id) && crate::slug::is_windows_device(&id) {
         let help = match key {
-            "slug" => format!("choose another, e.g. `slug: {}-1`", id.to_ascii_lowercase()),
+            "slug" | "id" => format!(
+                "choose another, e.g. `{key}: {}-1`",
+                id.to_ascii_lowercase()
+            ),
             _ => format!(
                 "rename the file, or add `slug: {}-1`",
                 id.to_ascii_lowercase()
@@ -881,9 +906,9 @@ fn choose_id(place: &Place<'_>, slug: Option<String>, problems: &mut Vec<Diagnos
         format!(
             "ids become URL paths: write this row's id (its `id` cell, or `slug` if the table has that column) with ASCII letters, digits, `-` and `_`, e.g. `{suggestion}`"
         )
-    } else if key == "slug" {
+    } else if key == "slug" || key == "id" {
         format!(
-            "ids become URL paths: use ASCII letters, digits, `-` and `_`, e.g. `slug: {suggestion}`"
+            "ids become URL paths: use ASCII letters, digits, `-` and `_`, e.g. `{key}: {suggestion}`"
         )
     } else {
         format!(

@@ -84,6 +84,27 @@ fn a_ten_megabyte_cell_is_refused_and_the_previous_build_stays() {
     assert!(leftovers_beside(&out).is_empty());
 }
 
+/// A bad id is pointed at in the `id` column, also in a sheet that has a `slug` column left empty.
+#[test]
+fn a_bad_id_is_found_in_its_own_column_beside_an_empty_slug_column() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        LIST,
+        "id,title,grade,course,url,captions,poster,chapters_file,slug\n../../x,a,7,mental-health,https://x.org/a.mp4,,,,\nCON,f,7,mental-health,https://x.org/b.mp4,,,,\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "`../../x` cannot be used as an id (column `id`)",
+        "content/videos/list.csv:2:1",
+        "`CON` is a device name on Windows",
+        "content/videos/list.csv:3:1",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("column `slug`"), "{}", run.stderr);
+}
+
 /// A header as a sheet made on a Chinese Windows names its columns (`编号`, `标题`, `链接`) or
 /// as Excel users capitalise them (`ID`, `URL`): each is read as the field it names. A column of
 /// the teacher's own (备注) is only a warning, with the list of columns, not a far-fetched
