@@ -742,13 +742,19 @@ impl<'a, 'o> State<'a, 'o> {
                 Some(href.into())
             }
             Resolved::Forbidden(scheme) => {
-                // `file:///C:/…`, `C:\…`: a file on the editor's own computer
-                let help = if scheme == "file" || scheme.len() == 1 {
-                    "that is a file on your own computer, which no visitor can open: copy it under content/assets/ and link it from there, e.g. `[学案](../assets/worksheets/学案.pdf)`"
+                // `file:///C:/…`, `C:\…`: a file on the editor's own computer, an image or a
+                // handout the page would lose without a word: an error, as a missing asset is
+                if scheme == "file" || scheme.len() == 1 {
+                    warnings.push(self.broken(
+                        format!("`{scheme}:` is a file on your own computer, which no visitor can open"),
+                        "copy the file under content/assets/ and link it from there, e.g. `[学案](../assets/worksheets/学案.pdf)` or `![图](../assets/images/图1.png)`",
+                    ));
                 } else {
-                    "links may only use http(s), mailto, tel, relative paths or #anchors"
-                };
-                warnings.push(self.warn(format!("link with `{scheme}:` address removed"), help));
+                    warnings.push(self.warn(
+                        format!("link with `{scheme}:` address removed"),
+                        "links may only use http(s), mailto, tel, relative paths or #anchors",
+                    ));
+                }
                 self.dropped_links.push(true);
                 None
             }

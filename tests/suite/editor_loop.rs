@@ -1219,10 +1219,22 @@ fn a_foreign_poster_of_a_local_video_and_a_desktop_link_get_a_mend() {
     std::fs::write(site.join("content/assets/media/v.mp4"), "x").unwrap();
     std::fs::write(
         site.join("content/videos/local.md"),
-        "---\ntitle: 本地视频\ngrade: 7\ncourse: mental-health\nurl: media/v.mp4\nposter: \"https://img.example.com/p.jpg\"\n---\n\n[学案](file:///C:/Users/老师/学案.pdf)\n",
+        "---\ntitle: 本地视频\ngrade: 7\ncourse: mental-health\nurl: media/v.mp4\nposter: \"https://img.example.com/p.jpg\"\n---\n\n[学案](file:///C:/Users/老师/学案.pdf)\n\n![图](C:\\Users\\老师\\Desktop\\图1.png)\n",
     )
     .unwrap();
     let run = lectern(["check", "--root", site.to_str().unwrap()]);
+    // the handout and the image would vanish from the page without a word: errors
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("error: `file:` is a file on your own computer")
+            && run
+                .stderr
+                .contains("error: `c:` is a file on your own computer")
+            && run.stderr.contains("local.md:11:1"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("its poster image is on another site")
             && run.stderr.contains("local.md:6")
