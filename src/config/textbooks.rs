@@ -47,7 +47,8 @@ pub(super) struct RawTextbook {
     slug: String,
     name: String,
     course: String,
-    grade: u8,
+    /// `7`, or as front matter takes it: `七年级`, `高一`
+    grade: crate::content::GradeSpec,
     #[serde(default)]
     edition: String,
     #[serde(default)]
@@ -146,13 +147,20 @@ pub(super) fn validate(
                 course_help(&course, courses),
             );
         }
-        if !grades.iter().any(|g| g.number == raw.grade) {
+        let grade = match raw.grade.0.as_slice() {
+            [one] => u8::try_from(*one)
+                .ok()
+                .filter(|g| grades.iter().any(|x| x.number == *g)),
+            _ => None,
+        };
+        if grade.is_none() {
+            let named = match raw.grade.0.as_slice() {
+                [one] => format!("grade {one}, which the site does not have"),
+                _ => "more than one grade".to_string(),
+            };
             problem(
-                format!(
-                    "textbook `{slug}` names grade {} which the site does not have",
-                    raw.grade
-                ),
-                "use a grade number listed under `grades` (1 to 12 by default)".into(),
+                format!("textbook `{slug}` names {named}"),
+                "a textbook is of one grade: write a grade listed under `grades`, e.g. `grade: 7` or `grade: 七年级`".into(),
             );
         }
         if raw.term.is_some_and(|t| !(1..=2).contains(&t)) {
@@ -167,7 +175,7 @@ pub(super) fn validate(
             slug,
             name: raw.name.trim().to_string(),
             course,
-            grade: raw.grade,
+            grade: grade.unwrap_or(0),
             edition: raw.edition.trim().to_string(),
             term: raw.term,
             units,
@@ -309,6 +317,19 @@ mod tests {
         assert_eq!(book.unit(1).unwrap().lessons, ["中学时代", "少年有梦"]);
         assert_eq!(config.course_textbooks("morality-law").count(), 1);
         assert_eq!(config.course_textbooks("mental-health").count(), 0);
+        // the grade as front matter takes it
+        for (written, number) in [("七年级", 7), ("高一", 10)] {
+            let text = format!(
+                "textbooks:\n  - {{ slug: a, name: A, course: morality-law, grade: {written}, units: [{{ number: 1, name: U }}] }}\n"
+            );
+            let (config, d) = parse_with(&text);
+            assert!(!d.has_errors(), "{written}: {:?}", d.sorted());
+            assert_eq!(config.unwrap().textbooks[0].grade, number);
+        }
+        let (_, d) = parse_with(
+            "textbooks:\n  - { slug: a, name: A, course: morality-law, grade: \"7-8\", units: [{ number: 1, name: U }] }\n",
+        );
+        assert!(format!("{:?}", d.sorted()).contains("more than one grade"));
     }
 
     #[test]
