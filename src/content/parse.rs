@@ -601,6 +601,24 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 /// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
 /// Shared with `lectern new`, so that it never writes a file the build then rejects.
+/// A date more than about a month after `today`: a slip of the year (2052, 2204), not a lesson
+/// planned for next week.
+fn far_ahead(date: Date, today: Date) -> bool {
+    let month_on = match today.month {
+        12 => Date {
+            year: today.year.saturating_add(1),
+            month: 1,
+            day: today.day.min(28),
+        },
+        m => Date {
+            year: today.year,
+            month: m + 1,
+            day: today.day.min(28),
+        },
+    };
+    date > month_on
+}
+
 /// A title of spaces and zero-width characters only (pasted from a web page) is empty on screen:
 /// a heading and a card link nobody could see or click.
 fn shows_nothing(title: &str) -> bool {
@@ -752,6 +770,18 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
         period,
     } = fields;
     let config = place.config;
+    if let Some(date) = date.filter(|d| far_ahead(*d, Date::today())) {
+        problems.push(place.origin.at_key(
+            "date",
+            Diagnostic::warning(format!(
+                "the date {date} is in the future: the resource would head the newest resources until then"
+            ))
+            .with_help(format!(
+                "write the day the lesson was taught or written, e.g. `date: {}`",
+                Date::today()
+            )),
+        ));
+    }
     if shows_nothing(&title) {
         problems.push(place.problem(
             "title",

@@ -1716,3 +1716,26 @@ fn assets_with_chinese_names_are_published_under_ascii_names() {
         run.stderr
     );
 }
+
+/// A date far ahead (a slip of the year) would put the resource first among the newest for
+/// years: a warning at its line. A lesson dated next week says nothing.
+#[test]
+fn a_date_years_ahead_is_warned_about() {
+    let site = copy_site("full");
+    let lesson = "content/lessons/primary/water-safety.md";
+    let text = std::fs::read_to_string(site.root.join(lesson)).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("date:"))
+        .unwrap()
+        .to_string();
+    site.write(lesson, text.replace(&line, "date: 2099-01-01"));
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("the date 2099-01-01 is in the future")
+            && run.stderr.contains("water-safety.md:"),
+        "{}",
+        run.stderr
+    );
+}

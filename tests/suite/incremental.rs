@@ -305,7 +305,7 @@ fn new_deleted_and_moved_resources_equal_a_full_build() {
     // 1. A new lesson of today: the next search number, its listings, the home page.
     let pages = s.change(&[(
         NEW,
-        Some(new_lesson("鲸鱼情绪课", "2099-01-01", "ren-ji-chong-tu.md")),
+        Some(new_lesson("鲸鱼情绪课", "2026-06-01", "ren-ji-chong-tu.md")),
     )]);
     assert!(
         pages.contains(&"lessons/jing-yu-qing-xu/index.html".to_string()),
@@ -939,7 +939,7 @@ fn a_root_link_to_a_deleted_lesson_is_left_to_a_full_build() {
     let mut s = Session::start();
     s.change(&[(
         NEW,
-        Some(new_lesson("鲸鱼情绪课", "2099-01-01", "ren-ji-chong-tu.md")),
+        Some(new_lesson("鲸鱼情绪课", "2026-06-01", "ren-ji-chong-tu.md")),
     )]);
     let linking = std::fs::read_to_string(s.root.join(LESSON)).unwrap()
         + "\n另见[鲸鱼课](/lessons/jing-yu-qing-xu/)。\n";
