@@ -484,19 +484,38 @@ fn run_stats(options: &BuildOptions, format: Format) -> ExitCode {
 }
 
 /// Print every diagnostic, then the summary; decide the exit status.
+/// Diagnostics a terminal shows in full: a sheet of 100,000 rows with one mistake in each
+/// column would otherwise scroll a teacher's window for minutes. JSON gives every one.
+const MAX_SHOWN: usize = 200;
+
 fn finish(diagnostics: &Diagnostics, format: Format, strict: bool) -> ExitCode {
     let all = diagnostics.sorted();
     let mut err = std::io::stderr().lock();
-    for diagnostic in &all {
-        let _ = match format {
-            Format::Human => writeln!(err, "{}", diagnostic.render()),
-            // JSON lines go to stdout, where editors and CI read them.
-            Format::Json => writeln!(
-                std::io::stdout().lock(),
-                "{}",
-                serde_json::to_string(diagnostic).unwrap_or_default()
-            ),
-        };
+    match format {
+        Format::Human => {
+            let shown = shown_first(&all);
+            for diagnostic in &shown {
+                let _ = writeln!(err, "{}", diagnostic.render());
+            }
+            if shown.len() < all.len() {
+                let _ = writeln!(
+                    err,
+                    "… and {} more not shown: mend the ones above and run again, or list them all with `lectern check --format json`\n",
+                    all.len() - shown.len()
+                );
+            }
+        }
+        // JSON lines go to stdout, where editors and CI read them.
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            for diagnostic in &all {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string(diagnostic).unwrap_or_default()
+                );
+            }
+        }
     }
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.iter().filter(|d| d.is_warning()).count();
@@ -511,6 +530,17 @@ fn finish(diagnostics: &Diagnostics, format: Format, strict: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The diagnostics to show in full, in their order: all of them, or when there are more than
+/// MAX_SHOWN, the errors before the warnings and notes, so that no error hides behind them.
+fn shown_first(all: &[Diagnostic]) -> Vec<&Diagnostic> {
+    if all.len() <= MAX_SHOWN {
+        return all.iter().collect();
+    }
+    let errors = all.iter().filter(|d| d.is_error());
+    let others = all.iter().filter(|d| !d.is_error());
+    errors.chain(others).take(MAX_SHOWN).collect()
 }
 
 fn summary(errors: usize, warnings: usize, strict: bool) -> String {

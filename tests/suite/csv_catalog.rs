@@ -288,3 +288,44 @@ fn a_duplicate_id_is_one_error_not_warnings_about_its_reviews() {
         run.stderr
     );
 }
+
+/// A sheet with a mistake in every row shows the first mistakes in full and counts the rest,
+/// rather than flooding the terminal; `--format json` lists every one.
+#[test]
+fn a_mistake_in_every_row_shows_the_first_and_counts_the_rest() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    let mut text = String::from("id,title,grade,course,url\n");
+    for n in 0..300 {
+        text.push_str(&format!(
+            "v{n},行{n},13,mental-health,https://x.org/{n}.mp4\n"
+        ));
+    }
+    site.write(LIST, text);
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    let shown = run.stderr.matches("error: grade 13 does not exist").count();
+    assert_eq!(
+        shown,
+        200,
+        "{}",
+        &run.stderr[run.stderr.len().saturating_sub(600)..]
+    );
+    assert!(
+        run.stderr.contains("… and 100 more not shown"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the site has 300 errors"),
+        "{}",
+        run.stderr
+    );
+    let json = lectern([
+        "check",
+        "--format",
+        "json",
+        "--root",
+        site.root.to_str().unwrap(),
+    ]);
+    assert_eq!(json.stdout.matches("grade 13 does not exist").count(), 300);
+}
