@@ -1291,12 +1291,18 @@ pub(super) fn manifest(
         manifest["topic_aliases"] = json!(config.topic_aliases);
     }
     if !config.textbooks.is_empty() {
+        // grade and units: a query naming a book's unit (七年级上册 第二单元) is offered its page
         manifest["textbooks"] = config
             .textbooks
             .iter()
-            .map(|t| match t.term {
-                Some(term) => json!({ "slug": t.slug, "name": t.name, "term": term }),
-                None => json!({ "slug": t.slug, "name": t.name }),
+            .map(|t| {
+                let units: Vec<Value> = t.units.iter().map(|u| json!([u.number, u.name])).collect();
+                let mut book =
+                    json!({ "slug": t.slug, "name": t.name, "grade": t.grade, "units": units });
+                if let Some(term) = t.term {
+                    book["term"] = json!(term);
+                }
+                book
             })
             .collect();
     }

@@ -420,6 +420,20 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.deepEqual(errors.concat(kind.errors), []);
   });
 
+  test("七年级上册 第二单元: no complete match from grade 8, and the unit's place in its textbook offered", async () => {
+    const { page, errors } = await search("七年级上册 第二单元");
+    assert.match(await page.textContent("#search-status"), /0 条完整匹配/);
+    const offer = page.locator("#search-unit-offer a");
+    assert.equal(await offer.count(), 1);
+    assert.equal(await offer.getAttribute("href"), "../textbooks/daofa-7a/#unit-2");
+    assert.match(await offer.textContent(), /七年级上册 第 2 单元 友谊的天空/);
+    await offer.click();
+    await page.waitForURL(/textbooks\/daofa-7a\/#unit-2$/);
+    assert.ok(await page.locator("#unit-2").isVisible());
+    await page.close();
+    assert.deepEqual(errors, []);
+  });
+
   test("on a phone, the filter panel opens with each chosen value in view", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}&grade=12`);

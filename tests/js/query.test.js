@@ -398,3 +398,18 @@ test("a complete match is of the grade named: another grade's match of the words
   assert.equal(LS.topK(r.docs, r.score, 4)[0], 0, "the grade's own match leads");
   assert.deepEqual([run("高三 情绪").complete, run("情绪").complete], [1, 3]);
 });
+
+test("a query naming a textbook's unit finds that unit, in the books of the grade and term named", () => {
+  const M = LS.model({ ...manifest, textbooks: [
+    { slug: "daofa-7a", name: "道法 七年级上册", grade: 7, term: 1, units: [[1, "成长的节拍"], [2, "友谊的天空"]] },
+    { slug: "daofa-7b", name: "道法 七年级下册", grade: 7, term: 2, units: [[2, "做情绪情感的主人"]] },
+    { slug: "xinli-8", name: "心理 八年级", grade: 8, units: [[2, "人际的桥梁"]] },
+  ] });
+  const named = (q) => LS.unitsNamed(q, M).map((u) => `${M.textbooks[u.book].slug}#${u.number} ${u.name}`);
+  assert.deepEqual(named("7年级上册 第二单元"), ["daofa-7a#2 友谊的天空"]);
+  assert.deepEqual(named("七下 第2单元 情绪"), ["daofa-7b#2 做情绪情感的主人"]);
+  assert.deepEqual(named("第二单元"), ["daofa-7a#2 友谊的天空", "daofa-7b#2 做情绪情感的主人", "xinli-8#2 人际的桥梁"]);
+  assert.deepEqual(named("八年级 unit 2"), ["xinli-8#2 人际的桥梁"]);
+  assert.deepEqual(named("七年级上册 第九单元"), [], "a unit the book has not");
+  assert.deepEqual(named("情绪管理"), []);
+});

@@ -377,6 +377,31 @@
     return { words: words, mask: gradeMask(words, M), books: termBooks(words.term, M), variants: variants };
   }
 
+  // 第二单元, 第 2 单元, unit 3: a textbook's unit by its number
+  var UNIT_RE = /第\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*单元|\bunit\s*(\d{1,2})\b/i;
+  var MAX_UNITS_NAMED = 3;
+
+  /**
+   * The textbook units a query names (七年级上册 第二单元, 第2单元, unit 3): [{ book (an index
+   * into M.textbooks), number, name }], only of the books of the grade and term the query
+   * names when it names them, at most MAX_UNITS_NAMED.
+   */
+  function unitsNamed(q, M) {
+    var books = (M && M.textbooks) || [], folded = fold(q), m = UNIT_RE.exec(folded), out = [], i, k, words, number, units;
+    if (!m || !books.length) return out;
+    number = m[1] ? numeral(m[1]) : +m[2];
+    words = gradeWords(folded);
+    for (i = 0; i < books.length && out.length < MAX_UNITS_NAMED; i++) {
+      if (words.grades.length && words.grades.indexOf(books[i].grade) < 0) continue;
+      if (words.term && books[i].term !== words.term) continue;
+      units = books[i].units || [];
+      for (k = 0; k < units.length; k++) {
+        if (+units[k][0] === number) out.push({ book: i, number: number, name: String(units[k][1] || "") });
+      }
+    }
+    return out;
+  }
+
   /** The textbooks (by index) of the term a query names, as a set; null for none. */
   function termBooks(term, M) {
     var books = null, i, list = (M && M.textbooks) || [];
@@ -818,6 +843,7 @@
 
   LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
+  LS.unitsNamed = unitsNamed;
   LS.setGradeWords = setGradeWords;
   LS.dropQuestionWords = dropQuestionWords;
   LS.kindWords = kindWords;

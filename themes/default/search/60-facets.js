@@ -71,7 +71,7 @@
     }
     var mb = list(m.textbooks);
     for (i = 0; i < mb.length; i++) {
-      if (mb[i]) out.textbooks.push({ slug: str(mb[i].slug), name: str(mb[i].name) || str(mb[i].slug), term: +mb[i].term || 0 });
+      if (mb[i]) out.textbooks.push({ slug: str(mb[i].slug), name: str(mb[i].name) || str(mb[i].slug), term: +mb[i].term || 0, grade: +mb[i].grade || 0, units: list(mb[i].units) });
     }
     return out;
   }

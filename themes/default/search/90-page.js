@@ -62,6 +62,8 @@
       resultsSplitOne: attr("str-results-split-one", ""),
       browseCountOne: attr("str-browse-count-one", ""),
       onlyGrade: attr("str-only-grade"),
+      unitOffer: attr("str-unit-offer"),
+      unitN: attr("str-unit-n"),
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
       noWords: attr("str-no-words"),
@@ -641,6 +643,7 @@
     this.updateCounts(f.counts);
     show(this.clearButton, f.filtered);
     this.offerGrade(f.plan);
+    this.offerUnits();
     // Nothing found under filters: the folded panel (a phone's) opens, so the teacher sees the
     // filters that narrowed it away and the button that clears them.
     if (f.filtered && !this.matches.length && this.filtersBox && !this.panelOpen()) this.filtersBox.open = true;
@@ -684,6 +687,30 @@
     });
     this.status.parentNode.insertBefore(b, this.status.nextSibling);
     this.gradeButton = b;
+  };
+
+  /**
+   * A query that names a textbook's unit (七年级上册 第二单元) links that unit on its textbook's
+   * page, which lists the unit's resources in the book's order, or says it has none yet: the
+   * results alone may be another book's unit 2.
+   */
+  Page.prototype.offerUnits = function () {
+    var units = LS.unitsNamed(this.q || "", this.M), M = this.M, box, i, u, a, book;
+    if (this.unitOffer && this.unitOffer.parentNode) this.unitOffer.parentNode.removeChild(this.unitOffer);
+    this.unitOffer = null;
+    if (!units.length || !this.status || !this.status.parentNode) return;
+    box = el("p", "search-unit-offer", this.str.unitOffer);
+    box.id = "search-unit-offer";
+    for (i = 0; i < units.length; i++) {
+      u = units[i];
+      book = M.textbooks[u.book];
+      if (i) box.appendChild(document.createTextNode(this.listSep));
+      a = el("a", "", book.name + " " + this.str.unitN.replace("{n}", String(u.number)) + (u.name ? " " + u.name : ""));
+      a.setAttribute("href", this.href("textbooks/" + book.slug + "/") + "#unit-" + u.number);
+      box.appendChild(a);
+    }
+    this.status.parentNode.insertBefore(box, this.gradeButton ? this.gradeButton.nextSibling : this.status.nextSibling);
+    this.unitOffer = box;
   };
 
   /**
