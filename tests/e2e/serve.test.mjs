@@ -410,7 +410,7 @@ describe("lectern serve (live reload)", { skip }, () => {
   test("(6c) a new lesson is patched in, not rebuilt: the open page reloads and the home page lists it", async () => {
     const added = path.join(path.dirname(lesson), "xin-zeng-ke.md");
     const r = await saveAndWaitForReload(
-      () => fs.writeFileSync(added, lessonWith({ title: "新增的一课", date: "2099-09-01" })),
+      () => fs.writeFileSync(added, lessonWith({ title: "新增的一课", date: "2026-06-01" })),
       () => true,
       null,
       "reload after a new lesson",
