@@ -422,7 +422,7 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
 
   test("七年级上册 第二单元: no complete match from grade 8, and the unit's place in its textbook offered", async () => {
     const { page, errors } = await search("七年级上册 第二单元");
-    assert.match(await page.textContent("#search-status"), /0 条完整匹配/);
+    assert.match(await page.textContent("#search-status"), /^没有完全符合的结果，以下 11 条部分符合/);
     const offer = page.locator("#search-unit-offer a");
     assert.equal(await offer.count(), 1);
     assert.equal(await offer.getAttribute("href"), "../textbooks/daofa-7a/#unit-2");
@@ -465,6 +465,7 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.match(await page.evaluate(() => location.search), /grade=7/);
     assert.ok((await shown(page)).every((r) => r.grades.includes("七年级")));
     assert.equal(await page.$("#search-only-grade"), null, "the offer goes once taken");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "search-status", "focus stays near, not on <body>");
     assert.deepEqual(errors, []);
     await page.close();
     // no grade-1 resource here: 只看一年级 would only empty the page, so it is not offered

@@ -61,6 +61,8 @@
       resultsCountOne: attr("str-results-count-one", ""),
       resultsSplitOne: attr("str-results-split-one", ""),
       browseCountOne: attr("str-browse-count-one", ""),
+      // none of the results holds the whole query: not "0 found", which reads as nothing
+      partialOnly: attr("str-results-partial-only", ""),
       onlyGrade: attr("str-only-grade"),
       unitOffer: attr("str-unit-offer"),
       unitN: attr("str-unit-n"),
@@ -550,7 +552,9 @@
         });
       } else go();
     });
-    if (!ready) this.say(this.str.loading);
+    // Still waiting, and for this run: a run started inside it (the traditional forms, already
+    // loaded for an earlier query) may have finished and said its count by now.
+    if (!ready && my === this.seq) this.say(this.str.loading);
   };
 
   /** A CJK query term the index lacks may be written in traditional characters. */
@@ -622,6 +626,7 @@
     else full = n;
     var S = this.str;
     if (n && !r) text = counted(S.browseCount, S.browseCountOne, n).replace(/\{count\}/g, String(n));
+    else if (n && !full && S.partialOnly) text = S.partialOnly.replace(/\{partial\}/g, String(n));
     else if (n && full < n) {
       text = counted(S.resultsSplit, S.resultsSplitOne, full).replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
     } else if (n) text = counted(S.resultsCount, S.resultsCountOne, n).replace(/\{n\}|\{count\}/g, String(n));
@@ -684,6 +689,11 @@
       self.sel.stage.sort(byNumber);
       self.syncBoxes();
       self.change(true);
+      // the button goes once taken: the keyboard goes on from the new count, not from the top
+      if (self.status) {
+        self.status.setAttribute("tabindex", "-1");
+        self.status.focus();
+      }
     });
     this.status.parentNode.insertBefore(b, this.status.nextSibling);
     this.gradeButton = b;
