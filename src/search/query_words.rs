@@ -160,10 +160,11 @@ fn short_grade_at(chars: &[char], i: usize) -> Option<(u8, usize)> {
     (!matches!(next, Some('点' | '些' | '下' | '样' | '般'))).then_some((grade, 2))
 }
 
-/// `([初高])([一二三])(?=学生|新生)` at `i`: grade (适合初三学生).
+/// `([初高])([一二三])(?=学生|新生|的)` at `i`: grade (适合初三学生, 一节高二的课).
 fn short_grade_in_context_at(chars: &[char], i: usize) -> Option<u8> {
     let grade = short_numeral_at(chars, i)?;
-    (at(chars, i + 2, "学生") || at(chars, i + 2, "新生")).then_some(grade)
+    (at(chars, i + 2, "学生") || at(chars, i + 2, "新生") || at(chars, i + 2, "的"))
+        .then_some(grade)
 }
 
 /// `(^|[^CJK])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)` at `i` (the boundary
@@ -336,7 +337,21 @@ pub fn grade_words(folded: &str) -> GradeWords {
 
 /// The words that ask or request rather than name, longest first where one starts another
 /// (the script's `QUESTION_RE` without its last alternative, a final 吗 or 呢).
-const QUESTION_WORDS: [&str; 27] = [
+const QUESTION_WORDS: [&str; 41] = [
+    "下周要上",
+    "下星期要上",
+    "明天要上",
+    "下周",
+    "下星期",
+    "可以参考的",
+    "可以参考",
+    "供参考的",
+    "供参考",
+    "公开课",
+    "示范课",
+    "优质课",
+    "观摩课",
+    "研讨课",
     "怎么办",
     "怎么样",
     "怎么做",
@@ -418,7 +433,7 @@ const SHORT_KIND_WORDS: [(&str, u8); 5] = [
 /// ascending). A query of nothing else keeps them as text and names no kind.
 pub fn kind_words(folded: &str) -> (String, Vec<u8>) {
     let mut kinds: Vec<u8> = Vec::new();
-    let chars: Vec<char> = folded.chars().collect();
+    let chars = split_kind_and(folded.chars().collect());
     let rest = replace(&chars, |c, i| {
         // not where a CJK character follows: 微课制作 is a subject
         let long = KIND_WORDS
@@ -447,6 +462,29 @@ pub fn kind_words(folded: &str) -> (String, Vec<u8>) {
     }
     kinds.sort_unstable();
     (rest.into_iter().collect(), kinds)
+}
+
+/// 教学设计和评课, 教案与课件: a 和, 与, 及 or 或 right after a kind word and before a CJK
+/// character becomes a space, so both words stand apart (the script's `KIND_AND_RE`).
+fn split_kind_and(mut chars: Vec<char>) -> Vec<char> {
+    let words = KIND_WORDS
+        .iter()
+        .chain(SHORT_KIND_WORDS.iter())
+        .map(|(w, _)| *w);
+    let ends: Vec<usize> = (0..chars.len())
+        .filter_map(|i| {
+            let word = words.clone().find(|w| at(&chars, i, w))?;
+            Some(i + word.chars().count())
+        })
+        .collect();
+    for end in ends {
+        if matches!(chars.get(end), Some('和' | '与' | '及' | '或'))
+            && !is_boundary(chars.get(end + 1))
+        {
+            chars[end] = ' ';
+        }
+    }
+    chars
 }
 
 /// A short kind word ending the query right after a CJK character (考试焦虑视频), except as the

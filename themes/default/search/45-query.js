@@ -53,8 +53,9 @@
   // 低年级 (1–2), 中年级 (3–4), 高年级 (5–6), 中高年级 (3–6): the primary school's bands.
   var BAND_RE = /(^|[^\u3400-\u9fff])(?:小学)?(低中|中高|[低中高])(?:年级|年級|年段|学段)/g;
   var SHORT_RE = new RegExp("(^|[^\\u3400-\\u9fff])([初高])([一二三四])(?:(" + TERM + ")|(?![点些下样般]))", "g"); // not 高一点
-  // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生.
-  var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生)/g;
+  // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生,
+  // 一节高二的课.
+  var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生|的)/g;
   // 高中生 is the stage too when nothing CJK, or 的, follows (高中生物 is 高中 + 生物; 高中生的压力)
   var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?=的|[^\u3400-\u9fff]|$))?/g;
   // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
@@ -65,13 +66,16 @@
   // …and at the end of a query right after its words (考试焦虑视频), but not as the end of
   // 短视频 or 听说课
   var TAIL_KIND_RE = /([\u3400-\u9fff])(视频|实录|录像|说课|评课)\s*$/;
+  // 教学设计和评课, 教案与课件: the word after a kind word's 和, 与, 及 or 或 is another word
+  var KIND_AND_RE = /(课堂视频|课堂实录|课堂录像|微课|评课记录|说课稿|评课稿|教学设计|教案|视频|实录|录像|说课|评课)[和与及或](?=[\u3400-\u9fff])/g;
   var KIND_OF = { "视频": 1, "实录": 1, "录像": 1, "微课": 1, "说课": 2, "评课": 2, "教学设计": 0, "教案": 0 };
   var KIND_BOOST = 2; // a resource of the kind named
   var REVIEW_KIND_BOOST = 2; // a review of the review kind named (说课 or 评课), on top of KIND_BOOST
   var TERM_BOOST = 2; // a resource of a textbook of the term named (七年级上册, 七上)
   // How a question or a request is put, not what it is about (考试焦虑怎么办, 我想找一节关于
-  // 情绪管理的课): taken out of the query.
-  var QUESTION_RE = /怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|[吗呢](?![\u3400-\u9fff])/g;
+  // 情绪管理的课, 下周要上一节……有没有可以参考的), and the occasion a lesson is for (公开课,
+  // 示范课), which its plan need not say: taken out of the query.
+  var QUESTION_RE = /下周要上|下星期要上|明天要上|下周|下星期|可以参考的|可以参考|供参考的|供参考|公开课|示范课|优质课|观摩课|研讨课|怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|[吗呢](?![\u3400-\u9fff])/g;
   // 一节 (a lesson), 几节, 一份, 一堂, 一篇: how many, unless it is 第一节 (the first section).
   var ONE_RE = /(^|[^第])[一几][节堂份篇]/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
@@ -283,7 +287,7 @@
       var review = /^说课/.test(word) ? "说课" : /^评课/.test(word) ? "评课" : "";
       if (review && reviews.indexOf(review) < 0) reviews.push(review);
     }
-    rest = text.replace(KIND_RE, function (all, long, before, short) {
+    rest = text.replace(KIND_AND_RE, "$1 ").replace(KIND_RE, function (all, long, before, short) {
       var word = long || short, k = KIND_OF[word];
       if (k === undefined) k = /^课堂/.test(word) ? 1 : 2; // 课堂视频/实录/录像; 评课记录, 说课稿, 评课稿
       name(word, k);
