@@ -599,8 +599,6 @@ pub const MAX_ATTACHMENTS: usize = 100;
 /// The longest name of a person or a school.
 pub const MAX_NAME_CHARS: usize = 100;
 
-/// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
-/// Shared with `lectern new`, so that it never writes a file the build then rejects.
 /// A date more than about a month after `today`: a slip of the year (2052, 2204), not a lesson
 /// planned for next week.
 fn far_ahead(date: Date, today: Date) -> bool {
@@ -625,6 +623,8 @@ fn shows_nothing(title: &str) -> bool {
     title.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
+/// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
+/// Shared with `lectern new`, so that it never writes a file the build then rejects.
 pub fn title_too_long(title: &str) -> Option<(String, &'static str)> {
     let chars = title.trim().chars().count();
     (chars > MAX_TITLE_CHARS).then(|| {
