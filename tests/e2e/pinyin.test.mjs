@@ -255,6 +255,34 @@ describe("pinyin search and suggestions", { skip }, () => {
     await page.close();
   });
 
+  test("a box left and come back to at once keeps the suggestions typed there", async () => {
+    // Leaving the box closes its list a moment later (a click on an option must land first).
+    // A teacher back in the box within that moment, typing, must keep the new list: CI once
+    // typed 情绪 within 150 ms of the search's blur, and the old close hid the list for good.
+    const { page, errors } = await newPage();
+    await page.goto(`${base}search/`);
+    await settled(page);
+    await page.focus("#search-input");
+    await page.keyboard.type("情绪");
+    await page.waitForFunction(() => !document.getElementById("search-input-suggestions").hidden);
+    await page.evaluate(() => {
+      const input = document.getElementById("search-input");
+      input.blur();
+      input.focus();
+      input.value = "情绪A"; // its suggestion file is loaded: the list is drawn at once
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.waitForTimeout(400);
+    const c = await combo(page, "search-input");
+    assert.ok(c.visible && c.options.includes("情绪ABC"), JSON.stringify(c));
+    assert.equal(c.expanded, "true");
+    // Leaving it for good still closes it.
+    await page.evaluate(() => document.getElementById("search-input").blur());
+    await page.waitForFunction(() => document.getElementById("search-input-suggestions").hidden);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("without JavaScript the home form is the plain form", async () => {
     const { page } = await newPage({ javaScriptEnabled: false });
     await page.goto(base);

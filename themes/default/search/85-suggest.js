@@ -122,9 +122,11 @@
     input.addEventListener("keydown", function (ev) {
       self.key(ev);
     });
+    // Closed a moment after the box loses focus, so that a click on an option lands first;
+    // not if the teacher is back in the box by then, typing a list that must stay.
     input.addEventListener("blur", function () {
       setTimeout(function () {
-        self.close();
+        if (document.activeElement !== input) self.close();
       }, 150);
     });
     // A click takes the option; mousedown must not take the focus from the box first.
