@@ -260,6 +260,26 @@ describe("every kind of page validates", { skip }, () => {
     assert.ok(Math.abs(seen.gradeLeft) < 2, `the grade column moved ${seen.gradeLeft}px`);
   });
 
+  test("on a phone, the coverage map scrolled down keeps its course row in view", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 600 } });
+    await page.goto(pathToFileURL(path.join(out, "coverage/index.html")).href);
+    const seen = await page.evaluate(() => {
+      const wrap = document.querySelector(".coverage-wrap");
+      const tall = wrap.scrollHeight > wrap.clientHeight;
+      const fits = wrap.getBoundingClientRect().height <= window.innerHeight;
+      wrap.scrollTop = wrap.scrollHeight;
+      const box = wrap.getBoundingClientRect();
+      const head = document.querySelector(".coverage thead th + th").getBoundingClientRect();
+      const lastRow = document.querySelector(".coverage tbody tr:last-child th").getBoundingClientRect();
+      return { tall, fits, headTop: head.top - box.top, lastRowShown: lastRow.bottom <= box.bottom + 1 };
+    });
+    await page.close();
+    assert.ok(seen.tall, "the map is taller than its box on a phone (else this test shows nothing)");
+    assert.ok(seen.fits, "the box fits the screen");
+    assert.ok(seen.lastRowShown, "scrolled to the end, the last grade shows");
+    assert.ok(Math.abs(seen.headTop) < 2, `the course row moved ${seen.headTop}px`);
+  });
+
   test("the headings of a page's Markdown get their # links from site.js, not from the page", async () => {
     const rel = FORMULA_LESSON;
     const html = fs.readFileSync(path.join(out, rel), "utf8");
