@@ -612,3 +612,34 @@ fn a_planted_lock_link_is_refused_and_its_target_untouched() {
     );
     assert!(!out.exists());
 }
+
+/// Direction controls (U+202E and kin) in a review's title and reviewer would show the text
+/// after them reversed wherever the name lands: they are warned about and left out of every
+/// page, feed and search file.
+#[test]
+fn direction_controls_are_warned_about_and_left_out() {
+    let (stderr, tree) = hostile();
+    assert!(
+        stderr.contains("direction control (U+202E)")
+            && stderr.contains("direction control (U+202D)"),
+        "{stderr}"
+    );
+    let controls = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let mut carrying = Vec::new();
+    for (path, bytes) in tree {
+        if String::from_utf8_lossy(bytes).contains(controls) {
+            carrying.push(path.as_str());
+        }
+    }
+    assert!(
+        carrying.is_empty(),
+        "direction controls written to {carrying:?}"
+    );
+    let review = tree
+        .iter()
+        .find(|(path, bytes)| {
+            path.starts_with("reviews/") && String::from_utf8_lossy(bytes).contains("gpj.exe")
+        })
+        .map(|(path, _)| path);
+    assert!(review.is_some(), "the review's title keeps its text");
+}
