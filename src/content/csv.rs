@@ -179,9 +179,10 @@ fn gb18030(bytes: &[u8]) -> Result<String, (String, String)> {
         })
 }
 
-/// Every record of `text`, in order; the first structural problem stops the reading, since
-/// after an open quote or a stray one no later cell can be trusted.
-pub fn read(text: &str) -> Result<Vec<Record>, ReadError> {
+/// Every record of `text`, in order, up to the first structural problem, which stops the
+/// reading: after an open quote or a stray one no later cell can be trusted. The records before
+/// it are whole, and come back with it, so that their own problems are reported in the same run.
+pub fn read(text: &str) -> (Vec<Record>, Option<ReadError>) {
     let mut reader = Reader {
         rest: text,
         row: 0,
@@ -189,9 +190,12 @@ pub fn read(text: &str) -> Result<Vec<Record>, ReadError> {
     };
     let mut records = Vec::new();
     while !reader.rest.is_empty() {
-        records.push(reader.record()?);
+        match reader.record() {
+            Ok(record) => records.push(record),
+            Err(error) => return (records, Some(error)),
+        }
     }
-    Ok(records)
+    (records, None)
 }
 
 struct Reader<'a> {
@@ -327,8 +331,18 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    fn whole(text: &str) -> Vec<Record> {
+        let (records, error) = read(text);
+        assert!(error.is_none(), "{:?}", error.map(|e| e.message));
+        records
+    }
+
+    fn broken(text: &str) -> ReadError {
+        read(text).1.expect("a structural error")
+    }
+
     fn cells(text: &str) -> Vec<Vec<String>> {
-        read(text).unwrap().into_iter().map(|r| r.cells).collect()
+        whole(text).into_iter().map(|r| r.cells).collect()
     }
 
     #[test]
@@ -343,14 +357,14 @@ mod tests {
 
     #[test]
     fn line_breaks_inside_quotes_keep_rows_and_lines_apart() {
-        let records = read("h\n\"one\r\ntwo\"\nnext\n").unwrap();
+        let records = whole("h\n\"one\r\ntwo\"\nnext\n");
         assert_eq!(records[1].cells, vec!["one\ntwo"]);
         assert_eq!((records[2].row, records[2].line), (3, 4));
     }
 
     #[test]
     fn an_open_quote_names_its_row_and_line() {
-        let error = read("id,title\nx,\"未闭合\nmore\n").unwrap_err();
+        let error = broken("id,title\nx,\"未闭合\nmore\n");
         assert_eq!((error.row, error.column), (2, 2));
         assert!(error.message.contains("never closed"), "{}", error.message);
         assert!(error.message.contains("line 2"), "{}", error.message);
@@ -358,29 +372,32 @@ mod tests {
 
     #[test]
     fn stray_quotes_are_refused() {
-        let error = read("a,b\"c\n").unwrap_err();
+        let error = broken("a,b\"c\n");
         assert_eq!((error.row, error.column), (1, 2));
-        assert!(
-            read("\"a\"b,c\n")
-                .unwrap_err()
-                .message
-                .contains("after the closing")
-        );
+        assert!(broken("\"a\"b,c\n").message.contains("after the closing"));
     }
 
     #[test]
     fn a_huge_cell_is_refused_while_read() {
         let big = "长".repeat(4 * 1024 * 1024);
         for text in [format!("a\n{big}\n"), format!("a\n\"{big}\"\n")] {
-            let error = read(&text).unwrap_err();
+            let error = broken(&text);
             assert_eq!((error.row, error.column), (2, 1));
             assert!(error.message.contains("64 KiB"));
         }
     }
 
     #[test]
+    fn the_rows_before_an_open_quote_come_back_with_it() {
+        let (records, error) = read("id,title\nx,one\ny,\"未闭合\nz,three\n");
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].cells, vec!["x", "one"]);
+        assert_eq!(error.map(|e| e.row), Some(3));
+    }
+
+    #[test]
     fn blank_rows_are_blank() {
-        let records = read("a,b\n\n,\n").unwrap();
+        let records = whole("a,b\n\n,\n");
         assert!(!records[0].is_blank());
         assert!(records[1].is_blank() && records[2].is_blank());
     }

@@ -39,16 +39,18 @@ pub(super) fn read(found: &Found, bytes: &[u8], site: &SiteRefs<'_>, outcome: &m
         }
     };
     outcome.note = Some(format!("{file}: read as {}", encoding.name()));
-    let records = match csv::read(&text) {
-        Ok(records) => records,
-        Err(error) => {
-            let problem = Diagnostic::error(error.message).with_help(error.help);
-            outcome
-                .diagnostics
-                .push(at_cell(problem, file, error.row, error.column));
+    // The rows before a structural problem (a quote left open) are read and checked as usual:
+    // an editor mends a whole sheet in one round, not one error per build.
+    let (records, broken) = csv::read(&text);
+    if let Some(error) = broken {
+        let problem = Diagnostic::error(error.message).with_help(error.help);
+        outcome
+            .diagnostics
+            .push(at_cell(problem, file, error.row, error.column));
+        if records.is_empty() {
             return;
         }
-    };
+    }
     let Some((first, rows)) = records.split_first() else {
         outcome.diagnostics.push(
             Diagnostic::warning("the CSV catalog is empty")

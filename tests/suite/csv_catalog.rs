@@ -105,6 +105,27 @@ fn a_bad_id_is_found_in_its_own_column_beside_an_empty_slug_column() {
     assert!(!run.stderr.contains("column `slug`"), "{}", run.stderr);
 }
 
+/// A quote left open stops the reading, but the rows above it are still checked: the editor
+/// sees row 2's mistake and row 4's quote in one build, not one per round.
+#[test]
+fn the_rows_above_an_open_quote_are_checked_too() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        LIST,
+        "id,title,grade,course,url\nv-a,一,7,mental-health,https://x.org/a.mp4\nv-b,二,15,mental-health,https://x.org/b.mp4\nv-c,\"三,7,mental-health,https://x.org/c.mp4\nv-d,四,7,mental-health,https://x.org/d.mp4\n",
+    );
+    let run = build(&site.root, &site.beside("public"), &[]);
+    run.expect_code(1);
+    for expected in [
+        "grade 15 does not exist",
+        "content/videos/list.csv:3:",
+        "is never closed",
+        "content/videos/list.csv:4:2",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+}
+
 /// A header as a sheet made on a Chinese Windows names its columns (`编号`, `标题`, `链接`) or
 /// as Excel users capitalise them (`ID`, `URL`): each is read as the field it names. A column of
 /// the teacher's own (备注) is only a warning, with the list of columns, not a far-fetched
