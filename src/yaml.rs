@@ -67,7 +67,10 @@ pub fn parse_each_with<T: DeserializeOwned>(
     let mut problems = unknown_keys(source, &mut block, fields);
     let suggested: Vec<String> = problems
         .iter()
-        .filter_map(|p| quoted_after(p.help.as_deref()?, "did you mean `"))
+        .filter_map(|p| {
+            let help = p.help.as_deref()?;
+            quoted_after(help, "did you mean `").or_else(|| quoted_after(help, "and type `"))
+        })
         .collect();
     let options = parse_options(source.text);
     loop {
@@ -121,11 +124,23 @@ fn unknown_keys(source: &YamlSource<'_>, block: &mut Block, fields: &[&str]) -> 
         .into_iter()
         .map(|key| {
             block.set_aside(&key.name);
-            let help = match suggest_field(&key.name, fields) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the allowed keys are: {}", fields.join(", ")),
+            let (message, help) = match invisible_in(&key.name, fields) {
+                Some((field, hidden)) => (
+                    format!(
+                        "the key `{field}` holds an invisible character (U+{:04X}), so it is not the field `{field}`",
+                        u32::from(hidden)
+                    ),
+                    format!("delete the key and type `{field}` again"),
+                ),
+                None => (
+                    format!("unknown field `{}` in {}", key.name, source.what),
+                    match suggest_field(&key.name, fields) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("the allowed keys are: {}", fields.join(", ")),
+                    },
+                ),
             };
-            Diagnostic::error(format!("unknown field `{}` in {}", key.name, source.what))
+            Diagnostic::error(message)
                 .in_file(source.file)
                 .at_line(
                     source.file_text,
@@ -136,6 +151,18 @@ fn unknown_keys(source: &YamlSource<'_>, block: &mut Block, fields: &[&str]) -> 
                 .with_help(help)
         })
         .collect()
+}
+
+/// A key that is a field once its invisible characters are gone (`ti\u{200B}tle`, pasted from
+/// a web page): the field and the first such character. Shown as is, the key reads `title` and
+/// "unknown field `title`" would make no sense to anyone.
+fn invisible_in(key: &str, fields: &[&str]) -> Option<(String, char)> {
+    let hidden = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}');
+    let first = key.chars().find(|c| hidden(*c))?;
+    let visible: String = key.chars().filter(|c| !hidden(*c)).collect();
+    fields
+        .contains(&visible.as_str())
+        .then_some((visible, first))
 }
 
 #[derive(Clone)]
@@ -948,6 +975,25 @@ mod tests {
         assert_eq!(lines, [1, 5, 4], "{problems:?}");
         assert!(problems[0].help.as_deref() == Some("did you mean `title`?"));
         assert!(front.is_some_and(|f| f.grade == 7 && f.term.is_none()));
+    }
+
+    #[test]
+    fn a_key_with_an_invisible_character_says_so() {
+        let text = "ti\u{200B}tle: x\ngrade: 7\n";
+        let (_, problems) = parse_each::<Front>(&source(text), FIELDS);
+        // one error: not a second one for `title` missing
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .contains("`title` holds an invisible character (U+200B)"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("delete the key and type `title` again")
+        );
     }
 
     #[test]
