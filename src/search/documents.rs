@@ -67,6 +67,10 @@ pub fn document<'a>(
             Detail::Review(d) => d.review_kind.map(|k| k.label()),
             _ => None,
         },
+        seconds: match &r.detail {
+            Detail::Video(d) => d.duration.map(|d| d.0),
+            _ => None,
+        },
     }
 }
 

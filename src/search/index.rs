@@ -114,6 +114,9 @@ pub struct SearchDocument<'a> {
     pub textbook: Option<&'a str>,
     /// A review's kind as its front matter names it (说课 or 评课): see `KIND_MARK`.
     pub review_kind: Option<&'static str>,
+    /// A video's length in seconds, when its entry gives one: a result shows it as its card
+    /// does (a teacher looking for a ten-minute 微课 sees which is one).
+    pub seconds: Option<u32>,
 }
 
 /// One file of the index, relative to the output root.
@@ -1139,6 +1142,9 @@ pub(super) fn record_files(
         "u": doc.path, "t": doc.title, "k": doc.kind, "g": doc.grades, "c": doc.course,
         "p": doc.topics, "d": doc.date, "s": doc.summary,
     });
+    if let Some(seconds) = doc.seconds {
+        record["l"] = json!(seconds);
+    }
     let excerpt = collapse_whitespace(doc.body, config.search.excerpt_chars);
     if !excerpt.is_empty() {
         record["x"] = Value::String(excerpt);
@@ -1416,6 +1422,7 @@ mod tests {
             chapters: vec!["考前锦囊"],
             textbook: None,
             review_kind: None,
+            seconds: Some(2385),
         }
     }
 
@@ -1449,6 +1456,7 @@ mod tests {
         let rec: Value =
             serde_json::from_slice(&record_files(&config, &video("正文", &cues)).0).unwrap();
         assert!(rec.get("x").is_none(), "no excerpt by default");
+        assert_eq!(rec["l"], 2385, "the video's length in seconds");
         let mut with_excerpt = config.clone();
         with_excerpt.search.excerpt_chars = 600;
         let rec_x: Value =

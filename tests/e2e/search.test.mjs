@@ -143,6 +143,7 @@ describe("search page", { skip }, () => {
           kind: text(".badge"),
           grades: text(".result-grades"),
           course: text(".result-course"),
+          length: text(".result-length"),
           snippet: text(".result-snippet"),
           marks: Array.from(a.querySelectorAll("mark")).map((m) => m.textContent),
         };
@@ -160,6 +161,19 @@ describe("search page", { skip }, () => {
       return out;
     });
   }
+
+  test("a video's result shows its length as its card does, said as 时长", async () => {
+    const { page, errors } = await open("?q=" + encodeURIComponent("防溺水"));
+    const r = await results(page);
+    const video = r.find((x) => x.title.includes("夏季防溺水"));
+    assert.ok(video, JSON.stringify(r));
+    assert.equal(video.length, "时长 5:12");
+    const hiddenWidth = await page.$eval("#results .result-length .visually-hidden", (s) => s.getBoundingClientRect().width);
+    assert.ok(hiddenWidth <= 1, "the word 时长 is for screen readers only");
+    assert.ok(r.filter((x) => x.kind === "教学设计").every((x) => x.length === ""), "a lesson has no length");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 
   test("考试焦虑怎么办 lists the 考试焦虑 lessons first, with snippets and counts", async () => {
     const { page, errors } = await open("?q=" + encodeURIComponent("考试焦虑怎么办"));

@@ -78,6 +78,7 @@
     };
     // A result is one resource: its card names the kind in the singular ("Lesson plan").
     this.cardKinds = [attr("str-card-kind-lesson", ""), attr("str-card-kind-video", ""), attr("str-card-kind-review", "")];
+    this.durationLabel = attr("str-duration", "");
     this.kindNames = {
       lesson: attr("str-kind-lesson", ""),
       video: attr("str-kind-video", ""),
@@ -928,6 +929,13 @@
     }
     k = KINDS.indexOf(str(rec.k));
     if (k >= 0) fact(el("span", "badge badge--" + KINDS[k], this.cardKinds[k] || M.kinds[k].name));
+    // A video's length, as its card shows it (said as "时长 28:51").
+    if (typeof rec.l === "number" && rec.l > 0 && rec.l < 360000) {
+      var length = el("span", "result-length");
+      if (this.durationLabel) length.appendChild(el("span", "visually-hidden", this.durationLabel + " "));
+      length.appendChild(document.createTextNode(clock(rec.l)));
+      fact(length);
+    }
     var gl = list(rec.g);
     for (i = 0; i < gl.length; i++) {
       for (g = 0; g < M.grades.length; g++) if (M.grades[g].number === +gl[i]) names.push(M.grades[g].name);
