@@ -293,7 +293,7 @@ pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         .iter()
         .filter_map(|a| check_link(&place, "attachments", a, &mut problems))
         .collect();
-    let author = without_direction_controls(&place, &mut problems, "author", front.author);
+    let author = without_stray_controls(&place, &mut problems, "author", front.author);
     check_name(&place, &mut problems, "author", &author);
     let detail = Detail::Lesson(LessonDetail {
         term,
@@ -383,7 +383,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         .filter(|l| !l.is_empty());
     let chapters_file = chapters_file(&place, front.chapters_file, &front.chapters, &mut problems);
     let chapters = chapters(&place, front.chapters, front.duration, &mut problems);
-    let speaker = without_direction_controls(&place, &mut problems, "speaker", front.speaker);
+    let speaker = without_stray_controls(&place, &mut problems, "speaker", front.speaker);
     check_name(&place, &mut problems, "speaker", &speaker);
     let Some(url) = url else {
         return Err(problems);
@@ -432,7 +432,7 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
             "add `lesson: <lesson id>` (the lesson's file name without .md) or `video: <video id>`",
         ));
     }
-    let reviewer = without_direction_controls(&place, &mut problems, "reviewer", front.reviewer);
+    let reviewer = without_stray_controls(&place, &mut problems, "reviewer", front.reviewer);
     check_name(&place, &mut problems, "reviewer", &reviewer);
     let detail = Detail::Review(ReviewDetail {
         lesson,
@@ -464,8 +464,8 @@ pub(super) fn page(place: Place<'_>, drafts: bool) -> Parsed<Page> {
         choose_id(&place, named(front.slug, "slug"), &mut problems)
     };
     let path = page_path(&place, &slug, folder_page, &mut problems);
-    let title = without_direction_controls(&place, &mut problems, "title", front.title);
-    let summary = without_direction_controls(&place, &mut problems, "summary", front.summary);
+    let title = without_stray_controls(&place, &mut problems, "title", front.title);
+    let summary = without_stray_controls(&place, &mut problems, "summary", front.summary);
     if shows_nothing(&title) {
         problems.push(place.problem(
             "title",
@@ -630,36 +630,43 @@ fn shows_nothing(title: &str) -> bool {
 
 /// Unicode's direction controls: the embeddings and overrides U+202A–U+202E and the isolates
 /// U+2066–U+2069. One in a title shows the text after it reversed, on every card and in the
-/// search results (U+202E then `gpj.exe` reads `exe.jpg`): a way to make a resource look like another,
-/// and never needed in a Chinese portal's names. The marks U+200E and U+200F only place
-/// neutral characters, and stay.
+/// search results (U+202E then `gpj.exe` reads `exe.jpg`): a way to make a resource look like
+/// another, and never needed in a Chinese portal's names. The marks U+200E and U+200F only
+/// place neutral characters, and stay.
 fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `value` without direction controls, with a warning at `key` when it had any (a warning,
-/// not an error: what is left is the text the editor meant).
-fn without_direction_controls(
+/// A character a name or a summary never means: a direction control, or a control character
+/// other than a line break or a tab (a NUL from a broken export: dropped by HTML, kept by JSON,
+/// so the page and the search result would say different things).
+fn is_stray_control(c: char) -> bool {
+    is_direction_control(c) || (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// `value` without stray controls, with a warning at `key` when it had any (a warning, not an
+/// error: what is left is the text the editor meant).
+fn without_stray_controls(
     place: &Place<'_>,
     problems: &mut Vec<Diagnostic>,
     key: &str,
     value: String,
 ) -> String {
-    let Some(control) = value.chars().find(|c| is_direction_control(*c)) else {
+    let Some(control) = value.chars().find(|c| is_stray_control(*c)) else {
         return value;
     };
+    let what = if is_direction_control(control) {
+        "an invisible direction control (U+{code}), which shows the text after it reversed"
+    } else {
+        "an invisible control character (U+{code}), which a page cannot show"
+    };
+    let code = format!("{:04X}", u32::from(control));
     problems.push(place.origin.at_key(
         key,
-        Diagnostic::warning(format!(
-            "`{key}` holds an invisible direction control (U+{:04X}), which shows the text after it reversed",
-            u32::from(control)
-        ))
-        .with_help("it is left out of the site; delete it from the file (it comes with text copied from some web pages)"),
+        Diagnostic::warning(format!("`{key}` holds {}", what.replace("{code}", &code)))
+            .with_help("it is left out of the site; delete it from the file (it comes with text copied from some web pages and exports)"),
     ));
-    value
-        .chars()
-        .filter(|c| !is_direction_control(*c))
-        .collect()
+    value.chars().filter(|c| !is_stray_control(*c)).collect()
 }
 
 /// What is wrong with a title that is too long, and how to fix it; `None` for one that fits.
@@ -809,12 +816,12 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
         period,
     } = fields;
     let config = place.config;
-    let title = without_direction_controls(place, problems, "title", title);
-    let summary = without_direction_controls(place, problems, "summary", summary);
-    let school = without_direction_controls(place, problems, "school", school);
+    let title = without_stray_controls(place, problems, "title", title);
+    let summary = without_stray_controls(place, problems, "summary", summary);
+    let school = without_stray_controls(place, problems, "school", school);
     let topics: Vec<String> = topics
         .into_iter()
-        .map(|t| without_direction_controls(place, problems, "topics", t))
+        .map(|t| without_stray_controls(place, problems, "topics", t))
         .collect();
     if let Some(date) = date.filter(|d| far_ahead(*d, Date::today())) {
         problems.push(place.origin.at_key(

@@ -614,20 +614,25 @@ fn a_planted_lock_link_is_refused_and_its_target_untouched() {
 }
 
 /// Direction controls (U+202E and kin) in a review's title and reviewer would show the text
-/// after them reversed wherever the name lands: they are warned about and left out of every
-/// page, feed and search file.
+/// after them reversed wherever the name lands, and a NUL in its school would be dropped by the
+/// page but kept by the search record: they are warned about and left out of every page, feed
+/// and search file.
 #[test]
 fn direction_controls_are_warned_about_and_left_out() {
     let (stderr, tree) = hostile();
     assert!(
         stderr.contains("direction control (U+202E)")
-            && stderr.contains("direction control (U+202D)"),
+            && stderr.contains("direction control (U+202D)")
+            && stderr.contains("control character (U+0000)"),
         "{stderr}"
     );
-    let controls = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let controls =
+        |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\0' | '\u{7}');
     let mut carrying = Vec::new();
     for (path, bytes) in tree {
-        if String::from_utf8_lossy(bytes).contains(controls) {
+        let text = String::from_utf8_lossy(bytes);
+        // JSON writes a NUL as the six characters \u0000
+        if text.contains(controls) || text.contains("\\u0000") || text.contains("\\u0007") {
             carrying.push(path.as_str());
         }
     }
