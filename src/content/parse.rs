@@ -1131,7 +1131,15 @@ fn check_link(
         }
         return Some(Link::External(value.to_string()));
     }
+    // `ftp://`, `smb://`, `file://`: an address of another kind, not a path that leaves assets/
+    let other_scheme = lower.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
     if lower.contains(':') && !lower.contains('/')
+        || other_scheme
         || lower.starts_with("javascript:")
         || lower.starts_with("data:")
     {
