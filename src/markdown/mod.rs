@@ -181,7 +181,9 @@ fn spaced_link_target(text: &str) -> Option<&str> {
         let after = target[space..].trim_start();
         let titled = after.starts_with(['"', '\'', '(']);
         let bracketed = target.starts_with('<');
-        (text[..i].contains('[') && !titled && !bracketed && !target.trim().is_empty())
+        // quotes or brackets inside: not a file name with a space, and `](<…>)` would not mend it
+        let markup = target.contains(['"', '<', '>', '(']);
+        (text[..i].contains('[') && !titled && !bracketed && !markup && !target.trim().is_empty())
             .then_some(target)
     })
 }

@@ -317,6 +317,8 @@ fn a_link_whose_path_has_a_space_is_an_error_where_it_is_written() {
         "`[a](b c.png)`",
         "```\n[a](b c.png)\n```",
         "函数 f(x y) 与 [a] (b c)",
+        // markup, not a file name: angle brackets would not mend it
+        "![图](x.png\" onerror=\"alert('IMG'))",
     ] {
         let (_, warnings) = render_str(fine, false);
         assert!(
