@@ -181,7 +181,7 @@ pub fn run() -> ExitCode {
                 out,
                 base_url,
                 drafts,
-                progress: None,
+                ..BuildOptions::default()
             };
             run_build(&options, strict, timings)
         }

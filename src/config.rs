@@ -57,6 +57,10 @@ pub struct Config {
     pub description: String,
     /// Absolute URL or absolute path, always ending with `/`.
     pub base_url: String,
+    /// Where the pages' QR codes lead (a phone that scans one opens that page): the base URL
+    /// when it names a host; in `serve`, the preview's network address, or none when the
+    /// preview is only on this computer (a phone cannot open 127.0.0.1).
+    pub qr_base_url: Option<String>,
     pub language: Language,
     pub theme: String,
     pub raw_html: bool,
@@ -670,10 +674,13 @@ fn validate(raw: RawConfig, text: &str, diagnostics: &mut Diagnostics) -> Config
         diagnostics,
     );
     let budget = check_budget(raw.budget, text, diagnostics);
+    let base_url = normalise_base_url(&base_url);
+    let qr_base_url = is_absolute(&base_url).then(|| base_url.clone());
     Config {
         title: raw.title,
         description: raw.description,
-        base_url: normalise_base_url(&base_url),
+        base_url,
+        qr_base_url,
         language,
         theme,
         raw_html: raw.raw_html,
@@ -918,9 +925,14 @@ impl Config {
     /// schema.org need absolute addresses, which a path-only base such as `/` or `/portal/`
     /// cannot give. `None` for those.
     pub fn absolute_base_url(&self) -> Option<&str> {
-        let lower = self.base_url.to_ascii_lowercase();
-        (lower.starts_with("https://") || lower.starts_with("http://")).then_some(&self.base_url)
+        is_absolute(&self.base_url).then_some(&self.base_url)
     }
+}
+
+/// A base URL that names a host (`https://…`), not a path only.
+fn is_absolute(base_url: &str) -> bool {
+    let lower = base_url.to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 pub fn check_base_url(url: &str) -> Result<(), String> {

@@ -25,9 +25,21 @@ pub struct BuildOptions {
     /// Output folder; `<root>/public` when `None`.
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// Where QR codes lead, when not the base URL's host (`serve`: see `Config::qr_base_url`).
+    pub qr_base_url: QrBase,
     pub drafts: bool,
     /// Where to report the current stage, for the terminal progress line.
     pub progress: Option<Arc<crate::progress::Progress>>,
+}
+
+/// Where a build's QR codes lead.
+#[derive(Clone, Debug, Default)]
+pub enum QrBase {
+    /// The base URL, when it names a host (`build`).
+    #[default]
+    FromBaseUrl,
+    /// This address, or no codes at all (`serve`).
+    Given(Option<String>),
 }
 
 /// What a finished build did.
@@ -361,6 +373,10 @@ fn configure(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Co
             return None;
         }
         config.base_url = config::normalise_base_url(base_url);
+        config.qr_base_url = config.absolute_base_url().map(String::from);
+    }
+    if let QrBase::Given(qr_base_url) = &options.qr_base_url {
+        config.qr_base_url = qr_base_url.clone();
     }
     let given = options.base_url.is_some();
     diagnostics.extend(crate::feeds::base_url_note(&config, given));

@@ -67,10 +67,17 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", served.display())))?;
     let served = std::fs::canonicalize(&served).unwrap_or(served);
     let swap = Arc::new(RwLock::new(0u64));
+    // A phone that scans a page's code must reach the preview: not at 127.0.0.1.
+    let phone_url = match options.bind {
+        bind if bind.is_loopback() => None,
+        bind if bind.is_unspecified() => lan_url.clone(),
+        _ => Some(site_url.clone()),
+    };
     let build_options = BuildOptions {
         root: options.root.clone(),
         out: Some(served.clone()),
         base_url: Some(site_url.clone()),
+        qr_base_url: build::QrBase::Given(phone_url),
         drafts: options.drafts,
         progress: None,
     };

@@ -637,7 +637,7 @@ fn resource<'c>(
     let frame = frame(config, path);
     let root = frame.root.clone();
     let card = |m: &Place| &*cards[*m];
-    let base = config.absolute_base_url();
+    let base = config.qr_base_url.as_deref();
     let (template, detail) = match &resource.detail {
         Detail::Lesson(d) => (
             "lesson.html",

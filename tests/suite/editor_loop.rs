@@ -580,6 +580,33 @@ fn serve_refuses_traversal_and_foreign_hosts() {
     );
 }
 
+/// A preview on this computer only draws no QR codes: they would lead a phone to 127.0.0.1,
+/// which is the phone itself.
+#[test]
+fn serve_on_this_computer_draws_no_qr_codes_a_phone_cannot_open() {
+    let (_tmp, site) = init_site();
+    let server = serve(&site);
+    let (_, home) = get(server.port, "/lessons/");
+    // a link to a lesson's own page (`…/lessons/<id>/`), however the page writes its links
+    let lesson = home
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|href| href.find("lessons/").map(|at| &href[at..]))
+        .find(|path| path.trim_end_matches('/').len() > "lessons".len())
+        .expect("a lesson linked from the lessons page")
+        .to_string();
+    let (status, page) = get(server.port, &format!("/{lesson}"));
+    assert_eq!(status, 200, "{lesson}");
+    assert!(
+        page.contains("resource-title"),
+        "{lesson} is a resource page"
+    );
+    assert!(
+        !page.contains("qr-code"),
+        "{lesson} draws a QR code of 127.0.0.1"
+    );
+}
+
 /// Log lines up to and including the first that starts with `prefix` (20 s at most).
 fn log_until(log: &std::sync::mpsc::Receiver<String>, prefix: &str) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(20);
