@@ -148,14 +148,18 @@ pub fn late_times(
         return problems;
     }
     let Some(video) = catalog.review_video(place) else {
-        // a video named but broken (its own errors, a duplicate id) is reported already
+        // a video named but broken (its own errors, a duplicate id) is reported already; so is
+        // a lesson named but broken, whose videos are unknown until it is mended
+        let broken = |kind, id: &String| {
+            catalog.unavailable.get(&(kind, id.clone()))
+                == Some(&crate::content::Unavailable::Broken)
+        };
         let named_broken = match &catalog.resources[place].detail {
-            crate::content::Detail::Review(d) => d.video.as_ref().is_some_and(|id| {
-                catalog
-                    .unavailable
-                    .get(&(crate::content::Kind::Video, id.clone()))
-                    == Some(&crate::content::Unavailable::Broken)
-            }),
+            crate::content::Detail::Review(d) => match (&d.video, &d.lesson) {
+                (Some(video), _) => broken(crate::content::Kind::Video, video),
+                (None, Some(lesson)) => broken(crate::content::Kind::Lesson, lesson),
+                (None, None) => false,
+            },
             _ => false,
         };
         if !named_broken {

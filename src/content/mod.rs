@@ -572,6 +572,7 @@ fn read_text(
         }
         Err(diagnostic) => {
             outcome.diagnostics.push(diagnostic);
+            note_broken(found, &mut outcome);
             return outcome;
         }
     };
@@ -583,6 +584,7 @@ fn read_text(
         Ok(split) => split,
         Err(diagnostic) => {
             outcome.diagnostics.push(diagnostic);
+            note_broken(found, &mut outcome);
             return outcome;
         }
     };
@@ -649,6 +651,14 @@ fn read_text(
         outcome.unavailable = Some(((kind, stem(&found.rel)), why));
     }
     outcome
+}
+
+/// A resource file that cannot be read as one (not UTF-8, no front matter): noted, so that a
+/// reference to it does not add "does not exist" to the error already given.
+fn note_broken(found: &Found, outcome: &mut FileOutcome) {
+    if let FileRole::Resource(kind) = found.role {
+        outcome.unavailable = Some(((kind, stem(&found.rel)), Unavailable::Broken));
+    }
 }
 
 fn collect<T>(parsed: parse::Parsed<T>, into: &mut Vec<T>, diagnostics: &mut Vec<Diagnostic>) {
