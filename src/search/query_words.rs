@@ -259,6 +259,54 @@ fn replace(chars: &[char], mut found: impl FnMut(&[char], usize) -> Option<usize
     out
 }
 
+/// The script's `SELF_RE`: a teacher introducing themselves (我是一名初中心理老师) becomes what
+/// lies between, spaced (` 初中心理 `): it names the stage and the course; the rest is no word
+/// a resource holds.
+fn drop_self_intro(chars: &[char]) -> Vec<char> {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some((middle, end)) = self_intro_at(chars, i) {
+            out.push(' ');
+            out.extend_from_slice(&chars[middle]);
+            out.push(' ');
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `(?:我是|我们是|作为)(?:一[名位个])?([CJK]{0,10}?)(?:老师|教师)们?` at `i`: the range of the
+/// middle, and where the match ends.
+fn self_intro_at(chars: &[char], i: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    let opener = ["我是", "我们是", "作为"]
+        .into_iter()
+        .find(|w| at(chars, i, w))?;
+    let mut start = i + opener.chars().count();
+    if chars.get(start) == Some(&'一') && matches!(chars.get(start + 1), Some('名' | '位' | '个'))
+    {
+        start += 2;
+    }
+    for len in 0..=10 {
+        let j = start + len;
+        if at(chars, j, "老师") || at(chars, j, "教师") {
+            let end = if chars.get(j + 2) == Some(&'们') {
+                j + 3
+            } else {
+                j + 2
+            };
+            return Some((start..j, end));
+        }
+        if is_boundary(chars.get(j)) {
+            return None;
+        }
+    }
+    None
+}
+
 /// The grade and stage words of a folded query (see `GradeWords`).
 pub fn grade_words(folded: &str) -> GradeWords {
     let mut grades: Vec<u8> = Vec::new();
@@ -278,6 +326,7 @@ pub fn grade_words(folded: &str) -> GradeWords {
         }
     };
     let chars: Vec<char> = folded.chars().collect();
+    let chars = drop_self_intro(&chars);
     let chars = replace(&chars, |c, i| {
         let (n, len) = grade_at(c, i)?;
         grade(n);
@@ -337,7 +386,7 @@ pub fn grade_words(folded: &str) -> GradeWords {
 
 /// The words that ask or request rather than name, longest first where one starts another
 /// (the script's `QUESTION_RE` without its last alternative, a final 吗 or 呢).
-const QUESTION_WORDS: [&str; 41] = [
+const QUESTION_WORDS: [&str; 42] = [
     "下周要上",
     "下星期要上",
     "明天要上",
@@ -379,6 +428,7 @@ const QUESTION_WORDS: [&str; 41] = [
     "找一堂",
     "找一份",
     "找一篇",
+    "一些",
 ];
 
 /// A folded query without its question words (怎么办, 如何, 有没有, 请问, a 吗 or 呢 not before

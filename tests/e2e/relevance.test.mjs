@@ -275,6 +275,18 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.ok(search("教学目的").terms.includes("目的"));
   });
 
+  test("a teacher's whole message (black-box round 25): who they are, and two things joined by 和", () => {
+    // 我是一名初中心理老师 names the stage; 异性交往和情绪管理 is two things asked for
+    const message = search("我是一名初中心理老师，下周要上一节关于青春期异性交往和情绪管理的公开课，想找一些七年级的教学设计、课堂视频和评课记录");
+    assert.equal(message.results[0].title, "悄悄长大的我", JSON.stringify(titles(message, 5)));
+    assert.ok(message.complete + message.partial >= 10, `${message.complete} + ${message.partial}: the 情绪管理 resources are there too`);
+    assert.ok(!message.terms.includes("往和") && !message.terms.includes("老师") && !message.terms.includes("一些"), JSON.stringify(message.terms));
+    const joined = search("异性交往和情绪管理");
+    assert.equal(joined.complete + joined.partial, search("异性交往 情绪管理").complete + search("异性交往 情绪管理").partial);
+    // 和 inside a title the index holds (与考试焦虑和平相处) stays part of it
+    assert.equal(search("与考试焦虑和平相处").results[0].title, "与考试焦虑和平相处");
+  });
+
   test("a character no resource holds keeps the thin partial matches out (学生厌学)", () => {
     const r = search("学生厌学");
     assert.equal(r.results[0].title, "点燃学习的小火苗", "via the default synonym 厌学 -> 学习动力");

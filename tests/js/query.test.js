@@ -78,6 +78,39 @@ test("a word the index lacks is tried as its parts, complete when a resource hol
   assert.equal(LS.searchPlan(none, lookupOf({ 5: post([[0, 8]]) }), 4, cols4()).docs.length, 0);
 });
 
+test("a joining word between two things asked for parts them, unless the index reads it as part of a word", () => {
+  // 异性交往和情绪管理: no resource says 往和, one 和情 (in 和情绪, a quarter of 情绪's); document
+  // 0 holds both words apart, 1 only 情绪管理
+  const table = {
+    异性: post([[0, 2]]), 性交: post([[0, 2]]), 交往: post([[0, 2]]), 和情: post([[2, 1]]),
+    情绪: post([[0, 2], [1, 4], [2, 1], [3, 1]]), 绪管: post([[0, 1], [1, 4]]), 管理: post([[0, 1], [1, 4]]),
+  };
+  const has = (t) => Object.prototype.hasOwnProperty.call(table, t);
+  const docCount = (t) => (has(t) ? table[t][0] : 0); // a posting list is [documents, varints]
+  const p = LS.plan("异性交往和情绪管理", LS.model(manifest), null);
+  LS.addFallback(p, has, docCount);
+  const words = {};
+  for (const t of p.variants[0].terms) (words[t.group] = words[t.group] || []).push(t.term);
+  assert.deepEqual(Object.values(words), [["异性", "性交", "交往"], ["情绪", "绪管", "管理"]]);
+  const r = LS.searchPlan(p, lookupOf(table), 4, cols4());
+  assert.equal(r.complete, 1, "document 0 holds both words");
+  assert.equal(LS.topK(r.docs, r.score, 4)[0], 0);
+  // 焦虑和平相处: the index holds 虑和 and 和平, so 和 may belong to 和平: one word, as typed
+  const calm = { 焦虑: post([[0, 1]]), 虑和: post([[0, 1]]), 和平: post([[0, 1]]), 平相: post([[0, 1]]), 相处: post([[0, 1]]) };
+  const calmHas = (t) => Object.prototype.hasOwnProperty.call(calm, t);
+  const q = LS.plan("焦虑和平相处", LS.model(manifest), null);
+  LS.addFallback(q, calmHas, (t) => (calmHas(t) ? calm[t][0] : 0));
+  assert.deepEqual(q.variants[0].terms.map((t) => t.term), ["焦虑", "虑和", "和平", "平相", "相处"]);
+  assert.equal(new Set(q.variants[0].terms.map((t) => t.group)).size, 1);
+  // …and where the index lacks 虑和, 和 starts the second word: 焦虑 | 和平相处
+  delete calm["虑和"];
+  const r2 = LS.plan("焦虑和平相处", LS.model(manifest), null);
+  LS.addFallback(r2, calmHas, (t) => (calmHas(t) ? calm[t][0] : 0));
+  const parts = {};
+  for (const t of r2.variants[0].terms) (parts[t.group] = parts[t.group] || []).push(t.term + t.pos);
+  assert.deepEqual(Object.values(parts), [["焦虑0"], ["和平0", "平相1", "相处2"]]);
+});
+
 test("single-character fallbacks match the shared vectors", () => {
   for (const v of vectors.fallback) {
     const has = (t) => v.index_has.includes(t);

@@ -31,6 +31,7 @@ function open(publicDir) {
     return p;
   }
   const has = (t) => lookup(t) !== null;
+  const docCount = (t) => (lookup(t) ? lookup(t).df : 0);
   const per = manifest.records_per_file;
   const record = (d) => read(`${manifest.gen}/d/${Math.floor(d / per)}.json`)[d % per];
 
@@ -45,7 +46,7 @@ function open(publicDir) {
       for (const k of Object.keys(decoded)) delete decoded[k];
       p = LS.plan(q, M, manifest.synonyms);
     }
-    LS.addFallback(p, has);
+    LS.addFallback(p, has, docCount);
     const typed = LS.typedPlan(p);
     let r = LS.searchPlan(typed, lookup, M.n, cols);
     if (LS.wantsSynonyms(p, r)) r = LS.searchPlan(p, lookup, M.n, cols);

@@ -247,6 +247,7 @@
   }
 
   LS.idf = idf;
+  LS.JUNCTION_RATIO = JUNCTION_RATIO;
   LS.scoreDocs = scoreDocs;
   LS.rank = rank;
   LS.topK = topK;

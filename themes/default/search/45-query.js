@@ -56,6 +56,9 @@
   // …and after a character when what follows says it is a grade: 适合初三学生, 给高一新生,
   // 一节高二的课.
   var SHORT_CTX_RE = /([初高])([一二三四])(?=学生|新生|的)/g;
+  // A teacher introducing themselves (我是一名初中心理老师, 作为小学班主任老师): what lies
+  // between names the stage and the course, the rest is no word a resource holds.
+  var SELF_RE = /(?:我是|我们是|作为)(?:一[名位个])?([\u3400-\u9fff]{0,10}?)(?:老师|教师)们?/g;
   // 高中生 is the stage too when nothing CJK, or 的, follows (高中生物 is 高中 + 生物; 高中生的压力)
   var STAGE_RE = /(^|[^\u3400-\u9fff])(小学|初中|高中)(?:生(?=的|[^\u3400-\u9fff]|$))?/g;
   // Words that name a kind of resource (防溺水 视频): taken out of a query that names something
@@ -75,7 +78,7 @@
   // How a question or a request is put, not what it is about (考试焦虑怎么办, 我想找一节关于
   // 情绪管理的课, 下周要上一节……有没有可以参考的), and the occasion a lesson is for (公开课,
   // 示范课), which its plan need not say: taken out of the query.
-  var QUESTION_RE = /下周要上|下星期要上|明天要上|下周|下星期|可以参考的|可以参考|供参考的|供参考|公开课|示范课|优质课|观摩课|研讨课|怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|[吗呢](?![\u3400-\u9fff])/g;
+  var QUESTION_RE = /下周要上|下星期要上|明天要上|下周|下星期|可以参考的|可以参考|供参考的|供参考|公开课|示范课|优质课|观摩课|研讨课|怎么办|怎么样|怎么做|怎么|怎样|如何|有没有|有哪些|哪些|请问|我想找|我想要|我要找|帮我找|想找|请推荐|推荐|关于|有关|针对|适用于|适合|面向|找一[节堂份篇]|一些|[吗呢](?![\u3400-\u9fff])/g;
   // 一节 (a lesson), 几节, 一份, 一堂, 一篇: how many, unless it is 第一节 (the first section).
   var ONE_RE = /(^|[^第])[一几][节堂份篇]/g;
   var LATIN_RE = /\bgrade\s*(1[0-2]|[1-9])\b|\b(1[0-2]|[1-9])(?:st|nd|rd|th)?\s*grade\b/g;
@@ -152,7 +155,7 @@
       if (c === "上") term = 1;
       else if (c === "下") term = 2;
     }
-    rest = String(q == null ? "" : q);
+    rest = String(q == null ? "" : q).replace(SELF_RE, " $1 ");
     if (namedRe) {
       rest = rest.replace(namedRe, function (all, before, name, written) {
         for (var i = 0; i < namedGrades.length; i++) if (namedGrades[i].name === name) grade(namedGrades[i].number);
@@ -493,6 +496,53 @@
     return out;
   }
 
+  // Joining words a teacher types between two things asked for (异性交往和情绪管理).
+  var CONJUNCTIONS = "和与及或跟";
+
+  /**
+   * `terms` with each run parted where a joining word stands between two words (异性交往和情绪管理,
+   * 考试焦虑和压力): two words, each matched whole, as if a space had been typed. A pair across
+   * the joining word is where words meet when the index lacks it (往和) or `docCount` (documents
+   * holding a term) says it is many times rarer than the word pair beside it (和情 beside 情绪);
+   * such a pair is left out. A pair across it as common as its neighbour (和平 in 焦虑和平相处)
+   * is a word the character belongs to, and stays, starting the second word. Neither pair a
+   * meeting: no part.
+   */
+  function splitAtConjunctions(terms, has, docCount) {
+    var out = [], next = 0, shift = {}, i, t, u, after, cps, ucps, left, right, group;
+    var meeting = function (pair, beside) {
+      return !has(pair.term) || (!!docCount && meets(beside, pair, docCount));
+    };
+    for (i = 0; i < terms.length; i++) next = Math.max(next, terms[i].group + 1);
+    for (i = 0; i < terms.length; i++) {
+      t = terms[i];
+      u = terms[i + 1];
+      after = terms[i + 2];
+      cps = codePoints(t.term);
+      ucps = u ? codePoints(u.term) : [];
+      var joined = u && after && u.group === t.group && after.group === t.group && u.pos === t.pos + 1 &&
+        after.pos === u.pos + 1 && t.pos > 0 && cps.length === 2 && ucps.length === 2 && isCjk(cps[0]) &&
+        cps[1] === ucps[0] && CONJUNCTIONS.indexOf(fromCp(cps[1])) >= 0;
+      left = joined && meeting(t, terms[i - 1]);
+      right = joined && meeting(u, after);
+      group = shift[t.group];
+      if (joined && (left || right)) {
+        // the second word starts after the pairs left out, counted from 0
+        if (!left) out.push(group ? { term: t.term, group: group.group, pos: t.pos - group.from } : t);
+        shift[t.group] = { group: next++, from: right ? after.pos : u.pos };
+        if (right) i++;
+        continue;
+      }
+      out.push(group ? { term: t.term, group: group.group, pos: t.pos - group.from } : t);
+    }
+    return out;
+  }
+
+  /** Whether pair `across` is many times rarer than the word pair `beside` it (rank's JUNCTION_RATIO). */
+  function meets(beside, across, docCount) {
+    return docCount(across.term) * LS.JUNCTION_RATIO <= docCount(beside.term);
+  }
+
   /** The query word (group) of the first missing pair that holds character `c`. */
   function groupOf(c, base, has) {
     for (var i = 0; i < base.length; i++) {
@@ -535,7 +585,8 @@
    * Adds the fallback variant to a plan once the first variant's postings are known: its pairs
    * that exist and the lone characters of those that do not. Returns the new terms to fetch.
    */
-  function addFallback(p, has) {
+  function addFallback(p, has, docCount) {
+    for (var v = 0; v < p.variants.length; v++) p.variants[v].terms = splitAtConjunctions(p.variants[v].terms, has, docCount);
     var out = addWordParts(p, has), base = p.variants[0].terms, chars = fallbackChars(base, has), terms = [], i;
     // not the characters of a word the index holds nothing of, beside one it holds (调色盘 in
     // 情绪 调色盘): they would add resources that match neither word (调查, 角色)

@@ -545,7 +545,7 @@
         return;
       }
       // Pairs the index never saw: their characters, fetched before ranking.
-      var extra = addFallback(p, self.hasFn || (self.hasFn = bindHas(self)));
+      var extra = addFallback(p, self.hasFn || (self.hasFn = bindHas(self)), self.countFn || (self.countFn = bindCount(self)));
       if (extra.length) {
         self.fetchBuckets(self.M, extra, function (failed) {
           if (failed) return my === self.seq && self.recover();
@@ -748,6 +748,14 @@
   function bindHas(page) {
     return function (term) {
       return page.lookup(term) !== null;
+    };
+  }
+
+  /** How many documents hold a loaded term (0 for none). */
+  function bindCount(page) {
+    return function (term) {
+      var postings = page.lookup(term);
+      return postings ? postings.df : 0;
     };
   }
 
