@@ -446,6 +446,23 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test("情续管理 (one character off a topic) asks 你要找的是不是 情绪管理, and the link searches for it", async () => {
+    const { page, errors } = await search("情续管理 初中");
+    const offer = page.locator("#search-mended a");
+    assert.equal(await offer.textContent(), "情绪管理 初中");
+    assert.match(await page.textContent("#search-mended"), /^你要找的是不是：/);
+    assert.equal(await offer.getAttribute("href"), "?q=" + encodeURIComponent("情绪管理 初中"));
+    const seq = +(await page.getAttribute("#results", "data-seq"));
+    await offer.click();
+    await settled(page, seq);
+    assert.equal(await page.inputValue("#search-input"), "情绪管理 初中");
+    assert.equal(new URL(page.url()).searchParams.get("q"), "情绪管理 初中");
+    assert.ok(+(await page.getAttribute("#results", "data-complete")) > 0);
+    assert.equal(await page.locator("#search-mended").count(), 0, "a query with complete matches is not mended");
+    await page.close();
+    assert.deepEqual(errors, []);
+  });
+
   test("on a phone, the filter panel opens with each chosen value in view", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}&grade=12`);

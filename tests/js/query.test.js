@@ -446,3 +446,19 @@ test("a query naming a textbook's unit finds that unit, in the books of the grad
   assert.deepEqual(named("七年级上册 第九单元"), [], "a unit the book has not");
   assert.deepEqual(named("情绪管理"), []);
 });
+
+test("a word one character off a topic or course is mended for 你要找的是不是; a name typed right is not", () => {
+  const M = { topics: [{ name: "情绪管理" }, { name: "考试焦虑" }, { name: "校园欺凌" }], courses: [{ name: "心理健康" }] };
+  const cases = [
+    ["情续管理", "情绪管理"],
+    ["七年级 考式焦虑 视频", "七年级 考试焦虑 视频"],
+    ["绪情管理", "情绪管理"], // two neighbours swapped
+    ["心里健康", "心理健康"],
+    ["校圆欺凌防治", "校园欺凌防治"], // a part of a longer run
+    ["情绪管理", null],
+    ["我的情绪管理方法", null], // holds the name as typed
+    ["情绪", null], // too short to guess
+    ["情理管绪", null], // two apart: not one slip
+  ];
+  for (const [q, mended] of cases) assert.equal(LS.mendedQuery(q, M), mended, q);
+});

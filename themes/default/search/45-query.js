@@ -384,6 +384,55 @@
     return { words: words, mask: gradeMask(words, M), books: termBooks(words.term, M), variants: variants };
   }
 
+  /**
+   * The query with one word mended, when a CJK run of it (three to twelve characters) holds a
+   * part one character off a topic or course name of the site's — one character typed for another
+   * (情续管理 for 情绪管理, a pinyin slip), or two neighbours swapped (情管绪理 is not one, 绪情管理
+   * is) — and is not itself a name: "你要找的是不是：情绪管理". Null when none is; the first
+   * name in the manifest's order (topics most used first) when several are.
+   */
+  function mendedQuery(q, M) {
+    var text = String(q == null ? "" : q), names = [], i, runs, run, k, name;
+    for (i = 0; i < M.topics.length; i++) names.push(M.topics[i].name);
+    for (i = 0; i < M.courses.length; i++) names.push(M.courses[i].name);
+    runs = fold(text).match(/[\u3400-\u9fff]{3,12}/g) || [];
+    for (k = 0; k < runs.length; k++) {
+      run = runs[k];
+      if (holdsName(run, names)) continue;
+      for (i = 0; i < names.length; i++) {
+        name = fold(names[i]);
+        var near = nearIn(run, name);
+        if (near) return text.indexOf(near) >= 0 ? text.split(near).join(names[i]) : null;
+      }
+    }
+    return null;
+  }
+
+  function holdsName(run, names) {
+    for (var i = 0; i < names.length; i++) if (names[i] && run.indexOf(fold(names[i])) >= 0) return true;
+    return false;
+  }
+
+  /** The part of `run` one character off `name` (校圆欺凌 in 校圆欺凌防治), or null. */
+  function nearIn(run, name) {
+    var r = codePoints(run), n = codePoints(name).length, i, part;
+    if (n < 3) return null;
+    for (i = 0; i + n <= r.length; i++) {
+      part = LS.cpsToString(r, i, i + n);
+      if (oneOff(part, name)) return part;
+    }
+    return null;
+  }
+
+  /** Whether `a` and `b` (same length) differ in one character, or in two neighbours swapped. */
+  function oneOff(a, b) {
+    var x = codePoints(a), y = codePoints(b), diff = [], i;
+    if (x.length !== y.length) return false;
+    for (i = 0; i < x.length && diff.length < 3; i++) if (x[i] !== y[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0] + 1 && x[diff[0]] === y[diff[1]] && x[diff[1]] === y[diff[0]];
+  }
+
   // 第二单元, 第 2 单元, unit 3: a textbook's unit by its number
   var UNIT_RE = /第\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*单元|\bunit\s*(\d{1,2})\b/i;
   var MAX_UNITS_NAMED = 3;
@@ -899,6 +948,7 @@
   LS.preferTyped = preferTyped;
   LS.gradeWords = gradeWords;
   LS.unitsNamed = unitsNamed;
+  LS.mendedQuery = mendedQuery;
   LS.setGradeWords = setGradeWords;
   LS.dropQuestionWords = dropQuestionWords;
   LS.kindWords = kindWords;

@@ -65,6 +65,7 @@
       partialOnly: attr("str-results-partial-only", ""),
       onlyGrade: attr("str-only-grade"),
       unitOffer: attr("str-unit-offer"),
+      didYouMean: attr("str-did-you-mean", ""),
       unitN: attr("str-unit-n"),
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
@@ -621,7 +622,7 @@
     this.results.setAttribute("data-compute-ms", String(Math.round(now() - t0)));
     // The facet counts, the clear button and the grade offer are drawn while the first records
     // download (or, when they are cached, before the results are drawn): see finishFacets.
-    this.facetsPending = { counts: T.counts, plan: p, filtered: filtered };
+    this.facetsPending = { counts: T.counts, plan: p, filtered: filtered, complete: 0 };
     var n = this.matches.length, text = wordless ? this.str.noWords : this.str.noResults;
     if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
     else full = n;
@@ -635,6 +636,7 @@
       text += " " + this.str.unknownFilter.replace(/\{values\}/g, "“" + this.unknownNote.join("”“") + "”");
     }
     this.unknownNote = null;
+    this.facetsPending.complete = r ? full : n;
     this.results.setAttribute("data-complete", String(full));
     this.results.setAttribute("data-partial", String(n - full));
     this.page(my, true, text);
@@ -650,6 +652,7 @@
     show(this.clearButton, f.filtered);
     this.offerGrade(f.plan);
     this.offerUnits();
+    this.offerMended(f.complete);
     // Nothing found under filters: the folded panel (a phone's) opens, so the teacher sees the
     // filters that narrowed it away and the button that clears them.
     if (f.filtered && !this.matches.length && this.filtersBox && !this.panelOpen()) this.filtersBox.open = true;
@@ -722,6 +725,31 @@
     }
     this.status.parentNode.insertBefore(box, this.gradeButton ? this.gradeButton.nextSibling : this.status.nextSibling);
     this.unitOffer = box;
+  };
+
+  /**
+   * A query with no complete match, a word of it one character off a topic or course name
+   * (情续管理): "你要找的是不是：情绪管理", a link that searches for that (and opens it in a new tab
+   * too). Gone with the next search.
+   */
+  Page.prototype.offerMended = function (complete) {
+    var self = this, mended = complete || !this.str.didYouMean ? null : LS.mendedQuery(this.q || "", this.M), box, a;
+    if (this.mendedOffer && this.mendedOffer.parentNode) this.mendedOffer.parentNode.removeChild(this.mendedOffer);
+    this.mendedOffer = null;
+    if (!mended || !this.status || !this.status.parentNode) return;
+    box = el("p", "search-mended", this.str.didYouMean);
+    box.id = "search-mended";
+    a = el("a", "", mended);
+    a.setAttribute("href", "?" + buildParams(mended, this.sel, this.M));
+    a.addEventListener("click", function (ev) {
+      if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button) return; // a new tab opens the link
+      if (ev.preventDefault) ev.preventDefault();
+      if (self.input) self.input.value = mended;
+      self.change("submit");
+    });
+    box.appendChild(a);
+    this.status.parentNode.insertBefore(box, this.status.nextSibling);
+    this.mendedOffer = box;
   };
 
   /**
