@@ -463,6 +463,16 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test("an English word that finds nothing says the resources are in Chinese and pinyin works", async () => {
+    const { page, errors } = await search("stress");
+    assert.match(await page.textContent("#search-status"), /本站资源是中文的.*qxgl/);
+    await page.close();
+    const other = await search("！！！");
+    assert.doesNotMatch(await other.page.textContent("#search-status"), /本站资源是中文的/);
+    await other.page.close();
+    assert.deepEqual(errors, []);
+  });
+
   test("on a phone, the filter panel opens with each chosen value in view", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await page.goto(`${base}search/?q=${encodeURIComponent("情绪")}&grade=12`);

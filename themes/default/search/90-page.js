@@ -69,6 +69,7 @@
       unitN: attr("str-unit-n"),
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
+      noResultsLatin: attr("str-no-results-latin", ""),
       noWords: attr("str-no-words"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
@@ -624,6 +625,8 @@
     // download (or, when they are cached, before the results are drawn): see finishFacets.
     this.facetsPending = { counts: T.counts, plan: p, filtered: filtered, complete: 0 };
     var n = this.matches.length, text = wordless ? this.str.noWords : this.str.noResults;
+    // stress, Emotion: words typed in another language than the resources' (pinyin matched none)
+    if (!n && !wordless && this.str.noResultsLatin && /[a-z]/i.test(this.q) && !/[\u3400-\u9fff]/.test(this.q)) text = this.str.noResultsLatin;
     if (r && r.full) for (i = 0; i < n; i++) full += r.full[this.matches[i]];
     else full = n;
     var S = this.str;
