@@ -13,6 +13,21 @@ fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_lectern")
 }
 
+/// A full build of `site` into `out` as `serve` on 127.0.0.1:`port` makes it: its address as
+/// the base URL, and no QR codes (a phone cannot open 127.0.0.1).
+fn build_as_served(site: &Path, out: &Path, port: u16) {
+    let options = lectern::build::BuildOptions {
+        root: site.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        base_url: Some(format!("http://127.0.0.1:{port}/")),
+        qr_base_url: lectern::build::QrBase::Given(None),
+        ..Default::default()
+    };
+    let mut diagnostics = lectern::diagnostics::Diagnostics::new();
+    let built = lectern::build::build(&options, &mut diagnostics);
+    assert!(built.is_some(), "{:?}", diagnostics.sorted());
+}
+
 fn init_site() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("portal");
@@ -639,12 +654,7 @@ fn serve_patches_edits_new_files_and_deletions_and_equals_a_full_build() {
     }
     let matches_full_build = |name: &str| {
         let out = tmp.path().join(name);
-        build(
-            &site,
-            &out,
-            &["--base-url", &format!("http://127.0.0.1:{}/", server.port)],
-        )
-        .success();
+        build_as_served(&site, &out, server.port);
         read_tree(&served) == read_tree(&out)
     };
     let lesson = site.join("content/lessons/wo-de-qing-xu-ri-ji.md");
@@ -836,8 +846,7 @@ fn serve_on_a_site_broken_from_the_start_says_the_page_comes_when_mended() {
 
 /// Wait until the served folder equals a full build of `site` (same base URL) into `out`.
 fn settles_on_a_full_build(server: &Server, site: &Path, out: &Path) {
-    let base_url = format!("http://127.0.0.1:{}/", server.port);
-    build(site, out, &["--base-url", &base_url]).success();
+    build_as_served(site, out, server.port);
     let served = server.served();
     let expected = read_tree(out);
     let deadline = Instant::now() + Duration::from_secs(30);
