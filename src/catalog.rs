@@ -140,6 +140,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
         mut unavailable,
         draft_pages,
         broken_bodies,
+        broken_refs,
         notes,
     } = content;
     resources.sort_by(|a, b| document_order(a, b));
@@ -157,7 +158,7 @@ pub fn assemble(config: &Config, content: Content, diagnostics: &mut Diagnostics
     // Links and browse indexes read the same records: one core each.
     let mut link_problems = Diagnostics::new();
     let (links, indexes) = rayon::join(
-        || resolve_links(&resources, &unavailable, &mut link_problems),
+        || resolve_links(&resources, &broken_refs, &unavailable, &mut link_problems),
         || index(config, &resources, &pages),
     );
     diagnostics.extend(link_problems.sorted());
@@ -347,6 +348,7 @@ fn address_key(origin: &crate::content::Origin) -> &'static str {
 
 fn resolve_links(
     resources: &[Arc<Resource>],
+    broken_refs: &[crate::content::BrokenRefs],
     unavailable: &BTreeMap<(Kind, String), Unavailable>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Links> {
@@ -365,7 +367,7 @@ fn resolve_links(
         .map(|r| r.id.as_str())
         .collect();
     let mut links = vec![Links::default(); resources.len()];
-    let mut find = |r: &Resource,
+    let mut find = |origin: &crate::content::Origin,
                     kind: Kind,
                     key: &str,
                     id: &str,
@@ -376,7 +378,7 @@ fn resolve_links(
             // Its own errors are reported already; a second one here would only mislead.
             Some(Unavailable::Broken) if found.is_none() => return None,
             Some(Unavailable::Draft) if found.is_none() => {
-                diagnostics.push(r.origin.at_key(key, Diagnostic::warning(format!("{} `{id}` is a draft: the link to it is left out", kind.slug())).with_help("build with --drafts to include drafts, or remove `draft: true` from it")));
+                diagnostics.push(origin.at_key(key, Diagnostic::warning(format!("{} `{id}` is a draft: the link to it is left out", kind.slug())).with_help("build with --drafts to include drafts, or remove `draft: true` from it")));
                 return None;
             }
             _ => {}
@@ -389,7 +391,7 @@ fn resolve_links(
                     kind.slug()
                 ),
             };
-            diagnostics.push(r.origin.at_key(
+            diagnostics.push(origin.at_key(
                 key,
                 Diagnostic::error(format!("{} `{id}` does not exist", kind.slug())).with_help(help),
             ));
@@ -402,19 +404,28 @@ fn resolve_links(
                 links[n].lesson = v
                     .lesson
                     .as_deref()
-                    .and_then(|id| find(r, Kind::Lesson, "lesson", id, &lesson_ids))
+                    .and_then(|id| find(&r.origin, Kind::Lesson, "lesson", id, &lesson_ids))
             }
             Detail::Review(v) => {
                 links[n].lesson = v
                     .lesson
                     .as_deref()
-                    .and_then(|id| find(r, Kind::Lesson, "lesson", id, &lesson_ids));
+                    .and_then(|id| find(&r.origin, Kind::Lesson, "lesson", id, &lesson_ids));
                 links[n].video = v
                     .video
                     .as_deref()
-                    .and_then(|id| find(r, Kind::Video, "video", id, &video_ids));
+                    .and_then(|id| find(&r.origin, Kind::Video, "video", id, &video_ids));
             }
             Detail::Lesson(_) => {}
+        }
+    }
+    // A record with errors of its own is not linked, but what it names is checked all the same.
+    for refs in broken_refs {
+        if let Some(id) = &refs.lesson {
+            find(&refs.origin, Kind::Lesson, "lesson", id, &lesson_ids);
+        }
+        if let Some(id) = &refs.video {
+            find(&refs.origin, Kind::Video, "video", id, &video_ids);
         }
     }
     // A review of a video is also a review of that video's lesson.

@@ -40,6 +40,8 @@ pub struct Content {
     pub draft_pages: BTreeSet<String>,
     /// Bodies of resource files whose front matter has errors (see `BrokenBody`).
     pub broken_bodies: Vec<BrokenBody>,
+    /// What records with errors name (see `BrokenRefs`).
+    pub broken_refs: Vec<BrokenRefs>,
     /// What the build may say about how it read files (`lectern build --timings`): which
     /// encoding each CSV catalog was read as.
     pub notes: Vec<String>,
@@ -131,6 +133,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diagnostics: &mut Diagno
         content.unavailable.extend(outcome.unavailable);
         content.draft_pages.extend(outcome.draft_page);
         content.broken_bodies.extend(outcome.broken_body);
+        content.broken_refs.extend(outcome.broken_refs);
         content.notes.extend(outcome.note);
     }
     content
@@ -473,6 +476,8 @@ struct FileOutcome {
     draft_page: Option<String>,
     /// Its body, when it is a resource file whose front matter has errors.
     broken_body: Option<BrokenBody>,
+    /// What its records with errors name.
+    broken_refs: Vec<BrokenRefs>,
     /// See `Content::notes`.
     note: Option<String>,
 }
@@ -611,21 +616,15 @@ fn read_text(
         },
     };
     match found.role {
-        FileRole::Resource(Kind::Lesson) => collect(
-            parse::lesson(place, drafts),
-            &mut outcome.resources,
-            &mut outcome.diagnostics,
-        ),
-        FileRole::Resource(Kind::Video) => collect(
-            parse::video(place, drafts, None),
-            &mut outcome.resources,
-            &mut outcome.diagnostics,
-        ),
-        FileRole::Resource(Kind::Review) => collect(
-            parse::review(place, drafts),
-            &mut outcome.resources,
-            &mut outcome.diagnostics,
-        ),
+        FileRole::Resource(Kind::Lesson) => {
+            collect_resource(parse::lesson(place, drafts), &mut outcome)
+        }
+        FileRole::Resource(Kind::Video) => {
+            collect_resource(parse::video(place, drafts, None), &mut outcome)
+        }
+        FileRole::Resource(Kind::Review) => {
+            collect_resource(parse::review(place, drafts), &mut outcome)
+        }
         FileRole::Page => collect(
             parse::page(place, drafts),
             &mut outcome.pages,
@@ -658,6 +657,18 @@ fn read_text(
 fn note_broken(found: &Found, outcome: &mut FileOutcome) {
     if let FileRole::Resource(kind) = found.role {
         outcome.unavailable = Some(((kind, stem(&found.rel)), Unavailable::Broken));
+    }
+}
+
+/// A resource read: kept with its warnings; or, when it came with errors, not kept, its errors
+/// reported and what it names noted (`BrokenRefs`).
+fn collect_resource(parsed: parse::Parsed<Resource>, outcome: &mut FileOutcome) {
+    match parsed {
+        Ok((Some(resource), problems)) if problems.iter().any(Diagnostic::is_error) => {
+            outcome.diagnostics.extend(problems);
+            outcome.broken_refs.extend(BrokenRefs::of(resource));
+        }
+        parsed => collect(parsed, &mut outcome.resources, &mut outcome.diagnostics),
     }
 }
 
@@ -746,11 +757,7 @@ fn read_catalog(
             body_line: yaml_line,
             origin,
         };
-        collect(
-            parse::video(place, drafts, Some(front)),
-            &mut outcome.resources,
-            &mut outcome.diagnostics,
-        );
+        collect_resource(parse::video(place, drafts, Some(front)), outcome);
     }
 }
 

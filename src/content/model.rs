@@ -705,6 +705,31 @@ pub struct BrokenBody {
     pub body_line: usize,
 }
 
+/// What a video or review with errors of its own names (`lesson:`, `video:`): checked like a
+/// good record's, so that one run also says the lesson it names does not exist.
+#[derive(Clone, Debug)]
+pub struct BrokenRefs {
+    pub origin: Origin,
+    pub lesson: Option<String>,
+    pub video: Option<String>,
+}
+
+impl BrokenRefs {
+    /// What `resource` (a record with errors, made with stand-ins) names, if anything.
+    pub fn of(resource: Resource) -> Option<BrokenRefs> {
+        let (lesson, video) = match resource.detail {
+            Detail::Video(d) => (d.lesson, None),
+            Detail::Review(d) => (d.lesson, d.video),
+            Detail::Lesson(_) => (None, None),
+        };
+        (lesson.is_some() || video.is_some()).then_some(BrokenRefs {
+            origin: resource.origin,
+            lesson,
+            video,
+        })
+    }
+}
+
 /// A record's place in a CSV catalog.
 #[derive(Clone, Debug)]
 pub struct TableRow {

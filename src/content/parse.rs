@@ -250,7 +250,9 @@ fn parse_front<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Outcome of reading one record: it (`None` for a draft) with its warnings, or why not.
+/// Outcome of reading one record: it (`None` for a draft) with its warnings, or why not. A
+/// resource may come with errors too, made with stand-ins where its fields were wrong: it is
+/// never published, only what it names is checked (`BrokenRefs`).
 pub(super) type Parsed<T> = Result<(Option<T>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
@@ -935,9 +937,6 @@ fn finish(
     mut problems: Vec<Diagnostic>,
 ) -> Parsed<Resource> {
     let id = choose_id(&place, slug, &mut problems);
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
     let resource = Resource {
         kind,
         id,

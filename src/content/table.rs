@@ -335,18 +335,23 @@ fn read_row(
     };
     let parsed = parse::video(place, site.drafts, Some(front));
     if broken.is_empty() {
-        return super::collect(parsed, &mut outcome.resources, &mut outcome.diagnostics);
+        return super::collect_resource(parsed, outcome);
     }
     // A cell already reported stands in for its default value: leave out what the checks
-    // said about that default.
+    // said about that default. What the row names is checked all the same.
     let columns: BTreeSet<Option<usize>> = broken.iter().map(|d| d.column).collect();
     outcome.diagnostics.extend(broken);
-    if let Err(problems) = parsed {
-        let new = problems
-            .into_iter()
-            .filter(|p| !columns.contains(&p.column));
-        outcome.diagnostics.extend(new);
-    }
+    let (resource, problems) = match parsed {
+        Ok((resource, problems)) => (resource, problems),
+        Err(problems) => (None, problems),
+    };
+    let new = problems
+        .into_iter()
+        .filter(|p| !columns.contains(&p.column));
+    outcome.diagnostics.extend(new);
+    outcome
+        .broken_refs
+        .extend(resource.and_then(super::BrokenRefs::of));
 }
 
 fn cell_count(record: &Record, header: &Header, file: &str) -> Diagnostic {

@@ -110,6 +110,7 @@ fn content(site: &Site, saved: &Saved) -> Content {
         draft_pages,
         // A broken file declines the patch: a full build renders these.
         broken_bodies: Vec::new(),
+        broken_refs: Vec::new(),
         // Only `lectern build --timings` prints them.
         notes: Vec::new(),
     }
