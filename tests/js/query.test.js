@@ -462,3 +462,12 @@ test("a word one character off a topic or course is mended for 你要找的是�
   ];
   for (const [q, mended] of cases) assert.equal(LS.mendedQuery(q, M), mended, q);
 });
+
+test("words that name an object's own properties (constructor, __proto__) are words like any other", () => {
+  for (const q of ["constructor", "__proto__", "toString", "情绪 -constructor", "-__proto__"]) {
+    const p = LS.plan(q, LS.model(manifest), { 焦虑: ["紧张"] });
+    assert.equal(typeof p.words.rest, "string", q);
+    assert.deepEqual(p.words.reviews, [], q);
+    for (const ex of p.words.excluded) for (const t of ex) assert.ok(!String(t.term).startsWith(LS.KIND_MARK), `${q}: ${t.term}`);
+  }
+});

@@ -233,7 +233,7 @@
     var excluded = [];
     var rest = String(q).replace(/(^|\s)-+([^\s-]\S*)/g, function (all, before, word) {
       // -说课 leaves out the 说课 reviews, not every review (each is labelled 说课评课)
-      var review = REVIEW_WORDS[word];
+      var review = reviewWord(word);
       var terms = review ? [{ term: LS.KIND_MARK + review, group: 0, pos: 0 }] : queryTerms(word);
       if (terms.length) excluded.push(terms);
       return before + " ";
@@ -246,6 +246,11 @@
 
   /** The review kind each word for one names. */
   var REVIEW_WORDS = { 说课: "说课", 说课稿: "说课", 评课: "评课", 评课稿: "评课", 评课记录: "评课" };
+
+  /** The review kind `word` names, or null: only the table's own words (not `constructor`). */
+  function reviewWord(word) {
+    return Object.prototype.hasOwnProperty.call(REVIEW_WORDS, word) ? REVIEW_WORDS[word] : null;
+  }
 
   /**
    * The documents (below n) an excluded word leaves out: those holding every term of it, as a
@@ -352,7 +357,7 @@
     words.kinds = named.kinds;
     words.reviews = named.reviews;
     // 评课稿 alone: what says 评课 (every review's label does), the 评课 reviews first
-    var alone = REVIEW_WORDS[words.rest.replace(/^\s+|\s+$/g, "")];
+    var alone = reviewWord(words.rest.replace(/^\s+|\s+$/g, ""));
     if (alone && !words.kinds.length) {
       words.rest = alone;
       words.reviews = [alone];
