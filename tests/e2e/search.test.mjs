@@ -162,6 +162,20 @@ describe("search page", { skip }, () => {
     });
   }
 
+  test("?q=constructor and ?q=__proto__ finish like any query, and the page goes on working", async () => {
+    for (const q of ["constructor", "__proto__"]) {
+      const { page, errors } = await open("?q=" + encodeURIComponent(q));
+      assert.doesNotMatch(await status(page), /加载/, q);
+      const seq = await seqOf(page);
+      await page.fill("#search-input", "防溺水");
+      await page.press("#search-input", "Enter");
+      await settled(page, seq);
+      assert.ok((await results(page)).length > 0, q);
+      assert.deepEqual(errors, [], q);
+      await page.close();
+    }
+  });
+
   test("a video's result shows its length as its card does, said as 时长", async () => {
     const { page, errors } = await open("?q=" + encodeURIComponent("防溺水"));
     const r = await results(page);
