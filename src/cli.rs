@@ -427,6 +427,15 @@ fn run_pack(root: PathBuf, zip: Option<PathBuf>, with_media: bool, strict: bool)
     }
     match crate::pack::pack(&out, &zip, with_media) {
         Ok(packed) => {
+            if !packed.links_skipped.is_empty() {
+                let warning = Diagnostic::warning(format!(
+                    "{} symbolic link(s) put into the output folder by hand are not packed: {}",
+                    packed.links_skipped.len(),
+                    crate::diagnostics::shorten(&packed.links_skipped.join(", "), 200)
+                ))
+                .with_help("a link may lead anywhere on this computer; to pack what it holds, copy the files into the output folder instead of linking them");
+                crate::say!("{}", warning.render());
+            }
             crate::say!(
                 "Packed {} files into {} ({:.1} MB{}); unzip it anywhere and open index.html",
                 packed.entries,

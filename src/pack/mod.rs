@@ -21,6 +21,9 @@ pub struct Packed {
     pub bytes: u64,
     /// Video and audio files left out (`--without-media`).
     pub media_skipped: usize,
+    /// Symbolic links put into the output by hand, left out: a link may lead anywhere on the
+    /// host (a media share, or /etc), and a zip for a USB stick takes only the portal's own files.
+    pub links_skipped: Vec<String>,
 }
 
 /// Extensions of the media a video page plays from `assets/` (see `theme::page_views::media_view`).
@@ -261,15 +264,20 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
     check_target(out_dir, zip)?;
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut media_skipped = 0;
+    let mut links_skipped = Vec::new();
     for entry in walkdir::WalkDir::new(out_dir).sort_by_file_name() {
         let entry = entry.map_err(|e| format!("cannot read {}: {e}", out_dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let Ok(relative) = entry.path().strip_prefix(out_dir) else {
             continue;
         };
         let name = relative.to_string_lossy().replace('\\', "/");
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            links_skipped.push(name);
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
         if name == crate::output::MARKER {
             continue; // the build's own bookkeeping, not the portal
         }
@@ -349,6 +357,7 @@ pub fn pack(out_dir: &Path, zip: &Path, with_media: bool) -> Result<Packed, Stri
         entries: names.len(),
         bytes,
         media_skipped,
+        links_skipped,
     })
 }
 

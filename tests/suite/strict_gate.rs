@@ -203,3 +203,41 @@ fn bad_budget_values_are_errors_at_their_line_with_help() {
         run.stderr
     );
 }
+
+/// A symbolic link put into `public/` by hand (a media share) is kept by the build but not
+/// packed, and `pack` says so instead of leaving it out silently; a file put there is packed.
+#[test]
+fn pack_says_it_leaves_out_a_link_put_into_the_output_by_hand() {
+    let site = copy_site("full");
+    let out = site.root.join("public");
+    build(&site.root, &out, &[]).success();
+    let share = site.beside("share");
+    std::fs::create_dir(&share).unwrap();
+    std::fs::write(share.join("v.mp4"), b"video").unwrap();
+    std::os::unix::fs::symlink(&share, out.join("media-share")).unwrap();
+    std::fs::create_dir(out.join("uploads")).unwrap();
+    std::fs::write(out.join("uploads/hand.txt"), b"by hand").unwrap();
+    let zip = site.beside("site.zip");
+    let run = lectern([
+        "pack".as_ref(),
+        "--root".as_ref(),
+        site.root.as_os_str(),
+        "--out".as_ref(),
+        zip.as_os_str(),
+    ]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            "1 symbolic link(s) put into the output folder by hand are not packed: media-share"
+        ),
+        "{}",
+        run.stderr
+    );
+    let bytes = std::fs::read(&zip).unwrap();
+    let holds = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+    assert!(
+        holds("uploads/hand.txt"),
+        "a file put there by hand is packed"
+    );
+    assert!(!holds("media-share"), "the link is not packed");
+}
