@@ -29,7 +29,10 @@
   var detached = false; // the reader scrolled the transcript away from the cue being spoken
   var scrollingOurselves = false;
 
-  /** "754", "12:34", "1:02:03" or "12:34.5" → seconds; null for anything else. */
+  /**
+   * "754", "12:34", "1:02:03" or "12:34.5" → seconds; null for anything else, and for minutes
+   * or seconds after a colon past 59 (12:99), which the build refuses in a review too.
+   */
   function parseTime(text) {
     if (!/^\d+(:\d{1,2}){0,2}(\.\d+)?$/.test(text)) {
       return null;
@@ -37,6 +40,9 @@
     var parts = text.split(":");
     var seconds = 0;
     for (var i = 0; i < parts.length; i++) {
+      if (i > 0 && parseFloat(parts[i]) >= 60) {
+        return null;
+      }
       seconds = seconds * 60 + parseFloat(parts[i]);
     }
     return seconds;
