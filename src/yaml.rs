@@ -600,6 +600,13 @@ fn slip_help(message: &str, line: &str, column: usize) -> Option<String> {
         ));
     }
     if message.contains("not a whole number") || message.contains("expected a whole number") {
+        // 100000000000000000000 is a whole number, only too big to hold
+        let digits = value.trim().trim_start_matches('+');
+        if digits.len() > 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(format!(
+                "`{key}` is a whole number, but {digits} is far too big for it: write a smaller one"
+            ));
+        }
         let example = match key {
             "term" => "`term: 1` (autumn term) or `term: 2` (spring term)".to_string(),
             "rating" => "`rating: 5`".to_string(),
@@ -1021,6 +1028,7 @@ mod tests {
         assert!(help("title: a: b\ngrade: 5\n").contains("`title: \"a: b\"`"));
         assert!(help("title: x\ngrade: 5\ntopics: 情绪管理\n").contains("`topics: [情绪管理]`"));
         assert!(help("title: x\ngrade: 5\ndraft: yes please\n").contains("`draft: true`"));
+        assert!(help("title: x\ngrade: 100000000000000000000\n").contains("far too big"));
         // slips of text pasted from WeChat or a web page, or typed as a title is in Word
         assert!(help("title: x\ngrade:\u{3000}5\n").contains("full-width space"));
         assert!(help("title: [重要]认识情绪\ngrade: 5\n").contains("`title: \"[重要]认识情绪\"`"));
