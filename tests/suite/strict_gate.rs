@@ -96,16 +96,21 @@ fn a_strict_pack_over_budget_leaves_the_old_site_and_writes_no_zip() {
     assert!(!site.root.join("public.zip").exists());
 }
 
-/// Each refused `--out`: exit 2 with a message and a help line, and nothing built.
-#[track_caller]
-fn assert_refused(site: &SiteCopy, zip: &Path, says: &str) {
-    let run = lectern([
+/// `lectern pack --root <site> --out <zip>`.
+fn pack_into(site: &SiteCopy, zip: &Path) -> Run {
+    lectern([
         "pack".as_ref(),
         "--root".as_ref(),
         site.root.as_os_str(),
         "--out".as_ref(),
         zip.as_os_str(),
-    ]);
+    ])
+}
+
+/// Each refused `--out`: exit 2 with a message and a help line, and nothing built.
+#[track_caller]
+fn assert_refused(site: &SiteCopy, zip: &Path, says: &str) {
+    let run = pack_into(site, zip);
     run.expect_code(2);
     assert!(run.stderr.contains(says), "{}", run.stderr);
     assert!(run.stderr.contains("help: "), "{}", run.stderr);
@@ -143,13 +148,7 @@ fn pack_refuses_a_zip_in_a_missing_folder_or_naming_a_folder() {
     assert_refused(&site, &folder, "is an existing folder");
     // A good path still packs.
     let zip = site.beside("site.zip");
-    let run = lectern([
-        "pack".as_ref(),
-        "--root".as_ref(),
-        site.root.as_os_str(),
-        "--out".as_ref(),
-        zip.as_os_str(),
-    ]);
+    let run = pack_into(&site, &zip);
     run.success();
     assert!(zip.is_file());
 }
@@ -218,13 +217,7 @@ fn pack_says_it_leaves_out_a_link_put_into_the_output_by_hand() {
     std::fs::create_dir(out.join("uploads")).unwrap();
     std::fs::write(out.join("uploads/hand.txt"), b"by hand").unwrap();
     let zip = site.beside("site.zip");
-    let run = lectern([
-        "pack".as_ref(),
-        "--root".as_ref(),
-        site.root.as_os_str(),
-        "--out".as_ref(),
-        zip.as_os_str(),
-    ]);
+    let run = pack_into(&site, &zip);
     run.success();
     assert!(
         run.stderr.contains(
