@@ -182,7 +182,9 @@ async function coldLoad(browser, srv, url, flag, initScript) {
   await page.waitForFunction((f) => !!window[f], flag, { timeout: TIMEOUT_MS, polling: 10 });
   const nodeMs = performance.now() - t0;
   const done = await page.evaluate((f) => window[f], flag);
-  await page.waitForTimeout(100); // let stray requests (favicon …) land, so nothing is missed
+  // Let stray requests (favicon, topics.json for an open panel: asked for once the results are
+  // drawn) start and land, so that each is both counted and placed before or after the results.
+  await page.waitForTimeout(600);
   // What the page asked for only after its results were shown (topics.json for an open filter
   // panel), by the page's own clock: bytes of the visit, not of the answer.
   const later = typeof done.t !== "number" ? [] : await page.evaluate(
