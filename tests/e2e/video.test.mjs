@@ -204,6 +204,39 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
+  test("the box above the transcript keeps the lines holding what is typed, and says how many", async () => {
+    const page = await open(VIDEO, "");
+    const find = page.locator(".transcript-find");
+    await find.waitFor({ state: "visible" });
+    // the lines drawn on the screen, not those marked hidden
+    const visible = () => page.$$eval(".transcript-cues li", (li) => li.filter((x) => x.getClientRects().length > 0).map((x) => x.textContent));
+    const all = await visible();
+    assert.ok(all.length >= 3, JSON.stringify(all));
+    await page.fill("#transcript-q", "同学");
+    const shown = await visible();
+    assert.deepEqual(shown, all.filter((t) => t.includes("同学")));
+    assert.ok(shown.length > 0 && shown.length < all.length, JSON.stringify(shown));
+    assert.equal(await page.textContent(".transcript-found"), `找到 ${shown.length} 处`);
+    // each line kept is still a link to its moment
+    await page.click(".transcript-cues li:not([hidden]) a");
+    await page.waitForFunction(() => /^#t=\d/.test(location.hash));
+    await page.fill("#transcript-q", "没有这句话");
+    assert.deepEqual(await visible(), []);
+    assert.equal(await page.textContent(".transcript-found"), "没有找到");
+    await page.fill("#transcript-q", "");
+    assert.deepEqual(await visible(), all);
+    assert.equal(await page.textContent(".transcript-found"), "");
+    // on a phone a speaker's name stays on one line (李敏：, not 李 / 敏：)
+    await page.setViewportSize({ width: 375, height: 800 });
+    const lines = await page.$$eval(".transcript-cues li b", (bs) => bs.map((b) => {
+      const text = document.createRange();
+      text.selectNodeContents(b);
+      return new Set(Array.from(text.getClientRects()).map((r) => Math.round(r.top))).size;
+    }));
+    assert.ok(lines.length && lines.every((n) => n === 1), JSON.stringify(lines));
+    await page.close();
+  });
+
   test("from disk, where the captions file is refused, the captions come from the transcript", async () => {
     const page = await open(VIDEO, "");
     const shown = await page.evaluate(() => {

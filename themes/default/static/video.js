@@ -327,6 +327,39 @@
     return text.replace(/^\s+|\s+$/g, "");
   }
 
+  /**
+   * The box above the transcript finds words in it: only the lines holding what is typed stay
+   * (each still a link to its moment), and a count says how many. While it filters, the box
+   * stops following playback; cleared, every line is back and it follows again.
+   */
+  function findInTranscript() {
+    var find = document.querySelector(".transcript-find");
+    var input = find ? find.getElementsByTagName("input")[0] : null;
+    var found = find ? find.querySelector(".transcript-found") : null;
+    if (!input || !found || !cues.length) {
+      return;
+    }
+    var texts = [];
+    for (var i = 0; i < cues.length; i++) {
+      texts.push((cues[i].textContent || "").toLowerCase());
+    }
+    find.removeAttribute("hidden");
+    input.addEventListener("input", function () {
+      var q = input.value.replace(/^\s+|\s+$/g, "").toLowerCase();
+      var shown = 0;
+      for (var k = 0; k < cues.length; k++) {
+        if (!q || texts[k].indexOf(q) >= 0) {
+          cues[k].removeAttribute("hidden");
+          shown++;
+        } else {
+          cues[k].setAttribute("hidden", "");
+        }
+      }
+      detached = !!q;
+      found.textContent = !q ? "" : shown ? found.getAttribute("data-found").replace("{count}", String(shown)) : found.getAttribute("data-none");
+    }, false);
+  }
+
   // A second click on the same time changes no hash: seek anyway.
   document.addEventListener("click", function (event) {
     var link = event.target;
@@ -355,6 +388,7 @@
     video.addEventListener("timeupdate", function () { mark(video.currentTime); }, false);
   }
   linkTimes();
+  findInTranscript();
   watchFailure();
   captionsFromTranscript();
   window.addEventListener("hashchange", onHash, false);
