@@ -33,6 +33,11 @@ pub fn slugify(text: &str) -> String {
             latin.push(c.to_ascii_lowercase());
             continue;
         }
+        if let Some(plain) = unaccented(c) {
+            push_han(&mut words, &mut han);
+            latin.push_str(plain);
+            continue;
+        }
         if !latin.is_empty() {
             words.push(std::mem::take(&mut latin));
         }
@@ -54,6 +59,41 @@ pub fn slugify(text: &str) -> String {
     } else {
         slug
     }
+}
+
+/// A Latin letter with a mark (`é`, `ü`, pinyin's `ǎ`) or a ligature (`æ`, `ß`) as the plain
+/// ASCII a reader would write for it, lowercased: `Émotions à l'école` is `emotions-a-l-ecole`,
+/// not `motions-l-cole`. `None` for anything else.
+fn unaccented(c: char) -> Option<&'static str> {
+    const GROUPS: [(&str, &str); 16] = [
+        ("àáâãäåāăąǎÀÁÂÃÄÅĀĂĄǍ", "a"),
+        ("çćĉċčÇĆĈĊČ", "c"),
+        ("ďđĎĐ", "d"),
+        ("èéêëēĕėęěÈÉÊËĒĔĖĘĚ", "e"),
+        ("ĝğġģĜĞĠĢ", "g"),
+        ("ìíîïĩīĭįıǐÌÍÎÏĨĪĬĮİǏ", "i"),
+        ("ĺļľŀłĹĻĽĿŁ", "l"),
+        ("ñńņňÑŃŅŇ", "n"),
+        ("òóôõöøōŏőǒÒÓÔÕÖØŌŎŐǑ", "o"),
+        ("ŕŗřŔŖŘ", "r"),
+        ("śŝşšŚŜŞŠ", "s"),
+        ("ţťŧŢŤŦ", "t"),
+        ("ùúûüũūŭůűųǔÙÚÛÜŨŪŬŮŰŲǓ", "u"),
+        // pinyin's ü with a tone, written v as the pinyin of 绿 is (lv)
+        ("ǖǘǚǜǕǗǙǛ", "v"),
+        ("ýÿŷÝŸŶ", "y"),
+        ("źżžŹŻŽ", "z"),
+    ];
+    match c {
+        'ß' => return Some("ss"),
+        'æ' | 'Æ' => return Some("ae"),
+        'œ' | 'Œ' => return Some("oe"),
+        _ => {}
+    }
+    GROUPS
+        .iter()
+        .find(|(letters, _)| letters.contains(c))
+        .map(|(_, plain)| *plain)
 }
 
 /// A full-width letter, digit or sign (`Ａ`, `３`) as its ASCII form, as a Chinese input
@@ -112,5 +152,15 @@ mod tests {
         assert_eq!(slugify("重庆的银行"), "chong-qing-de-yin-hang");
         assert_eq!(slugify("ＡＢＣ全角字母"), "abc-quan-jiao-zi-mu");
         assert_eq!(slugify("第１课"), "di-1-ke");
+    }
+
+    #[test]
+    fn latin_letters_with_marks_lose_only_the_mark() {
+        assert_eq!(slugify("Émotions à l'école"), "emotions-a-l-ecole");
+        assert_eq!(slugify("Qíng xù guǎn lǐ"), "qing-xu-guan-li");
+        assert_eq!(slugify("lǜsè 绿色"), "lvse-lv-se");
+        assert_eq!(slugify("Müller"), "muller");
+        assert_eq!(slugify("Straße Œuvre"), "strasse-oeuvre");
+        assert_eq!(slugify("café.pdf"), "cafe-pdf");
     }
 }
