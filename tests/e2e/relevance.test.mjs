@@ -463,6 +463,16 @@ describe("search page on the sample portal", { skip: skipBrowser }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test("a kind named that none of the matches is (寝室 评课) is said, not passed over", async () => {
+    const { page, errors } = await search("寝室 评课");
+    assert.match(await page.textContent("#search-status"), /其中没有说课评课，以下是其他类型的资源/);
+    await page.close();
+    const found = await search("防溺水 评课");
+    assert.doesNotMatch(await found.page.textContent("#search-status"), /其中没有/);
+    await found.page.close();
+    assert.deepEqual(errors, []);
+  });
+
   test("an English word that finds nothing says the resources are in Chinese and pinyin works", async () => {
     const { page, errors } = await search("stress");
     assert.match(await page.textContent("#search-status"), /本站资源是中文的.*qxgl/);

@@ -70,6 +70,7 @@
       unknownFilter: attr("str-unknown-filter"),
       noResults: attr("str-no-results"),
       noResultsLatin: attr("str-no-results-latin", ""),
+      kindNone: attr("str-kind-none", ""),
       noWords: attr("str-no-words"),
       loading: attr("str-loading"),
       error: attr("str-search-error"),
@@ -635,6 +636,7 @@
     else if (n && full < n) {
       text = counted(S.resultsSplit, S.resultsSplitOne, full).replace(/\{count\}/g, String(full)).replace(/\{partial\}/g, String(n - full));
     } else if (n) text = counted(S.resultsCount, S.resultsCountOne, n).replace(/\{n\}|\{count\}/g, String(n));
+    if (n && S.kindNone && this.noneOfKinds(p)) text += " " + S.kindNone.replace(/\{kind\}/g, this.kindsNamed(p));
     if (this.unknownNote && this.unknownNote.length && this.str.unknownFilter) {
       text += " " + this.str.unknownFilter.replace(/\{values\}/g, "“" + this.unknownNote.join("”“") + "”");
     }
@@ -644,6 +646,24 @@
     this.results.setAttribute("data-partial", String(n - full));
     this.page(my, true, text);
     this.finishFacets();
+  };
+
+  /**
+   * Whether a query names kinds (寝室 评课) and none of its matches is of them: the status says
+   * so, rather than let the lesson shown pass for the review asked for.
+   */
+  Page.prototype.noneOfKinds = function (p) {
+    var named = (p.words && p.words.kinds) || [], kinds = this.cols && this.cols.kind, i;
+    if (!named.length || !kinds) return false;
+    for (i = 0; i < this.matches.length; i++) if (named.indexOf(kinds[this.matches[i]]) >= 0) return false;
+    return true;
+  };
+
+  /** The names of the kinds a query names (说课评课、课堂视频). */
+  Page.prototype.kindsNamed = function (p) {
+    var names = [], named = (p.words && p.words.kinds) || [], i;
+    for (i = 0; i < named.length; i++) if (this.M.kinds[named[i]]) names.push(this.M.kinds[named[i]].name);
+    return names.join(this.listSep);
   };
 
   /** The DOM work of a new ranking that the results do not wait for; once per ranking. */
