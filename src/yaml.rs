@@ -319,6 +319,12 @@ fn parse_options(text: &str) -> serde_saphyr::options::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = budget.max_nodes.max(text.len() + 1);
     budget.max_events = budget.max_events.max(2 * text.len() + 2);
+    // Without aliases the scalars are at most the text; a few shared values (`school: &s …`,
+    // `*s` on every entry) add little. A flood (a 60 KB value repeated 5,000 times) stops
+    // within a megabyte or two of copying, not at the 64 MiB default after seconds of it.
+    budget.max_total_scalar_bytes = budget
+        .max_total_scalar_bytes
+        .min(2 * text.len() + (1 << 20));
     options.budget = Some(budget);
     options
 }

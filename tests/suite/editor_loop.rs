@@ -286,7 +286,7 @@ fn new_says_what_it_guessed_and_numbers_untitled_files() {
             String::from_utf8_lossy(&out.stderr)
         )
     };
-    let said = run("Ω ß");
+    let said = run("Ω Ж");
     assert!(
         said.contains("Check `grade:` and `course:` in it"),
         "{said}"
