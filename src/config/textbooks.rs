@@ -140,9 +140,20 @@ pub(super) fn validate(
                     .into(),
             );
         }
+        // A wrong course, grade or term is reported at its own line of the entry.
+        let mut at_field = |key: &str, value: Option<String>, message: String, help: String| {
+            problems.push(Problem {
+                line: field_line(text, line, key).unwrap_or(line),
+                message,
+                help,
+                value,
+            })
+        };
         let course = raw.course.trim().to_string();
         if !courses.iter().any(|c| c.slug == course) {
-            problem(
+            at_field(
+                "course",
+                Some(course.clone()),
                 format!("textbook `{slug}` names unknown course `{course}`"),
                 course_help(&course, courses),
             );
@@ -158,13 +169,17 @@ pub(super) fn validate(
                 [one] => format!("grade {one}, which the site does not have"),
                 _ => "more than one grade".to_string(),
             };
-            problem(
+            at_field(
+                "grade",
+                None,
                 format!("textbook `{slug}` names {named}"),
                 "a textbook is of one grade: write a grade listed under `grades`, e.g. `grade: 7` or `grade: 七年级`".into(),
             );
         }
         if raw.term.is_some_and(|t| !(1..=2).contains(&t)) {
-            problem(
+            at_field(
+                "term",
+                None,
                 format!("textbook `{slug}` has term {}", raw.term.unwrap_or(0)),
                 "write `term: 1` (上册, autumn) or `term: 2` (下册, spring), or leave it out"
                     .into(),
@@ -182,6 +197,33 @@ pub(super) fn validate(
         });
     }
     books
+}
+
+/// The line of `key:` within the textbook entry whose slug is on `slug_line` (both 1-based):
+/// the lines from the entry's `-` to the next line indented no deeper than it.
+fn field_line(text: &str, slug_line: usize, key: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut start = slug_line.checked_sub(1)?;
+    while !lines.get(start)?.trim_start().starts_with('-') {
+        start = start.checked_sub(1)?;
+    }
+    let item_indent = indent(lines[start]);
+    let end = (start + 1..lines.len())
+        .find(|&i| {
+            let l = lines[i];
+            let content = l.trim_start();
+            !content.is_empty() && !content.starts_with('#') && indent(l) <= item_indent
+        })
+        .unwrap_or(lines.len());
+    let written = format!("{key}:");
+    (start..end)
+        .find(|&i| {
+            let l = lines[i];
+            l.match_indices(&written)
+                .any(|(at, _)| at == 0 || matches!(l.as_bytes()[at - 1], b' ' | b'{' | b',' | b'-'))
+        })
+        .map(|i| i + 1)
 }
 
 fn course_help(course: &str, courses: &[Course]) -> String {
