@@ -67,11 +67,13 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     await page.close();
   });
 
-  test("#t=3:27 is understood too", async () => {
-    const page = await open(VIDEO, "#t=3:27");
-    await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 207);
-    assert.equal(await activeCue(page), "207");
-    await page.close();
+  test("#t=3:27 is understood too, and the media-fragment forms and a full-width colon", async () => {
+    for (const hash of ["#t=3:27", "#t=207,230", "#t=npt:207", "#t=207s", "#t=3%EF%BC%9A27"]) {
+      const page = await open(VIDEO, hash);
+      await page.waitForFunction(() => document.querySelector(".player-video").currentTime === 207, null, { timeout: 5000 });
+      assert.equal(await activeCue(page), "207", hash);
+      await page.close();
+    }
   });
 
   test("a click on a cue's time seeks the video to it, even twice", async () => {
@@ -220,6 +222,9 @@ describe("video page: chapters, transcript and time links", { skip }, () => {
     // each line kept is still a link to its moment
     await page.click(".transcript-cues li:not([hidden]) a");
     await page.waitForFunction(() => /^#t=\d/.test(location.hash));
+    // a speaker named once owns the lines after: 李敏 finds both of hers
+    await page.fill("#transcript-q", "李敏");
+    assert.equal((await visible()).length, 2);
     await page.fill("#transcript-q", "没有这句话");
     assert.deepEqual(await visible(), []);
     assert.equal(await page.textContent(".transcript-found"), "没有找到");

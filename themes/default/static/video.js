@@ -31,9 +31,12 @@
 
   /**
    * "754", "12:34", "1:02:03" or "12:34.5" → seconds; null for anything else, and for minutes
-   * or seconds after a colon past 59 (12:99), which the build refuses in a review too.
+   * or seconds after a colon past 59 (12:99), which the build refuses in a review too. Also
+   * read as the media-fragment forms write them ("npt:754", "754s", a start and end "754,800":
+   * its start) and with the colon a Chinese keyboard types ("12：34").
    */
   function parseTime(text) {
+    text = String(text).replace(/：/g, ":").replace(/^npt:/i, "").replace(/,.*$/, "").replace(/s$/i, "");
     if (!/^\d+(:\d{1,2}){0,2}(\.\d+)?$/.test(text)) {
       return null;
     }
@@ -339,9 +342,16 @@
     if (!input || !found || !cues.length) {
       return;
     }
+    // A line names its speaker only when the speaker changes: the lines after it are theirs too,
+    // so 王老师 finds every line she speaks.
     var texts = [];
+    var speaker = "";
     for (var i = 0; i < cues.length; i++) {
-      texts.push((cues[i].textContent || "").toLowerCase());
+      var named = cues[i].getElementsByTagName("b")[0];
+      if (named) {
+        speaker = named.textContent;
+      }
+      texts.push(((named ? "" : speaker + " ") + (cues[i].textContent || "")).toLowerCase());
     }
     find.removeAttribute("hidden");
     input.addEventListener("input", function () {
