@@ -242,6 +242,15 @@ describe("relevance on the sample portal", { skip }, () => {
     assert.ok(search("Unit 4").results.length > 0);
   });
 
+  test("第3单元 and 第三单元 (and 第 3 单元) search alike (black-box round 27)", () => {
+    const words = search("第三单元");
+    for (const q of ["第3单元", "第 3 单元"]) {
+      const r = search(q);
+      assert.deepEqual([r.complete, r.partial, titles(r, 5)], [words.complete, words.partial, titles(words, 5)], q);
+    }
+    assert.ok(words.complete > 0);
+  });
+
   test("低年级, 中年级, 高年级 are the primary bands", () => {
     const r = search("小学低年级 情绪");
     assert.deepEqual(r.terms, ["情绪"]);

@@ -90,6 +90,26 @@
     return NUMERALS[s] || 0;
   }
 
+  var DIGITS_CN = "零一二三四五六七八九";
+
+  /** 1–99 as Chinese numerals, as textbooks write them: 3 → 三, 12 → 十二, 20 → 二十, 21 → 二十一. */
+  function chineseNumeral(n) {
+    var tens = Math.floor(n / 10), ones = n % 10;
+    if (n < 1 || n > 99) return String(n);
+    if (!tens) return DIGITS_CN.charAt(ones);
+    return (tens > 1 ? DIGITS_CN.charAt(tens) : "") + "十" + (ones ? DIGITS_CN.charAt(ones) : "");
+  }
+
+  // 第3单元, 第 12 课: the number as the book writes it (第三单元), so 第3单元 and 第三单元
+  // search alike — as digits apart, 第, 3 and 单元 are met by any text holding the three
+  var ORDINAL_RE = /第\s*(\d{1,2})\s*(单元|课)/g;
+
+  function ordinalsInChinese(q) {
+    return q.replace(ORDINAL_RE, function (all, n, measure) {
+      return "第" + chineseNumeral(+n) + measure;
+    });
+  }
+
   function defaultStageGrades() {
     var out = {}, name, g;
     for (name in STAGES) {
@@ -351,7 +371,7 @@
   function plan(q, M, synonyms) {
     var folded = fold(q == null ? "" : String(q)), left = excludedWords(folded), words = gradeWords(left.rest), variants = [], texts, i;
     words.excluded = left.excluded;
-    words.rest = dropLoneLetters(dropQuestionWords(words.rest));
+    words.rest = dropLoneLetters(dropQuestionWords(ordinalsInChinese(words.rest)));
     var named = kindWords(words.rest);
     words.rest = named.rest;
     words.kinds = named.kinds;
