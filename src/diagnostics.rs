@@ -333,23 +333,32 @@ const CHINESE_FIELDS: &[(&str, &str)] = &[
     ("名称", "title"),
     ("年级", "grade"),
     ("学科", "course"),
+    ("科目", "course"),
     ("课程", "course"),
     ("主题", "topics"),
     ("专题", "topics"),
+    ("关键词", "topics"),
     ("日期", "date"),
     ("简介", "summary"),
+    ("内容简介", "summary"),
     ("摘要", "summary"),
     ("编号", "id"),
     ("链接", "url"),
     ("网址", "url"),
     ("视频地址", "url"),
+    ("视频链接", "url"),
     ("时长", "duration"),
+    ("视频时长", "duration"),
     ("封面", "poster"),
     ("主讲", "speaker"),
     ("主讲人", "speaker"),
+    ("主讲教师", "speaker"),
+    ("主讲老师", "speaker"),
     ("执教", "speaker"),
     ("执教教师", "speaker"),
+    ("执教老师", "speaker"),
     ("授课教师", "speaker"),
+    ("授课老师", "speaker"),
     ("学校", "school"),
     ("字幕", "captions"),
     ("章节", "chapters"),
@@ -365,6 +374,33 @@ pub fn chinese_field<'a>(name: &str, fields: &[&'a str]) -> Option<&'a str> {
         .iter()
         .find(|(chinese, _)| *chinese == name.trim())
         .and_then(|(_, field)| fields.iter().copied().find(|f| f == field))
+}
+
+/// A Chinese field name of three characters or more one character off `name` (执教老帅 for
+/// 执教老师), with its field, when
+/// `fields` has that field: a slip of the input method, not a column of the teacher's own.
+pub fn near_chinese_field<'a>(name: &str, fields: &[&'a str]) -> Option<(&'static str, &'a str)> {
+    let typed: Vec<char> = name.trim().chars().collect();
+    // two characters are too few to call one a slip: 学段 (a stage) is not 学校
+    if typed.len() < 3 || !typed.iter().any(|c| !c.is_ascii()) {
+        return None;
+    }
+    CHINESE_FIELDS.iter().find_map(|(chinese, field)| {
+        let known: Vec<char> = chinese.chars().collect();
+        let differ = known.len() == typed.len()
+            && known.iter().zip(&typed).filter(|(a, b)| a != b).count() == 1;
+        let field = fields.iter().copied().find(|f| f == field)?;
+        differ.then_some((*chinese, field))
+    })
+}
+
+/// The Chinese names of the `fields` that have one (标题, 年级, …), in the table's order.
+pub fn chinese_names(fields: &[&str]) -> Vec<&'static str> {
+    CHINESE_FIELDS
+        .iter()
+        .filter(|(_, field)| fields.contains(field))
+        .map(|(chinese, _)| *chinese)
+        .collect()
 }
 
 /// The field an unknown field name means: its English name when it is a known Chinese one

@@ -238,15 +238,20 @@ fn fields() -> Vec<&'static str> {
 /// error when it looks like a field misspelt (`speeker`), else a warning — sheets teachers share carry columns of
 /// their own (备注, 序号), and those are left unread.
 fn unknown_column(name: &str, fields: &[&str]) -> Diagnostic {
-    match suggest_field(name, fields).filter(|near| misspelt(name, near)) {
-        Some(near) => Diagnostic::error(format!("unknown column `{name}`"))
-            .with_help(format!("did you mean `{near}`?")),
-        None => Diagnostic::warning(format!("column `{name}` is not read: a video catalog has no such field"))
-            .with_help(format!(
-                "the columns a video catalog knows: {}; rename the column if it is one of them, or leave it (its cells are ignored)",
-                fields.join(", ")
-            )),
+    if let Some(near) = suggest_field(name, fields).filter(|near| misspelt(name, near)) {
+        return Diagnostic::error(format!("unknown column `{name}`"))
+            .with_help(format!("did you mean `{near}`?"));
     }
+    if let Some((chinese, field)) = crate::diagnostics::near_chinese_field(name, fields) {
+        return Diagnostic::error(format!("unknown column `{name}`"))
+            .with_help(format!("did you mean `{chinese}` ({field})?"));
+    }
+    Diagnostic::warning(format!("column `{name}` is not read: a video catalog has no such field"))
+        .with_help(format!(
+            "the columns a video catalog knows: {} (or by their Chinese names: {}); rename the column if it is one of them, or leave it (its cells are ignored)",
+            fields.join(", "),
+            crate::diagnostics::chinese_names(fields).join("、")
+        ))
 }
 
 /// The warnings for the columns no field reads: each apart when they are few, else one.

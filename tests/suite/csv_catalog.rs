@@ -163,6 +163,46 @@ fn chinese_and_capitalised_headers_name_their_fields() {
     }
 }
 
+/// The names a school's sheet gives its teacher column (执教老师, 授课老师) are read as
+/// `speaker`; one typed a character off (执教老帅) is an error that names the column it means;
+/// a two-character column of the teacher's own (学段) is only not read, not taken for 学校.
+#[test]
+fn a_chinese_column_a_character_off_is_named_and_a_short_one_left_alone() {
+    let site = copy_site_from(&fixture("invalid/_base"));
+    site.write(
+        LIST,
+        "编号,标题,年级,课程,链接,授课老师,学段\nok,合格的一行,七年级,mental-health,https://media.example.org/a.mp4,王老师,初中\n",
+    );
+    let out = site.beside("public");
+    let run = build(&site.root, &out, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("column `学段` is not read"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("or by their Chinese names: 标题"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
+    let page = std::fs::read_to_string(out.join("videos/ok/index.html")).unwrap();
+    assert!(page.contains("王老师"), "授课老师 is the speaker");
+    site.write(
+        LIST,
+        "编号,标题,年级,课程,链接,执教老帅\nok,合格的一行,七年级,mental-health,https://media.example.org/a.mp4,王老师\n",
+    );
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("unknown column `执教老帅`")
+            && run.stderr.contains("did you mean `执教老师` (speaker)?"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// A Chinese column and its English name side by side are one field twice.
 #[test]
 fn a_field_named_in_two_languages_is_a_column_twice() {
