@@ -41,13 +41,23 @@ pub(super) fn alignment(
         Some(Ordinal::Name(name)) => match book.units.iter().find(|u| u.name == name) {
             Some(found) => Some(found.number),
             None => {
-                problems.push(place.problem(
-                    "unit",
-                    format!("textbook `{slug}` has no unit named `{name}`"),
-                    format!(
+                // 生命的思索 for 生命的思考: the unit it most likely means, else them all
+                let near = suggest(&name, book.units.iter().map(|u| u.name.as_str()))
+                    .and_then(|near| book.units.iter().find(|u| u.name == near));
+                let help = match near {
+                    Some(unit) => format!(
+                        "did you mean unit {} ({})? Write `unit: {}` or its name as site.yaml has it",
+                        unit.number, unit.name, unit.number
+                    ),
+                    None => format!(
                         "write the unit's number or its name as site.yaml has it: {}",
                         unit_list(book)
                     ),
+                };
+                problems.push(place.problem(
+                    "unit",
+                    format!("textbook `{slug}` has no unit named `{name}`"),
+                    help,
                 ));
                 return None;
             }

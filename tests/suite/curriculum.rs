@@ -489,10 +489,19 @@ fn a_unit_or_lesson_written_as_a_word_or_a_name_is_read() {
     for expected in [
         "textbook `xinli-8` has no unit named `情绪的密码`",
         "content/lessons/junior/emotion-abc.md:6:1",
-        "2 情绪的秘密",
+        "did you mean unit 2 (情绪的秘密)?",
     ] {
         assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
     }
+    // a name like none of them: every unit listed
+    site.write(lesson, text.replacen("unit: 2", "unit: 完全不同的名字", 1));
+    let run = build(&site.root, &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("2 情绪的秘密") && !run.stderr.contains("did you mean unit"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// A unit with a video but no lesson plan says so on its textbook's page, and the page counts
