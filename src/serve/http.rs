@@ -483,9 +483,10 @@ pub fn overlay(errors: &[Diagnostic], heading: &str) -> String {
         escape(&heading)
     ));
     for error in errors.iter().take(50) {
-        let location = match (&error.file, error.line) {
-            (Some(f), Some(l)) => format!("{f}:{l}"),
-            (Some(f), None) => f.clone(),
+        let location = match (&error.file, error.line, error.column) {
+            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}"),
+            (Some(f), Some(l), None) => format!("{f}:{l}"),
+            (Some(f), None, _) => f.clone(),
             _ => String::new(),
         };
         html.push_str(
@@ -542,6 +543,26 @@ fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_box_names_the_line_and_column_and_escapes_the_text() {
+        let mut error = Diagnostic::error("unknown column `执教老帅` <b>")
+            .in_file("content/videos/list.csv")
+            .with_help("did you mean `执教老师` (speaker)?");
+        error.line = Some(1);
+        error.column = Some(6);
+        let html = overlay(&[error], "{count} 个问题");
+        assert!(
+            html.contains(">content/videos/list.csv:1:6</code>"),
+            "{html}"
+        );
+        assert!(html.contains("`执教老帅` &lt;b&gt;"), "{html}");
+        assert!(
+            html.contains("→ did you mean `执教老师` (speaker)?"),
+            "{html}"
+        );
+        assert!(html.contains("1 个问题"), "{html}");
+    }
 
     #[test]
     fn ranges_are_read_as_a_video_player_asks_them() {
