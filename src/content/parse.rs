@@ -295,8 +295,7 @@ pub(super) fn lesson(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
         .iter()
         .filter_map(|a| check_link(&place, "attachments", a, &mut problems))
         .collect();
-    let author = without_stray_controls(&place, &mut problems, "author", front.author);
-    check_name(&place, &mut problems, "author", &author);
+    let author = checked_name(&place, &mut problems, "author", front.author);
     let detail = Detail::Lesson(LessonDetail {
         term,
         author,
@@ -385,8 +384,7 @@ pub(super) fn video(place: Place<'_>, drafts: bool, front: Option<VideoFront>) -
         .filter(|l| !l.is_empty());
     let chapters_file = chapters_file(&place, front.chapters_file, &front.chapters, &mut problems);
     let chapters = chapters(&place, front.chapters, front.duration, &mut problems);
-    let speaker = without_stray_controls(&place, &mut problems, "speaker", front.speaker);
-    check_name(&place, &mut problems, "speaker", &speaker);
+    let speaker = checked_name(&place, &mut problems, "speaker", front.speaker);
     let Some(url) = url else {
         return Err(problems);
     };
@@ -434,8 +432,7 @@ pub(super) fn review(place: Place<'_>, drafts: bool) -> Parsed<Resource> {
             "add `lesson: <lesson id>` (the lesson's file name without .md) or `video: <video id>`",
         ));
     }
-    let reviewer = without_stray_controls(&place, &mut problems, "reviewer", front.reviewer);
-    check_name(&place, &mut problems, "reviewer", &reviewer);
+    let reviewer = checked_name(&place, &mut problems, "reviewer", front.reviewer);
     let detail = Detail::Review(ReviewDetail {
         lesson,
         video,
@@ -732,8 +729,15 @@ fn check_summary(place: &Place<'_>, problems: &mut Vec<Diagnostic>, summary: &st
     }
 }
 
-/// A person's or a school's name (`author`, `speaker`, `reviewer`, `school`).
-fn check_name(place: &Place<'_>, problems: &mut Vec<Diagnostic>, key: &str, name: &str) {
+/// A person's or a school's name (`author`, `speaker`, `reviewer`, `school`), without stray
+/// controls, with a problem when it is too long.
+fn checked_name(
+    place: &Place<'_>,
+    problems: &mut Vec<Diagnostic>,
+    key: &str,
+    name: String,
+) -> String {
+    let name = without_stray_controls(place, problems, key, name);
     let chars = name.trim().chars().count();
     if chars > MAX_NAME_CHARS {
         problems.push(place.problem(
@@ -744,6 +748,7 @@ fn check_name(place: &Place<'_>, problems: &mut Vec<Diagnostic>, key: &str, name
             "write the name only; put other words in the summary or the body",
         ));
     }
+    name
 }
 
 fn check_topics(place: &Place<'_>, problems: &mut Vec<Diagnostic>, topics: &[String]) {
@@ -820,7 +825,7 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
     let config = place.config;
     let title = without_stray_controls(place, problems, "title", title);
     let summary = without_stray_controls(place, problems, "summary", summary);
-    let school = without_stray_controls(place, problems, "school", school);
+    let school = checked_name(place, problems, "school", school);
     let topics: Vec<String> = topics
         .into_iter()
         .map(|t| without_stray_controls(place, problems, "topics", t))
@@ -847,7 +852,6 @@ fn common(place: &Place<'_>, problems: &mut Vec<Diagnostic>, fields: SharedField
     check_title(place, problems, &title);
     check_topics(place, problems, &topics);
     check_summary(place, problems, &summary);
-    check_name(place, problems, "school", &school);
     let mut grades = Vec::new();
     for g in grade.0 {
         match u8::try_from(g).ok().filter(|g| config.grade(*g).is_some()) {
